@@ -1,0 +1,244 @@
+"""Stage 4, analyse: the graph → what the pages say about it.
+
+Stance tallies per claim (by mention and by distinct source), contested
+claims, figures that differ between sources, actor scorecards, outlet
+summaries and the claims × outlets comparison matrix. Pure functions of the
+graph; nothing here knows about HTML.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .model import STANCES, Actor, Article, Claim, Graph, Outlet, Quote, Verdict
+
+MOST_CONTESTED_LIMIT = 5
+
+
+@dataclass
+class Figure:
+    """One value reported for a quantity claim, with the quotes that give it."""
+
+    value: float
+    quotes: list[Quote]
+
+    @property
+    def display(self) -> str:
+        return f"{self.value:g}" if isinstance(self.value, float) else f"{self.value:,}"
+
+
+@dataclass
+class ClaimAnalysis:
+    claim: Claim
+    verdict: Verdict | None
+    quotes: list[Quote]
+    by_stance: dict[str, list[Quote]]  # every stance key present, in STANCES order
+    mention_counts: dict[str, int]
+    source_counts: dict[str, int]  # distinct speakers (actor, or outlet's own voice) per stance
+    figures: list[Figure]
+    outlets: list[Outlet]
+
+    @property
+    def contested(self) -> bool:
+        return self.mention_counts["supports"] > 0 and self.mention_counts["disputes"] > 0
+
+    @property
+    def figures_differ(self) -> bool:
+        return len(self.figures) > 1
+
+    @property
+    def source_total(self) -> int:
+        return len({q.speaker_key for q in self.quotes})
+
+    @property
+    def contest_score(self) -> tuple:
+        """Orders claims from most to least contested."""
+        balance = min(self.source_counts["supports"], self.source_counts["disputes"])
+        return (balance, self.source_total, len(self.outlets))
+
+
+@dataclass
+class ClaimStance:
+    """What one actor or outlet said about one claim."""
+
+    claim: ClaimAnalysis
+    quotes: list[Quote]
+
+    @property
+    def stances(self) -> list[str]:
+        present = {q.stance for q in self.quotes}
+        return [s for s in STANCES if s in present]
+
+
+@dataclass
+class ScorecardRow:
+    verdict: Verdict | None  # None: not yet rated
+    count: int
+
+
+@dataclass
+class ActorAnalysis:
+    actor: Actor
+    affiliation: Actor | None
+    members: list[Actor]
+    claims: list[ClaimStance]  # what the actor said, claim by claim
+    relayed: list[Quote]  # statements by others passed on through this actor
+    supported_scorecard: list[ScorecardRow]
+    disputed_scorecard: list[ScorecardRow]
+
+    @property
+    def quote_count(self) -> int:
+        return sum(len(c.quotes) for c in self.claims)
+
+
+@dataclass
+class OutletAnalysis:
+    outlet: Outlet
+    articles: list[Article]
+    claims: list[ClaimStance]
+    relayed: list[Quote]
+
+
+@dataclass
+class MatrixCell:
+    outlet: Outlet
+    counts: dict[str, int]  # stance → mentions in this outlet's articles
+    first: Quote | None  # the evidence a cell links to
+
+    @property
+    def empty(self) -> bool:
+        return self.first is None
+
+
+@dataclass
+class MatrixRow:
+    claim: ClaimAnalysis
+    cells: list[MatrixCell]
+
+
+@dataclass
+class Matrix:
+    outlets: list[Outlet]
+    rows: list[MatrixRow]
+
+
+@dataclass
+class Analysis:
+    claims: dict[str, ClaimAnalysis]
+    actors: dict[str, ActorAnalysis]
+    outlets: dict[str, OutletAnalysis]
+    matrix: Matrix
+    most_contested: list[ClaimAnalysis] = field(default_factory=list)
+
+    def claims_in_order(self) -> list[ClaimAnalysis]:
+        return [row.claim for row in self.matrix.rows]
+
+
+def analyse(graph: Graph) -> Analysis:
+    claims = {claim_id: analyse_claim(graph, claim) for claim_id, claim in graph.claims.items()}
+    actors = {actor_id: analyse_actor(graph, actor, claims) for actor_id, actor in graph.actors.items()}
+    outlets = {outlet_id: analyse_outlet(graph, outlet, claims) for outlet_id, outlet in graph.outlets.items()}
+    matrix = build_matrix(graph, claims)
+    contested = sorted(
+        (c for c in claims.values() if c.contested),
+        key=lambda c: (tuple(-x for x in c.contest_score), c.claim.id),
+    )
+    return Analysis(claims, actors, outlets, matrix, contested[:MOST_CONTESTED_LIMIT])
+
+
+def analyse_claim(graph: Graph, claim: Claim) -> ClaimAnalysis:
+    quotes = graph.quotes_by_claim.get(claim.id, [])
+    by_stance = {stance: [q for q in quotes if q.stance == stance] for stance in STANCES}
+    return ClaimAnalysis(
+        claim=claim,
+        verdict=graph.config.verdict(claim.verdict_id),
+        quotes=quotes,
+        by_stance=by_stance,
+        mention_counts={stance: len(qs) for stance, qs in by_stance.items()},
+        source_counts={stance: len({q.speaker_key for q in qs}) for stance, qs in by_stance.items()},
+        figures=figures_of(quotes),
+        outlets=unique_by_id(q.outlet for q in quotes),
+    )
+
+
+def figures_of(quotes: list[Quote]) -> list[Figure]:
+    by_value: dict[float, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        if quote.value is not None:
+            by_value[quote.value].append(quote)
+    return [Figure(value, qs) for value, qs in sorted(by_value.items())]
+
+
+def group_by_claim(quotes: list[Quote], claims: dict[str, ClaimAnalysis]) -> list[ClaimStance]:
+    grouped: dict[str, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        grouped[quote.claim.id].append(quote)
+    return [
+        ClaimStance(claims[claim_id], grouped[claim_id])
+        for claim_id in sorted(grouped, key=lambda cid: claims[cid].claim.statement.casefold())
+    ]
+
+
+def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis]) -> ActorAnalysis:
+    said = group_by_claim(graph.quotes_by_actor.get(actor.id, []), claims)
+    return ActorAnalysis(
+        actor=actor,
+        affiliation=graph.actors.get(actor.affiliation_id) if actor.affiliation_id else None,
+        members=graph.members_by_actor.get(actor.id, []),
+        claims=said,
+        relayed=[q for q in graph.quotes if q.via is actor],
+        supported_scorecard=scorecard(graph, [c for c in said if "supports" in c.stances]),
+        disputed_scorecard=scorecard(graph, [c for c in said if "disputes" in c.stances]),
+    )
+
+
+def scorecard(graph: Graph, stances: list[ClaimStance]) -> list[ScorecardRow]:
+    """How many of these claims carry each verdict, in the order of the scale."""
+    counts: dict[str | None, int] = defaultdict(int)
+    for item in stances:
+        counts[item.claim.verdict.id if item.claim.verdict else None] += 1
+    rows = [ScorecardRow(v, counts[v.id]) for v in graph.config.verdicts]
+    rows.append(ScorecardRow(None, counts[None]))
+    return rows
+
+
+def analyse_outlet(graph: Graph, outlet: Outlet, claims: dict[str, ClaimAnalysis]) -> OutletAnalysis:
+    articles = graph.articles_by_outlet.get(outlet.id, [])
+    quotes = [q for a in articles for q in graph.quotes_by_article.get(a.id, [])]
+    return OutletAnalysis(
+        outlet=outlet,
+        articles=articles,
+        claims=group_by_claim(quotes, claims),
+        relayed=[q for q in graph.quotes if q.via is outlet],
+    )
+
+
+def build_matrix(graph: Graph, claims: dict[str, ClaimAnalysis]) -> Matrix:
+    outlets = sorted(
+        (o for o in graph.outlets.values() if graph.articles_by_outlet.get(o.id)),
+        key=lambda o: (o.name.casefold(), o.id),
+    )
+    rows = []
+    for analysis in sorted(claims.values(), key=matrix_order):
+        cells = []
+        for outlet in outlets:
+            quotes = [q for q in analysis.quotes if q.outlet is outlet]
+            counts = {stance: sum(1 for q in quotes if q.stance == stance) for stance in STANCES}
+            cells.append(MatrixCell(outlet, counts, quotes[0] if quotes else None))
+        rows.append(MatrixRow(analysis, cells))
+    return Matrix(outlets, rows)
+
+
+def matrix_order(analysis: ClaimAnalysis) -> tuple:
+    """Widest-reported claims first, so the matrix reads from the core outwards."""
+    return (-len(analysis.outlets), -analysis.source_total, analysis.claim.statement.casefold())
+
+
+def unique_by_id(items) -> list:
+    seen, result = set(), []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            result.append(item)
+    return sorted(result, key=lambda o: (o.name.casefold(), o.id))

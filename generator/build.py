@@ -1,0 +1,94 @@
+"""The pipeline in one readable function per command:
+load → validate → link → analyse → render → write.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .analyse import analyse
+from .diagnostics import Diagnostics
+from .link import link
+from .load import load_site
+from .markup import MarkdownConverter
+from .model import SiteConfig
+from .render import render_site
+from .validate import validate
+from .write import write_site
+
+TEMPLATES_DIR = "templates"
+PROTECTED_FOLDERS = ("content", "templates", "seeds", "generator", "tests")
+
+
+class UsageError(Exception):
+    """A problem with how the command was called, not with the content."""
+
+
+@dataclass
+class BuildResult:
+    diagnostics: Diagnostics
+    out_dir: Path | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.errors
+
+
+def check(root: Path) -> BuildResult:
+    """Load and validate only."""
+    diagnostics = Diagnostics()
+    validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())
+    return BuildResult(diagnostics)
+
+
+def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
+    """Build the site; the output folder is only touched when everything succeeded."""
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    converter = MarkdownConverter()
+    content = validate(load_site(root, diagnostics), diagnostics, converter)
+    if content is None:
+        return BuildResult(diagnostics)
+    if base_url:
+        content.config = override_base_url(content.config, base_url)
+    out_dir = resolve_out_dir(root, out, content.config.output)
+    graph = link(content)
+    analysis = analyse(graph)
+    outputs = render_site(graph, analysis, root / TEMPLATES_DIR, converter, diagnostics)
+    if outputs is None:
+        return BuildResult(diagnostics)
+    write_site(outputs, out_dir)
+    return BuildResult(
+        diagnostics,
+        out_dir=out_dir,
+        pages=sum(1 for path in outputs if path.endswith(".html")),
+        seconds=time.perf_counter() - started,
+        counts={
+            "articles": len(graph.articles),
+            "claims": len(graph.claims),
+            "actors": len(graph.actors),
+            "outlets": len(graph.outlets),
+        },
+    )
+
+
+def override_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
+    return replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
+def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:
+    """The output folder, refusing any that a build's replace-the-folder would harm."""
+    out_dir = (out if out is not None else root / configured).resolve()
+    root = root.resolve()
+    if out_dir == root or out_dir in root.parents:
+        raise UsageError(f"refusing to build into {out_dir}: it contains the site's sources")
+    for name in PROTECTED_FOLDERS:
+        protected = root / name
+        if out_dir == protected or protected in out_dir.parents:
+            raise UsageError(f"refusing to build into {out_dir}: it is inside {name}/")
+    return out_dir

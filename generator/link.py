@@ -1,0 +1,80 @@
+"""Stage 3, link: validated records → one graph of objects.
+
+Validation has already guaranteed that every id resolves, so this stage only
+wires objects together and builds the indexes pages are rendered from. All
+lists are sorted here, once, so every later stage is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .model import Article, Content, Graph, Quote
+
+
+def link(content: Content) -> Graph:
+    for article in content.articles.values():
+        assign_anchors(article)
+    quotes = [
+        Quote(
+            mention=mention,
+            article=article,
+            claim=content.claims[mention.claim_id],
+            outlet=content.outlets[article.outlet_id],
+            actor=content.actors.get(mention.actor_id) if mention.actor_id else None,
+            via=(content.actors.get(mention.via_id) or content.outlets.get(mention.via_id))
+            if mention.via_id
+            else None,
+        )
+        for article in sorted(content.articles.values(), key=article_order)
+        for mention in sorted(article.mentions, key=position)
+    ]
+    by_claim, by_actor, by_article = defaultdict(list), defaultdict(list), defaultdict(list)
+    for quote in quotes:
+        by_claim[quote.claim.id].append(quote)
+        by_article[quote.article.id].append(quote)
+        if quote.actor:
+            by_actor[quote.actor.id].append(quote)
+    articles_by_outlet = defaultdict(list)
+    for article in sorted(content.articles.values(), key=article_order):
+        articles_by_outlet[article.outlet_id].append(article)
+    members = defaultdict(list)
+    for actor in sorted(content.actors.values(), key=lambda a: a.name.casefold()):
+        if actor.affiliation_id:
+            members[actor.affiliation_id].append(actor)
+    return Graph(
+        config=content.config,
+        articles=dict(sorted(content.articles.items())),
+        claims=dict(sorted(content.claims.items())),
+        actors=dict(sorted(content.actors.items())),
+        outlets=dict(sorted(content.outlets.items())),
+        quotes=quotes,
+        quotes_by_claim=dict(by_claim),
+        quotes_by_actor=dict(by_actor),
+        quotes_by_article=dict(by_article),
+        articles_by_outlet=dict(articles_by_outlet),
+        members_by_actor=dict(members),
+    )
+
+
+def position(mention) -> tuple:
+    return (mention.spans[0][0] if mention.spans else 0, mention.line)
+
+
+def article_order(article: Article) -> tuple:
+    """Dated articles first, oldest first; then undated ones by title."""
+    published = article.published
+    return (published is None, published.iso() if published else "", article.title.casefold(), article.id)
+
+
+def assign_anchors(article: Article) -> None:
+    """Give each highlight an HTML id that survives edits to other mentions.
+
+    The id is ``q-<claim>``, numbered ``-2``, ``-3``… for further quotes on the
+    same claim in the same article, in reading order.
+    """
+    seen: dict[str, int] = defaultdict(int)
+    for mention in sorted(article.mentions, key=position):
+        seen[mention.claim_id] += 1
+        count = seen[mention.claim_id]
+        mention.anchor = f"q-{mention.claim_id}" + (f"-{count}" if count > 1 else "")

@@ -1,0 +1,252 @@
+"""Stage 1, load: files on disk → front matter (with line numbers) + body.
+
+Front matter is composed into YAML nodes rather than loaded straight to
+Python values, so every key and list item remembers the line it was written
+on. Lines reported here are lines of the file, not of the front-matter block.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+# Content folders and the kind of record each holds, in the order pages link them.
+CONTENT_KINDS = {
+    "articles": "article",
+    "claims": "claim",
+    "actors": "actor",
+    "outlets": "outlet",
+}
+CONFIG_FILE = "site.yaml"
+
+
+class YamlMap(dict):
+    """A mapping from YAML that knows the file line of itself and of each key."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list):
+    """A sequence from YAML that knows the file line of itself and of each item."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+@dataclass
+class SourceFile:
+    """One content file, split but not yet interpreted."""
+
+    path: str  # relative to the site root, forward slashes
+    kind: str  # "article", "claim", "actor" or "outlet"
+    id: str  # the file name without ".md"
+    front: YamlMap | None  # None when the front matter is missing or unreadable
+    body: str = ""
+    body_line: int = 1  # file line on which the body starts
+
+
+@dataclass
+class LoadedSite:
+    root: Path
+    config: YamlMap | None
+    files: list[SourceFile] = field(default_factory=list)
+
+
+def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
+    """Read ``site.yaml`` and every content file under ``root``."""
+    config = load_config(root, diagnostics)
+    files = [
+        source
+        for path in content_paths(root, diagnostics)
+        if (source := load_content_file(root, path, diagnostics)) is not None
+    ]
+    return LoadedSite(root=root, config=config, files=files)
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
+    path = root / CONFIG_FILE
+    text = read_text(path, CONFIG_FILE, diagnostics)
+    if text is None:
+        return None
+    ok, value = parse_yaml(text, CONFIG_FILE, first_line=1, diagnostics=diagnostics)
+    if not ok:
+        return None
+    if not isinstance(value, YamlMap):
+        diagnostics.error(CONFIG_FILE, 1, "site.yaml must be a mapping of settings")
+        return None
+    return value
+
+
+def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
+    """Every ``.md`` file under ``content/``, sorted so runs are deterministic."""
+    content = root / "content"
+    if not content.is_dir():
+        diagnostics.error("content", 0, "no content/ folder next to site.yaml")
+        return []
+    paths = []
+    for path in sorted(content.rglob("*.md")):
+        rel = path.relative_to(content)
+        if len(rel.parts) < 2 or rel.parts[0] not in CONTENT_KINDS:
+            folders = ", ".join(f"content/{name}/" for name in CONTENT_KINDS)
+            diagnostics.warning(
+                relpath(root, path), 0, f"ignored: content files belong in one of {folders}"
+            )
+            continue
+        paths.append(path)
+    return paths
+
+
+def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:
+    rel = relpath(root, path)
+    text = read_text(path, rel, diagnostics)
+    if text is None:
+        return None
+    kind = CONTENT_KINDS[path.relative_to(root / "content").parts[0]]
+    front, body, body_line = split_front_matter(text, rel, diagnostics)
+    return SourceFile(path=rel, kind=kind, id=path.stem, front=front, body=body, body_line=body_line)
+
+
+def split_front_matter(
+    text: str, path: str, diagnostics: Diagnostics
+) -> tuple[YamlMap | None, str, int]:
+    """Split ``---``-fenced front matter from the body and parse it.
+
+    Returns the front matter (None if missing or broken), the body and the
+    file line the body starts on.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diagnostics.error(path, 1, "missing front matter: the file must start with a '---' line")
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            break
+    else:
+        diagnostics.error(path, 1, "front matter is not closed: add a '---' line after it")
+        return None, "", len(lines) + 1
+    block = "\n".join(lines[1:index])
+    body = "\n".join(lines[index + 1 :])
+    ok, value = parse_yaml(block, path, first_line=2, diagnostics=diagnostics)
+    if not ok:
+        return None, body, index + 2
+    if value is None:  # an empty block: every required key will be reported missing
+        value = YamlMap(line=1)
+    if not isinstance(value, YamlMap):
+        diagnostics.error(path, 2, "front matter must be a mapping of 'key: value' lines")
+        return None, body, index + 2
+    return value, body, index + 2
+
+
+def parse_yaml(
+    text: str, path: str, first_line: int, diagnostics: Diagnostics
+) -> tuple[bool, Any]:
+    """Compose YAML into Python values that carry their file line numbers.
+
+    ``first_line`` is the file line the YAML text starts on; YAML marks are
+    0-based, so a mark's file line is ``mark.line + first_line``. Returns
+    ``(False, None)`` when the text is not valid YAML (the error is reported).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(path, line, f"YAML syntax error: {problem}")
+        return False, None
+    except yaml.YAMLError as exc:  # errors without a position, e.g. bad characters
+        diagnostics.error(path, first_line, f"YAML syntax error: {exc}")
+        return False, None
+    if node is None:
+        return True, None
+    return True, _NodeConverter(path, first_line, diagnostics).convert(node)
+
+
+class _NodeConverter:
+    """Turns composed YAML nodes into YamlMap / YamlList / plain scalars."""
+
+    def __init__(self, path: str, first_line: int, diagnostics: Diagnostics):
+        self.path = path
+        self.first_line = first_line
+        self.diagnostics = diagnostics
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + self.first_line
+
+    def convert(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self.convert_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            result = YamlList(self.line(node))
+            for item in node.value:
+                result.append(self.convert(item))
+                result.item_lines.append(self.line(item))
+            return result
+        return self.convert_scalar(node)
+
+    def convert_mapping(self, node: yaml.MappingNode) -> YamlMap:
+        result = YamlMap(self.line(node))
+        for key_node, value_node in node.value:
+            key = self.convert(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.diagnostics.error(self.path, self.line(key_node), "a key must be a plain word")
+                continue
+            if key in result:
+                self.diagnostics.error(
+                    self.path,
+                    self.line(key_node),
+                    f"duplicate key '{key}' (first set on line {result.key_lines[key]})",
+                )
+                continue
+            result[key] = self.convert(value_node)
+            result.key_lines[key] = self.line(key_node)
+        return result
+
+    def convert_scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError):
+            # e.g. "2021-02-30" resolves to a timestamp but is no real date:
+            # keep the text so validation can say what is wrong with it.
+            return node.value
+
+
+def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        diagnostics.error(rel, 0, "file not found")
+        return None
+    except OSError as exc:
+        diagnostics.error(rel, 0, f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diagnostics.error(rel, line, "file is not valid UTF-8 text")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def relpath(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)

@@ -1,0 +1,260 @@
+"""Markdown → a safe element tree, its reader-visible text, and HTML.
+
+Content is untrusted. Python-Markdown passes raw HTML through by default, so
+the raw-HTML processors are removed (tags show up as text), and a tree pass
+keeps only http(s) links and images. Quotes are anchored against the text a
+reader sees (``Document.text``), and highlighted by splitting the same tree's
+text nodes, so anchoring and highlighting can never disagree.
+"""
+
+from __future__ import annotations
+
+import copy
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.serializers import to_html_string
+from markdown.treeprocessors import Treeprocessor
+
+# Elements whose content is a block of its own: text on either side is
+# separated by a blank line in ``Document.text``.
+BLOCK_TAGS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote",
+    "pre", "hr", "table", "thead", "tbody", "tr", "td", "th", "dl", "dt", "dd",
+}
+BLOCK_SEPARATOR = "\n\n"
+
+
+def is_web_url(url: str | None) -> bool:
+    """Only absolute http(s) URLs may become links or images."""
+    if not url:
+        return False
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+class _SanitiseLinks(Treeprocessor):
+    """Turn links and images with any other scheme into plain text."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag == "a":
+                    self._check_link(child)
+                elif child.tag == "img":
+                    self._check_image(child)
+
+    @staticmethod
+    def _check_link(element: etree.Element) -> None:
+        href = element.get("href")
+        element.attrib.clear()
+        if is_web_url(href):
+            element.set("href", href.strip())
+            element.set("rel", "nofollow noopener noreferrer")
+        else:
+            element.tag = "span"
+
+    @staticmethod
+    def _check_image(element: etree.Element) -> None:
+        src, alt = element.get("src"), element.get("alt", "")
+        element.attrib.clear()
+        if is_web_url(src):
+            element.set("src", src.strip())
+            element.set("alt", alt)
+            element.set("loading", "lazy")
+        else:
+            element.tag = "span"
+            element.text = alt
+
+
+class _CaptureTree(Treeprocessor):
+    """Hand the finished tree to :class:`MarkdownConverter` (runs last)."""
+
+    def run(self, root: etree.Element) -> None:
+        self.md.captured_tree = copy.deepcopy(root)
+
+
+class MarkdownConverter:
+    """One reusable Python-Markdown instance configured for untrusted input."""
+
+    def __init__(self) -> None:
+        md = markdown.Markdown(extensions=[], output_format="html")
+        md.preprocessors.deregister("html_block")
+        for pattern in ("html", "entity", "automail"):
+            md.inlinePatterns.deregister(pattern)
+        md.treeprocessors.register(_SanitiseLinks(md), "sanitise_links", 5)
+        md.treeprocessors.register(_CaptureTree(md), "capture_tree", -100)
+        self._md = md
+
+    def parse(self, source: str) -> "Document":
+        self._md.reset()
+        self._md.convert(source)
+        return Document(self._md.captured_tree)
+
+    def to_html(self, source: str) -> str:
+        """Convert a body that needs no highlighting (claims, actors, outlets)."""
+        return self.parse(source).to_html()
+
+
+@dataclass(frozen=True)
+class TextNode:
+    """A run of text in the tree: ``element.text`` or ``element.tail``."""
+
+    element: etree.Element
+    attr: str  # "text" or "tail"
+    parent: etree.Element | None  # for tails: the element that holds ``element``
+    start: int  # offset of this run in Document.text
+    value: str
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A range of Document.text to wrap in ``<mark>``, plus what follows it."""
+
+    start: int
+    end: int
+    attrs: dict  # attributes of every <mark> piece; the first piece also gets ``first_attrs``
+    first_attrs: dict
+    after: etree.Element | None = None  # appended after the range's last piece (e.g. a label)
+
+
+class Document:
+    """A converted Markdown body: its tree and the text a reader sees."""
+
+    def __init__(self, root: etree.Element):
+        self.root = root
+        self.text = "".join(_text_pieces(root))
+
+    def to_html(self, highlights: list[Highlight] = ()) -> str:
+        root = copy.deepcopy(self.root)
+        if highlights:
+            _apply_highlights(root, highlights)
+        html = to_html_string(root).strip()
+        # Strip the converter's wrapping <div>...</div>.
+        assert html.startswith("<div>") and html.endswith("</div>"), html[:40]
+        return html[len("<div>") : -len("</div>")].strip()
+
+
+def _text_pieces(root: etree.Element) -> Iterator[str]:
+    for node, separator in _walk(root):
+        yield separator
+        if node is not None:
+            yield node.value
+
+
+def text_nodes(root: etree.Element) -> list[TextNode]:
+    """Every text run of the tree, in reading order, with its offset in the text."""
+    offset, nodes = 0, []
+    for node, separator in _walk(root):
+        offset += len(separator)
+        if node is not None:
+            nodes.append(TextNode(node.element, node.attr, node.parent, offset, node.value))
+            offset += len(node.value)
+    return nodes
+
+
+def _walk(root: etree.Element):
+    """Yield (TextNode-ish | None, separator) in reading order.
+
+    Offsets are filled in by the callers; the separator is the text inserted
+    before the node ("\\n\\n" at block boundaries, else "").
+    """
+    state = {"pending": "", "started": False}
+
+    def emit(element, attr, parent, value):
+        if _is_layout_whitespace(element, attr, value):
+            return None
+        separator = state["pending"] if state["started"] else ""
+        state["pending"], state["started"] = "", True
+        return TextNode(element, attr, parent, 0, value), separator
+
+    def visit(element, parent):
+        is_block = element.tag in BLOCK_TAGS and element is not root
+        if is_block:
+            state["pending"] = BLOCK_SEPARATOR
+        if element.text and (item := emit(element, "text", parent, element.text)):
+            yield item
+        for child in element:
+            yield from visit(child, element)
+            if child.tail and (item := emit(child, "tail", element, child.tail)):
+                if child.tag in BLOCK_TAGS:
+                    item = (item[0], BLOCK_SEPARATOR)
+                yield item
+        if is_block:
+            state["pending"] = BLOCK_SEPARATOR
+
+    yield from visit(root, None)
+
+
+def _is_layout_whitespace(element: etree.Element, attr: str, value: str) -> bool:
+    """Whitespace the serialiser puts between blocks, which a reader never sees."""
+    if value.strip():
+        return False
+    if attr == "tail":
+        return element.tag in BLOCK_TAGS
+    return len(element) > 0 and element[0].tag in BLOCK_TAGS or element.tag in ("div", "ul", "ol")
+
+
+def _apply_highlights(root: etree.Element, highlights: list[Highlight]) -> None:
+    """Wrap each highlight's range in <mark> elements, splitting text runs.
+
+    A range may cross element and block boundaries; each run it touches gets
+    its own <mark>. Overlapping ranges nest.
+    """
+    ordered = sorted(highlights, key=lambda h: (h.start, -h.end))
+    for node in text_nodes(root):
+        node_end = node.start + len(node.value)
+        touching = [h for h in ordered if h.start < node_end and h.end > node.start]
+        if touching:
+            _split_node(node, touching)
+
+
+def _split_node(node: TextNode, highlights: list[Highlight]) -> None:
+    cuts = {0, len(node.value)}
+    for h in highlights:
+        cuts.add(max(0, h.start - node.start))
+        cuts.add(min(len(node.value), h.end - node.start))
+    bounds = sorted(cuts)
+    leading = ""
+    new_elements: list[etree.Element] = []
+    for left, right in zip(bounds, bounds[1:]):
+        piece = node.value[left:right]
+        absolute_left, absolute_right = node.start + left, node.start + right
+        covering = [h for h in highlights if h.start <= absolute_left and h.end >= absolute_right]
+        if not covering:
+            if new_elements:
+                new_elements[-1].tail = (new_elements[-1].tail or "") + piece
+            else:
+                leading += piece
+            continue
+        outer = inner = None
+        for h in covering:
+            mark = etree.Element("mark", dict(h.attrs))
+            if h.start == absolute_left:
+                mark.attrib.update(h.first_attrs)
+            if outer is None:
+                outer = mark
+            else:
+                inner.append(mark)
+            inner = mark
+        inner.text = piece
+        new_elements.append(outer)
+        for h in covering:
+            if h.end == absolute_right and h.after is not None:
+                new_elements.append(copy.deepcopy(h.after))
+    _replace_text(node, leading, new_elements)
+
+
+def _replace_text(node: TextNode, leading: str, new_elements: list[etree.Element]) -> None:
+    if node.attr == "text":
+        node.element.text = leading or None
+        for index, element in enumerate(new_elements):
+            node.element.insert(index, element)
+    else:
+        node.element.tail = leading or None
+        position = list(node.parent).index(node.element) + 1
+        for index, element in enumerate(new_elements):
+            node.parent.insert(position + index, element)

@@ -1,0 +1,195 @@
+"""The site's data model: plain dataclasses, no behaviour beyond small helpers.
+
+``validate`` produces the records (``Article``, ``Claim``, ``Actor``,
+``Outlet``, ``Mention``) whose references are still ids; ``link`` resolves
+them into a :class:`Graph` of objects that pages are rendered from.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+STANCES = ("supports", "disputes", "neutral")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A publication date that may be known only to the month or the year."""
+
+    year: int
+    month: Optional[int] = None
+    day: Optional[int] = None
+
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def human(self) -> str:
+        if self.day:
+            return datetime.date(self.year, self.month, self.day).strftime("%-d %B %Y")
+        if self.month:
+            return datetime.date(self.year, self.month, 1).strftime("%B %Y")
+        return str(self.year)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    label: str
+    description: str
+    colour: str
+    rank: int  # 0 for the best-supported end of the scale
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str
+    language: str
+    verdicts: tuple[Verdict, ...]
+    output: str = "public"
+
+    def verdict(self, verdict_id: str | None) -> Verdict | None:
+        return next((v for v in self.verdicts if v.id == verdict_id), None)
+
+
+@dataclass
+class Mention:
+    """One annotated quote: who said what about which claim, in which article."""
+
+    article_id: str
+    claim_id: str
+    stance: str
+    quote: str
+    line: int  # line of the mention in the article file
+    actor_id: str | None = None
+    via_id: str | None = None
+    value: float | None = None
+    note: str | None = None
+    # Where the quote sits in the article text: (start, end) offsets of each
+    # quoted segment (several when the quote elides text with "…").
+    spans: tuple[tuple[int, int], ...] = ()
+    anchor: str = ""  # the highlight's stable HTML id in the article page
+
+
+@dataclass
+class Article:
+    id: str
+    path: str
+    title: str
+    outlet_id: str
+    body: str
+    body_line: int
+    url: str | None = None
+    published: PartialDate | None = None
+    author: str | None = None
+    seed: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    # The body converted once by markup.MarkdownConverter (a markup.Document);
+    # quotes are anchored in its text and highlighted in its tree.
+    document: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Claim:
+    id: str
+    path: str
+    statement: str
+    body: str
+    verdict_id: str | None = None
+    summary: str | None = None
+    reviewed: datetime.date | None = None
+    unit: str | None = None
+
+
+@dataclass
+class Actor:
+    id: str
+    path: str
+    name: str
+    kind: str  # "person" or "organisation"
+    body: str
+    role: str | None = None
+    affiliation_id: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Outlet:
+    id: str
+    path: str
+    name: str
+    body: str
+    url: str | None = None
+    country: str | None = None
+    owner: str | None = None
+
+
+@dataclass
+class Content:
+    """Everything that passed validation, still keyed by id."""
+
+    config: SiteConfig
+    articles: dict[str, Article]
+    claims: dict[str, Claim]
+    actors: dict[str, Actor]
+    outlets: dict[str, Outlet]
+
+
+# --- the linked graph -------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Quote:
+    """A mention resolved against the graph: every reference is an object."""
+
+    mention: Mention
+    article: "Article"
+    claim: "Claim"
+    outlet: "Outlet"
+    actor: "Actor | None"
+    via: "Actor | Outlet | None"
+
+    @property
+    def stance(self) -> str:
+        return self.mention.stance
+
+    @property
+    def text(self) -> str:
+        return self.mention.quote
+
+    @property
+    def value(self) -> float | None:
+        return self.mention.value
+
+    @property
+    def speaker_name(self) -> str:
+        """The actor, or the outlet when it speaks in its own voice."""
+        return self.actor.name if self.actor else self.outlet.name
+
+    @property
+    def speaker_key(self) -> tuple[str, str]:
+        """Identifies a distinct source: an actor, or an outlet's own voice."""
+        return ("actor", self.actor.id) if self.actor else ("outlet", self.outlet.id)
+
+
+@dataclass
+class Graph:
+    config: SiteConfig
+    articles: dict[str, Article]
+    claims: dict[str, Claim]
+    actors: dict[str, Actor]
+    outlets: dict[str, Outlet]
+    quotes: list[Quote]
+    quotes_by_claim: dict[str, list[Quote]]
+    quotes_by_actor: dict[str, list[Quote]]
+    quotes_by_article: dict[str, list[Quote]]
+    articles_by_outlet: dict[str, list[Article]]
+    members_by_actor: dict[str, list[Actor]]  # organisation id → affiliated actors

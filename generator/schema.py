@@ -1,0 +1,85 @@
+"""The content model as data: which keys each kind of file accepts.
+
+Validation (``validate.py``) reads these tables; the README and the
+``factcheck new`` scaffolds can be generated from the same source. Each
+field names a *type* (how its value is checked and converted) and, for
+references, the kind of record it must point at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    type: str  # text | id | url | date | partial-date | number | text-list | colour | choice | mentions | verdicts
+    required: bool = False
+    ref: str | None = None  # claim | actor | outlet | source | organisation | verdict | seed
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+STANCE_CHOICES = ("supports", "disputes", "neutral")
+ACTOR_KINDS = ("person", "organisation")
+
+ARTICLE = {
+    "title": Field("text", required=True, help="headline of the source article"),
+    "outlet": Field("id", required=True, ref="outlet", help="id of the outlet that published it"),
+    "url": Field("url", help="address of the original (http or https)"),
+    "published": Field("partial-date", help="YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no more"),
+    "author": Field("text", help="byline as the source gives it"),
+    "seed": Field("text", ref="seed", help="file under seeds/ the text was transcribed from"),
+    "mentions": Field("mentions", help="the annotated quotes"),
+}
+
+MENTION = {
+    "claim": Field("id", required=True, ref="claim", help="id of the claim the quote bears on"),
+    "stance": Field("choice", required=True, choices=STANCE_CHOICES, help="supports, disputes or neutral"),
+    "quote": Field("text", required=True, help="verbatim text from the body; … marks an elided span"),
+    "actor": Field("id", ref="actor", help="who said it; leave out for the outlet's own voice"),
+    "via": Field("id", ref="source", help="actor or outlet the statement was relayed through"),
+    "value": Field("number", help="the figure reported, for claims about a quantity"),
+    "note": Field("text", help="an editor's note on this mention"),
+}
+
+CLAIM = {
+    "statement": Field("text", required=True, help="the claim as one neutral sentence"),
+    "verdict": Field("id", ref="verdict", help="an id from the verdict scale in site.yaml"),
+    "summary": Field("text", help="one-line conclusion"),
+    "reviewed": Field("date", help="date of the review, YYYY-MM-DD"),
+    "unit": Field("text", help="for quantities, what is counted"),
+}
+
+ACTOR = {
+    "name": Field("text", required=True),
+    "kind": Field("choice", required=True, choices=ACTOR_KINDS),
+    "role": Field("text"),
+    "affiliation": Field("id", ref="organisation", help="id of an organisation actor"),
+    "aliases": Field("text-list", help="other names or spellings used in sources"),
+}
+
+OUTLET = {
+    "name": Field("text", required=True),
+    "url": Field("url"),
+    "country": Field("text"),
+    "owner": Field("text", help="who owns or funds it"),
+}
+
+SCHEMAS = {"article": ARTICLE, "claim": CLAIM, "actor": ACTOR, "outlet": OUTLET}
+
+CONFIG = {
+    "title": Field("text", required=True),
+    "description": Field("text"),
+    "base_url": Field("url"),
+    "language": Field("text"),
+    "output": Field("text"),
+    "verdicts": Field("verdicts", required=True),
+}
+
+VERDICT = {
+    "id": Field("id", required=True),
+    "label": Field("text", required=True),
+    "description": Field("text", required=True),
+    "colour": Field("colour", required=True, help="#rgb or #rrggbb"),
+}

@@ -1,0 +1,459 @@
+"""Stage 2, validate: loaded files → typed records, with every problem reported.
+
+Nothing here stops at the first problem. Each file is checked against its
+table in ``schema.py``; references between files are collected while doing
+so and resolved once every file has been read; then every quote is anchored
+in its article's text. The result is a :class:`~generator.model.Content`
+only when there were no errors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from . import schema
+from .diagnostics import Diagnostics, did_you_mean
+from .load import CONFIG_FILE, LoadedSite, SourceFile, YamlList, YamlMap, is_date
+from .markup import Document, MarkdownConverter, is_web_url
+from .model import Actor, Article, Claim, Content, Mention, Outlet, PartialDate, SiteConfig, Verdict
+from .quotes import find_quote, normalise
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+class Invalid(Exception):
+    """A value that does not fit its field; the message says why."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An id written in one file that must name a record of another."""
+
+    path: str
+    line: int
+    target: str  # a ``Field.ref``: claim, actor, outlet, source, organisation, verdict, seed
+    value: str
+    key: str
+
+
+# --- value checks, one per field type ----------------------------------------
+
+
+def as_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"expected text, got {describe(value)}")
+    if not value.strip():
+        raise Invalid("must not be empty")
+    return value.strip()
+
+
+def as_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"expected an id, got {describe(value)}")
+    if not ID_PATTERN.match(value):
+        raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens")
+    return value
+
+
+def as_url(value: Any) -> str:
+    text = as_text(value)
+    if not is_web_url(text):
+        raise Invalid(f"'{text}' is not an http(s) URL")
+    return text
+
+
+def as_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if is_date(value):
+        return value
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+        raise Invalid(f"'{value}' is not a real date")
+    raise Invalid(f"expected a date as YYYY-MM-DD, got {describe(value)}")
+
+
+def as_partial_date(value: Any) -> PartialDate:
+    if isinstance(value, (datetime.date, datetime.datetime)) or (
+        isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip())
+    ):
+        date = as_date(value)
+        return PartialDate(date.year, date.month, date.day)
+    match = PARTIAL_DATE_PATTERN.match(str(value).strip()) if isinstance(value, (str, int)) else None
+    if match and not isinstance(value, bool):
+        year, month = int(match.group(1)), match.group(2)
+        if month is not None and not 1 <= int(month) <= 12:
+            raise Invalid(f"'{value}' has no month {month}")
+        return PartialDate(year, int(month) if month else None)
+    raise Invalid(f"expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got {describe(value)}")
+
+
+def as_number(value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Invalid(f"expected a number, got {describe(value)}")
+    return value
+
+
+def as_text_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list, got {describe(value)}")
+    return tuple(as_text(item) for item in value)
+
+
+def as_colour(value: Any) -> str:
+    if not isinstance(value, str) or not COLOUR_PATTERN.match(value):
+        raise Invalid(f"expected a colour as #rrggbb, got {describe(value)}")
+    return value
+
+
+NESTED_TYPES = ("mentions", "verdicts")
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "text": as_text,
+    "id": as_id,
+    "url": as_url,
+    "date": as_date,
+    "partial-date": as_partial_date,
+    "number": as_number,
+    "text-list": as_text_list,
+    "colour": as_colour,
+}
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (a yes/no value; put it in quotes to make it text)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
+# --- checking a mapping against a table ---------------------------------------
+
+
+class FieldChecker:
+    """Checks mappings against schema tables, collecting problems and references."""
+
+    def __init__(self, diagnostics: Diagnostics):
+        self.diagnostics = diagnostics
+        self.references: list[Reference] = []
+
+    def check(
+        self, mapping: YamlMap, table: dict[str, schema.Field], path: str, what: str
+    ) -> dict[str, Any]:
+        """Return the valid, converted values of ``mapping``; report the rest."""
+        values: dict[str, Any] = {}
+        for key in mapping:
+            if key not in table:
+                self.diagnostics.error(
+                    path,
+                    mapping.line_of(key),
+                    f"unknown key '{key}' in {what}{did_you_mean(str(key), table)}",
+                )
+        for key, spec in table.items():
+            if key not in mapping or mapping[key] is None:
+                if spec.required:
+                    line = mapping.line_of(key) if key in mapping else mapping.line
+                    self.diagnostics.error(path, line, f"missing required key '{key}' in {what}")
+                continue
+            if spec.type in NESTED_TYPES:
+                continue  # lists of mappings, checked item by item by their owner
+            line = mapping.line_of(key)
+            try:
+                values[key] = self.convert(mapping[key], spec, key)
+            except Invalid as problem:
+                self.diagnostics.error(path, line, f"'{key}': {problem}")
+                continue
+            if spec.ref and spec.type == "id":
+                self.references.append(Reference(path, line, spec.ref, values[key], key))
+            elif spec.ref == "seed":
+                self.references.append(Reference(path, line, "seed", values[key], key))
+        return values
+
+    def convert(self, value: Any, spec: schema.Field, key: str) -> Any:
+        if spec.type == "choice":
+            if value not in spec.choices:
+                options = ", ".join(spec.choices)
+                raise Invalid(
+                    f"{describe(value)} is not one of {options}"
+                    + did_you_mean(str(value), spec.choices)
+                )
+            return value
+        return CONVERTERS[spec.type](value)
+
+    def items(self, value: Any, path: str, line: int, key: str) -> list[tuple[YamlMap, int]]:
+        """The items of a list-of-mappings field, each with its line."""
+        if not isinstance(value, YamlList):
+            self.diagnostics.error(path, line, f"'{key}': expected a list, got {describe(value)}")
+            return []
+        items = []
+        for item, item_line in zip(value, value.item_lines):
+            if isinstance(item, YamlMap):
+                items.append((item, item_line))
+            else:
+                self.diagnostics.error(
+                    path, item_line, f"'{key}': each item must be a mapping of keys, got {describe(item)}"
+                )
+        return items
+
+
+# --- the stage --------------------------------------------------------------
+
+
+def validate(loaded: LoadedSite, diagnostics: Diagnostics, converter: MarkdownConverter) -> Content | None:
+    """Check everything; return the content only if there were no errors."""
+    checker = FieldChecker(diagnostics)
+    config = validate_config(loaded.config, checker)
+    records = validate_files(loaded.files, checker, converter)
+    check_references(checker.references, records, config, loaded.root, diagnostics)
+    for article in records["article"].values():
+        anchor_quotes(article, diagnostics)
+    warn_about_empty_claims(records, diagnostics)
+    if diagnostics.errors or config is None:
+        return None
+    return Content(
+        config=config,
+        articles=records["article"],
+        claims=records["claim"],
+        actors=records["actor"],
+        outlets=records["outlet"],
+    )
+
+
+def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig | None:
+    if config is None:
+        return None
+    values = checker.check(config, schema.CONFIG, CONFIG_FILE, "site.yaml")
+    verdicts = []
+    if "verdicts" in config:
+        seen: dict[str, int] = {}
+        items = checker.items(config["verdicts"], CONFIG_FILE, config.line_of("verdicts"), "verdicts")
+        for rank, (item, line) in enumerate(items):
+            fields = checker.check(item, schema.VERDICT, CONFIG_FILE, "a verdict")
+            if len(fields) < len(schema.VERDICT):
+                continue
+            if fields["id"] in seen:
+                checker.diagnostics.error(
+                    CONFIG_FILE, item.line_of("id"),
+                    f"duplicate verdict id '{fields['id']}' (first on line {seen[fields['id']]})",
+                )
+                continue
+            seen[fields["id"]] = item.line_of("id")
+            verdicts.append(Verdict(rank=len(verdicts), **fields))
+        if not items:
+            checker.diagnostics.error(CONFIG_FILE, config.line_of("verdicts"), "'verdicts': the scale needs at least one verdict")
+    if "title" not in values or not verdicts:
+        return None
+    return SiteConfig(
+        title=values["title"],
+        description=values.get("description", ""),
+        base_url=values.get("base_url", "/"),
+        language=values.get("language", "en"),
+        verdicts=tuple(verdicts),
+        output=values.get("output", "public"),
+    )
+
+
+def validate_files(
+    files: list[SourceFile], checker: FieldChecker, converter: MarkdownConverter
+) -> dict[str, dict[str, Any]]:
+    """Check each file on its own; return the records that could be built, by kind and id."""
+    records: dict[str, dict[str, Any]] = {kind: {} for kind in schema.SCHEMAS}
+    first_seen: dict[tuple[str, str], str] = {}
+    builders = {"article": build_article, "claim": build_claim, "actor": build_actor, "outlet": build_outlet}
+    for source in files:
+        if not ID_PATTERN.match(source.id):
+            checker.diagnostics.error(
+                source.path, 0,
+                f"bad file name: '{source.id}' is not a valid id; rename the file to "
+                f"'{suggest_id(source.id)}.md' (lowercase letters, digits and hyphens)",
+            )
+        key = (source.kind, source.id)
+        if key in first_seen:
+            checker.diagnostics.error(
+                source.path, 0, f"duplicate {source.kind} id '{source.id}' (also {first_seen[key]})"
+            )
+            continue
+        first_seen[key] = source.path
+        if source.front is None:
+            continue
+        table = schema.SCHEMAS[source.kind]
+        values = checker.check(source.front, table, source.path, "the front matter")
+        record = builders[source.kind](source, values, checker, converter)
+        if record is not None:
+            records[source.kind][source.id] = record
+    for actor_id in records["actor"].keys() & records["outlet"].keys():
+        checker.diagnostics.error(
+            records["outlet"][actor_id].path, 0,
+            f"id '{actor_id}' is used by both an actor and an outlet; "
+            "rename one so that 'via' references are unambiguous",
+        )
+    return records
+
+
+def suggest_id(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "untitled"
+
+
+def has_required(values: dict[str, Any], table: dict[str, schema.Field]) -> bool:
+    return all(key in values for key, spec in table.items() if spec.required)
+
+
+def build_article(source, values, checker, converter) -> Article | None:
+    mentions = []
+    if "mentions" in source.front and source.front["mentions"] is not None:
+        line = source.front.line_of("mentions")
+        for item, item_line in checker.items(source.front["mentions"], source.path, line, "mentions"):
+            fields = checker.check(item, schema.MENTION, source.path, "a mention")
+            if has_required(fields, schema.MENTION):
+                mentions.append(
+                    Mention(
+                        article_id=source.id,
+                        claim_id=fields["claim"],
+                        stance=fields["stance"],
+                        quote=fields["quote"],
+                        line=item.line_of("quote"),
+                        actor_id=fields.get("actor"),
+                        via_id=fields.get("via"),
+                        value=fields.get("value"),
+                        note=fields.get("note"),
+                    )
+                )
+    if not has_required(values, schema.ARTICLE):
+        return None
+    article = Article(
+        id=source.id,
+        path=source.path,
+        title=values["title"],
+        outlet_id=values["outlet"],
+        body=source.body,
+        body_line=source.body_line,
+        url=values.get("url"),
+        published=values.get("published"),
+        author=values.get("author"),
+        seed=values.get("seed"),
+        mentions=mentions,
+    )
+    article.document = converter.parse(source.body)
+    return article
+
+
+def build_claim(source, values, checker, converter) -> Claim | None:
+    if not has_required(values, schema.CLAIM):
+        return None
+    return Claim(
+        id=source.id, path=source.path, statement=values["statement"], body=source.body,
+        verdict_id=values.get("verdict"), summary=values.get("summary"),
+        reviewed=values.get("reviewed"), unit=values.get("unit"),
+    )
+
+
+def build_actor(source, values, checker, converter) -> Actor | None:
+    if not has_required(values, schema.ACTOR):
+        return None
+    return Actor(
+        id=source.id, path=source.path, name=values["name"], kind=values["kind"], body=source.body,
+        role=values.get("role"), affiliation_id=values.get("affiliation"),
+        aliases=values.get("aliases", ()),
+    )
+
+
+def build_outlet(source, values, checker, converter) -> Outlet | None:
+    if not has_required(values, schema.OUTLET):
+        return None
+    return Outlet(
+        id=source.id, path=source.path, name=values["name"], body=source.body,
+        url=values.get("url"), country=values.get("country"), owner=values.get("owner"),
+    )
+
+
+# --- cross-file checks --------------------------------------------------------
+
+
+def check_references(
+    references: list[Reference],
+    records: dict[str, dict[str, Any]],
+    config: SiteConfig | None,
+    root: Path,
+    diagnostics: Diagnostics,
+) -> None:
+    seeds_dir = root / "seeds"
+    seeds = sorted(p.name for p in seeds_dir.iterdir() if p.is_file()) if seeds_dir.is_dir() else []
+    known = {
+        "claim": records["claim"].keys(),
+        "actor": records["actor"].keys(),
+        "outlet": records["outlet"].keys(),
+        "source": records["actor"].keys() | records["outlet"].keys(),
+        "organisation": records["actor"].keys(),
+        "verdict": [v.id for v in config.verdicts] if config else None,
+        "seed": seeds,
+    }
+    names = {"source": "actor or outlet", "organisation": "organisation", "seed": "seed file"}
+    for ref in references:
+        candidates = known[ref.target]
+        if candidates is None:  # site.yaml is broken: verdicts can't be checked
+            continue
+        if ref.value not in candidates:
+            what = names.get(ref.target, ref.target)
+            where = " in seeds/" if ref.target == "seed" else (" in site.yaml" if ref.target == "verdict" else "")
+            diagnostics.error(
+                ref.path, ref.line,
+                f"'{ref.key}': unknown {what} '{ref.value}'{where}{did_you_mean(ref.value, candidates)}",
+            )
+        elif ref.target == "organisation" and records["actor"][ref.value].kind != "organisation":
+            diagnostics.error(
+                ref.path, ref.line,
+                f"'{ref.key}': '{ref.value}' is a person; affiliation must name an organisation actor",
+            )
+
+
+def anchor_quotes(article: Article, diagnostics: Diagnostics) -> None:
+    """Find every quote of the article in its text; report the ones that don't fit."""
+    text = article.document.text
+    haystack = normalise(text)
+    for mention in article.mentions:
+        anchor = find_quote(mention.quote, text, haystack)
+        if anchor.found:
+            mention.spans = anchor.spans
+        elif anchor.count > 1:
+            diagnostics.error(
+                article.path, mention.line,
+                f"quote occurs {anchor.count} times in the article body; "
+                "quote a longer passage so it points at one place",
+            )
+        elif anchor.empty:
+            diagnostics.error(article.path, mention.line, "quote is empty")
+        elif anchor.out_of_order:
+            diagnostics.error(
+                article.path, mention.line,
+                "quote not found in the article body: its parts occur, but not in this order",
+            )
+        elif anchor.missing_part:
+            diagnostics.error(
+                article.path, mention.line,
+                f"quote not found in the article body: the part \"{anchor.missing_part}\" "
+                f"does not occur; closest passage: \"{anchor.closest}\"",
+            )
+        else:
+            diagnostics.error(
+                article.path, mention.line,
+                f"quote not found in the article body; closest passage: \"{anchor.closest}\"",
+            )
+
+
+def warn_about_empty_claims(records: dict[str, dict[str, Any]], diagnostics: Diagnostics) -> None:
+    mentioned = {m.claim_id for a in records["article"].values() for m in a.mentions}
+    for claim in records["claim"].values():
+        if claim.id not in mentioned:
+            diagnostics.warning(claim.path, 1, f"claim '{claim.id}' has no mentions in any article")
