@@ -23,10 +23,6 @@ class Figure:
     value: float
     quotes: list[Quote]
 
-    @property
-    def display(self) -> str:
-        return f"{self.value:g}" if isinstance(self.value, float) else f"{self.value:,}"
-
 
 @dataclass
 class ClaimAnalysis:
@@ -105,6 +101,7 @@ class MatrixCell:
     outlet: Outlet
     counts: dict[str, int]  # stance → mentions in this outlet's articles
     first: Quote | None  # the evidence a cell links to
+    values: list[float] = field(default_factory=list)  # figures this outlet's articles give
 
     @property
     def empty(self) -> bool:
@@ -225,7 +222,8 @@ def build_matrix(graph: Graph, claims: dict[str, ClaimAnalysis]) -> Matrix:
         for outlet in outlets:
             quotes = [q for q in analysis.quotes if q.outlet is outlet]
             counts = {stance: sum(1 for q in quotes if q.stance == stance) for stance in STANCES}
-            cells.append(MatrixCell(outlet, counts, quotes[0] if quotes else None))
+            values = sorted({q.value for q in quotes if q.value is not None})
+            cells.append(MatrixCell(outlet, counts, quotes[0] if quotes else None, values))
         rows.append(MatrixRow(analysis, cells))
     return Matrix(outlets, rows)
 

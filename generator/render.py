@@ -78,6 +78,7 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
     )
     env.filters["date"] = format_date
     env.filters["iso"] = iso_date
+    env.filters["number"] = format_number
     env.globals.update(
         STANCES=STANCES,
         STANCE_LABELS=STANCE_LABELS,
@@ -117,6 +118,13 @@ def format_date(value: Any) -> str:
     if isinstance(value, PartialDate):
         return value.human()
     return value.strftime("%-d %B %Y")
+
+
+def format_number(value: float | int) -> str:
+    """12000 → "12,000"; 2.5 → "2.5"."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,g}"
+    return f"{int(value):,}"
 
 
 def iso_date(value: Any) -> str:
@@ -228,6 +236,7 @@ def article_context(graph: Graph, article: Article, bodies: BodyRenderer) -> dic
     return {
         "article": article,
         "outlet": graph.outlets[article.outlet_id],
+        "stance_totals": {s: sum(1 for q in quotes if q.stance == s) for s in STANCES},
         "quotes": quotes,
         "numbered": [(numbers[id(q)], q) for q in quotes],
         "body_html": bodies.article(article, quotes, numbers),
