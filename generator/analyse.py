@@ -66,6 +66,10 @@ class ClaimStance:
         present = {q.stance for q in self.quotes}
         return [s for s in STANCES if s in present]
 
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for q in self.quotes if q.stance == s) for s in STANCES}
+
 
 @dataclass
 class ScorecardRow:
