@@ -164,9 +164,11 @@ def parse_yaml(
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote: point at where it opens
         line = mark.line + first_line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
-        diagnostics.error(path, line, f"YAML syntax error: {problem}")
+        diagnostics.error(path, line, f"YAML syntax error: {problem}{yaml_hint(problem)}")
         return False, None
     except yaml.YAMLError as exc:  # errors without a position, e.g. bad characters
         diagnostics.error(path, first_line, f"YAML syntax error: {exc}")
@@ -174,6 +176,24 @@ def parse_yaml(
     if node is None:
         return True, None
     return True, _NodeConverter(path, first_line, diagnostics).convert(node)
+
+
+# The YAML mistakes editors make most, and what to do about them.
+_YAML_HINTS = (
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "put text that contains ': ' in quotes"),
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+    ("found unexpected end of stream", "a quoted text is not closed"),
+    ("found undefined alias", "put text that starts with '*' in quotes"),
+    ("found character '@'", "put text that starts with '@' or '`' in quotes"),
+)
+
+
+def yaml_hint(problem: str) -> str:
+    for needle, hint in _YAML_HINTS:
+        if needle in problem:
+            return f" (hint: {hint})"
+    return ""
 
 
 class _NodeConverter:
