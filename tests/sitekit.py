@@ -1,0 +1,252 @@
+"""Helpers shared by the tests: tiny sites on disk, the CLI, HTML inspection."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+VALID_SITE = FIXTURES / "valid-site"
+INVALID_SITE = FIXTURES / "invalid-site"
+
+# --- a small valid site to mutate in unit tests --------------------------------
+
+SITE_YAML = """\
+title: Mini
+verdicts:
+  - id: accurate
+    label: Accurate
+    description: It happened.
+    colour: "#1b6e3a"
+  - id: wrong
+    label: Wrong
+    description: It did not happen.
+    colour: "#a32020"
+"""
+
+BASE_FILES = {
+    "site.yaml": SITE_YAML,
+    "content/claims/bridge-cost.md": "---\nstatement: The bridge cost more than planned.\nverdict: accurate\n---\n",
+    "content/outlets/daily-river.md": "---\nname: The Daily River\n---\n",
+    "content/actors/ana-mayor.md": "---\nname: Ana Mayor\nkind: person\naffiliation: river-council\n---\n",
+    "content/actors/river-council.md": "---\nname: River Council\nkind: organisation\n---\n",
+    "content/articles/bridge-opens.md": (
+        "---\n"
+        "title: Bridge opens\n"
+        "outlet: daily-river\n"
+        "mentions:\n"
+        "  - claim: bridge-cost\n"
+        "    actor: ana-mayor\n"
+        "    stance: supports\n"
+        "    quote: the bill came to 12 million\n"
+        "---\n"
+        "The mayor said the bill came to 12 million euros.\n"
+    ),
+    "seeds/river.txt": "raw text\n",
+}
+
+
+def write_files(root: Path, files: dict[str, str | None]) -> Path:
+    """Write ``files`` (path → text; None deletes) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def make_site(root: Path, changes: dict[str, str | None] | None = None) -> Path:
+    """The mini site above, with ``changes`` applied."""
+    return write_files(root, {**BASE_FILES, **(changes or {})})
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def check_lines(root: Path) -> list[str]:
+    """Formatted diagnostics of ``check`` on a site, in the CLI's order."""
+    from generator.build import check
+
+    return [d.format() for d in check(root).diagnostics]
+
+
+def errors_of(root: Path) -> list[str]:
+    return [line for line in check_lines(root) if ": error: " in line]
+
+
+# --- the command line ----------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path = REPO, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+# --- HTML inspection -------------------------------------------------------------
+
+
+class PageParser(HTMLParser):
+    """Collects links, ids, tags and scripts of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.ids: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text_parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append((tag, name, value))
+            if name == "id" and value is not None:
+                self.ids.append(value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    def find(self, tag: str, cls: str | None = None, **attrs: str) -> list[dict[str, str | None]]:
+        """Attributes of every ``tag`` element with class ``cls`` and ``attrs``."""
+        return [
+            attributes
+            for name, attributes in self.tags
+            if name == tag
+            and (cls is None or cls in (attributes.get("class") or "").split())
+            and all(attributes.get(key) == value for key, value in attrs.items())
+        ]
+
+
+def parse_html(text: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def parse_file(path: Path) -> PageParser:
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+def is_external(url: str) -> bool:
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def resolve_internal(page: Path, url: str) -> tuple[Path, str]:
+    """The file an internal link of ``page`` points at, and its fragment."""
+    parts = urlsplit(url)
+    target = page if not parts.path else (page.parent / unquote(parts.path))
+    return Path(os.path.normpath(target)), unquote(parts.fragment)
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def all_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+# --- a richer site for link/analyse tests ------------------------------------------------
+
+RICH_SITE = {
+    "site.yaml": (
+        "title: Rich\n"
+        "verdicts:\n"
+        "  - {id: accurate, label: Accurate, description: Yes., colour: '#1b6e3a'}\n"
+        "  - {id: mixed, label: Mixed, description: Partly., colour: '#6b6b6b'}\n"
+        "  - {id: wrong, label: Wrong, description: No., colour: '#a32020'}\n"
+    ),
+    "content/claims/c-cost.md": "---\nstatement: The bridge cost more than planned.\nverdict: accurate\nunit: million euros\n---\n",
+    "content/claims/c-late.md": "---\nstatement: The bridge was finished late.\nverdict: wrong\n---\n",
+    "content/claims/c-clean.md": "---\nstatement: The river is clean enough to swim in.\n---\n",
+    "content/claims/c-neutral.md": "---\nstatement: A ferry still runs.\nverdict: mixed\n---\n",
+    "content/claims/c-lonely.md": "---\nstatement: Nobody says this.\nverdict: accurate\n---\n",
+    "content/actors/ana.md": "---\nname: Ana Mayor\nkind: person\naffiliation: council\n---\n",
+    "content/actors/bo.md": "---\nname: Bo Critic\nkind: person\n---\n",
+    "content/actors/council.md": "---\nname: River Council\nkind: organisation\n---\n",
+    "content/outlets/daily.md": "---\nname: The Daily River\n---\n",
+    "content/outlets/gazette.md": "---\nname: Hill Gazette\n---\n",
+    "content/outlets/silent.md": "---\nname: Silent Times\n---\n",
+    # mentions are deliberately not in reading order
+    "content/articles/a1.md": (
+        "---\n"
+        "title: Bridge opens\n"
+        "outlet: daily\n"
+        "published: 2024-02-28\n"
+        "mentions:\n"
+        "  - {claim: c-cost, actor: ana, stance: supports, value: 12, quote: twelve million was the final figure}\n"
+        "  - {claim: c-late, actor: ana, stance: disputes, quote: She denied the bridge was late}\n"
+        "  - {claim: c-cost, actor: ana, stance: supports, value: 12, quote: the bill came to 12 million euros}\n"
+        "  - {claim: c-clean, stance: supports, quote: the river is clean}\n"
+        "---\n"
+        "The mayor said the bill came to 12 million euros. She repeated that twelve million was the "
+        "final figure. She denied the bridge was late. The paper notes the river is clean.\n"
+    ),
+    "content/articles/a2.md": (
+        "---\n"
+        "title: Critics speak\n"
+        "outlet: gazette\n"
+        "published: 2024-03\n"
+        "mentions:\n"
+        "  - {claim: c-cost, actor: bo, stance: disputes, value: 14, quote: the cost was 14 million}\n"
+        "  - {claim: c-late, actor: bo, stance: supports, quote: He said the bridge was late}\n"
+        "  - {claim: c-late, actor: council, stance: disputes, quote: the bridge was not on time}\n"
+        "  - {claim: c-clean, actor: ana, via: daily, stance: neutral, quote: called the river fairly clean}\n"
+        "  - {claim: c-clean, actor: bo, stance: supports, quote: people swim there}\n"
+        "  - {claim: c-neutral, actor: bo, stance: neutral, quote: He had no view on the ferry}\n"
+        "---\n"
+        "Councillor Bo Critic said the cost was 14 million. He said the bridge was late. The council "
+        "agreed the bridge was not on time. The mayor, quoted by the Daily River, called the river "
+        "fairly clean. Bo Critic said people swim there. He had no view on the ferry.\n"
+    ),
+    "content/articles/a3.md": (
+        "---\n"
+        "title: Zz editorial\n"
+        "outlet: gazette\n"
+        "mentions:\n"
+        "  - {claim: c-late, actor: ana, stance: disputes, quote: The mayor again denied any delay}\n"
+        "  - {claim: c-late, stance: supports, quote: the bridge came in late}\n"
+        "  - {claim: c-cost, stance: supports, value: 12, quote: It cost 12 million in the end}\n"
+        "---\n"
+        "The gazette found the bridge came in late. It cost 12 million in the end. The mayor again "
+        "denied any delay.\n"
+    ),
+}
+
+
+def graph_of(root: Path):
+    """Validate, link and analyse a site; fails the test on content errors."""
+    from generator.analyse import analyse
+    from generator.diagnostics import Diagnostics
+    from generator.link import link
+    from generator.load import load_site
+    from generator.markup import MarkdownConverter
+    from generator.validate import validate
+
+    diagnostics = Diagnostics()
+    content = validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())
+    assert content is not None, [d.format() for d in diagnostics.errors]
+    graph = link(content)
+    return graph, analyse(graph)

@@ -1,0 +1,129 @@
+"""Stage 3, link: anchors, resolved references, deterministic order."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.link import assign_anchors
+from generator.model import Actor, Article, Mention, Outlet
+from sitekit import RICH_SITE, graph_of, write_files
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    return graph_of(write_files(tmp_path_factory.mktemp("rich"), RICH_SITE))
+
+
+def mention(claim, start, line=1):
+    return Mention(article_id="a", claim_id=claim, stance="supports", quote="q", line=line, spans=((start, start + 1),))
+
+
+def anchors(mentions):
+    article = Article(id="a", path="p", title="t", outlet_id="o", body="", body_line=1, mentions=mentions)
+    assign_anchors(article)
+    return [m.anchor for m in mentions]
+
+
+# --- anchors ---------------------------------------------------------------------------
+
+
+def test_anchor_ids_are_numbered_per_claim_in_reading_order():
+    # YAML order: the quote at offset 50 is listed before the one at offset 10
+    assert anchors([mention("cost", 50), mention("late", 30), mention("cost", 10), mention("cost", 70)]) == [
+        "q-cost-2",
+        "q-late",
+        "q-cost",
+        "q-cost-3",
+    ]
+
+
+def test_anchor_of_a_quote_does_not_change_when_other_claims_are_annotated():
+    before = anchors([mention("cost", 10), mention("cost", 50)])
+    after = anchors([mention("late", 0), mention("cost", 10), mention("other", 30), mention("cost", 50)])
+    assert before == ["q-cost", "q-cost-2"]
+    assert after[1] == "q-cost" and after[3] == "q-cost-2"
+
+
+def test_anchor_of_a_quote_does_not_change_when_a_later_quote_is_added():
+    assert anchors([mention("cost", 10)]) == ["q-cost"]
+    assert anchors([mention("cost", 10), mention("cost", 90)])[0] == "q-cost"
+
+
+def test_anchors_are_unique_valid_ids_in_every_article(rich):
+    graph, _ = rich
+    for article in graph.articles.values():
+        ids = [m.anchor for m in article.mentions]
+        assert len(ids) == len(set(ids)), article.id
+        assert all(re.fullmatch(r"q-[a-z0-9-]+", i) for i in ids)
+
+
+def test_anchors_in_the_rich_site(rich):
+    graph, _ = rich
+    by_quote = {m.quote: m.anchor for a in graph.articles.values() for m in a.mentions}
+    assert by_quote["the bill came to 12 million euros"] == "q-c-cost"  # first in the text
+    assert by_quote["twelve million was the final figure"] == "q-c-cost-2"  # listed first in YAML
+    assert by_quote["She denied the bridge was late"] == "q-c-late"
+    assert by_quote["the bridge came in late"] == "q-c-late"  # a3: first in the text
+    assert by_quote["The mayor again denied any delay"] == "q-c-late-2"
+
+
+# --- references ----------------------------------------------------------------------------
+
+
+def test_quotes_resolve_to_objects(rich):
+    graph, _ = rich
+    quote = next(q for q in graph.quotes if q.text == "called the river fairly clean")
+    assert quote.article is graph.articles["a2"]
+    assert quote.claim is graph.claims["c-clean"]
+    assert quote.outlet is graph.outlets["gazette"]
+    assert quote.actor is graph.actors["ana"]
+    assert isinstance(quote.via, Outlet) and quote.via is graph.outlets["daily"]
+    assert quote.speaker_name == "Ana Mayor"
+    assert quote.speaker_key == ("actor", "ana")
+
+
+def test_outlet_voice_is_the_speaker_when_there_is_no_actor(rich):
+    graph, _ = rich
+    quote = next(q for q in graph.quotes if q.text == "the river is clean")
+    assert quote.actor is None
+    assert quote.speaker_name == "The Daily River"
+    assert quote.speaker_key == ("outlet", "daily")
+
+
+def test_via_can_be_an_actor(tmp_path):
+    files = dict(RICH_SITE)
+    files["content/articles/a1.md"] = files["content/articles/a1.md"].replace(
+        "{claim: c-clean, stance: supports,", "{claim: c-clean, via: council, stance: supports,"
+    )
+    graph, _ = graph_of(write_files(tmp_path, files))
+    quote = next(q for q in graph.quotes if q.text == "the river is clean")
+    assert isinstance(quote.via, Actor) and quote.via.id == "council"
+
+
+# --- indexes and order ------------------------------------------------------------------------
+
+
+def test_quotes_are_ordered_by_article_date_then_position(rich):
+    graph, _ = rich
+    assert [(q.article.id, q.text) for q in graph.quotes_by_claim["c-late"]] == [
+        ("a1", "She denied the bridge was late"),
+        ("a2", "He said the bridge was late"),
+        ("a2", "the bridge was not on time"),
+        ("a3", "the bridge came in late"),  # undated articles come last
+        ("a3", "The mayor again denied any delay"),
+    ]
+    assert [q.article.id for q in graph.quotes] == ["a1"] * 4 + ["a2"] * 6 + ["a3"] * 3
+
+
+def test_indexes(rich):
+    graph, _ = rich
+    assert [a.id for a in graph.articles_by_outlet["gazette"]] == ["a2", "a3"]
+    assert "silent" not in graph.articles_by_outlet
+    assert [a.id for a in graph.members_by_actor["council"]] == ["ana"]
+    assert len(graph.quotes_by_actor["ana"]) == 5
+    assert len(graph.quotes_by_article["a2"]) == 6
+    assert "c-lonely" not in graph.quotes_by_claim
+    assert list(graph.claims) == sorted(graph.claims)
+    assert list(graph.actors) == sorted(graph.actors)

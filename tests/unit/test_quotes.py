@@ -1,0 +1,202 @@
+"""Quote anchoring: exactly whitespace, quotation marks and dashes are forgiven."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.quotes import closest_passage, find_quote, normalise, quote_parts
+
+
+def found_text(quote: str, text: str) -> list[str]:
+    """The passages of ``text`` a quote was anchored to (fails if not found once)."""
+    anchor = find_quote(quote, text)
+    assert anchor.found, anchor
+    return [text[start:end] for start, end in anchor.spans]
+
+
+# --- what is forgiven -------------------------------------------------------------
+
+
+def test_exact_quote():
+    assert found_text("finished the bridge", "We finished the bridge on time.") == ["finished the bridge"]
+
+
+@pytest.mark.parametrize(
+    "quote, text, passage",
+    [
+        ("the bridge is open", "Now the bridge\n  is   open.", "the bridge\n  is   open"),
+        ("the  bridge\tis open", "Now the bridge is open.", "the bridge is open"),
+        ("  the bridge is open ", "the bridge is open", "the bridge is open"),
+        ("a b", "x a\u00a0b y", "a\u00a0b"),  # no-break space
+    ],
+)
+def test_whitespace_differences_are_forgiven(quote, text, passage):
+    assert found_text(quote, text) == [passage]
+
+
+@pytest.mark.parametrize(
+    "quote, text, passage",
+    [
+        ('"We finished on time," she said', "“We finished on time,” she said", "“We finished on time,” she said"),
+        ("“We finished”", '"We finished"', '"We finished"'),
+        ("the council's accounts", "the council’s accounts", "the council’s accounts"),
+        ("the council’s accounts", "the council's accounts", "the council's accounts"),
+        ("«non»", '"non"', '"non"'),
+        ("‘maybe’", "'maybe'", "'maybe'"),
+    ],
+)
+def test_quotation_mark_styles_are_forgiven(quote, text, passage):
+    assert found_text(quote, text) == [passage]
+
+
+@pytest.mark.parametrize(
+    "quote, text, passage",
+    [
+        ("al-Qaeda - Taliban ties", "al-Qaeda – Taliban ties", "al-Qaeda – Taliban ties"),
+        ("al-Qaeda - Taliban ties", "al-Qaeda—Taliban ties", "al-Qaeda—Taliban ties"),
+        ("al-Qaeda—Taliban ties", "al-Qaeda - Taliban ties", "al-Qaeda - Taliban ties"),
+        ("2019-2021", "2019–2021", "2019–2021"),
+        ("on time -- mostly", "on time — mostly", "on time — mostly"),
+        ("al‑Qaeda", "al-Qaeda", "al-Qaeda"),  # non-breaking hyphen
+    ],
+)
+def test_dash_styles_are_forgiven(quote, text, passage):
+    assert found_text(quote, text) == [passage]
+
+
+def test_span_maps_back_onto_the_original_text():
+    text = "He said:  “It   was — late.”  Then left."
+    assert found_text('"It was - late."', text) == ["“It   was — late.”"]
+
+
+# --- what is not forgiven ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quote, text",
+    [
+        ("the Bridge", "the bridge"),  # case
+        ("the bridge opened", "the bridge, opened"),  # punctuation
+        ("the bridge opened", "the bridge opens"),  # a different word
+        ("colour", "color"),  # spelling
+        ("the bridge", "the brídge"),  # accents
+        ("12 million", "12,000,000"),  # numbers written differently
+        ("the-bridge", "the bridge"),  # a dash is not a space
+        ("the bridge", "thebridge"),
+    ],
+)
+def test_nothing_else_is_forgiven(quote, text):
+    anchor = find_quote(quote, text)
+    assert not anchor.found
+    assert anchor.count == 0
+    assert anchor.spans == ()
+
+
+# --- elisions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ellipsis", ["…", "...", " … ", " ... ", "…  "])
+def test_elided_quote_has_one_span_per_part(ellipsis):
+    text = "She added that the water is clean and that children can swim there again."
+    assert found_text(f"the water is clean{ellipsis}swim there", text) == ["the water is clean", "swim there"]
+
+
+def test_three_part_elision():
+    text = "One, two, three, four, five."
+    assert found_text("One … three … five", text) == ["One", "three", "five"]
+
+
+def test_elided_parts_must_be_in_order():
+    anchor = find_quote("swim … water", "the water is clean and you can swim")
+    assert not anchor.found
+    assert anchor.out_of_order
+    assert anchor.missing_part == ""
+
+
+def test_elided_quote_names_the_missing_part():
+    anchor = find_quote("the water … dive there", "the water is clean and you can swim there")
+    assert not anchor.found
+    assert anchor.missing_part == "dive there"
+    assert anchor.closest == "swim there"
+
+
+def test_elision_parts_are_normalised_too():
+    assert quote_parts("“It was”  …  late — very") == ['"It was"', "late-very"]
+
+
+@pytest.mark.parametrize("quote", ["…", "...", " … ... ", ""])
+def test_quote_of_nothing_is_empty(quote):
+    anchor = find_quote(quote, "some text")
+    assert anchor.empty and not anchor.found
+
+
+# --- ambiguity ----------------------------------------------------------------------------
+
+
+def test_ambiguous_quotes_are_counted():
+    text = "It was late. It was late. It was late, they said."
+    anchor = find_quote("It was late", text)
+    assert anchor.count == 3
+    assert not anchor.found
+
+
+def test_ambiguity_counts_normalised_matches():
+    text = "It was “late”. It was \"late\"."
+    assert find_quote('It was "late"', text).count == 2
+
+
+def test_a_longer_quote_is_unambiguous():
+    text = "It was late. It was late, they said."
+    assert found_text("It was late,", text) == ["It was late,"]
+
+
+def test_ambiguous_elided_quote():
+    text = "A said yes. A said no. B said maybe."
+    anchor = find_quote("A said … maybe", text)
+    assert anchor.count == 2
+    assert not anchor.found
+
+
+# --- closest passage --------------------------------------------------------------------------
+
+
+def test_closest_passage_points_at_the_similar_text():
+    text = (
+        "The new bridge opened on Monday.\n\n"
+        "According to the council's accounts, the final bill came to 12 million euros, above the plan."
+    )
+    anchor = find_quote("the final bill came to 13 million euros", text)
+    assert not anchor.found
+    assert anchor.closest == "the final bill came to 12 million euros,"
+
+
+def test_closest_passage_uses_original_characters_and_collapses_whitespace():
+    text = "Intro.\n\nShe said “we   are\nready” today."
+    anchor = find_quote('She said "we are steady"', text)
+    assert anchor.closest == "She said “we are ready” today."
+
+
+def test_closest_passage_is_shortened():
+    text = " ".join(f"word{i}" for i in range(100))
+    part = normalise(" ".join(f"word{i}" for i in range(60)) + " nope").text
+    passage = closest_passage(part, text, normalise(text))
+    assert len(passage) <= 160
+    assert passage.endswith("…")
+    assert passage.startswith("word0 word1")
+
+
+def test_closest_passage_of_empty_text():
+    assert find_quote("anything", "").closest == ""
+
+
+# --- normalisation -------------------------------------------------------------------------------
+
+
+def test_normalise_folds_and_keeps_origins():
+    original = "a  “b” – c\n"
+    normalised = normalise(original)
+    assert normalised.text == 'a "b"-c'
+    assert len(normalised.origin) == len(normalised.text)
+    for index, char in enumerate(normalised.text):
+        source = original[normalised.origin[index]]
+        assert source == char or (char, source) in {('"', "“"), ('"', "”"), ("-", "–"), (" ", " ")}

@@ -1,0 +1,103 @@
+"""Stage 6, write: the output folder is replaced as a whole, atomically."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import write
+from generator.write import write_site
+from sitekit import all_files
+
+
+def siblings(out):
+    return sorted(p.name for p in out.parent.iterdir())
+
+
+def test_first_write_creates_the_folder(tmp_path):
+    out = tmp_path / "site" / "public"
+    write_site({"index.html": b"home", "claims/a/index.html": b"claim a"}, out)
+    assert all_files(out) == {"claims/a/index.html": b"claim a", "index.html": b"home"}
+    assert siblings(out) == ["public"]  # no staging folder left behind
+
+
+@pytest.mark.parametrize("can_exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_second_write_replaces_everything(tmp_path, monkeypatch, can_exchange):
+    if not can_exchange:
+        monkeypatch.setattr(write, "exchange", lambda a, b: False)
+    out = tmp_path / "public"
+    write_site({"index.html": b"old home", "claims/gone/index.html": b"stale", "assets/old.css": b"x"}, out)
+    inode = out.stat().st_ino
+    write_site({"index.html": b"new home", "claims/new/index.html": b"fresh"}, out)
+    assert all_files(out) == {"index.html": b"new home", "claims/new/index.html": b"fresh"}
+    assert not (out / "claims" / "gone").exists()  # stale pages do not survive
+    assert not (out / "assets").exists()
+    assert out.stat().st_ino != inode  # a new folder was swapped in, not the old one patched
+    assert siblings(out) == ["public"]
+
+
+def test_files_added_by_hand_do_not_survive(tmp_path):
+    out = tmp_path / "public"
+    write_site({"index.html": b"v1"}, out)
+    (out / "notes.txt").write_text("hand-made")
+    (out / "sub").mkdir()
+    (out / "sub" / "x.html").write_text("x")
+    write_site({"index.html": b"v2"}, out)
+    assert all_files(out) == {"index.html": b"v2"}
+
+
+def test_leftovers_of_killed_builds_are_removed(tmp_path):
+    out = tmp_path / "public"
+    write_site({"index.html": b"v1"}, out)
+    for name in (".staging-public-12345", ".retired-public-999"):
+        (tmp_path / name / "deep").mkdir(parents=True)
+        (tmp_path / name / "deep" / "index.html").write_text("half-written")
+    unrelated = tmp_path / ".staging-other-1"  # another output folder's staging area
+    unrelated.mkdir()
+    write_site({"index.html": b"v2"}, out)
+    assert siblings(out) == [".staging-other-1", "public"]
+    assert all_files(out) == {"index.html": b"v2"}
+
+
+def test_unrelated_siblings_are_untouched(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("keep me")
+    (tmp_path / "public-old").mkdir()
+    write_site({"index.html": b"v1"}, tmp_path / "public")
+    write_site({"index.html": b"v2"}, tmp_path / "public")
+    assert (tmp_path / "content" / "a.md").read_text() == "keep me"
+    assert (tmp_path / "public-old").is_dir()
+
+
+def test_a_failure_while_writing_leaves_the_old_site(tmp_path, monkeypatch):
+    out = tmp_path / "public"
+    write_site({"index.html": b"v1", "claims/a/index.html": b"a"}, out)
+    before = all_files(out)
+
+    class Boom(Exception):
+        pass
+
+    def fail(staging, out_dir):
+        raise Boom
+
+    monkeypatch.setattr(write, "swap_into_place", fail)
+    with pytest.raises(Boom):
+        write_site({"index.html": b"v2"}, out)
+    assert all_files(out) == before
+    monkeypatch.undo()
+    write_site({"index.html": b"v3"}, out)  # the next build cleans the staging folder up
+    assert siblings(out) == ["public"]
+    assert all_files(out) == {"index.html": b"v3"}
+
+
+def test_exchange_swaps_two_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "from-a").write_text("a")
+    (b / "from-b").write_text("b")
+    if not write.exchange(a, b):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available on this system")
+    assert os.listdir(a) == ["from-b"]
+    assert os.listdir(b) == ["from-a"]
