@@ -345,6 +345,16 @@ def test_refuses_to_build_over_the_sources(site_copy, where):
     assert all_files(site_copy.parent) == before
 
 
+def test_out_pointing_at_a_file_is_a_usage_error(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes")
+    result = run_cli("build", "--root", str(VALID_SITE), "--out", str(target))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert target.read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 def test_output_folder_from_site_yaml_is_relative_to_the_root(site_copy, tmp_path):
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()

@@ -520,6 +520,17 @@ def test_quotes_match_the_text_a_reader_sees(tmp_path):
     assert quote_errors(tmp_path, "The mayor said the bill came to 12 million euros", body) == []
 
 
+@pytest.mark.parametrize(
+    "body, quote",
+    [
+        ("The rule `x < 10 && y > 2` applies.\n", "The rule x < 10 && y > 2 applies"),
+        ("Tom &amp; Jerry met.\n", "Tom & Jerry met"),
+    ],
+)
+def test_quotes_match_code_and_entities_as_the_reader_sees_them(tmp_path, body, quote):
+    assert quote_errors(tmp_path, f"'{quote}'", body) == []
+
+
 def test_quote_in_an_article_with_an_empty_body_is_not_found(tmp_path):
     """An empty article must not borrow the text of the article read before it."""
     empty = "content/articles/zz-empty.md"  # read after bridge-opens.md
