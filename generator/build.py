@@ -91,4 +91,23 @@ def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:
         protected = root / name
         if out_dir == protected or protected in out_dir.parents:
             raise UsageError(f"refusing to build into {out_dir}: it is inside {name}/")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"refusing to build into {out_dir}: it is a file, not a folder")
+    if out_dir.is_dir() and not looks_like_a_build(out_dir):
+        raise UsageError(
+            f"refusing to replace {out_dir}: it holds files that do not look like a built site "
+            "(a build replaces the whole folder); choose an empty or new folder"
+        )
     return out_dir
+
+
+def looks_like_a_build(folder: Path) -> bool:
+    """A folder a build may replace: empty, or an earlier build's output.
+
+    A build swaps in a complete new folder, so anything else in it would be
+    lost: a version-control checkout (.git) or an unrelated folder is refused.
+    """
+    names = {p.name for p in folder.iterdir()}
+    if not names:
+        return True
+    return "index.html" in names and not names & {".git", ".hg", ".svn"}

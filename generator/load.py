@@ -170,13 +170,29 @@ def parse_yaml(
         problem = exc.problem or exc.context or "invalid YAML"
         diagnostics.error(path, line, f"YAML syntax error: {problem}{yaml_hint(problem)}")
         return False, None
-    except yaml.YAMLError as exc:  # errors without a position, e.g. bad characters
-        diagnostics.error(path, first_line, f"YAML syntax error: {exc}")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text[: exc.position].count("\n") + first_line
+        diagnostics.error(
+            path, line, f"YAML syntax error: the character {exc.character!r} is not allowed here"
+        )
+        return False, None
+    except RecursionError:
+        diagnostics.error(path, first_line, "YAML syntax error: the front matter is nested too deeply")
         return False, None
     if node is None:
         return True, None
-    return True, _NodeConverter(path, first_line, diagnostics).convert(node)
+    try:
+        return True, _NodeConverter(path, first_line, diagnostics).convert(node)
+    except RecursionError:
+        diagnostics.error(path, first_line, "YAML syntax error: the front matter is nested too deeply")
+        return False, None
 
+
+# Tags the safe loader resolves plain YAML to; anything else was written explicitly.
+STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
 
 # The YAML mistakes editors make most, and what to do about them.
 _YAML_HINTS = (
@@ -209,6 +225,12 @@ class _NodeConverter:
         return node.start_mark.line + self.first_line
 
     def convert(self, node: yaml.Node) -> Any:
+        if node.tag.startswith("!") or node.tag not in STANDARD_TAGS:
+            # Explicit tags (!foo, !!python/object) are never part of the content model.
+            self.diagnostics.error(
+                self.path, self.line(node), f"YAML tag '{node.tag}' is not supported: remove it"
+            )
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.convert_mapping(node)
         if isinstance(node, yaml.SequenceNode):
@@ -240,7 +262,7 @@ class _NodeConverter:
     def convert_scalar(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.constructor.ConstructorError):
+        except ValueError:
             # e.g. "2021-02-30" resolves to a timestamp but is no real date:
             # keep the text so validation can say what is wrong with it.
             return node.value

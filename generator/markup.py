@@ -10,13 +10,13 @@ text nodes, so anchoring and highlighting can never disagree.
 from __future__ import annotations
 
 import copy
+import html
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urlsplit
 
 import markdown
-from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
 # Elements whose content is a block of its own: text on either side is
@@ -71,10 +71,22 @@ class _SanitiseLinks(Treeprocessor):
 
 
 class _CaptureTree(Treeprocessor):
-    """Hand the finished tree to :class:`MarkdownConverter` (runs last)."""
+    """Hand the finished tree to :class:`MarkdownConverter` (runs last).
+
+    Python-Markdown keeps code and entities escaped inside the tree (``&lt;``)
+    and relies on its serialiser not to escape them again. The captured copy
+    holds the characters a reader sees instead, so that ``Document.text`` is
+    exactly what is on screen and ElementTree's serialiser escapes it once.
+    """
 
     def run(self, root: etree.Element) -> None:
-        self.md.captured_tree = copy.deepcopy(root)
+        tree = copy.deepcopy(root)
+        for element in tree.iter():
+            if element.text:
+                element.text = html.unescape(element.text)
+            if element.tail:
+                element.tail = html.unescape(element.tail)
+        self.md.captured_tree = tree
 
 
 class MarkdownConverter:
@@ -91,8 +103,11 @@ class MarkdownConverter:
 
     def parse(self, source: str) -> "Document":
         self._md.reset()
+        # Python-Markdown skips the tree processors for blank input, so clear
+        # the previous document's tree rather than hand it out again.
+        self._md.captured_tree = None
         self._md.convert(source)
-        return Document(self._md.captured_tree)
+        return Document(self._md.captured_tree or etree.Element("div"))
 
     def to_html(self, source: str) -> str:
         """Convert a body that needs no highlighting (claims, actors, outlets)."""
@@ -132,10 +147,30 @@ class Document:
         root = copy.deepcopy(self.root)
         if highlights:
             _apply_highlights(root, highlights)
-        html = to_html_string(root).strip()
-        # Strip the converter's wrapping <div>...</div>.
-        assert html.startswith("<div>") and html.endswith("</div>"), html[:40]
-        return html[len("<div>") : -len("</div>")].strip()
+        return serialise_children(root).strip()
+
+
+# Elements that have no end tag in HTML.
+VOID_TAGS = {"br", "hr", "img"}
+
+
+def serialise_children(element: etree.Element) -> str:
+    """The HTML of an element's content. Every text and attribute value is
+    escaped exactly once (the tree holds the characters a reader sees)."""
+    parts = [html.escape(element.text or "", quote=False)]
+    for child in element:
+        parts.append(serialise(child))
+        parts.append(html.escape(child.tail or "", quote=False))
+    return "".join(parts)
+
+
+def serialise(element: etree.Element) -> str:
+    attrs = "".join(
+        f' {name}="{html.escape(str(value), quote=True)}"' for name, value in element.attrib.items()
+    )
+    if element.tag in VOID_TAGS:
+        return f"<{element.tag}{attrs}>"
+    return f"<{element.tag}{attrs}>{serialise_children(element)}</{element.tag}>"
 
 
 def _text_pieces(root: etree.Element) -> Iterator[str]:

@@ -24,7 +24,6 @@ from .model import STANCES, Article, Graph, PartialDate, Quote
 
 STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
-STYLESHEET = "style.css"
 
 
 @dataclass(frozen=True)
@@ -62,9 +61,19 @@ def render_site(
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, problem.message)
         return None
-    stylesheet = next(d / "static" / STYLESHEET for d in search_path if (d / "static" / STYLESHEET).is_file())
-    outputs[f"{urls.ASSETS_DIR}/{STYLESHEET}"] = stylesheet.read_bytes()
+    outputs.update(static_files(search_path))
     return outputs
+
+
+def static_files(search_path: list[Path]) -> dict[str, bytes]:
+    """Files under ``static/`` of each templates folder, the site's own first."""
+    files: dict[str, bytes] = {}
+    for templates_dir in reversed(search_path):  # later (site) folders override
+        static = templates_dir / "static"
+        if static.is_dir():
+            for path in sorted(p for p in static.rglob("*") if p.is_file()):
+                files[f"{urls.ASSETS_DIR}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    return files
 
 
 def make_environment(search_path: list[Path]) -> jinja2.Environment:

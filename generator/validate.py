@@ -10,7 +10,9 @@ only when there were no errors.
 from __future__ import annotations
 
 import datetime
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -87,6 +89,8 @@ def as_partial_date(value: Any) -> PartialDate:
     match = PARTIAL_DATE_PATTERN.match(str(value).strip()) if isinstance(value, (str, int)) else None
     if match and not isinstance(value, bool):
         year, month = int(match.group(1)), match.group(2)
+        if year < 1:
+            raise Invalid(f"'{value}' is not a real date: there is no year 0")
         if month is not None and not 1 <= int(month) <= 12:
             raise Invalid(f"'{value}' has no month {month}")
         return PartialDate(year, int(month) if month else None)
@@ -94,7 +98,7 @@ def as_partial_date(value: Any) -> PartialDate:
 
 
 def as_number(value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise Invalid(f"expected a number, got {describe(value)}")
     return value
 
@@ -215,8 +219,9 @@ def validate(loaded: LoadedSite, diagnostics: Diagnostics, converter: MarkdownCo
     """Check everything; return the content only if there were no errors."""
     checker = FieldChecker(diagnostics)
     config = validate_config(loaded.config, checker)
-    records = validate_files(loaded.files, checker, converter)
-    check_references(checker.references, records, config, loaded.root, diagnostics)
+    records, declared = validate_files(loaded.files, checker, converter)
+    declared["verdict"] = declared_verdicts(loaded.config)
+    check_references(checker.references, records, declared, loaded.root, diagnostics)
     for article in records["article"].values():
         anchor_quotes(article, diagnostics)
     warn_about_empty_claims(records, diagnostics)
@@ -267,8 +272,13 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
 
 def validate_files(
     files: list[SourceFile], checker: FieldChecker, converter: MarkdownConverter
-) -> dict[str, dict[str, Any]]:
-    """Check each file on its own; return the records that could be built, by kind and id."""
+) -> tuple[dict[str, dict[str, Any]], dict[str, set[str]]]:
+    """Check each file on its own.
+
+    Returns the records that could be built, by kind and id, and the ids of
+    every file of each kind: a file with a problem of its own still exists, so
+    references to it are not reported a second time.
+    """
     records: dict[str, dict[str, Any]] = {kind: {} for kind in schema.SCHEMAS}
     first_seen: dict[tuple[str, str], str] = {}
     builders = {"article": build_article, "claim": build_claim, "actor": build_actor, "outlet": build_outlet}
@@ -299,11 +309,23 @@ def validate_files(
             f"id '{actor_id}' is used by both an actor and an outlet; "
             "rename one so that 'via' references are unambiguous",
         )
-    return records
+    declared = {kind: set() for kind in schema.SCHEMAS}
+    for kind, file_id in first_seen:
+        declared[kind].add(file_id)
+    return records, declared
+
+
+def declared_verdicts(config: YamlMap | None) -> set[str] | None:
+    """Ids of the verdicts site.yaml lists, even those with other problems."""
+    if config is None or not isinstance(config.get("verdicts"), YamlList):
+        return None
+    return {item["id"] for item in config["verdicts"] if isinstance(item, YamlMap) and isinstance(item.get("id"), str)}
 
 
 def suggest_id(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "untitled"
+    """A valid id close to ``name``: "Été_2021" → "ete-2021"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "untitled"
 
 
 def has_required(values: dict[str, Any], table: dict[str, schema.Field]) -> bool:
@@ -384,19 +406,19 @@ def build_outlet(source, values, checker, converter) -> Outlet | None:
 def check_references(
     references: list[Reference],
     records: dict[str, dict[str, Any]],
-    config: SiteConfig | None,
+    declared: dict[str, set[str] | None],
     root: Path,
     diagnostics: Diagnostics,
 ) -> None:
     seeds_dir = root / "seeds"
     seeds = sorted(p.name for p in seeds_dir.iterdir() if p.is_file()) if seeds_dir.is_dir() else []
     known = {
-        "claim": records["claim"].keys(),
-        "actor": records["actor"].keys(),
-        "outlet": records["outlet"].keys(),
-        "source": records["actor"].keys() | records["outlet"].keys(),
-        "organisation": records["actor"].keys(),
-        "verdict": [v.id for v in config.verdicts] if config else None,
+        "claim": declared["claim"],
+        "actor": declared["actor"],
+        "outlet": declared["outlet"],
+        "source": declared["actor"] | declared["outlet"],
+        "organisation": declared["actor"],
+        "verdict": declared["verdict"],
         "seed": seeds,
     }
     names = {"source": "actor or outlet", "organisation": "organisation", "seed": "seed file"}
@@ -411,16 +433,24 @@ def check_references(
                 ref.path, ref.line,
                 f"'{ref.key}': unknown {what} '{ref.value}'{where}{did_you_mean(ref.value, candidates)}",
             )
-        elif ref.target == "organisation" and records["actor"][ref.value].kind != "organisation":
+        elif ref.target == "organisation" and is_person(records["actor"].get(ref.value)):
             diagnostics.error(
                 ref.path, ref.line,
                 f"'{ref.key}': '{ref.value}' is a person; affiliation must name an organisation actor",
             )
 
 
+def is_person(actor: Actor | None) -> bool:
+    return actor is not None and actor.kind == "person"
+
+
 def anchor_quotes(article: Article, diagnostics: Diagnostics) -> None:
     """Find every quote of the article in its text; report the ones that don't fit."""
     text = article.document.text
+    if article.mentions and not text.strip():
+        for mention in article.mentions:
+            diagnostics.error(article.path, mention.line, "quote not found in the article body: the body is empty")
+        return
     haystack = normalise(text)
     for mention in article.mentions:
         anchor = find_quote(mention.quote, text, haystack)
