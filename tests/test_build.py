@@ -27,7 +27,7 @@ def expected_pages(root: Path) -> set[str]:
     """Every page the site must have, derived from its content files."""
     content = root / "content"
     assert content.is_dir(), f"{root} has no content/ folder yet"
-    pages = {"index.html", "compare/index.html", "assets/style.css"}
+    pages = {"index.html", "compare/index.html", "assets/style.css", "assets/favicon.svg"}
     pages |= {f"{section}/index.html" for section in SECTIONS}
     for section in SECTIONS:
         for path in (content / section).rglob("*.md"):
@@ -74,6 +74,7 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
         "articles/bridge-late/index.html",
         "articles/bridge-opens/index.html",
         "articles/index.html",
+        "assets/favicon.svg",
         "assets/style.css",
         "claims/bridge-cost/index.html",
         "claims/bridge-finished/index.html",
@@ -102,7 +103,7 @@ def test_every_internal_link_and_anchor_resolves(site):
             checked += 1
             where = f"{page.relative_to(out)}: <{tag} {attr}={url!r}>"
             path_part = urlsplit(url).path
-            if path_part and not path_part.endswith((".html", ".css")):
+            if path_part and not path_part.endswith((".html", ".css", ".svg")):
                 problems.append(f"{where}: internal links must name a file (…/index.html)")
             target, fragment = resolve_internal(page, url)
             if not target.is_file():

@@ -93,8 +93,16 @@ class Watcher:
         self.problems: list[str] = []
         page.on("console", self.console)
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self.request_failed)
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+    def request_failed(self, request):
+        # net::ERR_ABORTED is a request the next navigation cancelled (the icon,
+        # typically, when a test moves on at once), not a failure of the site;
+        # a missing file still shows up as an HTTP error response.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def console(self, message):
         if message.type != "error":
