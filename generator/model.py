@@ -12,6 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 STANCES = ("supports", "disputes", "neutral")
+# Fixed English month names: strftime's %B follows the process locale, and
+# output must not depend on the machine that builds it.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def human_date(date: datetime.date) -> str:
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 @dataclass(frozen=True, order=True)
@@ -32,9 +42,9 @@ class PartialDate:
 
     def human(self) -> str:
         if self.day:
-            return datetime.date(self.year, self.month, self.day).strftime("%-d %B %Y")
+            return human_date(datetime.date(self.year, self.month, self.day))
         if self.month:
-            return datetime.date(self.year, self.month, 1).strftime("%B %Y")
+            return f"{MONTHS[self.month - 1]} {self.year}"
         return str(self.year)
 
 

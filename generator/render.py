@@ -20,7 +20,7 @@ from .analyse import Analysis
 from .diagnostics import Diagnostics
 from .markup import Highlight, MarkdownConverter
 from .link import article_order
-from .model import STANCES, Article, Graph, PartialDate, Quote
+from .model import STANCES, Article, Graph, PartialDate, Quote, human_date
 
 STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
@@ -126,7 +126,7 @@ def format_date(value: Any) -> str:
         return ""
     if isinstance(value, PartialDate):
         return value.human()
-    return value.strftime("%-d %B %Y")
+    return human_date(value)
 
 
 def format_number(value: float | int) -> str:
