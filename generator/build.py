@@ -13,7 +13,8 @@ from .diagnostics import Diagnostics
 from .link import link
 from .load import load_site
 from .markup import MarkdownConverter
-from .model import SiteConfig
+from .model import Content, SiteConfig
+from .progress import Progress
 from .render import render_site
 from .validate import validate
 from .write import write_site
@@ -38,28 +39,48 @@ class BuildResult:
     def ok(self) -> bool:
         return not self.diagnostics.errors
 
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {kind}" for kind, n in self.counts.items())
+        return f"Built {self.pages} pages in {self.seconds:.2f} s: {counts} (into {self.out_dir})"
 
-def check(root: Path) -> BuildResult:
+
+def check(root: Path, strict: bool = False) -> BuildResult:
     """Load and validate only."""
-    diagnostics = Diagnostics()
-    validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())
+    _, diagnostics = load_content(root, MarkdownConverter(), strict)
     return BuildResult(diagnostics)
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
+def load_content(
+    root: Path, converter: MarkdownConverter, strict: bool = False
+) -> tuple[Content | None, Diagnostics]:
+    """Stages load and validate: the content, or None and why not."""
+    diagnostics = Diagnostics()
+    content = validate(load_site(root, diagnostics), diagnostics, converter)
+    if strict:
+        diagnostics = diagnostics.strict()
+    return (None if diagnostics.errors else content), diagnostics
+
+
+def build(
+    root: Path,
+    out: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Build the site; the output folder is only touched when everything succeeded."""
     started = time.perf_counter()
-    diagnostics = Diagnostics()
     converter = MarkdownConverter()
-    content = validate(load_site(root, diagnostics), diagnostics, converter)
+    content, diagnostics = load_content(root, converter, strict)
     if content is None:
         return BuildResult(diagnostics)
     if base_url:
         content.config = override_base_url(content.config, base_url)
     out_dir = resolve_out_dir(root, out, content.config.output)
-    graph = link(content)
+    graph = link(content, include_drafts=drafts)
     analysis = analyse(graph)
-    outputs = render_site(graph, analysis, root / TEMPLATES_DIR, converter, diagnostics)
+    outputs = render_site(graph, analysis, root / TEMPLATES_DIR, converter, diagnostics, progress)
     if outputs is None:
         return BuildResult(diagnostics)
     write_site(outputs, out_dir)

@@ -1,4 +1,4 @@
-"""The ``factcheck`` command: a thin layer over :mod:`generator.build`.
+"""The ``factcheck`` command: a thin layer over the pipeline.
 
 Exit codes: 0 success, 1 content errors, 2 usage errors.
 """
@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 from .build import BuildResult, UsageError, build, check
+from .diagnostics import FORMATTERS, Diagnostics
 from .markup import is_web_url
+from .progress import TerminalProgress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -22,15 +24,75 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / "site.yaml").is_file():
         parser.error(f"no site.yaml in {root.resolve()} (use --root to point at the site)")
     try:
-        if args.command == "build":
-            if args.base_url is not None and not is_web_url(args.base_url):
-                parser.error(f"--base-url must be an http(s) URL, got '{args.base_url}'")
-            result = build(root, Path(args.out) if args.out else None, args.base_url)
-        else:
-            result = check(root)
+        return COMMANDS[args.command](args, parser)
     except UsageError as problem:
         parser.error(str(problem))
-    return report(result, args.command)
+
+
+def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.base_url is not None and not is_web_url(args.base_url):
+        parser.error(f"--base-url must be an http(s) URL, got '{args.base_url}'")
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
+    result = build(
+        Path(args.root), Path(args.out) if args.out else None, args.base_url,
+        drafts=args.drafts, strict=args.strict, progress=progress,
+    )
+    if progress:
+        progress.clear()
+    print_diagnostics(result.diagnostics, "text")
+    if not result.ok:
+        print(summary(result.diagnostics) + "; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(result.summary())
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    result = check(Path(args.root), strict=args.strict)
+    print_diagnostics(result.diagnostics, args.format)
+    if args.format == "text":
+        if result.ok:
+            print(f"Content is valid ({len(result.diagnostics.warnings)} warning(s)).")
+        else:
+            print(summary(result.diagnostics) + ".", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .serve import serve  # watchdog and the HTTP server are only needed here
+
+    return serve(Path(args.root), host=args.host, port=args.port, poll=args.poll, drafts=args.drafts)
+
+
+def run_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .scaffold import ScaffoldError, new_article, new_entry
+
+    try:
+        if args.kind == "article":
+            path = new_article(Path(args.root), args.name, outlet=args.outlet)
+        else:
+            if args.outlet:
+                parser.error("--outlet only applies to 'new article'")
+            path = new_entry(Path(args.root), args.kind, args.name)
+    except ScaffoldError as problem:
+        print(f"factcheck new: {problem}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Created {path}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+
+
+def print_diagnostics(diagnostics: Diagnostics, output_format: str) -> None:
+    # Text goes to stderr like a compiler's; the machine formats to stdout, where tools read.
+    stream = sys.stderr if output_format == "text" else sys.stdout
+    for line in FORMATTERS[output_format](diagnostics.sorted()):
+        print(line, file=stream)
+
+
+def summary(diagnostics: Diagnostics) -> str:
+    return f"{len(diagnostics.errors)} error(s), {len(diagnostics.warnings)} warning(s)"
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -38,12 +100,34 @@ def make_parser() -> argparse.ArgumentParser:
         prog="factcheck", description="Build a cross-source fact-check site from annotated articles."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     build_cmd = commands.add_parser("build", help="check the content and build the site")
     add_root(build_cmd)
     build_cmd.add_argument("--out", metavar="DIR", help="output folder (default: 'output' in site.yaml)")
     build_cmd.add_argument("--base-url", metavar="URL", help="address the site is published at")
+    add_drafts(build_cmd)
+    add_strict(build_cmd)
+
     check_cmd = commands.add_parser("check", help="check the content without building")
     add_root(check_cmd)
+    check_cmd.add_argument(
+        "--format", choices=sorted(FORMATTERS), default="text",
+        help="text (default), json, or github (workflow commands for GitHub Actions)",
+    )
+    add_strict(check_cmd)
+
+    serve_cmd = commands.add_parser("serve", help="preview the site, rebuilding as files change")
+    add_root(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--poll", action="store_true", help="poll for changes (Docker, network mounts)")
+    add_drafts(serve_cmd)
+
+    new_cmd = commands.add_parser("new", help="create a content file to fill in")
+    new_cmd.add_argument("kind", choices=("article", "claim", "actor", "outlet"))
+    new_cmd.add_argument("name", metavar="SEEDFILE|ID", help="for an article: a file in seeds/; otherwise the new id")
+    new_cmd.add_argument("--outlet", metavar="ID", help="for an article: the outlet that published it")
+    add_root(new_cmd)
     return parser
 
 
@@ -51,19 +135,12 @@ def add_root(command: argparse.ArgumentParser) -> None:
     command.add_argument("--root", default=".", metavar="DIR", help="folder holding site.yaml (default: .)")
 
 
-def report(result: BuildResult, command: str) -> int:
-    for diagnostic in result.diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
-    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-    if errors:
-        print(f"{errors} error(s), {warnings} warning(s); nothing was written.", file=sys.stderr)
-        return EXIT_CONTENT
-    if command == "build":
-        counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
-        print(f"Built {result.pages} pages in {result.seconds:.2f} s ({counts}) into {result.out_dir}")
-    else:
-        print(f"Content is valid ({warnings} warning(s)).")
-    return EXIT_OK
+def add_drafts(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--drafts", action="store_true", help="include articles and claims marked draft: true")
+
+
+def add_strict(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 if __name__ == "__main__":  # pragma: no cover

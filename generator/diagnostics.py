@@ -7,7 +7,8 @@ instead of raising, so an editor sees every problem of a run at once.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
 ERROR = "error"
@@ -38,6 +39,10 @@ class Diagnostics:
     def warning(self, path: str, line: int, message: str) -> None:
         self.items.append(Diagnostic(path, line, message, WARNING))
 
+    def strict(self) -> "Diagnostics":
+        """The same problems with every warning promoted to an error."""
+        return Diagnostics([Diagnostic(d.path, d.line, d.message, ERROR) for d in self.items])
+
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
 
@@ -65,6 +70,40 @@ class ContentError(Exception):
     def __init__(self, diagnostics: Diagnostics):
         super().__init__(f"{len(diagnostics.errors)} content error(s)")
         self.diagnostics = diagnostics
+
+
+# --- output formats: for people, for tools, for GitHub Actions ---------------
+
+
+def format_text(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    return [d.format() for d in diagnostics]
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    """One JSON document: a list of {path, line, severity, message}."""
+    return [json.dumps([asdict(d) for d in diagnostics], indent=2, ensure_ascii=False)]
+
+
+def format_github(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    """GitHub Actions workflow commands, shown inline on a pull request's files."""
+    lines = []
+    for d in diagnostics:
+        properties = f"file={_github_property(d.path)}"
+        if d.line:
+            properties += f",line={d.line}"
+        lines.append(f"::{d.severity} {properties}::{_github_data(d.message)}")
+    return lines
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

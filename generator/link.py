@@ -8,11 +8,14 @@ lists are sorted here, once, so every later stage is deterministic.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from .model import Article, Content, Graph, Quote
 
 
-def link(content: Content) -> Graph:
+def link(content: Content, include_drafts: bool = False) -> Graph:
+    if not include_drafts:
+        content = without_drafts(content)
     for article in content.articles.values():
         assign_anchors(article)
     quotes = [
@@ -55,6 +58,18 @@ def link(content: Content) -> Graph:
         articles_by_outlet=dict(articles_by_outlet),
         members_by_actor=dict(members),
     )
+
+
+def without_drafts(content: Content) -> Content:
+    """The content a published site shows: no draft articles or claims, and
+    no mentions of draft claims (they stay validated, just unpublished)."""
+    claims = {cid: c for cid, c in content.claims.items() if not c.draft}
+    articles = {
+        aid: replace(a, mentions=[m for m in a.mentions if m.claim_id in claims])
+        for aid, a in content.articles.items()
+        if not a.draft
+    }
+    return replace(content, articles=articles, claims=claims)
 
 
 def position(mention) -> tuple:

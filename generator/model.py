@@ -102,6 +102,7 @@ class Article:
     author: str | None = None
     seed: str | None = None
     mentions: list[Mention] = field(default_factory=list)
+    draft: bool = False
     # The body converted once by markup.MarkdownConverter (a markup.Document);
     # quotes are anchored in its text and highlighted in its tree.
     document: Any = field(default=None, repr=False, compare=False)
@@ -117,6 +118,7 @@ class Claim:
     summary: str | None = None
     reviewed: datetime.date | None = None
     unit: str | None = None
+    draft: bool = False
 
 
 @dataclass

@@ -8,11 +8,13 @@ and a :class:`~generator.urls.Links` for the page, never the raw content.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from functools import partial
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from . import urls
@@ -21,17 +23,31 @@ from .diagnostics import Diagnostics
 from .markup import Highlight, MarkdownConverter
 from .link import article_order
 from .model import STANCES, Article, Graph, PartialDate, Quote, human_date
+from .progress import Progress
 
 STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
 
 
+# The sources of a page that shows something from every content file.
+EVERYTHING = frozenset({"*"})
+
+
 @dataclass(frozen=True)
 class Page:
+    """One page of the site map: where it goes, how it looks, what it is made of.
+
+    ``sources`` are the content files (paths relative to the site root) whose
+    change can change this page: incremental rebuilds re-render exactly the
+    pages whose sources changed. The context is built only when the page is
+    rendered, so planning every page is cheap.
+    """
+
     path: str  # output path, e.g. "claims/x/index.html"
     template: str
-    context: dict[str, Any]
     section: str  # for the navigation's "current page" marker
+    sources: frozenset[str]
+    make_context: Callable[[], dict[str, Any]] = field(compare=False)
 
 
 class TemplateProblem(Exception):
@@ -46,34 +62,92 @@ class TemplateProblem(Exception):
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+class Renderer:
+    """Jinja2 templates and Markdown bodies → finished pages, one at a time."""
+
+    def __init__(self, templates_dir: Path, converter: MarkdownConverter):
+        self.site_root = templates_dir.resolve().parent
+        self.search_path = [d for d in (templates_dir, DEFAULT_TEMPLATES) if d.is_dir()]
+        self.env = make_environment(self.search_path)
+        self.bodies = BodyRenderer(converter)
+        self._closures: dict[str, frozenset[str]] = {}
+
+    def plan(self, graph: Graph, analysis: Analysis) -> list[Page]:
+        return plan_pages(graph, analysis, self.bodies)
+
+    def render(self, page: Page, graph: Graph) -> bytes:
+        """The page's HTML; raises TemplateProblem for a broken template."""
+        links = urls.Links(page.path, graph.config.base_url)
+        context = {"site": graph.config, "links": links, "section": page.section, **page.make_context()}
+        try:
+            return self.env.get_template(page.template).render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(
+                self.template_path(exc.filename, exc.name or page.template), exc.lineno,
+                f"template syntax error: {exc.message}",
+            ) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateProblem(f"templates/{page.template}", 0, f"template not found: {exc.name}") from exc
+        except (jinja2.UndefinedError, TypeError, ValueError) as exc:
+            name, line = template_location(exc, page.template)
+            raise TemplateProblem(f"templates/{name}", line, f"template error: {exc}") from exc
+
+    def template_path(self, filename: str | None, name: str) -> str:
+        """Where a template lives: relative to the site root when it is the site's own."""
+        if not filename:
+            return f"templates/{name}"
+        path = Path(filename).resolve()
+        if self.site_root in path.parents:
+            return path.relative_to(self.site_root).as_posix()
+        return path.as_posix()
+
+    def templates_used(self, template: str) -> frozenset[str]:
+        """The template and every template it extends, includes or imports."""
+        if template not in self._closures:
+            seen: set[str] = set()
+            pending = [template]
+            while pending:
+                name = pending.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                try:
+                    source, _, _ = self.env.loader.get_source(self.env, name)
+                    pending.extend(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
+                except jinja2.TemplateError:
+                    pass  # reported when the page is rendered
+            self._closures[template] = frozenset(seen)
+        return self._closures[template]
+
+    def static_files(self) -> dict[str, bytes]:
+        """Files under ``static/`` of each templates folder, the site's own first."""
+        files: dict[str, bytes] = {}
+        for templates_dir in reversed(self.search_path):  # later (site) folders override
+            static = templates_dir / "static"
+            if static.is_dir():
+                for path in sorted(p for p in static.rglob("*") if p.is_file()):
+                    files[f"{urls.ASSETS_DIR}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+        return files
+
+
 def render_site(
     graph: Graph, analysis: Analysis, templates_dir: Path, converter: MarkdownConverter,
-    diagnostics: Diagnostics,
+    diagnostics: Diagnostics, progress: Progress | None = None,
 ) -> dict[str, bytes] | None:
     """Every output file as ``{path: bytes}``, or None after a template error."""
-    search_path = [d for d in (templates_dir, DEFAULT_TEMPLATES) if d.is_dir()]
-    env = make_environment(search_path)
-    bodies = BodyRenderer(converter)
+    renderer = Renderer(templates_dir, converter)
+    pages = renderer.plan(graph, analysis)
     outputs: dict[str, bytes] = {}
     try:
-        for page in plan_pages(graph, analysis, bodies):
-            outputs[page.path] = render_page(env, page, graph).encode("utf-8")
+        for done, page in enumerate(pages, start=1):
+            outputs[page.path] = renderer.render(page, graph)
+            if progress:
+                progress.update("Rendering pages", done, len(pages))
     except TemplateProblem as problem:
         diagnostics.error(problem.path, problem.line, problem.message)
         return None
-    outputs.update(static_files(search_path))
+    outputs.update(renderer.static_files())
     return outputs
-
-
-def static_files(search_path: list[Path]) -> dict[str, bytes]:
-    """Files under ``static/`` of each templates folder, the site's own first."""
-    files: dict[str, bytes] = {}
-    for templates_dir in reversed(search_path):  # later (site) folders override
-        static = templates_dir / "static"
-        if static.is_dir():
-            for path in sorted(p for p in static.rglob("*") if p.is_file()):
-                files[f"{urls.ASSETS_DIR}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
-    return files
 
 
 def make_environment(search_path: list[Path]) -> jinja2.Environment:
@@ -98,27 +172,15 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
     return env
 
 
-def render_page(env: jinja2.Environment, page: Page, graph: Graph) -> str:
-    links = urls.Links(page.path, graph.config.base_url)
-    context = {"site": graph.config, "links": links, "section": page.section, **page.context}
-    try:
-        return env.get_template(page.template).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"templates/{exc.name or page.template}", exc.lineno, f"template syntax error: {exc.message}") from exc
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(f"templates/{page.template}", 0, f"template not found: {exc.name}") from exc
-    except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"templates/{page.template}", template_line(exc), f"template error: {exc.message}") from exc
-
-
-def template_line(exc: BaseException) -> int:
-    """The template line an exception was raised on, from Jinja's rewritten traceback."""
-    tb, line = exc.__traceback__, 0
+def template_location(exc: BaseException, default: str) -> tuple[str, int]:
+    """The template and line an exception was raised in, from Jinja's rewritten traceback."""
+    tb, location = exc.__traceback__, (default, 0)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".html"):
-            line = tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            location = (Path(filename).name, tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return location
 
 
 def format_date(value: Any) -> str:
@@ -193,24 +255,60 @@ def highlight_label(quote: Quote, number: int, href: str) -> etree.Element:
 
 
 def plan_pages(graph: Graph, analysis: Analysis, bodies: BodyRenderer) -> list[Page]:
+    """The whole site map: every page, its template, its context and its sources."""
     claims = analysis.claims_in_order()
     pages = [
-        Page("index.html", "home.html", home_context(graph, analysis), "home"),
-        Page(urls.page_path("claims"), "claims.html", {"claims": claims}, "claims"),
-        Page(urls.page_path("actors"), "actors.html", actors_context(analysis), "actors"),
-        Page(urls.page_path("outlets"), "outlets.html", {"outlets": list(analysis.outlets.values())}, "outlets"),
-        Page(urls.page_path("articles"), "articles.html", {"articles": sorted_articles(graph), "graph": graph}, "articles"),
-        Page(urls.page_path("compare"), "compare.html", {"matrix": analysis.matrix, "most_contested": analysis.most_contested}, "compare"),
+        Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis)),
+        Page(urls.page_path("claims"), "claims.html", "claims", EVERYTHING, lambda: {"claims": claims}),
+        Page(urls.page_path("actors"), "actors.html", "actors", EVERYTHING, lambda: actors_context(analysis)),
+        Page(urls.page_path("outlets"), "outlets.html", "outlets", EVERYTHING,
+             lambda: {"outlets": list(analysis.outlets.values())}),
+        Page(urls.page_path("articles"), "articles.html", "articles", EVERYTHING,
+             lambda: {"articles": sorted_articles(graph), "graph": graph}),
+        Page(urls.page_path("compare"), "compare.html", "compare", EVERYTHING,
+             lambda: {"matrix": analysis.matrix, "most_contested": analysis.most_contested}),
     ]
-    for claim in claims:
-        pages.append(Page(urls.claim_path(claim.claim), "claim.html", {"item": claim, "analysis_html": bodies.plain(claim.claim.body)}, "claims"))
-    for actor in analysis.actors.values():
-        pages.append(Page(urls.actor_path(actor.actor), "actor.html", {"item": actor, "bio_html": bodies.plain(actor.actor.body)}, "actors"))
-    for outlet in analysis.outlets.values():
-        pages.append(Page(urls.outlet_path(outlet.outlet), "outlet.html", {"item": outlet, "context_html": bodies.plain(outlet.outlet.body)}, "outlets"))
+    for item in claims:
+        pages.append(Page(
+            urls.claim_path(item.claim), "claim.html", "claims",
+            sources_of(item.quotes, item.claim.path),
+            partial(lambda item: {"item": item, "analysis_html": bodies.plain(item.claim.body)}, item),
+        ))
+    for item in analysis.actors.values():
+        actor = item.actor
+        related = [q for said in item.claims for q in said.quotes] + item.relayed
+        others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
+        pages.append(Page(
+            urls.actor_path(actor), "actor.html", "actors",
+            sources_of(related, actor.path, *others),
+            partial(lambda item: {"item": item, "bio_html": bodies.plain(item.actor.body)}, item),
+        ))
+    for item in analysis.outlets.values():
+        related = [q for said in item.claims for q in said.quotes] + item.relayed
+        pages.append(Page(
+            urls.outlet_path(item.outlet), "outlet.html", "outlets",
+            sources_of(related, item.outlet.path, *(a.path for a in item.articles)),
+            partial(lambda item: {"item": item, "context_html": bodies.plain(item.outlet.body)}, item),
+        ))
     for article in graph.articles.values():
-        pages.append(Page(urls.article_path(article), "article.html", article_context(graph, article, bodies), "articles"))
+        pages.append(Page(
+            urls.article_path(article), "article.html", "articles",
+            sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
+            partial(article_context, graph, article, bodies),
+        ))
     return pages
+
+
+def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
+    """The files a list of quotes shows something of, plus ``paths``."""
+    sources = set(paths)
+    for quote in quotes:
+        sources.update((quote.article.path, quote.claim.path, quote.outlet.path))
+        if quote.actor:
+            sources.add(quote.actor.path)
+        if quote.via:
+            sources.add(quote.via.path)
+    return frozenset(sources)
 
 
 def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
-    type: str  # text | id | url | date | partial-date | number | text-list | colour | choice | mentions | verdicts
+    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | choice | mentions | verdicts
     required: bool = False
     ref: str | None = None  # claim | actor | outlet | source | organisation | verdict | seed
     choices: tuple[str, ...] = ()
@@ -31,6 +31,7 @@ ARTICLE = {
     "author": Field("text", help="byline as the source gives it"),
     "seed": Field("text", ref="seed", help="file under seeds/ the text was transcribed from"),
     "mentions": Field("mentions", help="the annotated quotes"),
+    "draft": Field("bool", help="true keeps it out of the built site unless --drafts"),
 }
 
 MENTION = {
@@ -49,6 +50,7 @@ CLAIM = {
     "summary": Field("text", help="one-line conclusion"),
     "reviewed": Field("date", help="date of the review, YYYY-MM-DD"),
     "unit": Field("text", help="for quantities, what is counted"),
+    "draft": Field("bool", help="true keeps it out of the built site unless --drafts"),
 }
 
 ACTOR = {

@@ -103,6 +103,12 @@ def as_number(value: Any) -> float | int:
     return value
 
 
+def as_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, got {describe(value)}")
+    return value
+
+
 def as_text_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Invalid(f"expected a list, got {describe(value)}")
@@ -124,6 +130,7 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "date": as_date,
     "partial-date": as_partial_date,
     "number": as_number,
+    "bool": as_bool,
     "text-list": as_text_list,
     "colour": as_colour,
 }
@@ -366,6 +373,7 @@ def build_article(source, values, checker, converter) -> Article | None:
         author=values.get("author"),
         seed=values.get("seed"),
         mentions=mentions,
+        draft=values.get("draft", False),
     )
     article.document = converter.parse(source.body)
     return article
@@ -377,7 +385,7 @@ def build_claim(source, values, checker, converter) -> Claim | None:
     return Claim(
         id=source.id, path=source.path, statement=values["statement"], body=source.body,
         verdict_id=values.get("verdict"), summary=values.get("summary"),
-        reviewed=values.get("reviewed"), unit=values.get("unit"),
+        reviewed=values.get("reviewed"), unit=values.get("unit"), draft=values.get("draft", False),
     )
 
 

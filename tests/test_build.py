@@ -287,7 +287,7 @@ def test_build_exit_0_and_summary(tmp_path):
     assert result.returncode == 0
     assert result.stderr == ""
     assert result.stdout.startswith("Built 16 pages in ")
-    assert "(2 articles, 3 claims, 3 actors, 2 outlets)" in result.stdout
+    assert ": 2 articles, 3 claims, 3 actors, 2 outlets (into " in result.stdout
 
 
 def test_check_exit_0_writes_nothing(site_copy):

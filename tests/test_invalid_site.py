@@ -32,7 +32,7 @@ def test_summary_line_counts_errors_and_warnings(checked):
     errors = sum(": error: " in line for line in EXPECTED)
     warnings = sum(": warning: " in line for line in EXPECTED)
     assert (errors, warnings) == (41, 2)
-    assert checked.stderr.splitlines()[-1] == f"{errors} error(s), {warnings} warning(s); nothing was written."
+    assert checked.stderr.splitlines()[-1] == f"{errors} error(s), {warnings} warning(s)."
 
 
 def test_check_exits_1_without_a_traceback(checked):
