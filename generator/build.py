@@ -46,16 +46,14 @@ class BuildResult:
 
 def check(root: Path, strict: bool = False) -> BuildResult:
     """Load and validate only."""
-    _, diagnostics = load_content(root, MarkdownConverter(), strict)
+    _, diagnostics = load_content(root, strict)
     return BuildResult(diagnostics)
 
 
-def load_content(
-    root: Path, converter: MarkdownConverter, strict: bool = False
-) -> tuple[Content | None, Diagnostics]:
+def load_content(root: Path, strict: bool = False) -> tuple[Content | None, Diagnostics]:
     """Stages load and validate: the content, or None and why not."""
     diagnostics = Diagnostics()
-    content = validate(load_site(root, diagnostics), diagnostics, converter)
+    content = validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())
     if strict:
         diagnostics = diagnostics.strict()
     return (None if diagnostics.errors else content), diagnostics
@@ -71,8 +69,7 @@ def build(
 ) -> BuildResult:
     """Build the site; the output folder is only touched when everything succeeded."""
     started = time.perf_counter()
-    converter = MarkdownConverter()
-    content, diagnostics = load_content(root, converter, strict)
+    content, diagnostics = load_content(root, strict)
     if content is None:
         return BuildResult(diagnostics)
     if base_url:
@@ -80,7 +77,7 @@ def build(
     out_dir = resolve_out_dir(root, out, content.config.output)
     graph = link(content, include_drafts=drafts)
     analysis = analyse(graph)
-    outputs = render_site(graph, analysis, root / TEMPLATES_DIR, converter, diagnostics, progress)
+    outputs = render_site(graph, analysis, root / TEMPLATES_DIR, diagnostics, progress)
     if outputs is None:
         return BuildResult(diagnostics)
     write_site(outputs, out_dir)

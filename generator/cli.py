@@ -14,7 +14,7 @@ from .diagnostics import FORMATTERS, Diagnostics
 from .markup import is_web_url
 from .progress import TerminalProgress
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT = 0, 1  # usage errors exit 2, through argparse
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,9 +43,6 @@ class Diagnostics:
         """The same problems with every warning promoted to an error."""
         return Diagnostics([Diagnostic(d.path, d.line, d.message, ERROR) for d in self.items])
 
-    def extend(self, other: Iterable[Diagnostic]) -> None:
-        self.items.extend(other)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.sorted() if d.severity == ERROR]
@@ -61,15 +58,7 @@ class Diagnostics:
         return iter(self.sorted())
 
     def __len__(self) -> int:
-        return len(self.items)
-
-
-class ContentError(Exception):
-    """Raised by a stage when content problems make the next stage impossible."""
-
-    def __init__(self, diagnostics: Diagnostics):
-        super().__init__(f"{len(diagnostics.errors)} content error(s)")
-        self.diagnostics = diagnostics
+        return len(set(self.items))
 
 
 # --- output formats: for people, for tools, for GitHub Actions ---------------

@@ -83,13 +83,15 @@ def article_order(article: Article) -> tuple:
 
 
 def assign_anchors(article: Article) -> None:
-    """Give each highlight an HTML id that survives edits to other mentions.
+    """Give each highlight an HTML id, the same on every build.
 
-    The id is ``q-<claim>``, numbered ``-2``, ``-3``… for further quotes on the
-    same claim in the same article, in reading order.
+    The id is ``q-<claim>``, then ``q-<claim>--2``, ``q-<claim>--3``… for
+    further quotes on the same claim in the same article, in reading order.
+    Ids never contain "--", so a numbered anchor can't collide with another
+    claim's (``q-foo--2`` vs claim ``foo-2``'s ``q-foo-2``).
     """
     seen: dict[str, int] = defaultdict(int)
     for mention in sorted(article.mentions, key=position):
         seen[mention.claim_id] += 1
         count = seen[mention.claim_id]
-        mention.anchor = f"q-{mention.claim_id}" + (f"-{count}" if count > 1 else "")
+        mention.anchor = f"q-{mention.claim_id}" + (f"--{count}" if count > 1 else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Iterator
@@ -83,10 +84,20 @@ class _CaptureTree(Treeprocessor):
         tree = copy.deepcopy(root)
         for element in tree.iter():
             if element.text:
-                element.text = html.unescape(element.text)
+                element.text = decode_entities(element.text)
             if element.tail:
-                element.tail = html.unescape(element.tail)
+                element.tail = decode_entities(element.tail)
         self.md.captured_tree = tree
+
+
+# Only complete references, as CommonMark reads them: "&amp;" and "&#8212;" are
+# decoded, but "?id=1&region=eu" keeps its "&region" (html.unescape alone would
+# turn it into "®ion").
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    return _ENTITY.sub(lambda match: html.unescape(match.group()), text)
 
 
 class MarkdownConverter:
@@ -240,14 +251,17 @@ def _apply_highlights(root: etree.Element, highlights: list[Highlight]) -> None:
     its own <mark>. Overlapping ranges nest.
     """
     ordered = sorted(highlights, key=lambda h: (h.start, -h.end))
+    # A label is a link; inside a Markdown link it would nest <a> in <a>.
+    in_links = {element for link in root.iter("a") for element in link.iter()}
     for node in text_nodes(root):
         node_end = node.start + len(node.value)
         touching = [h for h in ordered if h.start < node_end and h.end > node.start]
         if touching:
-            _split_node(node, touching)
+            container = node.element if node.attr == "text" else node.parent
+            _split_node(node, touching, inside_link=container in in_links)
 
 
-def _split_node(node: TextNode, highlights: list[Highlight]) -> None:
+def _split_node(node: TextNode, highlights: list[Highlight], inside_link: bool) -> None:
     cuts = {0, len(node.value)}
     for h in highlights:
         cuts.add(max(0, h.start - node.start))
@@ -279,7 +293,11 @@ def _split_node(node: TextNode, highlights: list[Highlight]) -> None:
         new_elements.append(outer)
         for h in covering:
             if h.end == absolute_right and h.after is not None:
-                new_elements.append(copy.deepcopy(h.after))
+                label = copy.deepcopy(h.after)
+                if inside_link and label.tag == "a":
+                    label.tag = "span"  # keep the cue, drop the nested link
+                    label.attrib.pop("href", None)
+                new_elements.append(label)
     _replace_text(node, leading, new_elements)
 
 

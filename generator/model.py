@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from .markup import Document
 
 STANCES = ("supports", "disputes", "neutral")
 # Fixed English month names: strftime's %B follows the process locale, and
@@ -81,7 +84,7 @@ class Mention:
     line: int  # line of the mention in the article file
     actor_id: str | None = None
     via_id: str | None = None
-    value: float | None = None
+    value: int | float | None = None
     note: str | None = None
     # Where the quote sits in the article text: (start, end) offsets of each
     # quoted segment (several when the quote elides text with "…").
@@ -103,9 +106,9 @@ class Article:
     seed: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     draft: bool = False
-    # The body converted once by markup.MarkdownConverter (a markup.Document);
-    # quotes are anchored in its text and highlighted in its tree.
-    document: Any = field(default=None, repr=False, compare=False)
+    # The body, converted once during validation: quotes are anchored in its
+    # text and highlighted in its tree.
+    document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -119,6 +122,7 @@ class Claim:
     reviewed: datetime.date | None = None
     unit: str | None = None
     draft: bool = False
+    document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -131,6 +135,7 @@ class Actor:
     role: str | None = None
     affiliation_id: str | None = None
     aliases: tuple[str, ...] = ()
+    document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -142,6 +147,7 @@ class Outlet:
     url: str | None = None
     country: str | None = None
     owner: str | None = None
+    document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from . import urls
 from .analyse import Analysis
 from .diagnostics import Diagnostics
-from .markup import Highlight, MarkdownConverter
+from .markup import Document, Highlight
 from .link import article_order
 from .model import STANCES, Article, Graph, PartialDate, Quote, human_date
 from .progress import Progress
@@ -65,15 +65,14 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 class Renderer:
     """Jinja2 templates and Markdown bodies → finished pages, one at a time."""
 
-    def __init__(self, templates_dir: Path, converter: MarkdownConverter):
+    def __init__(self, templates_dir: Path):
         self.site_root = templates_dir.resolve().parent
         self.search_path = [d for d in (templates_dir, DEFAULT_TEMPLATES) if d.is_dir()]
         self.env = make_environment(self.search_path)
-        self.bodies = BodyRenderer(converter)
         self._closures: dict[str, frozenset[str]] = {}
 
     def plan(self, graph: Graph, analysis: Analysis) -> list[Page]:
-        return plan_pages(graph, analysis, self.bodies)
+        return plan_pages(graph, analysis)
 
     def render(self, page: Page, graph: Graph) -> bytes:
         """The page's HTML; raises TemplateProblem for a broken template."""
@@ -131,11 +130,11 @@ class Renderer:
 
 
 def render_site(
-    graph: Graph, analysis: Analysis, templates_dir: Path, converter: MarkdownConverter,
-    diagnostics: Diagnostics, progress: Progress | None = None,
+    graph: Graph, analysis: Analysis, templates_dir: Path, diagnostics: Diagnostics,
+    progress: Progress | None = None,
 ) -> dict[str, bytes] | None:
     """Every output file as ``{path: bytes}``, or None after a template error."""
-    renderer = Renderer(templates_dir, converter)
+    renderer = Renderer(templates_dir)
     pages = renderer.plan(graph, analysis)
     outputs: dict[str, bytes] = {}
     try:
@@ -204,33 +203,29 @@ def iso_date(value: Any) -> str:
     return value.iso() if isinstance(value, PartialDate) else value.isoformat()
 
 
-class BodyRenderer:
-    """Markdown bodies → safe HTML, each converted once per build."""
+def body_html(document: Document | None) -> Markup:
+    """A claim's, actor's or outlet's Markdown body as safe HTML."""
+    return Markup(document.to_html()) if document is not None else Markup("")
 
-    def __init__(self, converter: MarkdownConverter):
-        self.converter = converter
 
-    def plain(self, source: str) -> Markup:
-        return Markup(self.converter.to_html(source)) if source.strip() else Markup("")
-
-    def article(self, article: Article, quotes: list[Quote], numbers: dict[int, int]) -> Markup:
-        """The article text with every annotated quote highlighted and labelled."""
-        links = urls.Links(urls.article_path(article), base_url="/")
-        highlights = []
-        for quote in quotes:
-            number = numbers[id(quote)]
-            for index, (start, end) in enumerate(quote.mention.spans):
-                is_last = index == len(quote.mention.spans) - 1
-                highlights.append(
-                    Highlight(
-                        start=start,
-                        end=end,
-                        attrs={"class": f"hl hl-{quote.stance}"},
-                        first_attrs={"id": quote.mention.anchor} if index == 0 else {},
-                        after=highlight_label(quote, number, links.mention(quote)) if is_last else None,
-                    )
+def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int]) -> Markup:
+    """The article text with every annotated quote highlighted and labelled."""
+    links = urls.Links(urls.article_path(article), base_url="/")
+    highlights = []
+    for quote in quotes:
+        number = numbers[id(quote)]
+        for index, (start, end) in enumerate(quote.mention.spans):
+            is_last = index == len(quote.mention.spans) - 1
+            highlights.append(
+                Highlight(
+                    start=start,
+                    end=end,
+                    attrs={"class": f"hl hl-{quote.stance}"},
+                    first_attrs={"id": quote.mention.anchor} if index == 0 else {},
+                    after=highlight_label(quote, number, links.mention(quote)) if is_last else None,
                 )
-        return Markup(article.document.to_html(highlights))
+            )
+    return Markup(article.document.to_html(highlights))
 
 
 def highlight_label(quote: Quote, number: int, href: str) -> etree.Element:
@@ -254,7 +249,7 @@ def highlight_label(quote: Quote, number: int, href: str) -> etree.Element:
 # --- the site map -------------------------------------------------------------
 
 
-def plan_pages(graph: Graph, analysis: Analysis, bodies: BodyRenderer) -> list[Page]:
+def plan_pages(graph: Graph, analysis: Analysis) -> list[Page]:
     """The whole site map: every page, its template, its context and its sources."""
     claims = analysis.claims_in_order()
     pages = [
@@ -272,7 +267,7 @@ def plan_pages(graph: Graph, analysis: Analysis, bodies: BodyRenderer) -> list[P
         pages.append(Page(
             urls.claim_path(item.claim), "claim.html", "claims",
             sources_of(item.quotes, item.claim.path),
-            partial(lambda item: {"item": item, "analysis_html": bodies.plain(item.claim.body)}, item),
+            partial(lambda item: {"item": item, "analysis_html": body_html(item.claim.document)}, item),
         ))
     for item in analysis.actors.values():
         actor = item.actor
@@ -281,20 +276,20 @@ def plan_pages(graph: Graph, analysis: Analysis, bodies: BodyRenderer) -> list[P
         pages.append(Page(
             urls.actor_path(actor), "actor.html", "actors",
             sources_of(related, actor.path, *others),
-            partial(lambda item: {"item": item, "bio_html": bodies.plain(item.actor.body)}, item),
+            partial(lambda item: {"item": item, "bio_html": body_html(item.actor.document)}, item),
         ))
     for item in analysis.outlets.values():
         related = [q for said in item.claims for q in said.quotes] + item.relayed
         pages.append(Page(
             urls.outlet_path(item.outlet), "outlet.html", "outlets",
             sources_of(related, item.outlet.path, *(a.path for a in item.articles)),
-            partial(lambda item: {"item": item, "context_html": bodies.plain(item.outlet.body)}, item),
+            partial(lambda item: {"item": item, "context_html": body_html(item.outlet.document)}, item),
         ))
     for article in graph.articles.values():
         pages.append(Page(
             urls.article_path(article), "article.html", "articles",
             sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
-            partial(article_context, graph, article, bodies),
+            partial(article_context, graph, article),
         ))
     return pages
 
@@ -337,7 +332,7 @@ def sorted_articles(graph: Graph) -> list[Article]:
     return sorted(graph.articles.values(), key=article_order)
 
 
-def article_context(graph: Graph, article: Article, bodies: BodyRenderer) -> dict[str, Any]:
+def article_context(graph: Graph, article: Article) -> dict[str, Any]:
     quotes = graph.quotes_by_article.get(article.id, [])
     numbers = {id(q): n for n, q in enumerate(quotes, start=1)}
     return {
@@ -346,5 +341,5 @@ def article_context(graph: Graph, article: Article, bodies: BodyRenderer) -> dic
         "stance_totals": {s: sum(1 for q in quotes if q.stance == s) for s in STANCES},
         "quotes": quotes,
         "numbered": [(numbers[id(q)], q) for q in quotes],
-        "body_html": bodies.article(article, quotes, numbers),
+        "body_html": article_html(article, quotes, numbers),
     }

@@ -24,8 +24,8 @@ from .markup import Document, MarkdownConverter, is_web_url
 from .model import Actor, Article, Claim, Content, Mention, Outlet, PartialDate, SiteConfig, Verdict
 from .quotes import find_quote, normalise
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COLOUR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use with fullmatch
+COLOUR_PATTERN = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 
@@ -58,7 +58,7 @@ def as_text(value: Any) -> str:
 def as_id(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"expected an id, got {describe(value)}")
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens")
     return value
 
@@ -98,7 +98,13 @@ def as_partial_date(value: Any) -> PartialDate:
 
 
 def as_number(value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Invalid(f"expected a number, got {describe(value)}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        finite = False
+    if not finite:
         raise Invalid(f"expected a number, got {describe(value)}")
     return value
 
@@ -116,7 +122,7 @@ def as_text_list(value: Any) -> tuple[str, ...]:
 
 
 def as_colour(value: Any) -> str:
-    if not isinstance(value, str) or not COLOUR_PATTERN.match(value):
+    if not isinstance(value, str) or not COLOUR_PATTERN.fullmatch(value):
         raise Invalid(f"expected a colour as #rrggbb, got {describe(value)}")
     return value
 
@@ -186,10 +192,8 @@ class FieldChecker:
             except Invalid as problem:
                 self.diagnostics.error(path, line, f"'{key}': {problem}")
                 continue
-            if spec.ref and spec.type == "id":
+            if spec.ref:
                 self.references.append(Reference(path, line, spec.ref, values[key], key))
-            elif spec.ref == "seed":
-                self.references.append(Reference(path, line, "seed", values[key], key))
         return values
 
     def convert(self, value: Any, spec: schema.Field, key: str) -> Any:
@@ -227,10 +231,7 @@ def validate(loaded: LoadedSite, diagnostics: Diagnostics, converter: MarkdownCo
     checker = FieldChecker(diagnostics)
     config = validate_config(loaded.config, checker)
     records, declared = validate_files(loaded.files, checker, converter)
-    declared["verdict"] = declared_verdicts(loaded.config)
-    check_references(checker.references, records, declared, loaded.root, diagnostics)
-    for article in records["article"].values():
-        anchor_quotes(article, diagnostics)
+    check_references(checker.references, records, declared, declared_verdicts(loaded.config), loaded.root, diagnostics)
     warn_about_empty_claims(records, diagnostics)
     if diagnostics.errors or config is None:
         return None
@@ -288,9 +289,8 @@ def validate_files(
     """
     records: dict[str, dict[str, Any]] = {kind: {} for kind in schema.SCHEMAS}
     first_seen: dict[tuple[str, str], str] = {}
-    builders = {"article": build_article, "claim": build_claim, "actor": build_actor, "outlet": build_outlet}
     for source in files:
-        if not ID_PATTERN.match(source.id):
+        if not ID_PATTERN.fullmatch(source.id):
             checker.diagnostics.error(
                 source.path, 0,
                 f"bad file name: '{source.id}' is not a valid id; rename the file to "
@@ -307,7 +307,8 @@ def validate_files(
             continue
         table = schema.SCHEMAS[source.kind]
         values = checker.check(source.front, table, source.path, "the front matter")
-        record = builders[source.kind](source, values, checker, converter)
+        document = parse_body(source, converter, checker.diagnostics)
+        record = BUILDERS[source.kind](source, values, document, checker)
         if record is not None:
             records[source.kind][source.id] = record
     for actor_id in records["actor"].keys() & records["outlet"].keys():
@@ -323,10 +324,12 @@ def validate_files(
 
 
 def declared_verdicts(config: YamlMap | None) -> set[str] | None:
-    """Ids of the verdicts site.yaml lists, even those with other problems."""
+    """Ids of the verdicts site.yaml lists, even those with other problems;
+    None when the scale itself is missing or broken (nothing to check against)."""
     if config is None or not isinstance(config.get("verdicts"), YamlList):
         return None
-    return {item["id"] for item in config["verdicts"] if isinstance(item, YamlMap) and isinstance(item.get("id"), str)}
+    ids = {item["id"] for item in config["verdicts"] if isinstance(item, YamlMap) and isinstance(item.get("id"), str)}
+    return ids or None
 
 
 def suggest_id(name: str) -> str:
@@ -339,11 +342,26 @@ def has_required(values: dict[str, Any], table: dict[str, schema.Field]) -> bool
     return all(key in values for key, spec in table.items() if spec.required)
 
 
-def build_article(source, values, checker, converter) -> Article | None:
+def parse_body(source: SourceFile, converter: MarkdownConverter, diagnostics: Diagnostics) -> Document:
+    """Convert a body once, here, so that a body that cannot be converted is a
+    content error reported by ``check``, not a crash at render time."""
+    try:
+        return converter.parse(source.body)
+    except RecursionError:
+        diagnostics.error(
+            source.path, source.body_line,
+            "the body is nested too deeply to convert (lists or emphasis hundreds of levels deep)",
+        )
+        return converter.parse("")
+
+
+def build_article(
+    source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
+) -> Article | None:
     mentions = []
-    if "mentions" in source.front and source.front["mentions"] is not None:
+    if source.front.get("mentions") is not None:
         line = source.front.line_of("mentions")
-        for item, item_line in checker.items(source.front["mentions"], source.path, line, "mentions"):
+        for item, _ in checker.items(source.front["mentions"], source.path, line, "mentions"):
             fields = checker.check(item, schema.MENTION, source.path, "a mention")
             if has_required(fields, schema.MENTION):
                 mentions.append(
@@ -359,9 +377,12 @@ def build_article(source, values, checker, converter) -> Article | None:
                         note=fields.get("note"),
                     )
                 )
+    # Quotes are checked even when the article itself lacks a required key,
+    # so that one run reports every problem.
+    anchor_quotes(source.path, mentions, document, checker.diagnostics)
     if not has_required(values, schema.ARTICLE):
         return None
-    article = Article(
+    return Article(
         id=source.id,
         path=source.path,
         title=values["title"],
@@ -374,38 +395,48 @@ def build_article(source, values, checker, converter) -> Article | None:
         seed=values.get("seed"),
         mentions=mentions,
         draft=values.get("draft", False),
+        document=document,
     )
-    article.document = converter.parse(source.body)
-    return article
 
 
-def build_claim(source, values, checker, converter) -> Claim | None:
+def build_claim(
+    source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
+) -> Claim | None:
     if not has_required(values, schema.CLAIM):
         return None
     return Claim(
         id=source.id, path=source.path, statement=values["statement"], body=source.body,
         verdict_id=values.get("verdict"), summary=values.get("summary"),
         reviewed=values.get("reviewed"), unit=values.get("unit"), draft=values.get("draft", False),
+        document=document,
     )
 
 
-def build_actor(source, values, checker, converter) -> Actor | None:
+def build_actor(
+    source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
+) -> Actor | None:
     if not has_required(values, schema.ACTOR):
         return None
     return Actor(
         id=source.id, path=source.path, name=values["name"], kind=values["kind"], body=source.body,
         role=values.get("role"), affiliation_id=values.get("affiliation"),
-        aliases=values.get("aliases", ()),
+        aliases=values.get("aliases", ()), document=document,
     )
 
 
-def build_outlet(source, values, checker, converter) -> Outlet | None:
+def build_outlet(
+    source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
+) -> Outlet | None:
     if not has_required(values, schema.OUTLET):
         return None
     return Outlet(
         id=source.id, path=source.path, name=values["name"], body=source.body,
         url=values.get("url"), country=values.get("country"), owner=values.get("owner"),
+        document=document,
     )
+
+
+BUILDERS = {"article": build_article, "claim": build_claim, "actor": build_actor, "outlet": build_outlet}
 
 
 # --- cross-file checks --------------------------------------------------------
@@ -414,7 +445,8 @@ def build_outlet(source, values, checker, converter) -> Outlet | None:
 def check_references(
     references: list[Reference],
     records: dict[str, dict[str, Any]],
-    declared: dict[str, set[str] | None],
+    declared: dict[str, set[str]],
+    verdicts: set[str] | None,
     root: Path,
     diagnostics: Diagnostics,
 ) -> None:
@@ -426,13 +458,13 @@ def check_references(
         "outlet": declared["outlet"],
         "source": declared["actor"] | declared["outlet"],
         "organisation": declared["actor"],
-        "verdict": declared["verdict"],
+        "verdict": verdicts,
         "seed": seeds,
     }
     names = {"source": "actor or outlet", "organisation": "organisation", "seed": "seed file"}
     for ref in references:
         candidates = known[ref.target]
-        if candidates is None:  # site.yaml is broken: verdicts can't be checked
+        if candidates is None:  # site.yaml's scale is broken: verdicts can't be checked
             continue
         if ref.value not in candidates:
             what = names.get(ref.target, ref.target)
@@ -452,40 +484,40 @@ def is_person(actor: Actor | None) -> bool:
     return actor is not None and actor.kind == "person"
 
 
-def anchor_quotes(article: Article, diagnostics: Diagnostics) -> None:
-    """Find every quote of the article in its text; report the ones that don't fit."""
-    text = article.document.text
-    if article.mentions and not text.strip():
-        for mention in article.mentions:
-            diagnostics.error(article.path, mention.line, "quote not found in the article body: the body is empty")
+def anchor_quotes(path: str, mentions: list[Mention], document: Document, diagnostics: Diagnostics) -> None:
+    """Find every quote of an article in its text; report the ones that don't fit."""
+    text = document.text
+    if mentions and not text.strip():
+        for mention in mentions:
+            diagnostics.error(path, mention.line, "quote not found in the article body: the body is empty")
         return
     haystack = normalise(text)
-    for mention in article.mentions:
+    for mention in mentions:
         anchor = find_quote(mention.quote, text, haystack)
         if anchor.found:
             mention.spans = anchor.spans
         elif anchor.count > 1:
             diagnostics.error(
-                article.path, mention.line,
+                path, mention.line,
                 f"quote occurs {anchor.count} times in the article body; "
                 "quote a longer passage so it points at one place",
             )
         elif anchor.empty:
-            diagnostics.error(article.path, mention.line, "quote is empty")
+            diagnostics.error(path, mention.line, "quote is empty")
         elif anchor.out_of_order:
             diagnostics.error(
-                article.path, mention.line,
+                path, mention.line,
                 "quote not found in the article body: its parts occur, but not in this order",
             )
         elif anchor.missing_part:
             diagnostics.error(
-                article.path, mention.line,
+                path, mention.line,
                 f"quote not found in the article body: the part \"{anchor.missing_part}\" "
                 f"does not occur; closest passage: \"{anchor.closest}\"",
             )
         else:
             diagnostics.error(
-                article.path, mention.line,
+                path, mention.line,
                 f"quote not found in the article body; closest passage: \"{anchor.closest}\"",
             )
 

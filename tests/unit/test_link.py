@@ -32,18 +32,24 @@ def anchors(mentions):
 def test_anchor_ids_are_numbered_per_claim_in_reading_order():
     # YAML order: the quote at offset 50 is listed before the one at offset 10
     assert anchors([mention("cost", 50), mention("late", 30), mention("cost", 10), mention("cost", 70)]) == [
-        "q-cost-2",
+        "q-cost--2",
         "q-late",
         "q-cost",
-        "q-cost-3",
+        "q-cost--3",
     ]
+
+
+def test_numbered_anchor_ids_cannot_collide_with_another_claims_id():
+    # claim "foo" quoted twice and claim "foo-2" once in the same article
+    ids = anchors([mention("foo", 10), mention("foo", 20), mention("foo-2", 30)])
+    assert len(set(ids)) == 3, ids
 
 
 def test_anchor_of_a_quote_does_not_change_when_other_claims_are_annotated():
     before = anchors([mention("cost", 10), mention("cost", 50)])
     after = anchors([mention("late", 0), mention("cost", 10), mention("other", 30), mention("cost", 50)])
-    assert before == ["q-cost", "q-cost-2"]
-    assert after[1] == "q-cost" and after[3] == "q-cost-2"
+    assert before == ["q-cost", "q-cost--2"]
+    assert after[1] == "q-cost" and after[3] == "q-cost--2"
 
 
 def test_anchor_of_a_quote_does_not_change_when_a_later_quote_is_added():
@@ -63,10 +69,10 @@ def test_anchors_in_the_rich_site(rich):
     graph, _ = rich
     by_quote = {m.quote: m.anchor for a in graph.articles.values() for m in a.mentions}
     assert by_quote["the bill came to 12 million euros"] == "q-c-cost"  # first in the text
-    assert by_quote["twelve million was the final figure"] == "q-c-cost-2"  # listed first in YAML
+    assert by_quote["twelve million was the final figure"] == "q-c-cost--2"  # listed first in YAML
     assert by_quote["She denied the bridge was late"] == "q-c-late"
     assert by_quote["the bridge came in late"] == "q-c-late"  # a3: first in the text
-    assert by_quote["The mayor again denied any delay"] == "q-c-late-2"
+    assert by_quote["The mayor again denied any delay"] == "q-c-late--2"
 
 
 # --- references ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ CLAIM = Claim(id="bridge-cost", path="content/claims/bridge-cost.md", statement=
 ARTICLE = Article(id="bridge-opens", path="p", title="T", outlet_id="daily", body="", body_line=1)
 ACTOR = Actor(id="ana-mayor", path="p", name="Ana", kind="person", body="")
 OUTLET = Outlet(id="daily", path="p", name="Daily", body="")
-QUOTE = SimpleNamespace(article=ARTICLE, claim=CLAIM, mention=SimpleNamespace(anchor="q-bridge-cost-2"))
+QUOTE = SimpleNamespace(article=ARTICLE, claim=CLAIM, mention=SimpleNamespace(anchor="q-bridge-cost--2"))
 
 PAGES = [
     "index.html",
@@ -46,8 +46,8 @@ def test_relative_links_at_each_depth(current, root):
     assert links.source(ACTOR) == f"{root}actors/ana-mayor/index.html"
     assert links.source(OUTLET) == f"{root}outlets/daily/index.html"
     assert links.asset("style.css") == f"{root}assets/style.css"
-    assert links.highlight(QUOTE) == f"{root}articles/bridge-opens/index.html#q-bridge-cost-2"
-    assert links.mention(QUOTE) == f"{root}claims/bridge-cost/index.html#m-bridge-opens-q-bridge-cost-2"
+    assert links.highlight(QUOTE) == f"{root}articles/bridge-opens/index.html#q-bridge-cost--2"
+    assert links.mention(QUOTE) == f"{root}claims/bridge-cost/index.html#m-bridge-opens-q-bridge-cost--2"
 
 
 @pytest.mark.parametrize("current", PAGES)
@@ -62,7 +62,7 @@ def test_every_relative_link_resolves_to_its_target(current, target):
 
 
 def test_mention_anchor():
-    assert mention_anchor(QUOTE) == "m-bridge-opens-q-bridge-cost-2"
+    assert mention_anchor(QUOTE) == "m-bridge-opens-q-bridge-cost--2"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,354 @@
+"""Incremental rebuilds must give exactly what a clean full build gives.
+
+A long, seeded random sequence of edits (add, change, rename and delete
+articles, claims and actors; template and site.yaml edits; invalid edits and
+their fixes) is applied to a copy of a site. After every step the builder's
+in-memory site is compared, byte for byte, with a fresh build of the same
+files; after an invalid step it must still hold the last good site.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.build import build
+from generator.incremental import IncrementalBuilder
+from generator.render import DEFAULT_TEMPLATES
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"
+BASE_URL = "http://127.0.0.1:9/"
+
+
+def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
+    """A fresh full build of ``root``, read back from disk; None if it fails."""
+    if out.exists():
+        shutil.rmtree(out)
+    result = build(root, out, base_url=BASE_URL)
+    if not result.ok:
+        return None
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+# --- reading and writing content files --------------------------------------------
+
+
+def split(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front) or {}, body
+
+
+def join(path: Path, front: dict, body: str) -> None:
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    path.write_text(f"---\n{dumped}---\n{body}", encoding="utf-8")
+
+
+def files(root: Path, kind: str) -> list[Path]:
+    return sorted((root / "content" / kind).glob("*.md"))
+
+
+def sentences(body: str) -> list[str]:
+    """Plain sentences of a body that make safe, unique-enough quotes."""
+    found = re.findall(r"[A-Z][^.!?\n*`\[\]<>\"“”]{15,120}[.!?]", body)
+    return [s for s in found if body.count(s) == 1]
+
+
+# --- the edits ----------------------------------------------------------------------
+
+
+class Editor:
+    """Random edits to a site; each returns a short description."""
+
+    def __init__(self, root: Path, rng: random.Random):
+        self.root, self.rng = root, rng
+        self.counter = 0
+
+    def new_id(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}-{self.counter}"
+
+    def pick(self, kind: str) -> Path | None:
+        candidates = files(self.root, kind)
+        return self.rng.choice(candidates) if candidates else None
+
+    def verdicts(self) -> list[str]:
+        config = yaml.safe_load((self.root / "site.yaml").read_text(encoding="utf-8"))
+        return [v["id"] for v in config["verdicts"]]
+
+    def ids(self, kind: str) -> list[str]:
+        return [p.stem for p in files(self.root, kind)]
+
+    # valid edits -------------------------------------------------------------------
+
+    def change_article_body(self) -> str:
+        path = self.pick("articles")
+        front, body = split(path)
+        words = self.rng.sample(["Officials", "said", "the", "report", "was", "late", "again", "today"], 5)
+        join(path, front, body + f"\n{' '.join(words).capitalize()} in paragraph {self.new_id('p')}.\n")
+        return f"append a paragraph to {path.name}"
+
+    def change_stance(self) -> str:
+        path = self.pick("articles")
+        front, body = split(path)
+        if not front.get("mentions"):
+            return self.add_mention()
+        mention = self.rng.choice(front["mentions"])
+        mention["stance"] = self.rng.choice(["supports", "disputes", "neutral"])
+        join(path, front, body)
+        return f"change a stance in {path.name}"
+
+    def add_mention(self) -> str:
+        path = self.pick("articles")
+        front, body = split(path)
+        quotes = sentences(body)
+        claims = self.ids("claims")
+        if not quotes or not claims:
+            return "no mention added"
+        mention = {"claim": self.rng.choice(claims), "stance": "supports", "quote": self.rng.choice(quotes)}
+        if self.rng.random() < 0.6 and self.ids("actors"):
+            mention["actor"] = self.rng.choice(self.ids("actors"))
+        if self.rng.random() < 0.3:
+            mention["value"] = self.rng.randint(1, 40)
+        front.setdefault("mentions", []).append(mention)
+        join(path, front, body)
+        return f"add a mention to {path.name}"
+
+    def remove_mention(self) -> str:
+        path = self.pick("articles")
+        front, body = split(path)
+        if front.get("mentions"):
+            front["mentions"].pop(self.rng.randrange(len(front["mentions"])))
+            join(path, front, body)
+        return f"remove a mention from {path.name}"
+
+    def retarget_mention(self) -> str:
+        path = self.pick("articles")
+        front, body = split(path)
+        if front.get("mentions"):
+            self.rng.choice(front["mentions"])["claim"] = self.rng.choice(self.ids("claims"))
+            join(path, front, body)
+        return f"point a mention of {path.name} at another claim"
+
+    def change_claim(self) -> str:
+        path = self.pick("claims")
+        front, body = split(path)
+        choice = self.rng.random()
+        if choice < 0.4:
+            front["verdict"] = self.rng.choice(self.verdicts())
+        elif choice < 0.7:
+            front["statement"] = f"Statement {self.new_id('s')} about the bridge."
+        else:
+            body += f"\nMore analysis {self.new_id('a')}.\n"
+        join(path, front, body)
+        return f"change claim {path.name}"
+
+    def change_actor(self) -> str:
+        path = self.pick("actors")
+        front, body = split(path)
+        if self.rng.random() < 0.5:
+            front["name"] = f"Person {self.new_id('n')}"
+        else:
+            organisations = [p.stem for p in files(self.root, "actors") if split(p)[0].get("kind") == "organisation"]
+            if front.get("kind") == "person" and organisations:
+                front["affiliation"] = self.rng.choice(organisations)
+            else:
+                front["role"] = f"Role {self.new_id('r')}"
+        join(path, front, body)
+        return f"change actor {path.name}"
+
+    def add_article(self) -> str:
+        source = self.pick("articles")
+        target = source.with_name(f"{self.new_id('article')}.md")
+        front, body = split(source)
+        front["title"] = f"Copy {target.stem}"
+        join(target, front, body)
+        return f"add article {target.name}"
+
+    def delete_article(self) -> str:
+        if len(files(self.root, "articles")) > 1:
+            path = self.pick("articles")
+            path.unlink()
+            return f"delete article {path.name}"
+        return "no article deleted"
+
+    def rename_article(self) -> str:
+        path = self.pick("articles")
+        target = path.with_name(f"{self.new_id('renamed')}.md")
+        path.rename(target)
+        return f"rename {path.name} to {target.name}"
+
+    def add_claim(self) -> str:
+        path = self.root / "content" / "claims" / f"{self.new_id('claim')}.md"
+        join(path, {"statement": f"New claim {path.stem}.", "verdict": self.rng.choice(self.verdicts())}, "Analysis.\n")
+        return f"add claim {path.name}"
+
+    def add_actor(self) -> str:
+        path = self.root / "content" / "actors" / f"{self.new_id('actor')}.md"
+        join(path, {"name": f"Actor {path.stem}", "kind": "person"}, "")
+        return f"add actor {path.name}"
+
+    def delete_unused(self, kind: str) -> str:
+        used = "\n".join(p.read_text(encoding="utf-8") for p in files(self.root, "articles") + files(self.root, "actors"))
+        unused = [p for p in files(self.root, kind) if not re.search(rf"\b{re.escape(p.stem)}\b", used)]
+        if unused:
+            path = self.rng.choice(unused)
+            path.unlink()
+            return f"delete unused {path.name}"
+        return f"no unused {kind}"
+
+    def edit_template(self) -> str:
+        templates = self.root / "templates"
+        name = self.rng.choice(["claim.html", "_macros.html", "base.html", "compare.html", "static/style.css"])
+        path = templates / name
+        text = path.read_text(encoding="utf-8")
+        marker = self.new_id("edit")
+        if name.endswith(".css"):
+            path.write_text(text + f"\n/* {marker} */\n", encoding="utf-8")
+        elif name == "_macros.html":
+            path.write_text(text.replace("Not yet rated", f"Not yet rated {marker}", 1) if "Not yet rated" in text
+                            else text + f"\n{{# {marker} #}}\n", encoding="utf-8")
+        else:
+            path.write_text(text.replace("</main>", f"<!-- {marker} --></main>", 1) if "</main>" in text
+                            else text.replace("{% endblock %}", f"<p>{marker}</p>{{% endblock %}}", 1), encoding="utf-8")
+        return f"edit template {name}"
+
+    def edit_config(self) -> str:
+        path = self.root / "site.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^title: .*$", f"title: Checks {self.new_id('t')}", text, count=1, flags=re.M), encoding="utf-8")
+        return "edit site.yaml title"
+
+    # invalid edits: applied, checked, then undone ------------------------------------
+
+    def break_something(self) -> tuple[str, Path, bytes | None]:
+        """Apply an invalid edit; return its description and how to undo it."""
+        choice = self.rng.randrange(5)
+        if choice == 0:
+            path = self.pick("articles")
+            old = path.read_bytes()
+            path.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+            return f"YAML syntax error in {path.name}", path, old
+        if choice == 1:
+            path = self.pick("articles")
+            old = path.read_bytes()
+            front, body = split(path)
+            front.setdefault("mentions", []).append({"claim": "no-such-claim", "stance": "supports", "quote": "x"})
+            join(path, front, body)
+            return f"unknown claim in {path.name}", path, old
+        if choice == 2:
+            path = self.root / "templates" / "claim.html"
+            old = path.read_bytes()
+            path.write_text(path.read_text(encoding="utf-8").replace("{% endblock %}", "{% endblock %}{% if %}", 1), encoding="utf-8")
+            return "template syntax error", path, old
+        if choice == 3:
+            path = self.pick("claims")
+            old = path.read_bytes()
+            front, body = split(path)
+            front["verdict"] = "not-a-verdict"
+            join(path, front, body)
+            return f"unknown verdict in {path.name}", path, old
+        path = self.root / "content" / "actors" / "broken.md"
+        path.write_text("no front matter\n", encoding="utf-8")
+        return "file without front matter", path, None
+
+    VALID = [
+        "change_article_body", "change_stance", "add_mention", "add_mention", "remove_mention",
+        "retarget_mention", "change_claim", "change_actor", "add_article", "delete_article",
+        "rename_article", "add_claim", "add_actor", "edit_template", "edit_config",
+    ]
+
+
+def make_site(tmp_path: Path, source: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(source, site, ignore=shutil.ignore_patterns("public", ".staging-*"))
+    if not (site / "templates").is_dir():
+        shutil.copytree(DEFAULT_TEMPLATES, site / "templates")
+    return site
+
+
+@pytest.mark.parametrize("source, steps, seed", [(VALID_SITE, 150, 1), (VALID_SITE, 150, 2), (ROOT, 40, 3)],
+                         ids=["fixture-seed-1", "fixture-seed-2", "example-site"])
+def test_random_edits_match_a_clean_build(tmp_path, source, steps, seed):
+    if source == ROOT:
+        site = tmp_path / "site"
+        site.mkdir()
+        for name in ("site.yaml", "content", "seeds", "templates"):
+            src = ROOT / name
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, site / name)
+    else:
+        site = make_site(tmp_path, source)
+    rng = random.Random(seed)
+    editor = Editor(site, rng)
+    builder = IncrementalBuilder(site, base_url=BASE_URL)
+    out = tmp_path / "clean"
+    assert builder.rebuild().ok
+    assert builder.outputs == clean_build(site, out)
+    history = []
+    for step in range(steps):
+        if rng.random() < 0.15:
+            description, path, old = editor.break_something()
+            history.append(f"{step}: {description}")
+            last_good = builder.outputs
+            report = builder.rebuild()
+            assert not report.ok, history
+            assert builder.outputs is last_good, history
+            assert clean_build(site, out) is None, history
+            if old is None:
+                path.unlink()
+            else:
+                path.write_bytes(old)
+            history.append(f"{step}: undo it")
+        else:
+            history.append(f"{step}: " + getattr(editor, rng.choice(Editor.VALID))())
+            if rng.random() < 0.1:
+                history.append(f"{step}: " + editor.delete_unused(rng.choice(["claims", "actors"])))
+        report = builder.rebuild()
+        expected = clean_build(site, out)
+        assert report.ok, (history[-3:], builder.diagnostics.sorted())
+        assert expected is not None, history[-3:]
+        if builder.outputs != expected:
+            differing = sorted(p for p in expected.keys() | builder.outputs.keys()
+                               if expected.get(p) != builder.outputs.get(p))
+            pytest.fail(f"after {history[-3:]}: incremental output differs in {differing[:10]}")
+
+
+def test_unchanged_inputs_render_nothing(tmp_path):
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site)
+    builder.rebuild()
+    report = builder.rebuild()
+    assert report.ok and report.rendered == 0 and report.changed == []
+
+
+def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site)
+    builder.rebuild()
+    path = site / "content" / "actors" / "bo-critic.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Opposition councillor", "Councillor"), encoding="utf-8")
+    report = builder.rebuild()
+    # Bo Critic is quoted in bridge-late (Hill Gazette) on two claims, one of them
+    # relayed via The Daily River: his page, that article, those two claims' pages,
+    # both outlets' pages, and the six site-wide pages (home, compare, four indexes).
+    # Not re-rendered: the other two actors and the other claim and article.
+    assert report.changed == ["content/actors/bo-critic.md"]
+    assert report.rendered == 1 + 1 + 2 + 2 + 6
+    assert len(builder.outputs) - report.rendered == 2 + 1 + 1 + 2  # + the 2 assets
+
+
+def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site)
+    builder.rebuild()
+    path = site / "templates" / "outlet.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("</article>", "<p>edited</p></article>"), encoding="utf-8")
+    report = builder.rebuild()
+    assert report.rendered == 2  # the two outlet pages; the outlets index uses outlets.html
+    assert b"<p>edited</p>" in builder.outputs["outlets/daily-river/index.html"]
