@@ -11,8 +11,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-SINGLE_QUOTES = "'‘’‚‛′`"
-DOUBLE_QUOTES = '"“”„‟″«»'
+# Straight and typographic quotation marks and apostrophes; nothing else.
+SINGLE_QUOTES = "'‘’‚‛‹›"
+DOUBLE_QUOTES = '"“”„‟«»'
 DASHES = "-‐‑‒–—―−"
 ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _FOLD = {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
@@ -86,28 +87,65 @@ class Anchor:
 
 
 def find_quote(quote: str, text: str, haystack: NormalisedText | None = None) -> Anchor:
-    """Locate ``quote`` in ``text``. Pass ``haystack`` to reuse a normalisation."""
+    """Locate ``quote`` in ``text``. Pass ``haystack`` to reuse a normalisation.
+
+    Each part must start and end on a word boundary (a quote is never a
+    fragment of a word), and the quote is found only if exactly one choice of
+    occurrences, one per part and in order, fits: "A … B" with B twice after
+    A is ambiguous, not silently the first B.
+    """
     haystack = haystack or normalise(text)
     parts = quote_parts(quote)
     if not parts:
         return Anchor(empty=True)
-    pattern = re.compile(
-        "(?=" + ".*?".join(f"({re.escape(part)})" for part in parts) + ")", re.DOTALL
-    )
-    matches = list(pattern.finditer(haystack.text))
-    if not matches:
-        return _not_found(parts, text, haystack)
-    first = matches[0]
-    spans = tuple(haystack.span(first.start(g), first.end(g)) for g in range(1, len(parts) + 1))
-    return Anchor(spans=spans, count=len(matches))
-
-
-def _not_found(parts: list[str], text: str, haystack: NormalisedText) -> Anchor:
-    if len(parts) > 1:
-        for part in parts:
-            if part not in haystack.text:
-                return Anchor(missing_part=part, closest=closest_passage(part, text, haystack))
+    occurrences = [find_part(part, haystack.text) for part in parts]
+    if not all(occurrences):
+        return _not_found(parts, occurrences, text, haystack)
+    chains = count_chains(occurrences)
+    if chains[0] == [0] * len(occurrences[0]):
         return Anchor(out_of_order=True)
+    total = sum(chains[0])
+    if total > 1:
+        return Anchor(count=total)
+    spans, end = [], -1
+    for level, found in enumerate(occurrences):
+        start, stop = next(
+            occ for occ, ways in zip(found, chains[level]) if ways and occ[0] >= end
+        )
+        spans.append(haystack.span(start, stop))
+        end = stop
+    return Anchor(spans=tuple(spans), count=1)
+
+
+def find_part(part: str, text: str) -> list[tuple[int, int]]:
+    """Every (start, end) of ``part`` in ``text`` that sits on word boundaries."""
+    pattern = (
+        (r"(?<!\w)" if re.match(r"\w", part) else "")
+        + re.escape(part)
+        + (r"(?!\w)" if re.search(r"\w$", part) else "")
+    )
+    return [(m.start(), m.start() + len(part)) for m in re.finditer(f"(?=({pattern}))", text)]
+
+
+def count_chains(occurrences: list[list[tuple[int, int]]]) -> list[list[int]]:
+    """ways[level][k]: in how many ways occurrence k of part ``level`` can be
+    followed, in order and without overlap, by occurrences of the later parts."""
+    ways = [[1] * len(occurrences[-1])]
+    for level in range(len(occurrences) - 2, -1, -1):
+        following, after = occurrences[level + 1], ways[0]
+        ways.insert(0, [
+            sum(w for (start, _), w in zip(following, after) if start >= end)
+            for _, end in occurrences[level]
+        ])
+    return ways
+
+
+def _not_found(
+    parts: list[str], occurrences: list[list[tuple[int, int]]], text: str, haystack: NormalisedText
+) -> Anchor:
+    if len(parts) > 1:
+        missing = next(part for part, found in zip(parts, occurrences) if not found)
+        return Anchor(missing_part=missing, closest=closest_passage(missing, text, haystack))
     return Anchor(closest=closest_passage(parts[0], text, haystack))
 
 

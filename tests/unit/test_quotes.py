@@ -200,3 +200,37 @@ def test_normalise_folds_and_keeps_origins():
     for index, char in enumerate(normalised.text):
         source = original[normalised.origin[index]]
         assert source == char or (char, source) in {('"', "“"), ('"', "”"), ("-", "–"), (" ", " ")}
+
+
+# --- word boundaries, elision ambiguity, what is not forgiven (from review) ------------------
+
+
+def test_a_quote_is_never_a_fragment_of_a_word():
+    text = "Councillor Bo Critic said it was a month late."
+    assert not find_quote("t was a month lat", text).found
+    assert find_quote("it was a month late", text).found
+
+
+def test_a_quote_may_start_or_end_with_punctuation():
+    text = 'He said: "We finished on time." Then left.'
+    assert find_quote('"We finished on time."', text).found
+
+
+def test_an_elided_quote_with_two_possible_endings_is_ambiguous():
+    text = "Alpha said one thing. Later, the end. Much later, the end."
+    anchor = find_quote("Alpha said … the end", text)
+    assert not anchor.found
+    assert anchor.count == 2
+
+
+def test_an_elided_quote_with_one_possible_chain_is_found_at_that_chain():
+    text = "The end came first. Alpha said one thing. Later, the end."
+    anchor = find_quote("Alpha said … the end", text)
+    assert anchor.found
+    start, end = anchor.spans[1]
+    assert text[start:end] == "the end" and start > text.index("Alpha")
+
+
+def test_backticks_and_primes_are_not_quotation_marks():
+    assert not find_quote("`ten` feet", "'ten' feet").found
+    assert not find_quote("6′ tall", "6' tall").found
