@@ -1,0 +1,266 @@
+"""A build killed at any moment leaves the previous site whole; stale files never survive.
+
+The build writes into a hidden sibling folder and swaps it into place in one
+step, so whenever a build is SIGKILLed the output folder must be exactly the
+previous site (A) or exactly the new one (B): never a mix, never missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitekit import REPO, VALID_SITE, all_files, run_cli
+from synthetic import make_site
+
+MIN_BUILD_SECONDS = 1.0
+LEFTOVER_PREFIXES = (".staging-", ".retired-")
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def snapshot(out: Path) -> dict[str, str]:
+    """Every file (path → sha256) and folder (path/ → "dir") under ``out``."""
+    assert out.is_dir(), f"the output folder {out} is missing"
+    found = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_dir():
+            found[rel + "/"] = "dir"
+        else:
+            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def describe_difference(actual: dict[str, str], a: dict[str, str], b: dict[str, str]) -> str:
+    lines = []
+    for name, expected in (("A", a), ("B", b)):
+        missing = sorted(set(expected) - set(actual))
+        extra = sorted(set(actual) - set(expected))
+        changed = sorted(p for p in set(actual) & set(expected) if actual[p] != expected[p])
+        lines.append(
+            f"vs {name}: {len(missing)} missing {missing[:3]}, {len(extra)} extra {extra[:3]}, "
+            f"{len(changed)} differ {changed[:3]}"
+        )
+    return "; ".join(lines)
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(LEFTOVER_PREFIXES))
+
+
+def build_command(root: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", "--root", str(root)]
+
+
+def cli_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def timed_build(root: Path) -> float:
+    started = time.monotonic()
+    result = subprocess.run(build_command(root), env=cli_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return time.monotonic() - started
+
+
+def build_and_kill(root: Path, trigger, timeout: float = 60) -> bool:
+    """Run a build and SIGKILL it as soon as ``trigger(pid, started)`` is true.
+
+    Returns True when the build was killed, False when it finished first.
+    """
+    proc = subprocess.Popen(build_command(root), env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    try:
+        while proc.poll() is None:
+            if trigger(proc.pid, started):
+                proc.send_signal(signal.SIGKILL)
+                break
+            if time.monotonic() - started > timeout:
+                proc.kill()
+                pytest.fail(f"the build did not finish within {timeout} s")
+            time.sleep(0.0005)
+    finally:
+        proc.wait()
+    if proc.returncode == 0:
+        return False
+    assert proc.returncode == -signal.SIGKILL, f"the build failed by itself (exit {proc.returncode})"
+    return True
+
+
+# --- triggers: moments to kill at ---------------------------------------------------------------------
+
+
+def after(seconds: float):
+    return lambda pid, started: time.monotonic() - started >= seconds
+
+
+def new_folder(parent: Path, before: set[str]) -> Path | None:
+    """A folder that appeared in ``parent`` since ``before`` was listed (the build's staging folder)."""
+    for entry in os.scandir(parent):
+        if entry.name not in before and entry.is_dir():
+            return Path(entry.path)
+    return None
+
+
+def staging_has(parent: Path, file: str | None):
+    """Once the build has made a new folder beside the output (and written ``file`` in it)."""
+    before = {entry.name for entry in os.scandir(parent)}
+
+    def trigger(pid, started):
+        staging = new_folder(parent, before)
+        return staging is not None and (file is None or (staging / file).exists())
+
+    return trigger
+
+
+def output_changed(out: Path):
+    """Once the output folder is touched in any way: for an atomic build, just after the swap."""
+    before = os.stat(out)
+
+    def trigger(pid, started):
+        try:
+            now = os.stat(out)
+        except FileNotFoundError:
+            return True  # a moment without the folder: the check after the kill reports it
+        return (now.st_ino, now.st_mtime_ns) != (before.st_ino, before.st_mtime_ns)
+
+    return trigger
+
+
+# --- the synthetic site: valid, deterministic ----------------------------------------------------------
+
+
+def test_synthetic_site_is_valid(tmp_path):
+    site = make_site(tmp_path / "site", articles=50)
+    assert len(site.articles) == 50
+    assert site.mentions >= 4 * 50
+    result = run_cli("check", "--root", str(site.root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Content is valid (0 warning(s))."
+    assert result.stderr == ""
+
+
+def test_synthetic_site_is_deterministic(tmp_path):
+    make_site(tmp_path / "one", articles=20, seed=7)
+    make_site(tmp_path / "two", articles=20, seed=7)
+    make_site(tmp_path / "other", articles=20, seed=8)
+    assert all_files(tmp_path / "one") == all_files(tmp_path / "two")
+    assert all_files(tmp_path / "one") != all_files(tmp_path / "other")
+
+
+# --- SIGKILL at any moment -------------------------------------------------------------------------------
+
+
+def big_site(tmp_path: Path) -> tuple[Path, float]:
+    """A synthetic site whose build takes at least MIN_BUILD_SECONDS here, and that time."""
+    articles = 150
+    while True:
+        root = tmp_path / f"site-{articles}"
+        make_site(root, articles=articles, seed=1)
+        seconds = timed_build(root)
+        if seconds >= MIN_BUILD_SECONDS or articles >= 4000:
+            return root, seconds
+        shutil.rmtree(root)
+        articles = articles * 3 // 2
+
+
+def change_content(root: Path) -> None:
+    """Edits that make build B differ from A in every page, with pages gone and added."""
+    site_yaml = root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("title: Synthetic checks", "title: Synthetic checks, revised"))
+    articles = sorted((root / "content" / "articles").glob("*.md"))
+    articles[len(articles) // 2].unlink()
+    (root / "content" / "actors" / "new-person.md").write_text("---\nname: Nova Person\nkind: person\n---\nNew.\n")
+
+
+def test_sigkill_at_any_moment_leaves_a_whole_site(tmp_path):
+    root, seconds = big_site(tmp_path)
+    out = root / "public"
+    snapshot_a = snapshot(out)
+    saved_a = tmp_path / "saved-a"
+    shutil.copytree(out, saved_a)
+
+    change_content(root)
+    timed_build(root)
+    snapshot_b = snapshot(out)
+    assert snapshot_b != snapshot_a
+    assert set(snapshot_a) - set(snapshot_b), "B should lack pages that A has"
+    assert set(snapshot_b) - set(snapshot_a), "B should have pages that A lacks"
+    files_b = sorted(p for p in snapshot_b if not p.endswith("/"))
+
+    moments = [(f"after {f:.0%} of the build time", lambda f=f: after(f * seconds)) for f in (0.1, 0.5, 0.9)]
+    moments += [
+        ("when the staging folder appears", lambda: staging_has(root, None)),
+        ("after a third of the files are written", lambda: staging_has(root, files_b[len(files_b) // 3])),
+        ("after two thirds of the files are written", lambda: staging_has(root, files_b[2 * len(files_b) // 3])),
+        ("when the last file is written", lambda: staging_has(root, files_b[-1])),
+        ("as soon as the output folder changes (just after the swap)", lambda: output_changed(out)),
+    ]
+    outcomes, problems = [], []
+    for label, make_trigger in moments:
+        # Start each attempt from site A, as after the first build (leftovers of killed builds stay).
+        shutil.rmtree(out)
+        shutil.copytree(saved_a, out)
+        killed = build_and_kill(root, make_trigger())
+        if not out.is_dir():
+            problems.append(f"{label}: the output folder is missing")
+            continue
+        state = snapshot(out)
+        verdict = "A" if state == snapshot_a else "B" if state == snapshot_b else "MIXED"
+        outcomes.append(f"{label}: {'killed' if killed else 'finished first'} → {verdict}")
+        if verdict == "MIXED":
+            problems.append(f"{label}: {describe_difference(state, snapshot_a, snapshot_b)}")
+    report = "\n".join(outcomes + problems)
+    assert not problems, report
+    kills = [o for o in outcomes if ": killed" in o]
+    assert len(kills) >= len(moments) - 2, f"too few builds were actually killed:\n{report}"
+    assert any(o.endswith("A") for o in kills), report
+
+    # The next full build succeeds, gives exactly B and clears every leftover.
+    result = subprocess.run(build_command(root), env=cli_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(out) == snapshot_b
+    assert leftovers(root) == [], f"leftovers of killed builds: {leftovers(root)}"
+
+    # B built over A equals B built from scratch: nothing stale survived.
+    fresh = tmp_path / "fresh"
+    result = subprocess.run(build_command(root) + ["--out", str(fresh)], env=cli_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(fresh) == snapshot_b
+
+
+# --- stale files ------------------------------------------------------------------------------------------
+
+
+def test_deleted_content_leaves_no_stale_pages(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(VALID_SITE, root)
+    (root / "content" / "actors" / "extra-person.md").write_text("---\nname: Extra Person\nkind: person\n---\n")
+    assert run_cli("build", "--root", str(root)).returncode == 0
+    out = root / "public"
+    assert (out / "actors" / "extra-person" / "index.html").is_file()
+    assert (out / "articles" / "bridge-late" / "index.html").is_file()
+
+    # An actor, and an article together with the only actor it quotes.
+    (root / "content" / "actors" / "extra-person.md").unlink()
+    (root / "content" / "articles" / "bridge-late.md").unlink()
+    (root / "content" / "actors" / "bo-critic.md").unlink()
+    result = run_cli("build", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    for gone in ("actors/extra-person", "actors/bo-critic", "articles/bridge-late"):
+        assert not (out / gone).exists(), f"stale {gone}/ survived the build"
+
+    fresh = tmp_path / "fresh"
+    assert run_cli("build", "--root", str(root), "--out", str(fresh)).returncode == 0
+    assert all_files(out) == all_files(fresh)
+    assert leftovers(root) == []
