@@ -17,7 +17,7 @@ from .model import Content, SiteConfig
 from .progress import Progress
 from .render import render_site
 from .validate import validate
-from .write import write_site
+from .write import MARKER, write_site
 
 TEMPLATES_DIR = "templates"
 PROTECTED_FOLDERS = ("content", "templates", "seeds", "generator", "tests")
@@ -123,9 +123,7 @@ def looks_like_a_build(folder: Path) -> bool:
     """A folder a build may replace: empty, or an earlier build's output.
 
     A build swaps in a complete new folder, so anything else in it would be
-    lost: a version-control checkout (.git) or an unrelated folder is refused.
+    lost. Every build leaves a marker file; a folder without one (a checkout,
+    someone's documents) is never replaced.
     """
-    names = {p.name for p in folder.iterdir()}
-    if not names:
-        return True
-    return "index.html" in names and not names & {".git", ".hg", ".svn"}
+    return (folder / MARKER).is_file() or not any(folder.iterdir())

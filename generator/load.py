@@ -100,6 +100,8 @@ def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
     paths = []
     for path in sorted(content.rglob("*.md")):
         rel = path.relative_to(content)
+        if any(is_editor_file(part) for part in rel.parts):
+            continue
         if len(rel.parts) < 2 or rel.parts[0] not in CONTENT_KINDS:
             folders = ", ".join(f"content/{name}/" for name in CONTENT_KINDS)
             diagnostics.warning(
@@ -108,6 +110,11 @@ def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
             continue
         paths.append(path)
     return paths
+
+
+def is_editor_file(name: str) -> bool:
+    """Hidden files and editors' lock and backup files (.#x.md, #x.md#, x.md~)."""
+    return name.startswith((".", "#")) or name.endswith("~")
 
 
 def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:

@@ -58,8 +58,13 @@ class TemplateProblem(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-# The project's own templates: a site's templates/ folder overrides them file by file.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The project's own templates: a site's templates/ folder overrides them file by
+# file. An installed package carries them as generator/default_templates (see
+# pyproject.toml); in a source checkout they are the top-level templates/.
+_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "default_templates"
+DEFAULT_TEMPLATES = (
+    _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+)
 
 
 class Renderer:
@@ -119,7 +124,7 @@ class Renderer:
         return self._closures[template]
 
     def static_files(self) -> dict[str, bytes]:
-        """Files under ``static/`` of each templates folder, the site's own first."""
+        """Files under ``static/`` of each templates folder; the site's own win."""
         files: dict[str, bytes] = {}
         for templates_dir in reversed(self.search_path):  # later (site) folders override
             static = templates_dir / "static"

@@ -17,6 +17,9 @@ from pathlib import Path
 
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
+# Written into every build: a folder without it is not replaced, whatever it holds.
+MARKER = ".factcheck-build"
+MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
 
 
 def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
@@ -25,6 +28,7 @@ def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
     remove_leftovers(out_dir)
     staging = sibling(out_dir, STAGING_PREFIX)
     staging.mkdir()
+    (staging / MARKER).write_bytes(MARKER_TEXT)
     for rel_path, data in sorted(outputs.items()):
         target = staging / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ def expected_pages(root: Path) -> set[str]:
     """Every page the site must have, derived from its content files."""
     content = root / "content"
     assert content.is_dir(), f"{root} has no content/ folder yet"
-    pages = {"index.html", "compare/index.html", "assets/style.css", "assets/favicon.svg"}
+    pages = {"index.html", "compare/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
     pages |= {f"{section}/index.html" for section in SECTIONS}
     for section in SECTIONS:
         for path in (content / section).rglob("*.md"):
@@ -67,6 +67,7 @@ def test_the_example_site_has_every_kind_of_content(example_out):
 
 def test_valid_fixture_pages_are_exactly_these(valid_out):
     assert sorted(all_files(valid_out)) == [
+        ".factcheck-build",
         "actors/ana-mayor/index.html",
         "actors/bo-critic/index.html",
         "actors/index.html",

@@ -20,6 +20,7 @@ import yaml
 from generator.build import build
 from generator.incremental import IncrementalBuilder
 from generator.render import DEFAULT_TEMPLATES
+from generator.write import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"
@@ -33,7 +34,9 @@ def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
     result = build(root, out, base_url=BASE_URL)
     if not result.ok:
         return None
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    # The build marker belongs to the write stage, not to the site's pages.
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MARKER}
 
 
 # --- reading and writing content files --------------------------------------------

@@ -8,7 +8,14 @@ import pytest
 
 from generator import write
 from generator.write import write_site
-from sitekit import all_files
+from sitekit import all_files as all_files_with_marker
+
+
+def all_files(out):
+    """The files a test wrote, without the marker every build adds."""
+    files = all_files_with_marker(out)
+    assert files.pop(write.MARKER) == write.MARKER_TEXT
+    return files
 
 
 def siblings(out):
@@ -101,3 +108,9 @@ def test_exchange_swaps_two_folders(tmp_path):
         pytest.skip("renameat2(RENAME_EXCHANGE) is not available on this system")
     assert os.listdir(a) == ["from-b"]
     assert os.listdir(b) == ["from-a"]
+
+
+def test_every_build_is_marked_so_that_only_builds_are_ever_replaced(tmp_path):
+    out = tmp_path / "public"
+    write_site({"index.html": b"home"}, out)
+    assert (out / write.MARKER).read_bytes() == write.MARKER_TEXT

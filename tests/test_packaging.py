@@ -1,0 +1,54 @@
+"""The project installs and runs the way the README says, and is careful with folders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from sitekit import REPO, VALID_SITE, check_lines, make_site, run_cli
+
+
+def test_the_wheel_carries_the_default_templates(tmp_path):
+    """A plain (non-editable) pip install must be able to build a site without
+    templates of its own, so the templates ship inside the package."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )
+    wheel = next(tmp_path.glob("factcheck_site-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in sorted(p.name for p in (REPO / "templates").glob("*.html")):
+        assert f"generator/default_templates/{template}" in names
+    assert "generator/default_templates/static/style.css" in names
+    assert "generator/default_templates/static/favicon.svg" in names
+
+
+def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "index.html").write_text("someone's page")
+    result = run_cli("build", "--root", str(VALID_SITE), "--out", str(out))
+    assert result.returncode == 2
+    assert "do not look like a built site" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+
+
+def test_an_earlier_build_is_replaced(tmp_path):
+    out = tmp_path / "public"
+    assert run_cli("build", "--root", str(VALID_SITE), "--out", str(out)).returncode == 0
+    (out / "stale.html").write_text("left over")
+    assert run_cli("build", "--root", str(VALID_SITE), "--out", str(out)).returncode == 0
+    assert not (out / "stale.html").exists()
+
+
+def test_editor_lock_and_backup_files_are_not_content(tmp_path):
+    site = make_site(tmp_path / "site")
+    claims = site / "content" / "claims"
+    shutil.copy(claims / "bridge-cost.md", claims / ".#bridge-cost.md")
+    (claims / "#bridge-cost.md#").write_text("half-saved")
+    (claims / "bridge-cost.md~").write_text("backup")
+    assert check_lines(site) == []
