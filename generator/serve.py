@@ -72,9 +72,8 @@ class DevServer:
     # --- lifecycle -----------------------------------------------------------
 
     def start(self) -> None:
-        self.rebuild()
         self._observer.start()
-        self._watch()
+        self.rebuild()
         for target in (self.http.serve_forever, self._rebuild_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
@@ -93,21 +92,22 @@ class DevServer:
 
     # --- watching --------------------------------------------------------------
 
-    def _watch(self) -> None:
-        """(Re)schedule watches on the folders that exist now.
+    def _watch(self) -> bool:
+        """(Re)schedule watches on the folders that exist now; True if they changed.
 
         The root itself is watched without recursion, for site.yaml and for
         watched folders being created or deleted.
         """
         existing = tuple(name for name in WATCHED_FOLDERS if (self.root / name).is_dir())
         if existing == self._watched and self._observer.emitters:
-            return
+            return False
         self._observer.unschedule_all()
         handler = _ChangeHandler(self)
         self._observer.schedule(handler, str(self.root), recursive=False)
         for name in existing:
             self._observer.schedule(handler, str(self.root / name), recursive=True)
         self._watched = existing
+        return True
 
     def notice_change(self) -> None:
         with self.state:
@@ -136,10 +136,6 @@ class DevServer:
                     self.state.wait(min(quiet_until, give_up_at) - now)
                 self._pending_since = None
             self.rebuild()
-            try:
-                self._watch()
-            except OSError as exc:  # a folder vanished between listing and watching
-                self.log(f"watch: {exc}")
 
     def rebuild(self) -> None:
         with self.state:
@@ -153,7 +149,16 @@ class DevServer:
         except Exception:  # a bug must not take the preview down; show it instead
             self.internal_error = traceback.format_exc()
             self.log(self.internal_error.rstrip())
+        try:
+            rewatched = self._watch()
+        except OSError as exc:  # a folder vanished between listing and watching
+            self.log(f"watch: {exc}")
+            rewatched = True
         with self.state:
+            if rewatched and self._threads:
+                # Saves made while the watches were being replaced raised no
+                # event: look again (hashing makes a needless look cheap).
+                self._pending_since = self._last_event = time.monotonic()
             after = (self.builder.outputs, self.builder.diagnostics.sorted(), self.internal_error)
             if after[0] is not before[0] or after[1:] != before[1:]:
                 self.version += 1
@@ -301,7 +306,7 @@ def decorate(body: bytes, errors: list[Diagnostic], internal_error: str | None, 
         "<script>(function(){var v=" + str(version) + ';var s=new EventSource("' + LIVE_RELOAD_PATH + '");'
         "s.onmessage=function(e){if(+e.data!==v){s.close();location.reload();}};})();</script>"
     )
-    addition = "\n".join(extra).encode("utf-8")
+    addition = "".join(extra).encode("utf-8")
     marker = body.rfind(b"</body>")
     return body[:marker] + addition + body[marker:] if marker >= 0 else body + addition
 
