@@ -104,12 +104,12 @@ class OutletAnalysis:
 class MatrixCell:
     outlet: Outlet
     counts: dict[str, int]  # stance → mentions in this outlet's articles
-    first: Quote | None  # the evidence a cell links to
+    evidence: dict[str, Quote]  # stance → the first such quote, which the count links to
     values: list[float] = field(default_factory=list)  # figures this outlet's articles give
 
     @property
     def empty(self) -> bool:
-        return self.first is None
+        return not self.evidence
 
 
 @dataclass
@@ -188,7 +188,7 @@ def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis]) 
         affiliation=graph.actors.get(actor.affiliation_id) if actor.affiliation_id else None,
         members=graph.members_by_actor.get(actor.id, []),
         claims=said,
-        relayed=[q for q in graph.quotes if q.via is actor],
+        relayed=graph.quotes_via.get(actor.path, []),
         supported_scorecard=scorecard(graph, [c for c in said if "supports" in c.stances]),
         disputed_scorecard=scorecard(graph, [c for c in said if "disputes" in c.stances]),
     )
@@ -211,7 +211,7 @@ def analyse_outlet(graph: Graph, outlet: Outlet, claims: dict[str, ClaimAnalysis
         outlet=outlet,
         articles=articles,
         claims=group_by_claim(quotes, claims),
-        relayed=[q for q in graph.quotes if q.via is outlet],
+        relayed=graph.quotes_via.get(outlet.path, []),
     )
 
 
@@ -226,8 +226,11 @@ def build_matrix(graph: Graph, claims: dict[str, ClaimAnalysis]) -> Matrix:
         for outlet in outlets:
             quotes = [q for q in analysis.quotes if q.outlet is outlet]
             counts = {stance: sum(1 for q in quotes if q.stance == stance) for stance in STANCES}
+            evidence = {}
+            for quote in quotes:
+                evidence.setdefault(quote.stance, quote)
             values = sorted({q.value for q in quotes if q.value is not None})
-            cells.append(MatrixCell(outlet, counts, quotes[0] if quotes else None, values))
+            cells.append(MatrixCell(outlet, counts, evidence, values))
         rows.append(MatrixRow(analysis, cells))
     return Matrix(outlets, rows)
 

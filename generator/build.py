@@ -16,6 +16,7 @@ from .markup import MarkdownConverter
 from .model import Content, SiteConfig
 from .progress import Progress
 from .render import render_site
+from .urls import with_trailing_slash
 from .validate import validate
 from .write import MARKER, write_site
 
@@ -96,7 +97,7 @@ def build(
 
 
 def override_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
-    return replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    return replace(config, base_url=with_trailing_slash(base_url))
 
 
 def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:

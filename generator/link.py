@@ -1,8 +1,10 @@
 """Stage 3, link: validated records → one graph of objects.
 
 Validation has already guaranteed that every id resolves, so this stage only
-wires objects together and builds the indexes pages are rendered from. All
-lists are sorted here, once, so every later stage is deterministic.
+wires objects together and builds the indexes pages are rendered from. The
+graph's dicts and lists are in a fixed order (by id, by publication date, by
+position in the text), so every later stage is deterministic; pages that
+need another order sort their own lists.
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         for article in sorted(content.articles.values(), key=article_order)
         for mention in sorted(article.mentions, key=position)
     ]
-    by_claim, by_actor, by_article = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_claim, by_actor, by_article, by_via = (defaultdict(list) for _ in range(4))
     for quote in quotes:
         by_claim[quote.claim.id].append(quote)
         by_article[quote.article.id].append(quote)
         if quote.actor:
             by_actor[quote.actor.id].append(quote)
+        if quote.via:
+            by_via[quote.via.path].append(quote)
     articles_by_outlet = defaultdict(list)
     for article in sorted(content.articles.values(), key=article_order):
         articles_by_outlet[article.outlet_id].append(article)
@@ -55,6 +59,7 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         quotes_by_claim=dict(by_claim),
         quotes_by_actor=dict(by_actor),
         quotes_by_article=dict(by_article),
+        quotes_via=dict(by_via),
         articles_by_outlet=dict(articles_by_outlet),
         members_by_actor=dict(members),
     )

@@ -209,5 +209,6 @@ class Graph:
     quotes_by_claim: dict[str, list[Quote]]
     quotes_by_actor: dict[str, list[Quote]]
     quotes_by_article: dict[str, list[Quote]]
+    quotes_via: dict[str, list[Quote]]  # file path of an actor or outlet → quotes relayed through it
     articles_by_outlet: dict[str, list[Article]]
     members_by_actor: dict[str, list[Actor]]  # organisation id → affiliated actors

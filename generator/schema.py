@@ -1,7 +1,7 @@
 """The content model as data: which keys each kind of file accepts.
 
-Validation (``validate.py``) reads these tables; the README and the
-``factcheck new`` scaffolds can be generated from the same source. Each
+Validation (``validate.py``) reads these tables, and ``factcheck new``
+(``scaffold.py``) writes new files from them, help texts included. Each
 field names a *type* (how its value is checked and converted) and, for
 references, the kind of record it must point at.
 """
@@ -9,6 +9,8 @@ references, the kind of record it must point at.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .model import STANCES
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Field:
     help: str = ""
 
 
-STANCE_CHOICES = ("supports", "disputes", "neutral")
+STANCE_CHOICES = STANCES
 ACTOR_KINDS = ("person", "organisation")
 
 ARTICLE = {

@@ -48,7 +48,7 @@ class Links:
     def __init__(self, current_path: str, base_url: str):
         self.current_path = current_path
         self.root = "../" * current_path.count("/")
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_url = with_trailing_slash(base_url)
 
     def to(self, path: str) -> str:
         return self.root + path
@@ -88,6 +88,11 @@ class Links:
     def canonical(self) -> str:
         path = self.current_path[: -len("index.html")] if self.current_path.endswith("index.html") else self.current_path
         return urljoin(self.base_url, path)
+
+
+def with_trailing_slash(url: str) -> str:
+    """Base URLs name a folder: relative links resolve inside it only with the slash."""
+    return url if url.endswith("/") else url + "/"
 
 
 def text_fragment_url(url: str, quote: str) -> str:

@@ -185,24 +185,29 @@ def test_matrix_rows_widest_reported_first(analysis):
 
 
 def cells(analysis, claim):
+    """outlet → (counts by stance, the quote each stance's count links to)."""
     row = next(r for r in analysis.matrix.rows if r.claim.claim.id == claim)
     return {
-        cell.outlet.id: (counts(cell, "counts"), cell.first.text if cell.first else None)
+        cell.outlet.id: (counts(cell, "counts"), {stance: q.text for stance, q in cell.evidence.items()})
         for cell in row.cells
     }
 
 
 def test_matrix_cells(analysis):
+    # Gazette: a2 (dated) comes before a3 (undated); within an article, reading order.
     assert cells(analysis, "c-late") == {
-        "gazette": ((2, 2, 0), "He said the bridge was late"),
-        "daily": ((0, 1, 0), "She denied the bridge was late"),
+        "gazette": ((2, 2, 0), {"supports": "He said the bridge was late", "disputes": "the bridge was not on time"}),
+        "daily": ((0, 1, 0), {"disputes": "She denied the bridge was late"}),
     }
     assert cells(analysis, "c-cost") == {
-        "gazette": ((1, 1, 0), "the cost was 14 million"),
-        "daily": ((2, 0, 0), "the bill came to 12 million euros"),
+        "gazette": ((1, 1, 0), {"supports": "It cost 12 million in the end", "disputes": "the cost was 14 million"}),
+        "daily": ((2, 0, 0), {"supports": "the bill came to 12 million euros"}),
     }
-    assert cells(analysis, "c-neutral") == {"gazette": ((0, 0, 1), "He had no view on the ferry"), "daily": ((0, 0, 0), None)}
-    assert cells(analysis, "c-lonely") == {"gazette": ((0, 0, 0), None), "daily": ((0, 0, 0), None)}
+    assert cells(analysis, "c-neutral") == {
+        "gazette": ((0, 0, 1), {"neutral": "He had no view on the ferry"}),
+        "daily": ((0, 0, 0), {}),
+    }
+    assert cells(analysis, "c-lonely") == {"gazette": ((0, 0, 0), {}), "daily": ((0, 0, 0), {})}
 
 
 def test_empty_cells(analysis):
