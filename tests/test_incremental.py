@@ -187,6 +187,26 @@ class Editor:
         path.rename(target)
         return f"rename {path.name} to {target.name}"
 
+    def rename_entry(self, kind: str) -> str:
+        """Rename a claim or actor file and every reference to it, as an editor would."""
+        path = self.pick(kind)
+        new_id = self.new_id(f"renamed-{kind[:-1]}")
+        pattern = re.compile(rf"(?<![\w-]){re.escape(path.stem)}(?![\w-])")
+        for other in files(self.root, "articles") + files(self.root, "actors"):
+            front, body = split(other)
+            dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+            renamed = pattern.sub(new_id, dumped)
+            if renamed != dumped:
+                join(other, yaml.safe_load(renamed), body)
+        path.rename(path.with_name(f"{new_id}.md"))
+        return f"rename {path.name} to {new_id}.md and its references"
+
+    def rename_claim(self) -> str:
+        return self.rename_entry("claims")
+
+    def rename_actor(self) -> str:
+        return self.rename_entry("actors")
+
     def add_claim(self) -> str:
         path = self.root / "content" / "claims" / f"{self.new_id('claim')}.md"
         join(path, {"statement": f"New claim {path.stem}.", "verdict": self.rng.choice(self.verdicts())}, "Analysis.\n")
@@ -264,7 +284,8 @@ class Editor:
     VALID = [
         "change_article_body", "change_stance", "add_mention", "add_mention", "remove_mention",
         "retarget_mention", "change_claim", "change_actor", "add_article", "delete_article",
-        "rename_article", "add_claim", "add_actor", "edit_template", "edit_config",
+        "rename_article", "rename_claim", "rename_actor", "add_claim", "add_actor",
+        "edit_template", "edit_config",
     ]
 
 
