@@ -114,8 +114,9 @@ def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:
         raise UsageError(f"refusing to build into {out_dir}: it is a file, not a folder")
     if out_dir.is_dir() and not looks_like_a_build(out_dir):
         raise UsageError(
-            f"refusing to replace {out_dir}: it holds files that do not look like a built site "
-            "(a build replaces the whole folder); choose an empty or new folder"
+            f"refusing to replace {out_dir}: it holds files and no {MARKER} mark of an earlier "
+            "build, and a build replaces the whole folder; choose an empty or new folder, or "
+            "delete this one if it is an old build"
         )
     return out_dir
 

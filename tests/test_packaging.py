@@ -33,7 +33,7 @@ def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path):
     (out / "index.html").write_text("someone's page")
     result = run_cli("build", "--root", str(VALID_SITE), "--out", str(out))
     assert result.returncode == 2
-    assert "do not look like a built site" in result.stderr
+    assert "no .factcheck-build mark of an earlier build" in result.stderr
     assert [p.name for p in out.iterdir()] == ["index.html"]
 
 
