@@ -28,7 +28,7 @@ from .build import TEMPLATES_DIR, load_content, override_base_url
 from .diagnostics import Diagnostics
 from .link import link
 from .load import CONFIG_FILE
-from .render import DEFAULT_TEMPLATES, EVERYTHING, Page, Renderer, TemplateProblem
+from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem
 
 WATCHED_FOLDERS = ("content", "templates", "seeds")
 
@@ -115,8 +115,8 @@ class IncrementalBuilder:
         return report
 
     def _dirty_pages(
-        self, pages: list[Page], changed: list[str], renderer: Renderer, everything: bool
-    ) -> list[Page]:
+        self, pages: list[Output], changed: list[str], renderer: Renderer, everything: bool
+    ) -> list[Output]:
         if everything:
             return pages
         changed_content = {path for path in changed if path.startswith("content/")}

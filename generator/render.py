@@ -50,6 +50,21 @@ class Page:
     make_context: Callable[[], dict[str, Any]] = field(compare=False)
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """An output that is not an HTML page (a feed, JSON, CSV, the sitemap),
+    made by a function instead of a template. Planned, tracked and rebuilt
+    incrementally exactly like a Page."""
+
+    path: str  # e.g. "data/claims.json"
+    sources: frozenset[str]
+    produce: Callable[[], bytes] = field(compare=False)
+    template: str = ""  # none; templates never change a data file
+
+
+Output = Page | DataFile
+
+
 class TemplateProblem(Exception):
     """A template that cannot be loaded or rendered, located in its file."""
 
@@ -76,11 +91,13 @@ class Renderer:
         self.env = make_environment(self.search_path)
         self._closures: dict[str, frozenset[str]] = {}
 
-    def plan(self, graph: Graph, analysis: Analysis) -> list[Page]:
+    def plan(self, graph: Graph, analysis: Analysis) -> list[Output]:
         return plan_pages(graph, analysis)
 
-    def render(self, page: Page, graph: Graph) -> bytes:
-        """The page's HTML; raises TemplateProblem for a broken template."""
+    def render(self, page: Output, graph: Graph) -> bytes:
+        """The page's bytes; raises TemplateProblem for a broken template."""
+        if isinstance(page, DataFile):
+            return page.produce()
         links = urls.Links(page.path, graph.config.base_url)
         context = {"site": graph.config, "links": links, "section": page.section, **page.make_context()}
         try:
@@ -107,6 +124,8 @@ class Renderer:
 
     def templates_used(self, template: str) -> frozenset[str]:
         """The template and every template it extends, includes or imports."""
+        if not template:
+            return frozenset()
         if template not in self._closures:
             seen: set[str] = set()
             pending = [template]
@@ -254,8 +273,11 @@ def highlight_label(quote: Quote, number: int, href: str) -> etree.Element:
 # --- the site map -------------------------------------------------------------
 
 
-def plan_pages(graph: Graph, analysis: Analysis) -> list[Page]:
-    """The whole site map: every page, its template, its context and its sources."""
+def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
+    """The whole site map: every page, its template, its context and its sources.
+
+    Pages of a feature that lives in its own module are planned there and
+    added at the end (``pages += module.plan(graph, analysis)``)."""
     claims = analysis.claims_in_order()
     pages = [
         Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis)),
