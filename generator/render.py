@@ -318,6 +318,8 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
             sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
             partial(article_context, graph, article),
         ))
+    from . import opendata  # here, not at the top: opendata builds on this module's Page and DataFile
+    pages += opendata.plan(graph, analysis)  # /data/* and /about/data/
     return pages
 
 

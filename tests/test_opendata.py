@@ -1,0 +1,371 @@
+"""Open data: /data/* files and the /about/data/ page that documents them.
+
+Every selector of annotations.jsonld is re-anchored against the published
+article text; the CSV and JSON files are parsed with the standard library and
+checked against the content they were built from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from sitekit import REPO, VALID_SITE, all_files, make_site, parse_file, resolve_internal
+
+from generator import opendata
+from generator.analyse import analyse
+from generator.build import build, load_content
+from generator.link import link
+from generator.model import STANCES
+from generator.render import EVERYTHING, DataFile, Renderer
+
+DATA_FILES = ("data/claims.json", "data/mentions.csv", "data/matrix.csv", "data/annotations.jsonld")
+BASE_URLS = {"valid": "https://checks.example.org/sub/", "example": "https://example.org/"}
+
+
+def load_graph(root: Path):
+    content, diagnostics = load_content(root)
+    assert content is not None, [d.format() for d in diagnostics.errors]
+    return link(content)
+
+
+@pytest.fixture(scope="module", params=["valid", "example"])
+def site(request):
+    """(root, built output, graph, base URL) of the fixture and of the example site."""
+    if request.param == "valid":
+        root, out = VALID_SITE, request.getfixturevalue("valid_out")
+    else:
+        root, out = REPO, request.getfixturevalue("example_out")
+    return root, out, load_graph(root), BASE_URLS[request.param]
+
+
+def output_path(out: Path, base_url: str, url: str) -> Path:
+    """The built file an absolute URL of the site names."""
+    assert url.startswith(base_url), f"{url} is not under {base_url}"
+    path = urlsplit(url).path[len(urlsplit(base_url).path):]
+    if not path or path.endswith("/"):
+        path += "index.html"
+    return out / path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, strict=True))
+
+
+def annotations_of(out: Path) -> list[dict]:
+    collection = json.loads((out / "data" / "annotations.jsonld").read_text(encoding="utf-8"))
+    return collection["first"]["items"]
+
+
+# --- annotations.jsonld: every selector re-anchors --------------------------------------
+
+
+def test_every_selector_re_anchors_in_the_published_text(site):
+    _, out, graph, base_url = site
+    problems, checked = [], 0
+    for item in annotations_of(out):
+        for target in item["target"]:
+            text = output_path(out, base_url, target["source"]).read_text(encoding="utf-8")
+            quote = next(s for s in target["selector"] if s["type"] == "TextQuoteSelector")
+            position = next(s for s in target["selector"] if s["type"] == "TextPositionSelector")
+            start, end = position["start"], position["end"]
+            exact, prefix, suffix = quote["exact"], quote.get("prefix", ""), quote.get("suffix", "")
+            checked += 1
+            where = f"{item['id']} [{start}:{end}]"
+            if not (0 <= start < end <= len(text)) or text[start:end] != exact:
+                problems.append(f"{where}: position gives {text[start:end]!r}, exact is {exact!r}")
+            if text[max(0, start - opendata.CONTEXT_CHARS):start] != prefix:
+                problems.append(f"{where}: prefix {prefix!r} is not the text before the passage")
+            if text[end:end + opendata.CONTEXT_CHARS] != suffix:
+                problems.append(f"{where}: suffix {suffix!r} is not the text after the passage")
+            if text.find(prefix + exact + suffix) != start - len(prefix):
+                problems.append(f"{where}: the quote selector first matches elsewhere")
+    assert checked >= len(graph.quotes)
+    assert not problems, "\n".join(problems)
+
+
+def test_one_annotation_per_quote_with_one_target_per_quoted_part(site):
+    _, out, graph, base_url = site
+    items = {item["id"]: item for item in annotations_of(out)}
+    assert len(items) == len(annotations_of(out)) == len(graph.quotes)
+    for quote in graph.quotes:
+        item = items[f"{base_url}data/annotations.jsonld#{quote.article.id}/{quote.mention.anchor}"]
+        positions = [
+            next((s["start"], s["end"]) for s in t["selector"] if s["type"] == "TextPositionSelector")
+            for t in item["target"]
+        ]
+        assert positions == list(quote.mention.spans)
+        assert {t["source"] for t in item["target"]} == {f"{base_url}data/articles/{quote.article.id}.txt"}
+
+
+def test_the_fixture_has_an_elided_quote_with_two_targets(valid_out):
+    targets = [len(item["target"]) for item in annotations_of(valid_out)]
+    assert 2 in targets
+
+
+def test_annotations_follow_the_web_annotation_model(site):
+    _, out, graph, base_url = site
+    collection = json.loads((out / "data" / "annotations.jsonld").read_text(encoding="utf-8"))
+    assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert collection["type"] == "AnnotationCollection"
+    assert collection["id"] == f"{base_url}data/annotations.jsonld"
+    assert collection["total"] == len(graph.quotes)
+    assert collection["first"]["type"] == "AnnotationPage"
+    for item in collection["first"]["items"]:
+        assert item["type"] == "Annotation" and item["motivation"] == "classifying"
+        bodies = {body["purpose"]: body for body in item["body"]}
+        assert bodies["classifying"]["type"] == "TextualBody"
+        assert bodies["classifying"]["value"] in STANCES
+        assert bodies["linking"]["type"] == "SpecificResource"
+        assert output_path(out, base_url, bodies["linking"]["source"]).is_file()
+        for target in item["target"]:
+            assert target["type"] == "SpecificResource"
+            assert [s["type"] for s in target["selector"]] == ["TextQuoteSelector", "TextPositionSelector"]
+            page = output_path(out, base_url, target["scope"][0])
+            assert page.is_file() and page.parent.parent.name == "articles"
+
+
+def test_each_annotation_carries_its_quotes_stance_and_claim(valid_out):
+    items = {item["id"].rsplit("#", 1)[1]: item for item in annotations_of(valid_out)}
+    late = items["bridge-late/q-bridge-finished"]
+    bodies = {body["purpose"]: body for body in late["body"]}
+    assert bodies["classifying"]["value"] == "disputes"
+    assert bodies["linking"]["source"] == "https://checks.example.org/sub/claims/bridge-finished/"
+    assert bodies["describing"]["value"] == (
+        "Bo Critic (relayed through The Daily River) disputes the claim: The new bridge was finished on time."
+    )
+    opens = items["bridge-opens/q-bridge-finished"]["target"][0]
+    assert opens["scope"] == [
+        "https://checks.example.org/sub/articles/bridge-opens/", "https://river.example.com/news/bridge-opens",
+    ]
+
+
+def test_article_texts_are_exactly_the_text_quotes_are_anchored_in(site):
+    _, out, graph, _ = site
+    texts = sorted(p.name for p in (out / "data" / "articles").iterdir())
+    assert texts == sorted(f"{article_id}.txt" for article_id in graph.articles)
+    for article in graph.articles.values():
+        published = (out / "data" / "articles" / f"{article.id}.txt").read_bytes()
+        assert published == article.document.text.encode("utf-8"), article.id
+
+
+def test_positions_count_code_points_not_bytes_or_utf16_units(tmp_path):
+    # "𝔅" is four UTF-8 bytes and two UTF-16 units: a position counted in
+    # either would point past the quote.
+    root = make_site(tmp_path / "site", {
+        "content/articles/bridge-opens.md": (
+            "---\ntitle: Bridge opens\noutlet: daily-river\nmentions:\n"
+            "  - claim: bridge-cost\n    actor: ana-mayor\n    stance: supports\n"
+            "    quote: the bill came to 12 million\n---\n"
+            "𝔅𝔅 Ünïcödé — the mayor said the bill came to 12 million euros.\n"
+        ),
+    })
+    out = tmp_path / "out"
+    assert build(root, out).ok
+    [item] = annotations_of(out)
+    text = (out / "data" / "articles" / "bridge-opens.txt").read_text(encoding="utf-8")
+    position = item["target"][0]["selector"][1]
+    assert text[position["start"]:position["end"]] == "the bill came to 12 million"
+    assert position["start"] == text.index("the bill")
+
+
+# --- mentions.csv -------------------------------------------------------------------------
+
+
+def test_mentions_csv_has_one_row_per_quote(site):
+    _, out, graph, base_url = site
+    rows = read_csv(out / "data" / "mentions.csv")
+    assert len(rows) == len(graph.quotes)
+    assert list(rows[0].keys()) == [c.name for c in opendata.MENTION_COLUMNS]
+    for row, quote in zip(rows, graph.quotes):
+        assert row["mention_id"] == f"{quote.article.id}/{quote.mention.anchor}"
+        assert (row["claim_id"], row["stance"], row["quote"]) == (quote.claim.id, quote.stance, quote.text)
+        assert row["actor_id"] == (quote.actor.id if quote.actor else "")
+        assert row["outlet_id"] == quote.outlet.id and row["article_id"] == quote.article.id
+        page, fragment = urlsplit(row["url"]).path, urlsplit(row["url"]).fragment
+        target = output_path(out, base_url, row["url"].split("#")[0])
+        assert fragment in parse_file(target).ids, f"{page}#{fragment}"
+
+
+def test_mentions_csv_is_rfc_4180(valid_out):
+    raw = (valid_out / "data" / "mentions.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # no byte-order mark
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    rows = read_csv(valid_out / "data" / "mentions.csv")
+    relayed = next(r for r in rows if r["mention_id"] == "bridge-late/q-bridge-finished")
+    assert (relayed["via_type"], relayed["via_id"], relayed["via_name"]) == ("outlet", "daily-river", "The Daily River")
+    assert relayed["published"] == "2024-03"
+    cost = next(r for r in rows if r["mention_id"] == "bridge-late/q-bridge-cost")
+    assert (cost["value"], cost["unit"]) == ("14", "million euros")
+    assert cost["note"] == "The critic did not say where the figure comes from."
+    own_voice = next(r for r in rows if r["mention_id"] == "bridge-opens/q-bridge-cost")
+    assert own_voice["actor_id"] == "" and own_voice["original_url"] == "https://river.example.com/news/bridge-opens"
+
+
+def test_csv_fields_with_commas_quotes_and_newlines_round_trip():
+    header, row = ["a", "b"], ['say "hi", then\r\nleave', "plain"]
+    raw = opendata.to_csv(header, [row])
+    assert raw == b'a,b\r\n"say ""hi"", then\r\nleave",plain\r\n'
+    assert list(csv.reader(io.StringIO(raw.decode("utf-8"), newline=""))) == [header, row]
+
+
+def test_number_text():
+    assert [opendata.number_text(v) for v in (12, 12.0, 2.5, 0.1, None)] == ["12", "12", "2.5", "0.1", ""]
+
+
+# --- matrix.csv -------------------------------------------------------------------------------
+
+
+def test_matrix_csv_is_the_comparison_index(site):
+    root, out, graph, _ = site
+    analysis = analyse(graph)
+    rows = read_csv(out / "data" / "matrix.csv")
+    assert [r["claim_id"] for r in rows] == [row.claim.claim.id for row in analysis.matrix.rows]
+    outlet_columns = [f"{o.id}:{s}" for o in analysis.matrix.outlets for s in STANCES]
+    assert list(rows[0].keys()) == [c.name for c in opendata.MATRIX_FIXED_COLUMNS] + outlet_columns
+    mentions = read_csv(out / "data" / "mentions.csv")
+    for row in rows:
+        for column in outlet_columns:
+            outlet_id, stance = column.split(":")
+            expected = sum(
+                1 for m in mentions
+                if (m["claim_id"], m["outlet_id"], m["stance"]) == (row["claim_id"], outlet_id, stance)
+            )
+            assert int(row[column]) == expected, (row["claim_id"], column)
+        assert row["contested"] in ("true", "false") and row["figures_differ"] in ("true", "false")
+    assert sum(int(row[c]) for row in rows for c in outlet_columns) == len(graph.quotes)
+
+
+# --- claims.json ------------------------------------------------------------------------------
+
+
+def test_claims_json_schema(site):
+    _, out, graph, base_url = site
+    data = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    assert data["site"]["url"] == base_url and data["site"]["licence"] is None
+    assert set(data) >= {"version", "site", "verdicts", "claims", "articles", "actors", "outlets"}
+    assert [c["id"] for c in data["claims"]] == sorted(graph.claims)
+    claim_keys = {
+        "id", "url", "statement", "verdict", "summary", "reviewed", "unit", "draft", "contested",
+        "figures_differ", "counts", "figures", "outlets", "mentions",
+    }
+    mention_keys = {"id", "stance", "article", "outlet", "actor", "via_type", "via", "value", "quote", "note", "url"}
+    total = 0
+    for claim in data["claims"]:
+        assert set(claim) >= claim_keys, claim["id"]
+        assert output_path(out, base_url, claim["url"]).is_file()
+        if claim["verdict"] is not None:
+            assert set(claim["verdict"]) == {"id", "label", "rank"}
+        mentions = claim["mentions"]
+        total += len(mentions)
+        for mention in mentions:
+            assert set(mention) >= mention_keys
+        by_stance = {s: sum(1 for m in mentions if m["stance"] == s) for s in STANCES}
+        assert claim["counts"]["mentions"] == by_stance
+        speakers = {s: {(m["actor"] or "outlet:" + m["outlet"]) for m in mentions if m["stance"] == s} for s in STANCES}
+        assert claim["counts"]["sources"] == {s: len(v) for s, v in speakers.items()}
+        assert claim["contested"] == (by_stance["supports"] > 0 and by_stance["disputes"] > 0)
+        values = sorted({m["value"] for m in mentions if m["value"] is not None})
+        assert [f["value"] for f in claim["figures"]] == values
+    assert total == len(graph.quotes)
+    ids = {kind: {item["id"] for item in data[kind]} for kind in ("articles", "actors", "outlets")}
+    for claim in data["claims"]:
+        for mention in claim["mentions"]:
+            assert mention["article"] in ids["articles"] and mention["outlet"] in ids["outlets"]
+            assert mention["actor"] is None or mention["actor"] in ids["actors"]
+
+
+def test_every_claims_json_key_is_documented(site):
+    _, out, _, _ = site
+    data = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
+    page = (out / "about" / "data" / "index.html").read_text(encoding="utf-8")
+    keys: set[str] = set()
+
+    def collect(value):
+        if isinstance(value, dict):
+            keys.update(k for k in value if k not in STANCES)
+            for child in value.values():
+                collect(child)
+        elif isinstance(value, list):
+            for child in value:
+                collect(child)
+
+    collect(data)
+    undocumented = sorted(k for k in keys if f"<code>{k}</code>" not in page)
+    assert not undocumented
+
+
+# --- the documentation page, the footer, rebuilds ------------------------------------------
+
+
+def test_about_page_links_every_file_and_is_in_the_footer(site):
+    _, out, graph, _ = site
+    page = out / "about" / "data" / "index.html"
+    html = parse_file(page)
+    targets = {resolve_internal(page, href)[0] for _, _, href in html.links if not href.startswith("http")}
+    wanted = {out / path for path in DATA_FILES}
+    wanted |= {out / "data" / "articles" / f"{article_id}.txt" for article_id in graph.articles}
+    assert wanted <= targets
+    assert "Licence: not stated" in " ".join(html.text.split())
+    home = out / "index.html"
+    footer_links = [resolve_internal(home, href)[0] for _, _, href in parse_file(home).links]
+    assert page in footer_links
+
+
+def test_data_files_are_identical_across_builds(tmp_path):
+    assert build(VALID_SITE, tmp_path / "first").ok and build(VALID_SITE, tmp_path / "second").ok
+    first, second = all_files(tmp_path / "first"), all_files(tmp_path / "second")
+    produced = [p for p in first if p.startswith(("data/", "about/"))]
+    assert len(produced) >= len(DATA_FILES) + 3
+    assert {p: first[p] for p in produced} == {p: second.get(p) for p in produced}
+
+
+def test_sources_drive_incremental_rebuilds():
+    graph = load_graph(VALID_SITE)
+    planned = {o.path: o for o in Renderer(VALID_SITE / "templates").plan(graph, analyse(graph))}
+    for path in DATA_FILES:
+        assert isinstance(planned[path], DataFile) and planned[path].sources == EVERYTHING
+    for article in graph.articles.values():
+        assert planned[f"data/articles/{article.id}.txt"].sources == frozenset({article.path})
+    assert planned["about/data/index.html"].sources == EVERYTHING
+
+
+def test_an_empty_site_still_has_valid_data(tmp_path):
+    root = make_site(tmp_path / "site", {"content/articles/bridge-opens.md": None})
+    out = tmp_path / "out"
+    assert build(root, out).ok
+    collection = json.loads((out / "data" / "annotations.jsonld").read_text(encoding="utf-8"))
+    assert collection["total"] == 0 and "first" not in collection
+    assert read_csv(out / "data" / "mentions.csv") == []
+    assert (out / "data" / "mentions.csv").read_bytes().startswith(b"mention_id,claim_id,")
+
+
+def test_drafts_stay_out_of_the_data_unless_asked_for(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(VALID_SITE, root)
+    for path in ("content/articles/bridge-late.md", "content/claims/river-clean.md"):
+        text = (root / path).read_text(encoding="utf-8")
+        (root / path).write_text("---\ndraft: true\n" + text[len("---\n"):], encoding="utf-8")
+    needles = ("bridge-late", "river-clean", "The river is clean enough", "Critics say bridge came in late")
+    published = all_files(build_ok(root, tmp_path / "out"))
+    leaks = {p: [n for n in needles if n.encode() in data] for p, data in published.items() if p.startswith("data/")}
+    assert not {p: hits for p, hits in leaks.items() if hits}
+    with_drafts = all_files(build_ok(root, tmp_path / "drafts", drafts=True))
+    assert "data/articles/bridge-late.txt" in with_drafts
+    claims = json.loads(with_drafts["data/claims.json"])["claims"]
+    assert {c["id"]: c["draft"] for c in claims}["river-clean"] is True
+
+
+def build_ok(root: Path, out: Path, **options) -> Path:
+    result = build(root, out, **options)
+    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    return out
