@@ -16,11 +16,13 @@ from .markup import MarkdownConverter
 from .model import Content, SiteConfig
 from .progress import Progress
 from .render import render_site
+from .search import SearchError, index_pages
 from .urls import with_trailing_slash
 from .validate import validate
 from .write import MARKER, write_site
 
 TEMPLATES_DIR = "templates"
+SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
 PROTECTED_FOLDERS = ("content", "templates", "seeds", "generator", "tests")
 
 
@@ -67,8 +69,12 @@ def build(
     drafts: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    search: bool = True,
 ) -> BuildResult:
-    """Build the site; the output folder is only touched when everything succeeded."""
+    """Build the site; the output folder is only touched when everything succeeded.
+
+    ``search=False`` leaves out the last step, the search index (``pagefind/``).
+    """
     started = time.perf_counter()
     content, diagnostics = load_content(root, strict)
     if content is None:
@@ -81,6 +87,12 @@ def build(
     outputs = render_site(graph, analysis, root / TEMPLATES_DIR, diagnostics, progress)
     if outputs is None:
         return BuildResult(diagnostics)
+    if search:
+        try:  # the last step: the index is written and swapped in with the pages
+            outputs.update(index_pages(outputs, content.config.language))
+        except SearchError as problem:
+            diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+            return BuildResult(diagnostics)
     write_site(outputs, out_dir)
     return BuildResult(
         diagnostics,

@@ -14,6 +14,9 @@ rendering. A page is re-rendered when
 Changes are found by hashing every input file, not by trusting file-system
 events, and they are measured against the last build that succeeded: after
 a broken edit and its fix, everything touched in between is re-rendered.
+
+With ``search=True`` (as ``serve`` runs it) the search index is remade like
+build's last step, in memory, whenever a page's bytes changed.
 """
 
 from __future__ import annotations
@@ -24,11 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analyse import analyse
-from .build import TEMPLATES_DIR, load_content, override_base_url
+from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, load_content, override_base_url
 from .diagnostics import Diagnostics
 from .link import link
 from .load import CONFIG_FILE
 from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem
+from .search import SearchError, index_pages
 
 WATCHED_FOLDERS = ("content", "templates", "seeds")
 
@@ -64,10 +68,13 @@ class RebuildReport:
 class IncrementalBuilder:
     """Holds the last good site in memory and brings it up to date on demand."""
 
-    def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None):
+    def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None, search: bool = False):
         self.root = root
         self.drafts = drafts
         self.base_url = base_url
+        self.search = search  # also make the search index, as the last step of ``build`` does
+        self._indexed: tuple[dict[str, bytes], str] | None = None  # pages and language of the index
+        self._search_files: dict[str, bytes] = {}
         self.outputs: dict[str, bytes] = {}  # replaced as a whole, never mutated in place
         self.diagnostics = Diagnostics()  # of the latest attempt
         self._records: dict[str, PageRecord] = {}
@@ -103,6 +110,12 @@ class IncrementalBuilder:
             return RebuildReport(ok=False, changed=changed)
         outputs = {page.path: rendered.get(page.path, self.outputs.get(page.path)) for page in pages}
         outputs.update(renderer.static_files())
+        if self.search:
+            try:
+                outputs.update(self._search_index(outputs, content.config.language))
+            except SearchError as problem:
+                diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+                return RebuildReport(ok=False, changed=changed)
         report = RebuildReport(
             ok=True,
             changed=changed,
@@ -113,6 +126,14 @@ class IncrementalBuilder:
         self.outputs = outputs
         self._records = {page.path: PageRecord(page.template, page.sources) for page in pages}
         return report
+
+    def _search_index(self, outputs: dict[str, bytes], language: str) -> dict[str, bytes]:
+        """The files of ``pagefind/``, re-indexed only when a page or the language changed."""
+        pages = {path: data for path, data in outputs.items() if path.endswith(".html")}
+        if self._indexed != (pages, language):
+            self._search_files = index_pages(pages, language)
+            self._indexed = (pages, language)
+        return self._search_files
 
     def _dirty_pages(
         self, pages: list[Output], changed: list[str], renderer: Renderer, everything: bool

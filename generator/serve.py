@@ -57,7 +57,7 @@ class DevServer:
         self.http = ThreadingHTTPServer((host, port), make_handler(self))
         self.http.daemon_threads = True
         self.url = f"http://{host}:{self.http.server_address[1]}/"
-        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url)
+        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url, search=True)
         self.state = threading.Condition()
         self.version = 0  # bumped whenever what pages show changes (content or errors)
         self.internal_error: str | None = None

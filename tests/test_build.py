@@ -28,6 +28,7 @@ def expected_pages(root: Path) -> set[str]:
     content = root / "content"
     assert content.is_dir(), f"{root} has no content/ folder yet"
     pages = {"index.html", "compare/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
+    pages.add("assets/search.js")  # the search box
     pages |= {f"{section}/index.html" for section in SECTIONS}
     for section in SECTIONS:
         for path in (content / section).rglob("*.md"):
@@ -56,6 +57,8 @@ def test_every_page_exists(site):
 def test_no_unexpected_files(site):
     root, out = site
     extra = set(all_files(out)) - expected_pages(root)
+    # The search index: file names are content hashes; tests/test_search_index.py checks it.
+    extra = {path for path in extra if not path.startswith("pagefind/")}
     assert not extra, f"unexpected files: {sorted(extra)}"
 
 
@@ -66,7 +69,9 @@ def test_the_example_site_has_every_kind_of_content(example_out):
 
 
 def test_valid_fixture_pages_are_exactly_these(valid_out):
-    assert sorted(all_files(valid_out)) == [
+    built = all_files(valid_out)
+    assert any(path.startswith("pagefind/") for path in built)  # the search index: see test_search_index.py
+    assert sorted(path for path in built if not path.startswith("pagefind/")) == [
         ".factcheck-build",
         "actors/ana-mayor/index.html",
         "actors/bo-critic/index.html",
@@ -76,6 +81,7 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
         "articles/bridge-opens/index.html",
         "articles/index.html",
         "assets/favicon.svg",
+        "assets/search.js",
         "assets/style.css",
         "claims/bridge-cost/index.html",
         "claims/bridge-finished/index.html",
@@ -104,7 +110,7 @@ def test_every_internal_link_and_anchor_resolves(site):
             checked += 1
             where = f"{page.relative_to(out)}: <{tag} {attr}={url!r}>"
             path_part = urlsplit(url).path
-            if path_part and not path_part.endswith((".html", ".css", ".svg")):
+            if path_part and not path_part.endswith((".html", ".css", ".svg", ".js")):
                 problems.append(f"{where}: internal links must name a file (…/index.html)")
             target, fragment = resolve_internal(page, url)
             if not target.is_file():
@@ -142,17 +148,26 @@ def test_external_links_are_http_only(site):
     assert not problems, "\n".join(problems)
 
 
-def test_no_script_anywhere(site):
+# The only script that runs: the search box, a progressive enhancement
+# (tests/test_search_index.py). Data blocks such as JSON-LD are not scripts that run.
+SEARCH_SCRIPT = "assets/search.js"
+EXECUTABLE_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+
+def test_no_script_anywhere_but_search(site):
     _, out = site
     problems = []
     for page in html_files(out):
         html = parse_file(page)
-        if any(tag == "script" for tag, _ in html.tags):
-            problems.append(f"{page.relative_to(out)}: <script> element")
+        scripts = [attrs for tag, attrs in html.tags if tag == "script"]
+        running = [attrs.get("src") or "inline" for attrs in scripts
+                   if (attrs.get("type") or "").strip().lower() in EXECUTABLE_TYPES]
+        if len(running) > 1 or any(not src.endswith(SEARCH_SCRIPT) for src in running):
+            problems.append(f"{page.relative_to(out)}: <script> elements {running}")
         handlers = [(tag, name) for tag, attrs in html.tags for name in attrs if name.lower().startswith("on")]
         if handlers:
             problems.append(f"{page.relative_to(out)}: event handler attributes {handlers}")
-        if "<script" in page.read_text(encoding="utf-8").lower():
+        if page.read_text(encoding="utf-8").lower().count("<script") != len(scripts):
             problems.append(f"{page.relative_to(out)}: raw '<script' in the source")
     assert not problems, "\n".join(problems)
 

@@ -31,7 +31,10 @@ def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
     """A fresh full build of ``root``, read back from disk; None if it fails."""
     if out.exists():
         shutil.rmtree(out)
-    result = build(root, out, base_url=BASE_URL)
+    # Without the search index: these builders run without it too, so that the
+    # long random test stays quick. tests/test_search_index.py and tests/test_serve.py
+    # check that an incremental rebuild's index equals a clean build's.
+    result = build(root, out, base_url=BASE_URL, search=False)
     if not result.ok:
         return None
     # The build marker belongs to the write stage, not to the site's pages.
