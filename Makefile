@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check clean chromium
+.PHONY: site test check clean chromium java npm
 
 site: $(VENV)/.installed
 	$(BIN)/factcheck build
@@ -14,7 +14,7 @@ site: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/factcheck check
 
-test: $(VENV)/.test-installed chromium
+test: $(VENV)/.test-installed chromium java tests/js/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: pyproject.toml
@@ -34,6 +34,38 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else \
 	    echo "chromium is not installed and we are not root: browser tests will be skipped"; \
+	  fi; \
+	fi
+
+# Accessibility and HTML checks use axe-core and the Nu HTML checker (vnu-jar),
+# pinned in tests/js/package-lock.json. `npm ci` runs again only when the lock
+# file changes. --ignore-scripts: vnu-jar's install script would download a
+# Java runtime; the system's java runs the checker. Without npm (and not root)
+# those tests say why they skip.
+tests/js/node_modules/.package-lock.json: tests/js/package-lock.json | npm
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd tests/js && npm ci --ignore-scripts --no-audit --no-fund; \
+	else \
+	  echo "npm is not installed: the axe-core and Nu HTML checker tests will be skipped"; \
+	fi
+
+npm:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else \
+	    echo "npm is not installed and we are not root: axe-core and vnu-jar cannot be installed"; \
+	  fi; \
+	fi
+
+# The Nu HTML checker is a Java program: Debian's headless runtime when java is
+# missing and we may (root); otherwise that test says why it skips.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	  else \
+	    echo "java is not installed and we are not root: the Nu HTML checker test will be skipped"; \
 	  fi; \
 	fi
 

@@ -106,6 +106,7 @@ class Article:
     seed: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     draft: bool = False
+    language: str | None = None  # a language tag when the text is not in the site's language
     # The body, converted once during validation: quotes are anchored in its
     # text and highlighted in its tree.
     document: "Document | None" = field(default=None, repr=False, compare=False)
@@ -196,6 +197,11 @@ class Quote:
     def speaker_key(self) -> tuple[str, str]:
         """Identifies a distinct source: an actor, or an outlet's own voice."""
         return ("actor", self.actor.id) if self.actor else ("outlet", self.outlet.id)
+
+    @property
+    def language(self) -> str | None:
+        """A quote is in its article's language."""
+        return self.article.language
 
 
 @dataclass

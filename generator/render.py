@@ -21,6 +21,7 @@ from . import urls
 from .analyse import Analysis
 from .diagnostics import Diagnostics
 from .markup import Document, Highlight
+from .language import same_language, text_direction
 from .link import article_order
 from .model import STANCES, Article, Graph, PartialDate, Quote, human_date
 from .progress import Progress
@@ -185,6 +186,8 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
     env.filters["date"] = format_date
     env.filters["iso"] = iso_date
     env.filters["number"] = format_number
+    env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
+    env.globals["lang_attrs"] = lang_attrs
     env.globals.update(
         STANCES=STANCES,
         STANCE_LABELS=STANCE_LABELS,
@@ -193,6 +196,15 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
         mention_anchor=urls.mention_anchor,
     )
     return env
+
+
+@jinja2.pass_context
+def lang_attrs(context: jinja2.runtime.Context, language: str | None) -> Markup:
+    """` lang="fa-AF" dir="rtl"` for text in another language than the site's
+    (an article's ``language``, which its quotes inherit); nothing otherwise."""
+    if not language or same_language(language, context["site"].language):
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
 
 
 def template_location(exc: BaseException, default: str) -> tuple[str, int]:

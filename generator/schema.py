@@ -15,7 +15,7 @@ from .model import STANCES
 
 @dataclass(frozen=True)
 class Field:
-    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | choice | mentions | verdicts
+    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | choice | mentions | verdicts
     required: bool = False
     ref: str | None = None  # claim | actor | outlet | source | organisation | verdict | seed
     choices: tuple[str, ...] = ()
@@ -34,6 +34,7 @@ ARTICLE = {
     "seed": Field("text", ref="seed", help="file under seeds/ the text was transcribed from"),
     "mentions": Field("mentions", help="the annotated quotes"),
     "draft": Field("bool", help="true keeps it out of the built site unless --drafts"),
+    "language": Field("language", help="language of the text when not the site's, e.g. fa-AF, ps, en"),
 }
 
 MENTION = {
@@ -76,7 +77,7 @@ CONFIG = {
     "title": Field("text", required=True),
     "description": Field("text"),
     "base_url": Field("url"),
-    "language": Field("text"),
+    "language": Field("language", help="language of the site's own words, e.g. en"),
     "output": Field("text"),
     "verdicts": Field("verdicts", required=True),
 }

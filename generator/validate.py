@@ -20,6 +20,8 @@ from typing import Any, Callable
 from . import schema
 from .diagnostics import Diagnostics, did_you_mean
 from .load import CONFIG_FILE, LoadedSite, SourceFile, YamlList, YamlMap, is_date
+from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
+from .language import is_language_tag
 from .markup import Document, MarkdownConverter, is_web_url
 from .model import Actor, Article, Claim, Content, Mention, Outlet, PartialDate, SiteConfig, Verdict
 from .quotes import find_quote, normalise
@@ -121,6 +123,13 @@ def as_text_list(value: Any) -> tuple[str, ...]:
     return tuple(as_text(item) for item in value)
 
 
+def as_language(value: Any) -> str:
+    text = as_text(value)
+    if not is_language_tag(text):
+        raise Invalid(f"'{text}' is not a language tag such as en, fa-AF or ps")
+    return text
+
+
 def as_colour(value: Any) -> str:
     if not isinstance(value, str) or not COLOUR_PATTERN.fullmatch(value):
         raise Invalid(f"expected a colour as #rrggbb, got {describe(value)}")
@@ -139,6 +148,7 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "bool": as_bool,
     "text-list": as_text_list,
     "colour": as_colour,
+    "language": as_language,
 }
 
 
@@ -264,6 +274,7 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
                 continue
             seen[fields["id"]] = item.line_of("id")
             verdicts.append(Verdict(rank=len(verdicts), **fields))
+            warn_about_low_contrast(fields["colour"], item.line_of("colour"), checker.diagnostics)
         if not items:
             checker.diagnostics.error(CONFIG_FILE, config.line_of("verdicts"), "'verdicts': the scale needs at least one verdict")
     if "title" not in values or not verdicts:
@@ -276,6 +287,18 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
         verdicts=tuple(verdicts),
         output=values.get("output", "public"),
     )
+
+
+def warn_about_low_contrast(colour: str, line: int, diagnostics: Diagnostics) -> None:
+    """Verdict badges are white text on the verdict's colour: below WCAG AA's
+    4.5:1 some readers cannot read the label."""
+    ratio = contrast_ratio(colour, WHITE)
+    if ratio < AA_NORMAL_TEXT:
+        diagnostics.warning(
+            CONFIG_FILE, line,
+            f"'colour': white text on {colour} has a contrast ratio of {ratio:.2f}:1, below the "
+            f"{AA_NORMAL_TEXT}:1 WCAG AA asks for; verdict labels are white, so choose a darker colour",
+        )
 
 
 def validate_files(
@@ -393,6 +416,7 @@ def build_article(
         published=values.get("published"),
         author=values.get("author"),
         seed=values.get("seed"),
+        language=values.get("language"),
         mentions=mentions,
         draft=values.get("draft", False),
         document=document,

@@ -72,7 +72,7 @@ VERDICTS = (
     ("established", "Established", "Several independent sources in the record confirm it.", "#1b6e3a"),
     ("likely", "Likely", "The record leans towards it, without full confirmation.", "#4f7f2a"),
     ("unproven", "Unproven", "The record does not settle it either way.", "#6b6b6b"),
-    ("misleading", "Misleading", "Partly true, but presented in a way that misleads.", "#a86a00"),
+    ("misleading", "Misleading", "Partly true, but presented in a way that misleads.", "#9a6100"),  # white text on it: 5.1:1 (AA)
     ("false", "False", "The record contradicts it.", "#a32020"),  # both need quotes in YAML
 )
 
