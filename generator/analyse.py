@@ -131,6 +131,7 @@ class Analysis:
     outlets: dict[str, OutletAnalysis]
     matrix: Matrix
     most_contested: list[ClaimAnalysis] = field(default_factory=list)
+    agreement: list["AgreementPair"] = field(default_factory=list)  # see actor_agreement
 
     def claims_in_order(self) -> list[ClaimAnalysis]:
         return [row.claim for row in self.matrix.rows]
@@ -145,7 +146,8 @@ def analyse(graph: Graph) -> Analysis:
         (c for c in claims.values() if c.contested),
         key=lambda c: (tuple(-x for x in c.contest_score), c.claim.id),
     )
-    return Analysis(claims, actors, outlets, matrix, contested[:MOST_CONTESTED_LIMIT])
+    return Analysis(claims, actors, outlets, matrix, contested[:MOST_CONTESTED_LIMIT],
+                    agreement=actor_agreement(graph, claims))
 
 
 def analyse_claim(graph: Graph, claim: Claim) -> ClaimAnalysis:
@@ -247,3 +249,100 @@ def unique_by_id(items) -> list:
             seen.add(item.id)
             result.append(item)
     return sorted(result, key=lambda o: (o.name.casefold(), o.id))
+
+
+# --- actor agreement -------------------------------------------------------------
+#
+# For each pair of actors who spoke on the same claims: on how many of those
+# claims they took the same side and on how many opposite sides. Rules, so
+# that a reader can check any number by hand:
+#
+# - Only actors count. An outlet reporting in its own voice is not an actor,
+#   and "agreeing with the newspaper" is a different question.
+# - An actor's *position* on a claim comes from all their quotes on it.
+#   Neutral quotes take no side: they never add to or dilute a position. Only
+#   supporting quotes → "supports"; only disputing → "disputes"; both →
+#   "mixed" (the actor said both, e.g. in different articles); only neutral
+#   → "neutral". Repeating a stance in several quotes counts once: the unit
+#   is the claim, not the mention.
+# - For a pair, a claim both spoke on is *shared*. It counts as agreement when
+#   both positions are "supports" or both "disputes"; as disagreement when one
+#   is "supports" and the other "disputes". Every other shared claim (either
+#   actor neutral or mixed) counts as neither: two people declining to take a
+#   side are not agreeing with each other, and a mixed record cannot honestly
+#   be scored either way.
+
+MIXED = "mixed"
+
+
+@dataclass
+class SharedClaim:
+    """One claim both actors of a pair spoke on, and where each stood."""
+
+    claim: ClaimAnalysis
+    first: str  # position of the pair's first actor: a stance or MIXED
+    second: str
+
+    @property
+    def outcome(self) -> str:
+        """"agree", "disagree" or "neither" (see the rules above)."""
+        sides = {self.first, self.second}
+        if sides <= {"supports", "disputes"}:
+            return "agree" if len(sides) == 1 else "disagree"
+        return "neither"
+
+
+@dataclass
+class AgreementPair:
+    first: Actor  # first by name
+    second: Actor
+    shared: list[SharedClaim]  # most divisive first: disagreements, agreements, the rest
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for s in self.shared if s.outcome == outcome)
+
+    @property
+    def agree(self) -> int:
+        return self.count("agree")
+
+    @property
+    def disagree(self) -> int:
+        return self.count("disagree")
+
+    @property
+    def neither(self) -> int:
+        return self.count("neither")
+
+
+def position_of(quotes: list[Quote]) -> str:
+    """One actor's position on one claim, from all their quotes on it."""
+    sides = {q.stance for q in quotes} - {"neutral"}
+    if not sides:
+        return "neutral"
+    return sides.pop() if len(sides) == 1 else MIXED
+
+
+def actor_agreement(graph: Graph, claims: dict[str, ClaimAnalysis]) -> list[AgreementPair]:
+    """Every pair of actors with at least one shared claim, most disagreement first."""
+    positions: dict[str, dict[str, str]] = {}  # actor id → claim id → position
+    for actor_id, quotes in graph.quotes_by_actor.items():
+        by_claim: dict[str, list[Quote]] = defaultdict(list)
+        for quote in quotes:
+            by_claim[quote.claim.id].append(quote)
+        positions[actor_id] = {claim_id: position_of(qs) for claim_id, qs in by_claim.items()}
+    actors = sorted((graph.actors[a] for a in positions), key=lambda a: (a.name.casefold(), a.id))
+    outcome_order = {"disagree": 0, "agree": 1, "neither": 2}
+    pairs = []
+    for i, first in enumerate(actors):
+        for second in actors[i + 1:]:
+            common = positions[first.id].keys() & positions[second.id].keys()
+            if not common:
+                continue
+            shared = [
+                SharedClaim(claims[c], positions[first.id][c], positions[second.id][c]) for c in common
+            ]
+            shared.sort(key=lambda s: (outcome_order[s.outcome], s.claim.claim.statement.casefold(), s.claim.claim.id))
+            pairs.append(AgreementPair(first, second, shared))
+    pairs.sort(key=lambda p: (-p.disagree, -p.agree, -len(p.shared), p.first.name.casefold(),
+                              p.second.name.casefold(), p.first.id, p.second.id))
+    return pairs

@@ -17,7 +17,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from . import urls
+from . import pictures, urls
 from .analyse import Analysis
 from .diagnostics import Diagnostics
 from .markup import Document, Highlight
@@ -195,6 +195,7 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
         text_fragment_url=urls.text_fragment_url,
         mention_anchor=urls.mention_anchor,
     )
+    env.globals.update(pictures.template_globals())  # chart geometry for _charts.html
     return env
 
 
@@ -300,7 +301,8 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
         Page(urls.page_path("articles"), "articles.html", "articles", EVERYTHING,
              lambda: {"articles": sorted_articles(graph), "graph": graph}),
         Page(urls.page_path("compare"), "compare.html", "compare", EVERYTHING,
-             lambda: {"matrix": analysis.matrix, "most_contested": analysis.most_contested}),
+             lambda: {"matrix": analysis.matrix, "most_contested": analysis.most_contested,
+                      "agreement": analysis.agreement}),
     ]
     for item in claims:
         pages.append(Page(

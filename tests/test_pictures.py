@@ -1,0 +1,405 @@
+"""Pictures: stance bars, claim timelines and the actor-agreement matrix.
+
+Numbers are worked out by hand. Stances in ``sitekit.RICH_SITE`` (see also
+tests/unit/test_analyse.py):
+
+actor     c-cost             c-late                      c-clean                 c-neutral
+ana       supports (a1 ×2)   disputes (a1, a3)           neutral (a2, via daily) -
+bo        disputes (a2)      supports (a2)               supports (a2)           neutral (a2)
+council   -                  disputes (a2)               -                       -
+
+so, by the rules in analyse.py (neutral takes no side; a claim is counted once):
+
+pair             shared claims                                       agree  disagree  neither
+ana – bo         c-cost ✓/✗, c-late ✗/✓, c-clean ○/✓                0      2         1
+ana – council    c-late ✗/✗                                          1      0         0
+bo – council     c-late ✓/✗                                          0      1         0
+
+Dates: a1 2024-02-28 (a day), a2 2024-03 (a month), a3 not stated.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+import xml.etree.ElementTree as etree
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from generator import pictures
+from generator.analyse import SharedClaim, position_of
+from generator.model import PartialDate
+from generator.pictures import SCALE, percent, split_bar
+from sitekit import RICH_SITE, graph_of, html_files, parse_file, write_files
+
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def rich_with(changes: dict[str, str]) -> dict[str, str]:
+    return {**RICH_SITE, **changes}
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    return graph_of(write_files(tmp_path_factory.mktemp("rich"), RICH_SITE))
+
+
+@pytest.fixture(scope="module")
+def analysis(rich):
+    return rich[1]
+
+
+@pytest.fixture(scope="module")
+def rich_out(tmp_path_factory) -> Path:
+    from generator.build import build
+
+    root = write_files(tmp_path_factory.mktemp("rich-site"), RICH_SITE)
+    out = root / "public"
+    assert build(root, out).ok
+    return out
+
+
+def svgs_of(html: str) -> list[str]:
+    """Every <svg>…</svg> element of a page, as text."""
+    return re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+
+
+def parse_svg(text: str) -> etree.Element:
+    """An inline SVG as XML: HTML leaves out the namespace, XML needs it."""
+    return etree.fromstring(text.replace("<svg", f'<svg xmlns="{SVG_NS}"', 1))
+
+
+def labels_of(html: str, cls: str) -> list[str]:
+    """aria-labels of the role="img" SVGs with class ``cls``, in page order."""
+    found = []
+    for text in svgs_of(html):
+        root = parse_svg(text)
+        if cls in root.get("class", "").split() and root.get("role") == "img":
+            found.append(root.get("aria-label"))
+    return found
+
+
+def segment_widths(svg: etree.Element) -> list[Fraction]:
+    return [Fraction(r.get("width").rstrip("%")) for r in svg.iter(f"{{{SVG_NS}}}rect")
+            if (r.get("fill") or "").startswith("url(#fc-fill-")]
+
+
+# --- bar geometry -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("units, text", [(0, "0%"), (2500, "25%"), (3333, "33.33%"), (1250, "12.5%"), (10_000, "100%"), (7, "0.07%")])
+def test_percent_formats_hundredths(units, text):
+    assert percent(units) == text
+
+
+def test_bar_proportions_worked_out_by_hand():
+    assert [(s.key, s.start, s.width) for s in split_bar({"supports": 3, "disputes": 1, "neutral": 0})] == [
+        ("supports", 0, 7500), ("disputes", 7500, 2500)]
+    # Thirds: boundaries at 3333.3 → 3333 and 6666.7 → 6667, so the middle third takes the spare unit.
+    assert [s.width for s in split_bar({"a": 1, "b": 1, "c": 1})] == [3333, 3334, 3333]
+    assert [(s.x, s.w) for s in split_bar({"a": 1, "b": 0, "c": 7})] == [("0%", "12.5%"), ("12.5%", "87.5%")]
+
+
+def test_zero_cases():
+    assert split_bar({"supports": 0, "disputes": 0, "neutral": 0}) == []
+    assert split_bar({}) == []
+    only = split_bar({"supports": 0, "disputes": 5, "neutral": 0})
+    assert [(s.key, s.count, s.start, s.width) for s in only] == [("disputes", 5, 0, SCALE)]
+
+
+def test_widths_always_fill_the_bar_and_stay_proportional():
+    rng = random.Random(4)
+    for _ in range(2000):
+        counts = {key: rng.choice([0, 0, 1, 2, 3, rng.randint(0, 500)]) for key in "abcde"}
+        segments = split_bar(counts)
+        total = sum(counts.values())
+        if not total:
+            assert segments == []
+            continue
+        assert sum(s.width for s in segments) == SCALE
+        assert segments[0].start == 0 and segments[-1].end == SCALE
+        assert all(a.end == b.start for a, b in zip(segments, segments[1:]))  # no gaps, no overlaps
+        assert [s.key for s in segments] == [k for k in counts if counts[k]]  # order kept, zeros dropped
+        for s in segments:
+            assert abs(s.width - Fraction(s.count * SCALE, total)) < 1
+
+
+# --- stance bars and their text equivalents --------------------------------------------------
+
+
+def test_stance_bars_count_mentions_and_distinct_sources(analysis):
+    mentions, sources = pictures.stance_bars(analysis.claims["c-cost"])
+    assert (mentions.counts, mentions.text) == (
+        {"supports": 3, "disputes": 1, "neutral": 0}, "3 supporting, 1 disputing, 0 neutral mentions")
+    assert [s.width for s in mentions.segments] == [7500, 2500]
+    assert sources.text == "2 supporting, 1 disputing, 0 neutral distinct sources"
+    assert [s.width for s in sources.segments] == [6667, 3333]
+    assert pictures.stance_summary(analysis.claims["c-cost"]) == (
+        "3 supporting, 1 disputing, 0 neutral mentions; from 2, 1, 0 distinct sources")
+
+
+def test_a_claim_nobody_mentions_has_an_empty_bar(analysis):
+    bar = pictures.stance_bar(analysis.claims["c-lonely"], "sources")
+    assert bar.segments == [] and bar.total == 0
+    assert bar.text == "0 supporting, 0 disputing, 0 neutral distinct sources"
+
+
+def test_claim_page_bars_are_labelled_and_drawn_to_scale(rich_out):
+    html = (rich_out / "claims/c-late/index.html").read_text(encoding="utf-8")
+    assert labels_of(html, "stance-bar") == [
+        "By mentions: 2 supporting, 3 disputing, 0 neutral mentions",
+        "By distinct sources: 2 supporting, 2 disputing, 0 neutral distinct sources",
+    ]
+    bars = [parse_svg(t) for t in svgs_of(html) if 'class="bar stance-bar"' in t]
+    assert [segment_widths(b) for b in bars] == [[40, 60], [50, 50]]
+    page = parse_file(rich_out / "claims/c-late/index.html")
+    assert "By mentions" in page.text and "By distinct sources" in page.text  # the labels are visible
+
+
+@pytest.mark.parametrize("page", ["index.html", "claims/index.html", "compare/index.html"])
+def test_claim_lists_carry_a_small_bar_per_claim(rich_out, page):
+    html = (rich_out / page).read_text(encoding="utf-8")
+    labels = labels_of(html, "stance-bar")
+    assert "2 supporting, 1 disputing, 0 neutral distinct sources" in labels  # c-cost
+    assert "0 supporting, 0 disputing, 0 neutral distinct sources" in labels  # c-lonely
+    assert len([label for label in labels if label.endswith("distinct sources")]) >= 5
+
+
+def test_example_claim_bars_match_the_quotes_on_the_page(example_out):
+    """Counted independently: the quote cards on each page, by stance."""
+    for path in sorted((example_out / "claims").glob("*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        page = parse_file(path)
+        cards = {s: len(page.find("li", f"quote-{s}")) for s in ("supports", "disputes", "neutral")}
+        if not any(cards.values()):
+            continue
+        expected = ("By mentions: {supports} supporting, {disputes} disputing, {neutral} neutral mentions"
+                    .format(**cards))
+        assert labels_of(html, "stance-bar")[0] == expected, path
+
+
+def test_text_equivalent_of_the_example_lead_claim(example_out):
+    from sitekit import REPO
+
+    _, analysis = graph_of(REPO)
+    item = analysis.claims["taliban-kept-ties-with-al-qaeda"]
+    html = (example_out / "claims/taliban-kept-ties-with-al-qaeda/index.html").read_text(encoding="utf-8")
+    m, s = item.mention_counts, item.source_counts
+    assert labels_of(html, "stance-bar") == [
+        f"By mentions: {m['supports']} supporting, {m['disputes']} disputing, {m['neutral']} neutral mentions",
+        f"By distinct sources: {s['supports']} supporting, {s['disputes']} disputing, {s['neutral']} neutral distinct sources",
+    ]
+    # the distinct-source numbers agree with the counts already written under the title
+    assert f"{s['supports']} supporting sources" in parse_file(
+        example_out / "claims/taliban-kept-ties-with-al-qaeda/index.html").text
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date, first, following", [
+    (PartialDate(2024, 2, 28), datetime.date(2024, 2, 28), datetime.date(2024, 2, 29)),
+    (PartialDate(2024, 2), datetime.date(2024, 2, 1), datetime.date(2024, 3, 1)),
+    (PartialDate(2023, 12), datetime.date(2023, 12, 1), datetime.date(2024, 1, 1)),
+    (PartialDate(2024), datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)),
+])
+def test_a_partial_date_means_its_whole_span(date, first, following):
+    assert pictures.date_range(date) == (first, following)
+
+
+def test_timeline_places_days_as_points_and_months_as_ranges(analysis):
+    timeline = pictures.timeline(analysis.claims["c-late"])
+    day, month = timeline.marks
+    axis = Fraction(pictures.AXIS_END - pictures.GUTTER)
+    # 2024 is a leap year: 366 days. 28 February is day 58 (0-based); its middle is 58.5.
+    assert day.appearance.article.id == "a1" and not day.is_range
+    assert day.start == day.end == pictures.GUTTER + round(Fraction(117, 2) / 366 * axis)  # 2070
+    # March runs from day 60 to day 91.
+    assert month.appearance.article.id == "a2" and month.is_range
+    assert (month.start, month.end) == (pictures.GUTTER + round(60 / Fraction(366) * axis),
+                                        pictures.GUTTER + round(91 / Fraction(366) * axis))
+    assert month.date_text == "March 2024 (only the month is stated)"
+    assert [a.article.id for a in timeline.undated] == ["a3"]
+    assert [label.text for label in timeline.years] == ["2024"]
+    assert [label.text for label in timeline.months] == ["Jan", "Apr", "Jul", "Oct"]
+
+
+def test_a_year_only_date_spans_its_whole_year(tmp_path):
+    files = rich_with({"content/articles/a3.md": RICH_SITE["content/articles/a3.md"].replace(
+        "outlet: gazette\n", "outlet: gazette\npublished: 2023\n")})
+    _, analysis = graph_of(write_files(tmp_path, files))
+    timeline = pictures.timeline(analysis.claims["c-late"])
+    assert [m.appearance.article.id for m in timeline.marks] == ["a3", "a1", "a2"]  # 2023 comes first
+    year = timeline.marks[0]
+    # The axis runs over 2023 and 2024 (365 + 366 days); 2023 fills the first 365 of them.
+    assert (year.start, year.end) == (pictures.GUTTER, pictures.GUTTER + round(Fraction(365, 731) * 9200))
+    assert year.date_text == "2023 (only the year is stated)"
+    assert timeline.undated == [] and timeline.months == []
+    assert [label.text for label in timeline.years] == ["2023", "2024"]
+    assert timeline.ticks[0].position == pictures.GUTTER and timeline.ticks[-1].position == pictures.AXIS_END
+
+
+def test_undated_only_claims_have_no_line(tmp_path):
+    files = rich_with({
+        "content/articles/a1.md": RICH_SITE["content/articles/a1.md"].replace("published: 2024-02-28\n", ""),
+        "content/articles/a2.md": RICH_SITE["content/articles/a2.md"].replace("published: 2024-03\n", ""),
+    })
+    _, analysis = graph_of(write_files(tmp_path, files))
+    timeline = pictures.timeline(analysis.claims["c-late"])
+    assert timeline.marks == [] and len(timeline.undated) == 3
+
+
+def test_timeline_on_the_claim_page(rich_out):
+    path = rich_out / "claims/c-late/index.html"
+    html = path.read_text(encoding="utf-8")
+    [label] = labels_of(html, "timeline-chart")
+    assert label == ("Publication dates, 2024, 2 articles. 1: 28 February 2024, Bridge opens, The Daily River; "
+                     "2: March 2024 (only the month is stated), Critics speak, Hill Gazette. "
+                     "1 further article: date not stated.")
+    chart = parse_svg(next(t for t in svgs_of(html) if "timeline-chart" in t))
+    circles = list(chart.iter(f"{{{SVG_NS}}}circle"))
+    ranges = [r for r in chart.iter(f"{{{SVG_NS}}}rect") if r.get("class") == "tl-range"]
+    assert [c.get("cx") for c in circles] == ["20.7%"]
+    assert [(r.get("x"), r.get("width")) for r in ranges] == [("21.08%", "7.79%")]  # 2108 to 2887
+    page = parse_file(path)
+    assert "Date not stated" in page.text and "Zz editorial" in page.text
+
+
+def test_example_undated_articles_are_listed_calmly(example_out):
+    page = parse_file(example_out / "claims/taliban-kept-ties-with-al-qaeda/index.html")
+    assert "Date not stated" in page.text
+    assert "listed here rather than placed on the line" in page.text
+    assert page.find("ul", "timeline-list-undated")
+
+
+# --- actor agreement ----------------------------------------------------------------------
+
+
+def test_an_actors_position_on_a_claim():
+    class Q:
+        def __init__(self, stance):
+            self.stance = stance
+
+    assert position_of([Q("supports"), Q("supports")]) == "supports"
+    assert position_of([Q("neutral"), Q("disputes")]) == "disputes"  # neutral never dilutes a side
+    assert position_of([Q("neutral")]) == "neutral"
+    assert position_of([Q("supports"), Q("disputes"), Q("neutral")]) == "mixed"
+
+
+@pytest.mark.parametrize("first, second, outcome", [
+    ("supports", "supports", "agree"), ("disputes", "disputes", "agree"),
+    ("supports", "disputes", "disagree"), ("disputes", "supports", "disagree"),
+    ("neutral", "neutral", "neither"), ("neutral", "supports", "neither"),
+    ("mixed", "supports", "neither"), ("mixed", "mixed", "neither"),
+])
+def test_outcomes(first, second, outcome):
+    assert SharedClaim(None, first, second).outcome == outcome
+
+
+def test_agreement_counts_worked_out_by_hand(analysis):
+    rows = [(p.first.id, p.second.id, p.agree, p.disagree, p.neither) for p in analysis.agreement]
+    assert rows == [  # most disagreement first
+        ("ana", "bo", 0, 2, 1),
+        ("bo", "council", 0, 1, 0),
+        ("ana", "council", 1, 0, 0),
+    ]
+    ana_bo = analysis.agreement[0]
+    assert [(s.claim.claim.id, s.first, s.second, s.outcome) for s in ana_bo.shared] == [
+        ("c-cost", "supports", "disputes", "disagree"),
+        ("c-late", "disputes", "supports", "disagree"),
+        ("c-clean", "neutral", "supports", "neither"),
+    ]
+
+
+def test_an_actor_who_said_both_counts_as_neither(tmp_path):
+    a2 = RICH_SITE["content/articles/a2.md"].replace(
+        "---\nCouncillor", "  - {claim: c-late, actor: council, stance: supports, quote: Councillor Bo Critic said}\n---\nCouncillor")
+    _, analysis = graph_of(write_files(tmp_path, rich_with({"content/articles/a2.md": a2})))
+    rows = {(p.first.id, p.second.id): (p.agree, p.disagree, p.neither) for p in analysis.agreement}
+    assert rows[("ana", "council")] == (0, 0, 1)
+    assert rows[("bo", "council")] == (0, 0, 1)
+    assert rows[("ana", "bo")] == (0, 2, 1)  # unchanged
+
+
+def test_outlets_own_voice_is_not_an_actor(analysis):
+    ids = {a.id for p in analysis.agreement for a in (p.first, p.second)}
+    assert ids == {"ana", "bo", "council"}
+
+
+def test_agreement_matrix_orders_allies_together(analysis):
+    summaries = pictures.pair_summaries(analysis.agreement)
+    assert [s.anchor for s in summaries] == ["pair-1", "pair-2", "pair-3"]
+    assert summaries[0].text == "Ana Mayor and Bo Critic: disagree on 2, agree on 0, of 3 shared claims"
+    assert [(seg.key, seg.width) for seg in summaries[0].segments] == [("disagree", 6667), ("neither", 3333)]
+    grid = pictures.agreement_matrix(summaries)
+    # Ana first (busiest; tie with Bo broken by name), then Council who agrees with her, then Bo.
+    assert [a.id for a in grid.actors] == ["ana", "council", "bo"]
+    tones = [[cell.tone for cell in row] for row in grid.rows]
+    assert tones == [["none", "agree", "disagree"], ["agree", "none", "disagree"], ["disagree", "disagree", "none"]]
+    assert grid.left_out == 0
+    smaller = pictures.agreement_matrix(summaries, limit=2)
+    assert [a.id for a in smaller.actors] == ["ana", "bo"] and smaller.left_out == 1
+
+
+def test_compare_page_shows_every_pair_and_links_cells_to_them(rich_out):
+    path = rich_out / "compare/index.html"
+    html = path.read_text(encoding="utf-8")
+    page = parse_file(path)
+    ids = set(page.ids)
+    assert {"pair-1", "pair-2", "pair-3"} <= ids
+    cell_links = [a["href"] for a in page.find("a") if (a.get("href") or "").startswith("#pair-")]
+    assert len(cell_links) == 6 and {h[1:] for h in cell_links} <= ids  # 3 pairs, each cell twice
+    labels = labels_of(html, "grid-glyph")
+    assert "Ana Mayor and Bo Critic: disagree on 2, agree on 0, of 3 shared claims" in labels
+    assert "Ana Mayor and River Council: disagree on 0, agree on 1, of 1 shared claim" in labels
+
+
+def test_example_pair_counts_match_their_listed_claims(example_out):
+    """Each pair's summary numbers against the claims listed under it, outcome by outcome."""
+    html = (example_out / "compare/index.html").read_text(encoding="utf-8")
+    pairs = re.findall(r'<li class="pair" id="(pair-\d+)">(.*?)</details>', html, flags=re.S)
+    assert pairs
+    for anchor, body in pairs:
+        label = re.search(r'aria-label="([^"]*)"', body).group(1)
+        disagree, agree, shared = map(int, re.search(
+            r"disagree on (\d+), agree on (\d+), of (\d+) shared", label).groups())
+        assert body.count("pair-claim outcome-disagree") == disagree, anchor
+        assert body.count("pair-claim outcome-agree") == agree, anchor
+        assert body.count('class="pair-claim ') == shared, anchor
+
+
+# --- every picture is valid, accessible SVG -----------------------------------------------
+
+
+@pytest.mark.parametrize("site", ["rich", "example"])
+def test_every_svg_parses_and_has_a_text_equivalent(site, request):
+    out = request.getfixturevalue("rich_out" if site == "rich" else "example_out")
+    seen = 0
+    for path in html_files(out):
+        for text in svgs_of(path.read_text(encoding="utf-8")):
+            root = parse_svg(text)  # raises on invalid XML
+            seen += 1
+            assert root.tag == f"{{{SVG_NS}}}svg"
+            if root.get("aria-hidden") == "true":
+                continue  # decoration next to words that say the same
+            assert root.get("role") == "img", (path, text[:120])
+            title = root.find(f"{{{SVG_NS}}}title")
+            assert root.get("aria-label") and title is not None and title.text == root.get("aria-label")
+            widths = segment_widths(root)
+            if widths and "stance-bar" in root.get("class", ""):
+                assert sum(widths) == 100, (path, text[:200])
+    assert seen > 10
+
+
+def test_pictures_use_only_fill_patterns_that_exist_on_the_page(example_out):
+    for path in html_files(example_out):
+        html = path.read_text(encoding="utf-8")
+        used = set(re.findall(r'url\(#(fc-fill-[a-z]+)\)', html))
+        defined = set(re.findall(r'<pattern id="(fc-fill-[a-z]+)"', html))
+        assert used <= defined, path
