@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .analyse import analyse
 from .diagnostics import Diagnostics
+from .history import warn_about_unexplained_verdict_changes
 from .link import link
 from .load import load_site
 from .markup import MarkdownConverter
@@ -47,10 +48,13 @@ class BuildResult:
         return f"Built {self.pages} pages in {self.seconds:.2f} s: {counts} (into {self.out_dir})"
 
 
-def check(root: Path, strict: bool = False) -> BuildResult:
-    """Load and validate only."""
-    _, diagnostics = load_content(root, strict)
-    return BuildResult(diagnostics)
+def check(root: Path, strict: bool = False, since: str = "HEAD") -> BuildResult:
+    """Load and validate only; also warn about verdicts changed since ``since``
+    (a git revision) without an update note."""
+    content, diagnostics = load_content(root)
+    if content is not None:
+        warn_about_unexplained_verdict_changes(root, list(content.claims.values()), diagnostics, since)
+    return BuildResult(diagnostics.strict() if strict else diagnostics)
 
 
 def load_content(root: Path, strict: bool = False) -> tuple[Content | None, Diagnostics]:

@@ -48,7 +48,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    result = check(Path(args.root), strict=args.strict)
+    result = check(Path(args.root), strict=args.strict, since=args.since)
     print_diagnostics(result.diagnostics, args.format)
     if args.format == "text":
         if result.ok:
@@ -115,6 +115,10 @@ def make_parser() -> argparse.ArgumentParser:
         help="text (default), json, or github (workflow commands for GitHub Actions)",
     )
     add_strict(check_cmd)
+    check_cmd.add_argument(
+        "--since", default="HEAD", metavar="REV",
+        help="warn about verdicts changed since this git revision without an update note (default: HEAD)",
+    )
 
     serve_cmd = commands.add_parser("serve", help="preview the site, rebuilding as files change")
     add_root(serve_cmd)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from .model import Article, Content, Graph, Quote
+from .model import Article, Claim, Content, Graph, Quote, RelatedClaim
 
 
 def link(content: Content, include_drafts: bool = False) -> Graph:
@@ -62,7 +62,34 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         quotes_via=dict(by_via),
         articles_by_outlet=dict(articles_by_outlet),
         members_by_actor=dict(members),
+        related=relations_by_claim(content.claims),
     )
+
+
+# How a relation reads on each claim's page: (from the claim that declares it,
+# from the other claim). Symmetric relations read the same both ways.
+RELATION_LABELS = {
+    "contradicts": ("Contradicts", "Contradicts"),
+    "same-as": ("Same claim as", "Same claim as"),
+    "part-of": ("Part of", "Includes"),
+    "supersedes": ("Supersedes", "Superseded by"),
+}
+
+
+def relations_by_claim(claims: dict[str, Claim]) -> dict[str, list[RelatedClaim]]:
+    """Every relation, on both claims' pages, each read from that claim's side."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for claim in claims.values():
+        for relation in claim.related:
+            if relation.other_id not in claims:  # a draft left out of this build
+                continue
+            forward, backward = RELATION_LABELS[relation.relation]
+            found[claim.id].add((forward, relation.other_id))
+            found[relation.other_id].add((backward, claim.id))
+    return {
+        claim_id: [RelatedClaim(label, claims[other]) for label, other in sorted(pairs)]
+        for claim_id, pairs in sorted(found.items())
+    }
 
 
 def without_drafts(content: Content) -> Content:

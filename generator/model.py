@@ -61,6 +61,14 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """The organisation that publishes the fact checks (schema.org ``author``)."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str
@@ -68,6 +76,7 @@ class SiteConfig:
     language: str
     verdicts: tuple[Verdict, ...]
     output: str = "public"
+    publisher: Publisher | None = None  # None: the site itself (title, base_url)
 
     def verdict(self, verdict_id: str | None) -> Verdict | None:
         return next((v for v in self.verdicts if v.id == verdict_id), None)
@@ -112,6 +121,21 @@ class Article:
     document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
+@dataclass(frozen=True)
+class Relation:
+    """``claim`` (this file) ``relation`` ``other`` — e.g. "supersedes"."""
+
+    other_id: str
+    relation: str
+    line: int
+
+
+@dataclass(frozen=True, order=True)
+class Update:
+    date: datetime.date
+    note: str
+
+
 @dataclass
 class Claim:
     id: str
@@ -123,6 +147,9 @@ class Claim:
     reviewed: datetime.date | None = None
     unit: str | None = None
     draft: bool = False
+    related: tuple[Relation, ...] = ()
+    updates: tuple[Update, ...] = ()  # oldest first
+    verdict_line: int = 1  # where a message about the verdict points
     document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
@@ -218,3 +245,12 @@ class Graph:
     quotes_via: dict[str, list[Quote]]  # file path of an actor or outlet → quotes relayed through it
     articles_by_outlet: dict[str, list[Article]]
     members_by_actor: dict[str, list[Actor]]  # organisation id → affiliated actors
+    related: dict[str, list["RelatedClaim"]]  # claim id → its relations, read from its side
+
+
+@dataclass(frozen=True)
+class RelatedClaim:
+    """A relation as one claim's page states it: "Superseded by <claim>"."""
+
+    label: str
+    claim: Claim

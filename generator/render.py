@@ -8,8 +8,8 @@ and a :class:`~generator.urls.Links` for the page, never the raw content.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,12 +18,12 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from . import pictures, urls
-from .analyse import Analysis
+from .analyse import Analysis, ClaimAnalysis
 from .diagnostics import Diagnostics
-from .markup import Document, Highlight
 from .language import same_language, text_direction
 from .link import article_order
-from .model import STANCES, Article, Graph, PartialDate, Quote, human_date
+from .markup import Document, Highlight
+from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_date
 from .progress import Progress
 
 STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
@@ -196,6 +196,8 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
         mention_anchor=urls.mention_anchor,
     )
     env.globals.update(pictures.template_globals())  # chart geometry for _charts.html
+    from . import feeds  # here, not at the top: feeds builds on this module's DataFile
+    env.globals.update(site_feed_path=feeds.SITE_FEED, actor_feed_path=feeds.actor_feed_path)
     return env
 
 
@@ -304,11 +306,17 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
              lambda: {"matrix": analysis.matrix, "most_contested": analysis.most_contested,
                       "agreement": analysis.agreement}),
     ]
+    pages.append(Page(urls.page_path("updates"), "updates.html", "updates", EVERYTHING,
+                      lambda: {"updates": all_updates(claims)}))
     for item in claims:
+        related = graph.related.get(item.claim.id, [])
         pages.append(Page(
             urls.claim_path(item.claim), "claim.html", "claims",
-            sources_of(item.quotes, item.claim.path),
-            partial(lambda item: {"item": item, "analysis_html": body_html(item.claim.document)}, item),
+            sources_of(item.quotes, item.claim.path, *(r.claim.path for r in related)),
+            partial(lambda item, related: {
+                "item": item, "related": related, "analysis_html": body_html(item.claim.document),
+                "claim_review": claim_review_json(item, graph),  # JSON-LD, None when unrated
+            }, item, related),
         ))
     for item in analysis.actors.values():
         actor = item.actor
@@ -334,7 +342,28 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
         ))
     from . import opendata  # here, not at the top: opendata builds on this module's Page and DataFile
     pages += opendata.plan(graph, analysis)  # /data/* and /about/data/
+    from . import structured
+    pages += structured.plan(graph, analysis)  # /data/claimreview.json
+    from . import feeds
+    # The sitemap reads this list when it is written: add later pages to it in place (+=).
+    pages += feeds.plan(graph, analysis, pages)  # Atom feeds, sitemap.xml, robots.txt
     return pages
+
+
+def claim_review_json(item: ClaimAnalysis, graph: Graph) -> Markup | None:
+    """A claim page's schema.org ClaimReview, ready for its <script> element."""
+    from . import structured  # here, not at the top: structured builds on this module's DataFile
+
+    return structured.claim_review_script(item, graph)
+
+
+def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis]]:
+    """Every correction and update on the site, newest first."""
+    return sorted(
+        ((update, item) for item in claims for update in item.claim.updates),
+        key=lambda pair: (pair[0].date, pair[1].claim.id),
+        reverse=True,
+    )
 
 
 def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:

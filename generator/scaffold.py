@@ -40,7 +40,7 @@ HEADLINE_MAX = 150  # a longer first line is a paragraph, not a headline: it sta
 ENTRY_KINDS = ("claim", "actor", "outlet")
 
 # Fields holding a list of mappings, and the table of each item's keys.
-ITEM_TABLES = {"mentions": schema.MENTION}
+ITEM_TABLES = {"mentions": schema.MENTION, "related": schema.RELATED, "updates": schema.UPDATE}
 
 # What the Markdown body below the front matter is for, per kind.
 BODY_HELP = {
@@ -361,6 +361,10 @@ def header(kind: str) -> list[str]:
 def entry_text(kind: str, verdicts: list[str]) -> str:
     lines = ["---", *header(kind)]
     for key, spec in schema.SCHEMAS[kind].items():
+        if spec.type in ITEM_TABLES:
+            lines.append(line_with_comment(f"# {key}:", field_comment(spec, "a list; uncomment the example")))
+            lines.extend(item_example(ITEM_TABLES[spec.type]))
+            continue
         extra = f"one of {join_choices(verdicts)}" if spec.ref == "verdict" and verdicts else ""
         lines.append(key_line(key, spec, extra=extra))
     lines.append("---")

@@ -15,7 +15,7 @@ from .model import STANCES
 
 @dataclass(frozen=True)
 class Field:
-    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | choice | mentions | verdicts
+    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | choice | mentions | related | updates | verdicts | publisher
     required: bool = False
     ref: str | None = None  # claim | actor | outlet | source | organisation | verdict | seed
     choices: tuple[str, ...] = ()
@@ -54,6 +54,22 @@ CLAIM = {
     "reviewed": Field("date", help="date of the review, YYYY-MM-DD"),
     "unit": Field("text", help="for quantities, what is counted"),
     "draft": Field("bool", help="true keeps it out of the built site unless --drafts"),
+    "related": Field("related", help="other claims this one relates to"),
+    "updates": Field("updates", help="corrections and updates, one item per change"),
+}
+
+# How one claim relates to another, as written on the first claim's page.
+RELATIONS = ("contradicts", "same-as", "part-of", "supersedes")
+
+RELATED = {
+    "claim": Field("id", required=True, ref="claim", help="id of the related claim"),
+    "relation": Field("choice", required=True, choices=RELATIONS,
+                      help="contradicts, same-as, part-of or supersedes"),
+}
+
+UPDATE = {
+    "date": Field("date", required=True, help="when it changed, YYYY-MM-DD"),
+    "note": Field("text", required=True, help="what changed and why"),
 }
 
 ACTOR = {
@@ -80,6 +96,13 @@ CONFIG = {
     "language": Field("language", help="language of the site's own words, e.g. en"),
     "output": Field("text"),
     "verdicts": Field("verdicts", required=True),
+    "publisher": Field("publisher", help="who publishes the fact checks: name and url; default: the site"),
+}
+
+# The publishing organisation named in structured data (schema.org ClaimReview ``author``).
+PUBLISHER = {
+    "name": Field("text", required=True, help="the organisation's name"),
+    "url": Field("url", help="its address (http or https)"),
 }
 
 VERDICT = {

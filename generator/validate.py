@@ -23,7 +23,9 @@ from .load import CONFIG_FILE, LoadedSite, SourceFile, YamlList, YamlMap, is_dat
 from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from .language import is_language_tag
 from .markup import Document, MarkdownConverter, is_web_url
-from .model import Actor, Article, Claim, Content, Mention, Outlet, PartialDate, SiteConfig, Verdict
+from .model import (
+    Actor, Article, Claim, Content, Mention, Outlet, PartialDate, Publisher, Relation, SiteConfig, Update, Verdict,
+)
 from .quotes import find_quote, normalise
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use with fullmatch
@@ -77,8 +79,12 @@ def as_date(value: Any) -> datetime.date:
         return value.date()
     if is_date(value):
         return value
-    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
-        raise Invalid(f"'{value}' is not a real date")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        # A quoted date is text to YAML; accept it when it names a real day.
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise Invalid(f"'{value}' is not a real date") from None
     raise Invalid(f"expected a date as YYYY-MM-DD, got {describe(value)}")
 
 
@@ -136,7 +142,7 @@ def as_colour(value: Any) -> str:
     return value
 
 
-NESTED_TYPES = ("mentions", "verdicts")
+NESTED_TYPES = ("mentions", "verdicts", "related", "updates", "publisher")
 
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "text": as_text,
@@ -277,6 +283,7 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
             warn_about_low_contrast(fields["colour"], item.line_of("colour"), checker.diagnostics)
         if not items:
             checker.diagnostics.error(CONFIG_FILE, config.line_of("verdicts"), "'verdicts': the scale needs at least one verdict")
+    publisher = validate_publisher(config, checker)  # checked even when the rest fails
     if "title" not in values or not verdicts:
         return None
     return SiteConfig(
@@ -286,7 +293,23 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
         language=values.get("language", "en"),
         verdicts=tuple(verdicts),
         output=values.get("output", "public"),
+        publisher=publisher,
     )
+
+
+def validate_publisher(config: YamlMap, checker: FieldChecker) -> Publisher | None:
+    """site.yaml's optional ``publisher: {name, url}``."""
+    value = config.get("publisher")
+    if value is None:
+        return None
+    if not isinstance(value, YamlMap):
+        checker.diagnostics.error(
+            CONFIG_FILE, config.line_of("publisher"),
+            f"'publisher': expected a mapping with name and url, got {describe(value)}",
+        )
+        return None
+    fields = checker.check(value, schema.PUBLISHER, CONFIG_FILE, "publisher")
+    return Publisher(**fields) if "name" in fields else None
 
 
 def warn_about_low_contrast(colour: str, line: int, diagnostics: Diagnostics) -> None:
@@ -381,25 +404,20 @@ def parse_body(source: SourceFile, converter: MarkdownConverter, diagnostics: Di
 def build_article(
     source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
 ) -> Article | None:
-    mentions = []
-    if source.front.get("mentions") is not None:
-        line = source.front.line_of("mentions")
-        for item, _ in checker.items(source.front["mentions"], source.path, line, "mentions"):
-            fields = checker.check(item, schema.MENTION, source.path, "a mention")
-            if has_required(fields, schema.MENTION):
-                mentions.append(
-                    Mention(
-                        article_id=source.id,
-                        claim_id=fields["claim"],
-                        stance=fields["stance"],
-                        quote=fields["quote"],
-                        line=item.line_of("quote"),
-                        actor_id=fields.get("actor"),
-                        via_id=fields.get("via"),
-                        value=fields.get("value"),
-                        note=fields.get("note"),
-                    )
-                )
+    mentions = [
+        Mention(
+            article_id=source.id,
+            claim_id=fields["claim"],
+            stance=fields["stance"],
+            quote=fields["quote"],
+            line=item.line_of("quote"),
+            actor_id=fields.get("actor"),
+            via_id=fields.get("via"),
+            value=fields.get("value"),
+            note=fields.get("note"),
+        )
+        for item, fields in nested_items(source, "mentions", schema.MENTION, "a mention", checker)
+    ]
     # Quotes are checked even when the article itself lacks a required key,
     # so that one run reports every problem.
     anchor_quotes(source.path, mentions, document, checker.diagnostics)
@@ -426,14 +444,43 @@ def build_article(
 def build_claim(
     source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
 ) -> Claim | None:
+    related = claim_relations(source, checker)
+    updates = claim_updates(source, checker)
     if not has_required(values, schema.CLAIM):
         return None
     return Claim(
         id=source.id, path=source.path, statement=values["statement"], body=source.body,
         verdict_id=values.get("verdict"), summary=values.get("summary"),
         reviewed=values.get("reviewed"), unit=values.get("unit"), draft=values.get("draft", False),
+        related=related, updates=updates, verdict_line=source.front.line_of("verdict"),
         document=document,
     )
+
+
+def nested_items(
+    source: SourceFile, key: str, table: dict[str, schema.Field], what: str, checker: FieldChecker
+) -> list[tuple[YamlMap, dict[str, Any]]]:
+    """The items of a list-of-mappings key that have every required field."""
+    if source.front.get(key) is None:
+        return []
+    items = checker.items(source.front[key], source.path, source.front.line_of(key), key)
+    checked = [(item, checker.check(item, table, source.path, what)) for item, _ in items]
+    return [(item, fields) for item, fields in checked if has_required(fields, table)]
+
+
+def claim_relations(source: SourceFile, checker: FieldChecker) -> tuple[Relation, ...]:
+    relations = []
+    for item, fields in nested_items(source, "related", schema.RELATED, "a relation", checker):
+        if fields["claim"] == source.id:
+            checker.diagnostics.error(source.path, item.line_of("claim"), "a claim cannot be related to itself")
+            continue
+        relations.append(Relation(fields["claim"], fields["relation"], item.line_of("claim")))
+    return tuple(relations)
+
+
+def claim_updates(source: SourceFile, checker: FieldChecker) -> tuple[Update, ...]:
+    items = nested_items(source, "updates", schema.UPDATE, "an update", checker)
+    return tuple(sorted(Update(fields["date"], fields["note"]) for _, fields in items))
 
 
 def build_actor(

@@ -29,10 +29,15 @@ def expected_pages(root: Path) -> set[str]:
     assert content.is_dir(), f"{root} has no content/ folder yet"
     pages = {"index.html", "compare/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
     pages.add("assets/search.js")  # the search box
+    pages |= {"updates/index.html", "about/data/index.html"}
+    pages |= {"feed.xml", "sitemap.xml", "robots.txt"}
+    pages |= {f"data/{name}" for name in ("claims.json", "mentions.csv", "matrix.csv", "annotations.jsonld", "claimreview.json")}
     pages |= {f"{section}/index.html" for section in SECTIONS}
     for section in SECTIONS:
         for path in (content / section).rglob("*.md"):
             pages.add(f"{section}/{path.stem}/index.html")
+    pages |= {f"actors/{path.stem}/feed.xml" for path in (content / "actors").rglob("*.md")}
+    pages |= {f"data/articles/{path.stem}.txt" for path in (content / "articles").rglob("*.md")}
     return pages
 
 
@@ -73,9 +78,13 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
     assert any(path.startswith("pagefind/") for path in built)  # the search index: see test_search_index.py
     assert sorted(path for path in built if not path.startswith("pagefind/")) == [
         ".factcheck-build",
+        "about/data/index.html",
+        "actors/ana-mayor/feed.xml",
         "actors/ana-mayor/index.html",
+        "actors/bo-critic/feed.xml",
         "actors/bo-critic/index.html",
         "actors/index.html",
+        "actors/river-council/feed.xml",
         "actors/river-council/index.html",
         "articles/bridge-late/index.html",
         "articles/bridge-opens/index.html",
@@ -88,10 +97,21 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
         "claims/index.html",
         "claims/river-clean/index.html",
         "compare/index.html",
+        "data/annotations.jsonld",
+        "data/articles/bridge-late.txt",
+        "data/articles/bridge-opens.txt",
+        "data/claimreview.json",
+        "data/claims.json",
+        "data/matrix.csv",
+        "data/mentions.csv",
+        "feed.xml",
         "index.html",
         "outlets/daily-river/index.html",
         "outlets/hill-gazette/index.html",
         "outlets/index.html",
+        "robots.txt",
+        "sitemap.xml",
+        "updates/index.html",
     ]
 
 
@@ -110,7 +130,8 @@ def test_every_internal_link_and_anchor_resolves(site):
             checked += 1
             where = f"{page.relative_to(out)}: <{tag} {attr}={url!r}>"
             path_part = urlsplit(url).path
-            if path_part and not path_part.endswith((".html", ".css", ".svg", ".js")):
+            # A link to a folder ("claims/x/") breaks when the site is opened from disk.
+            if path_part and "." not in path_part.rsplit("/", 1)[-1]:
                 problems.append(f"{where}: internal links must name a file (…/index.html)")
             target, fragment = resolve_internal(page, url)
             if not target.is_file():
@@ -302,7 +323,7 @@ def test_build_exit_0_and_summary(tmp_path):
     result = run_cli("build", "--root", str(VALID_SITE), "--out", str(tmp_path / "out"))
     assert result.returncode == 0
     assert result.stderr == ""
-    assert result.stdout.startswith("Built 16 pages in ")
+    assert result.stdout.startswith("Built 18 pages in ")  # 16 for the content, /updates/ and /about/data/
     assert ": 2 articles, 3 claims, 3 actors, 2 outlets (into " in result.stdout
 
 

@@ -195,7 +195,7 @@ class Editor:
         path = self.pick(kind)
         new_id = self.new_id(f"renamed-{kind[:-1]}")
         pattern = re.compile(rf"(?<![\w-]){re.escape(path.stem)}(?![\w-])")
-        for other in files(self.root, "articles") + files(self.root, "actors"):
+        for other in files(self.root, "articles") + files(self.root, "actors") + files(self.root, "claims"):
             front, body = split(other)
             dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
             renamed = pattern.sub(new_id, dumped)
@@ -210,6 +210,32 @@ class Editor:
     def rename_actor(self) -> str:
         return self.rename_entry("actors")
 
+    def relate_claims(self) -> str:
+        """Add or drop a relation: it shows on both claims' pages."""
+        claims = files(self.root, "claims")
+        if len(claims) < 2:
+            return "no relation"
+        first, second = self.rng.sample(claims, 2)
+        front, body = split(first)
+        if front.get("related"):
+            front.pop("related")
+            description = f"drop the relations of {first.name}"
+        else:
+            relation = self.rng.choice(["contradicts", "same-as", "part-of", "supersedes"])
+            front["related"] = [{"claim": second.stem, "relation": relation}]
+            description = f"{first.stem} {relation} {second.stem}"
+        join(first, front, body)
+        return description
+
+    def add_update(self) -> str:
+        path = self.pick("claims")
+        front, body = split(path)
+        front.setdefault("updates", []).append(
+            {"date": f"2024-0{self.rng.randint(1, 9)}-1{self.rng.randint(0, 9)}", "note": f"Note {self.new_id('u')}."}
+        )
+        join(path, front, body)
+        return f"add an update to {path.name}"
+
     def add_claim(self) -> str:
         path = self.root / "content" / "claims" / f"{self.new_id('claim')}.md"
         join(path, {"statement": f"New claim {path.stem}.", "verdict": self.rng.choice(self.verdicts())}, "Analysis.\n")
@@ -221,7 +247,7 @@ class Editor:
         return f"add actor {path.name}"
 
     def delete_unused(self, kind: str) -> str:
-        used = "\n".join(p.read_text(encoding="utf-8") for p in files(self.root, "articles") + files(self.root, "actors"))
+        used = "\n".join(p.read_text(encoding="utf-8") for p in files(self.root, "articles") + files(self.root, "actors") + files(self.root, "claims"))
         unused = [p for p in files(self.root, kind) if not re.search(rf"\b{re.escape(p.stem)}\b", used)]
         if unused:
             path = self.rng.choice(unused)
@@ -288,7 +314,7 @@ class Editor:
         "change_article_body", "change_stance", "add_mention", "add_mention", "remove_mention",
         "retarget_mention", "change_claim", "change_actor", "add_article", "delete_article",
         "rename_article", "rename_claim", "rename_actor", "add_claim", "add_actor",
-        "edit_template", "edit_config",
+        "relate_claims", "add_update", "edit_template", "edit_config",
     ]
 
 
@@ -362,12 +388,15 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("Opposition councillor", "Councillor"), encoding="utf-8")
     report = builder.rebuild()
     # Bo Critic is quoted in bridge-late (Hill Gazette) on two claims, one of them
-    # relayed via The Daily River: his page, that article, those two claims' pages,
-    # both outlets' pages, and the six site-wide pages (home, compare, four indexes).
-    # Not re-rendered: the other two actors and the other claim and article.
+    # relayed via The Daily River: his page and his feed, that article, those two
+    # claims' pages, both outlets' pages; and the site-wide outputs: home, compare,
+    # four indexes, /updates/, /about/data/, feed.xml, sitemap.xml and the five
+    # data files. Not re-rendered: the other two actors (pages and feeds), the
+    # other claim and article, the articles' text files, robots.txt.
     assert report.changed == ["content/actors/bo-critic.md"]
-    assert report.rendered == 1 + 1 + 2 + 2 + 6
-    assert len(builder.outputs) - report.rendered == 2 + 1 + 1 + 2  # + the 2 assets
+    site_wide = 6 + 2 + 2 + 5
+    assert report.rendered == 2 + 1 + 2 + 2 + site_wide
+    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 3  # + 3 assets
 
 
 def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):
