@@ -17,17 +17,14 @@ Run alone with ``pytest tests/browser/test_accessibility.py``.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
 from sitekit import FIXTURES, REPO, VALID_SITE
 
-CHROMIUM = Path("/usr/bin/chromium")
+from browserkit import CHROMIUM, serve  # noqa: E402
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
@@ -39,7 +36,6 @@ pytestmark = pytest.mark.browser
 
 RTL_SITE = FIXTURES / "rtl-site"
 ARTIFACTS = REPO / "tests" / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SCHEMES = ("light", "dark")
 WIDTHS = {"phone": 390, "desktop": 1280}
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -67,37 +63,6 @@ def build_site(root: Path, out: Path) -> Path:
 @pytest.fixture(scope="module")
 def rtl_out(tmp_path_factory) -> Path:
     return build_site(RTL_SITE, tmp_path_factory.mktemp("rtl") / "public")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 at a free port; always shut down."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextlib.contextmanager

@@ -10,13 +10,12 @@ import pytest
 
 from sitekit import REPO, VALID_SITE
 
-CHROMIUM = Path("/usr/bin/chromium")
+from browserkit import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 from generator.serve import DevServer  # noqa: E402 (after the skip checks)
-from test_browser import LAUNCH_ARGS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
