@@ -8,6 +8,19 @@ BIN    := $(VENV)/bin
 
 .PHONY: site test check clean chromium java npm
 
+# $(call apt-install,COMMAND,DEBIAN-PACKAGE,WHAT IS MISSED WITHOUT IT): install
+# the package when COMMAND is missing and we may (root, with apt-get);
+# otherwise say what the tests will do without it.
+define apt-install
+@if ! command -v $(1) >/dev/null 2>&1; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); \
+  else \
+    echo "$(1) is not installed and we are not root: $(3)"; \
+  fi; \
+fi
+endef
+
 site: $(VENV)/.installed
 	$(BIN)/factcheck build
 
@@ -29,13 +42,7 @@ $(VENV)/.test-installed: $(VENV)/.installed
 # Browser tests drive Debian's Chromium through Playwright. Install it when it
 # is missing and we may (root); otherwise the browser tests say why they skip.
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else \
-	    echo "chromium is not installed and we are not root: browser tests will be skipped"; \
-	  fi; \
-	fi
+	$(call apt-install,chromium,chromium,browser tests will be skipped)
 
 # Accessibility and HTML checks use axe-core and the Nu HTML checker (vnu-jar),
 # pinned in tests/js/package-lock.json. `npm ci` runs again only when the lock
@@ -50,24 +57,12 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json | npm
 	fi
 
 npm:
-	@if ! command -v npm >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
-	  else \
-	    echo "npm is not installed and we are not root: axe-core and vnu-jar cannot be installed"; \
-	  fi; \
-	fi
+	$(call apt-install,npm,npm,axe-core and vnu-jar cannot be installed)
 
 # The Nu HTML checker is a Java program: Debian's headless runtime when java is
 # missing and we may (root); otherwise that test says why it skips.
 java:
-	@if ! command -v java >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
-	  else \
-	    echo "java is not installed and we are not root: the Nu HTML checker test will be skipped"; \
-	  fi; \
-	fi
+	$(call apt-install,java,default-jre-headless,the Nu HTML checker test will be skipped)
 
 clean:
 	rm -rf public $(VENV) *.egg-info
