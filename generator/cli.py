@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import BuildResult, UsageError, build, check
+from .build import UsageError, build, check
 from .diagnostics import FORMATTERS, Diagnostics
 from .markup import is_web_url
 from .progress import TerminalProgress

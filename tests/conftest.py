@@ -10,22 +10,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import sitekit`
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for `import generator`
 
-from sitekit import REPO, VALID_SITE  # noqa: E402
-
-
-def _build(root: Path, out: Path, base_url: str | None = None) -> Path:
-    from generator.build import build
-
-    result = build(root, out, base_url)
-    problems = "\n".join(d.format() for d in result.diagnostics.errors)
-    assert result.ok, f"building {root} failed:\n{problems}"
-    return out
+from sitekit import RICH_SITE, REPO, VALID_SITE, build_site, graph_of, write_files  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def valid_out(tmp_path_factory) -> Path:
     """The valid fixture site, built once."""
-    return _build(VALID_SITE, tmp_path_factory.mktemp("valid") / "public")
+    return build_site(VALID_SITE, tmp_path_factory.mktemp("valid") / "public")
 
 
 @pytest.fixture(scope="session")
@@ -33,4 +24,15 @@ def example_out(tmp_path_factory) -> Path:
     """The project's own example site (/work/main), built once."""
     if not (REPO / "site.yaml").is_file():
         pytest.fail("the example site has no site.yaml yet")
-    return _build(REPO, tmp_path_factory.mktemp("example") / "public")
+    return build_site(REPO, tmp_path_factory.mktemp("example") / "public")
+
+
+@pytest.fixture(scope="session")
+def rich(tmp_path_factory):
+    """(graph, analysis) of sitekit.RICH_SITE, whose tallies test_analyse.py works out by hand."""
+    return graph_of(write_files(tmp_path_factory.mktemp("rich"), RICH_SITE))
+
+
+@pytest.fixture(scope="session")
+def analysis(rich):
+    return rich[1]

@@ -236,6 +236,23 @@ RICH_SITE = {
 }
 
 
+def build_site(root: Path, out: Path, base_url: str | None = None) -> Path:
+    """Build ``root`` into ``out``; fails the test, listing the errors, if it can't."""
+    from generator.build import build
+
+    result = build(root, out, base_url)
+    problems = "\n".join(d.format() for d in result.diagnostics.errors)
+    assert result.ok, f"building {root} failed:\n{problems}"
+    return out
+
+
+def site_under_test(request) -> tuple[Path, Path]:
+    """(site root, its session build) for a fixture parametrized "valid" / "example"."""
+    if request.param == "valid":
+        return VALID_SITE, request.getfixturevalue("valid_out")
+    return REPO, request.getfixturevalue("example_out")
+
+
 def graph_of(root: Path):
     """Validate, link and analyse a site; fails the test on content errors."""
     from generator.analyse import analyse

@@ -18,6 +18,7 @@ from sitekit import (
     parse_file,
     resolve_internal,
     run_cli,
+    site_under_test,
 )
 
 SECTIONS = ("claims", "actors", "outlets", "articles")
@@ -44,9 +45,7 @@ def expected_pages(root: Path) -> set[str]:
 @pytest.fixture(params=["valid", "example"])
 def site(request):
     """(site root, its built output) for the fixture and the project's example site."""
-    if request.param == "valid":
-        return VALID_SITE, request.getfixturevalue("valid_out")
-    return REPO, request.getfixturevalue("example_out")
+    return site_under_test(request)
 
 
 # --- every page type ------------------------------------------------------------------------

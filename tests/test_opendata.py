@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitekit import REPO, VALID_SITE, all_files, make_site, parse_file, resolve_internal
+from sitekit import VALID_SITE, all_files, make_site, parse_file, resolve_internal, site_under_test
 
 from generator import opendata
 from generator.analyse import analyse
@@ -38,10 +38,7 @@ def load_graph(root: Path):
 @pytest.fixture(scope="module", params=["valid", "example"])
 def site(request):
     """(root, built output, graph, base URL) of the fixture and of the example site."""
-    if request.param == "valid":
-        root, out = VALID_SITE, request.getfixturevalue("valid_out")
-    else:
-        root, out = REPO, request.getfixturevalue("example_out")
+    root, out = site_under_test(request)
     return root, out, load_graph(root), BASE_URLS[request.param]
 
 

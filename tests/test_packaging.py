@@ -6,7 +6,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 from sitekit import REPO, VALID_SITE, check_lines, make_site, run_cli
 

@@ -46,16 +46,6 @@ def rich_with(changes: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    return graph_of(write_files(tmp_path_factory.mktemp("rich"), RICH_SITE))
-
-
-@pytest.fixture(scope="module")
-def analysis(rich):
-    return rich[1]
-
-
-@pytest.fixture(scope="module")
 def rich_out(tmp_path_factory) -> Path:
     from generator.build import build
 

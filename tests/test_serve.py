@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.serve import LIVE_RELOAD_PATH, DevServer
-from test_incremental import Editor, clean_build
+from test_incremental import Editor
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import FIXTURES, REPO, VALID_SITE
+from sitekit import FIXTURES, REPO, build_site
 
 from browserkit import CHROMIUM, serve  # noqa: E402
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,15 +49,6 @@ STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
 
 
 # --- sites, server, browser --------------------------------------------------------------------
-
-
-def build_site(root: Path, out: Path) -> Path:
-    from generator.build import build
-
-    result = build(root, out, None)
-    problems = "\n".join(d.format() for d in result.diagnostics.errors)
-    assert result.ok, f"building {root} failed:\n{problems}"
-    return out
 
 
 @pytest.fixture(scope="module")

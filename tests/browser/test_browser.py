@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitekit import REPO, VALID_SITE
+from sitekit import REPO, site_under_test
 
 from browserkit import CHROMIUM, serve  # noqa: E402
 if not CHROMIUM.exists():
@@ -31,10 +31,7 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 @pytest.fixture(scope="module", params=["valid", "example"])
 def site(request):
     """(name, site root, built output, base URL of a local server)."""
-    if request.param == "valid":
-        root, out = VALID_SITE, request.getfixturevalue("valid_out")
-    else:
-        root, out = REPO, request.getfixturevalue("example_out")
+    root, out = site_under_test(request)
     with serve(out) as base:
         yield request.param, root, out, base
 

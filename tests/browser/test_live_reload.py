@@ -4,7 +4,6 @@ shows the error overlay after a broken save, and clears it after the fix."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

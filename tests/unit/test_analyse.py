@@ -17,16 +17,6 @@ import pytest
 from sitekit import RICH_SITE, graph_of, make_site, write_files
 
 
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    return graph_of(write_files(tmp_path_factory.mktemp("rich"), RICH_SITE))
-
-
-@pytest.fixture(scope="module")
-def analysis(rich):
-    return rich[1]
-
-
 def counts(claim_analysis, kind):
     return tuple(getattr(claim_analysis, kind)[s] for s in ("supports", "disputes", "neutral"))
 

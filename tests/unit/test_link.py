@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from generator.link import assign_anchors
 from generator.model import Actor, Article, Mention, Outlet
 from sitekit import RICH_SITE, graph_of, write_files
-
-
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    return graph_of(write_files(tmp_path_factory.mktemp("rich"), RICH_SITE))
 
 
 def mention(claim, start, line=1):
