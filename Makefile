@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check clean chromium java npm
+.PHONY: site test check clean chromium java npm bench
 
 # $(call apt-install,COMMAND,DEBIAN-PACKAGE,WHAT IS MISSED WITHOUT IT): install
 # the package when COMMAND is missing and we may (root, with apt-get);
@@ -64,5 +64,19 @@ npm:
 java:
 	$(call apt-install,java,default-jre-headless,the Nu HTML checker test will be skipped)
 
+# The benchmark of issue 5 against Hugo and Pelican, in an environment of its own
+# (tests/bench/README.md). Minutes to an hour at the default sizes; a quick look:
+#   make bench BENCH_ARGS="--sizes 1000 --runs 1 --edits 3"
+BENCH_VENV ?= .bench-venv
+BENCH_ARGS ?=
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python tests/bench/run.py $(BENCH_ARGS)
+
+$(BENCH_VENV)/.installed: pyproject.toml tests/bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/bench/requirements.txt -e .
+	touch $@
+
 clean:
-	rm -rf public $(VENV) *.egg-info
+	rm -rf public $(VENV) $(BENCH_VENV) *.egg-info

@@ -9,6 +9,7 @@ graph; nothing here knows about HTML.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from dataclasses import dataclass, field
 
 from .model import STANCES, Actor, Article, Claim, Graph, Outlet, Quote, Verdict
@@ -225,8 +226,11 @@ def build_matrix(graph: Graph, claims: dict[str, ClaimAnalysis]) -> Matrix:
     rows = []
     for analysis in sorted(claims.values(), key=matrix_order):
         cells = []
+        by_outlet: dict[str, list[Quote]] = defaultdict(list)
+        for quote in analysis.quotes:
+            by_outlet[quote.outlet.id].append(quote)
         for outlet in outlets:
-            quotes = [q for q in analysis.quotes if q.outlet is outlet]
+            quotes = by_outlet.get(outlet.id, [])
             counts = {stance: sum(1 for q in quotes if q.stance == stance) for stance in STANCES}
             evidence = {}
             for quote in quotes:
@@ -299,7 +303,14 @@ class AgreementPair:
     shared: list[SharedClaim]  # most divisive first: disagreements, agreements, the rest
 
     def count(self, outcome: str) -> int:
-        return sum(1 for s in self.shared if s.outcome == outcome)
+        return self._counts[outcome]
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        counts = {"agree": 0, "disagree": 0, "neither": 0}
+        for shared in self.shared:
+            counts[shared.outcome] += 1
+        return counts
 
     @property
     def agree(self) -> int:
@@ -331,18 +342,25 @@ def actor_agreement(graph: Graph, claims: dict[str, ClaimAnalysis]) -> list[Agre
             by_claim[quote.claim.id].append(quote)
         positions[actor_id] = {claim_id: position_of(qs) for claim_id, qs in by_claim.items()}
     actors = sorted((graph.actors[a] for a in positions), key=lambda a: (a.name.casefold(), a.id))
+    rank = {actor.id: index for index, actor in enumerate(actors)}
+    # Pairs come from the claims, not from every pair of actors: at archive
+    # scale most pairs of actors never spoke on the same claim.
+    speakers: dict[str, list[Actor]] = defaultdict(list)  # claim id → actors, in name order
+    for actor in actors:
+        for claim_id in positions[actor.id]:
+            speakers[claim_id].append(actor)
+    common: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for claim_id, spoke in speakers.items():
+        for i, first in enumerate(spoke):
+            for second in spoke[i + 1:]:
+                common[(first.id, second.id)].append(claim_id)
     outcome_order = {"disagree": 0, "agree": 1, "neither": 2}
     pairs = []
-    for i, first in enumerate(actors):
-        for second in actors[i + 1:]:
-            common = positions[first.id].keys() & positions[second.id].keys()
-            if not common:
-                continue
-            shared = [
-                SharedClaim(claims[c], positions[first.id][c], positions[second.id][c]) for c in common
-            ]
-            shared.sort(key=lambda s: (outcome_order[s.outcome], s.claim.claim.statement.casefold(), s.claim.claim.id))
-            pairs.append(AgreementPair(first, second, shared))
+    for (first_id, second_id), claim_ids in sorted(common.items(), key=lambda item: (rank[item[0][0]], rank[item[0][1]])):
+        first, second = graph.actors[first_id], graph.actors[second_id]
+        shared = [SharedClaim(claims[c], positions[first_id][c], positions[second_id][c]) for c in claim_ids]
+        shared.sort(key=lambda s: (outcome_order[s.outcome], s.claim.claim.statement.casefold(), s.claim.claim.id))
+        pairs.append(AgreementPair(first, second, shared))
     pairs.sort(key=lambda p: (-p.disagree, -p.agree, -len(p.shared), p.first.name.casefold(),
                               p.second.name.casefold(), p.first.id, p.second.id))
     return pairs

@@ -36,6 +36,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     result = build(
         Path(args.root), Path(args.out) if args.out else None, args.base_url,
         drafts=args.drafts, strict=args.strict, progress=progress,
+        search=not args.no_search, use_cache=not args.no_cache,
     )
     if progress:
         progress.clear()
@@ -105,6 +106,9 @@ def make_parser() -> argparse.ArgumentParser:
     add_root(build_cmd)
     build_cmd.add_argument("--out", metavar="DIR", help="output folder (default: 'output' in site.yaml)")
     build_cmd.add_argument("--base-url", metavar="URL", help="address the site is published at")
+    build_cmd.add_argument("--no-search", action="store_true", help="leave out the search index (pagefind/)")
+    build_cmd.add_argument("--no-cache", action="store_true",
+                           help="neither read nor update the build cache (.factcheck-cache/)")
     add_drafts(build_cmd)
     add_strict(build_cmd)
 

@@ -21,20 +21,24 @@ build's last step, in memory, whenever a page's bytes changed.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
+from . import urls
 from .analyse import analyse
-from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, load_content, override_base_url
+from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, override_base_url
+from .cache import BuildCache, checked_key, digest, input_digests, input_files
 from .diagnostics import Diagnostics
-from .link import link
+from .link import link, with_article
 from .load import CONFIG_FILE
-from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem
+from .markup import MarkdownConverter
+from .model import Content, Graph
+from .prepare import ContentFile, check_one, prepare_content
+from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem, article_context
 from .search import SearchError, index_pages
-
-WATCHED_FOLDERS = ("content", "templates", "seeds")
+from .validate import CheckedFile
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,18 @@ class RebuildReport:
 class IncrementalBuilder:
     """Holds the last good site in memory and brings it up to date on demand."""
 
-    def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None, search: bool = False):
+    def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None, search: bool = False,
+                 defer_search: bool = False):
         self.root = root
+        # With defer_search, a rebuild keeps the previous index and update_search()
+        # makes the new one: serve shows pages first, the index follows.
+        self.defer_search = defer_search
+        self.search_stale = False
+        self._inputs = InputWatcher(root)
+        self._checked: dict[str, CheckedFile] = {}  # every file checked on its own, by cache key
+        self._cache = BuildCache(root)  # a first preview starts from what earlier builds checked
+        self._last_good: LastGood | None = None
+        self._renderer: Renderer | None = None
         self.drafts = drafts
         self.base_url = base_url
         self.search = search  # also make the search index, as the last step of ``build`` does
@@ -82,7 +96,7 @@ class IncrementalBuilder:
 
     def rebuild(self) -> RebuildReport:
         started = time.perf_counter()
-        hashes = hash_inputs(self.root)
+        hashes = self._inputs.digests()
         changed = sorted(changed_files(self._hashes or {}, hashes)) if self._hashes is not None else []
         if self._hashes is not None and not changed and not self.diagnostics.errors:
             return RebuildReport(ok=True, seconds=time.perf_counter() - started)
@@ -93,14 +107,16 @@ class IncrementalBuilder:
         return report
 
     def _rebuild(self, changed: list[str], first: bool) -> RebuildReport:
-        content, diagnostics = load_content(self.root)
+        prepared = prepare_content(self.root, self._cache if first else None, self._checked)
+        self._checked = prepared.checked
+        content, diagnostics = prepared.content, prepared.diagnostics
         self.diagnostics = diagnostics
-        if content is None:
+        if diagnostics.errors:
             return RebuildReport(ok=False, changed=changed)
         if self.base_url:
             content.config = override_base_url(content.config, self.base_url)
         graph = link(content, include_drafts=self.drafts)
-        renderer = Renderer(self.root / TEMPLATES_DIR)
+        renderer = self._renderer_for(changed, first)
         pages = renderer.plan(graph, analyse(graph))
         dirty = self._dirty_pages(pages, changed, renderer, everything=first or CONFIG_FILE in changed)
         try:
@@ -110,7 +126,11 @@ class IncrementalBuilder:
             return RebuildReport(ok=False, changed=changed)
         outputs = {page.path: rendered.get(page.path, self.outputs.get(page.path)) for page in pages}
         outputs.update(renderer.static_files())
-        if self.search:
+        if self.search and self.defer_search:
+            outputs.update(self._search_files)
+            self.search_stale = True
+            self._language = content.config.language
+        elif self.search:
             try:
                 outputs.update(self._search_index(outputs, content.config.language))
             except SearchError as problem:
@@ -125,7 +145,99 @@ class IncrementalBuilder:
         )
         self.outputs = outputs
         self._records = {page.path: PageRecord(page.template, page.sources) for page in pages}
+        self._last_good = LastGood(content, graph, {page.path: page for page in pages})
         return report
+
+    def _renderer_for(self, changed: list[str], first: bool) -> Renderer:
+        """The renderer, with its compiled templates, kept until a template changes."""
+        if first or self._renderer is None or any(template_name(path) or path.startswith(
+                (f"{TEMPLATES_DIR}/static/", "default-templates/static/")) for path in changed):
+            self._renderer = Renderer(self.root / TEMPLATES_DIR)
+        return self._renderer
+
+    # --- the quick path: an edited article's own page first ---------------------------
+
+    def quick_update(self) -> dict[str, bytes] | None:
+        """The pages of edited articles, re-rendered at once; None when the
+        change is anything else (then only :meth:`rebuild` brings the site up
+        to date, which it must be called for in any case).
+
+        Only an edit to existing, published articles qualifies, with no
+        problem of its own, every id it names known, and the same claims
+        mentioned as before: then the article's page depends on nothing the
+        edit can have changed elsewhere, and is exactly what a full rebuild
+        will render for it (tests hold the two to that).
+        """
+        last = self._last_good
+        if last is None or self.diagnostics.errors:
+            return None
+        changed = self._inputs.peek_changed()
+        if not changed or not all(path.startswith("content/articles/") for path in changed):
+            return None
+        pages: dict[str, bytes] = {}
+        for path in changed:
+            page = self._quick_article_page(path, last)
+            if page is None:
+                return None
+            pages.update(page)
+        return pages
+
+    def _quick_article_page(self, path: str, last: "LastGood") -> dict[str, bytes] | None:
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return None
+        key = checked_key(path, data)
+        checked = self._checked.get(key) or check_one(
+            ContentFile(path, "article", Path(path).stem, data, key), MarkdownConverter()
+        )
+        self._checked[key] = checked
+        article, old = checked.record, last.content.articles.get(Path(path).stem)
+        if article is None or old is None or old.path != path or checked.problems or (article.draft and not self.drafts):
+            return None
+        if {m.claim_id for m in article.mentions} != {m.claim_id for m in old.mentions}:
+            return None  # which claims have mentions at all can change warnings elsewhere
+        if not references_resolve(checked.references, last.content, self.root):
+            return None
+        graph = with_article(last.graph, article, last.content, self.drafts)
+        page_path = urls.article_path(article)
+        planned = last.pages.get(page_path)
+        if planned is None or self._renderer is None:
+            return None
+        page = replace(planned, make_context=partial(article_context, graph, graph.articles[article.id]))
+        try:
+            return {page_path: self._renderer.render(page, graph)}
+        except TemplateProblem:
+            return None
+
+    def update_search(self) -> bool:
+        """Bring a deferred search index up to date; False if it could not be."""
+        return self.search_job()()
+
+    def search_job(self):
+        """A callable that indexes the pages as they are now (it may run in
+        another thread) and installs the index, unless a rebuild replaced
+        the pages meanwhile; it returns whether the index was installed."""
+        base, search_files, language = self.outputs, self._search_files, getattr(self, "_language", "en")
+
+        def job() -> bool:
+            if not self.search_stale:
+                return True
+            outputs = {path: data for path, data in base.items() if path not in search_files}
+            try:
+                files = self._search_index(outputs, language)
+            except SearchError as problem:
+                if self.outputs is base:
+                    self.diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+                return self.outputs is base
+            if self.outputs is not base:
+                return False  # a newer rebuild will index its own pages
+            outputs.update(files)
+            self.outputs = outputs
+            self.search_stale = False
+            return True
+
+        return job
 
     def _search_index(self, outputs: dict[str, bytes], language: str) -> dict[str, bytes]:
         """The files of ``pagefind/``, re-indexed only when a page or the language changed."""
@@ -167,28 +279,72 @@ def template_name(path: str) -> str | None:
 
 
 def hash_inputs(root: Path) -> dict[str, str]:
-    """A digest of every file a build reads, keyed by path relative to the root.
+    return input_digests(root, DEFAULT_TEMPLATES)
 
-    When the site has no templates/ of its own, the project's default
-    templates are read instead, so they are hashed as "default-templates/…".
-    """
-    files = {CONFIG_FILE: root / CONFIG_FILE}
-    for folder in WATCHED_FOLDERS:
-        base = root / folder
-        if base.is_dir():
-            files.update((p.relative_to(root).as_posix(), p) for p in base.rglob("*") if p.is_file())
-    if DEFAULT_TEMPLATES.is_dir() and DEFAULT_TEMPLATES.resolve() != (root / TEMPLATES_DIR).resolve():
-        files.update(
-            (f"default-templates/{p.relative_to(DEFAULT_TEMPLATES).as_posix()}", p)
-            for p in DEFAULT_TEMPLATES.rglob("*") if p.is_file()
-        )
-    hashes = {}
-    for rel, path in files.items():
-        try:
-            hashes[rel] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        except OSError:
-            continue  # vanished or unreadable between listing and reading: the next event catches it
-    return hashes
+
+@dataclass
+class LastGood:
+    """The last build that succeeded: its content, graph and page plan."""
+
+    content: Content
+    graph: Graph
+    pages: dict[str, Output]
+
+
+class InputWatcher:
+    """Digests of every input file, re-reading only files whose size or
+    modification time changed: at archive scale, reading every file on
+    every save would cost more than the rebuild it starts."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._known: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime_ns, digest)
+        self._last: dict[str, str] = {}  # what digests() last returned
+
+    def _scan(self) -> dict[str, tuple[int, int, str]]:
+        scanned = {}
+        for rel, path in input_files(self.root, DEFAULT_TEMPLATES).items():
+            try:
+                stat = path.stat()
+                known = self._known.get(rel)
+                if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
+                    scanned[rel] = known
+                else:
+                    scanned[rel] = (stat.st_size, stat.st_mtime_ns, digest(path.read_bytes()))
+            except OSError:
+                continue  # vanished between listing and reading: the next event catches it
+        return scanned
+
+    def digests(self) -> dict[str, str]:
+        self._known = self._scan()
+        self._last = {rel: entry[2] for rel, entry in self._known.items()}
+        return self._last
+
+    def peek_changed(self) -> list[str]:
+        """Files changed since :meth:`digests` was last called (which is not updated)."""
+        scanned = self._scan()
+        self._known.update(scanned)  # remember the digests read, not the verdict
+        now = {rel: entry[2] for rel, entry in scanned.items()}
+        return sorted(changed_files(self._last, now))
+
+
+def references_resolve(references: list, content: Content, root: Path) -> bool:
+    """True when every id an edited file names is one the last good content has."""
+    known = {
+        "claim": content.claims, "actor": content.actors, "outlet": content.outlets,
+        "source": content.actors.keys() | content.outlets.keys(),
+    }
+    for ref in references:
+        if ref.target == "seed":
+            if not (root / "seeds" / ref.value).is_file():
+                return False
+        elif ref.target == "organisation":
+            actor = content.actors.get(ref.value)
+            if actor is None or actor.kind == "person":
+                return False
+        elif ref.target not in known or ref.value not in known[ref.target]:
+            return False  # verdicts too: left to the full rebuild
+    return True
 
 
 def changed_files(before: dict[str, str], after: dict[str, str]) -> set[str]:

@@ -21,18 +21,9 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
     for article in content.articles.values():
         assign_anchors(article)
     quotes = [
-        Quote(
-            mention=mention,
-            article=article,
-            claim=content.claims[mention.claim_id],
-            outlet=content.outlets[article.outlet_id],
-            actor=content.actors.get(mention.actor_id) if mention.actor_id else None,
-            via=(content.actors.get(mention.via_id) or content.outlets.get(mention.via_id))
-            if mention.via_id
-            else None,
-        )
+        quote
         for article in sorted(content.articles.values(), key=article_order)
-        for mention in sorted(article.mentions, key=position)
+        for quote in quotes_of(article, content)
     ]
     by_claim, by_actor, by_article, by_via = (defaultdict(list) for _ in range(4))
     for quote in quotes:
@@ -63,6 +54,42 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         articles_by_outlet=dict(articles_by_outlet),
         members_by_actor=dict(members),
         related=relations_by_claim(content.claims),
+    )
+
+
+def quotes_of(article: Article, content: Content) -> list[Quote]:
+    """The article's mentions as quotes, in reading order."""
+    return [
+        Quote(
+            mention=mention,
+            article=article,
+            claim=content.claims[mention.claim_id],
+            outlet=content.outlets[article.outlet_id],
+            actor=content.actors.get(mention.actor_id) if mention.actor_id else None,
+            via=(content.actors.get(mention.via_id) or content.outlets.get(mention.via_id))
+            if mention.via_id
+            else None,
+        )
+        for mention in sorted(article.mentions, key=position)
+    ]
+
+
+def with_article(graph: Graph, article: Article, content: Content, include_drafts: bool = False) -> Graph:
+    """``graph`` with one article replaced, for that article's own page only.
+
+    Its quotes are made exactly as :func:`link` makes them, but nothing that
+    sums over articles (other pages' lists, the analysis) is brought up to
+    date: ``serve`` renders the edited article's page from this while the
+    full rebuild that follows redoes everything.
+    """
+    if not include_drafts:
+        published = {cid for cid, claim in content.claims.items() if not claim.draft}
+        article = replace(article, mentions=[m for m in article.mentions if m.claim_id in published])
+    assign_anchors(article)
+    return replace(
+        graph,
+        articles={**graph.articles, article.id: article},
+        quotes_by_article={**graph.quotes_by_article, article.id: quotes_of(article, content)},
     )
 
 

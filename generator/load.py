@@ -7,7 +7,9 @@ on. Lines reported here are lines of the file, not of the front-matter block.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,7 +170,7 @@ def parse_yaml(
     ``(False, None)`` when the text is not valid YAML (the error is reported).
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and "end of stream" in (exc.problem or ""):
@@ -195,11 +197,94 @@ def parse_yaml(
         return False, None
 
 
+# PyYAML's pure-Python SafeLoader is the reference: its nodes, lines and error
+# messages are what editors see. libyaml's loader (yaml.CSafeLoader, present
+# when PyYAML was built with libyaml) composes the same nodes several times
+# faster, except in corners of YAML that front matter has no use for. There the
+# two disagree:
+# - libyaml accepts tabs where PyYAML does not (and PyYAML some libyaml does not);
+# - a byte-order mark inside the text means different things to each;
+# - an empty "!"-tagged value is a string to libyaml and null to PyYAML;
+# - PyYAML ends a plain scalar at any "?" inside [...] or {...};
+# - libyaml accepts a comment glued to a block scalar's header ("|#");
+# - the line of an empty value differs after an explicit "? " key or "---".
+# Text with any of these, with anchors, aliases, tags, directives or document
+# markers, or with other line breaks than "\n", goes to the reference loader.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_REFERENCE_ONLY_CHARS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")  # tabs, other line breaks, BOMs
+# An anchor, alias, tag or explicit key where a token can start: at the start
+# of a line or after an indicator ("- ", ": ", "[", ",", ...), not inside a
+# plain text such as "R & D" or "Is it safe? No!".
+_SPECIAL_TOKEN = re.compile(r"(?:^|[-?:,\[\]{}])[ ]*[&*!?]", re.MULTILINE)
+_GLUED_COMMENT = re.compile(r"[|>][-+0-9]*#")  # right after a block scalar's header
+_DOCUMENT_MARKERS = ("%", "---", "...")  # and directives, at the start of a line
+# libyaml composes recursively in C and crashes on nesting some ten thousand
+# levels deep, where the reference loader reports "nested too deeply". Every
+# level of nesting needs one of the characters "-:?[{", so at most this many
+# of them keeps the fast loader safe.
+_FAST_MAX_INDICATORS = 5000
+# The reference loader composes recursively in Python and gives up (with a
+# RecursionError) somewhere deeper than this; anything nested deeper is left to
+# it, so the depth at which "nested too deeply" starts stays the same.
+_FAST_MAX_DEPTH = 50
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """Compose ``text`` into YAML nodes exactly as PyYAML's pure-Python SafeLoader does.
+
+    The fast loader is tried when the text has none of the constructs on which
+    it disagrees with the reference. Text it rejects is composed again by the
+    reference loader, so errors are the reference loader's, word for word.
+    """
+    if _FAST_LOADER is not None and _fast_loader_agrees(text):
+        # Whatever libyaml rejects, the reference loader decides on and words.
+        with contextlib.suppress(Exception):
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+            if node is None or not _deeper_than(node, _FAST_MAX_DEPTH):
+                return node
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _fast_loader_agrees(text: str) -> bool:
+    """False for text with a construct on which libyaml and PyYAML may disagree."""
+    if sum(text.count(char) for char in "-:?[{") > _FAST_MAX_INDICATORS:
+        return False
+    if _REFERENCE_ONLY_CHARS.search(text):
+        return False
+    if any(char in text for char in "&*!?") and _SPECIAL_TOKEN.search(text):
+        return False
+    if "?" in text and ("[" in text or "{" in text):
+        return False  # PyYAML ends a plain scalar at any "?" in a flow collection; libyaml does not
+    if "#" in text and _GLUED_COMMENT.search(text):
+        return False
+    return not (
+        text.startswith(_DOCUMENT_MARKERS) or any(f"\n{marker}" in text for marker in _DOCUMENT_MARKERS)
+    )
+
+
+def _deeper_than(root: yaml.Node, limit: int) -> bool:
+    """Whether collections nest more than ``limit`` levels deep under ``root``."""
+    level = [root] if isinstance(root, yaml.CollectionNode) else []  # the collections at one depth
+    for _ in range(limit):
+        if not level:
+            return False
+        below = []
+        for node in level:
+            if isinstance(node, yaml.SequenceNode):
+                below += node.value
+            else:
+                for pair in node.value:
+                    below += pair
+        level = [node for node in below if not isinstance(node, yaml.ScalarNode)]
+    return bool(level)
+
+
 # Tags the safe loader resolves plain YAML to; anything else was written explicitly.
 STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
 }
+STR_TAG = "tag:yaml.org,2002:str"
 
 # The YAML mistakes editors make most, and what to do about them.
 _YAML_HINTS = (
@@ -267,6 +352,8 @@ class _NodeConverter:
         return result
 
     def convert_scalar(self, node: yaml.Node) -> Any:
+        if node.tag == STR_TAG:
+            return node.value  # what the constructor would return, without its bookkeeping
         try:
             return self.constructor.construct_object(node, deep=True)
         except ValueError:
@@ -284,6 +371,11 @@ def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
     except OSError as exc:
         diagnostics.error(rel, 0, f"cannot read file: {exc.strerror}")
         return None
+    return decode_text(raw, rel, diagnostics)
+
+
+def decode_text(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
+    """A file's bytes as text with "\\n" line ends; None (reported) when not UTF-8."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -5,7 +5,9 @@ Three pictures, all drawn as inline SVG by ``templates/_charts.html``:
 - the **stance bar**: a claim's supporting / disputing / neutral statements
   as one bar, by mentions and by distinct sources;
 - the **timeline** of the articles that carry a claim, by publication date;
-- the **agreement matrix** of actors on ``/compare/``.
+- the **agreement matrix** of actors on ``/compare/``, and the pair list
+  under it; both stay a readable size on any site (``MATRIX_LIMIT`` actors,
+  ``paginate.PAIRS_SHOWN`` pairs per group).
 
 Lengths along a bar or an axis are integers in hundredths of a percent
 (``SCALE`` = 100 %), so segment widths add up to exactly the whole bar and
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .analyse import AgreementPair, ClaimAnalysis
+from . import paginate  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
+from .analyse import AgreementPair, ClaimAnalysis, SharedClaim
 from .model import MONTHS, STANCES, Article, Outlet, PartialDate
 
 SCALE = 10_000  # a bar's or an axis's full length: 100.00 %
@@ -395,38 +398,58 @@ OUTCOME_LABELS = {"agree": "agree", "disagree": "disagree", "neither": "neither 
 class PairSummary:
     """One pair as the list on /compare/ shows it: counts, a bar, an anchor."""
 
-    number: int  # position in the list; the anchor is pair-<number>
+    number: int  # position in the list of every pair; the anchor is pair-<number>
     pair: AgreementPair
-    segments: list[Segment]  # agree / disagree / neither, over the shared claims
+    counts: dict[str, int]  # outcome → shared claims, in OUTCOMES order; counted once
+
+    @property
+    def segments(self) -> list[Segment]:
+        """Agree / disagree / neither, over the shared claims (worked out only
+        for the pairs a page draws: a large site has hundreds of thousands)."""
+        return split_bar(self.counts)
 
     @property
     def anchor(self) -> str:
         return f"pair-{self.number}"
 
     @property
-    def counts(self) -> dict[str, int]:
-        return {outcome: self.pair.count(outcome) for outcome in OUTCOMES}
+    def shown_claims(self) -> list[SharedClaim]:
+        """The shared claims listed under the pair, most divisive first."""
+        return self.pair.shared[:paginate.SHARED_CLAIMS_SHOWN]
+
+    @property
+    def more_claims(self) -> int:
+        """Shared claims not listed; the two actors' pages have them."""
+        return len(self.pair.shared) - len(self.shown_claims)
 
     @property
     def text(self) -> str:
         """E.g. "Ana Mayor and Bo Critic: disagree on 1, agree on 0, of 2 shared claims"."""
         return (
-            f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.pair.disagree}, "
-            f"agree on {self.pair.agree}, of {plural(len(self.pair.shared), 'shared claim')}"
+            f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.counts['disagree']}, "
+            f"agree on {self.counts['agree']}, of {plural(len(self.pair.shared), 'shared claim')}"
         )
 
     @property
+    def decided(self) -> int:
+        """Shared claims on which the two took sides: agreements plus disagreements."""
+        return self.counts["agree"] + self.counts["disagree"]
+
+    @property
     def group(self) -> str:
-        if self.pair.disagree:
+        if self.counts["disagree"]:
             return "disagree"
-        return "agree" if self.pair.agree else "neither"
+        return "agree" if self.counts["agree"] else "neither"
 
 
 def pair_summaries(pairs: list[AgreementPair]) -> list[PairSummary]:
-    return [
-        PairSummary(number, pair, split_bar({o: pair.count(o) for o in OUTCOMES}))
-        for number, pair in enumerate(pairs, start=1)
-    ]
+    summaries = []
+    for number, pair in enumerate(pairs, start=1):
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for shared in pair.shared:
+            counts[shared.outcome] += 1
+        summaries.append(PairSummary(number, pair, counts))
+    return summaries
 
 
 @dataclass(frozen=True)
@@ -448,7 +471,8 @@ class MatrixCell:
 class AgreementMatrix:
     actors: list  # Actor, in matrix order
     rows: list[list[MatrixCell]]
-    left_out: int  # actors with shared claims not shown in the grid (they are in the list)
+    left_out: int  # actors with shared claims not shown in the grid
+
 
 
 def agreement_matrix(summaries: list[PairSummary], limit: int = MATRIX_LIMIT) -> AgreementMatrix:
@@ -458,17 +482,20 @@ def agreement_matrix(summaries: list[PairSummary], limit: int = MATRIX_LIMIT) ->
     with the busiest actor, then repeatedly add whoever agrees most (minus
     disagrees) with those already placed. Camps then show as blocks.
     """
-    by_pair = {}
     actors = {}  # id → Actor, every actor in some pair
     decided: dict[str, int] = {}  # actor id → agreements + disagreements, over every pair
     for summary in summaries:
-        first, second = summary.pair.first, summary.pair.second
-        by_pair[(first.id, second.id)] = by_pair[(second.id, first.id)] = summary
-        for actor in (first, second):
+        for actor in (summary.pair.first, summary.pair.second):
             actors[actor.id] = actor
-            decided[actor.id] = decided.get(actor.id, 0) + summary.pair.agree + summary.pair.disagree
+            decided[actor.id] = decided.get(actor.id, 0) + summary.decided
     ranked = sorted(actors.values(), key=lambda a: (-decided[a.id], a.name.casefold(), a.id))
     chosen = [a for a in ranked[:limit] if decided[a.id] > 0]
+    in_grid = {a.id for a in chosen}
+    by_pair = {}  # (id, id) → summary, both ways round, for the pairs inside the grid
+    for summary in summaries:
+        first, second = summary.pair.first.id, summary.pair.second.id
+        if first in in_grid and second in in_grid:
+            by_pair[(first, second)] = by_pair[(second, first)] = summary
     order = seriate(chosen, by_pair)
     rows = [
         [MatrixCell(by_pair.get((row.id, column.id)) if row is not column else None) for column in order]
@@ -480,7 +507,7 @@ def agreement_matrix(summaries: list[PairSummary], limit: int = MATRIX_LIMIT) ->
 def seriate(actors: list, by_pair: dict) -> list:
     def affinity(actor, placed) -> int:
         pairs = [by_pair.get((actor.id, other.id)) for other in placed]
-        return sum(p.pair.agree - p.pair.disagree for p in pairs if p)
+        return sum(p.counts["agree"] - p.counts["disagree"] for p in pairs if p)
 
     remaining, placed = list(actors), []
     while remaining:
@@ -490,9 +517,35 @@ def seriate(actors: list, by_pair: dict) -> list:
     return placed
 
 
-def agreement_groups(summaries: list[PairSummary]) -> list[tuple[str, list[PairSummary]]]:
-    """The pair list in three parts: pairs that ever disagree, that only agree, that never take sides together."""
-    return [(group, [s for s in summaries if s.group == group]) for group in ("disagree", "agree", "neither")]
+@dataclass(frozen=True)
+class PairGroup:
+    """One part of the pair list: its pairs in all, and those the page lists."""
+
+    key: str  # "disagree", "agree" or "neither"
+    total: int  # pairs in the group
+    shown: list[PairSummary]  # the first of the group in list order
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+
+def agreement_groups(summaries: list[PairSummary], limits: dict[str, int] | None = None) -> list[PairGroup]:
+    """The pair list in three parts: pairs that ever disagree, that only agree,
+    that never take sides together. Each lists at most ``limits[group]`` pairs
+    (``paginate.PAIRS_SHOWN``): the first in list order, that is the pairs with the most
+    disagreements, the most agreements, the most shared claims.
+    """
+    limits = paginate.PAIRS_SHOWN if limits is None else limits
+    members: dict[str, list[PairSummary]] = {key: [] for key in ("disagree", "agree", "neither")}
+    for summary in summaries:
+        members[summary.group].append(summary)
+    return [PairGroup(key, len(group), group[:limits[key]]) for key, group in members.items()]
+
+
+def listed_pairs(groups: list[PairGroup]) -> frozenset[int]:
+    """The numbers of the pairs the list shows: only their grid cells link to it."""
+    return frozenset(s.number for group in groups for s in group.shown)
 
 
 def template_globals() -> dict[str, Any]:
@@ -506,6 +559,7 @@ def template_globals() -> dict[str, Any]:
             "pair_summaries": pair_summaries,
             "agreement_matrix": agreement_matrix,
             "agreement_groups": agreement_groups,
+            "listed_pairs": listed_pairs,
             "OUTCOMES": OUTCOMES,
             "OUTCOME_LABELS": OUTCOME_LABELS,
             "STANCE_ADJECTIVES": STANCE_ADJECTIVES,

@@ -7,6 +7,7 @@ vs typographic quotation marks and apostrophes, and dash styles. ``…`` or
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -15,54 +16,89 @@ from dataclasses import dataclass
 SINGLE_QUOTES = "'‘’‚‛‹›"
 DOUBLE_QUOTES = '"“”„‟«»'
 DASHES = "-‐‑‒–—―−"
+# Every character for which str.isspace() is true (a unit test checks the list).
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
-_FOLD = {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
+
+# Folding, one character for one: quotation marks to ' and ", dashes to "-",
+# whitespace to " ". Only the characters that change are looked up.
+_FOLD = {
+    char: folded
+    for chars, folded in ((SINGLE_QUOTES, "'"), (DOUBLE_QUOTES, '"'), (DASHES, "-"), (WHITESPACE, " "))
+    for char in chars
+    if char != folded
+}
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
+# After folding, the runs of spaces and dashes that normalising shortens.
+_RUN = re.compile("[ -][ -]+")
+_WORD = re.compile(r"\w")
+_WORD_AT_END = re.compile(r"\w$")
 
 
 @dataclass(frozen=True)
 class NormalisedText:
-    """Text with the forgiven differences folded away.
+    """Text with the forgiven differences folded away, and the way back.
 
-    ``origin[i]`` is the offset in the original text of normalised character i,
-    so a match can be mapped back onto the original.
+    Normalised and original offsets advance together except where a run of
+    whitespace and dashes was shortened. ``breaks`` holds the normalised
+    offsets where the distance between them changes (ascending, the first is
+    0) and ``bases`` the original offset of each of those characters.
     """
 
     text: str
-    origin: tuple[int, ...]
+    breaks: tuple[int, ...] = (0,)
+    bases: tuple[int, ...] = (0,)
+
+    def origin_of(self, index: int) -> int:
+        """The offset in the original text of normalised character ``index``."""
+        k = bisect.bisect_right(self.breaks, index) - 1
+        return self.bases[k] + index - self.breaks[k]
+
+    @property
+    def origin(self) -> tuple[int, ...]:
+        """``origin[i]`` is the offset in the original text of normalised character i."""
+        return tuple(self.origin_of(index) for index in range(len(self.text)))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin_of(start), self.origin_of(end - 1) + 1
 
 
 def normalise(text: str) -> NormalisedText:
     """Fold quotes, collapse whitespace runs to one space and dash runs to "-".
 
     Whitespace next to a dash is dropped, so "al-Qaeda – Taliban" and
-    "al-Qaeda–Taliban" compare equal.
+    "al-Qaeda–Taliban" compare equal; whitespace at either end is dropped. A
+    collapsed run keeps the offset of its first dash, or else of its first
+    whitespace character.
     """
-    out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        if char.isspace():
-            if out and out[-1] not in (" ", "-"):
-                out.append(" ")
-                origin.append(index)
-            continue
-        if char in DASHES:
-            if out and out[-1] == " ":
-                out.pop()
-                origin.pop()
-            if out and out[-1] == "-":
-                continue
-            out.append("-")
-            origin.append(index)
-            continue
-        out.append(_FOLD.get(char, char))
-        origin.append(index)
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    return NormalisedText("".join(out), tuple(origin))
+    folded = _FOLDABLE.sub(lambda match: _FOLD[match.group()], text)
+    runs = [match.span() for match in _RUN.finditer(folded)]
+    # A single space changes nothing unless it is at either end.
+    if folded.startswith(" ") and not (runs and runs[0][0] == 0):
+        runs.insert(0, (0, 1))
+    if folded.endswith(" ") and not (runs and runs[-1][1] == len(folded)):
+        runs.append((len(folded) - 1, len(folded)))
+    pieces: list[str] = []
+    breaks, bases = [0], [0]
+    copied = removed = 0  # original offset copied up to; characters dropped so far
+    for start, end in runs:
+        pieces.append(folded[copied:start])
+        at = start - removed  # the normalised offset of the run's replacement
+        dash = folded.find("-", start, end)
+        if dash >= 0:
+            pieces.append("-")
+            breaks.append(at)
+            bases.append(dash)
+            at += 1
+        elif start and end < len(folded):
+            pieces.append(" ")  # at the offset the copy has reached: no break needed
+            at += 1
+        breaks.append(at)
+        bases.append(end)
+        removed = end - at
+        copied = end
+    pieces.append(folded[copied:])
+    return NormalisedText("".join(pieces), tuple(breaks), tuple(bases))
 
 
 def quote_parts(quote: str) -> list[str]:
@@ -118,13 +154,24 @@ def find_quote(quote: str, text: str, haystack: NormalisedText | None = None) ->
 
 
 def find_part(part: str, text: str) -> list[tuple[int, int]]:
-    """Every (start, end) of ``part`` in ``text`` that sits on word boundaries."""
-    pattern = (
-        (r"(?<!\w)" if re.match(r"\w", part) else "")
-        + re.escape(part)
-        + (r"(?!\w)" if re.search(r"\w$", part) else "")
-    )
-    return [(m.start(), m.start() + len(part)) for m in re.finditer(f"(?=({pattern}))", text)]
+    """Every (start, end) of ``part`` in ``text`` that sits on word boundaries.
+
+    Occurrences may overlap. A part that starts (ends) with a word character
+    must not be preceded (followed) by one.
+    """
+    check_start = _WORD.match(part) is not None
+    check_end = _WORD_AT_END.search(part) is not None
+    length = len(part)
+    found = []
+    start = text.find(part)
+    while start >= 0:
+        end = start + length
+        if not (check_start and start and _WORD.match(text, start - 1)) and not (
+            check_end and _WORD.match(text, end)
+        ):
+            found.append((start, end))
+        start = text.find(part, start + 1)
+    return found
 
 
 def count_chains(occurrences: list[list[tuple[int, int]]]) -> list[list[int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,14 +17,16 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from . import pictures, urls
-from .analyse import Analysis, ClaimAnalysis
+from . import paginate, pictures, urls
+from .analyse import ActorAnalysis, Analysis, ClaimAnalysis
 from .diagnostics import Diagnostics
 from .language import same_language, text_direction
 from .link import article_order
 from .markup import Document, Highlight
 from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_date
 from .progress import Progress
+from .workers import parallel_map
+from .write import StagedSite, Written
 
 STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
@@ -72,6 +74,9 @@ class TemplateProblem(Exception):
     def __init__(self, path: str, line: int, message: str):
         super().__init__(message)
         self.path, self.line, self.message = path, line, message
+
+    def as_tuple(self) -> tuple[str, int, str]:
+        return (self.path, self.line, self.message)
 
 
 # The project's own templates: a site's templates/ folder overrides them file by
@@ -172,6 +177,64 @@ def render_site(
         return None
     outputs.update(renderer.static_files())
     return outputs
+
+
+@dataclass
+class StagedPages:
+    """What :func:`render_into` did: the manifest of the staged files, and counts."""
+
+    manifest: dict[str, Written]
+    rendered: int = 0  # pages rendered
+    written: int = 0  # files whose bytes changed (the rest were linked unchanged)
+    html_pages: list[str] = field(default_factory=list)  # paths of the HTML pages, sorted
+    search_key: str = ""  # what the search index was made from (build.index_staged_pages)
+
+
+def render_into(
+    staged: StagedSite, renderer: Renderer, pages: list[Output], graph: Graph,
+    is_unchanged: Callable[[Output], bool], diagnostics: Diagnostics, progress: Progress | None = None,
+) -> StagedPages | None:
+    """Render the site into a staging folder, in parallel; None after a template error.
+
+    A page ``is_unchanged`` says was made of the same inputs as the live
+    file is kept as it is, not rendered. Workers render and write chunks of
+    pages (``workers.py``); only manifest entries travel back.
+    """
+    kept: dict[str, Written] = {}
+    pending: list[Output] = []
+    for page in pages:
+        entry = staged.keep(page.path) if is_unchanged(page) else None
+        if entry is None:
+            pending.append(page)
+        else:
+            kept[page.path] = entry
+
+    def render_chunk(chunk: list[Output]) -> list:
+        results = []
+        for page in chunk:
+            try:
+                results.append(staged.put(page.path, renderer.render(page, graph)))
+            except TemplateProblem as problem:  # returned, not raised: it crosses a process boundary
+                results.append(problem.as_tuple())
+                break
+        return results
+
+    report = (lambda done, total: progress.update("Rendering pages", done, total)) if progress else None
+    results = parallel_map(render_chunk, pending, report)
+    problems = [r for r in results if isinstance(r[0], str)]
+    if problems:
+        diagnostics.error(*min(problems))
+        return None
+    result = StagedPages(kept, rendered=len(pending))
+    for page, (entry, written) in zip(pending, results):
+        result.manifest[page.path] = entry
+        result.written += written
+    for path, data in renderer.static_files().items():
+        entry, written = staged.put(path, data)
+        result.manifest[path] = entry
+        result.written += written
+    result.html_pages = sorted(path for path in result.manifest if path.endswith(".html"))
+    return result
 
 
 def make_environment(search_path: list[Path]) -> jinja2.Environment:
@@ -294,20 +357,21 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
     Pages of a feature that lives in its own module are planned there and
     added at the end (``pages += module.plan(graph, analysis)``)."""
     claims = analysis.claims_in_order()
-    pages = [
-        Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis)),
-        Page(urls.page_path("claims"), "claims.html", "claims", EVERYTHING, lambda: {"claims": claims}),
-        Page(urls.page_path("actors"), "actors.html", "actors", EVERYTHING, lambda: actors_context(analysis)),
-        Page(urls.page_path("outlets"), "outlets.html", "outlets", EVERYTHING,
-             lambda: {"outlets": list(analysis.outlets.values())}),
-        Page(urls.page_path("articles"), "articles.html", "articles", EVERYTHING,
-             lambda: {"articles": sorted_articles(graph), "graph": graph}),
-        Page(urls.page_path("compare"), "compare.html", "compare", EVERYTHING,
-             lambda: {"matrix": analysis.matrix, "most_contested": analysis.most_contested,
-                      "agreement": analysis.agreement}),
-    ]
-    pages.append(Page(urls.page_path("updates"), "updates.html", "updates", EVERYTHING,
-                      lambda: {"updates": all_updates(claims)}))
+    # Long lists continue on numbered pages (see paginate.py). The longer
+    # lists are ordered once, when the first of their pages is rendered.
+    articles = cache(lambda: sorted_articles(graph))
+    actors = sorted_actors(analysis)
+    updates = cache(lambda: all_updates(claims))
+    pages: list[Output] = [Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis))]
+    pages += list_pages("claims", "claims.html", len(claims), lambda p: {"claims": p.slice(claims)})
+    pages += list_pages("actors", "actors.html", len(actors), lambda p: actors_context(p, actors))
+    pages += list_pages("outlets", "outlets.html", len(analysis.outlets),
+                        lambda p: {"outlets": p.slice(list(analysis.outlets.values()))})
+    pages += list_pages("articles", "articles.html", len(graph.articles),
+                        lambda p: {"articles": p.slice(articles()), "graph": graph})
+    pages += list_pages("compare", "compare.html", len(claims), lambda p: compare_context(analysis, p))
+    pages += list_pages("updates", "updates.html", sum(len(item.claim.updates) for item in claims),
+                        lambda p: {"updates": p.slice(updates())})
     for item in claims:
         related = graph.related.get(item.claim.id, [])
         pages.append(Page(
@@ -378,9 +442,50 @@ def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
     return frozenset(sources)
 
 
-def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+def list_pages(section: str, template: str, total: int,
+               make_context: Callable[[paginate.Pagination], dict[str, Any]]) -> list[Page]:
+    """A list of ``total`` items as pages of ``paginate.PAGE_SIZES[section]``:
+    ``section/index.html``, then ``section/page/2/index.html``… Every page shows
+    a slice of something site-wide, so its sources are EVERYTHING."""
+    return [
+        Page(pagination.path, template, section, EVERYTHING,
+             partial(lambda pagination: {**make_context(pagination), "pagination": pagination}, pagination))
+        for pagination in paginate.paginations(section, total)
+    ]
+
+
+def compare_context(analysis: Analysis, pagination: paginate.Pagination) -> dict[str, Any]:
+    """One page of the claims × outlets matrix. "Most contested" and the actor
+    agreement are shown on the first page only (the template decides)."""
     return {
-        "claims": analysis.claims_in_order(),
+        "matrix": analysis.matrix,
+        "rows": pagination.slice(analysis.matrix.rows),
+        "most_contested": analysis.most_contested,
+        "agreement": analysis.agreement,
+    }
+
+
+def home_claims(claims: list[ClaimAnalysis]) -> tuple[list[ClaimAnalysis], str]:
+    """The claims the home page lists, and their heading: every claim while
+    there are at most ``paginate.HOME_CLAIMS``; beyond, that many of the most
+    recently reviewed or updated (the /claims/ pages list them all)."""
+    limit = paginate.HOME_CLAIMS
+    if len(claims) <= limit:
+        return claims, "All claims"
+    from .feeds import latest_date  # here, not at the top: feeds builds on this module
+
+    dated = [item for item in claims if latest_date(item)]
+    if not dated:  # no editorial dates at all: the widest-reported, as /claims/ begins
+        return claims[:limit], "Most widely reported"
+    dated.sort(key=lambda item: (-latest_date(item).toordinal(), item.claim.id))
+    return dated[:limit], "Recently reviewed"
+
+
+def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+    claims, heading = home_claims(analysis.claims_in_order())
+    return {
+        "claims": claims,
+        "claims_heading": heading,
         "most_contested": analysis.most_contested,
         "counts": {
             "claims": len(graph.claims),
@@ -392,11 +497,18 @@ def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def actors_context(analysis: Analysis) -> dict[str, Any]:
+def sorted_actors(analysis: Analysis) -> list[ActorAnalysis]:
+    """The actors list's order: people, then organisations, each by name."""
     actors = sorted(analysis.actors.values(), key=lambda a: (a.actor.name.casefold(), a.actor.id))
+    return [a for a in actors if a.actor.kind == "person"] + [a for a in actors if a.actor.kind == "organisation"]
+
+
+def actors_context(pagination: paginate.Pagination, actors: list[ActorAnalysis]) -> dict[str, Any]:
+    shown = pagination.slice(actors)
     return {
-        "people": [a for a in actors if a.actor.kind == "person"],
-        "organisations": [a for a in actors if a.actor.kind == "organisation"],
+        "people": [a for a in shown if a.actor.kind == "person"],
+        "organisations": [a for a in shown if a.actor.kind == "organisation"],
+        "counts": {kind: sum(1 for a in actors if a.actor.kind == kind) for kind in ("person", "organisation")},
     }
 
 

@@ -28,10 +28,12 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .diagnostics import Diagnostic
-from .incremental import WATCHED_FOLDERS, IncrementalBuilder
+from .cache import WATCHED_FOLDERS
+from .incremental import IncrementalBuilder
+from .search import SEARCH_FOLDER
 
 LIVE_RELOAD_PATH = "/__livereload"
-DEBOUNCE_SECONDS = 0.1  # quiet time after the last event before rebuilding
+DEBOUNCE_SECONDS = 0.03  # quiet time after the last event before rebuilding (an editor's save is one burst)
 MAX_DEBOUNCE_SECONDS = 1.0  # rebuild anyway during a long burst of saves
 REQUEST_WAIT_SECONDS = 30.0  # longest a request waits for a rebuild in progress
 CONTENT_TYPES = {
@@ -57,13 +59,15 @@ class DevServer:
         self.http = ThreadingHTTPServer((host, port), make_handler(self))
         self.http.daemon_threads = True
         self.url = f"http://{host}:{self.http.server_address[1]}/"
-        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url, search=True)
+        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url, search=True, defer_search=True)
         self.state = threading.Condition()
         self.version = 0  # bumped whenever what pages show changes (content or errors)
         self.internal_error: str | None = None
         self._pending_since: float | None = None
         self._last_event = 0.0
         self._building = False
+        self._fresh: dict[str, bytes] = {}  # pages already up to date while a rebuild runs
+        self._indexing = False  # the search index is being brought up to date
         self._stopping = False
         self._observer = PollingObserver(timeout=0.5) if poll else Observer()
         self._watched: tuple[str, ...] = ()
@@ -141,6 +145,7 @@ class DevServer:
         with self.state:
             self._building = True
         before = (self.builder.outputs, self.builder.diagnostics.sorted(), self.internal_error)
+        self._serve_quick_pages()
         try:
             report = self.builder.rebuild()
             self.internal_error = None
@@ -163,13 +168,61 @@ class DevServer:
             if after[0] is not before[0] or after[1:] != before[1:]:
                 self.version += 1
             self._building = False
+            self._fresh = {}
+            self._indexing = self.builder.search_stale
             self.state.notify_all()
+        if self._indexing:
+            self._update_search()
 
-    def wait_until_idle(self, timeout: float = REQUEST_WAIT_SECONDS) -> None:
-        """Block while changes are pending or a rebuild runs."""
+    def _update_search(self) -> None:
+        """The search index after the pages, in a thread of its own: requests
+        for it wait, pages do not, and the next edit is not held up by it.
+        An index made from pages that a later rebuild replaced is dropped."""
+        job = self.builder.search_job()
+
+        def run() -> None:
+            try:
+                installed = job()
+            except Exception:  # a bug must not take the preview down; show it instead
+                self.internal_error = traceback.format_exc()
+                self.log(self.internal_error.rstrip())
+                installed = True
+            with self.state:
+                if installed:
+                    self._indexing = False
+                    self.version += 1
+                self.state.notify_all()
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def _serve_quick_pages(self) -> None:
+        """An edited article's page at once, before the full rebuild that follows
+        (``IncrementalBuilder.quick_update``); the browser reloads to it."""
+        try:
+            pages = self.builder.quick_update()
+        except Exception:  # the full rebuild reports whatever this tripped on
+            pages = None
+        if pages:
+            with self.state:
+                self._fresh = pages
+                self.version += 1
+                self.state.notify_all()
+
+    def fresh_page(self, path: str) -> bytes | None:
+        """The page at ``path`` if it is already up to date during a rebuild."""
+        with self.state:
+            target, _ = resolve(path, self._fresh)
+            return self._fresh.get(target) if target else None
+
+    def wait_until_idle(self, timeout: float = REQUEST_WAIT_SECONDS, search: bool = False, path: str = "") -> None:
+        """Block while changes are pending or a rebuild runs (for ``search``,
+        a request for the index, also while the index is being remade), but
+        not once the page at ``path`` is up to date (the quick path)."""
         deadline = time.monotonic() + timeout
         with self.state:
-            while (self._building or self._pending_since is not None) and not self._stopping:
+            while (self._building or self._pending_since is not None or (search and self._indexing)) and not self._stopping:
+                if path and resolve(path, self._fresh)[0]:
+                    return
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return
@@ -203,7 +256,11 @@ def make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
             path = unquote(urlsplit(self.path).path)
             if path == LIVE_RELOAD_PATH:
                 return self.stream_reloads()
-            server.wait_until_idle()
+            server.wait_until_idle(search=path.startswith(f"/{SEARCH_FOLDER}/"), path=path)
+            fresh = server.fresh_page(path)
+            if fresh is not None:
+                _, errors, internal_error, version = server.snapshot()
+                return self.send(HTTPStatus.OK, decorate(fresh, errors, internal_error, version), CONTENT_TYPES[".html"])
             outputs, errors, internal_error, version = server.snapshot()
             target, redirect = resolve(path, outputs)
             if redirect:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import schema
-from .diagnostics import Diagnostics, did_you_mean
+from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .load import CONFIG_FILE, LoadedSite, SourceFile, YamlList, YamlMap, is_date
 from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from .language import is_language_tag
@@ -244,10 +244,23 @@ class FieldChecker:
 
 def validate(loaded: LoadedSite, diagnostics: Diagnostics, converter: MarkdownConverter) -> Content | None:
     """Check everything; return the content only if there were no errors."""
+    checked = [check_file(source, converter) for source in loaded.files]
+    return validate_checked(loaded.config, checked, loaded.root, diagnostics)
+
+
+def validate_checked(
+    config_yaml: YamlMap | None, checked: list[CheckedFile], root: Path, diagnostics: Diagnostics
+) -> Content | None:
+    """The cross-file half of validation, over files already checked on their own.
+
+    ``checked`` comes from :func:`check_file`, which depends on nothing but
+    the file itself; that is what lets a build cache it by the file's bytes
+    and run it in several processes.
+    """
     checker = FieldChecker(diagnostics)
-    config = validate_config(loaded.config, checker)
-    records, declared = validate_files(loaded.files, checker, converter)
-    check_references(checker.references, records, declared, declared_verdicts(loaded.config), loaded.root, diagnostics)
+    config = validate_config(config_yaml, checker)
+    records, declared, references = collect_records(checked, diagnostics)
+    check_references(references, records, declared, declared_verdicts(config_yaml), root, diagnostics)
     warn_about_empty_claims(records, diagnostics)
     if diagnostics.errors or config is None:
         return None
@@ -324,41 +337,64 @@ def warn_about_low_contrast(colour: str, line: int, diagnostics: Diagnostics) ->
         )
 
 
-def validate_files(
-    files: list[SourceFile], checker: FieldChecker, converter: MarkdownConverter
-) -> tuple[dict[str, dict[str, Any]], dict[str, set[str]]]:
-    """Check each file on its own.
+@dataclass
+class CheckedFile:
+    """One content file checked on its own: the record it makes (None when it
+    has problems of its own), those problems, and the ids it refers to, which
+    are resolved once every file is known."""
 
-    Returns the records that could be built, by kind and id, and the ids of
-    every file of each kind: a file with a problem of its own still exists, so
-    references to it are not reported a second time.
+    path: str
+    kind: str
+    id: str
+    record: Any
+    problems: list[Diagnostic]
+    references: list[Reference]
+
+
+def check_file(source: SourceFile, converter: MarkdownConverter, problems: list[Diagnostic] = ()) -> CheckedFile:
+    """Check one loaded file against its schema, convert its body and anchor its quotes.
+
+    ``problems`` are those its loading already found (front matter that is
+    missing or broken). Nothing here looks at another file.
     """
-    records: dict[str, dict[str, Any]] = {kind: {} for kind in schema.SCHEMAS}
-    first_seen: dict[tuple[str, str], str] = {}
-    for source in files:
-        if not ID_PATTERN.fullmatch(source.id):
-            checker.diagnostics.error(
-                source.path, 0,
-                f"bad file name: '{source.id}' is not a valid id; rename the file to "
-                f"'{suggest_id(source.id)}.md' (lowercase letters, digits and hyphens)",
-            )
-        key = (source.kind, source.id)
-        if key in first_seen:
-            checker.diagnostics.error(
-                source.path, 0, f"duplicate {source.kind} id '{source.id}' (also {first_seen[key]})"
-            )
-            continue
-        first_seen[key] = source.path
-        if source.front is None:
-            continue
-        table = schema.SCHEMAS[source.kind]
-        values = checker.check(source.front, table, source.path, "the front matter")
-        document = parse_body(source, converter, checker.diagnostics)
+    diagnostics = Diagnostics(list(problems))
+    checker = FieldChecker(diagnostics)
+    record = None
+    if source.front is not None:
+        values = checker.check(source.front, schema.SCHEMAS[source.kind], source.path, "the front matter")
+        document = parse_body(source, converter, diagnostics)
         record = BUILDERS[source.kind](source, values, document, checker)
-        if record is not None:
-            records[source.kind][source.id] = record
+    return CheckedFile(source.path, source.kind, source.id, record, diagnostics.items, checker.references)
+
+
+def collect_records(
+    checked: list[CheckedFile], diagnostics: Diagnostics
+) -> tuple[dict[str, dict[str, Any]], dict[str, set[str]], list[Reference]]:
+    """The records that could be built, by kind and id; the ids of every
+    file of each kind (a file with a problem of its own still exists, so
+    references to it are not reported a second time); and the references
+    to resolve. A file whose id is taken already is reported, nothing more."""
+    records: dict[str, dict[str, Any]] = {kind: {} for kind in schema.SCHEMAS}
+    references: list[Reference] = []
+    first_seen: dict[tuple[str, str], str] = {}
+    for file in checked:
+        if not ID_PATTERN.fullmatch(file.id):
+            diagnostics.error(
+                file.path, 0,
+                f"bad file name: '{file.id}' is not a valid id; rename the file to "
+                f"'{suggest_id(file.id)}.md' (lowercase letters, digits and hyphens)",
+            )
+        key = (file.kind, file.id)
+        if key in first_seen:
+            diagnostics.error(file.path, 0, f"duplicate {file.kind} id '{file.id}' (also {first_seen[key]})")
+            continue
+        first_seen[key] = file.path
+        diagnostics.items.extend(file.problems)
+        references.extend(file.references)
+        if file.record is not None:
+            records[file.kind][file.id] = file.record
     for actor_id in records["actor"].keys() & records["outlet"].keys():
-        checker.diagnostics.error(
+        diagnostics.error(
             records["outlet"][actor_id].path, 0,
             f"id '{actor_id}' is used by both an actor and an outlet; "
             "rename one so that 'via' references are unambiguous",
@@ -366,7 +402,7 @@ def validate_files(
     declared = {kind: set() for kind in schema.SCHEMAS}
     for kind, file_id in first_seen:
         declared[kind].add(file_id)
-    return records, declared
+    return records, declared, references
 
 
 def declared_verdicts(config: YamlMap | None) -> set[str] | None:

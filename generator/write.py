@@ -5,14 +5,22 @@ the old one in a single ``renameat2(RENAME_EXCHANGE)`` call where the OS has
 it (Linux), so a reader or a killed build never sees a half-written site.
 Elsewhere two renames are used, which leaves a moment without the folder but
 never a mixed one.
+
+Compare before writing: an output whose bytes are those of the live site's
+file is not written again but hard-linked into the staging folder, so after
+the swap it is the very same file (same inode, same modification time).
+Deployment tools that sync by mtime, and readers' caches, see only what
+really changed; and an unchanged page need not even be rendered (``keep``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 STAGING_PREFIX = ".staging-"
@@ -23,17 +31,96 @@ MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\
 
 
 def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out_dir)
-    staging = sibling(out_dir, STAGING_PREFIX)
-    staging.mkdir()
-    (staging / MARKER).write_bytes(MARKER_TEXT)
+    """Replace ``out_dir`` with exactly ``outputs``, atomically."""
+    staged = StagedSite(out_dir)
     for rel_path, data in sorted(outputs.items()):
-        target = staging / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        staged.put(rel_path, data)
+    staged.commit()
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the manifest knows of an output file: its digest, and the size and
+    modification time it had when written, to tell whether it is still that file."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+    def to_json(self) -> list:
+        return [self.digest, self.size, self.mtime_ns]
+
+    @classmethod
+    def from_json(cls, value: list) -> "Written":
+        return cls(str(value[0]), int(value[1]), int(value[2]))
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class StagedSite:
+    """The next version of the output folder, built beside it and swapped in.
+
+    ``previous`` is the manifest of the live folder (from the build cache):
+    path → :class:`Written`. Files are put one at a time, possibly from
+    several worker processes (each put touches only its own path).
+    """
+
+    def __init__(self, out_dir: Path, previous: dict[str, Written] | None = None):
+        self.out_dir = out_dir.resolve()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(self.out_dir)
+        self.previous = previous or {}
+        self.staging = sibling(self.out_dir, STAGING_PREFIX)
+        self.staging.mkdir()
+        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        self._made_dirs: set[Path] = set()
+
+    def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]:
+        """Stage one file; returns its manifest entry and whether it was (re)written."""
+        digest = file_digest(data)
+        old = self.previous.get(rel_path)
+        if old is not None and old.digest == digest and self._link_live(rel_path, old):
+            return old, False
+        target = self._target(rel_path)
         target.write_bytes(data)
-    swap_into_place(staging, out_dir)
+        stat = target.stat()
+        return Written(digest, stat.st_size, stat.st_mtime_ns), True
+
+    def keep(self, rel_path: str) -> Written | None:
+        """Stage the live file unchanged, without its bytes; None if it is not there as recorded."""
+        old = self.previous.get(rel_path)
+        if old is not None and self._link_live(rel_path, old):
+            return old
+        return None
+
+    def _link_live(self, rel_path: str, old: Written) -> bool:
+        live = self.out_dir / rel_path
+        try:
+            stat = live.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
+                return False  # changed by hand since: write it anew
+            os.link(live, self._target(rel_path))
+        except OSError:
+            return False
+        return True
+
+    def _target(self, rel_path: str) -> Path:
+        target = self.staging / rel_path
+        if target.parent not in self._made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(target.parent)
+        return target
+
+    def read(self, rel_path: str) -> bytes:
+        return (self.staging / rel_path).read_bytes()
+
+    def commit(self) -> None:
+        swap_into_place(self.staging, self.out_dir)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def sibling(out_dir: Path, prefix: str) -> Path:

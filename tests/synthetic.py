@@ -214,9 +214,13 @@ def yaml_text(value: str) -> str:
 
 
 class Generator:
-    def __init__(self, articles: int, seed: int):
+    def __init__(self, articles: int, seed: int, claims: int | None = None, actors: int | None = None,
+                 body_bytes: int = 0):
         self.rng = random.Random(seed)
         self.n_articles = articles
+        self.n_claims = claims if claims is not None else max(4, articles // 2)
+        self.n_actors = actors  # None: a count that grows with the articles, up to 460
+        self.body_bytes = body_bytes  # pad each body with background paragraphs up to this size
         self.used_ids: set[str] = set()
 
     def unique_id(self, base: str) -> str:
@@ -241,8 +245,12 @@ class Generator:
         return outlets
 
     def actors(self) -> list[Actor]:
-        n_orgs = max(2, min(60, self.n_articles // 15))
-        n_people = max(4, min(400, self.n_articles // 4))
+        if self.n_actors is None:
+            n_orgs = max(2, min(60, self.n_articles // 15))
+            n_people = max(4, min(400, self.n_articles // 4))
+        else:
+            n_orgs = max(2, min(len(TOWNS) * len(ORGANISATION_KINDS) // 2, self.n_actors // 8))
+            n_people = max(4, self.n_actors - n_orgs)
         orgs, org_names = [], set()
         while len(orgs) < n_orgs:
             town = self.rng.choice(TOWNS)
@@ -273,13 +281,17 @@ class Generator:
         return orgs + people
 
     def claims(self) -> list[Claim]:
-        count = max(4, self.n_articles // 2)
+        count = max(4, self.n_claims)
+        # Past what the vocabulary can name, projects come in phases ("tram line phase 2"). A
+        # phase holds 70% of the combinations, so picking a fresh one never takes long.
+        per_phase = len(CLAIM_KINDS) * len(PROJECTS) * len(TOWNS) * 7 // 10
         claims, seen = [], set()
         while len(claims) < count:
             kind, project, town = self.rng.choice(CLAIM_KINDS), self.rng.choice(PROJECTS), self.rng.choice(TOWNS)
+            phase = 1 + len(claims) // per_phase
+            if phase > 1:
+                project = f"{project} phase {phase}"
             if (kind.key, project, town) in seen:
-                if len(seen) >= len(CLAIM_KINDS) * len(PROJECTS) * len(TOWNS):
-                    raise ValueError("too many claims for the vocabulary")
                 continue
             seen.add((kind.key, project, town))
             figure = {"cost": self.rng.randrange(5, 400), "jobs": self.rng.randrange(50, 3000),
@@ -298,6 +310,17 @@ class Generator:
             n=self.rng.randrange(3, 400), year=self.rng.randrange(2008, 2022),
             weekday=self.rng.choice(WEEKDAYS),
         )
+
+    def background(self, claim: Claim) -> str:
+        """A paragraph of background, sometimes a heading, list or quotation, that quotes nobody."""
+        roll = self.rng.random()
+        if roll < 0.1:
+            return f"## {self.rng.choice(('Background', 'Context', 'What happens next', 'The numbers'))}\n\n" + self.filler(claim)
+        if roll < 0.2:
+            return "\n".join(f"- {self.filler(claim)}" for _ in range(self.rng.randint(2, 4)))
+        if roll < 0.25:
+            return f"> {self.filler(claim)}"
+        return " ".join(self.filler(claim) for _ in range(self.rng.randint(3, 6)))
 
     def mention_sentence(self, claim: Claim, stance: str, speaker: Actor | None, outlet: Entity) -> tuple[str, str, float | None]:
         """(sentence for the body, the quote, value) for one mention."""
@@ -381,6 +404,11 @@ class Generator:
                 paragraphs.append(f"> {self.filler(topic)}")
         if paragraphs[-1].startswith("## "):
             paragraphs.append(self.filler(topic))
+        size = sum(len(p) + 2 for p in paragraphs)
+        while size < self.body_bytes:
+            padding = self.background(topic)
+            paragraphs.append(padding)
+            size += len(padding) + 2
         body = "\n\n".join(paragraphs) + "\n"
         mentions = [m for m in mentions if body.count(m["quote"]) == 1]
 
@@ -506,13 +534,19 @@ def scalar(value) -> str:
     return yaml_text(value)
 
 
-def make_site(root: Path, articles: int, seed: int = 0) -> SyntheticSite:
-    """Write a valid synthetic site with ``articles`` articles into ``root``."""
+def make_site(root: Path, articles: int, seed: int = 0, *, claims: int | None = None,
+              actors: int | None = None, body_bytes: int = 0) -> SyntheticSite:
+    """Write a valid synthetic site with ``articles`` articles into ``root``.
+
+    ``claims`` and ``actors`` default to counts that grow with the articles;
+    ``body_bytes`` pads every article body with background paragraphs to at
+    least that size (the benchmark's corpus uses about 5 KB).
+    """
     if articles < 1:
         raise ValueError("a site needs at least one article")
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    return Generator(articles, seed).write(root)
+    return Generator(articles, seed, claims, actors, body_bytes).write(root)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -520,8 +554,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path, help="folder to write the site into")
     parser.add_argument("articles", type=int, help="number of articles")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--claims", type=int, help="number of claims (default: articles / 2)")
+    parser.add_argument("--actors", type=int, help="number of actors (default: grows with the articles)")
+    parser.add_argument("--body-bytes", type=int, default=0, help="pad article bodies to this size")
     args = parser.parse_args(argv)
-    site = make_site(args.out, args.articles, args.seed)
+    site = make_site(args.out, args.articles, args.seed, claims=args.claims, actors=args.actors,
+                     body_bytes=args.body_bytes)
     print(f"{len(site.articles)} articles, {len(site.claims)} claims, {len(site.actors)} actors, "
           f"{len(site.outlets)} outlets, {site.mentions} mentions in {site.root}")
 

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator.cache import CACHE_DIR
+
 from sitekit import (
     REPO,
     VALID_SITE,
@@ -290,7 +292,8 @@ def test_failing_build_leaves_the_previous_output(site_copy):
     assert "content/claims/bridge-cost.md:3: error: 'verdict': unknown verdict 'nope' in site.yaml" in second.stderr.splitlines()
     assert "Traceback" not in second.stderr
     assert all_files(out) == before
-    assert sorted(p.name for p in site_copy.iterdir() if p.name.startswith(".")) == []
+    # No staging or retired folder is left behind; the build cache is meant to stay.
+    assert sorted(p.name for p in site_copy.iterdir() if p.name.startswith(".")) == [CACHE_DIR]
 
 
 def test_failing_template_leaves_the_previous_output(site_copy):
@@ -342,7 +345,8 @@ def test_check_exit_1_writes_nothing(tmp_path):
     build = run_cli("build", "--root", str(root))
     assert build.returncode == 1
     assert build.stderr.splitlines()[-1] == "1 error(s), 0 warning(s); nothing was written."
-    assert sorted(p.name for p in root.iterdir()) == ["content", "seeds", "site.yaml"]
+    # No output folder; only the build cache, which remembers the files already checked.
+    assert sorted(p.name for p in root.iterdir()) == [CACHE_DIR, "content", "seeds", "site.yaml"]
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
+import yaml
 
+from generator import load
 from generator.diagnostics import Diagnostics
 from generator.load import (
     YamlList,
     YamlMap,
+    compose_yaml,
     content_paths,
     load_config,
     load_content_file,
     load_site,
+    parse_yaml,
     split_front_matter,
 )
 from sitekit import dedent, write_files
@@ -285,3 +290,209 @@ def test_site_yaml_must_be_a_mapping(tmp_path):
     diagnostics = Diagnostics()
     assert load_config(tmp_path, diagnostics) is None
     assert [d.format() for d in diagnostics] == ["site.yaml:1: error: site.yaml must be a mapping of settings"]
+
+
+# --- the fast (libyaml) loader gives exactly the reference loader's results ------------------
+
+needs_libyaml = pytest.mark.skipif(getattr(yaml, "CSafeLoader", None) is None, reason="PyYAML built without libyaml")
+
+
+def node_tree(node):
+    """Everything of a composed node that loading looks at: kinds, tags, values, lines."""
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.start_mark.line)
+    if isinstance(node, yaml.SequenceNode):
+        return ("seq", node.tag, node.start_mark.line, [node_tree(item) for item in node.value])
+    return ("map", node.tag, node.start_mark.line, [(node_tree(k), node_tree(v)) for k, v in node.value])
+
+
+def compose_with(loader, text):
+    try:
+        return node_tree(yaml.compose(text, Loader=loader))
+    except yaml.YAMLError as exc:
+        return type(exc).__name__
+
+
+def loaded(value):
+    """A loaded value with the lines it carries, for comparing two loads."""
+    if isinstance(value, YamlMap):
+        return ("map", value.line, [(k, loaded(v), value.key_lines[k]) for k, v in value.items()])
+    if isinstance(value, YamlList):
+        return ("list", value.line, value.item_lines, [loaded(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def parse_both_ways(text, monkeypatch):
+    """parse_yaml's outcome and diagnostics with the fast loader allowed, then with the reference only."""
+    outcomes = []
+    for fast in (True, False):
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(load, "_FAST_LOADER", None)
+            diagnostics = Diagnostics()
+            ok, value = parse_yaml(text, "content/claims/x.md", 2, diagnostics)
+            outcomes.append((ok, loaded(value), [d.format() for d in diagnostics.items]))
+    return outcomes
+
+
+TYPICAL_FRONT_MATTER = dedent(
+    """
+    title: Ashvale argues about its concert hall
+    outlet: kingsmere-tribune
+    published: 2022-03-07
+    lang: en
+    aliases: [Concert hall, "The hall"]
+    mentions:
+      - claim: concert-hall-ashvale-safety
+        actor: leila-haddad
+        stance: neutral
+        value: 23760
+        quote: Leila Haddad claimed on Saturday that the report "had not been published"
+        note: >-
+          Said at a press
+          conference.
+      - claim: wind-farm-ashvale-usage
+        quote: 'It''s safe, the inspectors say - mostly'
+        share: 12.5
+        verified: yes
+        nothing:
+    """
+)
+
+
+@needs_libyaml
+def test_typical_front_matter_is_composed_by_libyaml_with_the_same_result():
+    node = compose_yaml(TYPICAL_FRONT_MATTER)
+    assert type(node.start_mark).__module__ == "yaml._yaml"  # libyaml's marks: the fast loader ran
+    assert node_tree(node) == compose_with(yaml.SafeLoader, TYPICAL_FRONT_MATTER)
+
+
+# Texts on which libyaml and PyYAML compose different nodes (or one of them fails).
+LOADERS_DISAGREE = [
+    "a:\tb",  # libyaml allows a tab after ':'
+    "a: b\t# c",
+    "a: |\n  \tx",  # ... and PyYAML a tab inside a block scalar
+    "a: b\n\ufeffc: d",  # a byte-order mark starting a line: part of a key to PyYAML, an error to libyaml
+    "a: !\nb: 1",  # an empty '!'-tagged value: a string to libyaml, null to PyYAML
+    "a: |#x\n  t",  # a comment glued to a block scalar's header
+    "aliases: [Y? Dahl]",  # PyYAML ends a plain scalar at '?' in a flow list
+    "? a",  # the line of the empty value after an explicit key
+    "a: 1\n? b",
+    "---",  # the line of the empty document
+]
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", LOADERS_DISAGREE)
+def test_where_the_loaders_disagree_the_reference_decides(text, monkeypatch):
+    assert compose_with(yaml.CSafeLoader, text) != compose_with(yaml.SafeLoader, text)
+    try:
+        ours = node_tree(compose_yaml(text))
+    except yaml.YAMLError as exc:
+        ours = type(exc).__name__
+    assert ours == compose_with(yaml.SafeLoader, text)
+    first, second = parse_both_ways(text, monkeypatch)
+    assert first == second
+
+
+@needs_libyaml
+def test_the_reference_loader_words_the_errors():
+    text = "title: T\nauthor: A: B"
+    with pytest.raises(yaml.MarkedYAMLError) as fast:
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    assert "mapping values are not allowed in this context" in str(fast.value)  # libyaml's words
+    diagnostics = Diagnostics()
+    assert parse_yaml(text, "x.md", 2, diagnostics) == (False, None)
+    assert [d.format() for d in diagnostics] == [
+        (
+            "x.md:3: error: YAML syntax error: mapping values are not allowed here"
+            " (hint: put text that contains ': ' in quotes)"
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x",  # anchors and aliases
+        "a: b\x85c: d",  # line breaks other than \n
+        "a: b\u2028c: d",
+        "a: b\rc: d",
+        "%YAML 1.1\n--- \na: 1",  # directives and document markers
+        "a: 1\n...\n",
+        "a: !!str 1",  # tags
+        "? [a]\n: b",  # explicit keys
+        "a: [b, c?]",  # '?' in a flow collection
+        "a: >-#c\n  x",
+        "a:\tb",
+    ],
+)
+def test_risky_constructs_go_to_the_reference_loader(text):
+    assert not load._fast_loader_agrees(text)
+
+
+def test_plain_front_matter_goes_to_the_fast_loader():
+    assert load._fast_loader_agrees(TYPICAL_FRONT_MATTER)
+    assert load._fast_loader_agrees("quote: Is it safe? Nobody knows! R & D, 5 * 3")
+
+
+def test_nesting_depth_is_measured_in_collections():
+    def nested(depth):
+        return yaml.compose("a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1), Loader=yaml.SafeLoader)
+
+    assert not load._deeper_than(nested(50), 50)
+    assert load._deeper_than(nested(51), 50)
+    assert not load._deeper_than(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
+
+
+@pytest.mark.parametrize("depth", [45, 600, 30_000])
+def test_deep_nesting_gives_the_reference_outcome(depth, monkeypatch):
+    # libyaml composes 600 levels that the reference loader cannot, and crashes
+    # the interpreter on some ten thousand; both must end as the reference ends.
+    text = "a: " + "[" * depth + "]" * depth
+    first, second = parse_both_ways(text, monkeypatch)
+    assert first == second
+    if depth > 100:
+        assert first[2] == ["content/claims/x.md:2: error: YAML syntax error: the front matter is nested too deeply"]
+
+
+def fuzzed_front_matter(rng, samples):
+    """Front matter with a few random edits: insertions of YAML's special characters, deletions, re-indents."""
+    pieces = [
+        " ", "  ", "\n", "\n  ", "\n- ", ": ", ":", "- ", "-", "? ", "?", "[", "]", "{", "}", ", ", "#", " #",
+        "&x ", "*x", "!", "!!str ", "|", ">", "|-", "'", '"', "\\", "%", "@", "`", "...", "---", "\t", "\ufeff",
+        "\x85", "é", "“", "~", "null", "yes", "2024-01-02", "12", "<<", "=",
+    ]
+    text = rng.choice(samples)
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(text) + 1)
+        edit = rng.random()
+        if edit < 0.5:
+            text = text[:at] + rng.choice(pieces) + text[at:]
+        elif edit < 0.8:
+            text = text[:at] + text[at + rng.randint(1, 3) :]
+        else:
+            lines = text.split("\n")
+            k = rng.randrange(len(lines))
+            lines[k] = " " * rng.randint(0, 6) + lines[k].lstrip(" ")
+            text = "\n".join(lines)
+    return text
+
+
+def test_loading_is_the_same_with_and_without_the_fast_loader(monkeypatch):
+    samples = [
+        TYPICAL_FRONT_MATTER,
+        "title: T\nverdicts:\n  - id: accurate\n    label: Accurate\n    colour: '#2e7d32'\n",
+        "name: Yara Dahl\nkind: person\naliases: [Y. Dahl, \"Dahl, Y.\"]\nborn: 1970-05\n",
+        (
+            "statement: The bridge cost 12 million\nverdict: accurate\nrelated:\n  - other-claim\n"
+            "updates:\n  - date: 2024-01-02\n    note: |\n      Corrected\n      twice.\n"
+        ),
+    ]
+    rng = random.Random(2024)
+    for _ in range(1500):
+        text = fuzzed_front_matter(rng, samples)
+        first, second = parse_both_ways(text, monkeypatch)
+        assert first == second, text

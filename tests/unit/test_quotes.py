@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import random
+import re
+import sys
+
 import pytest
 
-from generator.quotes import closest_passage, find_quote, normalise, quote_parts
+from generator.quotes import (
+    DASHES,
+    DOUBLE_QUOTES,
+    SINGLE_QUOTES,
+    WHITESPACE,
+    closest_passage,
+    find_part,
+    find_quote,
+    normalise,
+    quote_parts,
+)
 
 
 def found_text(quote: str, text: str) -> list[str]:
@@ -234,3 +248,137 @@ def test_an_elided_quote_with_one_possible_chain_is_found_at_that_chain():
 def test_backticks_and_primes_are_not_quotation_marks():
     assert not find_quote("`ten` feet", "'ten' feet").found
     assert not find_quote("6′ tall", "6' tall").found
+
+
+# --- the fast normalisation and search against straightforward references ------------------
+
+
+def reference_normalise(text: str) -> tuple[str, tuple[int, ...]]:
+    """Normalisation one character at a time: the definition the fast version must meet."""
+    fold = {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            if out and out[-1] not in (" ", "-"):
+                out.append(" ")
+                origin.append(index)
+            continue
+        if char in DASHES:
+            if out and out[-1] == " ":
+                out.pop()
+                origin.pop()
+            if out and out[-1] == "-":
+                continue
+            out.append("-")
+            origin.append(index)
+            continue
+        out.append(fold.get(char, char))
+        origin.append(index)
+    if out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return "".join(out), tuple(origin)
+
+
+def reference_find_part(part: str, text: str) -> list[tuple[int, int]]:
+    """Every occurrence on word boundaries, by one overlapping regular-expression search."""
+    pattern = (
+        (r"(?<!\w)" if re.match(r"\w", part) else "")
+        + re.escape(part)
+        + (r"(?!\w)" if re.search(r"\w$", part) else "")
+    )
+    return [(m.start(), m.start() + len(part)) for m in re.finditer(f"(?=({pattern}))", text)]
+
+
+TRICKY_TEXTS = [
+    "",
+    " ",
+    "\n\t \u00a0",
+    "-",
+    "—",
+    " - ",
+    "- x",
+    "  -- x",
+    "x -",
+    "x - ",
+    "x \n",
+    " x",
+    "\tx",
+    "–x–",
+    "a - b",
+    "a -\n- b",
+    "a \u2003— \t–\n b",
+    "a  b\t\tc\n\nd",
+    "a \u00a0\u2009b",
+    "al-Qaeda – Taliban",
+    "al-Qaeda–Taliban",
+    "2019 – 2021 —",
+    "“It   was — late.”  ",
+    "‘x’ ‚y‛ ‹z› «w» „v‟ \"u\" 'q'",
+    "He said:  “It   was — late.”  Then left.",
+    "x\u2028y\u2029z\x85w\x1cv\x0bu\x0cw\r",
+    "- - - a - - -",
+    " \u3000-\u3000 ",
+    "a-\u2010\u2011\u2012\u2013\u2014\u2015\u2212b",
+    "a−b − c",  # minus sign
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_normalise_equals_the_reference_on_tricky_text(text):
+    normalised = normalise(text)
+    assert (normalised.text, normalised.origin) == reference_normalise(text)
+
+
+def test_normalise_equals_the_reference_on_random_text():
+    alphabet = ["a", "b", "é", "_", "1", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "-", "–", "—", "−", "'", "’", '"', "“", "«", ".", "…", ","]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        normalised = normalise(text)
+        assert (normalised.text, normalised.origin) == reference_normalise(text), repr(text)
+
+
+def test_whitespace_is_every_character_python_calls_space():
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(WHITESPACE) == set(re.findall(r"\s", every))
+    assert set(WHITESPACE) == {char for char in every if char.isspace()}
+
+
+def test_origin_of_each_character_and_spans():
+    text = "  a \n b – c”"
+    normalised = normalise(text)
+    assert normalised.text == 'a b-c"'
+    assert [normalised.origin_of(i) for i in range(len(normalised.text))] == [2, 3, 6, 8, 10, 11]
+    assert normalised.span(0, len(normalised.text)) == (2, 12)
+    assert normalised.span(2, 5) == (6, 11)  # "b-c" maps onto "b – c"
+
+
+@pytest.mark.parametrize(
+    "part, text",
+    [
+        ("aa", "aaaa"),  # overlapping occurrences all count
+        ("a a", "a a a a"),
+        ("late", "late, lately, too late"),
+        ("late", "chocolate late_ late1 late"),  # "_" and digits are word characters
+        ("café", "cafés café écafé"),
+        ("1", "1 21 1.5 x1"),
+        (".", "a. b . c"),  # no word characters: no boundary rule
+        ('"we', 'said "we" "west'),
+        ("we ", "we we wee"),
+        ("x", ""),
+        ("", "ab"),
+    ],
+)
+def test_find_part_equals_the_reference(part, text):
+    assert find_part(part, text) == reference_find_part(part, text)
+
+
+def test_find_part_equals_the_reference_on_random_text():
+    rng = random.Random(7)
+    letters = ["a", "b", "é", "_", "1", " ", "-", ".", '"']
+    for _ in range(3000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
+        part = "".join(rng.choice(letters) for _ in range(rng.randint(1, 4)))
+        assert find_part(part, text) == reference_find_part(part, text), (part, text)

