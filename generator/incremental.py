@@ -29,7 +29,7 @@ from pathlib import Path
 from . import urls
 from .analyse import analyse
 from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, override_base_url
-from .cache import BuildCache, checked_key, digest, input_digests, input_files
+from .cache import BuildCache, checked_key, digest, input_files
 from .diagnostics import Diagnostics
 from .link import link, with_article
 from .load import CONFIG_FILE
@@ -38,7 +38,7 @@ from .model import Content, Graph
 from .prepare import ContentFile, check_one, prepare_content
 from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem, article_context
 from .search import SearchError, index_pages
-from .validate import CheckedFile
+from .validate import CheckedFile, check_references
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class IncrementalBuilder:
         # makes the new one: serve shows pages first, the index follows.
         self.defer_search = defer_search
         self.search_stale = False
+        self._language = "en"  # of the pages a deferred index is for
         self._inputs = InputWatcher(root)
         self._checked: dict[str, CheckedFile] = {}  # every file checked on its own, by cache key
         self._cache = BuildCache(root)  # a first preview starts from what earlier builds checked
@@ -218,7 +219,7 @@ class IncrementalBuilder:
         """A callable that indexes the pages as they are now (it may run in
         another thread) and installs the index, unless a rebuild replaced
         the pages meanwhile; it returns whether the index was installed."""
-        base, search_files, language = self.outputs, self._search_files, getattr(self, "_language", "en")
+        base, search_files, language = self.outputs, self._search_files, self._language
 
         def job() -> bool:
             if not self.search_stale:
@@ -278,10 +279,6 @@ def template_name(path: str) -> str | None:
     return None
 
 
-def hash_inputs(root: Path) -> dict[str, str]:
-    return input_digests(root, DEFAULT_TEMPLATES)
-
-
 @dataclass
 class LastGood:
     """The last build that succeeded: its content, graph and page plan."""
@@ -329,22 +326,14 @@ class InputWatcher:
 
 
 def references_resolve(references: list, content: Content, root: Path) -> bool:
-    """True when every id an edited file names is one the last good content has."""
-    known = {
-        "claim": content.claims, "actor": content.actors, "outlet": content.outlets,
-        "source": content.actors.keys() | content.outlets.keys(),
-    }
-    for ref in references:
-        if ref.target == "seed":
-            if not (root / "seeds" / ref.value).is_file():
-                return False
-        elif ref.target == "organisation":
-            actor = content.actors.get(ref.value)
-            if actor is None or actor.kind == "person":
-                return False
-        elif ref.target not in known or ref.value not in known[ref.target]:
-            return False  # verdicts too: left to the full rebuild
-    return True
+    """True when every id an edited file names resolves in the last good content,
+    by the same check the full validation makes."""
+    records = {"article": content.articles, "claim": content.claims, "actor": content.actors, "outlet": content.outlets}
+    declared = {kind: set(found) for kind, found in records.items()}
+    verdicts = {verdict.id for verdict in content.config.verdicts}
+    problems = Diagnostics()
+    check_references(references, records, declared, verdicts, root, problems)
+    return not problems.items
 
 
 def changed_files(before: dict[str, str], after: dict[str, str]) -> set[str]:

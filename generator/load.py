@@ -124,9 +124,18 @@ def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> Sourc
     text = read_text(path, rel, diagnostics)
     if text is None:
         return None
-    kind = CONTENT_KINDS[path.relative_to(root / "content").parts[0]]
+    return source_file(rel, kind_of(root, path), path.stem, text, diagnostics)
+
+
+def kind_of(root: Path, path: Path) -> str:
+    """The kind of record a file under content/ holds, from its folder."""
+    return CONTENT_KINDS[path.relative_to(root / "content").parts[0]]
+
+
+def source_file(rel: str, kind: str, file_id: str, text: str, diagnostics: Diagnostics) -> SourceFile:
+    """One content file's text, split into front matter and body."""
     front, body, body_line = split_front_matter(text, rel, diagnostics)
-    return SourceFile(path=rel, kind=kind, id=path.stem, front=front, body=body, body_line=body_line)
+    return SourceFile(path=rel, kind=kind, id=file_id, front=front, body=body, body_line=body_line)
 
 
 def split_front_matter(
@@ -363,15 +372,19 @@ class _NodeConverter:
 
 
 def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
+    raw = read_bytes(path, rel, diagnostics)
+    return None if raw is None else decode_text(raw, rel, diagnostics)
+
+
+def read_bytes(path: Path, rel: str, diagnostics: Diagnostics) -> bytes | None:
+    """A file's bytes; None (reported) when it cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         diagnostics.error(rel, 0, "file not found")
-        return None
     except OSError as exc:
         diagnostics.error(rel, 0, f"cannot read file: {exc.strerror}")
-        return None
-    return decode_text(raw, rel, diagnostics)
+    return None
 
 
 def decode_text(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:

@@ -26,7 +26,7 @@ from typing import Sequence
 from . import cache as cache_module
 from .cache import BuildCache, checked_key
 from .diagnostics import Diagnostics
-from .load import CONTENT_KINDS, SourceFile, content_paths, decode_text, load_config, split_front_matter
+from .load import content_paths, decode_text, kind_of, load_config, read_bytes, relpath, source_file
 from .markup import MarkdownConverter
 from .model import Content
 from .validate import CheckedFile, check_file, validate_checked
@@ -74,17 +74,10 @@ def prepare_content(
 def read_content_files(root: Path, diagnostics: Diagnostics) -> list[ContentFile]:
     files = []
     for path in content_paths(root, diagnostics):
-        rel = path.relative_to(root).as_posix()
-        kind = CONTENT_KINDS[path.relative_to(root / "content").parts[0]]
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            diagnostics.error(rel, 0, "file not found")
-            continue
-        except OSError as exc:
-            diagnostics.error(rel, 0, f"cannot read file: {exc.strerror}")
-            continue
-        files.append(ContentFile(rel, kind, path.stem, data))
+        rel = relpath(root, path)
+        data = read_bytes(path, rel, diagnostics)
+        if data is not None:
+            files.append(ContentFile(rel, kind_of(root, path), path.stem, data))
     return files
 
 
@@ -135,6 +128,5 @@ def check_one(file: ContentFile, converter: MarkdownConverter) -> CheckedFile:
     text = decode_text(file.data, file.path, diagnostics)
     if text is None:
         return CheckedFile(file.path, file.kind, file.id, None, diagnostics.items, [])
-    front, body, body_line = split_front_matter(text, file.path, diagnostics)
-    source = SourceFile(path=file.path, kind=file.kind, id=file.id, front=front, body=body, body_line=body_line)
+    source = source_file(file.path, file.kind, file.id, text, diagnostics)
     return check_file(source, converter, diagnostics.items)
