@@ -39,7 +39,8 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
-    rendered: int = 0  # pages rendered; the rest were unchanged and kept
+    planned: int = 0  # outputs the site map has (pages and data files)
+    rendered: int = 0  # outputs rendered; the rest were unchanged and kept
     written: int = 0  # output files whose bytes changed
     unchanged: bool = False  # no input changed since the last build: nothing was done
 
@@ -52,7 +53,8 @@ class BuildResult:
         if self.unchanged:
             return (f"Built {self.pages} pages in {self.seconds:.2f} s: {counts} (into {self.out_dir}); "
                     "nothing changed since the last build")
-        detail = "" if self.rendered == self.pages else f"; {self.rendered} rendered, {self.written} files changed"
+        detail = ("" if self.rendered == self.planned
+                  else f"; {self.rendered} of {self.planned} outputs rendered, {self.written} files changed")
         return f"Built {self.pages} pages in {self.seconds:.2f} s: {counts} (into {self.out_dir}){detail}"
 
 
@@ -144,6 +146,7 @@ def build(
             "actors": len(graph.actors),
             "outlets": len(graph.outlets),
         },
+        planned=len(pages),
         rendered=rendered.rendered,
         written=rendered.written,
     )
@@ -191,7 +194,7 @@ class LastBuild:
             "out_dir": self.out_dir, "fingerprint": self.fingerprint,
             "marker": [stat.st_ino, stat.st_mtime_ns],
             "result": {
-                "pages": result.pages, "counts": result.counts,
+                "pages": result.pages, "counts": list(result.counts.items()),  # a list keeps the order
                 "diagnostics": [[d.path, d.line, d.message, d.severity] for d in result.diagnostics],
             },
         })
@@ -213,7 +216,7 @@ def unchanged_build(cache: BuildCache, fingerprint: str) -> BuildResult | None:
             return None  # a file was added to or removed from the output by hand
         summary = record["result"]
         diagnostics = Diagnostics([Diagnostic(*item) for item in summary["diagnostics"]])
-        return BuildResult(diagnostics, out_dir=out_dir, pages=summary["pages"], counts=summary["counts"],
+        return BuildResult(diagnostics, out_dir=out_dir, pages=summary["pages"], counts=dict(summary["counts"]),
                            unchanged=True)
     except (OSError, KeyError, TypeError, ValueError):
         return None
