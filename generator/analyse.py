@@ -230,15 +230,20 @@ def build_matrix(graph: Graph, claims: dict[str, ClaimAnalysis]) -> Matrix:
         for quote in analysis.quotes:
             by_outlet[quote.outlet.id].append(quote)
         for outlet in outlets:
-            quotes = by_outlet.get(outlet.id, [])
-            counts = {stance: sum(1 for q in quotes if q.stance == stance) for stance in STANCES}
-            evidence = {}
-            for quote in quotes:
-                evidence.setdefault(quote.stance, quote)
-            values = sorted({q.value for q in quotes if q.value is not None})
-            cells.append(MatrixCell(outlet, counts, evidence, values))
+            cells.append(matrix_cell(outlet, by_outlet.get(outlet.id, [])))
         rows.append(MatrixRow(analysis, cells))
     return Matrix(outlets, rows)
+
+
+def matrix_cell(outlet: Outlet, quotes: list[Quote]) -> MatrixCell:
+    """What one outlet reported on one claim (most cells of a large matrix are empty)."""
+    counts = dict.fromkeys(STANCES, 0)
+    evidence: dict[str, Quote] = {}
+    for quote in quotes:
+        counts[quote.stance] += 1
+        evidence.setdefault(quote.stance, quote)
+    values = sorted({q.value for q in quotes if q.value is not None})
+    return MatrixCell(outlet, counts, evidence, values)
 
 
 def matrix_order(analysis: ClaimAnalysis) -> tuple:
@@ -279,6 +284,14 @@ def unique_by_id(items) -> list:
 MIXED = "mixed"
 
 
+def outcome_of(first: str, second: str) -> str:
+    """"agree", "disagree" or "neither" for two positions (see the rules above)."""
+    sides = {first, second}
+    if sides <= {"supports", "disputes"}:
+        return "agree" if len(sides) == 1 else "disagree"
+    return "neither"
+
+
 @dataclass
 class SharedClaim:
     """One claim both actors of a pair spoke on, and where each stood."""
@@ -286,14 +299,16 @@ class SharedClaim:
     claim: ClaimAnalysis
     first: str  # position of the pair's first actor: a stance or MIXED
     second: str
+    outcome: str = field(init=False)  # "agree", "disagree" or "neither"
 
-    @property
-    def outcome(self) -> str:
-        """"agree", "disagree" or "neither" (see the rules above)."""
-        sides = {self.first, self.second}
-        if sides <= {"supports", "disputes"}:
-            return "agree" if len(sides) == 1 else "disagree"
-        return "neither"
+    def __post_init__(self) -> None:
+        # Fixed at creation: a site has hundreds of thousands of these, each
+        # sorted and counted by its outcome.
+        self.outcome = OUTCOMES[self.first, self.second]
+
+
+POSITIONS = (*STANCES, MIXED)
+OUTCOMES = {(a, b): outcome_of(a, b) for a in POSITIONS for b in POSITIONS}
 
 
 @dataclass
@@ -355,11 +370,13 @@ def actor_agreement(graph: Graph, claims: dict[str, ClaimAnalysis]) -> list[Agre
             for second in spoke[i + 1:]:
                 common[(first.id, second.id)].append(claim_id)
     outcome_order = {"disagree": 0, "agree": 1, "neither": 2}
+    claim_order = {claim_id: (item.claim.statement.casefold(), claim_id) for claim_id, item in claims.items()}
     pairs = []
     for (first_id, second_id), claim_ids in sorted(common.items(), key=lambda item: (rank[item[0][0]], rank[item[0][1]])):
         first, second = graph.actors[first_id], graph.actors[second_id]
         shared = [SharedClaim(claims[c], positions[first_id][c], positions[second_id][c]) for c in claim_ids]
-        shared.sort(key=lambda s: (outcome_order[s.outcome], s.claim.claim.statement.casefold(), s.claim.claim.id))
+        if len(shared) > 1:
+            shared.sort(key=lambda s: (outcome_order[s.outcome], claim_order[s.claim.claim.id]))
         pairs.append(AgreementPair(first, second, shared))
     pairs.sort(key=lambda p: (-p.disagree, -p.agree, -len(p.shared), p.first.name.casefold(),
                               p.second.name.casefold(), p.first.id, p.second.id))

@@ -21,6 +21,7 @@ from .progress import Progress
 from .render import DEFAULT_TEMPLATES, EVERYTHING, Renderer, StagedPages, render_into
 from .search import SEARCH_FOLDER, SearchError, index_pages
 from .urls import with_trailing_slash
+from .workers import collector_paused
 from .write import MARKER, StagedSite, Written
 
 TEMPLATES_DIR = "templates"
@@ -58,6 +59,7 @@ class BuildResult:
         return f"Built {self.pages} pages in {self.seconds:.2f} s: {counts} (into {self.out_dir}){detail}"
 
 
+@collector_paused()
 def check(root: Path, strict: bool = False, since: str = "HEAD") -> BuildResult:
     """Load and validate only; also warn about verdicts changed since ``since``
     (a git revision) without an update note."""
@@ -74,6 +76,7 @@ def load_content(root: Path, strict: bool = False, cache: BuildCache | None = No
     return (None if diagnostics.errors else prepared.content), diagnostics
 
 
+@collector_paused()
 def build(
     root: Path,
     out: Path | None = None,

@@ -39,6 +39,7 @@ from .prepare import ContentFile, check_one, prepare_content
 from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem, article_context
 from .search import SearchError, index_pages
 from .validate import CheckedFile, check_references
+from .workers import collector_paused
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class IncrementalBuilder:
         self._records: dict[str, PageRecord] = {}
         self._hashes: dict[str, str] | None = None  # input files of the last good build
 
+    @collector_paused()
     def rebuild(self) -> RebuildReport:
         started = time.perf_counter()
         hashes = self._inputs.digests()

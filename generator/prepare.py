@@ -99,26 +99,31 @@ def check_files(
             checked[file.key] = found
         else:
             missing.append(file)
-    for file, pickled in zip(missing, parallel_map(check_and_pickle, missing)):
+    results = parallel_map(lambda chunk: check_and_pickle(chunk, cache), missing)
+    for file, pickled in zip(missing, results):
         if pickled is None:  # too deeply nested to pickle: checked here, and not cached
             checked[file.key] = check_one(file, MarkdownConverter())
-            continue
-        checked[file.key] = pickle.loads(pickled)
-        if cache is not None:
-            cache.store_checked(file.key, pickled)
+        else:
+            checked[file.key] = pickle.loads(pickled)
     return checked, len(missing)
 
 
-def check_and_pickle(files: Sequence[ContentFile]) -> list[bytes | None]:
-    """Check a chunk of files (in a worker process); each result pickled, or
-    None for a body nested too deeply for pickle (the caller checks it itself)."""
+def check_and_pickle(files: Sequence[ContentFile], cache: BuildCache | None = None) -> list[bytes | None]:
+    """Check a chunk of files (in a worker process); each result pickled, and
+    stored in ``cache`` by the worker itself (the writes are spread over the
+    workers too), or None for a body nested too deeply for pickle (the caller
+    checks it itself)."""
     converter = MarkdownConverter()
     results: list[bytes | None] = []
     for file in files:
         try:
-            results.append(cache_module.dumps(check_one(file, converter)))
+            pickled = cache_module.dumps(check_one(file, converter))
         except RecursionError:
             results.append(None)
+            continue
+        if cache is not None:
+            cache.store_checked(file.key, pickled)
+        results.append(pickled)
     return results
 
 

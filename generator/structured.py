@@ -27,6 +27,7 @@ from .analyse import Analysis, ClaimAnalysis
 from .link import article_order
 from .markup import is_web_url
 from .model import Actor, Article, Graph, SiteConfig, Verdict
+from .opendata import to_json
 
 CONTEXT = "https://schema.org"
 FEED_PATH = "data/claimreview.json"
@@ -166,11 +167,6 @@ def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
 # --- serialising ---------------------------------------------------------------
 
 
-def json_bytes(data: Any) -> bytes:
-    """A JSON file: UTF-8, indented, one trailing newline; same bytes every build."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 # Characters that could end a <script> element or open an HTML comment inside
 # it ("</script>", "<!--"), plus the line separators some JavaScript parsers
 # reject. JSON allows each one written as a \\u escape, so the data is unchanged.
@@ -181,7 +177,9 @@ SCRIPT_ESCAPES = str.maketrans({
 
 def script_json(data: Any) -> Markup:
     """JSON safe to place between <script type="application/ld+json"> tags."""
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).translate(SCRIPT_ESCAPES))
+    # On one line: Python's indent= would switch json to its slow pure-Python
+    # encoder, for every claim page (see opendata.to_json).
+    return Markup(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))
 
 
 def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
@@ -192,4 +190,4 @@ def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
 
 def plan(graph: Graph, analysis: Analysis) -> list[render.DataFile]:
     """``/data/claimreview.json``: it summarises every claim, so every file is a source."""
-    return [render.DataFile(FEED_PATH, render.EVERYTHING, lambda: json_bytes(data_feed(graph, analysis)))]
+    return [render.DataFile(FEED_PATH, render.EVERYTHING, lambda: to_json(data_feed(graph, analysis)))]

@@ -6,6 +6,7 @@ under any sub-path of a host and when opened straight from disk.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote as percent_encode
 from urllib.parse import urljoin
 
@@ -87,7 +88,21 @@ class Links:
 
     def canonical(self) -> str:
         path = self.current_path[: -len("index.html")] if self.current_path.endswith("index.html") else self.current_path
-        return urljoin(self.base_url, path)
+        return join_url(self.base_url, path)
+
+
+# A folder URL and a page path in the form the generator makes them: no query,
+# fragment, or "." and ".." segments, so joining them is concatenation.
+PLAIN_FOLDER_URL = re.compile(r"(?:https?://[^/?#]+)?/(?:[\w~%-][\w.~%-]*/)*", re.ASCII)
+PLAIN_PAGE_PATH = re.compile(r"(?:[\w~%-][\w.~%-]*/)*(?:[\w~%-][\w.~%-]*)?", re.ASCII)
+
+
+def join_url(base_url: str, path: str) -> str:
+    """``urljoin(base_url, path)``, without its cost in the usual case: a data
+    file at 10,000 articles makes 200,000 absolute links."""
+    if PLAIN_FOLDER_URL.fullmatch(base_url) and PLAIN_PAGE_PATH.fullmatch(path):
+        return base_url + path
+    return urljoin(base_url, path)
 
 
 def with_trailing_slash(url: str) -> str:

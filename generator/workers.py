@@ -17,7 +17,8 @@ import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Callable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,6 +29,27 @@ CHUNKS_PER_WORKER = 8  # enough chunks that a slow one does not leave a core idl
 # The job and its items, set just before the pool forks. A worker reads them
 # from the memory it inherited; only chunk bounds and results are pickled.
 _inherited: tuple[Callable, Sequence] | None = None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a build works.
+
+    A build makes millions of small objects that live until it ends (the
+    checked files, the graph, the analysis) and little cyclic garbage. Each
+    collection of the oldest generation walks every live object, and at
+    10,000 articles those walks cost more than the work: analysis took 6.6 s
+    with the collector on and 1.9 s with it off, reading the checked files
+    from the cache 3.7 s and 1.8 s, with the same peak memory. Workers turn
+    it back on for themselves (their own garbage is theirs to collect).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def worker_count() -> int:
@@ -90,6 +112,7 @@ def split(count: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _run_inherited(bounds: tuple[int, int]) -> list:
+    gc.enable()  # the parent's objects are frozen: collections here walk only the worker's own
     job, items = _inherited
     start, stop = bounds
     return job(items[start:stop])

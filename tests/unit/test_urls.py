@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 
 from generator.model import Actor, Article, Claim, Outlet
-from generator.urls import Links, encode_fragment_text, mention_anchor, page_path, text_fragment_url
+from generator.urls import Links, encode_fragment_text, join_url, mention_anchor, page_path, text_fragment_url
 
 CLAIM = Claim(id="bridge-cost", path="content/claims/bridge-cost.md", statement="S", body="")
 ARTICLE = Article(id="bridge-opens", path="p", title="T", outlet_id="daily", body="", body_line=1)
@@ -143,3 +143,19 @@ def test_an_existing_fragment_is_replaced():
 
 def test_query_string_is_kept():
     assert text_fragment_url("https://e.org/a?id=3&p=1", "x") == "https://e.org/a?id=3&p=1#:~:text=x"
+
+
+BASES = ["/", "/sub/", "https://e.org/", "https://e.org/fact/", "http://e.org:8080/a/b/",
+         "https://e.org/a/../b/", "https://e.org/./", "https://e.org/?q/", "https://e.org/#f/", "https://e.org/a.b/"]
+PATHS = ["", "claims/x/", "claims/x/index.html", "feed.xml", "data/a.b.json", "../up/", "./x", "a/../b",
+         "/abs", "//host/x", "http://other.org/", "x?y", "x#y", ".hidden/", "a//b"]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_join_url_is_urljoin(base):
+    # The fast path (concatenation) must never give another answer than urljoin.
+    assert [join_url(base, path) for path in PATHS] == [urljoin(base, path) for path in PATHS]
+
+
+def test_join_url_concatenates_plain_page_paths():
+    assert join_url("https://e.org/fact/", "claims/x/") == "https://e.org/fact/claims/x/"
