@@ -420,14 +420,14 @@ class PairSummary:
     @property
     def more_claims(self) -> int:
         """Shared claims not listed; the two actors' pages have them."""
-        return len(self.pair.shared) - len(self.shown_claims)
+        return self.pair.total - len(self.shown_claims)
 
     @property
     def text(self) -> str:
         """E.g. "Ana Mayor and Bo Critic: disagree on 1, agree on 0, of 2 shared claims"."""
         return (
             f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.counts['disagree']}, "
-            f"agree on {self.counts['agree']}, of {plural(len(self.pair.shared), 'shared claim')}"
+            f"agree on {self.counts['agree']}, of {plural(self.pair.total, 'shared claim')}"
         )
 
     @property
@@ -445,9 +445,7 @@ class PairSummary:
 def pair_summaries(pairs: list[AgreementPair]) -> list[PairSummary]:
     summaries = []
     for number, pair in enumerate(pairs, start=1):
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for shared in pair.shared:
-            counts[shared.outcome] += 1
+        counts = {outcome: pair.count(outcome) for outcome in OUTCOMES}
         summaries.append(PairSummary(number, pair, counts))
     return summaries
 

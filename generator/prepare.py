@@ -100,7 +100,8 @@ def check_files(
         else:
             missing.append(file)
     results = parallel_map(lambda chunk: check_and_pickle(chunk, cache), missing)
-    for file, pickled in zip(missing, results):
+    for index, (file, pickled) in enumerate(zip(missing, results)):
+        results[index] = None  # each pickle let go once loaded: together they would double the peak memory
         if pickled is None:  # too deeply nested to pickle: checked here, and not cached
             checked[file.key] = check_one(file, MarkdownConverter())
         else:
