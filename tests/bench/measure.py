@@ -11,6 +11,7 @@ Everything here reads /proc, so it is Linux-only, like the benchmark.
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -208,11 +209,12 @@ def free_port() -> int:
 
 
 def fetch(url: str, timeout: float = 60.0) -> bytes | None:
-    """The body of a 200 response, or None (error status, refused, reset, timed out)."""
+    """The body of a 200 response, or None (error status, refused, reset, timed
+    out, cut short: Pelican's server sends a file while its rebuild rewrites it)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.read()
-    except (urllib.error.URLError, OSError, ValueError):
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         return None
 
 
