@@ -21,6 +21,7 @@ build's last step, in memory, whenever a page's bytes changed.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -29,7 +30,7 @@ from pathlib import Path
 from . import urls
 from .analyse import analyse
 from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, override_base_url
-from .cache import BuildCache, checked_key, digest, input_files
+from .cache import WATCHED_FOLDERS, BuildCache, checked_key, digest, input_paths
 from .diagnostics import Diagnostics
 from .link import link, with_article
 from .load import CONFIG_FILE
@@ -160,7 +161,8 @@ class IncrementalBuilder:
 
     # --- the quick path: an edited article's own page first ---------------------------
 
-    def quick_update(self) -> dict[str, bytes] | None:
+    @collector_paused()  # with the last build's objects alive, each collection walks them all: seconds at 10,000 articles
+    def quick_update(self, reported: set[str] | None = None) -> dict[str, bytes] | None:
         """The pages of edited articles, re-rendered at once; None when the
         change is anything else (then only :meth:`rebuild` brings the site up
         to date, which it must be called for in any case).
@@ -170,11 +172,15 @@ class IncrementalBuilder:
         mentioned as before: then the article's page depends on nothing the
         edit can have changed elsewhere, and is exactly what a full rebuild
         will render for it (tests hold the two to that).
+
+        ``reported``: the files the watcher said changed, if it said; only
+        they are looked at (listing every input costs 0.1 s at 10,000
+        articles). Whatever it missed, the full rebuild finds.
         """
         last = self._last_good
         if last is None or self.diagnostics.errors:
             return None
-        changed = self._inputs.peek_changed()
+        changed = self._inputs.peek_changed(reported)
         if not changed or not all(path.startswith("content/articles/") for path in changed):
             return None
         pages: dict[str, bytes] = {}
@@ -300,16 +306,21 @@ class InputWatcher:
         self._known: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime_ns, digest)
         self._last: dict[str, str] = {}  # what digests() last returned
 
-    def _scan(self) -> dict[str, tuple[int, int, str]]:
+    def _scan(self, only: set[str] | None = None) -> dict[str, tuple[int, int, str]]:
+        """Size, time and digest of every input (or of the inputs among ``only``)."""
         scanned = {}
-        for rel, path in input_files(self.root, DEFAULT_TEMPLATES).items():
+        paths = input_paths(self.root, DEFAULT_TEMPLATES) if only is None else {
+            rel: str(self.root / rel) for rel in only if is_input(rel)
+        }
+        for rel, path in paths.items():
             try:
-                stat = path.stat()
+                stat = os.stat(path)
                 known = self._known.get(rel)
                 if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
                     scanned[rel] = known
                 else:
-                    scanned[rel] = (stat.st_size, stat.st_mtime_ns, digest(path.read_bytes()))
+                    with open(path, "rb") as file:
+                        scanned[rel] = (stat.st_size, stat.st_mtime_ns, digest(file.read()))
             except OSError:
                 continue  # vanished between listing and reading: the next event catches it
         return scanned
@@ -319,12 +330,20 @@ class InputWatcher:
         self._last = {rel: entry[2] for rel, entry in self._known.items()}
         return self._last
 
-    def peek_changed(self) -> list[str]:
-        """Files changed since :meth:`digests` was last called (which is not updated)."""
-        scanned = self._scan()
+    def peek_changed(self, only: set[str] | None = None) -> list[str]:
+        """Files changed since :meth:`digests` was last called (which is not
+        updated); with ``only``, just those of these paths that changed."""
+        scanned = self._scan(only)
         self._known.update(scanned)  # remember the digests read, not the verdict
         now = {rel: entry[2] for rel, entry in scanned.items()}
+        if only is not None:
+            return sorted(rel for rel in only if self._last.get(rel) != now.get(rel))
         return sorted(changed_files(self._last, now))
+
+
+def is_input(rel: str) -> bool:
+    """Whether a path relative to the root is where an input file can be."""
+    return rel == CONFIG_FILE or rel.split("/", 1)[0] in WATCHED_FOLDERS
 
 
 def references_resolve(references: list, content: Content, root: Path) -> bool:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import html
+import os
 import sys
 import threading
 import time
@@ -53,18 +54,22 @@ class DevServer:
     """The preview server: a builder, a watcher and an HTTP server, with their threads."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = False,
-                 drafts: bool = False, log=print):
+                 drafts: bool = False, log=print, search: bool = True):
         self.root = root.resolve()
         self.log = log
         self.http = ThreadingHTTPServer((host, port), make_handler(self))
         self.http.daemon_threads = True
         self.url = f"http://{host}:{self.http.server_address[1]}/"
-        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url, search=True, defer_search=True)
+        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url, search=search,
+                                          defer_search=search)
         self.state = threading.Condition()
         self.version = 0  # bumped whenever what pages show changes (content or errors)
         self.internal_error: str | None = None
         self._pending_since: float | None = None
         self._last_event = 0.0
+        # Files the watcher reported since the last rebuild (relative paths);
+        # None when a change came without one. Only the quick path uses them.
+        self._reported: set[str] | None = set()
         self._building = False
         self._fresh: dict[str, bytes] = {}  # pages already up to date while a rebuild runs
         self._indexing = False  # the search index is being brought up to date
@@ -113,8 +118,14 @@ class DevServer:
         self._watched = existing
         return True
 
-    def notice_change(self) -> None:
+    def notice_change(self, paths: list[str] | None = None) -> None:
+        """A change under the watched folders: ``paths`` are the files the
+        watcher named (absolute), if it named any."""
         with self.state:
+            if paths is None:
+                self._reported = None
+            elif self._reported is not None:
+                self._reported.update(relative_to_root(path, self.root) for path in paths)
             now = time.monotonic()
             self._last_event = now
             if self._pending_since is None:
@@ -139,13 +150,15 @@ class DevServer:
                         break
                     self.state.wait(min(quiet_until, give_up_at) - now)
                 self._pending_since = None
-            self.rebuild()
+                reported, self._reported = self._reported, set()
+            self.rebuild(reported)
 
-    def rebuild(self) -> None:
+    def rebuild(self, reported: set[str] | None = None) -> None:
+        """Bring the site up to date; ``reported``: the files the watcher named, if known."""
         with self.state:
             self._building = True
         before = (self.builder.outputs, self.builder.diagnostics.sorted(), self.internal_error)
-        self._serve_quick_pages()
+        self._serve_quick_pages(reported)
         try:
             report = self.builder.rebuild()
             self.internal_error = None
@@ -195,11 +208,11 @@ class DevServer:
 
         threading.Thread(target=run, daemon=True).start()
 
-    def _serve_quick_pages(self) -> None:
+    def _serve_quick_pages(self, reported: set[str] | None) -> None:
         """An edited article's page at once, before the full rebuild that follows
         (``IncrementalBuilder.quick_update``); the browser reloads to it."""
         try:
-            pages = self.builder.quick_update()
+            pages = self.builder.quick_update(reported)
         except Exception:  # the full rebuild reports whatever this tripped on
             pages = None
         if pages:
@@ -245,7 +258,8 @@ class _ChangeHandler(FileSystemEventHandler):
     def on_any_event(self, event) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reading a file changes nothing
-        self.server.notice_change()
+        paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+        self.server.notice_change([os.fsdecode(path) for path in paths])
 
 
 def make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
@@ -318,6 +332,11 @@ def make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def relative_to_root(path: str, root: Path) -> str:
+    """A watched path as the input files are keyed: relative, forward slashes."""
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
 def resolve(path: str, outputs: dict[str, bytes]) -> tuple[str | None, str | None]:
     """(output file to send, or a redirect for a folder asked for without its slash)."""
     rel = path.lstrip("/")
@@ -368,8 +387,9 @@ def decorate(body: bytes, errors: list[Diagnostic], internal_error: str | None, 
     return body[:marker] + addition + body[marker:] if marker >= 0 else body + addition
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = False, drafts: bool = False) -> int:
-    server = DevServer(root, host=host, port=port, poll=poll, drafts=drafts,
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = False, drafts: bool = False,
+          search: bool = True) -> int:
+    server = DevServer(root, host=host, port=port, poll=poll, drafts=drafts, search=search,
                        log=lambda line: print(line, file=sys.stderr, flush=True))
     server.start()
     for diagnostic in server.builder.diagnostics:

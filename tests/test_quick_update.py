@@ -82,3 +82,20 @@ def test_other_changes_wait_for_the_full_rebuild(site, change):
         claim = site.root / "content" / "claims" / f"{site.claims[0]}.md"
         claim.write_text(claim.read_text(encoding="utf-8") + "\nMore analysis.\n", encoding="utf-8")
     assert builder.quick_update() is None
+
+
+def test_the_files_the_watcher_reports_are_all_the_quick_path_looks_at(site):
+    builder = IncrementalBuilder(site.root)
+    assert builder.rebuild().ok
+    path = article_file(site, 5)
+    path.write_text(path.read_text(encoding="utf-8") + "\nMarkerword-reported appears here.\n", encoding="utf-8")
+    rel = f"content/articles/{site.articles[5]}.md"
+    # Named by the watcher (with a folder event beside it): the same page as a full look finds.
+    quick = builder.quick_update({rel, "content/articles"})
+    assert quick is not None and list(quick) == [page_of(site, 5)]
+    assert b"Markerword-reported" in quick[page_of(site, 5)]
+    assert quick == builder.quick_update()
+    # Not named: nothing is looked at, so nothing is found; the full rebuild still sees it.
+    assert builder.quick_update({f"content/articles/{site.articles[6]}.md"}) is None
+    assert builder.quick_update({"elsewhere/notes.txt"}) is None
+    assert builder.rebuild().ok and b"Markerword-reported" in builder.outputs[page_of(site, 5)]

@@ -224,6 +224,17 @@ def test_drafts_are_served_with_a_banner_only_with_drafts(site):
         server.stop()
 
 
+def test_without_search_no_index_is_served_and_edits_still_are(site):
+    server = start(site, search=False)
+    try:
+        assert get(server, "pagefind/pagefind-ui.js")[0] == 404
+        assert not any(path.startswith("pagefind/") for path in server.builder.outputs)
+        edit(site / CLAIM_FILE, "The bridge cost more than planned.", "Served without search.")
+        eventually(lambda: "Served without search." in get(server, CLAIM)[1])
+    finally:
+        server.stop()
+
+
 def test_polling_notices_changes_too(site):
     server = start(site, poll=True)
     try:
