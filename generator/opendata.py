@@ -166,40 +166,28 @@ def to_json(data: Any, depth: int = 3) -> bytes:
     ``json`` to its pure-Python encoder: at 10,000 articles that made the
     data files cost seconds of a build.
 
-    A generator in ``data`` is written as an array, each record serialised
-    as it is made: the 50,000 annotations of a 10,000-article site held as
+    A generator among the outer ``depth`` levels of ``data`` is written as
+    an array, each record serialised as it is made: the 50,000 annotations of a 10,000-article site held as
     dicts all at once took 600 MB of one worker.
     """
     return (indented_json(data, depth, "") + "\n").encode("utf-8")
 
 
 def indented_json(value: Any, depth: int, indent: str) -> str:
-    if isinstance(value, Iterator):
-        value = StreamedArray(value)
-    elif depth == 0 or not isinstance(value, (dict, list)) or not value:
+    streamed = isinstance(value, Iterator)  # an array whose items are made as they are written
+    if not streamed and (depth == 0 or not isinstance(value, (dict, list)) or not value):
         return json.dumps(value, ensure_ascii=False)
     inner = indent + "  "
     if isinstance(value, dict):
         members = [f"{inner}{json.dumps(key, ensure_ascii=False)}: {indented_json(item, depth - 1, inner)}"
                    for key, item in value.items()]
         return "{\n" + ",\n".join(members) + "\n" + indent + "}"
-    if depth == 0:
-        members = [json.dumps(item, ensure_ascii=False) for item in value]
-        return "[" + ", ".join(members) + "]"
+    if depth == 0:  # only a streamed array gets here
+        return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in value) + "]"
     members = [inner + indented_json(item, depth - 1, inner) for item in value]
     if not members:
         return "[]"
     return "[\n" + ",\n".join(members) + "\n" + indent + "]"
-
-
-class StreamedArray:
-    """A generator to be written as a JSON array, its items made one at a time."""
-
-    def __init__(self, items: Iterator[Any]):
-        self._items = items
-
-    def __iter__(self) -> Iterator[Any]:
-        return self._items
 
 
 def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
