@@ -31,6 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .load import CONFIG_FILE
+
 CACHE_DIR = ".factcheck-cache"
 CHECKED = "checked"
 OUTPUTS = "outputs.json"
@@ -75,12 +77,17 @@ def input_paths(root: Path, default_templates: Path | None = None) -> dict[str, 
     system call: ``serve`` lists the inputs on every save, and at 10,000
     articles pathlib's ``rglob`` and ``is_file`` took 0.4 s of that.
     """
-    files = {"site.yaml": os.path.join(root, "site.yaml")}
+    files = {CONFIG_FILE: os.path.join(root, CONFIG_FILE)}
     for folder in WATCHED_FOLDERS:
         files.update(walk_files(os.path.join(root, folder), folder))
     if default_templates and default_templates.is_dir() and default_templates.resolve() != (root / "templates").resolve():
         files.update(walk_files(str(default_templates), "default-templates"))
     return dict(sorted(files.items()))
+
+
+def is_input_path(rel: str) -> bool:
+    """Whether a path relative to the root is where :func:`input_paths` looks."""
+    return rel == CONFIG_FILE or rel.split("/", 1)[0] in WATCHED_FOLDERS
 
 
 def walk_files(folder: str, prefix: str) -> Iterator[tuple[str, str]]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from . import urls
 from .analyse import analyse
 from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, override_base_url
-from .cache import WATCHED_FOLDERS, BuildCache, checked_key, digest, input_paths
+from .cache import BuildCache, checked_key, digest, input_paths, is_input_path
 from .diagnostics import Diagnostics
 from .link import link, with_article
 from .load import CONFIG_FILE
@@ -310,7 +310,7 @@ class InputWatcher:
         """Size, time and digest of every input (or of the inputs among ``only``)."""
         scanned = {}
         paths = input_paths(self.root, DEFAULT_TEMPLATES) if only is None else {
-            rel: str(self.root / rel) for rel in only if is_input(rel)
+            rel: str(self.root / rel) for rel in only if is_input_path(rel)
         }
         for rel, path in paths.items():
             try:
@@ -339,11 +339,6 @@ class InputWatcher:
         if only is not None:
             return sorted(rel for rel in only if self._last.get(rel) != now.get(rel))
         return sorted(changed_files(self._last, now))
-
-
-def is_input(rel: str) -> bool:
-    """Whether a path relative to the root is where an input file can be."""
-    return rel == CONFIG_FILE or rel.split("/", 1)[0] in WATCHED_FOLDERS
 
 
 def references_resolve(references: list, content: Content, root: Path) -> bool:
