@@ -107,8 +107,6 @@ class Article:
     path: str
     title: str
     outlet_id: str
-    body: str
-    body_line: int
     url: str | None = None
     published: PartialDate | None = None
     author: str | None = None
@@ -117,7 +115,8 @@ class Article:
     draft: bool = False
     language: str | None = None  # a language tag when the text is not in the site's language
     # The body, converted once during validation: quotes are anchored in its
-    # text and highlighted in its tree.
+    # text and highlighted in its tree. The Markdown source is not kept (no
+    # stage reads it again; at 10,000 articles it was 50 MB of every build).
     document: "Document | None" = field(default=None, repr=False, compare=False)
 
 
@@ -141,7 +140,6 @@ class Claim:
     id: str
     path: str
     statement: str
-    body: str
     verdict_id: str | None = None
     summary: str | None = None
     reviewed: datetime.date | None = None
@@ -159,7 +157,6 @@ class Actor:
     path: str
     name: str
     kind: str  # "person" or "organisation"
-    body: str
     role: str | None = None
     affiliation_id: str | None = None
     aliases: tuple[str, ...] = ()
@@ -171,7 +168,6 @@ class Outlet:
     id: str
     path: str
     name: str
-    body: str
     url: str | None = None
     country: str | None = None
     owner: str | None = None

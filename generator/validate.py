@@ -464,8 +464,6 @@ def build_article(
         path=source.path,
         title=values["title"],
         outlet_id=values["outlet"],
-        body=source.body,
-        body_line=source.body_line,
         url=values.get("url"),
         published=values.get("published"),
         author=values.get("author"),
@@ -485,7 +483,7 @@ def build_claim(
     if not has_required(values, schema.CLAIM):
         return None
     return Claim(
-        id=source.id, path=source.path, statement=values["statement"], body=source.body,
+        id=source.id, path=source.path, statement=values["statement"],
         verdict_id=values.get("verdict"), summary=values.get("summary"),
         reviewed=values.get("reviewed"), unit=values.get("unit"), draft=values.get("draft", False),
         related=related, updates=updates, verdict_line=source.front.line_of("verdict"),
@@ -525,7 +523,7 @@ def build_actor(
     if not has_required(values, schema.ACTOR):
         return None
     return Actor(
-        id=source.id, path=source.path, name=values["name"], kind=values["kind"], body=source.body,
+        id=source.id, path=source.path, name=values["name"], kind=values["kind"],
         role=values.get("role"), affiliation_id=values.get("affiliation"),
         aliases=values.get("aliases", ()), document=document,
     )
@@ -537,7 +535,7 @@ def build_outlet(
     if not has_required(values, schema.OUTLET):
         return None
     return Outlet(
-        id=source.id, path=source.path, name=values["name"], body=source.body,
+        id=source.id, path=source.path, name=values["name"],
         url=values.get("url"), country=values.get("country"), owner=values.get("owner"),
         document=document,
     )

@@ -15,7 +15,7 @@ def mention(claim, start, line=1):
 
 
 def anchors(mentions):
-    article = Article(id="a", path="p", title="t", outlet_id="o", body="", body_line=1, mentions=mentions)
+    article = Article(id="a", path="p", title="t", outlet_id="o", mentions=mentions)
     assign_anchors(article)
     return [m.anchor for m in mentions]
 

@@ -10,10 +10,10 @@ import pytest
 from generator.model import Actor, Article, Claim, Outlet
 from generator.urls import Links, encode_fragment_text, join_url, mention_anchor, page_path, text_fragment_url
 
-CLAIM = Claim(id="bridge-cost", path="content/claims/bridge-cost.md", statement="S", body="")
-ARTICLE = Article(id="bridge-opens", path="p", title="T", outlet_id="daily", body="", body_line=1)
-ACTOR = Actor(id="ana-mayor", path="p", name="Ana", kind="person", body="")
-OUTLET = Outlet(id="daily", path="p", name="Daily", body="")
+CLAIM = Claim(id="bridge-cost", path="content/claims/bridge-cost.md", statement="S")
+ARTICLE = Article(id="bridge-opens", path="p", title="T", outlet_id="daily")
+ACTOR = Actor(id="ana-mayor", path="p", name="Ana", kind="person")
+OUTLET = Outlet(id="daily", path="p", name="Daily")
 QUOTE = SimpleNamespace(article=ARTICLE, claim=CLAIM, mention=SimpleNamespace(anchor="q-bridge-cost--2"))
 
 PAGES = [
