@@ -4,19 +4,21 @@ It lives in ``.factcheck-cache/`` next to ``site.yaml`` (like Hugo's
 ``resources/`` or Pelican's ``cache/``), is safe to delete at any time, and
 holds three things:
 
-- ``checked/``: every content file loaded and checked on its own (its YAML,
-  its converted Markdown, its anchored quotes), one pickle per file, keyed by
-  a digest of the generator's own code, the file's path and its bytes. The
-  key never goes stale: a changed file or a changed generator is a new key.
+- ``checked.sqlite``: every content file loaded and checked on its own (its
+  YAML, its converted Markdown, its anchored quotes), pickled, keyed by a
+  digest of the generator's own code, the file's path and its bytes. The key
+  never goes stale: a changed file or a changed generator is a new key, and
+  keys no longer in use are pruned after each full load.
 - ``outputs.json``: the digest of every file the last build wrote, so the
   next one can tell which outputs are unchanged and keep them as they are.
 - ``last-build.json``: the fingerprint of the last successful build (every
   input file, the generator's code, the options) with its summary and
   warnings, so a build with nothing changed can say so and stop.
 
-Every write is a write to a temporary file and a rename: a build killed
-half-way leaves the cache as it was or complete, never torn. A cache entry
-that cannot be read is treated as missing.
+Every write is atomic (an SQLite transaction, or a write to a temporary file
+and a rename): a build killed half-way leaves the cache as it was or
+complete, never torn. An entry that cannot be read, or a database that is
+not one, is treated as missing.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,10 +39,11 @@ from typing import Any
 from .load import CONFIG_FILE
 
 CACHE_DIR = ".factcheck-cache"
-CHECKED = "checked"
+CHECKED = "checked.sqlite"
+LEGACY_CHECKED = "checked"  # the folder of one pickle per file that FORMAT 1 kept
 OUTPUTS = "outputs.json"
 LAST_BUILD = "last-build.json"
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 
 
 def digest(data: bytes) -> str:
@@ -127,34 +133,48 @@ class BuildCache:
         self.dir = site_root / CACHE_DIR
 
     # --- files checked on their own ---------------------------------------------------
+    #
+    # One SQLite database rather than one file per content file: at 10,000
+    # articles, creating 13,000 small files took 3-4 s of a cold build on
+    # ext4 and reading them back 1.8 s; the same rows are inserted in 0.6 s
+    # and read in 0.15 s. Transactions make concurrent writes from the check
+    # workers safe. (Lektor keeps its build state in SQLite for the same
+    # reasons.) No connection is kept open: one must never cross a fork, and
+    # workers are forked while the cache is in use.
 
-    def _checked_path(self, key: str) -> Path:
-        return self.dir / CHECKED / key[:2] / f"{key}.pickle"
-
-    def load_checked(self, key: str) -> bytes | None:
+    def load_checked(self, keys: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(key, pickled file) for those of ``keys`` that are stored, in no particular order."""
+        keys = list(keys)
         try:
-            return self._checked_path(key).read_bytes()
-        except OSError:
-            return None
+            with checked_database(self.dir / CHECKED) as db:
+                for start in range(0, len(keys), QUERY_BATCH):
+                    batch = keys[start:start + QUERY_BATCH]
+                    marks = ",".join("?" * len(batch))
+                    yield from db.execute(f"SELECT key, value FROM checked WHERE key IN ({marks})", batch)
+        except (sqlite3.Error, OSError):
+            return  # unreadable: what was not read is checked again
 
-    def store_checked(self, key: str, pickled: bytes) -> None:
-        self._store(self._checked_path(key), pickled)
+    def store_checked(self, entries: Iterable[tuple[str, bytes]]) -> None:
+        """Store (key, pickled file) pairs, all or none."""
+        entries = list(entries)
+        if not entries:
+            return
+        try:
+            with checked_database(self.dir / CHECKED) as db, db:
+                db.executemany("INSERT OR REPLACE INTO checked (key, value) VALUES (?, ?)", entries)
+        except (sqlite3.Error, OSError):
+            pass  # best effort, as for every cache write
 
     def prune_checked(self, keep: Iterable[str]) -> None:
-        """Forget files checked for earlier versions of the content."""
-        keep = set(keep)
-        folder = self.dir / CHECKED
-        if not folder.is_dir():
-            return
-        for sub in os.scandir(folder):
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub.path):
-                if entry.name.removesuffix(".pickle") not in keep:
-                    try:
-                        os.unlink(entry.path)
-                    except OSError:
-                        pass
+        """Forget files checked for earlier versions of the content, or of the generator."""
+        shutil.rmtree(self.dir / LEGACY_CHECKED, ignore_errors=True)
+        try:
+            with checked_database(self.dir / CHECKED) as db, db:
+                db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+                db.executemany("INSERT OR IGNORE INTO keep (key) VALUES (?)", ((key,) for key in keep))
+                db.execute("DELETE FROM checked WHERE key NOT IN (SELECT key FROM keep)")
+        except (sqlite3.Error, OSError):
+            pass
 
     # --- what the last build wrote and how it went -------------------------------------
 
@@ -181,6 +201,43 @@ class BuildCache:
             (self.dir / name).unlink()
         except OSError:
             pass
+
+
+QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
+
+
+@contextmanager
+def checked_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to the database of checked files, closed after use.
+
+    A file that is not an SQLite database (damaged, or not ours) is removed
+    and started afresh: the cache may be deleted at any time. Other errors
+    (a locked or read-only database) are the caller's to treat as a miss.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in (1, 2):
+        db = sqlite3.connect(path, timeout=60)
+        try:
+            # WAL: readers do not wait for the workers' writes; "normal"
+            # syncs at checkpoints, not at each commit (a crash may lose the
+            # last entries, never tear the database).
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            break
+        except sqlite3.OperationalError:
+            db.close()
+            raise
+        except sqlite3.DatabaseError:
+            db.close()
+            if attempt == 2:
+                raise
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -86,19 +86,16 @@ def check_files(
 ) -> tuple[dict[str, CheckedFile], int]:
     """Every file checked on its own, by cache key: remembered, cached, or done now."""
     checked: dict[str, CheckedFile] = {}
-    missing: list[ContentFile] = []
     for file in files:
         file.key = checked_key(file.path, file.data)
-        if file.key in checked:
-            continue
-        found = remembered.get(file.key)
-        if found is None and cache is not None:
-            stored = cache.load_checked(file.key)
-            found = cache_module.loads(stored) if stored is not None else None
-        if found is not None:
-            checked[file.key] = found
-        else:
-            missing.append(file)
+        if file.key in remembered:
+            checked[file.key] = remembered[file.key]
+    if cache is not None:
+        for key, stored in cache.load_checked({f.key for f in files if f.key not in checked}):
+            found = cache_module.loads(stored)
+            if found is not None:  # else torn or foreign: checked again below
+                checked[key] = found
+    missing = list({f.key: f for f in files if f.key not in checked}.values())
     results = parallel_map(lambda chunk: check_and_pickle(chunk, cache), missing)
     for index, (file, pickled) in enumerate(zip(missing, results)):
         results[index] = None  # each pickle let go once loaded: together they would double the peak memory
@@ -106,25 +103,25 @@ def check_files(
             checked[file.key] = check_one(file, MarkdownConverter())
         else:
             checked[file.key] = pickle.loads(pickled)
+    if cache is not None:
+        cache.prune_checked(checked)
     return checked, len(missing)
 
 
 def check_and_pickle(files: Sequence[ContentFile], cache: BuildCache | None = None) -> list[bytes | None]:
-    """Check a chunk of files (in a worker process); each result pickled, and
-    stored in ``cache`` by the worker itself (the writes are spread over the
-    workers too), or None for a body nested too deeply for pickle (the caller
-    checks it itself)."""
+    """Check a chunk of files (in a worker process); each result pickled, or
+    None for a body nested too deeply for pickle (the caller checks it
+    itself). The chunk's results are stored in ``cache`` by the worker
+    itself: the writes are spread over the workers too."""
     converter = MarkdownConverter()
     results: list[bytes | None] = []
     for file in files:
         try:
-            pickled = cache_module.dumps(check_one(file, converter))
+            results.append(cache_module.dumps(check_one(file, converter)))
         except RecursionError:
             results.append(None)
-            continue
-        if cache is not None:
-            cache.store_checked(file.key, pickled)
-        results.append(pickled)
+    if cache is not None:
+        cache.store_checked((file.key, pickled) for file, pickled in zip(files, results) if pickled is not None)
     return results
 
 

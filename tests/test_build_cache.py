@@ -4,11 +4,11 @@ output file is never rewritten, and a cached build equals an uncached one."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 from generator.build import build
-from generator.cache import CACHE_DIR
+from generator.cache import CACHE_DIR, CHECKED, BuildCache
 from generator.prepare import prepare_content
-from generator.cache import BuildCache
 from synthetic import make_site
 
 
@@ -68,14 +68,54 @@ def test_cached_checks_equal_fresh_checks_and_a_torn_entry_is_only_a_miss(tmp_pa
     cache = BuildCache(site)
     first = prepare_content(site, cache)
     assert first.converted == len(fresh.checked) > 0
-    entries = sorted((site / CACHE_DIR / "checked").rglob("*.pickle"))
-    entries[0].write_bytes(b"not a pickle")
+    with sqlite3.connect(site / CACHE_DIR / CHECKED) as db:
+        db.execute("UPDATE checked SET value = ? WHERE key = (SELECT MIN(key) FROM checked)", (b"not a pickle",))
+    db.close()
     again = prepare_content(site, cache)
     assert again.converted == 1  # the torn entry, checked again
     assert again.diagnostics.sorted() == fresh.diagnostics.sorted()
     assert again.content.articles.keys() == fresh.content.articles.keys()
     assert [m.spans for a in again.content.articles.values() for m in a.mentions] == \
         [m.spans for a in fresh.content.articles.values() for m in a.mentions]
+
+
+def stored_keys(site):
+    with sqlite3.connect(site / CACHE_DIR / CHECKED) as db:
+        keys = {key for (key,) in db.execute("SELECT key FROM checked")}
+    db.close()  # the with block only commits
+    return keys
+
+
+def test_a_cache_database_that_is_not_one_is_started_afresh(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=3).root
+    (site / CACHE_DIR).mkdir()
+    (site / CACHE_DIR / CHECKED).write_bytes(b"these bytes are not an SQLite database" * 100)
+    first = prepare_content(site, BuildCache(site))
+    assert first.diagnostics.errors == [] and first.converted == len(first.checked)
+    again = prepare_content(site, BuildCache(site))
+    assert again.converted == 0
+
+
+def test_the_cache_forgets_files_checked_for_an_earlier_version(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=4).root
+    prepare_content(site, BuildCache(site))
+    before = stored_keys(site)
+    article = sorted((site / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    after = prepare_content(site, BuildCache(site))
+    assert after.converted == 1
+    stored = stored_keys(site)
+    assert stored == set(after.checked) and len(stored) == len(before)
+    assert len(stored - before) == 1
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=5).root
+    (site / CACHE_DIR).write_text("a file where the cache folder should be")
+    fresh = prepare_content(site)
+    result = prepare_content(site, BuildCache(site))
+    assert result.converted == len(fresh.checked)
+    assert result.diagnostics.sorted() == fresh.diagnostics.sorted()
 
 
 def test_deleting_the_output_makes_the_next_build_build_again(tmp_path):
