@@ -18,8 +18,9 @@ import pytest
 import yaml
 from bench.contenders import Factcheck, beside_python
 from bench.corpus import emit_hugo, emit_pelican, make_corpus, read_document
-from bench.measure import compare, run_measured, snapshot
-from bench.run import measure_build
+from bench.measure import SAMPLE_SECONDS, SAMPLER_CPU_SHARE, compare, pause_after, run_measured, snapshot
+from bench.report import floor_lines
+from bench.run import measure_build, measure_floor
 
 MIB = 1024 * 1024
 ARTICLES = 200
@@ -58,6 +59,25 @@ def test_our_build_through_the_benchmark(corpus, tmp_path):
     assert result["samples"] >= 1
     assert result["files"] >= len(corpus.articles) + len(corpus.claims) + len(corpus.actors)
     assert result["rewritten"] == result["files"]  # cold: every file is new
+
+
+def test_reference_measurements_convert_every_body_and_write_every_file(corpus, tmp_path):
+    output = tmp_path / "public"
+    (output / "a" / "b").mkdir(parents=True)
+    (output / "index.html").write_bytes(b"<p>home</p>")
+    (output / "a" / "b" / "page.html").write_bytes(b"x" * 1000)
+
+    floor = measure_floor(corpus.root, output, tmp_path / "floor.log")
+
+    assert floor["markdown"]["bodies"] == ARTICLES
+    assert floor["markdown"]["html_chars"] > ARTICLES * 5000  # every body converted, none skipped
+    assert floor["writing"]["files"] == 2 and floor["writing"]["bytes"] == 1011
+    assert floor["markdown"]["seconds"] > 0 and floor["writing"]["seconds"] > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["floor.log", "public"]  # the scratch copy is gone
+    summary = {"floor": [floor], "medians": {"hugo": {"cold": {"seconds": 4.0}}}}
+    [line, _] = floor_lines(summary)
+    total = floor["markdown"]["seconds"] + floor["writing"]["seconds"]
+    assert f"together {total:.2f} s = {total / 4:.2f} × Hugo's cold build (4.00 s)" in line
 
 
 def test_hugo_translation(corpus, tmp_path):
@@ -129,6 +149,13 @@ def test_sampler_adds_up_the_whole_tree():
     assert result.ok
     assert result.peak_rss_bytes >= 180 * MIB, result
     assert result.maxrss_bytes < 150 * MIB, result  # wait4 alone would miss half of it
+
+
+def test_sampler_pauses_longer_after_a_costly_sample():
+    assert pause_after(0.001) == SAMPLE_SECONDS  # a small tree: every 20 ms
+    costly = 0.025  # smaps_rollup of a 1 GB process
+    pause = pause_after(costly)
+    assert costly / (costly + pause) == pytest.approx(SAMPLER_CPU_SHARE)
 
 
 def test_snapshot_counts_rewritten_and_removed_files(tmp_path):

@@ -141,11 +141,37 @@ def markdown(results: dict) -> str:
             "",
             *size_table(size_result, size_result["labels"]),
             "",
+            *floor_lines(size_result),
             *(f"- {note}" for note in size_result["notes"]),
             "",
         ]
     out += memory_growth(results)
     return "\n".join(out).rstrip() + "\n"
+
+
+def floor_lines(size_result: dict) -> list[str]:
+    """The reference measurements (floor.py) beside Hugo's cold build, as a paragraph."""
+    floors = size_result.get("floor") or []
+    if not floors:
+        return []
+    parts, total = [], 0.0
+    markdown_alone = median_of([f["markdown"]["seconds"] for f in floors])
+    first = floors[0]["markdown"]
+    parts.append(f"Python-Markdown alone converting the {first['bodies']:,} article bodies on "
+                 f"{first['workers']} cores: {markdown_alone:.2f} s")
+    total += markdown_alone
+    if all("writing" in f for f in floors):
+        writing_alone = median_of([f["writing"]["seconds"] for f in floors])
+        written = floors[0]["writing"]
+        parts.append(f"writing our output's {written['files']:,} files ({written['bytes'] / MB:.0f} MiB) "
+                     f"again: {writing_alone:.2f} s")
+        total += writing_alone
+    line = (f"Reference, work our cold build cannot skip, timed alone (floor.py, median of {len(floors)}): "
+            + "; ".join(parts) + f"; together {total:.2f} s")
+    hugo = size_result["medians"].get("hugo", {}).get("cold", {}).get("seconds")
+    if hugo:
+        line += f" = {total / hugo:.2f} × Hugo's cold build ({hugo:.2f} s)"
+    return [line + ".", ""]
 
 
 def memory_growth(results: dict, name: str = "factcheck") -> list[str]:

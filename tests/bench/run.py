@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -184,12 +185,29 @@ def build_round(contender: Contender, run: int, article: str, log: Path, cold_on
     return record
 
 
+def measure_floor(site: Path, output: Path | None, log: Path) -> dict:
+    """The reference measurements of floor.py (Python-Markdown alone, writing alone)."""
+    command = [sys.executable, str(HERE / "floor.py"), str(site), *([str(output)] if output else [])]
+    done = subprocess.run(command, capture_output=True, text=True)
+    with open(log, "a") as handle:
+        handle.write(f"\n=== {' '.join(command)}\n{done.stdout}{done.stderr}")
+    if done.returncode != 0:
+        raise BenchError(f"floor.py exited {done.returncode}; see {log}")
+    return json.loads(done.stdout)
+
+
 def say(line: str) -> None:
     print(line, flush=True)
 
 
-def build_phase(contenders: list[Contender], runs: int, article: str, logs: Path, cold_only: bool) -> dict:
+def build_phase(contenders: list[Contender], runs: int, article: str, logs: Path, cold_only: bool,
+                floor_site: Path | None = None) -> tuple[dict, list[dict]]:
+    """Each run: every contender's builds in turn, then (given ``floor_site``, our
+    corpus) the reference measurements, so they see the same machine.
+    Returns the contenders' records and the reference measurements."""
     results = {c.name: {"cold": [], "warm": [], "edit": []} for c in contenders}
+    floors: list[dict] = []
+    ours = next((c for c in contenders if isinstance(c, Factcheck)), None)
     for run in range(1, runs + 1):
         for contender in contenders:
             record = build_round(contender, run, article, logs / f"{contender.name}-build.log", cold_only)
@@ -199,7 +217,12 @@ def build_phase(contenders: list[Contender], runs: int, article: str, logs: Path
                 f"{phase} {m['seconds']:.2f} s / {m['peak_rss_bytes'] / report.MB:.0f} MiB"
                 + (f" / {m['rewritten']} rewritten" if phase != "cold" else "")
                 for phase, m in record.items()))
-    return results
+        if floor_site is not None:
+            floor = measure_floor(floor_site, ours.output if ours else None, logs / "floor.log")
+            floors.append(floor)
+            say(f"  run {run}/{runs} reference: " + ", ".join(
+                f"{what} alone {m['seconds']:.2f} s" for what, m in floor.items()))
+    return results, floors
 
 
 # --- serve ---------------------------------------------------------------------------------
@@ -270,7 +293,8 @@ def bench_size(size: int, names: list[str], tools: dict, args: argparse.Namespac
     contenders = [make_contender(n, paths, tools) for n in names]
     article_ids = corpus.pop("article_ids")
     build_article = sorted(article_ids)[len(article_ids) // 2]
-    results = build_phase(contenders, args.runs, build_article, paths["logs"], cold_only)
+    results, floor = build_phase(contenders, args.runs, build_article, paths["logs"], cold_only,
+                                 floor_site=None if large else paths["site"])
     if not (cold_only or args.no_serve):
         edit_ids = edited_articles(article_ids, args.edits, build_article)
         for index, contender in enumerate(contenders):
@@ -303,6 +327,7 @@ def bench_size(size: int, names: list[str], tools: dict, args: argparse.Namespac
         "runs": results,
         "medians": summary,
         "ratios": report.ratios(summary, names),
+        "floor": floor,
         "edited_article": build_article,
         "notes": notes,
     }
