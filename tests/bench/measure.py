@@ -170,8 +170,13 @@ def run_measured(command: list[str], cwd: Path | None = None, log: Path | None =
     """Run ``command`` to completion, timing it and sampling its tree's memory.
 
     The main thread blocks in ``os.wait4`` (which releases the GIL), so the
-    end time is exact rather than rounded to a sampling interval.
+    end time is exact rather than rounded to a sampling interval. File data
+    that earlier commands left for the kernel to write is written out first,
+    untimed: otherwise a build pays for the previous one's writes (here a
+    cold build of ours writes 700 MB, Hugo's 300 MB, and the next build's
+    time varied by seconds with what came before it).
     """
+    os.sync()
     with open(log or os.devnull, "ab") as output:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=output,
