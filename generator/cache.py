@@ -6,9 +6,10 @@ holds three things:
 
 - ``checked.sqlite``: every content file loaded and checked on its own (its
   YAML, its converted Markdown, its anchored quotes), pickled, keyed by a
-  digest of the generator's own code, the file's path and its bytes. The key
-  never goes stale: a changed file or a changed generator is a new key, and
-  keys no longer in use are pruned after each full load.
+  digest of the generator's own code (and the Python and libraries it runs
+  on), the file's path and its bytes. The key never goes stale: a changed
+  file or a changed generator is a new key, and entries for other versions
+  are pruned once they outnumber the current ones.
 - ``outputs.json``: the digest of every file the last build wrote, so the
   next one can tell which outputs are unchanged and keep them as they are.
 - ``last-build.json``: the fingerprint of the last successful build (every
@@ -24,11 +25,13 @@ not one, is treated as missing.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
 import shutil
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,22 +47,40 @@ LEGACY_CHECKED = "checked"  # the folder of one pickle per file that FORMAT 1 ke
 OUTPUTS = "outputs.json"
 LAST_BUILD = "last-build.json"
 FORMAT = 2  # bump when what is stored changes shape
+QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
+LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before doing without the cache
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# Libraries whose version changes what a build makes of the same input.
+DEPENDENCIES = ("markdown", "pyyaml", "jinja2", "markupsafe")
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of the generator's own source: any change to it is a new cache."""
+    """A digest of the generator's own source and of what it runs on (Python
+    and the libraries that parse and render): any change to them is a new
+    cache. A cache kept between CI runs must not hand a newer Python-Markdown
+    the older one's output."""
     package = Path(__file__).resolve().parent
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(f"format {FORMAT}".encode())
+    hasher.update(f"format {FORMAT}; python {sys.version}".encode())
+    for name in DEPENDENCIES:
+        hasher.update(f"; {name} {dependency_version(name)}".encode())
     for path in sorted(package.glob("*.py")):
         hasher.update(path.name.encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
+
+
+def dependency_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree without the package metadata
+        return "unknown"
 
 
 # Folders of the site a build reads, besides site.yaml.
@@ -131,45 +152,68 @@ class BuildCache:
 
     def __init__(self, site_root: Path):
         self.dir = site_root / CACHE_DIR
+        # Set in a process whose store failed (a locked, read-only or full
+        # cache): its later stores would only wait and fail the same way.
+        self._stores_failed = False
 
     # --- files checked on their own ---------------------------------------------------
     #
     # One SQLite database rather than one file per content file: at 10,000
     # articles, creating 13,000 small files took 3-4 s of a cold build on
     # ext4 and reading them back 1.8 s; the same rows are inserted in 0.6 s
-    # and read in 0.15 s. Transactions make concurrent writes from the check
-    # workers safe. (Lektor keeps its build state in SQLite for the same
-    # reasons.) No connection is kept open: one must never cross a fork, and
-    # workers are forked while the cache is in use.
+    # and read in 0.15 s. Transactions keep the check workers' writes whole
+    # (they take turns). Lektor keeps its build state in SQLite for the same
+    # reasons. No connection is kept open: one must never cross a fork, and
+    # workers are forked between load_checked and prune_checked.
 
     def load_checked(self, keys: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-        """(key, pickled file) for those of ``keys`` that are stored, in no particular order."""
+        """(key, pickled file) for those of ``keys`` that are stored, in no particular order.
+
+        A damaged database, or a file that is not one, is removed here, so
+        that the stores which follow start afresh. This runs in the parent
+        before any worker is forked, so no worker has it open.
+        """
         keys = list(keys)
+        path = self.dir / CHECKED
         try:
-            with checked_database(self.dir / CHECKED) as db:
+            with checked_database(path) as db:
                 for start in range(0, len(keys), QUERY_BATCH):
                     batch = keys[start:start + QUERY_BATCH]
                     marks = ",".join("?" * len(batch))
                     yield from db.execute(f"SELECT key, value FROM checked WHERE key IN ({marks})", batch)
-        except (sqlite3.Error, OSError):
-            return  # unreadable: what was not read is checked again
+        except sqlite3.OperationalError:
+            return  # locked, read-only, missing folder: a miss, checked again
+        except sqlite3.DatabaseError:
+            remove_database(path)
+        except OSError:
+            return
 
     def store_checked(self, entries: Iterable[tuple[str, bytes]]) -> None:
         """Store (key, pickled file) pairs, all or none."""
         entries = list(entries)
-        if not entries:
+        if not entries or self._stores_failed:
             return
         try:
             with checked_database(self.dir / CHECKED) as db, db:
                 db.executemany("INSERT OR REPLACE INTO checked (key, value) VALUES (?, ?)", entries)
         except (sqlite3.Error, OSError):
-            pass  # best effort, as for every cache write
+            self._stores_failed = True  # best effort, as for every cache write
 
     def prune_checked(self, keep: Iterable[str]) -> None:
-        """Forget files checked for earlier versions of the content, or of the generator."""
+        """Forget files checked for other versions of the content or of the
+        generator, once they outnumber the current ones.
+
+        Waiting until then keeps one other version (switching back and forth
+        between two branches re-checks nothing) and the database within
+        about three times the content.
+        """
+        keep = set(keep)
         shutil.rmtree(self.dir / LEGACY_CHECKED, ignore_errors=True)
         try:
             with checked_database(self.dir / CHECKED) as db, db:
+                (stored,) = db.execute("SELECT COUNT(*) FROM checked").fetchone()
+                if stored <= 2 * len(keep):
+                    return
                 db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
                 db.executemany("INSERT OR IGNORE INTO keep (key) VALUES (?)", ((key,) for key in keep))
                 db.execute("DELETE FROM checked WHERE key NOT IN (SELECT key FROM keep)")
@@ -203,41 +247,33 @@ class BuildCache:
             pass
 
 
-QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
-
-
 @contextmanager
 def checked_database(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection to the database of checked files, closed after use.
-
-    A file that is not an SQLite database (damaged, or not ours) is removed
-    and started afresh: the cache may be deleted at any time. Other errors
-    (a locked or read-only database) are the caller's to treat as a miss.
-    """
+    Its errors are the caller's, and every caller treats them as a miss."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in (1, 2):
-        db = sqlite3.connect(path, timeout=60)
-        try:
-            # WAL: readers do not wait for the workers' writes; "normal"
-            # syncs at checkpoints, not at each commit (a crash may lose the
-            # last entries, never tear the database).
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            break
-        except sqlite3.OperationalError:
-            db.close()
-            raise
-        except sqlite3.DatabaseError:
-            db.close()
-            if attempt == 2:
-                raise
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = sqlite3.connect(path, timeout=LOCK_TIMEOUT)
     try:
+        try:
+            # WAL: readers do not wait for the workers' writes.
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # a file system without shared memory (some network mounts): the rollback journal
+        # Synced at checkpoints, not at each commit: a crash may lose the last
+        # entries, and a damaged database is removed (load_checked).
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
         yield db
     finally:
         db.close()
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -263,7 +299,7 @@ def loads(data: bytes) -> Any:
     """A cached value, or None when it cannot be read back (then it is recomputed)."""
     try:
         return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a torn or foreign entry is only a cache miss
+    except Exception:  # noqa: BLE001 - a damaged or foreign entry is only a cache miss
         return None
 
 

@@ -93,7 +93,7 @@ def check_files(
     if cache is not None:
         for key, stored in cache.load_checked({f.key for f in files if f.key not in checked}):
             found = cache_module.loads(stored)
-            if found is not None:  # else torn or foreign: checked again below
+            if found is not None:  # else damaged or foreign: checked again below
                 checked[key] = found
     missing = list({f.key: f for f in files if f.key not in checked}.values())
     results = parallel_map(lambda chunk: check_and_pickle(chunk, cache), missing)
@@ -104,7 +104,7 @@ def check_files(
         else:
             checked[file.key] = pickle.loads(pickled)
     if cache is not None:
-        cache.prune_checked(checked)
+        cache.prune_checked(checked.keys())
     return checked, len(missing)
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 
 from generator.build import build
+from generator import cache as cache_module
 from generator.cache import CACHE_DIR, CHECKED, BuildCache
 from generator.prepare import prepare_content
+from generator.workers import MIN_PARALLEL
 from synthetic import make_site
 
 
@@ -62,7 +65,7 @@ def test_a_cached_build_equals_a_clean_uncached_build(tmp_path):
     assert strip(snapshot(cached.out_dir)) == strip(snapshot(clean.out_dir))
 
 
-def test_cached_checks_equal_fresh_checks_and_a_torn_entry_is_only_a_miss(tmp_path):
+def test_cached_checks_equal_fresh_checks_and_a_damaged_entry_is_only_a_miss(tmp_path):
     site = make_site(tmp_path / "site", articles=20, seed=2).root
     fresh = prepare_content(site)
     cache = BuildCache(site)
@@ -72,7 +75,7 @@ def test_cached_checks_equal_fresh_checks_and_a_torn_entry_is_only_a_miss(tmp_pa
         db.execute("UPDATE checked SET value = ? WHERE key = (SELECT MIN(key) FROM checked)", (b"not a pickle",))
     db.close()
     again = prepare_content(site, cache)
-    assert again.converted == 1  # the torn entry, checked again
+    assert again.converted == 1  # the damaged entry, checked again
     assert again.diagnostics.sorted() == fresh.diagnostics.sorted()
     assert again.content.articles.keys() == fresh.content.articles.keys()
     assert [m.spans for a in again.content.articles.values() for m in a.mentions] == \
@@ -96,17 +99,73 @@ def test_a_cache_database_that_is_not_one_is_started_afresh(tmp_path):
     assert again.converted == 0
 
 
-def test_the_cache_forgets_files_checked_for_an_earlier_version(tmp_path):
-    site = make_site(tmp_path / "site", articles=10, seed=4).root
+def test_a_damaged_cache_database_is_removed_and_started_afresh(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=6).root
     prepare_content(site, BuildCache(site))
-    before = stored_keys(site)
+    database = site / CACHE_DIR / CHECKED
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every row in the main file, which is damaged next
+    db.close()
+    data = bytearray(database.read_bytes())
+    data[4096:12288] = b"\xff" * 8192  # pages 2 and 3: the table's pages, not the header
+    database.write_bytes(bytes(data))
+    first = prepare_content(site, BuildCache(site))
+    assert first.diagnostics.errors == [] and first.converted == len(first.checked)
+    assert prepare_content(site, BuildCache(site)).converted == 0
+
+
+def test_one_other_version_is_kept_and_more_are_pruned(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=4).root
+    first = prepare_content(site, BuildCache(site))
     article = sorted((site / "content" / "articles").glob("*.md"))[0]
-    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
-    after = prepare_content(site, BuildCache(site))
-    assert after.converted == 1
-    stored = stored_keys(site)
-    assert stored == set(after.checked) and len(stored) == len(before)
-    assert len(stored - before) == 1
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original + "\nOne more paragraph.\n", encoding="utf-8")
+    edited = prepare_content(site, BuildCache(site))
+    assert edited.converted == 1
+    assert stored_keys(site) == set(first.checked) | set(edited.checked)  # the other version is kept
+    article.write_text(original, encoding="utf-8")
+    assert prepare_content(site, BuildCache(site)).converted == 0  # switching back re-checks nothing
+
+    stale = [(f"{index:032x}", b"from another version") for index in range(2 * len(first.checked))]
+    BuildCache(site).store_checked(stale)
+    again = prepare_content(site, BuildCache(site))
+    assert again.converted == 0
+    assert stored_keys(site) == set(again.checked)  # outnumbered: everything else forgotten
+
+
+def test_workers_store_their_chunks_side_by_side(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    site = make_site(tmp_path / "site", articles=60, seed=7).root
+    first = prepare_content(site, BuildCache(site))
+    assert first.converted == len(first.checked) >= MIN_PARALLEL  # enough files for the worker processes
+    assert stored_keys(site) == set(first.checked)
+    assert prepare_content(site, BuildCache(site)).converted == 0
+
+
+def test_a_locked_cache_is_done_without_not_waited_for(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "LOCK_TIMEOUT", 0.2)
+    site = make_site(tmp_path / "site", articles=10, seed=8).root
+    fresh = prepare_content(site)
+    (site / CACHE_DIR).mkdir()
+    holder = sqlite3.connect(site / CACHE_DIR / CHECKED, isolation_level=None)
+    holder.execute("CREATE TABLE checked (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        started = time.perf_counter()
+        result = prepare_content(site, BuildCache(site))
+        seconds = time.perf_counter() - started
+    finally:
+        holder.close()
+    assert result.converted == len(fresh.checked)
+    assert result.diagnostics.sorted() == fresh.diagnostics.sorted()
+    assert seconds < 5  # one wait for the store, one for the prune: not one per file or chunk
+
+
+def test_a_new_library_version_is_a_new_cache(monkeypatch):
+    before = cache_module.code_version.__wrapped__()
+    real = cache_module.dependency_version
+    monkeypatch.setattr(cache_module, "dependency_version", lambda name: "99.0" if name == "markdown" else real(name))
+    assert cache_module.code_version.__wrapped__() != before
 
 
 def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path):
