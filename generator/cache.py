@@ -182,7 +182,7 @@ class BuildCache:
                     marks = ",".join("?" * len(batch))
                     yield from db.execute(f"SELECT key, value FROM checked WHERE key IN ({marks})", batch)
         except sqlite3.OperationalError:
-            return  # locked, read-only, missing folder: a miss, checked again
+            return  # locked or unreadable: a miss, checked again
         except sqlite3.DatabaseError:
             remove_database(path)
         except OSError:
