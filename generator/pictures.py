@@ -400,13 +400,12 @@ class PairSummary:
 
     number: int  # position in the list of every pair; the anchor is pair-<number>
     pair: AgreementPair
-    counts: dict[str, int]  # outcome → shared claims, in OUTCOMES order; counted once
 
     @property
     def segments(self) -> list[Segment]:
         """Agree / disagree / neither, over the shared claims (worked out only
         for the pairs a page draws: a large site has hundreds of thousands)."""
-        return split_bar(self.counts)
+        return split_bar({outcome: self.pair.count(outcome) for outcome in OUTCOMES})
 
     @property
     def anchor(self) -> str:
@@ -426,28 +425,24 @@ class PairSummary:
     def text(self) -> str:
         """E.g. "Ana Mayor and Bo Critic: disagree on 1, agree on 0, of 2 shared claims"."""
         return (
-            f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.counts['disagree']}, "
-            f"agree on {self.counts['agree']}, of {plural(self.pair.total, 'shared claim')}"
+            f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.pair.disagree}, "
+            f"agree on {self.pair.agree}, of {plural(self.pair.total, 'shared claim')}"
         )
 
     @property
     def decided(self) -> int:
         """Shared claims on which the two took sides: agreements plus disagreements."""
-        return self.counts["agree"] + self.counts["disagree"]
+        return self.pair.agree + self.pair.disagree
 
     @property
     def group(self) -> str:
-        if self.counts["disagree"]:
+        if self.pair.disagree:
             return "disagree"
-        return "agree" if self.counts["agree"] else "neither"
+        return "agree" if self.pair.agree else "neither"
 
 
 def pair_summaries(pairs: list[AgreementPair]) -> list[PairSummary]:
-    summaries = []
-    for number, pair in enumerate(pairs, start=1):
-        counts = {outcome: pair.count(outcome) for outcome in OUTCOMES}
-        summaries.append(PairSummary(number, pair, counts))
-    return summaries
+    return [PairSummary(number, pair) for number, pair in enumerate(pairs, start=1)]
 
 
 @dataclass(frozen=True)
@@ -505,7 +500,7 @@ def agreement_matrix(summaries: list[PairSummary], limit: int = MATRIX_LIMIT) ->
 def seriate(actors: list, by_pair: dict) -> list:
     def affinity(actor, placed) -> int:
         pairs = [by_pair.get((actor.id, other.id)) for other in placed]
-        return sum(p.counts["agree"] - p.counts["disagree"] for p in pairs if p)
+        return sum(p.pair.agree - p.pair.disagree for p in pairs if p)
 
     remaining, placed = list(actors), []
     while remaining:
