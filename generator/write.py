@@ -84,6 +84,10 @@ class StagedSite:
         if old is not None and old.digest == digest and self._link_live(rel_path, old):
             return old, False
         target = self._target(rel_path)
+        # A path kept earlier in this build is a hard link to the live file:
+        # writing through it would change the live site before the swap (a
+        # build killed then would leave a mixed site). A new file instead.
+        target.unlink(missing_ok=True)
         target.write_bytes(data)
         stat = target.stat()
         return Written(digest, stat.st_size, stat.st_mtime_ns), True

@@ -44,6 +44,21 @@ def test_second_write_replaces_everything(tmp_path, monkeypatch, can_exchange):
     assert siblings(out) == ["public"]
 
 
+def test_a_kept_file_staged_again_leaves_the_live_file_alone(tmp_path):
+    # The search index is kept when no page changed, and made anew when a kept
+    # file turns out to be missing: the files kept before are staged again.
+    out = tmp_path / "public"
+    first = write.StagedSite(out)
+    entry, _ = first.put("pagefind/fragment.pf", b"old")
+    first.commit()
+    staged = write.StagedSite(out, {"pagefind/fragment.pf": entry})
+    assert staged.keep("pagefind/fragment.pf") == entry  # hard-linked to the live file
+    staged.put("pagefind/fragment.pf", b"new")
+    assert (out / "pagefind" / "fragment.pf").read_bytes() == b"old"  # live until the swap
+    staged.commit()
+    assert (out / "pagefind" / "fragment.pf").read_bytes() == b"new"
+
+
 def test_files_added_by_hand_do_not_survive(tmp_path):
     out = tmp_path / "public"
     write_site({"index.html": b"v1"}, out)
