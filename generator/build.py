@@ -13,6 +13,7 @@ from pathlib import Path
 from .analyse import analyse
 from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, digest, input_digests, page_keys
 from .diagnostics import Diagnostic, Diagnostics
+from .failures import UsageError
 from .history import warn_about_unexplained_verdict_changes
 from .link import link
 from .model import Content, SiteConfig
@@ -27,10 +28,6 @@ from .write import MARKER, StagedSite, Written
 TEMPLATES_DIR = "templates"
 SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
 PROTECTED_FOLDERS = ("content", "templates", "seeds", "generator", "tests")
-
-
-class UsageError(Exception):
-    """A problem with how the command was called, not with the content."""
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The ``factcheck`` command: a thin layer over the pipeline.
 
-Exit codes: 0 success, 1 content errors, 2 usage errors.
+Exit codes: 0 success, 1 content errors, 2 usage errors, 3 the machine
+failed (``failures.py``).
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import UsageError, build, check
+from .build import build, check
 from .diagnostics import FORMATTERS, Diagnostics
+from .failures import SystemFailure, UsageError
 from .markup import is_web_url
 from .progress import TerminalProgress
 
-EXIT_OK, EXIT_CONTENT = 0, 1  # usage errors exit 2, through argparse
+EXIT_OK, EXIT_CONTENT, EXIT_SYSTEM = 0, 1, 3  # usage errors exit 2, through argparse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args, parser)
     except UsageError as problem:
         parser.error(str(problem))
+    except SystemFailure as problem:
+        print(f"factcheck {args.command}: {problem}", file=sys.stderr)
+        return EXIT_SYSTEM
 
 
 def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
