@@ -21,6 +21,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from functools import partial
 from collections.abc import Iterator
@@ -303,12 +304,28 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
 
 def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
     """RFC 4180: UTF-8 without a byte-order mark, CRLF line ends, a header row,
-    fields quoted only when they must be."""
+    fields quoted only when they must be; no field a spreadsheet would run."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+# A spreadsheet opening a CSV file runs a cell that starts with one of these
+# as a formula: a quote reading "=HYPERLINK(…)" would become a live link, and
+# worse. OWASP's advice ("CSV Injection"): start such a cell with an
+# apostrophe, which spreadsheets read as "this is text" and do not show.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?")
+
+
+def inert(cell: str) -> str:
+    """``cell`` as a spreadsheet will show it but never run it. A plain number
+    such as "-12" is left as it is: it is read as a number, not a formula."""
+    if cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def number_text(value: float | int | None) -> str:

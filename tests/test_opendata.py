@@ -173,6 +173,40 @@ def test_positions_count_code_points_not_bytes_or_utf16_units(tmp_path):
     assert position["start"] == text.index("the bill")
 
 
+def test_no_csv_cell_is_a_spreadsheet_formula_and_json_keeps_the_text(tmp_path):
+    # A quote, a title and a statement that a spreadsheet would run as
+    # formulas (OWASP "CSV Injection"), and a negative figure, which is a number.
+    root = make_site(tmp_path / "site", {
+        "content/claims/bridge-cost.md": (
+            "---\nstatement: +1 bridge cost more than planned\nverdict: accurate\nunit: million\n---\n"
+        ),
+        "content/articles/bridge-opens.md": (
+            "---\ntitle: '@mayor: bridge opens'\noutlet: daily-river\nmentions:\n"
+            "  - claim: bridge-cost\n    actor: ana-mayor\n    stance: supports\n    value: -3\n"
+            "    quote: '=HYPERLINK(\"http://x.example\") said the mayor'\n"
+            "    note: '-2+3 of them'\n---\n"
+            "=HYPERLINK(\"http://x.example\") said the mayor.\n"
+        ),
+    })
+    out = tmp_path / "out"
+    assert build(root, out).ok
+    [row] = read_csv(out / "data" / "mentions.csv")
+    assert row["quote"] == "'=HYPERLINK(\"http://x.example\") said the mayor"
+    assert row["article_title"] == "'@mayor: bridge opens"
+    assert row["note"] == "'-2+3 of them"
+    assert row["value"] == "-3"
+    [matrix_row] = read_csv(out / "data" / "matrix.csv")
+    assert matrix_row["statement"] == "'+1 bridge cost more than planned"
+    for name in ("mentions.csv", "matrix.csv"):
+        for line in (out / "data" / name).read_text(encoding="utf-8").splitlines()[1:]:
+            for cell in next(csv.reader([line])):
+                assert not cell.startswith(opendata.FORMULA_STARTS) or cell == "-3", (name, cell)
+    [claim] = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
+    assert claim["statement"] == "+1 bridge cost more than planned"
+    assert claim["mentions"][0]["quote"] == '=HYPERLINK("http://x.example") said the mayor'
+
+
+
 # --- mentions.csv -------------------------------------------------------------------------
 
 
