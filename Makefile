@@ -10,11 +10,22 @@ BIN    := $(VENV)/bin
 
 # $(call apt-install,COMMAND,DEBIAN-PACKAGE,WHAT IS MISSED WITHOUT IT): install
 # the package when COMMAND is missing and we may (root, with apt-get);
-# otherwise say what the tests will do without it.
+# otherwise say what the tests will do without it. Another apt-get (a CI
+# runner's automatic updates) may hold apt's locks: install waits up to 10
+# minutes for dpkg's (DPkg::Lock::Timeout); update does not honour that option
+# for the package lists' lock (apt 2.6), so it is tried again, for as long.
+APT_RETRY_SECONDS ?= 30
+
 define apt-install
 @if ! command -v $(1) >/dev/null 2>&1; then \
   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); \
+    for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 0; do \
+      apt-get update -qq && break; \
+      [ $$attempt = 0 ] && exit 1; \
+      echo "apt-get update failed (another apt-get may hold its lock): trying again in $(APT_RETRY_SECONDS) s"; \
+      sleep $(APT_RETRY_SECONDS); \
+    done; \
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(2); \
   else \
     echo "$(1) is not installed and we are not root: $(3)"; \
   fi; \

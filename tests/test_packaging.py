@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import zipfile
+
+import pytest
 
 from sitekit import REPO, VALID_SITE, check_lines, make_site, run_cli
 
@@ -51,3 +57,37 @@ def test_editor_lock_and_backup_files_are_not_content(tmp_path):
     (claims / "#bridge-cost.md#").write_text("half-saved")
     (claims / "bridge-cost.md~").write_text("backup")
     assert check_lines(site) == []
+
+
+APT_LOCKS = ("/var/lib/apt/lists/lock", "/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/lock")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("apt-get"), reason="needs root and apt-get")
+def test_make_waits_for_another_apt_get_instead_of_failing(tmp_path):
+    """A CI runner's automatic updates may hold apt's locks when `make test`
+    installs Chromium: the Makefile's apt-install waits for them. Here the
+    locks are held for 4 s, as apt-get holds them (fcntl locks), while make
+    installs a package that is already there ("hostname")."""
+    makefile = tmp_path / "try.mk"
+    makefile.write_text(f"include {REPO / 'Makefile'}\ntry:\n\t$(call apt-install,no-such-command-xyz,hostname,skipped)\n")
+    held = threading.Event()
+
+    def hold_locks() -> None:
+        handles = [os.open(path, os.O_RDWR | os.O_CREAT) for path in APT_LOCKS]
+        try:
+            for handle in handles:
+                fcntl.lockf(handle, fcntl.LOCK_EX)
+            held.set()
+            time.sleep(4)
+        finally:
+            for handle in handles:
+                os.close(handle)
+
+    holder = threading.Thread(target=hold_locks)
+    holder.start()
+    assert held.wait(30)
+    # A child process: fcntl locks are per process, so make must not be this one.
+    result = subprocess.run(["make", "-f", str(makefile), "-C", str(REPO), "try", "APT_RETRY_SECONDS=2"],
+                            capture_output=True, text=True, timeout=600)
+    holder.join()
+    assert result.returncode == 0, result.stdout + result.stderr
