@@ -42,6 +42,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         Path(args.root), Path(args.out) if args.out else None, args.base_url,
         drafts=args.drafts, strict=args.strict, progress=progress,
         search=not args.no_search, use_cache=not args.no_cache,
+        wait=not args.no_wait, on_wait=lambda line: print(line, file=sys.stderr, flush=True),
     )
     if progress:
         progress.clear()
@@ -115,6 +116,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-search", action="store_true", help="leave out the search index (pagefind/)")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="neither read nor update the build cache (.factcheck-cache/)")
+    build_cmd.add_argument("--no-wait", action="store_true",
+                           help="if another build is writing into the same folder, fail (exit 3) instead of waiting")
     add_drafts(build_cmd)
     add_strict(build_cmd)
 
