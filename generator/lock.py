@@ -82,13 +82,20 @@ def open_lock_file(path: Path) -> int:
         raise os_failure(problem, "cannot create the build's lock file") from None
 
 
+# flock's answers where a file system cannot lock at all (some network mounts).
+CANNOT_LOCK = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+
+
 def try_lock(handle: int) -> bool:
+    """Take the lock if it is free; False if another process holds it."""
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as problem:
         if problem.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
             return False
-        raise
+        if problem.errno in CANNOT_LOCK:
+            return True  # build unlocked, as before there was a lock, rather than not at all
+        raise os_failure(problem, "cannot lock the build's lock file") from None
     return True
 
 

@@ -9,6 +9,7 @@ crashed, and once a build that said it succeeded left a folder without
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from sitekit import REPO, VALID_SITE, all_files, run_cli
 from synthetic import make_site
 from test_kill import leftovers, snapshot
 
+from generator import lock
 from generator.lock import lock_path, output_lock
 from generator.write import MARKER
 
@@ -140,3 +142,12 @@ def test_the_lock_file_stays_and_names_no_one_between_builds(tmp_path):
     out, _ = built_site(tmp_path)
     assert lock_path(out).read_text() == ""
     assert lock_path(out).name == ".factcheck-lock-public"
+
+
+def test_a_file_system_that_cannot_lock_still_builds(tmp_path, monkeypatch):
+    def no_locks(handle, operation):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))  # as some network mounts answer
+
+    monkeypatch.setattr(lock.fcntl, "flock", no_locks)
+    with output_lock(tmp_path / "public"):
+        pass  # entered: the build goes on, unlocked
