@@ -90,4 +90,4 @@ $(BENCH_VENV)/.installed: pyproject.toml tests/bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf public $(VENV) $(BENCH_VENV) *.egg-info
+	rm -rf public .factcheck-lock-public $(VENV) $(BENCH_VENV) *.egg-info

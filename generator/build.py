@@ -9,6 +9,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from .analyse import analyse
 from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, digest, input_digests, page_keys
@@ -16,6 +17,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .failures import UsageError
 from .history import warn_about_unexplained_verdict_changes
 from .link import link
+from .lock import output_lock
 from .model import Content, SiteConfig
 from .prepare import prepare_content
 from .progress import Progress
@@ -83,6 +85,8 @@ def build(
     progress: Progress | None = None,
     search: bool = True,
     use_cache: bool = True,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the site; the output folder is only touched when everything succeeded.
 
@@ -91,6 +95,10 @@ def build(
     cache (``cache.py``): files checked before are not checked again, pages
     whose inputs did not change are kept as they are, and a build with
     nothing changed at all stops after hashing its inputs.
+
+    While another build writes into the same output folder, this one waits
+    for it, saying so once through ``on_wait``; with ``wait=False`` it stops
+    with a :class:`SystemFailure` instead.
     """
     started = time.perf_counter()
     cache = BuildCache(root) if use_cache else None
@@ -111,9 +119,45 @@ def build(
     analysis = analyse(graph)
     renderer = Renderer(root / TEMPLATES_DIR)
     pages = renderer.plan(graph, analysis)
-    last = LastBuild.load(cache, out_dir)
     keys = page_keys(pages, renderer.templates_used, inputs, options, EVERYTHING)
-    staged = StagedSite(out_dir, last.manifest)
+    # One build at a time into a folder, from before its leftovers are removed
+    # until the new site is in place and recorded (lock.py).
+    with output_lock(out_dir, wait=wait, on_wait=on_wait):
+        last = LastBuild.load(cache, out_dir)
+        rendered = render_and_swap(
+            StagedSite(out_dir, last.manifest), last, keys, renderer, pages, graph, diagnostics,
+            progress, content.config.language if search else None, cache,
+        )
+        if rendered is None:
+            return BuildResult(diagnostics)
+        result = BuildResult(
+            diagnostics,
+            out_dir=out_dir,
+            pages=len(rendered.html_pages),
+            counts={
+                "articles": len(graph.articles),
+                "claims": len(graph.claims),
+                "actors": len(graph.actors),
+                "outlets": len(graph.outlets),
+            },
+            planned=len(pages),
+            rendered=rendered.rendered,
+            written=rendered.written,
+        )
+        result.seconds = time.perf_counter() - started
+        if cache is not None:
+            LastBuild(str(out_dir), fingerprint, rendered.manifest, keys, rendered.search_key).store(cache, result)
+    return result
+
+
+def render_and_swap(
+    staged: StagedSite, last: "LastBuild", keys: dict[str, str], renderer: Renderer, pages: list,
+    graph, diagnostics: Diagnostics, progress: Progress | None, search_language: str | None,
+    cache: BuildCache | None,
+) -> StagedPages | None:
+    """Render the pages (and the search index, in ``search_language``, unless
+    None) into ``staged`` and swap it into place; None after an error, with
+    nothing written. Whatever fails, the staging folder is removed."""
     try:
         rendered = render_into(
             staged, renderer, pages, graph, lambda page: last.page_keys.get(page.path) == keys[page.path],
@@ -121,14 +165,14 @@ def build(
         )
         if rendered is None:
             staged.abandon()
-            return BuildResult(diagnostics)
-        if search:
+            return None
+        if search_language is not None:
             try:  # the last step: the index is written and swapped in with the pages
-                index_staged_pages(staged, rendered, content.config.language, last)
+                index_staged_pages(staged, rendered, search_language, last)
             except SearchError as problem:
                 diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
                 staged.abandon()
-                return BuildResult(diagnostics)
+                return None
         if cache is not None:  # until the new site is in place, the old record is wrong
             cache.forget(LAST_BUILD)
             cache.forget(OUTPUTS)
@@ -136,24 +180,7 @@ def build(
     except BaseException:
         staged.abandon()
         raise
-    result = BuildResult(
-        diagnostics,
-        out_dir=out_dir,
-        pages=len(rendered.html_pages),
-        counts={
-            "articles": len(graph.articles),
-            "claims": len(graph.claims),
-            "actors": len(graph.actors),
-            "outlets": len(graph.outlets),
-        },
-        planned=len(pages),
-        rendered=rendered.rendered,
-        written=rendered.written,
-    )
-    result.seconds = time.perf_counter() - started
-    if cache is not None:
-        LastBuild(str(out_dir), fingerprint, rendered.manifest, keys, rendered.search_key).store(cache, result)
-    return result
+    return rendered
 
 
 @dataclass

@@ -7,8 +7,14 @@ failed (``failures.py``).
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import sys
 from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: the version of an uninstalled source tree is then unknown
+    tomllib = None
 
 from .build import build, check
 from .diagnostics import FORMATTERS, Diagnostics
@@ -17,12 +23,17 @@ from .markup import is_web_url
 from .progress import TerminalProgress
 
 EXIT_OK, EXIT_CONTENT, EXIT_SYSTEM = 0, 1, 3  # usage errors exit 2, through argparse
+DISTRIBUTION = "factcheck-site"  # the name in pyproject.toml
+SOURCE_TREE = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     root = Path(args.root)
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        parser.error(f"--root {root.resolve()} {what}: point it at the folder holding site.yaml")
     if not (root / "site.yaml").is_file():
         parser.error(f"no site.yaml in {root.resolve()} (use --root to point at the site)")
     try:
@@ -42,6 +53,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         Path(args.root), Path(args.out) if args.out else None, args.base_url,
         drafts=args.drafts, strict=args.strict, progress=progress,
         search=not args.no_search, use_cache=not args.no_cache,
+        wait=not args.no_wait, on_wait=lambda line: print(line, file=sys.stderr, flush=True),
     )
     if progress:
         progress.clear()
@@ -106,6 +118,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="factcheck", description="Build a cross-source fact-check site from annotated articles."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build_cmd = commands.add_parser("build", help="check the content and build the site")
@@ -115,6 +128,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-search", action="store_true", help="leave out the search index (pagefind/)")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="neither read nor update the build cache (.factcheck-cache/)")
+    build_cmd.add_argument("--no-wait", action="store_true",
+                           help="if another build is writing into the same folder, fail (exit 3) instead of waiting")
     add_drafts(build_cmd)
     add_strict(build_cmd)
 
@@ -145,6 +160,20 @@ def make_parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--outlet", metavar="ID", help="for an article: the outlet that published it")
     add_root(new_cmd)
     return parser
+
+
+def version() -> str:
+    """The installed package's version; from pyproject.toml when run from a
+    source tree that is not installed (``python -m generator``)."""
+    try:
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        with open(SOURCE_TREE / "pyproject.toml", "rb") as file:
+            return f'{tomllib.load(file)["project"]["version"]} (source tree)'
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # AttributeError: no tomllib
+        return "unknown (run from a source tree)"
 
 
 def add_root(command: argparse.ArgumentParser) -> None:

@@ -17,6 +17,8 @@ Neither prints a Python traceback: a traceback means a bug in factcheck.
 
 from __future__ import annotations
 
+import errno
+
 
 class UsageError(Exception):
     """A problem with how the command was called, not with the content."""
@@ -25,3 +27,22 @@ class UsageError(Exception):
 class SystemFailure(Exception):
     """The machine, not the content, failed the command; the message says
     what failed (naming the path or port) and what to do about it."""
+
+
+# What to do about the errors a full, read-only or forbidden folder gives.
+ADVICE = {
+    errno.ENOSPC: "free some space on that disk",
+    errno.EDQUOT: "free some space (the disk quota is used up)",
+    errno.EROFS: "that file system is read-only: use a folder on a writable disk (--out DIR)",
+    errno.EACCES: "make that folder writable, or use another one (--out DIR)",
+    errno.EPERM: "make that folder writable, or use another one (--out DIR)",
+}
+
+
+def os_failure(problem: OSError, doing: str, then: str = "") -> SystemFailure:
+    """``problem`` as one line: what failed (``doing``, e.g. "cannot write"), on
+    which path, why, and what to do about it, followed by ``then``."""
+    path = f" {problem.filename}" if problem.filename else ""
+    reason = problem.strerror or str(problem)
+    advice = ADVICE.get(problem.errno, "check that path and try again")
+    return SystemFailure(f"{doing}{path}: {reason}; {advice}{then}")

@@ -9,13 +9,24 @@ big is pickled on the way out; only each job's small result travels back.
 Small jobs stay in this process: below ``MIN_PARALLEL`` items, starting the
 pool costs more than it saves. ``FACTCHECK_WORKERS=1`` turns parallelism off
 (for profiling, or a machine where forking is unwelcome).
+
+Workers die with their parent. A build killed with SIGKILL (a CI timeout)
+cannot shut its pool down, and its workers, re-parented to init, went on
+rendering at a full core and 3 GB each. So every worker asks the kernel to
+kill it when its parent dies (``PR_SET_PDEATHSIG``), or, where there is no
+such request, watches its parent itself (``_die_with_parent``).
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -25,6 +36,8 @@ R = TypeVar("R")
 
 MIN_PARALLEL = 64
 CHUNKS_PER_WORKER = 8  # enough chunks that a slow one does not leave a core idle at the end
+PARENT_CHECK_SECONDS = 0.2  # how often a worker without PR_SET_PDEATHSIG looks for its parent
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # The job and its items, set just before the pool forks. A worker reads them
 # from the memory it inherited; only chunk bounds and results are pickled.
@@ -89,20 +102,41 @@ def parallel_map(
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # The workers are forked here, by the thread that calls parallel_map
+        # (with fork, ProcessPoolExecutor starts them all at the first submit,
+        # in the caller's thread). PR_SET_PDEATHSIG fires when that *thread*
+        # ends, not the process, which matters for `serve`, whose rebuilds run
+        # in a thread of their own. It is harmless: the caller cannot leave
+        # this `with` block before the pool has shut down and joined every
+        # worker, so while a worker lives the thread that forked it does too,
+        # and only the death of the whole process can send the signal.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             chunks = {pool.submit(_run_inherited, bounds): bounds for bounds in split(len(items), workers * CHUNKS_PER_WORKER)}
-            done, by_start = 0, {}
-            for future in as_completed(chunks):
-                start, stop = chunks[future]
-                by_start[start] = future.result()
-                done += stop - start
-                if on_progress:
-                    on_progress(done, len(items))
-            results = [by_start[start] for start in sorted(by_start)]
+            try:
+                results = _gather(chunks, len(items), on_progress)
+            except BaseException:
+                # A chunk failed (a full disk, a bug): the chunks not started yet
+                # would fail the same way or be thrown away; do not wait for them.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         _inherited = None
         gc.unfreeze()
     return [result for chunk in results for result in chunk]
+
+
+def _gather(chunks: dict, total: int, on_progress: Callable[[int, int], None] | None) -> list[list]:
+    """The chunks' results in the order of their items, as they finish; the
+    first chunk that raised raises here, as the same exception (pickled back)."""
+    done, by_start = 0, {}
+    for future in as_completed(chunks):
+        start, stop = chunks[future]
+        by_start[start] = future.result()
+        done += stop - start
+        if on_progress:
+            on_progress(done, total)
+    return [by_start[start] for start in sorted(by_start)]
 
 
 def split(count: int, parts: int) -> list[tuple[int, int]]:
@@ -116,3 +150,35 @@ def _run_inherited(bounds: tuple[int, int]) -> list:
     job, items = _inherited
     start, stop = bounds
     return job(items[start:stop])
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker as soon as ``parent`` dies.
+
+    Linux kills it on the parent's death when asked (``PR_SET_PDEATHSIG``).
+    The parent may have died between the fork and the request, which would
+    then never fire: the parent is still ours if ``getppid`` is still it
+    (an orphan is re-parented to init or a subreaper). Where the request does
+    not exist, a thread of the worker looks for its parent five times a second.
+    """
+    if not _ask_to_be_killed_with_parent():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _ask_to_be_killed_with_parent() -> bool:
+    """``prctl(PR_SET_PDEATHSIG, SIGKILL)``; False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    return prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)

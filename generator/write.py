@@ -11,6 +11,13 @@ file is not written again but hard-linked into the staging folder, so after
 the swap it is the very same file (same inode, same modification time).
 Deployment tools that sync by mtime, and readers' caches, see only what
 really changed; and an unchanged page need not even be rendered (``keep``).
+
+The machine's own failures (a full disk, a read-only or forbidden folder)
+are raised as :class:`SystemFailure`, one line naming the path, wherever a
+write fails, in a worker too: it crosses back to the build as itself. The
+build then removes its staging folder, and the live site was never touched.
+An output folder that is a mount point is refused before anything is
+written: it cannot be swapped, only written into.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from .failures import SystemFailure, os_failure
 
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
@@ -68,14 +77,29 @@ class StagedSite:
     """
 
     def __init__(self, out_dir: Path, previous: dict[str, Written] | None = None):
+        """Begin the next version of ``out_dir``. Builds into one folder take
+        turns (``lock.output_lock``): the staging folders left beside it then
+        are dead builds', and are removed here."""
         self.out_dir = out_dir.resolve()
-        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.out_dir)
+        refuse_mount_point(self.out_dir)
         self.previous = previous or {}
         self.staging = sibling(self.out_dir, STAGING_PREFIX)
-        self.staging.mkdir()
-        (self.staging / MARKER).write_bytes(MARKER_TEXT)
         self._made_dirs: set[Path] = set()
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(self.out_dir)
+            self.staging.mkdir()
+            (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        except OSError as problem:
+            self.abandon()
+            raise self.failure(problem) from None
+
+    def failure(self, problem: OSError, path: Path | None = None) -> SystemFailure:
+        """A failed write as one line, naming ``path`` if the error does not
+        (a write that finds the disk full names no file); the live site is as it was."""
+        if problem.filename is None and path is not None:
+            problem = OSError(problem.errno, problem.strerror, str(path))
+        return os_failure(problem, "cannot write", f"; the site in {self.out_dir} was left as it was")
 
     def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]:
         """Stage one file; returns its manifest entry and whether it was (re)written."""
@@ -83,13 +107,17 @@ class StagedSite:
         old = self.previous.get(rel_path)
         if old is not None and old.digest == digest and self._link_live(rel_path, old):
             return old, False
-        target = self._target(rel_path)
-        # A path kept earlier in this build is a hard link to the live file:
-        # writing through it would change the live site before the swap (a
-        # build killed then would leave a mixed site). A new file instead.
-        target.unlink(missing_ok=True)
-        target.write_bytes(data)
-        stat = target.stat()
+        target = self.staging / rel_path
+        try:
+            self._make_parent(target)
+            # A path kept earlier in this build is a hard link to the live file:
+            # writing through it would change the live site before the swap (a
+            # build killed then would leave a mixed site). A new file instead.
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)
+            stat = target.stat()
+        except OSError as problem:
+            raise self.failure(problem, target) from None
         return Written(digest, stat.st_size, stat.st_mtime_ns), True
 
     def keep(self, rel_path: str) -> Written | None:
@@ -105,23 +133,29 @@ class StagedSite:
             stat = live.stat()
             if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
                 return False  # changed by hand since: write it anew
-            os.link(live, self._target(rel_path))
+            target = self.staging / rel_path
+            self._make_parent(target)
+            os.link(live, target)
         except OSError:
             return False
         return True
 
-    def _target(self, rel_path: str) -> Path:
-        target = self.staging / rel_path
+    def _make_parent(self, target: Path) -> None:
         if target.parent not in self._made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(target.parent)
-        return target
 
     def read(self, rel_path: str) -> bytes:
-        return (self.staging / rel_path).read_bytes()
+        try:
+            return (self.staging / rel_path).read_bytes()
+        except OSError as problem:
+            raise os_failure(problem, "cannot read back") from None
 
     def commit(self) -> None:
-        swap_into_place(self.staging, self.out_dir)
+        try:
+            swap_into_place(self.staging, self.out_dir)
+        except OSError as problem:
+            raise self.failure(problem) from None
 
     def abandon(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -138,17 +172,32 @@ def remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def refuse_mount_point(out_dir: Path) -> None:
+    """A mount point cannot be renamed, so a build cannot swap it for a new folder."""
+    if os.path.ismount(out_dir):
+        raise SystemFailure(
+            f"cannot replace {out_dir}: it is a mount point, and a build swaps in a whole new folder, "
+            f"which a mount point cannot be; build into a folder inside it (--out {out_dir / 'site'}) "
+            f"or elsewhere and copy that in (rsync -a --delete OTHER/ {out_dir}/)"
+        )
+
+
 def swap_into_place(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
     if exchange(staging, out_dir):
-        shutil.rmtree(staging)  # now holds the previous site
+        # Now holds the previous site; what a failure leaves, the next build removes.
+        shutil.rmtree(staging, ignore_errors=True)
         return
     retired = sibling(out_dir, RETIRED_PREFIX)
     os.rename(out_dir, retired)
-    os.rename(staging, out_dir)
-    shutil.rmtree(retired)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        os.rename(retired, out_dir)  # the previous site back in place
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

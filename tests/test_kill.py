@@ -21,6 +21,8 @@ import pytest
 from sitekit import REPO, VALID_SITE, all_files, run_cli
 from synthetic import make_site
 
+from generator.workers import MIN_PARALLEL
+
 MIN_BUILD_SECONDS = 1.0
 LEFTOVER_PREFIXES = (".staging-", ".retired-")
 
@@ -264,3 +266,115 @@ def test_deleted_content_leaves_no_stale_pages(tmp_path):
     assert run_cli("build", "--root", str(root), "--out", str(fresh)).returncode == 0
     assert all_files(out) == all_files(fresh)
     assert leftovers(root) == []
+
+
+# --- no process outlives a killed build -----------------------------------------------------------------
+#
+# A build's workers are forked processes; killed with SIGKILL (a CI timeout),
+# the build cannot stop them, and they went on at a full core each, re-parented
+# to init. They must die with it, and so must Pagefind.
+
+GONE_WITHIN_SECONDS = 3.0  # the kernel's PR_SET_PDEATHSIG takes milliseconds; slack for a loaded machine
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The live child processes of ``pid`` (pid → command line), read from /proc."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found[int(entry.name)] = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue  # ended while we looked
+    return found
+
+
+def is_running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (an orphan is reaped by init, in its own time)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def wait_for_children(proc: subprocess.Popen, enough, timeout: float = 120) -> dict[int, str]:
+    """Poll ``proc``'s children until ``enough(children)``; fail if it ends or takes too long."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = children_of(proc.pid)
+        if enough(children):
+            return children
+        if proc.poll() is not None:
+            pytest.fail(f"the command ended (exit {proc.returncode}) before its children were seen")
+        time.sleep(0.01)
+    pytest.fail(f"no such children within {timeout} s")
+
+
+def kill_and_expect_orphans_gone(proc: subprocess.Popen, seen: dict[int, str]) -> None:
+    """SIGKILL ``proc``; every child it had (``seen`` before, or found now) must end soon after."""
+    children = {**seen, **children_of(proc.pid)}
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + GONE_WITHIN_SECONDS
+    while time.monotonic() < deadline and any(is_running(pid) for pid in children):
+        time.sleep(0.02)
+    survivors = {pid: line for pid, line in children.items() if is_running(pid)}
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)  # leave no mess on the machine, whatever the verdict
+    assert not survivors, f"still running {GONE_WITHIN_SECONDS} s after their parent was killed: {survivors}"
+
+
+def workers_env() -> dict[str, str]:
+    return {**cli_env(), "FACTCHECK_WORKERS": "2"}  # workers even on a one-core machine
+
+
+def is_pagefind(command_line: str) -> bool:
+    return "pagefind" in command_line
+
+
+def test_a_killed_build_leaves_no_worker_running(tmp_path):
+    root = make_site(tmp_path / "site", articles=400, seed=3).root
+    proc = subprocess.Popen(build_command(root) + ["--no-cache"], env=workers_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = {}
+    try:
+        workers = wait_for_children(proc, lambda found: len(found) >= 2)
+    finally:
+        kill_and_expect_orphans_gone(proc, workers)
+    assert not any(is_pagefind(line) for line in workers.values()), workers
+
+
+def test_a_build_killed_while_indexing_leaves_no_pagefind_running(tmp_path):
+    # Pagefind exits by itself once its input closes, which the kernel does when the build dies.
+    root = make_site(tmp_path / "site", articles=300, seed=4).root
+    proc = subprocess.Popen(build_command(root) + ["--no-cache"], env=workers_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = {}
+    try:
+        children = wait_for_children(proc, lambda found: any(is_pagefind(line) for line in found.values()))
+        time.sleep(0.2)  # let it get going
+    finally:
+        kill_and_expect_orphans_gone(proc, children)
+
+
+def test_a_killed_serve_leaves_no_worker_of_its_rebuild_running(tmp_path):
+    # serve rebuilds in a thread of its own: the workers it forks must still die with the process.
+    root = make_site(tmp_path / "site", articles=300, seed=5).root
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0", "--no-search"],
+        env=workers_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    workers = {}
+    try:
+        assert "Serving" in proc.stdout.readline()  # the first build is done
+        # Claims, not articles: edits to articles alone take serve's quick path, which checks them itself.
+        claims = sorted((root / "content" / "claims").glob("*.md"))
+        assert len(claims) > 2 * MIN_PARALLEL
+        for claim in claims:  # every one checked again, by the rebuild's workers
+            claim.write_text(claim.read_text() + "\nA sentence added later.\n")
+        workers = wait_for_children(proc, lambda found: len(found) >= 2)
+    finally:
+        kill_and_expect_orphans_gone(proc, workers)

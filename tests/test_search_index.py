@@ -123,7 +123,7 @@ def test_a_failed_indexing_leaves_the_published_site_untouched(binary, tmp_path,
     assert [d.path for d in result.diagnostics.errors] == [SEARCH_DIAGNOSTIC_PATH]
     assert "Pagefind" in result.diagnostics.errors[0].message
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]  # no staging left over
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".factcheck-lock-public", "public", "site"]  # no staging left over
 
 
 def test_build_without_search_writes_no_index(tmp_path):

@@ -1,16 +1,30 @@
-"""workers.parallel_map: results in order, from several processes when it pays."""
+"""workers.parallel_map: results in order, from several processes when it pays;
+workers that end with their parent, and a failure in a worker that ends the map."""
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from generator import workers
+from sitekit import REPO
 
 
 def pids_and_squares(chunk):
     return [(os.getpid(), n * n) for n in chunk]
+
+
+def slow_pids_and_squares(chunk):
+    # Slow enough that one worker cannot take every chunk before the other has
+    # started, as a trivial job often did on a busy machine.
+    time.sleep(0.01)
+    return pids_and_squares(chunk)
 
 
 def test_results_come_back_in_order_from_more_than_one_process(monkeypatch):
@@ -18,7 +32,7 @@ def test_results_come_back_in_order_from_more_than_one_process(monkeypatch):
         pytest.skip("no fork on this platform")
     monkeypatch.setenv("FACTCHECK_WORKERS", "2")
     items = list(range(500))
-    results = workers.parallel_map(pids_and_squares, items)
+    results = workers.parallel_map(slow_pids_and_squares, items)
     assert [square for _, square in results] == [n * n for n in items]
     assert len({pid for pid, _ in results}) >= 2
     assert os.getpid() not in {pid for pid, _ in results}
@@ -44,3 +58,81 @@ def test_split_covers_every_item_once():
         bounds = workers.split(count, 16)
         covered = [i for start, stop in bounds for i in range(start, stop)]
         assert covered == list(range(count))
+
+
+# --- workers die with their parent ------------------------------------------------------------------------
+
+# A parent that maps a slow job over workers and prints each worker's pid as it starts.
+SLOW_PARENT = """
+import os, sys, time
+from generator import workers
+if sys.argv[1] == "no-prctl":
+    workers._ask_to_be_killed_with_parent = lambda: False  # as where prctl does not exist
+def slow(chunk):
+    os.write(1, b"%d\\n" % os.getpid())  # one write: lines from two workers do not mix
+    time.sleep(120)
+    return chunk
+workers.parallel_map(slow, list(range(200)))
+"""
+
+
+def is_running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["prctl", "no-prctl"])
+def test_workers_end_when_their_parent_is_killed(how):
+    if not workers.can_fork() or not os.path.isdir("/proc"):
+        pytest.skip("needs fork and /proc")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "FACTCHECK_WORKERS": "2"}
+    parent = subprocess.Popen([sys.executable, "-c", SLOW_PARENT, how], env=env, stdout=subprocess.PIPE, text=True)
+    pids = []
+    try:
+        pids = [int(parent.stdout.readline()), int(parent.stdout.readline())]
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 3.0  # the fallback looks every PARENT_CHECK_SECONDS; slack for a busy machine
+    while time.monotonic() < deadline and any(is_running(pid) for pid in pids):
+        time.sleep(0.02)
+    survivors = [pid for pid in pids if is_running(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"workers {survivors} outlived their parent"
+
+
+def test_a_worker_whose_parent_died_before_it_asked_exits():
+    if not workers.can_fork():
+        pytest.skip("no fork on this platform")
+    child = os.fork()
+    if child == 0:  # the worker, told that its parent was another process, which has since died
+        try:
+            workers._die_with_parent(os.getppid() + 1_000_000)
+        finally:
+            os._exit(0)  # reached only if it did not exit as it should
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+
+
+def fail_on_the_first_chunk(chunk):
+    if 0 in chunk:
+        raise OSError(errno.ENOSPC, "No space left on device", "/full/disk/page.html")
+    time.sleep(0.5)
+    return chunk
+
+
+def test_a_failing_chunk_raises_its_own_error_at_once(monkeypatch):
+    # A worker's OSError (a full disk) arrives as itself, and the chunks not yet
+    # started are not run: 16 chunks of half a second on two workers would take 4 s.
+    if not workers.can_fork():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    started = time.monotonic()
+    with pytest.raises(OSError) as raised:
+        workers.parallel_map(fail_on_the_first_chunk, list(range(200)))
+    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, "/full/disk/page.html")
+    assert time.monotonic() - started < 3.0

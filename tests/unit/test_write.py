@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
 
 from generator import write
+from generator.failures import SystemFailure
 from generator.write import write_site
 from sitekit import all_files as all_files_with_marker
 
@@ -129,3 +131,36 @@ def test_every_build_is_marked_so_that_only_builds_are_ever_replaced(tmp_path):
     out = tmp_path / "public"
     write_site({"index.html": b"home"}, out)
     assert (out / write.MARKER).read_bytes() == write.MARKER_TEXT
+
+
+def test_a_failed_swap_by_two_renames_puts_the_previous_site_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "exchange", lambda a, b: False)
+    out = tmp_path / "public"
+    write_site({"index.html": b"v1"}, out)
+    real_rename = os.rename
+
+    def rename(source, target):
+        if os.path.basename(source).startswith(write.STAGING_PREFIX):
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), source)
+        return real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(SystemFailure) as failure:
+        write_site({"index.html": b"v2"}, out)
+    assert str(failure.value).startswith(f"cannot write {tmp_path / '.staging-public-'}")
+    assert all_files(out) == {"index.html": b"v1"}  # not missing: renamed back
+
+
+def test_a_full_disk_is_one_line_naming_the_file(tmp_path, monkeypatch):
+    staged = write.StagedSite(tmp_path / "public")
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as a write says it: no file named
+
+    monkeypatch.setattr(write.Path, "write_bytes", full_disk)
+    with pytest.raises(SystemFailure) as failure:
+        staged.put("claims/a/index.html", b"page")
+    assert str(failure.value) == (
+        f"cannot write {staged.staging / 'claims/a/index.html'}: No space left on device; free some space on that "
+        f"disk; the site in {tmp_path / 'public'} was left as it was"
+    )

@@ -1,0 +1,47 @@
+"""The command line itself: --version, and --root pointing at something that is not a site."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+import pytest
+
+from sitekit import REPO, run_cli
+
+from generator import cli
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+
+
+def test_version_is_printed():
+    result = run_cli("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["factcheck", VERSION]
+
+
+def test_version_from_a_source_tree_that_is_not_installed(monkeypatch):
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert cli.version() == f"{VERSION} (source tree)"
+    monkeypatch.setattr(cli, "SOURCE_TREE", REPO / "no-such-folder")
+    assert cli.version() == "unknown (run from a source tree)"
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_root_pointing_at_a_file_says_so(command):
+    result = run_cli(command, "--root", str(REPO / "README.md"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"factcheck: error: --root {REPO / 'README.md'} is a file, not a folder: point it at the folder holding site.yaml"
+    )
+
+
+def test_root_pointing_at_nothing_says_so(tmp_path):
+    result = run_cli("build", "--root", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"factcheck: error: --root {tmp_path / 'missing'} does not exist: point it at the folder holding site.yaml"
+    )
