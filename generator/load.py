@@ -180,6 +180,9 @@ def parse_yaml(
     """
     try:
         node = compose_yaml(text)
+    except RefusedAnchor as exc:
+        diagnostics.error(path, exc.mark.line + first_line, exc.message)
+        return False, None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and "end of stream" in (exc.problem or ""):
@@ -219,6 +222,13 @@ def parse_yaml(
 # - the line of an empty value differs after an explicit "? " key or "---".
 # Text with any of these, with anchors, aliases, tags, directives or document
 # markers, or with other line breaks than "\n", goes to the reference loader.
+#
+# Anchors and aliases have no use in the content model, and an alias bomb
+# (nine anchors, each a list of nine aliases to the one before) expands to
+# 9**10 values: one article ran a build past 60 s and 3 GB. The reference
+# loader refuses them where it meets them; the fast loader's nodes are used
+# only when no node is shared (an alias shares one); and the converter
+# refuses a node met twice, so no alias is ever expanded.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 _REFERENCE_ONLY_CHARS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")  # tabs, other line breaks, BOMs
 # An anchor, alias, tag or explicit key where a token can start: at the start
@@ -249,9 +259,32 @@ def compose_yaml(text: str) -> yaml.Node | None:
         # Whatever libyaml rejects, the reference loader decides on and words.
         with contextlib.suppress(Exception):
             node = yaml.compose(text, Loader=_FAST_LOADER)
-            if node is None or not _deeper_than(node, _FAST_MAX_DEPTH):
+            if node is None or _is_shallow_tree(node, _FAST_MAX_DEPTH):
                 return node
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=_ReferenceLoader)
+
+
+class RefusedAnchor(yaml.YAMLError):
+    """An anchor or alias, which front matter and site.yaml do not allow."""
+
+    def __init__(self, mark: yaml.Mark, sign: str, name: str):
+        super().__init__(name)
+        self.mark = mark
+        what = "anchor" if sign == "&" else "alias"
+        self.message = (f"YAML {what} '{sign}{name}' is not supported: write the value out in full "
+                        f"(hint: put text that starts with '{sign}' in quotes)")
+
+
+class _ReferenceLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, refusing the first anchor or alias, at its mark."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise RefusedAnchor(event.start_mark, "*", event.anchor)
+        if event.anchor is not None:
+            raise RefusedAnchor(event.start_mark, "&", event.anchor)
+        return super().compose_node(parent, index)
 
 
 def _fast_loader_agrees(text: str) -> bool:
@@ -271,12 +304,14 @@ def _fast_loader_agrees(text: str) -> bool:
     )
 
 
-def _deeper_than(root: yaml.Node, limit: int) -> bool:
-    """Whether collections nest more than ``limit`` levels deep under ``root``."""
+def _is_shallow_tree(root: yaml.Node, limit: int) -> bool:
+    """Whether the nodes under ``root`` form a tree (no node met twice, as an
+    alias would make it) with collections at most ``limit`` levels deep."""
+    seen = {id(root)}
     level = [root] if isinstance(root, yaml.CollectionNode) else []  # the collections at one depth
     for _ in range(limit):
         if not level:
-            return False
+            return True
         below = []
         for node in level:
             if isinstance(node, yaml.SequenceNode):
@@ -284,8 +319,10 @@ def _deeper_than(root: yaml.Node, limit: int) -> bool:
             else:
                 for pair in node.value:
                     below += pair
+        if any(id(node) in seen or seen.add(id(node)) for node in below):
+            return False
         level = [node for node in below if not isinstance(node, yaml.ScalarNode)]
-    return bool(level)
+    return not level
 
 
 # Tags the safe loader resolves plain YAML to; anything else was written explicitly.
@@ -301,7 +338,6 @@ _YAML_HINTS = (
     ("mapping values are not allowed", "put text that contains ': ' in quotes"),
     ("expected <block end>", "check the indentation of this line against the lines above"),
     ("found unexpected end of stream", "a quoted text is not closed"),
-    ("found undefined alias", "put text that starts with '*' in quotes"),
     ("found character '@'", "put text that starts with '@' or '`' in quotes"),
 )
 
@@ -321,11 +357,20 @@ class _NodeConverter:
         self.first_line = first_line
         self.diagnostics = diagnostics
         self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()  # ids of the nodes converted so far
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + self.first_line
 
     def convert(self, node: yaml.Node) -> Any:
+        if id(node) in self.seen:
+            # Only an alias makes a node appear twice; compose_yaml refuses
+            # those, and this makes sure none is ever expanded.
+            self.diagnostics.error(
+                self.path, self.line(node), "YAML anchors and aliases are not supported: write the value out in full"
+            )
+            return None
+        self.seen.add(id(node))
         if node.tag.startswith("!") or node.tag not in STANDARD_TAGS:
             # Explicit tags (!foo, !!python/object) are never part of the content model.
             self.diagnostics.error(

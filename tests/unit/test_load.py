@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 import random
 
 import pytest
@@ -442,9 +443,15 @@ def test_nesting_depth_is_measured_in_collections():
     def nested(depth):
         return yaml.compose("a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1), Loader=yaml.SafeLoader)
 
-    assert not load._deeper_than(nested(50), 50)
-    assert load._deeper_than(nested(51), 50)
-    assert not load._deeper_than(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
+    assert load._is_shallow_tree(nested(50), 50)
+    assert not load._is_shallow_tree(nested(51), 50)
+    assert load._is_shallow_tree(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
+
+
+def test_a_node_met_twice_is_no_tree():
+    shared = yaml.compose("a: &x [1]\nb: [*x]\n", Loader=yaml.SafeLoader)
+    assert not load._is_shallow_tree(shared, 50)
+    assert load._is_shallow_tree(yaml.compose("a: [1]\nb: [[1]]\n", Loader=yaml.SafeLoader), 50)
 
 
 @pytest.mark.parametrize("depth", [45, 600, 30_000])
@@ -496,3 +503,99 @@ def test_loading_is_the_same_with_and_without_the_fast_loader(monkeypatch):
         text = fuzzed_front_matter(rng, samples)
         first, second = parse_both_ways(text, monkeypatch)
         assert first == second, text
+
+
+# --- anchors and aliases: refused, never expanded (issue 11, item 2) -----------------------------
+
+ALIAS_BOMB = '"a0": &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 10)
+)  # 9 ** 10 strings once expanded: run past 60 s at 3 GB before
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("title: T\nauthor: &who Me\nnote: *who\n",
+         "x.md:3: error: YAML anchor '&who' is not supported: write the value out in full "
+         "(hint: put text that starts with '&' in quotes)"),
+        ("title: T\nauthor: *who\n",
+         "x.md:3: error: YAML alias '*who' is not supported: write the value out in full "
+         "(hint: put text that starts with '*' in quotes)"),
+        ("base: &b {title: T}\n<<: *b\n",
+         "x.md:2: error: YAML anchor '&b' is not supported: write the value out in full "
+         "(hint: put text that starts with '&' in quotes)"),
+        ("mentions:\n  - &m\n    claim: a\n",
+         "x.md:3: error: YAML anchor '&m' is not supported: write the value out in full "
+         "(hint: put text that starts with '&' in quotes)"),
+        pytest.param(
+            ALIAS_BOMB,
+            "x.md:2: error: YAML anchor '&a0' is not supported: write the value out in full "
+            "(hint: put text that starts with '&' in quotes)",
+            id="alias-bomb",
+        ),
+    ],
+)
+def test_anchors_and_aliases_are_refused_on_their_line(text, expected, monkeypatch):
+    for ok, value, problems in parse_both_ways_at("x.md", text, monkeypatch):
+        assert (ok, value, problems) == (False, ("NoneType", None), [expected])
+
+
+def parse_both_ways_at(path, text, monkeypatch):
+    outcomes = []
+    for fast in (True, False):
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(load, "_FAST_LOADER", None)
+            diagnostics = Diagnostics()
+            ok, value = parse_yaml(text, path, 2, diagnostics)
+            outcomes.append((ok, loaded(value), [d.format() for d in diagnostics.items]))
+    return outcomes
+
+
+def test_text_with_ampersands_and_stars_is_no_anchor():
+    front, _, _, problems = split("---\ntitle: R & D *is* fun\nauthor: '&me'\nnote: \"*x\"\n---\n")
+    assert problems == []
+    assert dict(front) == {"title": "R & D *is* fun", "author": "&me", "note": "*x"}
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    diagnostics = Diagnostics()
+    started = time.perf_counter()
+    assert parse_yaml(ALIAS_BOMB, "x.md", 2, diagnostics) == (False, None)
+    assert time.perf_counter() - started < 1.0
+    assert len(diagnostics) == 1
+
+
+@needs_libyaml
+def test_an_alias_past_the_fast_loader_is_never_expanded(monkeypatch):
+    # Should the pre-check ever let an alias through, libyaml composes the
+    # bomb into shared nodes; nothing downstream may walk them as a tree.
+    monkeypatch.setattr(load, "_fast_loader_agrees", lambda text: True)
+    diagnostics = Diagnostics()
+    started = time.perf_counter()
+    assert parse_yaml(ALIAS_BOMB, "x.md", 2, diagnostics) == (False, None)
+    assert time.perf_counter() - started < 1.0
+    assert [d.format() for d in diagnostics] == [
+        "x.md:2: error: YAML anchor '&a0' is not supported: write the value out in full "
+        "(hint: put text that starts with '&' in quotes)"
+    ]
+
+
+@needs_libyaml
+def test_the_converter_refuses_a_node_met_twice():
+    node = yaml.compose("a: &x [1]\nb: *x\n", Loader=yaml.CSafeLoader)
+    diagnostics = Diagnostics()
+    load._NodeConverter("x.md", 2, diagnostics).convert(node)
+    assert [d.format() for d in diagnostics] == [
+        "x.md:2: error: YAML anchors and aliases are not supported: write the value out in full"
+    ]
+
+
+def test_site_yaml_refuses_anchors(tmp_path):
+    write_files(tmp_path, {"site.yaml": "title: &t T\ndescription: *t\n"})
+    diagnostics = Diagnostics()
+    assert load_config(tmp_path, diagnostics) is None
+    assert [d.format() for d in diagnostics] == [
+        "site.yaml:1: error: YAML anchor '&t' is not supported: write the value out in full "
+        "(hint: put text that starts with '&' in quotes)"
+    ]
