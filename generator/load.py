@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .characters import NOT_IN_XML, check_text  # noqa: F401 - NOT_IN_XML for the tests
 from .diagnostics import Diagnostics
 
 # Content folders and the kind of record each holds, in the order pages link them.
@@ -133,8 +134,14 @@ def kind_of(root: Path, path: Path) -> str:
 
 
 def source_file(rel: str, kind: str, file_id: str, text: str, diagnostics: Diagnostics) -> SourceFile:
-    """One content file's text, split into front matter and body."""
+    """One content file's text, split into front matter and body.
+
+    The body is checked for characters no page can carry here (raw control
+    bytes are valid UTF-8); the front matter's texts are checked as they
+    are converted (``_NodeConverter``), escapes and all.
+    """
     front, body, body_line = split_front_matter(text, rel, diagnostics)
+    body = check_text(body, rel, body_line, diagnostics, lines_follow=True)
     return SourceFile(path=rel, kind=kind, id=file_id, front=front, body=body, body_line=body_line)
 
 
@@ -406,8 +413,9 @@ class _NodeConverter:
         return result
 
     def convert_scalar(self, node: yaml.Node) -> Any:
-        if node.tag == STR_TAG:
-            return node.value  # what the constructor would return, without its bookkeeping
+        text = check_text(node.value, self.path, self.line(node), self.diagnostics)
+        if node.tag == STR_TAG or text is not node.value:
+            return text  # what the constructor would return, without its bookkeeping
         try:
             return self.constructor.construct_object(node, deep=True)
         except ValueError:

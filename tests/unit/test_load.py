@@ -599,3 +599,89 @@ def test_site_yaml_refuses_anchors(tmp_path):
         "site.yaml:1: error: YAML anchor '&t' is not supported: write the value out in full "
         "(hint: put text that starts with '&' in quotes)"
     ]
+
+
+# --- characters XML cannot carry (issue 11, item 5) --------------------------------------------
+
+NOT_IN_XML = [
+    ('"\\0"', "U+0000", "a control character"),
+    ('"\\e"', "U+001B", "a control character"),
+    ('"\\x0b"', "U+000B", "a control character"),
+    ('"\\x7f\\x01"', "U+0001", "a control character"),
+    ('"\\uFFFE"', "U+FFFE", "not a character"),
+    ('"\\uffff"', "U+FFFF", "not a character"),
+    ('"\\ud800"', "U+D800", "half of a surrogate pair"),
+    ('"\\udfff x"', "U+DFFF", "half of a surrogate pair"),
+]
+
+
+def character_message(line, code_point, what, path="content/claims/x.md"):
+    hint = (
+        "write the character itself, or escape it as \\U followed by 8 hex digits"
+        if "surrogate" in what else "remove it, or the escape that writes it"
+    )
+    return (f"{path}:{line}: error: the character {code_point} ({what}) is not allowed in text: "
+            f"web pages and feeds cannot carry it (hint: {hint})")
+
+
+@pytest.mark.parametrize("escape, code_point, what", NOT_IN_XML, ids=[c[1] for c in NOT_IN_XML])
+def test_a_character_xml_cannot_carry_is_refused_in_a_value(escape, code_point, what):
+    front, _, _, problems = split(f"---\ntitle: T\nauthor: {escape}\n---\nBody\n")
+    assert problems == [character_message(3, code_point, what)]
+    assert "\ufffd" in front["author"]  # replaced, so no later message or page carries it
+    assert not load.NOT_IN_XML.search(front["author"])
+
+
+@pytest.mark.parametrize("escape, code_point, what", NOT_IN_XML, ids=[c[1] for c in NOT_IN_XML])
+def test_a_character_xml_cannot_carry_is_refused_in_a_key(escape, code_point, what):
+    front, _, _, problems = split(f"---\ntitle: T\n{escape}: x\n---\n")
+    assert problems == [character_message(3, code_point, what)]
+
+
+def test_characters_in_nested_values_are_reported_on_their_line():
+    text = '---\ntitle: T\nmentions:\n  - claim: a\n    quote: "ok"\n    note: ["fine", "bad \\e"]\n---\n'
+    _, _, _, problems = split(text)
+    assert problems == [character_message(6, "U+001B", "a control character")]
+
+
+def test_a_surrogate_pair_written_as_two_escapes_is_refused_with_a_hint():
+    _, _, _, problems = split('---\ntitle: "\\ud83d\\ude00"\n---\n')  # JSON's way of writing 😀
+    assert problems == [character_message(2, "U+D83D", "half of a surrogate pair")]
+
+
+def test_tabs_line_breaks_and_other_characters_are_fine():
+    front, _, _, problems = split('---\ntitle: "a\\tb\\nc\\rd \\x85 \\u00a0 \\ud7ff \\ue000 \\ufffd \\U0001F600 é"\n---\nBody\n')
+    assert problems == []
+    assert front["title"] == "a\tb\nc\rd \x85 \u00a0 \ud7ff \ue000 \ufffd \U0001f600 é"
+
+
+def test_a_raw_control_character_in_the_body_is_refused_on_its_line(tmp_path):
+    path = tmp_path / "content" / "claims" / "x.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"---\nstatement: S\n---\nFirst line.\nA bell \x07 and a NUL \x00.\n")
+    diagnostics = Diagnostics()
+    source = load_content_file(tmp_path, path, diagnostics)
+    assert [d.format() for d in diagnostics] == [character_message(5, "U+0007", "a control character")]
+    assert source.body == "First line.\nA bell \ufffd and a NUL \ufffd.\n"
+
+
+def test_a_control_character_in_a_body_without_front_matter(tmp_path):
+    path = tmp_path / "content" / "claims" / "x.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"no front matter\n\x1b[31m\n")
+    diagnostics = Diagnostics()
+    load_content_file(tmp_path, path, diagnostics)
+    assert [d.format() for d in diagnostics] == [
+        "content/claims/x.md:1: error: missing front matter: the file must start with a '---' line",
+        character_message(2, "U+001B", "a control character"),
+    ]
+
+
+def test_site_yaml_refuses_a_control_character(tmp_path):
+    write_files(tmp_path, {"site.yaml": 'title: T\ndescription: "Bell \\a"\n'})
+    diagnostics = Diagnostics()
+    config = load_config(tmp_path, diagnostics)
+    assert [d.format() for d in diagnostics] == [
+        character_message(2, "U+0007", "a control character", path="site.yaml")
+    ]
+    assert config["description"] == "Bell \ufffd"
