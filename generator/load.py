@@ -18,6 +18,7 @@ import yaml
 
 from .characters import NOT_IN_XML, check_text  # noqa: F401 - NOT_IN_XML for the tests
 from .diagnostics import Diagnostics
+from .sitefiles import is_editor_file, walk_site
 
 # Content folders and the kind of record each holds, in the order pages link them.
 CONTENT_KINDS = {
@@ -95,29 +96,29 @@ def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
 
 
 def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
-    """Every ``.md`` file under ``content/``, sorted so runs are deterministic."""
-    content = root / "content"
-    if not content.is_dir():
+    """Every ``.md`` file under ``content/``, sorted so runs are deterministic.
+
+    The site is walked here as everywhere (``sitefiles.py``), and what its
+    walk would not follow, under seeds/ and templates/ too, is reported
+    here: every command that reads the content comes this way once, so
+    ``check``, ``build`` and ``serve`` report the same.
+    """
+    found = walk_site(root)
+    found.report(diagnostics)
+    if not (root / "content").is_dir():
         diagnostics.error("content", 0, "no content/ folder next to site.yaml")
         return []
     paths = []
-    for path in sorted(content.rglob("*.md")):
-        rel = path.relative_to(content)
-        if any(is_editor_file(part) for part in rel.parts):
+    for rel, path in found.under("content").items():
+        parts = rel.split("/")[1:]
+        if any(is_editor_file(part) for part in parts) or not rel.endswith(".md"):
             continue
-        if len(rel.parts) < 2 or rel.parts[0] not in CONTENT_KINDS:
+        if len(parts) < 2 or parts[0] not in CONTENT_KINDS:
             folders = ", ".join(f"content/{name}/" for name in CONTENT_KINDS)
-            diagnostics.warning(
-                relpath(root, path), 0, f"ignored: content files belong in one of {folders}"
-            )
+            diagnostics.warning(rel, 0, f"ignored: content files belong in one of {folders}")
             continue
-        paths.append(path)
-    return paths
-
-
-def is_editor_file(name: str) -> bool:
-    """Hidden files and editors' lock and backup files (.#x.md, #x.md#, x.md~)."""
-    return name.startswith((".", "#")) or name.endswith("~")
+        paths.append(Path(path))
+    return sorted(paths)
 
 
 def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:

@@ -115,3 +115,101 @@ def test_json_diagnostics_of_a_lone_surrogate_can_be_printed(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "U+D800" in result.stdout
+
+
+# --- item 6: links ------------------------------------------------------------------------------
+
+
+FOLDER_LINK_WARNING = ("warning: ignored: a link to a folder is not followed; put the files themselves here "
+                       "(a link to a file inside the site is fine)")
+
+
+@pytest.mark.parametrize("link", ["seeds/loop", "content/claims/loop", "templates/loop", "templates/static/loop"])
+def test_a_folder_link_is_not_followed(tmp_path, link):
+    root = make_site(tmp_path / "site")
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink("..", root / link)  # a loop: before, a traceback from build while check said valid
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert (checked.returncode, built.returncode) == (0, 0)
+    assert problems(built) == [f"{link}: {FOLDER_LINK_WARNING}"]
+    assert not any("loop" in path.name for path in (tmp_path / "out").rglob("*"))
+
+
+def test_a_link_to_a_big_folder_elsewhere_is_not_walked(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    for index in range(50):
+        (elsewhere / f"f{index}").mkdir(parents=True)
+        (elsewhere / f"f{index}" / "page.html").write_text("{{ site.title }}", encoding="utf-8")
+    root = make_site(tmp_path / "site")
+    (root / "templates").mkdir()
+    os.symlink(elsewhere, root / "templates" / "shared")
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert built.returncode == 0
+    assert problems(built) == [f"templates/shared: {FOLDER_LINK_WARNING}"]
+
+
+def outside_error(link: str, target: Path) -> str:
+    return (f"{link}: error: a link to a file outside the site ({target.resolve()}) is not read; "
+            "copy the file into the site")
+
+
+@pytest.mark.parametrize(
+    "link, text",
+    [
+        ("content/claims/secret.md", "---\nstatement: Secret stuff.\nverdict: accurate\n---\nSECRET\n"),
+        ("seeds/secret.txt", "SECRET\n"),
+        ("templates/about.html", "SECRET {{ site.title }}\n"),
+        ("templates/static/secret.css", "SECRET\n"),
+    ],
+)
+def test_a_file_link_leading_out_of_the_site_is_refused(tmp_path, link, text):
+    secret = tmp_path / "elsewhere" / Path(link).name
+    secret.parent.mkdir()
+    secret.write_text(text, encoding="utf-8")
+    root = make_site(tmp_path / "site")
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(secret, root / link)
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert (checked.returncode, built.returncode) == (1, 1)
+    assert problems(built) == [outside_error(link, secret)]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_link_added_after_a_build_is_no_unchanged_build(tmp_path):
+    # The build cache fingerprints the inputs; a link that is not read must
+    # still count, or the next build would say "nothing changed" and succeed.
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\nstatement: Secret.\nverdict: accurate\n---\n", encoding="utf-8")
+    root = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--root", str(root), "--out", str(out), "--no-search").returncode == 0
+    os.symlink("..", root / "seeds" / "loop")
+    checked, built = check_and_build(root, out)
+    assert built.returncode == 0 and "nothing changed" not in built.stdout
+    assert problems(built) == [f"seeds/loop: {FOLDER_LINK_WARNING}"]
+    os.symlink(secret, root / "content" / "claims" / "secret.md")
+    checked, built = check_and_build(root, out)
+    assert built.returncode == 1
+    assert outside_error("content/claims/secret.md", secret) in problems(built)
+
+
+def test_a_file_link_inside_the_site_is_read(tmp_path):
+    root = make_site(tmp_path / "site", {"drafts/lonely.md": "---\nstatement: Linked in.\nverdict: wrong\n---\n"})
+    os.symlink("../../drafts/lonely.md", root / "content" / "claims" / "lonely.md")
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert built.returncode == 0
+    assert problems(built) == ["content/claims/lonely.md:1: warning: claim 'lonely' has no mentions in any article"]
+    assert "Linked in." in (tmp_path / "out" / "claims" / "lonely" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_linked_templates_folder_is_followed(tmp_path):
+    # The layout's own folders may be links (a shared theme): they are where the site says its files are.
+    theme = tmp_path / "theme"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static" / "extra.css").write_text("body { color: teal }\n", encoding="utf-8")
+    root = make_site(tmp_path / "site")
+    os.symlink(theme, root / "templates")
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert built.returncode == 0
+    assert problems(built) == []
+    assert (tmp_path / "out" / "assets" / "extra.css").read_text(encoding="utf-8") == "body { color: teal }\n"
