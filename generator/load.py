@@ -111,7 +111,7 @@ def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
     paths = []
     for rel, path in found.under("content").items():
         parts = rel.split("/")[1:]
-        if any(is_editor_file(part) for part in parts) or not rel.endswith(".md"):
+        if any(is_editor_file(part) for part in parts) or not is_content_file(rel, parts[-1], diagnostics):
             continue
         if len(parts) < 2 or parts[0] not in CONTENT_KINDS:
             folders = ", ".join(f"content/{name}/" for name in CONTENT_KINDS)
@@ -119,6 +119,21 @@ def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
             continue
         paths.append(Path(path))
     return sorted(paths)
+
+
+def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
+    """Whether a file is a content file by its name.
+
+    One ending in ".MD" (or any case of ".md" but that one) was silently
+    ignored. It is still not read (a file's id and its page's address come
+    from its name), but named in a warning that says what to do.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() == "md" and extension != "md":
+        diagnostics.warning(
+            rel, 0, f"ignored: content files end in '.md' in lower case; rename it to '{stem}.md'"
+        )
+    return name.endswith(".md")
 
 
 def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:

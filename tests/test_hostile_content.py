@@ -213,3 +213,16 @@ def test_a_linked_templates_folder_is_followed(tmp_path):
     assert built.returncode == 0
     assert problems(built) == []
     assert (tmp_path / "out" / "assets" / "extra.css").read_text(encoding="utf-8") == "body { color: teal }\n"
+
+
+# --- item 16: file names ------------------------------------------------------------------------
+
+
+def test_a_content_file_ending_in_upper_case_md_is_named(tmp_path):
+    root = make_site(tmp_path / "site", {"content/claims/shouting.MD": "---\nstatement: Loud.\n---\n"})
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert built.returncode == 0
+    assert problems(built) == [
+        "content/claims/shouting.MD: warning: ignored: content files end in '.md' in lower case; "
+        "rename it to 'shouting.md'"
+    ]

@@ -685,3 +685,22 @@ def test_site_yaml_refuses_a_control_character(tmp_path):
         character_message(2, "U+0007", "a control character", path="site.yaml")
     ]
     assert config["description"] == "Bell \ufffd"
+
+
+# --- file names (issue 11, item 16) ------------------------------------------------------------
+
+
+def test_a_content_file_ending_in_upper_case_md_is_named_in_a_warning(tmp_path):
+    write_files(tmp_path, {
+        "content/claims/a.md": "---\n---\n",
+        "content/claims/b.MD": "---\n---\n",
+        "content/articles/c.Md": "---\n---\n",
+        "content/claims/notes.txt": "not markdown",
+    })
+    diagnostics = Diagnostics()
+    paths = content_paths(tmp_path, diagnostics)
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == ["content/claims/a.md"]
+    assert [d.format() for d in diagnostics] == [
+        "content/articles/c.Md: warning: ignored: content files end in '.md' in lower case; rename it to 'c.md'",
+        "content/claims/b.MD: warning: ignored: content files end in '.md' in lower case; rename it to 'b.md'",
+    ]
