@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import CONFIG_FILE
-from .sitefiles import FoundFiles, walk_site
+from .sitefiles import WATCHED_FOLDERS, FoundFiles, walk_site  # noqa: F401 - WATCHED_FOLDERS for serve.py
 
 CACHE_DIR = ".factcheck-cache"
 CHECKED = "checked.sqlite"

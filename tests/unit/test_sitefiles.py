@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,34 @@ def test_the_quick_path_does_not_read_an_article_replaced_by_a_link_out_of_the_s
     assert builder.quick_update({ARTICLE}) is None
     assert not builder.rebuild().ok
     assert not any(b"SECRET" in data for data in builder.outputs.values())
+
+
+def test_serve_polling_does_not_walk_a_folder_link(site, tmp_path):
+    # watchdog's polling observer stats with os.stat by default, which walks
+    # into a linked folder on every poll: a link to /usr/share cost a quarter
+    # of a core while serve --poll sat idle.
+    from generator.serve import DevServer
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deep").mkdir(parents=True)
+    (elsewhere / "deep" / "x.txt").write_text("x", encoding="utf-8")
+    os.symlink(elsewhere, site / "seeds" / "linked")
+    server = DevServer(site, port=0, poll=True, log=lambda *args: None, search=False)
+    try:
+        server._watch()
+        server._observer.start()
+        deadline = time.monotonic() + 30
+        snapshots = []
+        while time.monotonic() < deadline:
+            snapshots = [getattr(emitter, "_snapshot", None) for emitter in server._observer.emitters]
+            if snapshots and all(snapshot is not None and snapshot.paths for snapshot in snapshots):
+                break
+            time.sleep(0.05)
+        paths = set().union(*(snapshot.paths for snapshot in snapshots))
+        link = str(site.resolve() / "seeds" / "linked")
+        assert link in paths  # the link is seen (its removal is a change)...
+        assert not any(path.startswith(link + os.sep) for path in paths)  # ...but not walked
+    finally:
+        server._observer.stop()
+        server._observer.join(timeout=5)
+        server.http.server_close()
