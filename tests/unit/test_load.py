@@ -9,7 +9,7 @@ import random
 import pytest
 import yaml
 
-from generator import load
+from generator import characters, yamlnodes
 from generator.diagnostics import Diagnostics
 from generator.load import (
     YamlList,
@@ -331,7 +331,7 @@ def parse_both_ways(text, monkeypatch):
     for fast in (True, False):
         with monkeypatch.context() as patch:
             if not fast:
-                patch.setattr(load, "_FAST_LOADER", None)
+                patch.setattr(yamlnodes, "_FAST_LOADER", None)
             diagnostics = Diagnostics()
             ok, value = parse_yaml(text, "content/claims/x.md", 2, diagnostics)
             outcomes.append((ok, loaded(value), [d.format() for d in diagnostics.items]))
@@ -431,27 +431,27 @@ def test_the_reference_loader_words_the_errors():
     ],
 )
 def test_risky_constructs_go_to_the_reference_loader(text):
-    assert not load._fast_loader_agrees(text)
+    assert not yamlnodes._fast_loader_agrees(text)
 
 
 def test_plain_front_matter_goes_to_the_fast_loader():
-    assert load._fast_loader_agrees(TYPICAL_FRONT_MATTER)
-    assert load._fast_loader_agrees("quote: Is it safe? Nobody knows! R & D, 5 * 3")
+    assert yamlnodes._fast_loader_agrees(TYPICAL_FRONT_MATTER)
+    assert yamlnodes._fast_loader_agrees("quote: Is it safe? Nobody knows! R & D, 5 * 3")
 
 
 def test_nesting_depth_is_measured_in_collections():
     def nested(depth):
         return yaml.compose("a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1), Loader=yaml.SafeLoader)
 
-    assert load._is_shallow_tree(nested(50), 50)
-    assert not load._is_shallow_tree(nested(51), 50)
-    assert load._is_shallow_tree(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
+    assert yamlnodes._is_shallow_tree(nested(50), 50)
+    assert not yamlnodes._is_shallow_tree(nested(51), 50)
+    assert yamlnodes._is_shallow_tree(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
 
 
 def test_a_node_met_twice_is_no_tree():
     shared = yaml.compose("a: &x [1]\nb: [*x]\n", Loader=yaml.SafeLoader)
-    assert not load._is_shallow_tree(shared, 50)
-    assert load._is_shallow_tree(yaml.compose("a: [1]\nb: [[1]]\n", Loader=yaml.SafeLoader), 50)
+    assert not yamlnodes._is_shallow_tree(shared, 50)
+    assert yamlnodes._is_shallow_tree(yaml.compose("a: [1]\nb: [[1]]\n", Loader=yaml.SafeLoader), 50)
 
 
 @pytest.mark.parametrize("depth", [45, 600, 30_000])
@@ -545,7 +545,7 @@ def parse_both_ways_at(path, text, monkeypatch):
     for fast in (True, False):
         with monkeypatch.context() as patch:
             if not fast:
-                patch.setattr(load, "_FAST_LOADER", None)
+                patch.setattr(yamlnodes, "_FAST_LOADER", None)
             diagnostics = Diagnostics()
             ok, value = parse_yaml(text, path, 2, diagnostics)
             outcomes.append((ok, loaded(value), [d.format() for d in diagnostics.items]))
@@ -570,7 +570,7 @@ def test_an_alias_bomb_is_refused_at_once():
 def test_an_alias_past_the_fast_loader_is_never_expanded(monkeypatch):
     # Should the pre-check ever let an alias through, libyaml composes the
     # bomb into shared nodes; nothing downstream may walk them as a tree.
-    monkeypatch.setattr(load, "_fast_loader_agrees", lambda text: True)
+    monkeypatch.setattr(yamlnodes, "_fast_loader_agrees", lambda text: True)
     diagnostics = Diagnostics()
     started = time.perf_counter()
     assert parse_yaml(ALIAS_BOMB, "x.md", 2, diagnostics) == (False, None)
@@ -585,7 +585,7 @@ def test_an_alias_past_the_fast_loader_is_never_expanded(monkeypatch):
 def test_the_converter_refuses_a_node_met_twice():
     node = yaml.compose("a: &x [1]\nb: *x\n", Loader=yaml.CSafeLoader)
     diagnostics = Diagnostics()
-    load._NodeConverter("x.md", 2, diagnostics).convert(node)
+    yamlnodes._NodeConverter("x.md", 2, diagnostics).convert(node)
     assert [d.format() for d in diagnostics] == [
         "x.md:2: error: YAML anchors and aliases are not supported: write the value out in full"
     ]
@@ -629,7 +629,7 @@ def test_a_character_xml_cannot_carry_is_refused_in_a_value(escape, code_point, 
     front, _, _, problems = split(f"---\ntitle: T\nauthor: {escape}\n---\nBody\n")
     assert problems == [character_message(3, code_point, what)]
     assert "\ufffd" in front["author"]  # replaced, so no later message or page carries it
-    assert not load.NOT_IN_XML.search(front["author"])
+    assert not characters.NOT_IN_XML.search(front["author"])
 
 
 @pytest.mark.parametrize("escape, code_point, what", NOT_IN_XML, ids=[c[1] for c in NOT_IN_XML])
