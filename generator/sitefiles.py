@@ -140,7 +140,7 @@ def scan(directory: str) -> list[os.DirEntry]:
 def inside_folders(folder: str | Path, site_root: str | Path) -> tuple[str, ...]:
     """Where a link found under ``folder`` may lead: the site's root, and the
     folder itself (which is elsewhere when it is a link)."""
-    return tuple({os.path.realpath(site_root), os.path.realpath(folder)})
+    return tuple(dict.fromkeys((os.path.realpath(site_root), os.path.realpath(folder))))
 
 
 class PathEntry:
