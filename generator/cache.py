@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import CONFIG_FILE
+from .sitefiles import WATCHED_FOLDERS, FoundFiles, walk_site  # noqa: F401 - WATCHED_FOLDERS for serve.py
 
 CACHE_DIR = ".factcheck-cache"
 CHECKED = "checked.sqlite"
@@ -83,60 +84,33 @@ def dependency_version(name: str) -> str:
         return "unknown"
 
 
-# Folders of the site a build reads, besides site.yaml.
-WATCHED_FOLDERS = ("content", "templates", "seeds")
-
-
-def input_files(root: Path, default_templates: Path | None = None) -> dict[str, Path]:
-    """Every file a build reads, keyed by path relative to the root.
+def input_paths(root: Path, default_templates: Path | None = None) -> dict[str, str]:
+    """Every file a build reads, keyed by path relative to the root, sorted.
 
     When the site has no templates/ of its own, the project's default
     templates (``default_templates``) are read instead; they are keyed
-    "default-templates/…".
+    "default-templates/…". The site is walked as everywhere
+    (``sitefiles.py``): no link to a folder is followed, no link to a file
+    outside the site is read.
     """
-    return {rel: Path(path) for rel, path in input_paths(root, default_templates).items()}
+    return inputs_of(root, walk_site(root, default_templates))
 
 
-def input_paths(root: Path, default_templates: Path | None = None) -> dict[str, str]:
-    """:func:`input_files` with the paths as strings, sorted by key.
-
-    Walked with ``os.scandir``, which knows a file from a folder without a
-    system call: ``serve`` lists the inputs on every save, and at 10,000
-    articles pathlib's ``rglob`` and ``is_file`` took 0.4 s of that.
-    """
-    files = {CONFIG_FILE: os.path.join(root, CONFIG_FILE)}
-    for folder in WATCHED_FOLDERS:
-        files.update(walk_files(os.path.join(root, folder), folder))
-    if default_templates and default_templates.is_dir() and default_templates.resolve() != (root / "templates").resolve():
-        files.update(walk_files(str(default_templates), "default-templates"))
-    return dict(sorted(files.items()))
-
-
-def is_input_path(rel: str) -> bool:
-    """Whether a path relative to the root is where :func:`input_paths` looks."""
-    return rel == CONFIG_FILE or rel.split("/", 1)[0] in WATCHED_FOLDERS
-
-
-def walk_files(folder: str, prefix: str) -> Iterator[tuple[str, str]]:
-    """(``prefix/relative path``, path) of every file under ``folder``, if it is one."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:  # missing, or not a folder
-        return
-    for entry in entries:
-        rel = f"{prefix}/{entry.name}"
-        if entry.is_dir():
-            yield from walk_files(entry.path, rel)
-        elif entry.is_file():
-            yield rel, entry.path
+def inputs_of(root: Path, found: FoundFiles) -> dict[str, str]:
+    """The paths of site.yaml and of the files a walk of the site found, sorted by key."""
+    return dict(sorted({CONFIG_FILE: os.path.join(root, CONFIG_FILE), **found.files}.items()))
 
 
 def input_digests(root: Path, default_templates: Path | None = None) -> dict[str, str]:
-    """A digest of every input file (:func:`input_files`)."""
-    digests = {}
-    for rel, path in input_files(root, default_templates).items():
+    """A digest of every input file (:func:`input_paths`), and a note for every
+    link the walk did not follow: adding or removing one changes what
+    ``check`` reports, so it must not look like an unchanged build."""
+    found = walk_site(root, default_templates)
+    digests = found.link_notes()
+    for rel, path in inputs_of(root, found).items():
         try:
-            digests[rel] = digest(path.read_bytes())
+            with open(path, "rb") as file:
+                digests[rel] = digest(file.read())
         except OSError:
             continue  # vanished or unreadable between listing and reading: the next build catches it
     return digests

@@ -30,7 +30,7 @@ from pathlib import Path
 from . import urls
 from .analyse import analyse
 from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, override_base_url
-from .cache import BuildCache, checked_key, digest, input_paths, is_input_path
+from .cache import BuildCache, checked_key, digest, inputs_of
 from .diagnostics import Diagnostics
 from .link import link, with_article
 from .load import CONFIG_FILE
@@ -39,6 +39,7 @@ from .model import Content, Graph
 from .prepare import ContentFile, check_one, prepare_content
 from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem, article_context
 from .search import SearchError, index_pages
+from .sitefiles import is_readable_input, walk_site
 from .validate import CheckedFile, check_references
 from .workers import collector_paused
 
@@ -192,6 +193,8 @@ class IncrementalBuilder:
         return pages
 
     def _quick_article_page(self, path: str, last: "LastGood") -> dict[str, bytes] | None:
+        if not is_readable_input(self.root, path):
+            return None  # a link the full rebuild reports (or a file gone)
         try:
             data = (self.root / path).read_bytes()
         except OSError:
@@ -309,9 +312,14 @@ class InputWatcher:
     def _scan(self, only: set[str] | None = None) -> dict[str, tuple[int, int, str]]:
         """Size, time and digest of every input (or of the inputs among ``only``)."""
         scanned = {}
-        paths = input_paths(self.root, DEFAULT_TEMPLATES) if only is None else {
-            rel: str(self.root / rel) for rel in only if is_input_path(rel)
-        }
+        if only is None:
+            found = walk_site(self.root, DEFAULT_TEMPLATES)
+            paths = inputs_of(self.root, found)
+            # The links not followed count as inputs, as they do for build (cache.input_digests).
+            scanned.update((rel, (-1, -1, note)) for rel, note in found.link_notes().items())
+        else:
+            paths = {rel: str(self.root / rel) for rel in only
+                     if rel == CONFIG_FILE or is_readable_input(self.root, rel)}
         for rel, path in paths.items():
             try:
                 stat = os.stat(path)

@@ -1,22 +1,21 @@
 """Stage 1, load: files on disk → front matter (with line numbers) + body.
 
-Front matter is composed into YAML nodes rather than loaded straight to
-Python values, so every key and list item remembers the line it was written
-on. Lines reported here are lines of the file, not of the front-matter block.
+Front matter is parsed by ``yamlnodes.py`` into values that remember the
+line they were written on. Lines reported here are lines of the file, not
+of the front-matter block.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .characters import check_text
 from .diagnostics import Diagnostics
+from .sitefiles import is_editor_file, walk_site
+from .yamlnodes import YamlList, YamlMap, compose_yaml, parse_yaml  # noqa: F401 - the YAML half of loading
 
 # Content folders and the kind of record each holds, in the order pages link them.
 CONTENT_KINDS = {
@@ -26,27 +25,6 @@ CONTENT_KINDS = {
     "outlets": "outlet",
 }
 CONFIG_FILE = "site.yaml"
-
-
-class YamlMap(dict):
-    """A mapping from YAML that knows the file line of itself and of each key."""
-
-    def __init__(self, line: int):
-        super().__init__()
-        self.line = line
-        self.key_lines: dict[Any, int] = {}
-
-    def line_of(self, key: Any) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class YamlList(list):
-    """A sequence from YAML that knows the file line of itself and of each item."""
-
-    def __init__(self, line: int):
-        super().__init__()
-        self.line = line
-        self.item_lines: list[int] = []
 
 
 @dataclass
@@ -94,29 +72,44 @@ def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
 
 
 def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
-    """Every ``.md`` file under ``content/``, sorted so runs are deterministic."""
-    content = root / "content"
-    if not content.is_dir():
+    """Every ``.md`` file under ``content/``, sorted so runs are deterministic.
+
+    The site is walked here as everywhere (``sitefiles.py``), and what its
+    walk would not follow, under seeds/ and templates/ too, is reported
+    here: every command that reads the content comes this way once, so
+    ``check``, ``build`` and ``serve`` report the same.
+    """
+    found = walk_site(root)
+    found.report(diagnostics)
+    if not (root / "content").is_dir():
         diagnostics.error("content", 0, "no content/ folder next to site.yaml")
         return []
     paths = []
-    for path in sorted(content.rglob("*.md")):
-        rel = path.relative_to(content)
-        if any(is_editor_file(part) for part in rel.parts):
+    for rel, path in found.under("content").items():
+        parts = rel.split("/")[1:]
+        if any(is_editor_file(part) for part in parts) or not is_content_file(rel, parts[-1], diagnostics):
             continue
-        if len(rel.parts) < 2 or rel.parts[0] not in CONTENT_KINDS:
+        if len(parts) < 2 or parts[0] not in CONTENT_KINDS:
             folders = ", ".join(f"content/{name}/" for name in CONTENT_KINDS)
-            diagnostics.warning(
-                relpath(root, path), 0, f"ignored: content files belong in one of {folders}"
-            )
+            diagnostics.warning(rel, 0, f"ignored: content files belong in one of {folders}")
             continue
-        paths.append(path)
-    return paths
+        paths.append(Path(path))
+    return sorted(paths)
 
 
-def is_editor_file(name: str) -> bool:
-    """Hidden files and editors' lock and backup files (.#x.md, #x.md#, x.md~)."""
-    return name.startswith((".", "#")) or name.endswith("~")
+def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
+    """Whether a file is a content file by its name.
+
+    One ending in ".MD" (or any case of ".md" but that one) was silently
+    ignored. It is still not read (a file's id and its page's address come
+    from its name), but named in a warning that says what to do.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() == "md" and extension != "md":
+        diagnostics.warning(
+            rel, 0, f"ignored: content files end in '.md' in lower case; rename it to '{stem}.md'"
+        )
+    return name.endswith(".md")
 
 
 def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:
@@ -133,8 +126,14 @@ def kind_of(root: Path, path: Path) -> str:
 
 
 def source_file(rel: str, kind: str, file_id: str, text: str, diagnostics: Diagnostics) -> SourceFile:
-    """One content file's text, split into front matter and body."""
+    """One content file's text, split into front matter and body.
+
+    The body is checked for characters no page can carry here (raw control
+    bytes are valid UTF-8); the front matter's texts are checked as they
+    are converted (``_NodeConverter``), escapes and all.
+    """
     front, body, body_line = split_front_matter(text, rel, diagnostics)
+    body = check_text(body, rel, body_line, diagnostics, lines_follow=True)
     return SourceFile(path=rel, kind=kind, id=file_id, front=front, body=body, body_line=body_line)
 
 
@@ -167,208 +166,6 @@ def split_front_matter(
         diagnostics.error(path, 2, "front matter must be a mapping of 'key: value' lines")
         return None, body, index + 2
     return value, body, index + 2
-
-
-def parse_yaml(
-    text: str, path: str, first_line: int, diagnostics: Diagnostics
-) -> tuple[bool, Any]:
-    """Compose YAML into Python values that carry their file line numbers.
-
-    ``first_line`` is the file line the YAML text starts on; YAML marks are
-    0-based, so a mark's file line is ``mark.line + first_line``. Returns
-    ``(False, None)`` when the text is not valid YAML (the error is reported).
-    """
-    try:
-        node = compose_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # an unclosed quote: point at where it opens
-        line = mark.line + first_line if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        diagnostics.error(path, line, f"YAML syntax error: {problem}{yaml_hint(problem)}")
-        return False, None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        line = text[: exc.position].count("\n") + first_line
-        diagnostics.error(
-            path, line, f"YAML syntax error: the character {exc.character!r} is not allowed here"
-        )
-        return False, None
-    except RecursionError:
-        diagnostics.error(path, first_line, "YAML syntax error: the front matter is nested too deeply")
-        return False, None
-    if node is None:
-        return True, None
-    try:
-        return True, _NodeConverter(path, first_line, diagnostics).convert(node)
-    except RecursionError:
-        diagnostics.error(path, first_line, "YAML syntax error: the front matter is nested too deeply")
-        return False, None
-
-
-# PyYAML's pure-Python SafeLoader is the reference: its nodes, lines and error
-# messages are what editors see. libyaml's loader (yaml.CSafeLoader, present
-# when PyYAML was built with libyaml) composes the same nodes several times
-# faster, except in corners of YAML that front matter has no use for. There the
-# two disagree:
-# - libyaml accepts tabs where PyYAML does not (and PyYAML some libyaml does not);
-# - a byte-order mark inside the text means different things to each;
-# - an empty "!"-tagged value is a string to libyaml and null to PyYAML;
-# - PyYAML ends a plain scalar at any "?" inside [...] or {...};
-# - libyaml accepts a comment glued to a block scalar's header ("|#");
-# - the line of an empty value differs after an explicit "? " key or "---".
-# Text with any of these, with anchors, aliases, tags, directives or document
-# markers, or with other line breaks than "\n", goes to the reference loader.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
-_REFERENCE_ONLY_CHARS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")  # tabs, other line breaks, BOMs
-# An anchor, alias, tag or explicit key where a token can start: at the start
-# of a line or after an indicator ("- ", ": ", "[", ",", ...), not inside a
-# plain text such as "R & D" or "Is it safe? No!".
-_SPECIAL_TOKEN = re.compile(r"(?:^|[-?:,\[\]{}])[ ]*[&*!?]", re.MULTILINE)
-_GLUED_COMMENT = re.compile(r"[|>][-+0-9]*#")  # right after a block scalar's header
-_DOCUMENT_MARKERS = ("%", "---", "...")  # and directives, at the start of a line
-# libyaml composes recursively in C and crashes on nesting some ten thousand
-# levels deep, where the reference loader reports "nested too deeply". Every
-# level of nesting needs one of the characters "-:?[{", so at most this many
-# of them keeps the fast loader safe.
-_FAST_MAX_INDICATORS = 5000
-# The reference loader composes recursively in Python and gives up (with a
-# RecursionError) somewhere deeper than this; anything nested deeper is left to
-# it, so the depth at which "nested too deeply" starts stays the same.
-_FAST_MAX_DEPTH = 50
-
-
-def compose_yaml(text: str) -> yaml.Node | None:
-    """Compose ``text`` into YAML nodes exactly as PyYAML's pure-Python SafeLoader does.
-
-    The fast loader is tried when the text has none of the constructs on which
-    it disagrees with the reference. Text it rejects is composed again by the
-    reference loader, so errors are the reference loader's, word for word.
-    """
-    if _FAST_LOADER is not None and _fast_loader_agrees(text):
-        # Whatever libyaml rejects, the reference loader decides on and words.
-        with contextlib.suppress(Exception):
-            node = yaml.compose(text, Loader=_FAST_LOADER)
-            if node is None or not _deeper_than(node, _FAST_MAX_DEPTH):
-                return node
-    return yaml.compose(text, Loader=yaml.SafeLoader)
-
-
-def _fast_loader_agrees(text: str) -> bool:
-    """False for text with a construct on which libyaml and PyYAML may disagree."""
-    if sum(text.count(char) for char in "-:?[{") > _FAST_MAX_INDICATORS:
-        return False
-    if _REFERENCE_ONLY_CHARS.search(text):
-        return False
-    if any(char in text for char in "&*!?") and _SPECIAL_TOKEN.search(text):
-        return False
-    if "?" in text and ("[" in text or "{" in text):
-        return False  # PyYAML ends a plain scalar at any "?" in a flow collection; libyaml does not
-    if "#" in text and _GLUED_COMMENT.search(text):
-        return False
-    return not (
-        text.startswith(_DOCUMENT_MARKERS) or any(f"\n{marker}" in text for marker in _DOCUMENT_MARKERS)
-    )
-
-
-def _deeper_than(root: yaml.Node, limit: int) -> bool:
-    """Whether collections nest more than ``limit`` levels deep under ``root``."""
-    level = [root] if isinstance(root, yaml.CollectionNode) else []  # the collections at one depth
-    for _ in range(limit):
-        if not level:
-            return False
-        below = []
-        for node in level:
-            if isinstance(node, yaml.SequenceNode):
-                below += node.value
-            else:
-                for pair in node.value:
-                    below += pair
-        level = [node for node in below if not isinstance(node, yaml.ScalarNode)]
-    return bool(level)
-
-
-# Tags the safe loader resolves plain YAML to; anything else was written explicitly.
-STANDARD_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
-}
-STR_TAG = "tag:yaml.org,2002:str"
-
-# The YAML mistakes editors make most, and what to do about them.
-_YAML_HINTS = (
-    ("'\\t'", "indent with spaces, not tabs"),
-    ("mapping values are not allowed", "put text that contains ': ' in quotes"),
-    ("expected <block end>", "check the indentation of this line against the lines above"),
-    ("found unexpected end of stream", "a quoted text is not closed"),
-    ("found undefined alias", "put text that starts with '*' in quotes"),
-    ("found character '@'", "put text that starts with '@' or '`' in quotes"),
-)
-
-
-def yaml_hint(problem: str) -> str:
-    for needle, hint in _YAML_HINTS:
-        if needle in problem:
-            return f" (hint: {hint})"
-    return ""
-
-
-class _NodeConverter:
-    """Turns composed YAML nodes into YamlMap / YamlList / plain scalars."""
-
-    def __init__(self, path: str, first_line: int, diagnostics: Diagnostics):
-        self.path = path
-        self.first_line = first_line
-        self.diagnostics = diagnostics
-        self.constructor = yaml.constructor.SafeConstructor()
-
-    def line(self, node: yaml.Node) -> int:
-        return node.start_mark.line + self.first_line
-
-    def convert(self, node: yaml.Node) -> Any:
-        if node.tag.startswith("!") or node.tag not in STANDARD_TAGS:
-            # Explicit tags (!foo, !!python/object) are never part of the content model.
-            self.diagnostics.error(
-                self.path, self.line(node), f"YAML tag '{node.tag}' is not supported: remove it"
-            )
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self.convert_mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            result = YamlList(self.line(node))
-            for item in node.value:
-                result.append(self.convert(item))
-                result.item_lines.append(self.line(item))
-            return result
-        return self.convert_scalar(node)
-
-    def convert_mapping(self, node: yaml.MappingNode) -> YamlMap:
-        result = YamlMap(self.line(node))
-        for key_node, value_node in node.value:
-            key = self.convert(key_node)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                self.diagnostics.error(self.path, self.line(key_node), "a key must be a plain word")
-                continue
-            if key in result:
-                self.diagnostics.error(
-                    self.path,
-                    self.line(key_node),
-                    f"duplicate key '{key}' (first set on line {result.key_lines[key]})",
-                )
-                continue
-            result[key] = self.convert(value_node)
-            result.key_lines[key] = self.line(key_node)
-        return result
-
-    def convert_scalar(self, node: yaml.Node) -> Any:
-        if node.tag == STR_TAG:
-            return node.value  # what the constructor would return, without its bookkeeping
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except ValueError:
-            # e.g. "2021-02-30" resolves to a timestamp but is no real date:
-            # keep the text so validation can say what is wrong with it.
-            return node.value
 
 
 def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:

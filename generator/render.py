@@ -7,6 +7,7 @@ and a :class:`~generator.urls.Links` for the page, never the raw content.
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -25,6 +26,7 @@ from .link import article_order
 from .markup import Document, Highlight
 from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_date
 from .progress import Progress
+from .sitefiles import template_files
 from .workers import parallel_map
 from .write import StagedSite, Written
 
@@ -34,6 +36,7 @@ STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
 
 # The sources of a page that shows something from every content file.
 EVERYTHING = frozenset({"*"})
+STATIC_PREFIX = "static/"  # of a template name: a file copied as it is into assets/
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,10 @@ class Renderer:
 
     def __init__(self, templates_dir: Path):
         self.site_root = templates_dir.resolve().parent
-        self.search_path = [d for d in (templates_dir, DEFAULT_TEMPLATES) if d.is_dir()]
-        self.env = make_environment(self.search_path)
+        # Each folder with the root of the site it belongs to, for the links in it.
+        search_path = [(templates_dir, templates_dir.parent), (DEFAULT_TEMPLATES, DEFAULT_TEMPLATES)]
+        self.templates = template_files([(d, root) for d, root in search_path if d.is_dir()])
+        self.env = make_environment(self.templates)
         self._closures: dict[str, frozenset[str]] = {}
 
     def plan(self, graph: Graph, analysis: Analysis) -> list[Output]:
@@ -150,13 +155,10 @@ class Renderer:
 
     def static_files(self) -> dict[str, bytes]:
         """Files under ``static/`` of each templates folder; the site's own win."""
-        files: dict[str, bytes] = {}
-        for templates_dir in reversed(self.search_path):  # later (site) folders override
-            static = templates_dir / "static"
-            if static.is_dir():
-                for path in sorted(p for p in static.rglob("*") if p.is_file()):
-                    files[f"{urls.ASSETS_DIR}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
-        return files
+        return {
+            f"{urls.ASSETS_DIR}/{name[len(STATIC_PREFIX):]}": Path(path).read_bytes()
+            for name, path in sorted(self.templates.items()) if name.startswith(STATIC_PREFIX)
+        }
 
 
 def render_site(
@@ -241,9 +243,40 @@ def render_into(
     return result
 
 
-def make_environment(search_path: list[Path]) -> jinja2.Environment:
+class FoundTemplatesLoader(jinja2.BaseLoader):
+    """Loads the templates the walk of the templates folders found, and no
+    other file: Jinja's FileSystemLoader would follow a link to a folder
+    or to a file outside the site (see ``sitefiles.py``)."""
+
+    def __init__(self, templates: dict[str, str]):
+        self.templates = templates  # name → file
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.templates.get(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            with open(path, encoding="utf-8") as file:
+                source = file.read()
+            mtime = os.path.getmtime(path)
+        except OSError as exc:  # deleted since the walk: as Jinja's own loader says
+            raise jinja2.TemplateNotFound(template) from exc
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(path) == mtime
+            except OSError:
+                return False
+
+        return source, path, uptodate
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.templates)
+
+
+def make_environment(templates: dict[str, str]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in search_path]),
+        loader=FoundTemplatesLoader(templates),
         autoescape=True,  # everything from content is untrusted
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -30,6 +30,7 @@ import yaml
 from . import schema
 from .diagnostics import did_you_mean
 from .markup import MarkdownConverter
+from .sitefiles import OUTSIDE_LINK, PathEntry, entry_kind, inside_folders, seed_names
 from .validate import ID_PATTERN, suggest_id
 
 SLUG_MAX = 60  # characters; a title's slug is cut at a word boundary
@@ -119,7 +120,7 @@ def find_seed(root: Path, seed: str) -> Path:
     seeds_dir = root / "seeds"
     if not seeds_dir.is_dir():
         raise ScaffoldError(f"there is no seeds/ folder in {root}: put the raw text in {seeds_dir}/ first")
-    names = sorted(p.name for p in seeds_dir.iterdir() if p.is_file())
+    names = seed_names(root)
     given = Path(seed)
     if len(given.parts) == 1 and given.name not in ("", ".", ".."):
         candidates = [seeds_dir / given.name]
@@ -128,6 +129,7 @@ def find_seed(root: Path, seed: str) -> Path:
         candidates = [given] if given.is_absolute() else [given, root / given]
     for candidate in candidates:
         if candidate.is_file() and candidate.parent.resolve() == seeds_dir.resolve():
+            refuse_outside_link(seeds_dir / candidate.name, root)
             return seeds_dir / candidate.name
     if given.name in names:
         raise ScaffoldError(
@@ -144,6 +146,15 @@ def find_seed(root: Path, seed: str) -> Path:
         listing = f"; {seeds_dir}/ is empty"
     hint = did_you_mean(given.name, names)
     raise ScaffoldError(f"no seed file '{given.name}' in {seeds_dir}/{hint}{listing}")
+
+
+def refuse_outside_link(seed: Path, root: Path) -> None:
+    """A seed is read like any file of the site (``sitefiles.py``): not
+    through a link to a file outside it."""
+    if entry_kind(PathEntry(str(seed)), inside_folders(seed.parent, root)) == OUTSIDE_LINK:
+        raise ScaffoldError(
+            f"{seed} is a link to a file outside the site ({seed.resolve()}); copy the file into {seed.parent}/"
+        )
 
 
 def outlet_ids(root: Path) -> list[str]:

@@ -27,6 +27,7 @@ from .model import (
     Actor, Article, Claim, Content, Mention, Outlet, PartialDate, Publisher, Relation, SiteConfig, Update, Verdict,
 )
 from .quotes import find_quote, normalise
+from .sitefiles import seed_names
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use with fullmatch
 COLOUR_PATTERN = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -555,8 +556,7 @@ def check_references(
     root: Path,
     diagnostics: Diagnostics,
 ) -> None:
-    seeds_dir = root / "seeds"
-    seeds = sorted(p.name for p in seeds_dir.iterdir() if p.is_file()) if seeds_dir.is_dir() else []
+    seeds = seed_names(root)
     known = {
         "claim": declared["claim"],
         "actor": declared["actor"],

@@ -31,7 +31,7 @@ def test_check_reports_exactly_the_expected_lines(checked):
 def test_summary_line_counts_errors_and_warnings(checked):
     errors = sum(": error: " in line for line in EXPECTED)
     warnings = sum(": warning: " in line for line in EXPECTED)
-    assert (errors, warnings) == (41, 2)
+    assert (errors, warnings) == (43, 3)
     assert checked.stderr.splitlines()[-1] == f"{errors} error(s), {warnings} warning(s)."
 
 

@@ -409,6 +409,23 @@ def test_seed_outside_seeds_is_refused(site, tmp_path):
     assert not (site / "content/articles/a-title.md").exists()
 
 
+def test_seed_linked_from_outside_the_site_is_refused(site, tmp_path):
+    # Seeds are read like every file of the site: not through a link out of it (issue 11, item 6).
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("A title\nText.", encoding="utf-8")
+    os.symlink(outside, site / "seeds" / "linked.txt")
+    result = new(site, "article", "linked.txt")
+    assert result.returncode == 1
+    assert f"is a link to a file outside the site ({outside.resolve()})" in result.stderr
+    assert not (site / "content/articles/a-title.md").exists()
+
+
+def test_seed_linked_from_inside_the_site_is_read(site):
+    write_seed(site, "bridge.txt", SEED)
+    os.symlink("bridge.txt", site / "seeds" / "linked.txt")
+    assert new(site, "article", "linked.txt").returncode == 0
+
+
 def test_unknown_outlet_suggests_a_near_id(site):
     write_seed(site, "bridge.txt", SEED)
     result = new(site, "article", "bridge.txt", "--outlet", "daily-rivr")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import time
 import random
 
 import pytest
 import yaml
 
-from generator import load
+from generator import characters, yamlnodes
 from generator.diagnostics import Diagnostics
 from generator.load import (
     YamlList,
@@ -330,7 +331,7 @@ def parse_both_ways(text, monkeypatch):
     for fast in (True, False):
         with monkeypatch.context() as patch:
             if not fast:
-                patch.setattr(load, "_FAST_LOADER", None)
+                patch.setattr(yamlnodes, "_FAST_LOADER", None)
             diagnostics = Diagnostics()
             ok, value = parse_yaml(text, "content/claims/x.md", 2, diagnostics)
             outcomes.append((ok, loaded(value), [d.format() for d in diagnostics.items]))
@@ -430,21 +431,27 @@ def test_the_reference_loader_words_the_errors():
     ],
 )
 def test_risky_constructs_go_to_the_reference_loader(text):
-    assert not load._fast_loader_agrees(text)
+    assert not yamlnodes._fast_loader_agrees(text)
 
 
 def test_plain_front_matter_goes_to_the_fast_loader():
-    assert load._fast_loader_agrees(TYPICAL_FRONT_MATTER)
-    assert load._fast_loader_agrees("quote: Is it safe? Nobody knows! R & D, 5 * 3")
+    assert yamlnodes._fast_loader_agrees(TYPICAL_FRONT_MATTER)
+    assert yamlnodes._fast_loader_agrees("quote: Is it safe? Nobody knows! R & D, 5 * 3")
 
 
 def test_nesting_depth_is_measured_in_collections():
     def nested(depth):
         return yaml.compose("a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1), Loader=yaml.SafeLoader)
 
-    assert not load._deeper_than(nested(50), 50)
-    assert load._deeper_than(nested(51), 50)
-    assert not load._deeper_than(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
+    assert yamlnodes._is_shallow_tree(nested(50), 50)
+    assert not yamlnodes._is_shallow_tree(nested(51), 50)
+    assert yamlnodes._is_shallow_tree(yaml.compose("just text", Loader=yaml.SafeLoader), 0)
+
+
+def test_a_node_met_twice_is_no_tree():
+    shared = yaml.compose("a: &x [1]\nb: [*x]\n", Loader=yaml.SafeLoader)
+    assert not yamlnodes._is_shallow_tree(shared, 50)
+    assert yamlnodes._is_shallow_tree(yaml.compose("a: [1]\nb: [[1]]\n", Loader=yaml.SafeLoader), 50)
 
 
 @pytest.mark.parametrize("depth", [45, 600, 30_000])
@@ -496,3 +503,204 @@ def test_loading_is_the_same_with_and_without_the_fast_loader(monkeypatch):
         text = fuzzed_front_matter(rng, samples)
         first, second = parse_both_ways(text, monkeypatch)
         assert first == second, text
+
+
+# --- anchors and aliases: refused, never expanded (issue 11, item 2) -----------------------------
+
+ALIAS_BOMB = '"a0": &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 10)
+)  # 9 ** 10 strings once expanded: run past 60 s at 3 GB before
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("title: T\nauthor: &who Me\nnote: *who\n",
+         "x.md:3: error: YAML anchor '&who' is not supported: write the value out in full "
+         "(hint: put text that starts with '&' in quotes)"),
+        ("title: T\nauthor: *who\n",
+         "x.md:3: error: YAML alias '*who' is not supported: write the value out in full "
+         "(hint: put text that starts with '*' in quotes)"),
+        ("base: &b {title: T}\n<<: *b\n",
+         "x.md:2: error: YAML anchor '&b' is not supported: write the value out in full "
+         "(hint: put text that starts with '&' in quotes)"),
+        ("mentions:\n  - &m\n    claim: a\n",
+         "x.md:3: error: YAML anchor '&m' is not supported: write the value out in full "
+         "(hint: put text that starts with '&' in quotes)"),
+        pytest.param(
+            ALIAS_BOMB,
+            "x.md:2: error: YAML anchor '&a0' is not supported: write the value out in full "
+            "(hint: put text that starts with '&' in quotes)",
+            id="alias-bomb",
+        ),
+    ],
+)
+def test_anchors_and_aliases_are_refused_on_their_line(text, expected, monkeypatch):
+    for ok, value, problems in parse_both_ways_at("x.md", text, monkeypatch):
+        assert (ok, value, problems) == (False, ("NoneType", None), [expected])
+
+
+def parse_both_ways_at(path, text, monkeypatch):
+    outcomes = []
+    for fast in (True, False):
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(yamlnodes, "_FAST_LOADER", None)
+            diagnostics = Diagnostics()
+            ok, value = parse_yaml(text, path, 2, diagnostics)
+            outcomes.append((ok, loaded(value), [d.format() for d in diagnostics.items]))
+    return outcomes
+
+
+def test_text_with_ampersands_and_stars_is_no_anchor():
+    front, _, _, problems = split("---\ntitle: R & D *is* fun\nauthor: '&me'\nnote: \"*x\"\n---\n")
+    assert problems == []
+    assert dict(front) == {"title": "R & D *is* fun", "author": "&me", "note": "*x"}
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    diagnostics = Diagnostics()
+    started = time.perf_counter()
+    assert parse_yaml(ALIAS_BOMB, "x.md", 2, diagnostics) == (False, None)
+    assert time.perf_counter() - started < 1.0
+    assert len(diagnostics) == 1
+
+
+@needs_libyaml
+def test_an_alias_past_the_fast_loader_is_never_expanded(monkeypatch):
+    # Should the pre-check ever let an alias through, libyaml composes the
+    # bomb into shared nodes; nothing downstream may walk them as a tree.
+    monkeypatch.setattr(yamlnodes, "_fast_loader_agrees", lambda text: True)
+    diagnostics = Diagnostics()
+    started = time.perf_counter()
+    assert parse_yaml(ALIAS_BOMB, "x.md", 2, diagnostics) == (False, None)
+    assert time.perf_counter() - started < 1.0
+    assert [d.format() for d in diagnostics] == [
+        "x.md:2: error: YAML anchor '&a0' is not supported: write the value out in full "
+        "(hint: put text that starts with '&' in quotes)"
+    ]
+
+
+@needs_libyaml
+def test_the_converter_refuses_a_node_met_twice():
+    node = yaml.compose("a: &x [1]\nb: *x\n", Loader=yaml.CSafeLoader)
+    diagnostics = Diagnostics()
+    yamlnodes._NodeConverter("x.md", 2, diagnostics).convert(node)
+    assert [d.format() for d in diagnostics] == [
+        "x.md:2: error: YAML anchors and aliases are not supported: write the value out in full"
+    ]
+
+
+def test_site_yaml_refuses_anchors(tmp_path):
+    write_files(tmp_path, {"site.yaml": "title: &t T\ndescription: *t\n"})
+    diagnostics = Diagnostics()
+    assert load_config(tmp_path, diagnostics) is None
+    assert [d.format() for d in diagnostics] == [
+        "site.yaml:1: error: YAML anchor '&t' is not supported: write the value out in full "
+        "(hint: put text that starts with '&' in quotes)"
+    ]
+
+
+# --- characters XML cannot carry (issue 11, item 5) --------------------------------------------
+
+NOT_IN_XML = [
+    ('"\\0"', "U+0000", "a control character"),
+    ('"\\e"', "U+001B", "a control character"),
+    ('"\\x0b"', "U+000B", "a control character"),
+    ('"\\x7f\\x01"', "U+0001", "a control character"),
+    ('"\\uFFFE"', "U+FFFE", "not a character"),
+    ('"\\uffff"', "U+FFFF", "not a character"),
+    ('"\\ud800"', "U+D800", "half of a surrogate pair"),
+    ('"\\udfff x"', "U+DFFF", "half of a surrogate pair"),
+]
+
+
+def character_message(line, code_point, what, path="content/claims/x.md"):
+    hint = (
+        "write the character itself, or escape it as \\U followed by 8 hex digits"
+        if "surrogate" in what else "remove it, or the escape that writes it"
+    )
+    return (f"{path}:{line}: error: the character {code_point} ({what}) is not allowed in text: "
+            f"web pages and feeds cannot carry it (hint: {hint})")
+
+
+@pytest.mark.parametrize("escape, code_point, what", NOT_IN_XML, ids=[c[1] for c in NOT_IN_XML])
+def test_a_character_xml_cannot_carry_is_refused_in_a_value(escape, code_point, what):
+    front, _, _, problems = split(f"---\ntitle: T\nauthor: {escape}\n---\nBody\n")
+    assert problems == [character_message(3, code_point, what)]
+    assert "\ufffd" in front["author"]  # replaced, so no later message or page carries it
+    assert not characters.NOT_IN_XML.search(front["author"])
+
+
+@pytest.mark.parametrize("escape, code_point, what", NOT_IN_XML, ids=[c[1] for c in NOT_IN_XML])
+def test_a_character_xml_cannot_carry_is_refused_in_a_key(escape, code_point, what):
+    front, _, _, problems = split(f"---\ntitle: T\n{escape}: x\n---\n")
+    assert problems == [character_message(3, code_point, what)]
+
+
+def test_characters_in_nested_values_are_reported_on_their_line():
+    text = '---\ntitle: T\nmentions:\n  - claim: a\n    quote: "ok"\n    note: ["fine", "bad \\e"]\n---\n'
+    _, _, _, problems = split(text)
+    assert problems == [character_message(6, "U+001B", "a control character")]
+
+
+def test_a_surrogate_pair_written_as_two_escapes_is_refused_with_a_hint():
+    _, _, _, problems = split('---\ntitle: "\\ud83d\\ude00"\n---\n')  # JSON's way of writing 😀
+    assert problems == [character_message(2, "U+D83D", "half of a surrogate pair")]
+
+
+def test_tabs_line_breaks_and_other_characters_are_fine():
+    front, _, _, problems = split('---\ntitle: "a\\tb\\nc\\rd \\x85 \\u00a0 \\ud7ff \\ue000 \\ufffd \\U0001F600 é"\n---\nBody\n')
+    assert problems == []
+    assert front["title"] == "a\tb\nc\rd \x85 \u00a0 \ud7ff \ue000 \ufffd \U0001f600 é"
+
+
+def test_a_raw_control_character_in_the_body_is_refused_on_its_line(tmp_path):
+    path = tmp_path / "content" / "claims" / "x.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"---\nstatement: S\n---\nFirst line.\nA bell \x07 and a NUL \x00.\n")
+    diagnostics = Diagnostics()
+    source = load_content_file(tmp_path, path, diagnostics)
+    assert [d.format() for d in diagnostics] == [character_message(5, "U+0007", "a control character")]
+    assert source.body == "First line.\nA bell \ufffd and a NUL \ufffd.\n"
+
+
+def test_a_control_character_in_a_body_without_front_matter(tmp_path):
+    path = tmp_path / "content" / "claims" / "x.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"no front matter\n\x1b[31m\n")
+    diagnostics = Diagnostics()
+    load_content_file(tmp_path, path, diagnostics)
+    assert [d.format() for d in diagnostics] == [
+        "content/claims/x.md:1: error: missing front matter: the file must start with a '---' line",
+        character_message(2, "U+001B", "a control character"),
+    ]
+
+
+def test_site_yaml_refuses_a_control_character(tmp_path):
+    write_files(tmp_path, {"site.yaml": 'title: T\ndescription: "Bell \\a"\n'})
+    diagnostics = Diagnostics()
+    config = load_config(tmp_path, diagnostics)
+    assert [d.format() for d in diagnostics] == [
+        character_message(2, "U+0007", "a control character", path="site.yaml")
+    ]
+    assert config["description"] == "Bell \ufffd"
+
+
+# --- file names (issue 11, item 16) ------------------------------------------------------------
+
+
+def test_a_content_file_ending_in_upper_case_md_is_named_in_a_warning(tmp_path):
+    write_files(tmp_path, {
+        "content/claims/a.md": "---\n---\n",
+        "content/claims/b.MD": "---\n---\n",
+        "content/articles/c.Md": "---\n---\n",
+        "content/claims/notes.txt": "not markdown",
+    })
+    diagnostics = Diagnostics()
+    paths = content_paths(tmp_path, diagnostics)
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == ["content/claims/a.md"]
+    assert [d.format() for d in diagnostics] == [
+        "content/articles/c.Md: warning: ignored: content files end in '.md' in lower case; rename it to 'c.md'",
+        "content/claims/b.MD: warning: ignored: content files end in '.md' in lower case; rename it to 'b.md'",
+    ]
