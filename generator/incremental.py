@@ -71,7 +71,8 @@ class RebuildReport:
             f"{self.removed} removed in {self.seconds * 1000:.0f} ms"
         )
         if fixed:
-            return f"{what or 'back to the last good site'}: errors fixed, {done}"
+            return f"{what}: errors fixed, {done}" if what else (
+                f"errors fixed: back to the last good site ({self.seconds * 1000:.0f} ms)")
         return f"{what or 'first build'}: {done}"
 
 

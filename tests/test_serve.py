@@ -160,6 +160,27 @@ def test_a_broken_edit_shows_an_overlay_and_the_fix_clears_it(server, site):
     eventually(lambda: overlay(get(server, CLAIM)[1]) is None)
 
 
+def test_the_terminal_shows_each_error_and_when_a_save_fixed_them(server, site):
+    path = site / CLAIM_FILE
+    original = path.read_text(encoding="utf-8")
+    edit(path, "verdict: accurate", "verdict: acurate")
+    problem = ("content/claims/bridge-cost.md:3: error: 'verdict': unknown verdict 'acurate' in site.yaml "
+               "(did you mean 'accurate'?)")  # as `factcheck check` prints it
+    eventually(lambda: problem in server.logs)
+    failed = server.logs.index(problem) - 1
+    assert server.logs[failed].startswith("content/claims/bridge-cost.md: errors, still serving the last good site")
+    path.write_text(original, encoding="utf-8")  # back to the last good content
+    fixed = eventually(lambda: [line for line in server.logs[failed:] if "errors fixed" in line])
+    assert fixed[0].startswith("errors fixed: back to the last good site ("), fixed
+    edit(path, "verdict: accurate", "verdict: acurate")
+    eventually(lambda: server.logs.count(problem) == 2)
+    seen = len(server.logs)
+    edit(path, "verdict: acurate", "verdict: mixed")  # a fix that changes pages
+    fixed = eventually(lambda: [line for line in server.logs[seen:] if "errors fixed" in line])
+    assert fixed[0].startswith("content/claims/bridge-cost.md: errors fixed, "), fixed
+    assert " pages re-rendered" in fixed[0]
+
+
 def test_a_template_syntax_error_names_the_template_and_line(server, site):
     template = site / "templates" / "claim.html"
     lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
