@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 import traceback
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -47,10 +49,13 @@ __all__ = ["DevServer", "LIVE_RELOAD_PATH", "serve"]
 DEBOUNCE_SECONDS = 0.03  # quiet time after the last event before rebuilding (an editor's save is one burst)
 MAX_DEBOUNCE_SECONDS = 1.0  # rebuild anyway during a long burst of saves
 REQUEST_WAIT_SECONDS = 30.0  # longest a request waits for a rebuild in progress
-# Longest stop() waits for a rebuild in progress once its workers are killed:
-# the parts that run in this process (reading, linking, analysing) take about
-# 4 s at 10,000 articles and cannot be interrupted.
-STOP_WAIT_SECONDS = 30.0
+# Longest stop() waits for a rebuild in progress once its workers are killed.
+# The parts that run in this process (reading, linking, analysing, rendering
+# the pages of an edit) cannot be interrupted; whoever pressed Ctrl+C is not
+# kept waiting for them.
+STOP_WAIT_SECONDS = 5.0
+KILLED_WORKERS_GRACE_SECONDS = 2.0  # how long a rebuild whose workers died waits for the stop that may follow
+SIGNAL_POLL_SECONDS = 0.2  # how often the command's main thread looks whether it was asked to stop
 
 
 class DevServer:
@@ -86,9 +91,9 @@ class DevServer:
 
     # --- lifecycle -----------------------------------------------------------
 
-    def start(self) -> None:
-        """Serve, watch, and make the first build; return once it is made
-        (or once :meth:`stop` was called meanwhile).
+    def start(self, wait: bool = True) -> None:
+        """Serve, watch, and make the first build; with ``wait``, return once
+        it is made (or once :meth:`stop` was called meanwhile).
 
         The first build runs in the rebuild thread like every later one, so
         that the calling thread stays free to take Ctrl+C, and :meth:`stop`
@@ -104,38 +109,36 @@ class DevServer:
                 thread = threading.Thread(target=target, name=name, daemon=True)
                 thread.start()
                 self._threads.append(thread)
-        self.wait_until_idle(timeout=None)
+        if wait:
+            self.wait_until_idle(timeout=None)
 
     def stop(self) -> None:
+        """Stop serving, watching and rebuilding, and end a rebuild in progress.
+
+        Its worker processes are killed at once: a chunk of work takes seconds
+        on a large site and would run on after the server is gone. The
+        rebuild then fails (silently, as the server is stopping) and is waited
+        for, up to ``STOP_WAIT_SECONDS``; past that the process may exit
+        anyway: a rebuild's thread is a daemon, and a pool of workers it would
+        start at exit is refused, or waited for, by ``concurrent.futures``.
+        """
         with self.state:
             self._stopping = True
-            started = list(self._threads)
+            started, rebuilding = list(self._threads), self._building
             self.state.notify_all()
+        if rebuilding:
+            end_workers()
         if started:
             self.http.shutdown()  # waits for serve_forever, which only a started server runs
         self.http.server_close()
-        self._end_rebuild(started)
         if self._observer.is_alive():
             self._observer.stop()
             self._observer.join(timeout=5)
-        for thread in started:
-            thread.join(timeout=5)
-
-    def _end_rebuild(self, threads: list[threading.Thread]) -> None:
-        """End a rebuild in progress: kill its worker processes and wait for it.
-
-        A worker would otherwise finish its chunk of pages (seconds on a large
-        site) after the server is gone. The rebuild then fails, silently since
-        the server is stopping. ``multiprocessing.active_children`` are every
-        worker this process started: a preview process runs nothing else.
-        """
-        rebuilding = [thread for thread in threads if thread.name == "preview-rebuild"]
         deadline = time.monotonic() + STOP_WAIT_SECONDS
-        for thread in rebuilding:
+        for thread in started:
             thread.join(timeout=0.05)
             while thread.is_alive() and time.monotonic() < deadline:
-                for worker in multiprocessing.active_children():
-                    worker.kill()
+                end_workers()  # the rebuild may have started another pool meanwhile
                 thread.join(timeout=0.05)
 
     # --- watching --------------------------------------------------------------
@@ -203,11 +206,18 @@ class DevServer:
             report = self.builder.rebuild()
             self.internal_error = None
             self._log_report(report, had_errors)
+        except BrokenProcessPool:
+            # Its workers were killed: by stop(), by the Ctrl+C that reached
+            # them too (a moment before the server takes it), or by the system.
+            if not self._stop_arrives(within=KILLED_WORKERS_GRACE_SECONDS):
+                self.log("rebuild interrupted: a worker process was killed (out of memory?); "
+                         "still serving the last good site, the next save tries again")
         except Exception:  # a bug must not take the preview down; show it instead
-            if self._stopping:
-                return  # stop() killed its workers: nothing to show, nobody to show it to
-            self.internal_error = traceback.format_exc()
-            self.log(self.internal_error.rstrip())
+            if not self._stopping:
+                self.internal_error = traceback.format_exc()
+                self.log(self.internal_error.rstrip())
+        if self._stopping:
+            return
         try:
             rewatched = self._watch()
         except OSError as exc:  # a folder vanished between listing and watching
@@ -228,9 +238,16 @@ class DevServer:
         if self._indexing:
             self._update_search()
 
+    def _stop_arrives(self, within: float) -> bool:
+        with self.state:
+            return self.state.wait_for(lambda: self._stopping, timeout=within)
+
     def _log_report(self, report: RebuildReport, had_errors: bool) -> None:
         """A line for the rebuild; after a failed one, each error as ``check``
-        prints it; after the one that fixed them, a line that says so."""
+        prints it; after the one that fixed them, a line that says so. Nothing
+        once the server is stopping: its last line is "Stopping."."""
+        if self._stopping:
+            return
         if not report.ok:
             self.log(report.line())
             for problem in self.builder.diagnostics.errors:
@@ -277,20 +294,22 @@ class DevServer:
                 self.state.notify_all()
 
     def wait_until_idle(self, timeout: float | None = REQUEST_WAIT_SECONDS, search: bool = False,
-                        path: str = "") -> None:
+                        path: str = "") -> bool:
         """Block while changes are pending or a rebuild runs (for ``search``,
         a request for the index, also while the index is being remade), but
         not once the page at ``path`` is up to date (the quick path), and
-        not beyond ``timeout`` seconds (None: as long as it takes)."""
+        not beyond ``timeout`` seconds (None: as long as it takes).
+        False when the timeout ended the wait."""
         deadline = time.monotonic() + timeout if timeout is not None else None
         with self.state:
             while (self._building or self._pending_since is not None or (search and self._indexing)) and not self._stopping:
                 if path and resolve(path, self._fresh)[0]:
-                    return
+                    return True
                 remaining = deadline - time.monotonic() if deadline is not None else None
                 if remaining is not None and remaining <= 0:
-                    return
+                    return False
                 self.state.wait(remaining)
+            return True
 
     # --- what a request gets ---------------------------------------------------------
 
@@ -324,15 +343,26 @@ def relative_to_root(path: str, root: Path) -> str:
 
 
 
-class StopServing(BaseException):
-    """Ctrl+C or SIGTERM: not an ``Exception``, so that no ``except Exception`` swallows it."""
+def end_workers() -> None:
+    """Kill the worker processes of a rebuild in progress (``workers.parallel_map``).
+
+    They are this process's multiprocessing children: a preview starts no
+    others. Killed, not asked: a chunk of work does not look at signals.
+    """
+    for worker in multiprocessing.active_children():
+        worker.kill()
 
 
 @contextmanager
-def stop_signals() -> Iterator[None]:
-    """SIGINT (Ctrl+C) and SIGTERM (``kill``, ``docker stop``, systemd) raise
-    :class:`StopServing` in this thread, once; a repeated signal is ignored
-    while the server stops.
+def stop_signals() -> Iterator[list[int]]:
+    """SIGINT (Ctrl+C) and SIGTERM (``kill``, ``docker stop``, systemd) are
+    noted in the list yielded, for the main thread to look at.
+
+    Not an exception raised in the main thread: the kernel may hand a
+    process's signal to any of its threads, and then the main thread's sleep
+    is not interrupted (in the tests, a SIGTERM went unanswered for 30 s);
+    so it looks every ``SIGNAL_POLL_SECONDS`` instead, and no exception ever
+    lands in the middle of a lock's bookkeeping.
 
     Worker processes forked during a rebuild inherit the handler. There it
     gives the signal its default effect back and takes it again: a worker
@@ -346,13 +376,11 @@ def stop_signals() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        if not received:
-            received.append(signum)
-            raise StopServing(signum)
+        received.append(signum)
 
     previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield received
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -364,19 +392,29 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = Fa
     stop asked for is the way a preview ends, not a failure)."""
     server = DevServer(root, host=host, port=port, poll=poll, drafts=drafts, search=search,
                        log=lambda line: print(line, file=sys.stderr, flush=True))
-    with stop_signals():
+    # watchdog logs races of its own threads as errors ("InotifyEmitter.queue_events()
+    # called when the thread is inactive", when watches are replaced or stopped):
+    # no news for whoever edits the site, and not one line per rebuild.
+    logging.getLogger("watchdog").addHandler(logging.NullHandler())
+    with stop_signals() as stop_requested:
         try:
-            server.start()
-            for warning in server.builder.diagnostics.warnings:
-                print(warning.format(), file=sys.stderr)
-            print(f"Serving {root.resolve()} at {server.url} (Ctrl+C to stop)", flush=True)
-            if server.http.policy.any_ip:
-                print(f"Listening on every address: open it by this machine's IP address or by the names "
-                      f"{', '.join(server.http.policy.names)}; for another name, use --host NAME.", flush=True)
-            while True:
-                time.sleep(3600)
-        except StopServing:
+            server.start(wait=False)
+            while not stop_requested and not server.wait_until_idle(timeout=SIGNAL_POLL_SECONDS):
+                pass  # the first build
+            if not stop_requested:
+                announce(server, root)
+            while not stop_requested:
+                time.sleep(SIGNAL_POLL_SECONDS)
             print("Stopping.", file=sys.stderr, flush=True)
         finally:
             server.stop()
     return 0
+
+
+def announce(server: DevServer, root: Path) -> None:
+    for warning in server.builder.diagnostics.warnings:
+        print(warning.format(), file=sys.stderr)
+    print(f"Serving {root.resolve()} at {server.url} (Ctrl+C to stop)", flush=True)
+    if server.http.policy.any_ip:
+        print(f"Listening on every address: open it by this machine's IP address or by the names "
+              f"{', '.join(server.http.policy.names)}; for another name, use --host NAME.", flush=True)

@@ -6,6 +6,8 @@ Every server binds a free port on loopback and is always shut down.
 from __future__ import annotations
 
 import http.client
+import multiprocessing
+import os
 import random
 import re
 import shutil
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.serve import LIVE_RELOAD_PATH, DevServer
+from generator.workers import MIN_PARALLEL, parallel_map
 from test_incremental import Editor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,3 +309,30 @@ def test_stop_shuts_everything_down(site):
     with pytest.raises(OSError):
         http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
     assert threading.active_count() < 50
+
+
+def test_stop_ends_a_rebuild_in_progress_and_kills_its_workers(site, monkeypatch):
+    """A rebuild whose workers would run for 30 s more: stop() kills them and returns."""
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    server = start(site)
+    real_rebuild = server.builder.rebuild
+
+    def slow_rebuild():
+        parallel_map(lambda chunk: [time.sleep(0.5) for _ in chunk], list(range(MIN_PARALLEL * 2)))
+        return real_rebuild()
+
+    server.builder.rebuild = slow_rebuild
+    try:
+        server.notice_change()
+        workers = eventually(multiprocessing.active_children, timeout=30)
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 4
+        assert not multiprocessing.active_children()
+        for worker in workers:
+            with pytest.raises(ProcessLookupError):
+                os.kill(worker.pid, 0)
+        assert not [line for line in server.logs if "Traceback" in line or "interrupted" in line], server.logs
+    finally:
+        for worker in multiprocessing.active_children():
+            worker.kill()
