@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,19 @@ def test_stop_ends_a_rebuild_in_progress_and_kills_its_workers(site, monkeypatch
     finally:
         for worker in multiprocessing.active_children():
             worker.kill()
+
+
+def test_a_worker_killed_from_outside_is_one_line_not_a_traceback(server, site):
+    """A worker killed by the system (out of memory), not by a stop: the rebuild says so in a line."""
+    def killed_rebuild():
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    real_rebuild, server.builder.rebuild = server.builder.rebuild, killed_rebuild
+    server.notice_change()
+    line = eventually(lambda: [line for line in server.logs if "interrupted" in line])
+    assert line == ["rebuild interrupted: a worker process was killed (out of memory?); "
+                    "still serving the last good site, the next save tries again"], server.logs
+    assert server.internal_error is None and not [line for line in server.logs if "Traceback" in line]
+    server.builder.rebuild = real_rebuild
+    edit(site / CLAIM_FILE, "The bridge cost more than planned.", "Rebuilt after the killed worker.")
+    eventually(lambda: "Rebuilt after the killed worker." in get(server, CLAIM)[1])

@@ -163,3 +163,14 @@ def test_a_stop_during_a_rebuild_leaves_no_process_behind(running_serve, signum,
     stderr = err.read_text()
     assert "Traceback" not in stderr, stderr
     assert stderr.rstrip().endswith("Stopping."), stderr
+
+
+def test_a_stop_that_hangs_ends_the_process_anyway():
+    """The last resort behind a stop: past its time, the process ends, and says why."""
+    code = "from generator.serve import exit_at_the_latest; import time; exit_at_the_latest(0.5); time.sleep(60)"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert time.monotonic() - started < 20
+    assert result.returncode == 0
+    assert result.stderr.startswith("factcheck serve: stopping took more than 0 s, a bug in factcheck")
