@@ -44,11 +44,13 @@ ACCEPT_POLL_SECONDS = 0.2  # while every handler is busy, how often the accept l
 class PreviewHTTPServer(ThreadingHTTPServer):
     """``ThreadingHTTPServer`` with a bounded number of threads and quiet disconnects.
 
-    ``preview`` is the :class:`~generator.serve.DevServer` whose site is
-    answered; ``policy`` says which Host names and Origins are.
+    ``preview`` is the :class:`~generator.serve_preview.DevServer` whose
+    site is answered; ``policy`` says which Host names and Origins are.
     """
 
-    request_queue_size = 256  # above 200 simultaneous connections beyond the busy handlers
+    # Room for 200 simultaneous connections beyond the busy handlers (Linux
+    # caps it at net.core.somaxconn: 4096 since 5.4, 128 before).
+    request_queue_size = 256
     max_handlers = 64  # handler threads at most (each request or stream holds one)
     max_streams = 32  # live-reload streams at most: the other handlers stay free for pages
     daemon_threads = True
@@ -110,7 +112,9 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
 class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    timeout = 10.0  # seconds a connection may stay idle (or a client stall) before it is closed
+    # Seconds a connection may stay idle, or a client stall, before it is
+    # closed (Apache keeps idle connections 5 s; a browser opens another).
+    timeout = 10.0
     server: PreviewHTTPServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)

@@ -193,22 +193,8 @@ class DevServer:
         with self.state:
             self._building = True
         before = (self.builder.outputs, self.builder.diagnostics.sorted(), self.internal_error)
-        had_errors = bool(self.builder.diagnostics.errors) or self.internal_error is not None
         self._serve_quick_pages(reported)
-        try:
-            report = self.builder.rebuild()
-            self.internal_error = None
-            self._log_report(report, had_errors)
-        except BrokenProcessPool:
-            # Its workers were killed: by stop(), by the Ctrl+C that reached
-            # them too (a moment before the server takes it), or by the system.
-            if not self._stop_arrives(within=KILLED_WORKERS_GRACE_SECONDS):
-                self.log("rebuild interrupted: a worker process was killed (out of memory?); "
-                         "still serving the last good site, the next save tries again")
-        except Exception:  # a bug must not take the preview down; show it instead
-            if not self._stopping:
-                self.internal_error = traceback.format_exc()
-                self.log(self.internal_error.rstrip())
+        self._run_builder()
         if self._stopping:
             return
         try:
@@ -226,10 +212,28 @@ class DevServer:
                 self.version += 1
             self._building = False
             self._fresh = {}
-            self._indexing = self.builder.search_stale and not self._stopping
+            self._indexing = self.builder.search_stale
             self.state.notify_all()
         if self._indexing:
             self._update_search()
+
+    def _run_builder(self) -> None:
+        """The builder's rebuild, logged; whatever goes wrong is shown, not raised."""
+        had_errors = bool(self.builder.diagnostics.errors) or self.internal_error is not None
+        try:
+            report = self.builder.rebuild()
+            self.internal_error = None
+            self._log_report(report, had_errors)
+        except BrokenProcessPool:
+            # Its workers were killed: by stop(), by the Ctrl+C that reached
+            # them too (a moment before the server takes it), or by the system.
+            if not self._stop_arrives(within=KILLED_WORKERS_GRACE_SECONDS):
+                self.log("rebuild interrupted: a worker process was killed (out of memory?); "
+                         "still serving the last good site, the next save tries again")
+        except Exception:  # a bug must not take the preview down; show it instead
+            if not self._stopping:
+                self.internal_error = traceback.format_exc()
+                self.log(self.internal_error.rstrip())
 
     def _stop_arrives(self, within: float) -> bool:
         with self.state:

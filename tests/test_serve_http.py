@@ -77,7 +77,8 @@ def test_a_foreign_origin_is_refused(server, path):
 def test_the_own_origin_is_answered_without_cors_headers(server):
     port = port_of(server)
     for origin in (f"http://127.0.0.1:{port}", f"http://localhost:{port}"):
-        status, headers, _ = request(server, "/data/claims.json", headers={"Host": f"127.0.0.1:{port}", "Origin": origin})
+        headers = {"Host": f"127.0.0.1:{port}", "Origin": origin}
+        status, headers, _ = request(server, "/data/claims.json", headers=headers)
         assert status == 200
         assert not any(name.lower().startswith("access-control-") for name in headers)
 
@@ -133,7 +134,8 @@ def test_a_head_then_a_get_on_one_connection(server):
     """No body after HEAD: the next response on the same connection starts right after its headers."""
     with socket.create_connection(("127.0.0.1", port_of(server)), timeout=30) as client:
         host = f"Host: 127.0.0.1:{port_of(server)}\r\n"
-        client.sendall(f"HEAD {PAGE} HTTP/1.1\r\n{host}\r\nGET /no/such/ HTTP/1.1\r\n{host}Connection: close\r\n\r\n".encode())
+        client.sendall(f"HEAD {PAGE} HTTP/1.1\r\n{host}\r\n".encode()
+                       + f"GET /no/such/ HTTP/1.1\r\n{host}Connection: close\r\n\r\n".encode())
         received = b""
         while chunk := client.recv(65536):
             received += chunk
@@ -185,7 +187,8 @@ def read_response(client: socket.socket) -> bytes:
     while b"\r\n\r\n" not in data:
         data += client.recv(65536)
     head, body = data.split(b"\r\n\r\n", 1)
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")))
+    fields = dict(line.split(b":", 1) for line in head.split(b"\r\n")[1:])
+    length = int({name.lower(): value for name, value in fields.items()}[b"content-length"])
     while len(body) < length:
         body += client.recv(65536)
     return head
