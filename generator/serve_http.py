@@ -5,15 +5,16 @@
   ``curl -I`` and link checkers work); anything else gets 501.
 - At most ``max_handlers`` handler threads. When all are busy, the accept
   loop waits and new connections wait in the listen queue
-  (``request_queue_size``; the standard library's 5 made 59 to 77 of 200
-  simultaneous requests time out at 20 s). Live-reload streams hold a
-  thread each for as long as a tab is open, so at most ``max_streams`` of
-  them are kept, and page requests always have threads left.
+  (``request_queue_size``; with the standard library's 5, 38 of 200
+  simultaneous requests timed out at 20 s, none with 256). Live-reload
+  streams hold a thread each for as long as a tab is open, so at most
+  ``max_streams`` of them are kept, and page requests always have threads left.
 - A connection idle for ``PreviewHandler.timeout`` seconds is closed (a
-  keep-alive connection was seen open after 95 s, and 300 slow clients made
-  308 threads).
-- A client that goes away early is nobody's error: no traceback (one run
-  printed 329), the terminal keeps one line per rebuild.
+  keep-alive connection stayed open indefinitely, and 300 clients sending
+  half a request line made 308 threads; now 136, and a normal request sent
+  meanwhile is answered within 7 s).
+- A client that goes away early is nobody's error: no traceback (300 such
+  clients printed 316), the terminal keeps one line per rebuild.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ class PreviewHTTPServer(ThreadingHTTPServer):
     # Room for 200 simultaneous connections beyond the busy handlers (Linux
     # caps it at net.core.somaxconn: 4096 since 5.4, 128 before).
     request_queue_size = 256
-    max_handlers = 64  # handler threads at most (each request or stream holds one)
+    # Handler threads at most: each request or stream holds one, and a slow
+    # client holds one until it times out. (300 clients sending half a request
+    # line kept a normal request waiting 38 s with 64 threads and a 10 s timeout.)
+    max_handlers = 128
     max_streams = 32  # live-reload streams at most: the other handlers stay free for pages
     daemon_threads = True
     block_on_close = False  # stop() does not wait for clients; streams and waits end on their own
@@ -113,8 +117,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Seconds a connection may stay idle, or a client stall, before it is
-    # closed (Apache keeps idle connections 5 s; a browser opens another).
-    timeout = 10.0
+    # closed (as Apache's KeepAliveTimeout; a browser just opens another).
+    timeout = 5.0
     server: PreviewHTTPServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
