@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .serve_hosts import ip_address
 from .serve_pages import LIVE_RELOAD_PATH
 from .serve_preview import DevServer, end_workers
 
@@ -114,5 +115,6 @@ def announce(server: DevServer, root: Path) -> None:
         print(warning.format(), file=sys.stderr)
     print(f"Serving {root.resolve()} at {server.url} (Ctrl+C to stop)", flush=True)
     if server.http.policy.any_ip:
-        print(f"Listening on every address: open it by this machine's IP address or by the names "
-              f"{', '.join(server.http.policy.names)}; for another name, use --host NAME.", flush=True)
+        names = [name for name in server.http.policy.names if ip_address(name) is None and name != "localhost"]
+        print("Listening on every address: open it by any IP address of this machine, by localhost"
+              + "".join(f" or {name}" for name in names) + "; another name needs --host NAME.", flush=True)
