@@ -61,15 +61,20 @@ class RebuildReport:
     removed: int = 0  # output files gone
     seconds: float = 0.0
 
-    def line(self) -> str:
-        """One line for the terminal: what changed, what was done, how long it took."""
+    def line(self, fixed: bool = False) -> str:
+        """One line for the terminal: what changed, what was done, how long it took;
+        ``fixed``: this rebuild is the first good one after errors."""
         what = ", ".join(self.changed[:3]) + (f" and {len(self.changed) - 3} more" if len(self.changed) > 3 else "")
         if not self.ok:
             return f"{what or 'rebuild'}: errors, still serving the last good site ({self.seconds * 1000:.0f} ms)"
-        return (
-            f"{what or 'first build'}: {self.rendered} pages re-rendered, {self.written} files changed, "
+        done = (
+            f"{self.rendered} pages re-rendered, {self.written} files changed, "
             f"{self.removed} removed in {self.seconds * 1000:.0f} ms"
         )
+        if fixed:
+            return f"{what}: errors fixed, {done}" if what else (
+                f"errors fixed: back to the last good site ({self.seconds * 1000:.0f} ms)")
+        return f"{what or 'first build'}: {done}"
 
 
 class IncrementalBuilder:

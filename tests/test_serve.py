@@ -6,6 +6,8 @@ Every server binds a free port on loopback and is always shut down.
 from __future__ import annotations
 
 import http.client
+import multiprocessing
+import os
 import random
 import re
 import shutil
@@ -13,11 +15,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from generator.serve import LIVE_RELOAD_PATH, DevServer
+from generator.workers import MIN_PARALLEL, parallel_map
 from test_incremental import Editor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,6 +164,27 @@ def test_a_broken_edit_shows_an_overlay_and_the_fix_clears_it(server, site):
     eventually(lambda: overlay(get(server, CLAIM)[1]) is None)
 
 
+def test_the_terminal_shows_each_error_and_when_a_save_fixed_them(server, site):
+    path = site / CLAIM_FILE
+    original = path.read_text(encoding="utf-8")
+    edit(path, "verdict: accurate", "verdict: acurate")
+    problem = ("content/claims/bridge-cost.md:3: error: 'verdict': unknown verdict 'acurate' in site.yaml "
+               "(did you mean 'accurate'?)")  # as `factcheck check` prints it
+    eventually(lambda: problem in server.logs)
+    failed = server.logs.index(problem) - 1
+    assert server.logs[failed].startswith("content/claims/bridge-cost.md: errors, still serving the last good site")
+    path.write_text(original, encoding="utf-8")  # back to the last good content
+    fixed = eventually(lambda: [line for line in server.logs[failed:] if "errors fixed" in line])
+    assert fixed[0].startswith("errors fixed: back to the last good site ("), fixed
+    edit(path, "verdict: accurate", "verdict: acurate")
+    eventually(lambda: server.logs.count(problem) == 2)
+    seen = len(server.logs)
+    edit(path, "verdict: acurate", "verdict: mixed")  # a fix that changes pages
+    fixed = eventually(lambda: [line for line in server.logs[seen:] if "errors fixed" in line])
+    assert fixed[0].startswith("content/claims/bridge-cost.md: errors fixed, "), fixed
+    assert " pages re-rendered" in fixed[0]
+
+
 def test_a_template_syntax_error_names_the_template_and_line(server, site):
     template = site / "templates" / "claim.html"
     lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -285,3 +310,46 @@ def test_stop_shuts_everything_down(site):
     with pytest.raises(OSError):
         http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
     assert threading.active_count() < 50
+
+
+def test_stop_ends_a_rebuild_in_progress_and_kills_its_workers(site, monkeypatch):
+    """A rebuild whose workers would run for 30 s more: stop() kills them and returns."""
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    server = start(site)
+    real_rebuild = server.builder.rebuild
+
+    def slow_rebuild():
+        parallel_map(lambda chunk: [time.sleep(0.5) for _ in chunk], list(range(MIN_PARALLEL * 2)))
+        return real_rebuild()
+
+    server.builder.rebuild = slow_rebuild
+    try:
+        server.notice_change()
+        workers = eventually(multiprocessing.active_children, timeout=30)
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 4
+        assert not multiprocessing.active_children()
+        for worker in workers:
+            with pytest.raises(ProcessLookupError):
+                os.kill(worker.pid, 0)
+        assert not [line for line in server.logs if "Traceback" in line or "interrupted" in line], server.logs
+    finally:
+        for worker in multiprocessing.active_children():
+            worker.kill()
+
+
+def test_a_worker_killed_from_outside_is_one_line_not_a_traceback(server, site):
+    """A worker killed by the system (out of memory), not by a stop: the rebuild says so in a line."""
+    def killed_rebuild():
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    real_rebuild, server.builder.rebuild = server.builder.rebuild, killed_rebuild
+    server.notice_change()
+    line = eventually(lambda: [line for line in server.logs if "interrupted" in line])
+    assert line == ["rebuild interrupted: a worker process was killed (out of memory?); "
+                    "still serving the last good site, the next save tries again"], server.logs
+    assert server.internal_error is None and not [line for line in server.logs if "Traceback" in line]
+    server.builder.rebuild = real_rebuild
+    edit(site / CLAIM_FILE, "The bridge cost more than planned.", "Rebuilt after the killed worker.")
+    eventually(lambda: "Rebuilt after the killed worker." in get(server, CLAIM)[1])
