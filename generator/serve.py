@@ -94,10 +94,12 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = Fa
 def exit_at_the_latest(seconds: float) -> None:
     """End the process after ``seconds``, if it has not ended by then.
 
-    A last resort: once in about 60 test runs a stop never ended, and it
-    could not be caught again to see where. Whoever pressed Ctrl+C gets
-    their terminal back, with the threads' stacks for a bug report, and no
-    worker is left behind.
+    A last resort. A stop once hung in a few runs: a worker killed while it
+    sent its results left half a message in the standard library's process
+    pool, which then waited for the rest for ever (``workers.Pool`` replaced
+    it). Should another hang appear, whoever pressed Ctrl+C still gets their
+    terminal back, with the threads' stacks for a bug report, and no worker
+    is left behind.
     """
     def expire() -> None:
         time.sleep(seconds)

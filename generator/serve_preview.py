@@ -25,7 +25,6 @@ import os
 import threading
 import time
 import traceback
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from watchdog.events import FileSystemEventHandler
@@ -40,6 +39,7 @@ from .search import SEARCH_FOLDER
 from .serve_hosts import authority
 from .serve_http import bind
 from .serve_pages import Response, SiteView, resolve
+from .workers import WorkerLost
 
 DEBOUNCE_SECONDS = 0.03  # quiet time after the last event before rebuilding (an editor's save is one burst)
 MAX_DEBOUNCE_SECONDS = 1.0  # rebuild anyway during a long burst of saves
@@ -236,7 +236,7 @@ class DevServer:
             report = self.builder.rebuild()
             self.internal_error = None
             self._log_report(report, had_errors)
-        except BrokenProcessPool:
+        except WorkerLost:
             # Its workers were killed: by stop(), by the Ctrl+C that reached
             # them too (a moment before the server takes it), or by the system.
             if not self._stop_arrives(within=KILLED_WORKERS_GRACE_SECONDS):

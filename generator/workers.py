@@ -23,12 +23,14 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -38,11 +40,6 @@ MIN_PARALLEL = 64
 CHUNKS_PER_WORKER = 8  # enough chunks that a slow one does not leave a core idle at the end
 PARENT_CHECK_SECONDS = 0.2  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-# The job and its items, set just before the pool forks. A worker reads them
-# from the memory it inherited; only chunk bounds and results are pickled.
-_inherited: tuple[Callable, Sequence] | None = None
-
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -87,7 +84,9 @@ def parallel_map(
 
     ``job`` takes a list of items and returns a list of results, one per
     item. It may be a closure over anything: forked workers inherit it.
-    ``on_progress(done, total)`` is called here as chunks finish.
+    ``on_progress(done, total)`` is called here as chunks finish. A chunk
+    that raises ends the map at once, with that exception; a worker that
+    dies (killed, out of memory) ends it with :class:`WorkerLost`.
     """
     workers = worker_count()
     if workers < 2 or len(items) < MIN_PARALLEL or not can_fork():
@@ -95,48 +94,148 @@ def parallel_map(
         if on_progress:
             on_progress(len(items), len(items))
         return results
-    global _inherited
-    _inherited = (job, items)
+    chunks = split(len(items), workers * CHUNKS_PER_WORKER)
     # Objects that exist before the fork are never collected in the workers,
     # so the collector does not touch (and copy) every page of the parent.
     gc.freeze()
     try:
-        context = multiprocessing.get_context("fork")
-        # The workers are forked here, by the thread that calls parallel_map
-        # (with fork, ProcessPoolExecutor starts them all at the first submit,
-        # in the caller's thread). PR_SET_PDEATHSIG fires when that *thread*
-        # ends, not the process, which matters for `serve`, whose rebuilds run
-        # in a thread of their own. It is harmless: the caller cannot leave
-        # this `with` block before the pool has shut down and joined every
-        # worker, so while a worker lives the thread that forked it does too,
-        # and only the death of the whole process can send the signal.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            chunks = {pool.submit(_run_inherited, bounds): bounds for bounds in split(len(items), workers * CHUNKS_PER_WORKER)}
-            try:
-                results = _gather(chunks, len(items), on_progress)
-            except BaseException:
-                # A chunk failed (a full disk, a bug): the chunks not started yet
-                # would fail the same way or be thrown away; do not wait for them.
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        with Pool(min(workers, len(chunks)), job, items) as pool:
+            by_start = pool.run(chunks, on_progress)
     finally:
-        _inherited = None
         gc.unfreeze()
-    return [result for chunk in results for result in chunk]
+    return [result for start in sorted(by_start) for result in by_start[start]]
 
 
-def _gather(chunks: dict, total: int, on_progress: Callable[[int, int], None] | None) -> list[list]:
-    """The chunks' results in the order of their items, as they finish; the
-    first chunk that raised raises here, as the same exception (pickled back)."""
-    done, by_start = 0, {}
-    for future in as_completed(chunks):
-        start, stop = chunks[future]
-        by_start[start] = future.result()
-        done += stop - start
-        if on_progress:
-            on_progress(done, total)
-    return [by_start[start] for start in sorted(by_start)]
+class WorkerLost(BrokenProcessPool):
+    """A worker process ended before it had sent back its chunk's results."""
+
+
+class Pool:
+    """Forked worker processes, each with a pipe of its own to the parent.
+
+    Not ``concurrent.futures.ProcessPoolExecutor``: its workers share one
+    result pipe, whose writing end the parent keeps open too. A worker
+    killed while it was sending a result (``serve`` kills the workers of a
+    rebuild when it stops) left half a message in that pipe, and the
+    executor's thread waited for the rest for ever; the process then hung
+    at exit, joining that thread. Here each worker's pipe is open only in
+    that worker and the parent, so a worker that dies is an end of file or
+    its process sentinel, noticed at once, and there is no thread to join.
+
+    Chunks are handed out one at a time as workers finish the last, so a
+    slow chunk does not leave a core idle. Workers are forked by the thread
+    that makes the pool, and ``PR_SET_PDEATHSIG`` fires when that *thread*
+    ends, not the process (``serve`` rebuilds in a thread of its own). That
+    is harmless: the pool is used within one call, which ends every worker
+    before it returns.
+    """
+
+    def __init__(self, size: int, job: Callable[[Sequence[T]], list[R]], items: Sequence[T]):
+        context = multiprocessing.get_context("fork")
+        self.connections: list[Connection] = []  # the parent's end of each worker's pipe
+        self.processes: list[multiprocessing.Process] = []
+        try:
+            for _ in range(size):
+                ours, theirs = context.Pipe(duplex=True)
+                # The worker closes the parent's ends it inherits (its own
+                # and earlier workers'), so that its death is an end of file.
+                closing = [*self.connections, ours]
+                process = context.Process(target=_work, args=(job, items, theirs, closing, os.getpid()), daemon=True)
+                process.start()
+                theirs.close()
+                self.connections.append(ours)
+                self.processes.append(process)
+        except BaseException:
+            self.kill()
+            raise
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            for connection in self.connections:
+                _send(connection, None)  # no more work: the worker returns
+        else:
+            self.kill()  # the other chunks' results are no longer wanted
+        for connection in self.connections:
+            connection.close()
+        for process in self.processes:
+            process.join()
+
+    def kill(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+
+    def run(self, chunks: list[tuple[int, int]], on_progress: Callable[[int, int], None] | None) -> dict[int, list]:
+        """Every chunk's results, by the chunk's start."""
+        pending = list(reversed(chunks))  # taken from the end: the first chunks first
+        busy: dict[Connection, tuple[int, int]] = {}
+        sentinels = {process.sentinel: connection for process, connection in zip(self.processes, self.connections)}
+        for connection in self.connections:
+            if pending:
+                busy[connection] = pending.pop()
+                _send(connection, busy[connection])
+        results: dict[int, list] = {}
+        total, done = sum(stop - start for start, stop in chunks), 0
+        while busy:
+            ready = wait([*busy, *sentinels])
+            for connection in [c for c in ready if c in busy]:  # results first: a worker may send and die
+                start, stop = busy.pop(connection)
+                results[start] = _receive(connection)
+                done += stop - start
+                if on_progress:
+                    on_progress(done, total)
+                if pending:
+                    busy[connection] = pending.pop()
+                    _send(connection, busy[connection])
+            if any(sentinels[s] in busy for s in ready if s in sentinels):
+                raise WorkerLost("a worker process ended before finishing its work (killed, or out of memory)")
+        return results
+
+
+def _send(connection: Connection, message: object) -> None:
+    try:
+        connection.send(message)
+    except OSError:
+        pass  # the worker is gone: its sentinel says so
+
+
+def _receive(connection: Connection) -> list:
+    """A chunk's results, or the exception the chunk raised, raised here."""
+    try:
+        status, value = connection.recv()
+    except (EOFError, OSError):  # died in the middle of sending
+        raise WorkerLost("a worker process ended while sending its results") from None
+    if status == "raised":
+        raise value
+    return value
+
+
+def _work(job: Callable, items: Sequence, connection: Connection, parent_ends: list[Connection], parent: int) -> None:
+    """A worker: chunks in, results out, until the parent says there is no more."""
+    for end in parent_ends:
+        end.close()
+    _die_with_parent(parent)
+    gc.enable()  # the parent's objects are frozen: collections here walk only the worker's own
+    while True:
+        try:
+            bounds = connection.recv()
+        except (EOFError, OSError):
+            return
+        if bounds is None:
+            return
+        start, stop = bounds
+        try:
+            message = ("done", job(items[start:stop]))
+        except Exception as problem:  # raised again in the parent, as itself (a full disk, a bug)
+            message = ("raised", problem)
+        try:
+            connection.send(message)
+        except (pickle.PicklingError, TypeError, AttributeError) as problem:  # not picklable: say what it was
+            what = type(message[1]).__name__
+            connection.send(("raised", RuntimeError(f"a worker's {what} could not be sent back: {problem}")))
 
 
 def split(count: int, parts: int) -> list[tuple[int, int]]:
@@ -145,15 +244,10 @@ def split(count: int, parts: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _run_inherited(bounds: tuple[int, int]) -> list:
-    gc.enable()  # the parent's objects are frozen: collections here walk only the worker's own
-    job, items = _inherited
-    start, stop = bounds
-    return job(items[start:stop])
 
 
 def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker as soon as ``parent`` dies.
+    """End this worker as soon as ``parent`` dies.
 
     Linux kills it on the parent's death when asked (``PR_SET_PDEATHSIG``).
     The parent may have died between the fork and the request, which would

@@ -15,13 +15,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from generator.serve import LIVE_RELOAD_PATH, DevServer
-from generator.workers import MIN_PARALLEL, parallel_map
+from generator.workers import MIN_PARALLEL, WorkerLost, parallel_map
 from test_incremental import Editor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -342,7 +341,7 @@ def test_stop_ends_a_rebuild_in_progress_and_kills_its_workers(site, monkeypatch
 def test_a_worker_killed_from_outside_is_one_line_not_a_traceback(server, site):
     """A worker killed by the system (out of memory), not by a stop: the rebuild says so in a line."""
     def killed_rebuild():
-        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+        raise WorkerLost("a worker process ended before finishing its work (killed, or out of memory)")
 
     real_rebuild, server.builder.rebuild = server.builder.rebuild, killed_rebuild
     server.notice_change()

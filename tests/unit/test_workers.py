@@ -136,3 +136,44 @@ def test_a_failing_chunk_raises_its_own_error_at_once(monkeypatch):
         workers.parallel_map(fail_on_the_first_chunk, list(range(200)))
     assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, "/full/disk/page.html")
     assert time.monotonic() - started < 3.0
+
+
+# A parent whose worker is killed in the middle of sending its results back.
+# The result pickles a big block first, then an object whose pickling sets a
+# timer that kills the worker 30 ms later: by then the worker is writing the
+# 200 MB to its pipe, which the parent reads as it comes.
+KILLED_WHILE_SENDING = """
+import os, signal, sys, threading
+from generator import workers
+
+class KillSoon:
+    def __reduce__(self):
+        if os.getpid() != PARENT:
+            threading.Timer(0.03, os.kill, (os.getpid(), signal.SIGKILL)).start()
+        return (KillSoon, ())
+
+def big(chunk):
+    return [(bytes(200 << 20), KillSoon())] if 0 in chunk else chunk
+
+PARENT = os.getpid()
+try:
+    workers.parallel_map(big, list(range(100)))
+except workers.WorkerLost as lost:
+    print("lost:", lost)
+"""
+
+
+def test_a_worker_killed_while_sending_its_results_ends_the_map():
+    # serve kills the workers of a rebuild when it stops. With the standard
+    # library's process pool, a worker killed in the middle of sending left
+    # half a message in a pipe the parent waited on for ever (a stop that
+    # hung once in a few runs, and the process with it).
+    if not workers.can_fork():
+        pytest.skip("no fork on this platform")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "FACTCHECK_WORKERS": "2"}
+    try:
+        result = subprocess.run([sys.executable, "-c", KILLED_WHILE_SENDING], env=env, capture_output=True,
+                                text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("parallel_map waited for ever for the rest of a dead worker's message")
+    assert result.stdout.startswith("lost: a worker process ended"), result.stdout + result.stderr
