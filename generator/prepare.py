@@ -7,8 +7,12 @@ but the file's bytes (:func:`validate.check_file`), so
 - its result is cached by those bytes (``cache.py``): a file is never parsed
   or converted twice, across builds and across ``serve`` rebuilds;
 - the files that are not cached are checked in worker processes
-  (``workers.py``), which hand back their results pickled (and the same
-  bytes go into the cache);
+  (``workers.py``), which hand back their results as JSON (``codec.py``),
+  and the same JSON goes into the cache;
+- what is read back from the cache is data, checked field by field before
+  it is used; an entry that is damaged, of another shape or of another
+  file is a miss, and the file is checked again. The cache may come from
+  elsewhere (a CI cache), so nothing read from it is unpickled or run;
 - the cross-file half of validation (ids, references, empty claims) then
   runs over all of them at once, as before.
 
@@ -18,12 +22,11 @@ the two to that.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from . import cache as cache_module
+from . import codec
 from .cache import BuildCache, checked_key
 from .diagnostics import Diagnostics
 from .load import content_paths, decode_text, kind_of, load_config, read_bytes, relpath, source_file
@@ -91,38 +94,65 @@ def check_files(
         if file.key in remembered:
             checked[file.key] = remembered[file.key]
     if cache is not None:
-        for key, stored in cache.load_checked({f.key for f in files if f.key not in checked}):
-            found = cache_module.loads(stored)
-            if found is not None:  # else damaged or foreign: checked again below
-                checked[key] = found
+        checked.update(read_cached({f.key: f for f in files if f.key not in checked}, cache))
     missing = list({f.key: f for f in files if f.key not in checked}.values())
-    results = parallel_map(lambda chunk: check_and_pickle(chunk, cache), missing)
-    for index, (file, pickled) in enumerate(zip(missing, results)):
-        results[index] = None  # each pickle let go once loaded: together they would double the peak memory
-        if pickled is None:  # too deeply nested to pickle: checked here, and not cached
+    results = parallel_map(lambda chunk: check_and_encode(chunk, cache), missing)
+    for index, (file, encoded) in enumerate(zip(missing, results)):
+        results[index] = None  # each result let go once decoded: together they would double the peak memory
+        if encoded is None:  # holds what JSON cannot: checked here, and not cached
             checked[file.key] = check_one(file, MarkdownConverter())
         else:
-            checked[file.key] = pickle.loads(pickled)
+            checked[file.key] = codec.decode(encoded)
     if cache is not None:
         cache.prune_checked(checked.keys())
     return checked, len(missing)
 
 
-def check_and_pickle(files: Sequence[ContentFile], cache: BuildCache | None = None) -> list[bytes | None]:
-    """Check a chunk of files (in a worker process); each result pickled, or
-    None for a body nested too deeply for pickle (the caller checks it
-    itself). The chunk's results are stored in ``cache`` by the worker
-    itself: the writes are spread over the workers too."""
+def read_cached(files: dict[str, ContentFile], cache: BuildCache) -> Iterator[tuple[str, CheckedFile]]:
+    """(key, checked file) of those of ``files`` (by key) that the cache holds.
+
+    An entry that is damaged, of another shape, or of another file is a
+    miss (the file is checked again): the cache may come from elsewhere,
+    and nothing in it is taken without being read as data and checked.
+    """
+    for key, stored in cache.load_checked(files):
+        file = files.get(key)
+        if file is None or type(stored) is not bytes:  # a value SQLite was given as text or a number
+            continue
+        try:
+            found = codec.decode(stored.decode("utf-8"))
+        except (codec.Unreadable, UnicodeDecodeError):
+            continue
+        if (found.path, found.kind, found.id) == (file.path, file.kind, file.id):
+            yield key, found
+
+
+def check_and_encode(files: Sequence[ContentFile], cache: BuildCache | None = None) -> list[str | None]:
+    """Check a chunk of files (in a worker process); each result as JSON
+    (``codec.py``), or None for one that JSON cannot hold (the caller
+    checks it itself). The chunk's results are stored in ``cache`` by the
+    worker itself: the writes are spread over the workers too."""
     converter = MarkdownConverter()
-    results: list[bytes | None] = []
+    results: list[str | None] = []
     for file in files:
         try:
-            results.append(cache_module.dumps(check_one(file, converter)))
-        except RecursionError:
+            results.append(codec.encode(check_one(file, converter)))
+        except ValueError:
             results.append(None)
     if cache is not None:
-        cache.store_checked((file.key, pickled) for file, pickled in zip(files, results) if pickled is not None)
+        cache.store_checked(
+            (file.key, stored) for file, encoded in zip(files, results) if (stored := storable(encoded)) is not None
+        )
     return results
+
+
+def storable(encoded: str | None) -> bytes | None:
+    """An entry's bytes, or None for text that UTF-8 cannot hold (a lone
+    surrogate, which a YAML escape can make): such a file is not cached."""
+    try:
+        return encoded.encode("utf-8") if encoded is not None else None
+    except UnicodeEncodeError:
+        return None
 
 
 def check_one(file: ContentFile, converter: MarkdownConverter) -> CheckedFile:
