@@ -23,6 +23,7 @@ the two to that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -34,6 +35,11 @@ from .markup import MarkdownConverter
 from .model import Content
 from .validate import CheckedFile, check_file, validate_checked
 from .workers import parallel_map
+
+# Entries read together: each field is checked over a whole batch at once
+# (``codec.decode_batch``), and a batch is small enough not to add to the
+# peak memory. MEASURED
+DECODE_BATCH = 500
 
 @dataclass
 class ContentFile:
@@ -97,12 +103,7 @@ def check_files(
         checked.update(read_cached({f.key: f for f in files if f.key not in checked}, cache))
     missing = list({f.key: f for f in files if f.key not in checked}.values())
     results = parallel_map(lambda chunk: check_and_encode(chunk, cache), missing)
-    for index, (file, encoded) in enumerate(zip(missing, results)):
-        results[index] = None  # each result let go once decoded: together they would double the peak memory
-        if encoded is None:  # holds what JSON cannot: checked here, and not cached
-            checked[file.key] = check_one(file, MarkdownConverter())
-        else:
-            checked[file.key] = codec.decode(encoded)
+    checked.update(decode_results(missing, results))
     if cache is not None:
         cache.prune_checked(checked.keys())
     return checked, len(missing)
@@ -115,16 +116,34 @@ def read_cached(files: dict[str, ContentFile], cache: BuildCache) -> Iterator[tu
     miss (the file is checked again): the cache may come from elsewhere,
     and nothing in it is taken without being read as data and checked.
     """
-    for key, stored in cache.load_checked(files):
-        file = files.get(key)
-        if file is None or type(stored) is not bytes:  # a value SQLite was given as text or a number
-            continue
-        try:
-            found = codec.decode(stored.decode("utf-8"))
-        except (codec.Unreadable, UnicodeDecodeError):
-            continue
-        if (found.path, found.kind, found.id) == (file.path, file.kind, file.id):
-            yield key, found
+    stored = cache.load_checked(files)
+    while batch := list(islice(stored, DECODE_BATCH)):
+        texts = [utf8_text(value) for _, value in batch]
+        for (key, _), found in zip(batch, codec.decode_batch(texts)):
+            file = files.get(key)
+            if found is not None and file is not None and (found.path, found.kind, found.id) == (file.path, file.kind, file.id):
+                yield key, found
+
+
+def utf8_text(value: object) -> str | None:
+    """Stored bytes as text; None for anything else (which is then unreadable)."""
+    try:
+        return value.decode("utf-8") if type(value) is bytes else None  # SQLite may hold text or a number too
+    except UnicodeDecodeError:
+        return None
+
+
+def decode_results(files: list[ContentFile], results: list[str | None]) -> Iterator[tuple[str, CheckedFile]]:
+    """(key, checked file) from the workers' results, a batch at a time, each
+    batch let go once read: together they would double the peak memory."""
+    for start in range(0, len(files), DECODE_BATCH):
+        stop = start + DECODE_BATCH
+        encoded, results[start:stop] = results[start:stop], [None] * len(results[start:stop])
+        decoded = iter(codec.decode_batch([text for text in encoded if text is not None]))
+        for file, text in zip(files[start:stop], encoded):
+            found = next(decoded) if text is not None else None
+            # None: a file that JSON cannot hold, checked here, and not cached
+            yield file.key, found if found is not None else check_one(file, MarkdownConverter())
 
 
 def check_and_encode(files: Sequence[ContentFile], cache: BuildCache | None = None) -> list[str | None]:

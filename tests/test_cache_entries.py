@@ -115,9 +115,9 @@ def set_in_tree(column, index, value):
     return change
 
 
-def swap_tree(tree_text):
+def swap_tree(tree):
     def change(entry):
-        entry[3][field("article", "document")][1] = tree_text
+        entry[3][field("article", "document")][1] = tree
     return change
 
 
@@ -147,8 +147,10 @@ ILL_SHAPED = {
     "a quote's place beyond the text": set_in_mention("spans", [[0, 10**6]]),
     "a quote's place of three numbers": set_in_mention("spans", [[0, 1, 2]]),
     "a mention of another article": set_in_mention("article_id", "another-article"),
-    "a tree that is not JSON": swap_tree("[[\"div\""),
+    "a tree that is not JSON": swap_tree('[["div"],[],[""],[""],[],[]'),
+    "a tree as lists rather than JSON text": swap_tree([["div"], [], [""], [""], [], []]),
     "a tree as nested lists": swap_tree('["div", {}, "", ""]'),
+    "a slice beyond the text": set_in_tree(5, 2, 10**6),
     "a tree with a parent after its child": set_in_tree(1, 0, 5),
     "a tree with a tag that is markup": set_in_tree(0, 1, 'p onclick="alert(1)"'),
     "a tree with a number for a tag": set_in_tree(0, 1, 7),

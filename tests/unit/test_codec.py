@@ -100,41 +100,81 @@ BODIES = [
 
 @pytest.mark.parametrize("body", BODIES)
 def test_a_tree_reads_back_as_it_was(body):
-    document = MarkdownConverter().parse(body)
+    converter = MarkdownConverter()
+    document = converter.parse(body)
+    live = converter._md.captured_tree if body else etree.Element("div")  # the tree before it was stored
+    assert etree.tostring(document.root) == etree.tostring(live)
     tree = document.tree.decode("utf-8")
-    treejson.check(tree)
-    assert etree.tostring(treejson.loads(tree)) == etree.tostring(document.root)
-    again = Document.stored(document.text, tree)
+    treejson.check([treejson.parse(tree)], [len(document.text)])
+    [again] = Document.stored([document.text], [tree])
     assert (again.text, again.tree, again.to_html()) == (document.text, document.tree, document.to_html())
 
 
-@pytest.mark.parametrize("columns", [
-    [["div"], [], [""], [""]],  # four columns
-    [[], [], [], [], []],  # no root
-    [["div", "p"], [], ["", ""], ["", ""], []],  # a node without a parent
-    [["div", "p"], [1], ["", ""], ["", ""], []],  # its own parent
-    [["div", "p"], [-1], ["", ""], ["", ""], []],
-    [["div", "p"], [True], ["", ""], ["", ""], []],
-    [["div", "p"], [0.0], ["", ""], ["", ""], []],
-    [["div", "p p"], [0], ["", ""], ["", ""], []],
-    [["div", ""], [0], ["", ""], ["", ""], []],
-    [["div", None], [0], ["", ""], ["", ""], []],
-    [["div"], [], [1], [""], []],
-    [["div"], [], [""], [None], []],
-    [["div"], [], [""], [""], [0, "href"]],
-    [["div"], [], [""], [""], [1, "href", "x"]],
-    [["div"], [], [""], [""], [0, "on click", "x"]],
-    [["div"], [], [""], [""], [0, "href", 5]],
-    [["div"], [], [""], [""], [False, "href", "x"]],
+GOOD_TREE = [["div", "p"], [0], ["", ""], ["", "\n"], [1, "title", "t"], [2, 0, 10]]
+
+
+def tree_with(column: int, value) -> list:
+    tree = json.loads(json.dumps(GOOD_TREE))
+    tree[column] = value
+    return tree
+
+
+@pytest.mark.parametrize("tree", [
+    GOOD_TREE[:5],  # five columns
+    [[], [], [], [], [], []],  # no root
+    tree_with(1, []),  # a node without a parent
+    tree_with(1, [1]),  # its own parent
+    tree_with(1, [-1]),
+    tree_with(1, [True]),
+    tree_with(1, [0.0]),
+    tree_with(0, ["div", "p p"]),
+    tree_with(0, ["div", ""]),
+    tree_with(0, ["div", None]),
+    tree_with(2, ["", 1]),
+    tree_with(3, ["", None]),
+    tree_with(3, [""]),
+    tree_with(4, [0, "href"]),
+    tree_with(4, [2, "href", "x"]),
+    tree_with(4, [0, "on click", "x"]),
+    tree_with(4, [0, "href", 5]),
+    tree_with(4, [False, "href", "x"]),
+    tree_with(5, [2, 0, 11]),  # beyond the text (of 10 characters)
+    tree_with(5, [2, -1, 2]),
+    tree_with(5, [2, 5, 2]),
+    tree_with(5, [4, 0, 2]),  # the place of no node
+    tree_with(5, [-1, 0, 2]),
+    tree_with(5, [2, 0]),
+    tree_with(5, [2, 0, 2.0]),
+    tree_with(5, [True, 0, 2]),
+    tree_with(5, [[2, 0, 2]]),
     {"tags": ["div"]},
-], ids=lambda columns: json.dumps(columns)[:40])
-def test_what_is_not_a_tree_is_refused(columns):
-    with pytest.raises(treejson.MalformedTree):
-        treejson.check(json.dumps(columns))
-
-
-def test_a_tree_is_refused_unless_it_is_text():
-    for value in (None, b"[]", ["div"], '[["div"],[],["\\ud800"],[""],[]]'):
+    None,
+    json.dumps(GOOD_TREE),
+], ids=lambda tree: json.dumps(tree)[:50])
+def test_what_is_not_a_tree_is_refused(tree):
+    treejson.check([GOOD_TREE], [10])
+    for trees in ([tree], [GOOD_TREE, tree], [tree, GOOD_TREE]):  # alone, or among good ones
         with pytest.raises(treejson.MalformedTree):
-            treejson.check(value)
-    treejson.check('[["div"],[],["\\\\ud800"],[""],[]]')  # an escaped backslash, then text
+            treejson.check(trees, [10] * len(trees))
+
+
+def test_trees_are_checked_against_their_own_text_and_nodes():
+    short = [["div"], [], [""], [""], [], [0, 0, 3]]
+    treejson.check([short, GOOD_TREE], [3, 10])
+    with pytest.raises(treejson.MalformedTree):
+        treejson.check([short, GOOD_TREE], [10, 3])
+    with pytest.raises(treejson.MalformedTree):  # a place of the second tree's second node, in the first
+        treejson.check([[["div"], [], [""], [""], [], [3, 0, 1]], GOOD_TREE],
+                       [10, 10])
+
+
+@pytest.mark.parametrize("text", [None, b"[]", ["div"], "[", '[["div"],[],["\\ud800"],[""],[],[]]'])
+def test_tree_text_that_is_not_json_of_text_is_refused(text):
+    with pytest.raises(treejson.MalformedTree):
+        treejson.parse(text)
+
+
+def test_a_surrogate_escape_is_found_and_an_escaped_backslash_is_not_one():
+    assert treejson.has_surrogate_escape('["\\ud800"]') and treejson.has_surrogate_escape('["\\\\\\udfff"]')
+    assert not treejson.has_surrogate_escape('["\\\\ud800"]')  # a backslash, then "ud800"
+    assert not treejson.has_surrogate_escape('["\\u00e9"]')
