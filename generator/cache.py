@@ -30,9 +30,8 @@ that is damaged or of any other shape is a miss. But an entry of the right
 shape is believed: the key says which file it is for, not who wrote it, and
 anyone who can write the cache can change what is checked and published.
 So a cache must come only from one's own trusted builds: on CI, a job that
-publishes restores only caches that its own branch's builds saved, never
-one from a pull request or another untrusted branch
-(``.github/workflows/publish.yml``).
+publishes restores only caches saved on the default branch, never one from
+a pull request or another branch (``.github/workflows/publish.yml``).
 """
 
 from __future__ import annotations

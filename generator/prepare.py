@@ -125,8 +125,13 @@ def read_cached(files: dict[str, ContentFile], cache: BuildCache) -> Iterator[tu
         texts = [utf8_text(value) for _, value in batch]
         for (key, _), found in zip(batch, codec.decode_batch(texts)):
             file = files.get(key)
-            if found is not None and file is not None and (found.path, found.kind, found.id) == (file.path, file.kind, file.id):
+            if found is not None and file is not None and is_of(found, file):
                 yield key, found
+
+
+def is_of(checked: CheckedFile, file: ContentFile) -> bool:
+    """Whether an entry stored under ``file``'s key says it is that file's."""
+    return (checked.path, checked.kind, checked.id) == (file.path, file.kind, file.id)
 
 
 def utf8_text(value: object) -> str | None:
