@@ -66,11 +66,10 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(tmp_path, command):
     out = tmp_path / "out"
     result = run_cli(command, "--root", str(site), *(["--out", str(out)] if command == "build" else []))
     assert result.returncode == 0, result.stderr
-    assert not marker.exists()
+    page = (out / "articles" / "bridge-opens" / "index.html").read_text(encoding="utf-8") if command == "build" else ""
+    assert (marker.exists(), "The rival" in page) == (False, False)  # (the code ran, the planted text was published)
+    assert command == "check" or "The mayor said" in page
     assert not (site / CACHE_DIR / "checked.sqlite").exists()  # the old pickles are removed, unread
-    if command == "build":
-        page = (out / "articles" / "bridge-opens" / "index.html").read_text(encoding="utf-8")
-        assert "The mayor said" in page and "The rival" not in page
 
 
 def test_a_planted_pickle_in_the_old_database_is_removed_unread(tmp_path):
