@@ -24,15 +24,12 @@ from generator.render import Renderer
 from sitekit import broken_copies, make_site, run_cli
 
 ARTICLE = "content/articles/bridge-opens.md"
-TRUE_SENTENCE = "The mayor said the bill came to 12 million euros."
-PLANTED_SENTENCE = "The rival said the bill came to 12 million euros."
 
 
-def checked_as(site, rel, data: bytes):
-    """``rel`` checked as if its bytes were ``data``, with its real cache key."""
-    real = (site / rel).read_bytes()
-    kind = rel.split("/")[1].rstrip("s")
-    return checked_key(rel, real), check_one(ContentFile(rel, kind, rel.rsplit("/", 1)[1][:-3], data), MarkdownConverter())
+def article_as(site, data: bytes):
+    """The article's real cache key, and the article checked as if its bytes were ``data``."""
+    key = checked_key(ARTICLE, (site / ARTICLE).read_bytes())
+    return key, check_one(ContentFile(ARTICLE, "article", "bridge-opens", data), MarkdownConverter())
 
 
 class RunsCode:
@@ -58,7 +55,7 @@ def plant_legacy(site, key: str, value: bytes) -> None:
 def test_a_planted_pickle_runs_nothing_and_changes_nothing(tmp_path, command):
     site = make_site(tmp_path / "site")
     marker = tmp_path / "code-ran"
-    key, planted = checked_as(site, ARTICLE, (site / ARTICLE).read_bytes().replace(b"The mayor", b"The rival"))
+    key, planted = article_as(site, (site / ARTICLE).read_bytes().replace(b"The mayor", b"The rival"))
     payload = pickle.dumps(RunsCode(marker, planted))
     plant_legacy(site, key, payload)
     BuildCache(site).store_checked([(key, payload)])  # where this version keeps its entries
@@ -66,8 +63,8 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(tmp_path, command):
     out = tmp_path / "out"
     result = run_cli(command, "--root", str(site), *(["--out", str(out)] if command == "build" else []))
     assert result.returncode == 0, result.stderr
-    page = (out / "articles" / "bridge-opens" / "index.html").read_text(encoding="utf-8") if command == "build" else ""
-    assert (marker.exists(), "The rival" in page) == (False, False)  # (the code ran, the planted text was published)
+    page = (out / "articles/bridge-opens/index.html").read_text(encoding="utf-8") if command == "build" else ""
+    assert (marker.exists(), "The rival" in page) == (False, False)  # (code ran, planted text published)
     assert command == "check" or "The mayor said" in page
     assert not (site / CACHE_DIR / "checked.sqlite").exists()  # the old pickles are removed, unread
 
@@ -75,7 +72,7 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(tmp_path, command):
 def test_a_planted_pickle_in_the_old_database_is_removed_unread(tmp_path):
     site = make_site(tmp_path / "site")
     marker = tmp_path / "code-ran"
-    key, planted = checked_as(site, ARTICLE, (site / ARTICLE).read_bytes())
+    key, planted = article_as(site, (site / ARTICLE).read_bytes())
     plant_legacy(site, key, pickle.dumps(RunsCode(marker, planted)))
     prepared = prepare_content(site, BuildCache(site))
     assert prepared.converted == len(prepared.checked)
@@ -158,11 +155,13 @@ ILL_SHAPED = {
 }
 
 
-def entry_of(site) -> list:
+def stored_entry(site, rel: str) -> bytes:
+    """The entry stored under ``rel``'s key, as stored."""
     with sqlite3.connect(site / CACHE_DIR / CHECKED) as db:
-        (value,) = db.execute("SELECT value FROM checked WHERE key = ?", (checked_key(ARTICLE, (site / ARTICLE).read_bytes()),)).fetchone()
+        key = checked_key(rel, (site / rel).read_bytes())
+        (value,) = db.execute("SELECT value FROM checked WHERE key = ?", (key,)).fetchone()
     db.close()
-    return json.loads(value)
+    return value
 
 
 @pytest.mark.parametrize("case", list(ILL_SHAPED), ids=list(ILL_SHAPED))
@@ -174,7 +173,7 @@ def test_an_ill_shaped_entry_is_a_miss_and_the_file_is_checked_again(tmp_path, c
     if isinstance(change, bytes):
         stored = change
     else:
-        entry = entry_of(site)
+        entry = json.loads(stored_entry(site, ARTICLE))
         change(entry)
         stored = json.dumps(entry, ensure_ascii=False).encode("utf-8")
     BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), stored)])
@@ -229,11 +228,8 @@ def test_a_value_of_another_sqlite_type_is_a_miss(tmp_path, stored):
 def test_the_entry_of_another_file_is_a_miss(tmp_path):
     site = make_site(tmp_path / "site")
     prepare_content(site, BuildCache(site))
-    other = "content/claims/bridge-cost.md"
-    with sqlite3.connect(site / CACHE_DIR / CHECKED) as db:
-        (value,) = db.execute("SELECT value FROM checked WHERE key = ?", (checked_key(other, (site / other).read_bytes()),)).fetchone()
-    db.close()
-    BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), value)])
+    claim = stored_entry(site, "content/claims/bridge-cost.md")
+    BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), claim)])
     again = prepare_content(site, BuildCache(site))
     assert again.converted == 1 and "bridge-opens" in again.content.articles
 
