@@ -4,12 +4,13 @@ It lives in ``.factcheck-cache/`` next to ``site.yaml`` (like Hugo's
 ``resources/`` or Pelican's ``cache/``), is safe to delete at any time, and
 holds three things:
 
-- ``checked.sqlite``: every content file loaded and checked on its own (its
-  YAML, its converted Markdown, its anchored quotes), pickled, keyed by a
-  digest of the generator's own code (and the Python and libraries it runs
-  on), the file's path and its bytes. The key never goes stale: a changed
-  file or a changed generator is a new key, and entries for other versions
-  are pruned once they outnumber the current ones.
+- ``checked-json.sqlite``: every content file loaded and checked on its own
+  (its record with its converted Markdown and anchored quotes, its problems
+  and the ids it refers to) as JSON (``codec.py``), keyed by a digest of the
+  generator's own code (and the Python and libraries it runs on), the
+  file's path and its bytes. The key never goes stale: a changed file or a
+  changed generator is a new key, and entries for other versions are pruned
+  once they outnumber the current ones.
 - ``outputs.json``: the digest of every file the last build wrote, so the
   next one can tell which outputs are unchanged and keep them as they are.
 - ``last-build.json``: the fingerprint of the last successful build (every
@@ -20,6 +21,17 @@ Every write is atomic (an SQLite transaction, or a write to a temporary file
 and a rename): a build killed half-way leaves the cache as it was or
 complete, never torn. An entry that cannot be read, or a database that is
 not one, is treated as missing.
+
+What a cache may be trusted for. Everything in it is data: JSON, read by
+``json.loads`` and rebuilt into known records field by field, so a cache
+from anywhere cannot run code (earlier versions stored pickles, which can;
+their ``checked.sqlite`` and ``checked/`` are removed, never read). An entry
+that is damaged or of any other shape is a miss. But an entry of the right
+shape is believed: the key says which file it is for, not who wrote it, and
+anyone who can write the cache can change what is checked and published.
+So a cache must come only from one's own trusted builds: on CI, a job that
+publishes restores only caches saved on the default branch, never one from
+a pull request or another branch (``.github/workflows/publish.yml``).
 """
 
 from __future__ import annotations
@@ -28,7 +40,6 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import pickle
 import shutil
 import sqlite3
 import sys
@@ -43,11 +54,13 @@ from .load import CONFIG_FILE
 from .sitefiles import WATCHED_FOLDERS, FoundFiles, walk_site  # noqa: F401 - WATCHED_FOLDERS for serve.py
 
 CACHE_DIR = ".factcheck-cache"
-CHECKED = "checked.sqlite"
-LEGACY_CHECKED = "checked"  # the folder of one pickle per file that FORMAT 1 kept
+CHECKED = "checked-json.sqlite"
+# What earlier formats kept, pickled: removed, never read (see codec.py for why).
+LEGACY_CHECKED_FOLDER = "checked"  # FORMAT 1: one pickle per file
+LEGACY_CHECKED_DATABASE = "checked.sqlite"  # FORMAT 2: the same pickles in one database
 OUTPUTS = "outputs.json"
 LAST_BUILD = "last-build.json"
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before doing without the cache
 
@@ -141,7 +154,10 @@ class BuildCache:
     # workers are forked between load_checked and prune_checked.
 
     def load_checked(self, keys: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-        """(key, pickled file) for those of ``keys`` that are stored, in no particular order.
+        """(key, stored entry) for those of ``keys`` that are stored, in no particular order.
+
+        The entries are as stored: the caller reads them as data and checks
+        them (``prepare.read_cached``).
 
         A damaged database, or a file that is not one, is removed here, so
         that the stores which follow start afresh. This runs in the parent
@@ -163,7 +179,7 @@ class BuildCache:
             return
 
     def store_checked(self, entries: Iterable[tuple[str, bytes]]) -> None:
-        """Store (key, pickled file) pairs, all or none."""
+        """Store (key, entry) pairs, all or none."""
         entries = list(entries)
         if not entries or self._stores_failed:
             return
@@ -182,7 +198,7 @@ class BuildCache:
         about three times the content.
         """
         keep = set(keep)
-        shutil.rmtree(self.dir / LEGACY_CHECKED, ignore_errors=True)
+        self.remove_legacy()
         try:
             with checked_database(self.dir / CHECKED) as db, db:
                 (stored,) = db.execute("SELECT COUNT(*) FROM checked").fetchone()
@@ -193,6 +209,11 @@ class BuildCache:
                 db.execute("DELETE FROM checked WHERE key NOT IN (SELECT key FROM keep)")
         except (sqlite3.Error, OSError):
             pass
+
+    def remove_legacy(self) -> None:
+        """Remove the pickles that earlier versions stored, unread."""
+        shutil.rmtree(self.dir / LEGACY_CHECKED_FOLDER, ignore_errors=True)
+        remove_database(self.dir / LEGACY_CHECKED_DATABASE)
 
     # --- what the last build wrote and how it went -------------------------------------
 
@@ -263,18 +284,6 @@ def write_atomically(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-
-
-def dumps(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(data: bytes) -> Any:
-    """A cached value, or None when it cannot be read back (then it is recomputed)."""
-    try:
-        return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a damaged or foreign entry is only a cache miss
-        return None
 
 
 # --- what is up to date ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -83,6 +84,45 @@ def check_lines(root: Path) -> list[str]:
 
 def errors_of(root: Path) -> list[str]:
     return [line for line in check_lines(root) if ": error: " in line]
+
+
+# --- JSON broken in every place, for what reads it back -----------------------------
+
+
+def broken_copies(json_text: str):
+    """``json_text`` (an array) with one place broken, in every way and every
+    place: each item replaced by each kind of JSON value, each array made
+    one longer and one shorter."""
+    value = json.loads(json_text)
+    for where, replacement in _breakages(value):
+        yield _broken(value, where, replacement)
+
+
+def _breakages(value, where=()):
+    replacements = [None, True, 0, -1, 2**70, 1.5, "", "x", [], {}, [None], ["x", 1]]
+    if not isinstance(value, list):
+        return
+    for index, item in enumerate(value):
+        for replacement in replacements:
+            yield (*where, index), replacement
+        yield from _breakages(item, (*where, index))
+    yield (*where, "append"), None
+    if value:
+        yield (*where, "pop"), None
+
+
+def _broken(value, where, replacement) -> str:
+    copy = json.loads(json.dumps(value))
+    target = copy
+    for index in where[:-1]:
+        target = target[index]
+    if where[-1] == "append":
+        target.append("extra")
+    elif where[-1] == "pop":
+        target.pop()
+    else:
+        target[where[-1]] = replacement
+    return json.dumps(copy, ensure_ascii=False)
 
 
 # --- the command line ----------------------------------------------------------

@@ -145,6 +145,23 @@ def test_workflow_deploys_with_the_official_pages_actions():
             assert re.fullmatch(r"actions/[a-z-]+@v\d+", step["uses"]), step["uses"]
 
 
+def test_workflow_keeps_the_build_cache_only_from_the_default_branch():
+    """A cache is believed (its entries are data, but of the right shape they
+    say what is published), so the job that publishes restores only caches
+    saved on the default branch, and the workflow runs on nothing a
+    contributor from outside can trigger."""
+    workflow = load_workflow()
+    triggers = workflow.get("on", workflow.get(True))
+    assert set(triggers) == {"push", "workflow_dispatch"}  # no pull_request, no pull_request_target
+    cache = step_using(workflow, "actions/cache")
+    assert cache["with"]["path"] == ".factcheck-cache"
+    assert cache["if"] == "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    assert cache["with"]["restore-keys"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    assert "${{ github.sha }}" in cache["with"]["key"]  # a new key each run, so each run saves what it checked
+    all_steps = steps(workflow)
+    assert all_steps.index(cache) < all_steps.index(step_running(workflow, "factcheck check"))
+
+
 def test_workflow_commands_work_on_a_site(tmp_path):
     """The workflow's own check and build lines, run here against the fixture site."""
     workflow = load_workflow()
