@@ -151,7 +151,8 @@ def names_of(record: Any) -> set[tuple[str, str]]:
     if isinstance(record, Article):
         names = {("outlet", record.outlet_id), ("seed", record.seed)}
         for mention in record.mentions:
-            names |= {("claim", mention.claim_id), ("actor", mention.actor_id), ("source", mention.via_id)}
+            names |= {("claim", mention.claim_id), ("actor", mention.actor_id), ("source", mention.via_id),
+                      ("source", mention.value_attributed_to)}
     elif isinstance(record, Claim):
         names = {("verdict", record.verdict_id), *(("claim", relation.other_id) for relation in record.related)}
     elif isinstance(record, Actor):
@@ -344,7 +345,7 @@ MENTION = layout(
     Mention,
     ("article_id", TEXT), ("claim_id", TEXT), ("stance", choice(schema.STANCE_CHOICES)), ("quote", TEXT),
     ("line", INTEGER), ("actor_id", OPTIONAL_TEXT), ("via_id", OPTIONAL_TEXT), ("value", (same, optional_numbers)),
-    ("note", OPTIONAL_TEXT), ("spans", SPANS), ("anchor", TEXT),
+    ("value_attributed_to", OPTIONAL_TEXT), ("note", OPTIONAL_TEXT), ("spans", SPANS), ("anchor", TEXT),
 )
 RELATION = layout(Relation, ("other_id", TEXT), ("relation", choice(schema.RELATIONS)), ("line", INTEGER))
 UPDATE = layout(Update, ("date", DATE), ("note", TEXT))
@@ -372,7 +373,8 @@ RECORDS: dict[str, Layout] = {
     "actor": layout(
         Actor,
         ("id", TEXT), ("path", TEXT), ("name", TEXT), ("kind", choice(schema.ACTOR_KINDS)), ("role", OPTIONAL_TEXT),
-        ("affiliation_id", OPTIONAL_TEXT), ("aliases", (list, lists_of(texts, tuple))), ("document", DOCUMENT),
+        ("affiliation_id", OPTIONAL_TEXT), ("aliases", (list, lists_of(texts, tuple))), ("party", BOOLEAN),
+        ("document", DOCUMENT),
     ),
     "outlet": layout(
         Outlet,

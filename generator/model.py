@@ -94,6 +94,9 @@ class Mention:
     actor_id: str | None = None
     via_id: str | None = None
     value: int | float | None = None
+    # Whose figure ``value`` is, when the speaker gives it as someone else's
+    # (an actor or outlet id): "the media admitted 22" is not the speaker's count.
+    value_attributed_to: str | None = None
     note: str | None = None
     # Where the quote sits in the article text: (start, end) offsets of each
     # quoted segment (several when the quote elides text with "…").
@@ -160,6 +163,7 @@ class Actor:
     role: str | None = None
     affiliation_id: str | None = None
     aliases: tuple[str, ...] = ()
+    party: bool = False  # an organisation that stands as a party of its own despite its affiliation (affiliation.py)
     document: "Document | None" = field(default=None, repr=False, compare=False)
 
 

@@ -43,7 +43,9 @@ MENTION = {
     "quote": Field("text", required=True, help="verbatim text from the body; … marks an elided span"),
     "actor": Field("id", ref="actor", help="who said it; leave out for the outlet's own voice"),
     "via": Field("id", ref="source", help="actor or outlet the statement was relayed through"),
-    "value": Field("number", help="the figure reported, for claims about a quantity"),
+    "value": Field("number", help="the figure the speaker gives as their own, for claims about a quantity"),
+    "value_attributed_to": Field("id", ref="source",
+                                 help="when the speaker gives the figure as someone else's: that actor or outlet"),
     "note": Field("text", help="an editor's note on this mention"),
 }
 
@@ -78,6 +80,8 @@ ACTOR = {
     "role": Field("text"),
     "affiliation": Field("id", ref="organisation", help="id of an organisation actor"),
     "aliases": Field("text-list", help="other names or spellings used in sources"),
+    "party": Field("bool", help="true: an organisation counted as an independent origin of its own, "
+                                "although it has an affiliation (a parliament within a state)"),
 }
 
 OUTLET = {

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from . import schema
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .load import CONFIG_FILE, LoadedSite, SourceFile, YamlList, YamlMap, is_date
+from .affiliation import check_party_flag, report_cycles
 from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from .language import is_language_tag
 from .markup import Document, MarkdownConverter, is_web_url
@@ -262,6 +263,7 @@ def validate_checked(
     config = validate_config(config_yaml, checker)
     records, declared, references = collect_records(checked, diagnostics)
     check_references(references, records, declared, declared_verdicts(config_yaml), root, diagnostics)
+    report_cycles(records["actor"], affiliation_lines(references), diagnostics)
     warn_about_empty_claims(records, diagnostics)
     if diagnostics.errors or config is None:
         return None
@@ -441,6 +443,9 @@ def parse_body(source: SourceFile, converter: MarkdownConverter, diagnostics: Di
 def build_article(
     source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
 ) -> Article | None:
+    items = nested_items(source, "mentions", schema.MENTION, "a mention", checker)
+    for item, fields in items:
+        check_figure(source.path, item, fields, checker.diagnostics)
     mentions = [
         Mention(
             article_id=source.id,
@@ -451,9 +456,10 @@ def build_article(
             actor_id=fields.get("actor"),
             via_id=fields.get("via"),
             value=fields.get("value"),
+            value_attributed_to=fields.get("value_attributed_to"),
             note=fields.get("note"),
         )
-        for item, fields in nested_items(source, "mentions", schema.MENTION, "a mention", checker)
+        for item, fields in items
     ]
     # Quotes are checked even when the article itself lacks a required key,
     # so that one run reports every problem.
@@ -474,6 +480,24 @@ def build_article(
         draft=values.get("draft", False),
         document=document,
     )
+
+
+def check_figure(path: str, item: YamlMap, fields: dict[str, Any], diagnostics: Diagnostics) -> None:
+    """A mention's figure says whose it is: the speaker's own ('value'), or
+    another's that the speaker cites ('value_attributed_to')."""
+    if "value_attributed_to" in fields and "value" not in fields:
+        diagnostics.error(
+            path, item.line_of("value_attributed_to"),
+            "'value_attributed_to' says whose the figure in 'value' is, and there is no 'value': add it, "
+            "or remove 'value_attributed_to'",
+        )
+        return
+    if fields.get("stance") == "disputes" and "value" in fields and "value_attributed_to" not in fields:
+        diagnostics.warning(
+            path, item.line_of("value"),
+            "a 'value' is the speaker's own figure, and this speaker disputes the claim; if they cite "
+            "someone else's figure to reject it, say whose with 'value_attributed_to: <actor or outlet id>'",
+        )
 
 
 def build_claim(
@@ -521,12 +545,15 @@ def claim_updates(source: SourceFile, checker: FieldChecker) -> tuple[Update, ..
 def build_actor(
     source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
 ) -> Actor | None:
+    if values.get("party"):
+        check_party_flag(source.path, source.front.line_of("party"), values.get("kind"), values.get("affiliation"),
+                         checker.diagnostics)
     if not has_required(values, schema.ACTOR):
         return None
     return Actor(
         id=source.id, path=source.path, name=values["name"], kind=values["kind"],
         role=values.get("role"), affiliation_id=values.get("affiliation"),
-        aliases=values.get("aliases", ()), document=document,
+        aliases=values.get("aliases", ()), party=values.get("party", False), document=document,
     )
 
 
@@ -583,6 +610,11 @@ def check_references(
                 ref.path, ref.line,
                 f"'{ref.key}': '{ref.value}' is a person; affiliation must name an organisation actor",
             )
+
+
+def affiliation_lines(references: list[Reference]) -> dict[str, int]:
+    """The line of each actor file's 'affiliation' key, by actor id."""
+    return {Path(ref.path).stem: ref.line for ref in references if ref.target == "organisation"}
 
 
 def is_person(actor: Actor | None) -> bool:
