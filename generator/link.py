@@ -54,6 +54,7 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         articles_by_outlet=dict(articles_by_outlet),
         members_by_actor=dict(members),
         related=relations_by_claim(content.claims),
+        pages=dict(sorted(content.pages.items())),
     )
 
 
