@@ -29,8 +29,9 @@ from typing import Any
 
 from . import urls
 from .analyse import Analysis, ClaimAnalysis
-from .model import STANCES, Actor, Article, Graph, Quote
+from .model import STANCES, Actor, Article, Graph, Licence, Quote
 from .render import EVERYTHING, DataFile, Output, Page
+from .wording import STANCE_VERBS
 
 # Bump when a field is renamed, removed or changes meaning; adding a field
 # does not change the version (consumers should ignore keys they don't know).
@@ -49,7 +50,6 @@ CONTEXT_CHARS = 32
 # RFC 4180 line endings; csv.writer's default, stated here so it is a decision.
 CSV_LINE_END = "\r\n"
 
-STANCE_VERBS = {"supports": "supports", "disputes": "disputes", "neutral": "is neutral on"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Column:
 MENTION_COLUMNS = (
     Column("mention_id", "“article id/anchor”: the same id as in claims.json and annotations.jsonld."),
     Column("claim_id", "The claim the quote is about."),
-    Column("stance", "supports, disputes or neutral."),
+    Column("stance", "supports, disputes or neutral (pages say “Asserts”, “Disputes”, “Neutral”)."),
     Column("actor_id", "Who said it; empty when the outlet speaks in its own voice."),
     Column("actor_name", "The actor’s name; empty with actor_id."),
     Column("outlet_id", "The outlet that published the article."),
@@ -84,7 +84,7 @@ MATRIX_FIXED_COLUMNS = (
     Column("claim_id", "The claim; rows are in the order of the comparison page."),
     Column("statement", "The claim as the editors worded it."),
     Column("verdict", "The verdict id; empty when not yet rated."),
-    Column("contested", "true when at least one quote supports and one disputes the claim."),
+    Column("contested", "true when at least one quote asserts and one disputes the claim."),
     Column("figures_differ", "true when sources give different figures."),
 )
 MATRIX_OUTLET_COLUMN = Column(
@@ -220,7 +220,7 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
             "language": config.language,
             "url": urls.with_trailing_slash(config.base_url),
             "documentation": absolute(graph, ABOUT_PAGE),
-            "licence": None,  # not stated: the site declares no licence, and we invent none
+            "licence": licence_record(config.licence),
         },
         "verdicts": [
             {"id": v.id, "label": v.label, "description": v.description, "rank": v.rank}
@@ -246,6 +246,12 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def licence_record(licence: Licence | None) -> dict[str, Any] | None:
+    """The site's licence: its SPDX id (null for a licence given by URL alone)
+    and its address; null when site.yaml states none, and nothing is assumed."""
+    return {"spdx": licence.spdx, "url": licence.url} if licence else None
+
+
 def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
     claim, verdict = item.claim, item.verdict
     return {
@@ -253,6 +259,7 @@ def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
         "url": absolute(graph, urls.claim_path(claim)),
         "statement": claim.statement,
         "verdict": {"id": verdict.id, "label": verdict.label, "rank": verdict.rank} if verdict else None,
+        "not_rated": claim.not_rated,
         "summary": claim.summary,
         "reviewed": claim.reviewed.isoformat() if claim.reviewed else None,
         "unit": claim.unit,
@@ -420,6 +427,8 @@ def annotation_collection(graph: Graph) -> dict[str, Any]:
         "label": f"Annotated quotes · {graph.config.title}",
         "total": len(graph.quotes),
     }
+    if graph.config.licence:  # the model's word for a licence is "rights", an IRI
+        collection["rights"] = graph.config.licence.url
     if graph.quotes:  # the model requires a first page only when there are annotations
         collection["first"] = {
             "id": f"{collection_id}#page-1",
@@ -431,7 +440,7 @@ def annotation_collection(graph: Graph) -> dict[str, Any]:
 
 
 def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "id": f"{absolute(graph, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
         "type": "Annotation",
         "motivation": "classifying",
@@ -440,6 +449,11 @@ def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
             "name": graph.config.title,
             "homepage": urls.with_trailing_slash(graph.config.base_url),
         },
+    }
+    if graph.config.licence:  # on each annotation too: the model defines rights there, and records travel alone
+        record["rights"] = graph.config.licence.url
+    return {
+        **record,
         "body": [
             {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
             {"type": "SpecificResource", "purpose": "linking", "source": absolute(graph, urls.claim_path(quote.claim))},

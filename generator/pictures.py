@@ -2,7 +2,7 @@
 
 Three pictures, all drawn as inline SVG by ``templates/_charts.html``:
 
-- the **stance bar**: a claim's supporting / disputing / neutral statements
+- the **stance bar**: a claim's asserting / disputing / neutral statements
   as one bar, by mentions and by distinct sources;
 - the **timeline** of the articles that carry a claim, by publication date;
 - the **agreement matrix** of actors on ``/compare/``, and the pair list
@@ -28,10 +28,10 @@ from typing import Any
 from . import paginate  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
 from .analyse import AgreementPair, ClaimAnalysis, SharedClaim
 from .model import MONTHS, STANCES, Article, Outlet, PartialDate
+from .wording import STANCE_ADJECTIVES
 
 SCALE = 10_000  # a bar's or an axis's full length: 100.00 %
 
-STANCE_ADJECTIVES = {"supports": "supporting", "disputes": "disputing", "neutral": "neutral"}
 MEASURES = {  # what a stance bar counts → (its visible label, the noun in its text equivalent)
     "mentions": ("By mentions", "mentions"),
     "sources": ("By distinct sources", "distinct sources"),
@@ -109,7 +109,7 @@ class StanceBar:
 
     @property
     def text(self) -> str:
-        """The bar's text equivalent, e.g. "3 supporting, 1 disputing, 0 neutral mentions"."""
+        """The bar's text equivalent, e.g. "3 asserting, 1 disputing, 0 neutral mentions"."""
         parts = [f"{self.counts[s]} {STANCE_ADJECTIVES[s]}" for s in STANCES]
         return f"{', '.join(parts)} {MEASURES[self.measure][1]}"
 
@@ -127,7 +127,7 @@ def stance_bars(item: ClaimAnalysis) -> list[StanceBar]:
 
 def stance_summary(item: ClaimAnalysis) -> str:
     """Both bars in one sentence:
-    "3 supporting, 1 disputing, 0 neutral mentions; from 2, 1, 0 distinct sources"."""
+    "3 asserting, 1 disputing, 0 neutral mentions; from 2, 1, 0 distinct sources"."""
     mentions = stance_bar(item, "mentions").text
     sources = ", ".join(str(item.source_counts[s]) for s in STANCES)
     return f"{mentions}; from {sources} distinct sources"
@@ -145,6 +145,9 @@ MONTH_TICKS_UP_TO = 3  # years: short axes get a tick at every month
 MAX_YEAR_LABELS = 8
 LABEL_ROOM = 3_000  # a mark's date label needs about this much free axis beside it
 QUARTER_MONTHS = (1, 4, 7, 10)  # labelled on a one-year axis: room enough on a phone
+# A line is drawn for two dated articles or more: one point on a year-long
+# axis only restates its date, and took a screen's height to do it.
+DATED_TO_DRAW = 2
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,21 @@ class Timeline:
     ticks: list[Tick]
     years: list[AxisLabel]
     months: list[AxisLabel]  # only on a one-year axis
+
+    @property
+    def drawn(self) -> bool:
+        return len(self.marks) >= DATED_TO_DRAW
+
+    @property
+    def no_line_reason(self) -> str:
+        """Why there is no picture, for a timeline that is not drawn."""
+        if self.marks:
+            if not self.undated:
+                return "One article carries this claim, so there is no line to draw."
+            return "Only one of these articles gives a publication date, so there is no line to draw."
+        if len(self.undated) == 1:
+            return "The article carrying this claim gives no publication date, so there is no line to draw."
+        return "None of the articles carrying this claim gives a publication date, so there is no line to draw."
 
     @property
     def axis_y(self) -> int:

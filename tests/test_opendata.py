@@ -282,11 +282,13 @@ def test_claims_json_schema(site):
     _, out, graph, base_url = site
     data = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
     assert data["version"] == 1
-    assert data["site"]["url"] == base_url and data["site"]["licence"] is None
+    assert data["site"]["url"] == base_url
+    licence = graph.config.licence  # the valid fixture states CC-BY-4.0; the example states none
+    assert data["site"]["licence"] == ({"spdx": licence.spdx, "url": licence.url} if licence else None)
     assert set(data) >= {"version", "site", "verdicts", "claims", "articles", "actors", "outlets"}
     assert [c["id"] for c in data["claims"]] == sorted(graph.claims)
     claim_keys = {
-        "id", "url", "statement", "verdict", "summary", "reviewed", "unit", "draft", "contested",
+        "id", "url", "statement", "verdict", "not_rated", "summary", "reviewed", "unit", "draft", "contested",
         "figures_differ", "counts", "figures", "outlets", "mentions",
     }
     mention_keys = {"id", "stance", "article", "outlet", "actor", "via_type", "via", "value", "quote", "note", "url"}
@@ -346,7 +348,8 @@ def test_about_page_links_every_file_and_is_in_the_footer(site):
     wanted = {out / path for path in DATA_FILES}
     wanted |= {out / "data" / "articles" / f"{article_id}.txt" for article_id in graph.articles}
     assert wanted <= targets
-    assert "Licence: not stated" in " ".join(html.text.split())
+    licence = graph.config.licence
+    assert f"Licence: {licence.label if licence else 'not stated'}" in " ".join(html.text.split())
     home = out / "index.html"
     footer_links = [resolve_internal(home, href)[0] for _, _, href in parse_file(home).links]
     assert page in footer_links
