@@ -212,7 +212,13 @@ def test_example_claim_tally_matches_the_quotes_on_the_page(example_out):
         assert {stance: int(statements) for stance, _, statements in tally} == {s: n for s, n in cards.items() if n}, path
         groups = {s: len(re.findall(rf'<section class="origin-group" id="{s}-from-', html)) for s in cards}
         assert {stance: count for stance, _, count in bars_of(html)} == {s: n for s, n in groups.items() if n}, path
-        assert html.count('class="tally"') == 1, path  # the tally once: no second count under the title
+        # the tally once: no second count under the title or over the quotes
+        assert html.count('class="tally"') == 1, path
+        text = " ".join(page.text.split())
+        for stance, _, count in bars_of(html):
+            headline = {"supports": "Asserted by", "disputes": "Disputed by", "neutral": "Neutral:"}[stance]
+            assert text.count(f"{headline} {count} independent origin") == 1, (path, stance)
+        assert not re.search(r"\d+ (?:quotes?|statements?)</span></h3>", html), path
 
 
 def test_the_lead_claim_counts_the_afghan_government_once(example_out):
