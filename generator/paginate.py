@@ -21,7 +21,8 @@ from . import urls
 # Items per page of each paginated list: its section (and first page's folder) → size.
 PAGE_SIZES = {
     "claims": 50,  # claim cards are several lines tall each
-    "compare": 50,  # rows of the claims × outlets matrix, one column per outlet
+    "compare": 50,  # rows of the claims × origins matrix (ORIGIN_COLUMNS columns, and "others")
+    "compare/outlets": 50,  # rows of the claims × outlets view, one column per outlet
     "articles": 100,
     "actors": 100,
     "outlets": 100,
@@ -40,6 +41,13 @@ PAIRS_SHOWN = {"disagree": 25, "agree": 75, "neither": 25}
 # Shared claims listed under one pair, most divisive first; the two actors'
 # pages list the rest.
 SHARED_CLAIMS_SHOWN = 5
+
+# Columns of the claims × independent origins matrix on /compare/: the
+# origins that speak on the most claims. The rest (and every origin that
+# speaks on one claim only) share each row's "others" cell. The example site
+# has 8 origins on two claims or more; at 1,280 px 8 columns fit beside the
+# claims without scrolling, and wider tables scroll sideways.
+ORIGIN_COLUMNS = 8
 
 # Page numbers shown either side of the current one; the first and the last
 # page are always shown, the rest replaced by a gap ("…").
