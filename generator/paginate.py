@@ -35,9 +35,9 @@ HOME_CLAIMS = 30
 
 # The actor-agreement list on /compare/ (templates/_charts.html): at most this
 # many pairs of each group, the most decisive first, plus any pair the grid
-# shows (its cells link to the list). The example site's groups hold 24, 63
-# and 15 pairs.
-PAIRS_SHOWN = {"disagree": 25, "agree": 75, "neither": 25}
+# shows (its cells link to the list). The example site's groups hold 11, 42
+# and 29 pairs, all shown.
+PAIRS_SHOWN = {"disagree": 25, "agree": 75, "neither": 40}
 # Shared claims listed under one pair, most divisive first; the two actors'
 # pages list the rest.
 SHARED_CLAIMS_SHOWN = 5
