@@ -416,13 +416,29 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     # Bo Critic is quoted in bridge-late (Hill Gazette) on two claims, one of them
     # relayed via The Daily River: his page and his feed, that article, those two
     # claims' pages, both outlets' pages; and the site-wide outputs: home, compare,
-    # four indexes, /updates/, /about/data/, feed.xml, sitemap.xml and the five
+    # /compare/outlets/, four indexes, /updates/, /about/data/, feed.xml, sitemap.xml and the five
     # data files. Not re-rendered: the other two actors (pages and feeds), the
     # other claim and article, the articles' text files, robots.txt, the editors' /about/.
     assert report.changed == ["content/actors/bo-critic.md"]
-    site_wide = 6 + 2 + 2 + 5
+    site_wide = 7 + 2 + 2 + 5
     assert report.rendered == 2 + 1 + 2 + 2 + site_wide
     assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 3 + 1  # + 3 assets, + /about/
+
+
+def test_deleting_a_members_last_statement_re_renders_its_partys_page(tmp_path):
+    """The council's page says whose statements count under it ("Counted as ...,
+    which also counts the statements of Ana Mayor"): deleting the article that
+    holds Ana Mayor's statements must re-render it, as a clean build would."""
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site)
+    builder.rebuild()
+    council = "actors/river-council/index.html"
+    assert b"also counts the statements of" in builder.outputs[council]
+    (site / "content" / "articles" / "bridge-opens.md").unlink()
+    assert builder.rebuild().ok
+    assert b"also counts the statements of" not in builder.outputs[council]
+    assert build(site, tmp_path / "clean", search=False).ok
+    assert (tmp_path / "clean" / council).read_bytes() == builder.outputs[council]
 
 
 def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):

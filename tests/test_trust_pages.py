@@ -21,8 +21,8 @@ from generator.incremental import IncrementalBuilder
 from generator.render import Page, Renderer
 from generator.wording import STANCE_LABELS, stem
 from sitekit import (
-    FIXTURES, REPO, RICH_SITE, VALID_SITE, build_site, graph_of, html_files, make_site, parse_file, resolve_internal,
-    write_files,
+    FIXTURES, REPO, RICH_SITE, SITE_YAML, VALID_SITE, build_site, graph_of, html_files, make_site, parse_file,
+    resolve_internal, write_files,
 )
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -147,7 +147,7 @@ def licence_of(out: Path) -> dict:
         "reviews": {review.get("license") for review in [*reviews, *(e["item"] for e in data_feed["dataFeedElement"])]},
         "claims.json": json_file(out / "data" / "claims.json")["site"]["licence"],
         "annotations": {annotations.get("rights"), *(a.get("rights") for a in annotations["first"]["items"])},
-        "about/data": re.search(r"Licence: (.*?)(, as the site’s settings state|\. This site declares no licence)",
+        "about/data": re.search(r"Licence: (.*?)\. (It covers|This site declares no licence)",
                                 words(out / "about" / "data" / "index.html")).group(1),
     }
 
@@ -182,6 +182,57 @@ def test_without_a_licence_nothing_is_assumed(example_out):
         "claims.json": None, "annotations": {None},
         "about/data": "not stated",
     }
+
+
+# --- the publisher ------------------------------------------------------------------------------------------
+
+DESK = "River Fact Desk"
+DESK_URL = "https://desk.example.org/"
+
+
+def publisher_of(out: Path) -> dict:
+    """Everything each output says about who publishes the site."""
+    feeds = [etree.parse(out / "feed.xml").getroot(), etree.parse(next((out / "actors").glob("*/feed.xml"))).getroot()]
+    data_feed = json_file(out / "data" / "claimreview.json")
+    reviews = [json.loads(block) for page in (out / "claims").glob("*/index.html")
+               for block in SCRIPT.findall(page.read_text(encoding="utf-8"))]
+    annotations = json_file(out / "data" / "annotations.jsonld")["first"]["items"]
+    return {
+        "feed authors": {(f.findtext(f"{ATOM}author/{ATOM}name"), f.findtext(f"{ATOM}author/{ATOM}uri")) for f in feeds},
+        "data feed": (data_feed["publisher"]["name"], data_feed["publisher"].get("url")),
+        "reviews": {(r["author"]["name"], r["author"].get("url")) for r in reviews},
+        "claims.json": json_file(out / "data" / "claims.json")["site"]["publisher"],
+        "annotations": {(a["creator"]["name"], a["creator"].get("homepage")) for a in annotations},
+        "about/data": re.search(r"Publisher: (.*?)\. (The files name it too|This site names no publisher)",
+                                words(out / "about" / "data" / "index.html")).group(1),
+    }
+
+
+@pytest.mark.parametrize("publisher, url", [(f"publisher:\n  name: {DESK}\n  url: {DESK_URL}\n", DESK_URL),
+                                            (f"publisher:\n  name: {DESK}\n", None)])
+def test_a_stated_publisher_is_named_everywhere(tmp_path, publisher, url):
+    root = make_site(tmp_path / "site", {"site.yaml": SITE_YAML + "base_url: https://mini.example.org/\n" + publisher,
+                                         "content/claims/bridge-cost.md": "---\nstatement: S\nverdict: accurate\n---\n"})
+    out = build_site(root, tmp_path / "out")
+    assert publisher_of(out) == {
+        "feed authors": {(DESK, url)}, "data feed": (DESK, url), "reviews": {(DESK, url)},
+        "claims.json": {"name": DESK, "url": url}, "annotations": {(DESK, url)}, "about/data": DESK,
+    }
+    about = (out / "about" / "data" / "index.html").read_text(encoding="utf-8")
+    assert (f'<a href="{DESK_URL}">{DESK}</a>' in about) == bool(url)
+
+
+def test_without_a_publisher_the_data_say_not_stated(example_out):
+    """Feeds and ClaimReview need an author: the site stands in, and /about/data/
+    says so; the data files, which need none, say null."""
+    site = ("Taliban and al-Qaeda after Doha", "https://example.org/")
+    facts = publisher_of(example_out)
+    assert facts == {
+        "feed authors": {site}, "data feed": site, "reviews": {site}, "claims.json": None,
+        "annotations": {site}, "about/data": "not stated",
+    }
+    assert "where a format requires one (the feeds’ author, the structured data), the site’s own name stands in" in words(
+        example_out / "about" / "data" / "index.html")
 
 
 # --- words: a stance never reads as a verdict ------------------------------------------------------------
