@@ -200,14 +200,17 @@ class Timeline:
         return len(self.marks) >= DATED_TO_DRAW
 
     @property
+    def shown(self) -> bool:
+        """Whether the claim page has a "When it was reported" section at all.
+        A claim carried by one article has none: its quote cards already name
+        the article and its date, and the section only said it again."""
+        return len(self.marks) + len(self.undated) >= 2
+
+    @property
     def no_line_reason(self) -> str:
-        """Why there is no picture, for a timeline that is not drawn."""
+        """Why there is no picture, for a timeline shown but not drawn."""
         if self.marks:
-            if not self.undated:
-                return "One article carries this claim, so there is no line to draw."
             return "Only one of these articles gives a publication date, so there is no line to draw."
-        if len(self.undated) == 1:
-            return "The article carrying this claim gives no publication date, so there is no line to draw."
         return "None of the articles carrying this claim gives a publication date, so there is no line to draw."
 
     @property

@@ -68,7 +68,7 @@ def test_the_about_page_is_the_editors_text_then_the_scale_from_site_yaml(exampl
     for heading in ("Who publishes it", "How claims are chosen", "How independent origins are counted",
                     "Corrections", "The verdict scale"):
         assert f"<h2>{heading}</h2>" in html
-    assert "The publisher is not stated" in text and "demonstration site" in text
+    assert "Who publishes it is not stated, and we do not invent a publisher." in text and "demonstration site" in text
     # The scale is rendered from site.yaml, after the text, so it cannot drift from it.
     scale = html.split('<dl class="verdict-scale">', 1)[1]
     assert html.index('<dl class="verdict-scale">') > html.index("<h2>The verdict scale</h2>")
@@ -381,6 +381,21 @@ def test_a_timeline_needs_two_dated_articles(tmp_path):
     root = write_files(tmp_path / "two", files)
     html = (build_site(root, tmp_path / "two-out") / "claims" / "c" / "index.html").read_text(encoding="utf-8")
     assert "timeline-chart" in html and "no line to draw" not in html
+
+
+def test_a_claim_one_article_carries_has_no_timeline_section(example_out):
+    """Its quote cards name the article and its date already: a section with the
+    one article again was a repeated list. Claims two or more articles carry keep it."""
+    graph, analysis = graph_of(REPO)
+    seen = set()
+    for item in analysis.claims.values():
+        html = (example_out / "claims" / item.claim.id / "index.html").read_text(encoding="utf-8")
+        articles = {quote.article.id for quote in item.quotes}
+        assert ('id="timeline-heading"' in html) == (len(articles) >= 2), item.claim.id
+        seen.add(len(articles) >= 2)
+    assert seen == {True, False}
+    text = words(example_out / "claims" / NOT_RATED / "index.html")
+    assert "The Kabul Times, date not stated" in text and "When it was reported" not in text
 
 
 # --- a headline the editors wrote ---------------------------------------------------------------------------
