@@ -433,6 +433,9 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
         others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
         # what "Counted as" says: its own chain, and the chain of each actor counted under it
         others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
+        # ... and the articles that make each of those actors one with statements:
+        # deleting an actor's last statement takes it off the list
+        others += [q.article.path for m in item.counted_with for q in graph.quotes_by_actor.get(m.id, [])]
         pages.append(Page(
             urls.actor_path(actor), "actor.html", "actors",
             sources_of(related, actor.path, *others),
