@@ -27,6 +27,7 @@ from typing import Callable
 from . import render, urls
 from .analyse import Analysis, ClaimAnalysis, ClaimStance
 from .model import STANCES, Actor, Graph, Quote
+from .quotemarks import display_quote
 from .structured import canonical_url, is_reviewed, publisher
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -158,7 +159,7 @@ def quote_line(quote: Quote) -> str:
     where = f"{quote.article.title}, {quote.outlet.name}"
     if quote.article.published:
         where += f", {quote.article.published.iso()}"
-    return f"{render.STANCE_LABELS[quote.stance]}: “{quote.text}” ({where})"
+    return f"{render.STANCE_LABELS[quote.stance]}: “{display_quote(quote.text)}” ({where})"
 
 
 def published_quotes(said: ClaimStance) -> list[Quote]:

@@ -26,6 +26,7 @@ from .link import article_order
 from .markup import Document, Highlight
 from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_date
 from .progress import Progress
+from .quotemarks import display_quote
 from .sitefiles import template_files
 from .workers import parallel_map
 from .write import StagedSite, Written
@@ -287,6 +288,7 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
     env.filters["iso"] = iso_date
     env.filters["number"] = format_number
     env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
+    env.filters["display_quote"] = display_quote  # the source's own marks at a quote's ends left out
     env.globals["lang_attrs"] = lang_attrs
     env.globals.update(
         STANCES=STANCES,
