@@ -1,0 +1,314 @@
+"""Highlight passages of a converted body without shredding its text.
+
+A passage is a range of ``Document.text`` (see ``markup.py``) drawn as one
+``<mark>`` per block it touches, however many inline elements it crosses:
+``Hello <em>big</em> world`` becomes ``<mark>Hello <em>big</em>
+world</mark>``, and an inline element the passage only partly covers is
+split in two (``<em>ab</em><mark><em>cd</em> …</mark>``), so the elements
+nest correctly. Earlier the text runs themselves were cut and each piece
+wrapped, so overlapping quotes gave nested marks around scraps as small as
+a lone "." (issue 12).
+
+Passages must not overlap (``annotate.py`` merges the quotes' spans into
+passages first). Each passage may carry zero-width anchors, empty elements
+with an id at given offsets (the start of each quote inside it), and an
+element to put right after its last piece (the markers). A piece of a
+passage that holds no letter or digit (a lone "." or "”" in the next
+block) gets no mark: punctuation is never highlighted on its own.
+
+The work is done on a flat list of tokens (start tag, end tag, text,
+finished element) rather than on ElementTree's text/tail pairs, and the
+tree is rebuilt from it once.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+from .markup import BLOCK_TAGS, text_nodes
+
+_WORD = re.compile(r"\w")
+# Punctuation that closes what comes before it: the markers go after it, as a
+# footnote mark does ("groups,[1] permitting", not "groups[1], permitting").
+_CLOSING_PUNCTUATION = re.compile(r"[.,;:!?…'\"’”»›)\]]+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A range of Document.text to highlight as one, and what goes with it."""
+
+    start: int
+    end: int
+    attrs: dict  # of every <mark> piece
+    anchors: tuple[tuple[int, str], ...] = ()  # (offset, id): an empty <span id> there
+    after: etree.Element | None = None  # put right after the passage's last piece
+    anchor_class: str = "hl-anchor"
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Open:
+    tag: str
+    attrib: dict
+    clone: bool = False  # the second half of an element split by a passage's edge
+
+
+@dataclass
+class _Close:
+    pass
+
+
+@dataclass
+class _Text:
+    value: str
+    start: int | None  # offset in Document.text; None for layout whitespace between blocks
+    block: int  # which block holds it: text in different blocks is never in one <mark>
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.value)
+
+
+@dataclass
+class _Element:
+    """A finished element to insert as it is (an anchor, the markers)."""
+
+    element: etree.Element
+
+
+_Token = _Open | _Close | _Text | _Element
+
+
+def _tokens(root: etree.Element) -> list[_Token]:
+    """The content of ``root`` as tokens, texts with their offsets."""
+    offsets = {(id(node.element), node.attr): node.start for node in text_nodes(root)}
+    tokens: list[_Token] = []
+
+    def text(element, attr, value, block):
+        if value:
+            tokens.append(_Text(value, offsets.get((id(element), attr)), block))
+
+    def visit(element, block):
+        tokens.append(_Open(element.tag, dict(element.attrib)))
+        inner = id(element) if element.tag in BLOCK_TAGS else block
+        text(element, "text", element.text, inner)
+        for child in element:
+            visit(child, inner)
+            text(child, "tail", child.tail, inner)
+        tokens.append(_Close())
+
+    text(root, "text", root.text, id(root))
+    for child in root:
+        visit(child, id(root))
+        text(child, "tail", child.tail, id(root))
+    return tokens
+
+
+def _tree(root: etree.Element, tokens: list[_Token]) -> etree.Element:
+    """A new element like ``root`` holding ``tokens``; halves left empty by a split are dropped."""
+    new_root = etree.Element(root.tag, dict(root.attrib))
+    stack = [new_root]
+    clones: set[int] = set()
+
+    def add_text(value):
+        parent = stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + value
+        else:
+            parent.text = (parent.text or "") + value
+
+    for token in tokens:
+        if isinstance(token, _Open):
+            element = etree.SubElement(stack[-1], token.tag, token.attrib)
+            if token.clone:
+                clones.add(id(element))
+            stack.append(element)
+        elif isinstance(token, _Close):
+            element = stack.pop()
+            if id(element) in clones and not element.text and not len(element):
+                stack[-1].remove(element)
+        elif isinstance(token, _Text):
+            add_text(token.value)
+        else:
+            element = copy.deepcopy(token.element)
+            element.tail = None
+            stack[-1].append(element)
+    return new_root
+
+
+# --- positions --------------------------------------------------------------------------------
+
+
+def _split_at(tokens: list[_Token], offset: int) -> None:
+    """Make ``offset`` fall between two tokens: split the text token it is inside."""
+    for index, token in enumerate(tokens):
+        if isinstance(token, _Text) and token.start is not None and token.start < offset < token.end:
+            cut = offset - token.start
+            tokens[index:index + 1] = [
+                _Text(token.value[:cut], token.start, token.block),
+                _Text(token.value[cut:], offset, token.block),
+            ]
+            return
+
+
+def _text_starting_at(tokens: list[_Token], offset: int) -> int | None:
+    return next((i for i, t in enumerate(tokens) if isinstance(t, _Text) and t.start == offset and t.value), None)
+
+
+def _text_ending_at(tokens: list[_Token], offset: int) -> int | None:
+    return next((i for i, t in enumerate(tokens) if isinstance(t, _Text) and t.start is not None
+                 and t.end == offset and t.value), None)
+
+
+def _opening_point(tokens: list[_Token], first_text: int) -> int:
+    """Where a mark starting at a text token opens: before the start tags of the
+    inline elements that begin there, so it wraps them whole."""
+    index = first_text
+    while index > 0 and isinstance(tokens[index - 1], _Open) and tokens[index - 1].tag not in BLOCK_TAGS:
+        index -= 1
+    return index
+
+
+def _closing_point(tokens: list[_Token], last_text: int) -> int:
+    """Where a mark ending at a text token closes: after the end tags of the
+    inline elements that end there."""
+    index = last_text + 1
+    depth = _open_stack(tokens, index)
+    while index < len(tokens) and isinstance(tokens[index], _Close) and depth and depth[-1].tag not in BLOCK_TAGS:
+        depth.pop()
+        index += 1
+    return index
+
+
+def _open_stack(tokens: list[_Token], index: int) -> list[_Open]:
+    """The elements open just before ``tokens[index]``."""
+    stack: list[_Open] = []
+    for token in tokens[:index]:
+        if isinstance(token, _Open):
+            stack.append(token)
+        elif isinstance(token, _Close):
+            stack.pop()
+    return stack
+
+
+# --- wrapping ---------------------------------------------------------------------------------
+
+
+def _runs(tokens: list[_Token], start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of [start, end) in one block each, as (start, end) offsets."""
+    runs: list[list[int]] = []
+    block = None
+    for token in tokens:
+        if not isinstance(token, _Text) or token.start is None or token.end <= start or token.start >= end:
+            continue
+        left, right = max(start, token.start), min(end, token.end)
+        if runs and token.block == block:
+            runs[-1][1] = right
+        else:
+            runs.append([left, right])
+            block = token.block
+    return [(left, right) for left, right in runs]
+
+
+def _wrap(tokens: list[_Token], start: int, end: int, attrs: dict) -> _Close:
+    """Wrap [start, end) (inside one block) in a <mark>; return its end tag.
+
+    Elements open at only one of the two edges are closed before the mark and
+    opened again inside it (or the reverse), so the tree stays well formed.
+    """
+    _split_at(tokens, start)
+    _split_at(tokens, end)
+    opening = _opening_point(tokens, _text_starting_at(tokens, start))
+    closing = _closing_point(tokens, _text_ending_at(tokens, end))
+    at_start, at_end = _open_stack(tokens, opening), _open_stack(tokens, closing)
+    common = 0
+    while common < min(len(at_start), len(at_end)) and at_start[common] is at_end[common]:
+        common += 1
+    left_only, right_only = at_start[common:], at_end[common:]
+    before = [_Close() for _ in left_only] + [_Open("mark", dict(attrs))]
+    before += [_Open(o.tag, dict(o.attrib), clone=True) for o in left_only]
+    end_tag = _Close()
+    after = [_Close() for _ in right_only] + [end_tag]
+    reopened = [_Open(o.tag, dict(o.attrib), clone=True) for o in right_only]
+    tokens[closing:closing] = after + reopened
+    tokens[opening:opening] = before
+    return end_tag
+
+
+def _insert_anchor(tokens: list[_Token], offset: int, element: etree.Element) -> None:
+    """An empty element at ``offset``, inside every element that starts there (so inside the mark)."""
+    _split_at(tokens, offset)
+    index = _text_starting_at(tokens, offset)
+    if index is None:  # at the very end of a text: after it
+        ending = _text_ending_at(tokens, offset)
+        index = len(tokens) if ending is None else ending + 1
+    tokens.insert(index, _Element(element))
+
+
+def _inside_link(tokens: list[_Token], index: int) -> bool:
+    return any(o.tag == "a" for o in _open_stack(tokens, index))
+
+
+def _unlinked(element: etree.Element) -> etree.Element:
+    """``element`` with its links made plain spans: a link may not hold another."""
+    element = copy.deepcopy(element)
+    for node in element.iter("a"):
+        node.tag = "span"
+        node.attrib.pop("href", None)
+    return element
+
+
+def _piece(tokens: list[_Token], start: int, end: int) -> str:
+    return "".join(
+        t.value[max(start, t.start) - t.start:min(end, t.end) - t.start]
+        for t in tokens if isinstance(t, _Text) and t.start is not None and t.start < end and t.end > start
+    )
+
+
+def _highlight_passage(tokens: list[_Token], passage: Passage) -> None:
+    last_end_tag = None
+    for start, end in _runs(tokens, passage.start, passage.end):
+        if _WORD.search(_piece(tokens, start, end)):
+            last_end_tag = _wrap(tokens, start, end, passage.attrs)
+    for offset, anchor_id in sorted(passage.anchors, key=lambda anchor: anchor[0]):  # stable: in the given order
+        _insert_anchor(tokens, offset, etree.Element("span", {"class": passage.anchor_class, "id": anchor_id}))
+    if passage.after is None:
+        return
+    if last_end_tag is not None:  # found again by identity: inserting anchors moved it
+        index = next(i for i, token in enumerate(tokens) if token is last_end_tag) + 1
+    else:  # nothing worth a mark: the element still follows the passage
+        _split_at(tokens, passage.end)
+        found = _text_ending_at(tokens, passage.end)
+        index = len(tokens) if found is None else found + 1
+    index = _past_closing_punctuation(tokens, index)
+    after = _unlinked(passage.after) if _inside_link(tokens, index) else passage.after
+    tokens.insert(index, _Element(after))
+
+
+def _past_closing_punctuation(tokens: list[_Token], index: int) -> int:
+    """``index``, or just after the closing punctuation that the text there begins with."""
+    following = tokens[index] if index < len(tokens) else None
+    if not isinstance(following, _Text) or following.start is None:
+        return index
+    match = _CLOSING_PUNCTUATION.match(following.value)
+    if not match:
+        return index
+    _split_at(tokens, following.start + match.end())
+    return index + 1
+
+
+def highlight(root: etree.Element, passages: list[Passage]) -> etree.Element:
+    """A copy of ``root`` with every passage highlighted (they must not overlap)."""
+    ordered = sorted(passages, key=lambda p: p.start)
+    for earlier, later in zip(ordered, ordered[1:]):
+        if later.start < earlier.end:
+            raise ValueError(f"passages overlap: {earlier.start}-{earlier.end} and {later.start}-{later.end}")
+    tokens = _tokens(root)
+    for passage in reversed(ordered):  # from the end: an insertion never moves what is still to do
+        _highlight_passage(tokens, passage)
+    return _tree(root, tokens)
