@@ -23,9 +23,19 @@ from .model import Actor
 def party_of(actor: Actor, actors: Mapping[str, Actor]) -> Actor:
     """The top of ``actor``'s affiliation chain, stopping at an organisation
     marked ``party: true``. The chains must be free of cycles (validation)."""
+    return chain_of(actor, actors)[-1]
+
+
+def chain_of(actor: Actor, actors: Mapping[str, Actor]) -> tuple[Actor, ...]:
+    """``actor`` and the organisations above it, up to its party (the last).
+
+    An affiliation to an actor left out of ``actors`` (none today: validation
+    resolves every id) ends the chain where it is."""
+    chain = [actor]
     while not actor.party and actor.affiliation_id in actors:
         actor = actors[actor.affiliation_id]
-    return actor
+        chain.append(actor)
+    return tuple(chain)
 
 
 def report_cycles(actors: Mapping[str, Actor], lines: Mapping[str, int], diagnostics: Diagnostics) -> None:

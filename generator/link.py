@@ -5,6 +5,16 @@ wires objects together and builds the indexes pages are rendered from. The
 graph's dicts and lists are in a fixed order (by id, by publication date, by
 position in the text), so every later stage is deterministic; pages that
 need another order sort their own lists.
+
+It also says, once for every later stage, whom each statement is counted
+under: its *independent origin*. A quote's origin is its speaker's party, the
+top of the speaker's affiliation chain (Saraj → National Directorate of
+Security → Afghan government), or an organisation marked ``party: true`` on
+the way up; an actor with no affiliation is its own party. A quote with no
+actor is the outlet's own voice, and its origin is the outlet. A statement
+relayed ``via`` someone keeps its speaker's origin: the relay passed it on,
+it did not say it. Earlier stages' records are left as they are; the origin
+lives on the :class:`~generator.model.Quote`.
 """
 
 from __future__ import annotations
@@ -12,7 +22,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from .model import Article, Claim, Content, Graph, Quote, RelatedClaim
+from .affiliation import chain_of
+from .model import Actor, Article, Claim, Content, Graph, Outlet, Quote, RelatedClaim, Voice
 
 
 def link(content: Content, include_drafts: bool = False) -> Graph:
@@ -20,10 +31,11 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         content = without_drafts(content)
     for article in content.articles.values():
         assign_anchors(article)
+    chains = chains_of(content.actors)
     quotes = [
         quote
         for article in sorted(content.articles.values(), key=article_order)
-        for quote in quotes_of(article, content)
+        for quote in quotes_of(article, content, chains)
     ]
     by_claim, by_actor, by_article, by_via = (defaultdict(list) for _ in range(4))
     for quote in quotes:
@@ -53,25 +65,48 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         quotes_via=dict(by_via),
         articles_by_outlet=dict(articles_by_outlet),
         members_by_actor=dict(members),
+        chains=chains,
         related=relations_by_claim(content.claims),
     )
 
 
-def quotes_of(article: Article, content: Content) -> list[Quote]:
-    """The article's mentions as quotes, in reading order."""
-    return [
-        Quote(
+def quotes_of(article: Article, content: Content, chains: dict[str, tuple[Actor, ...]] | None = None) -> list[Quote]:
+    """The article's mentions as quotes, in reading order, each with its speaker and origin."""
+    chains = chains_of(content.actors) if chains is None else chains
+    outlet = content.outlets[article.outlet_id]
+    quotes = []
+    for mention in sorted(article.mentions, key=position):
+        actor = content.actors[mention.actor_id] if mention.actor_id else None
+        chain = chains[actor.id] if actor else ()
+        quotes.append(Quote(
             mention=mention,
             article=article,
             claim=content.claims[mention.claim_id],
-            outlet=content.outlets[article.outlet_id],
-            actor=content.actors.get(mention.actor_id) if mention.actor_id else None,
-            via=(content.actors.get(mention.via_id) or content.outlets.get(mention.via_id))
-            if mention.via_id
-            else None,
-        )
-        for mention in sorted(article.mentions, key=position)
-    ]
+            outlet=outlet,
+            actor=actor,
+            via=actor_or_outlet(mention.via_id, content),
+            speaker=voice_of(actor or outlet),
+            origin=voice_of(chain[-1] if chain else outlet),
+            chain=chain,
+            value_attributed_to=actor_or_outlet(mention.value_attributed_to, content),
+        ))
+    return quotes
+
+
+def chains_of(actors: dict[str, Actor]) -> dict[str, tuple[Actor, ...]]:
+    """Every actor's affiliation chain, from it up to its party."""
+    return {actor_id: chain_of(actor, actors) for actor_id, actor in sorted(actors.items())}
+
+
+def actor_or_outlet(record_id: str | None, content: Content) -> Actor | Outlet | None:
+    """An id that may name either (``via``, ``value_attributed_to``): actors first, as validation resolves it."""
+    if record_id is None:
+        return None
+    return content.actors.get(record_id) or content.outlets.get(record_id)
+
+
+def voice_of(record: Actor | Outlet) -> Voice:
+    return Voice("actor" if isinstance(record, Actor) else "outlet", record.id, record.name)
 
 
 def with_article(graph: Graph, article: Article, content: Content, include_drafts: bool = False) -> Graph:
@@ -89,7 +124,7 @@ def with_article(graph: Graph, article: Article, content: Content, include_draft
     return replace(
         graph,
         articles={**graph.articles, article.id: article},
-        quotes_by_article={**graph.quotes_by_article, article.id: quotes_of(article, content)},
+        quotes_by_article={**graph.quotes_by_article, article.id: quotes_of(article, content, graph.chains)},
     )
 
 

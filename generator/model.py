@@ -192,9 +192,29 @@ class Content:
 # --- the linked graph -------------------------------------------------------
 
 
+@dataclass(frozen=True, order=True)
+class Voice:
+    """Who a statement is counted under: an actor, or an outlet speaking in its
+    own voice. The same shape serves a quote's speaker, its independent origin
+    (see ``link.py``) and whoever a figure is attributed to."""
+
+    kind: str  # "actor" or "outlet"
+    id: str
+    name: str = field(compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.id)
+
+
 @dataclass(eq=False)
 class Quote:
-    """A mention resolved against the graph: every reference is an object."""
+    """A mention resolved against the graph: every reference is an object.
+
+    ``speaker`` and ``origin`` are derived once, in the link stage: the origin
+    is the top of the speaker's affiliation chain (its party), the outlet for
+    the outlet's own voice, and never the actor or outlet that relayed it.
+    """
 
     mention: Mention
     article: "Article"
@@ -202,6 +222,15 @@ class Quote:
     outlet: "Outlet"
     actor: "Actor | None"
     via: "Actor | Outlet | None"
+    speaker: Voice
+    origin: Voice
+    # The actors from the speaker up to its party (both included; empty for an
+    # outlet's voice): each one's file can change the origin, so pages that
+    # show it list them among their sources.
+    chain: tuple["Actor", ...] = ()
+    # Whose figure ``value`` is, when the speaker gives it as someone else's
+    # (the mention's ``value_attributed_to``); None: the speaker's own figure.
+    value_attributed_to: "Actor | Outlet | None" = None
 
     @property
     def stance(self) -> str:
@@ -218,12 +247,17 @@ class Quote:
     @property
     def speaker_name(self) -> str:
         """The actor, or the outlet when it speaks in its own voice."""
-        return self.actor.name if self.actor else self.outlet.name
+        return self.speaker.name
 
     @property
     def speaker_key(self) -> tuple[str, str]:
-        """Identifies a distinct source: an actor, or an outlet's own voice."""
-        return ("actor", self.actor.id) if self.actor else ("outlet", self.outlet.id)
+        """Identifies a distinct speaker: an actor, or an outlet's own voice."""
+        return self.speaker.key
+
+    @property
+    def own_voice(self) -> bool:
+        """The outlet states this itself rather than quoting someone."""
+        return self.actor is None
 
     @property
     def language(self) -> str | None:
@@ -245,6 +279,7 @@ class Graph:
     quotes_via: dict[str, list[Quote]]  # file path of an actor or outlet → quotes relayed through it
     articles_by_outlet: dict[str, list[Article]]
     members_by_actor: dict[str, list[Actor]]  # organisation id → affiliated actors
+    chains: dict[str, tuple[Actor, ...]]  # actor id → the actors from it up to its party (affiliation.py)
     related: dict[str, list["RelatedClaim"]]  # claim id → its relations, read from its side
 
 

@@ -3,7 +3,7 @@
 ==========================  ===================================================
 ``data/claims.json``        every claim: verdict, tallies, figures, mentions
 ``data/mentions.csv``       one row per mention (an annotated quote)
-``data/matrix.csv``         the comparison index: claims × outlets, stance counts
+``data/matrix.csv``         the comparison index: each origin's position on each claim
 ``data/annotations.jsonld`` one W3C Web Annotation per quote
 ``data/articles/<id>.txt``  the article text the annotations' selectors count in
 ``about/data/``             what each file holds (rendered from this module's tables)
@@ -11,30 +11,30 @@
 
 Everything is a pure function of the graph and the analysis, written with a
 fixed key and row order and no timestamps, so rebuilds are byte-identical.
-The column tables below are the documentation too: the about page renders
-them, so it cannot drift from what the files hold.
+The CSV files are made in ``opendata_csv.py``, whose column tables are the
+documentation too: the about page renders them, so it cannot drift from
+what the files hold.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
-import re
-from dataclasses import dataclass
 from functools import partial
 from collections.abc import Iterator
 from typing import Any
 
 from . import urls
 from .analyse import Analysis, ClaimAnalysis
-from .model import STANCES, Actor, Article, Graph, Quote
+from .model import Actor, Article, Graph, Outlet, Quote, Voice
+from .tallies import Tally
 from .render import EVERYTHING, DataFile, Output, Page
 
 # Bump when a field is renamed, removed or changes meaning; adding a field
 # does not change the version (consumers should ignore keys they don't know).
-SCHEMA_VERSION = 1
+# 2: per stance, "stances" (independent origins, speakers, statements)
+# replaces "counts"; figures say who gives them and whose they are.
+SCHEMA_VERSION = 2
 
 CLAIMS_JSON = "data/claims.json"
 MENTIONS_CSV = "data/mentions.csv"
@@ -46,53 +46,7 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # Characters of context on each side of a quote in a TextQuoteSelector, as
 # Hypothesis records them: enough to tell repeated passages apart.
 CONTEXT_CHARS = 32
-# RFC 4180 line endings; csv.writer's default, stated here so it is a decision.
-CSV_LINE_END = "\r\n"
-
 STANCE_VERBS = {"supports": "supports", "disputes": "disputes", "neutral": "is neutral on"}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: str
-
-
-MENTION_COLUMNS = (
-    Column("mention_id", "“article id/anchor”: the same id as in claims.json and annotations.jsonld."),
-    Column("claim_id", "The claim the quote is about."),
-    Column("stance", "supports, disputes or neutral."),
-    Column("actor_id", "Who said it; empty when the outlet speaks in its own voice."),
-    Column("actor_name", "The actor’s name; empty with actor_id."),
-    Column("outlet_id", "The outlet that published the article."),
-    Column("outlet_name", "The outlet’s name."),
-    Column("article_id", "The article the quote is in."),
-    Column("article_title", "The article’s title."),
-    Column("published", "The article’s date as the source gives it: YYYY-MM-DD, YYYY-MM or YYYY; empty when not stated."),
-    Column("via_type", "actor or outlet when the statement was relayed through someone; else empty."),
-    Column("via_id", "Whom the statement was relayed through."),
-    Column("via_name", "Their name."),
-    Column("value", "The figure the quote gives, for claims about a quantity; else empty."),
-    Column("unit", "What the claim’s figures count (e.g. “fighters”); else empty."),
-    Column("quote", "The quote as the editors recorded it; “…” marks elided text."),
-    Column("note", "The editors’ note on the mention; else empty."),
-    Column("url", "The highlighted passage in this site’s copy of the article (absolute URL)."),
-    Column("original_url", "The article at its original address, when known; else empty."),
-)
-
-MATRIX_FIXED_COLUMNS = (
-    Column("claim_id", "The claim; rows are in the order of the comparison page."),
-    Column("statement", "The claim as the editors worded it."),
-    Column("verdict", "The verdict id; empty when not yet rated."),
-    Column("contested", "true when at least one quote supports and one disputes the claim."),
-    Column("figures_differ", "true when sources give different figures."),
-)
-MATRIX_OUTLET_COLUMN = Column(
-    "<outlet id>:<stance>",
-    "For each outlet (in the order of the comparison page) and each stance (supports, disputes, "
-    "neutral): how many quotes in that outlet’s articles take that stance on the claim. 0 in all "
-    "three: the outlet does not report the claim.",
-)
 
 
 def plan(graph: Graph, analysis: Analysis) -> list[Output]:
@@ -101,11 +55,13 @@ def plan(graph: Graph, analysis: Analysis) -> list[Output]:
     The site-wide files show every content file, so their sources are
     EVERYTHING; an article's text depends on that article alone.
     """
+    from . import opendata_csv  # here, not at the top: it builds on this module's identifiers
+
     outputs: list[Output] = [
         Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph)),
         DataFile(CLAIMS_JSON, EVERYTHING, partial(claims_json, graph, analysis)),
-        DataFile(MENTIONS_CSV, EVERYTHING, partial(mentions_csv, graph)),
-        DataFile(MATRIX_CSV, EVERYTHING, partial(matrix_csv, analysis)),
+        DataFile(MENTIONS_CSV, EVERYTHING, partial(opendata_csv.mentions_csv, graph)),
+        DataFile(MATRIX_CSV, EVERYTHING, partial(opendata_csv.matrix_csv, analysis)),
         DataFile(ANNOTATIONS_JSONLD, EVERYTHING, partial(annotations_jsonld, graph)),
     ]
     outputs += [
@@ -138,9 +94,23 @@ def passage_url(graph: Graph, quote: Quote) -> str:
 
 
 def via_type(quote: Quote) -> str | None:
-    if quote.via is None:
+    return record_type(quote.via)
+
+
+def record_type(record: Actor | Outlet | None) -> str | None:
+    """"actor" or "outlet" for what a ``via`` or ``value_attributed_to`` names."""
+    if record is None:
         return None
-    return "actor" if isinstance(quote.via, Actor) else "outlet"
+    return "actor" if isinstance(record, Actor) else "outlet"
+
+
+def voice_ref(voice: Voice) -> dict[str, str]:
+    """A speaker or an origin in the JSON files: ``{"type": "actor", "id": "taliban"}``."""
+    return {"type": voice.kind, "id": voice.id}
+
+
+def record_ref(record: Actor | Outlet | None) -> dict[str, str] | None:
+    return None if record is None else {"type": record_type(record), "id": record.id}
 
 
 # --- the article text ----------------------------------------------------------
@@ -232,7 +202,8 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
         "actors": [
             {
                 "id": actor.id, "name": actor.name, "kind": actor.kind, "role": actor.role,
-                "affiliation": actor.affiliation_id, "url": absolute(graph, urls.actor_path(actor)),
+                "affiliation": actor.affiliation_id, "party": actor.party,
+                "origin": graph.chains[actor.id][-1].id, "url": absolute(graph, urls.actor_path(actor)),
             }
             for actor in graph.actors.values()
         ],
@@ -259,13 +230,31 @@ def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
         "draft": claim.draft,
         "contested": item.contested,
         "figures_differ": item.figures_differ,
-        "counts": {
-            "mentions": dict(item.mention_counts),
-            "sources": dict(item.source_counts),
-        },
-        "figures": [{"value": f.value, "mentions": [mention_id(q) for q in f.quotes]} for f in item.figures],
+        "stances": {stance: stance_record(tally) for stance, tally in item.tallies.items()},
+        "figures": [
+            {"value": f.value, "given_by": [figure_giver(q) for q in f.quotes]} for f in item.figures
+        ],
         "outlets": [outlet.id for outlet in item.outlets],
         "mentions": [mention_record(graph, quote) for quote in item.quotes],
+    }
+
+
+def stance_record(tally: Tally) -> dict[str, Any]:
+    """Who takes one stance: the independent origins, then how many speakers and statements."""
+    return {
+        "origins": [voice_ref(origin) for origin in tally.origins],
+        "speakers": tally.speakers,
+        "statements": tally.statements,
+    }
+
+
+def figure_giver(quote: Quote) -> dict[str, Any]:
+    """One statement giving a figure: whose statement, and whose figure (null: the speaker's own)."""
+    return {
+        "mention": mention_id(quote),
+        "speaker": voice_ref(quote.speaker),
+        "stance": quote.stance,
+        "attributed_to": record_ref(quote.value_attributed_to),
     }
 
 
@@ -276,9 +265,11 @@ def mention_record(graph: Graph, quote: Quote) -> dict[str, Any]:
         "article": quote.article.id,
         "outlet": quote.outlet.id,
         "actor": quote.actor.id if quote.actor else None,
+        "origin": voice_ref(quote.origin),
         "via_type": via_type(quote),
         "via": quote.via.id if quote.via else None,
         "value": quote.value,
+        "value_attributed_to": record_ref(quote.value_attributed_to),
         "quote": quote.text,
         "note": quote.mention.note,
         "url": passage_url(graph, quote),
@@ -297,100 +288,6 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
         "original_url": article.url,
         "text": absolute(graph, article_text_path(article)),
     }
-
-
-# --- mentions.csv and matrix.csv ----------------------------------------------------
-
-
-def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
-    """RFC 4180: UTF-8 without a byte-order mark, CRLF line ends, a header row,
-    fields quoted only when they must be; no field a spreadsheet would run."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
-    writer.writerow(header)
-    writer.writerows([inert(cell) for cell in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-# A spreadsheet opening a CSV file runs a cell that starts with one of these
-# as a formula: a quote reading "=HYPERLINK(…)" would become a live link, and
-# worse. OWASP's advice ("CSV Injection"): start such a cell with an
-# apostrophe, which spreadsheets read as "this is text" and do not show.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?")
-
-
-def inert(cell: str) -> str:
-    """``cell`` as a spreadsheet will show it but never run it. A plain number
-    such as "-12" is left as it is: it is read as a number, not a formula."""
-    if cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
-
-
-def number_text(value: float | int | None) -> str:
-    """12 → "12", 12.0 → "12", 2.5 → "2.5" (shortest exact form), None → ""."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value)
-
-
-def mentions_csv(graph: Graph) -> bytes:
-    rows = [mention_row(graph, quote) for quote in graph.quotes]
-    return to_csv([c.name for c in MENTION_COLUMNS], rows)
-
-
-def mention_row(graph: Graph, quote: Quote) -> list[str]:
-    article = quote.article
-    fields = {
-        "mention_id": mention_id(quote),
-        "claim_id": quote.claim.id,
-        "stance": quote.stance,
-        "actor_id": quote.actor.id if quote.actor else "",
-        "actor_name": quote.actor.name if quote.actor else "",
-        "outlet_id": quote.outlet.id,
-        "outlet_name": quote.outlet.name,
-        "article_id": article.id,
-        "article_title": article.title,
-        "published": article.published.iso() if article.published else "",
-        "via_type": via_type(quote) or "",
-        "via_id": quote.via.id if quote.via else "",
-        "via_name": quote.via.name if quote.via else "",
-        "value": number_text(quote.value),
-        "unit": quote.claim.unit or "",
-        "quote": quote.text,
-        "note": quote.mention.note or "",
-        "url": passage_url(graph, quote),
-        "original_url": article.url or "",
-    }
-    return [fields[column.name] for column in MENTION_COLUMNS]
-
-
-def matrix_csv(analysis: Analysis) -> bytes:
-    """Three integer columns per outlet rather than one "supports:2;…" cell:
-    every cell is a number a spreadsheet can sum without parsing."""
-    matrix = analysis.matrix
-    header = [c.name for c in MATRIX_FIXED_COLUMNS]
-    header += [f"{outlet.id}:{stance}" for outlet in matrix.outlets for stance in STANCES]
-    rows = []
-    for row in matrix.rows:
-        item = row.claim
-        cells = [
-            item.claim.id,
-            item.claim.statement,
-            item.verdict.id if item.verdict else "",
-            boolean_text(item.contested),
-            boolean_text(item.figures_differ),
-        ]
-        cells += [str(cell.counts[stance]) for cell in row.cells for stance in STANCES]
-        rows.append(cells)
-    return to_csv(header, rows)
-
-
-def boolean_text(value: bool) -> str:
-    return "true" if value else "false"
 
 
 # --- annotations.jsonld ------------------------------------------------------------
@@ -486,6 +383,8 @@ def text_quote_selector(text: str, start: int, end: int) -> dict[str, str]:
 
 
 def about_context(graph: Graph) -> dict[str, Any]:
+    from .opendata_csv import MATRIX_COLUMNS, MENTION_COLUMNS  # here: opendata_csv builds on this module
+
     example = annotation(graph, graph.quotes[0]) if graph.quotes else None
     return {
         "files": {
@@ -497,7 +396,7 @@ def about_context(graph: Graph) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "context_chars": CONTEXT_CHARS,
         "mention_columns": MENTION_COLUMNS,
-        "matrix_columns": (*MATRIX_FIXED_COLUMNS, MATRIX_OUTLET_COLUMN),
+        "matrix_columns": MATRIX_COLUMNS,
         "texts": [(article, article_text_path(article)) for article in graph.articles.values()],
         "counts": {"claims": len(graph.claims), "mentions": len(graph.quotes)},
         "example": json.dumps(example, ensure_ascii=False, indent=2) if example else None,

@@ -1,9 +1,8 @@
 """Geometry of the site's pictures, worked out here so templates stay simple.
 
-Three pictures, all drawn as inline SVG by ``templates/_charts.html``:
+Pictures drawn as inline SVG by ``templates/_charts.html`` (the stance
+bars, on one scale across a page, are ``stancebars.py``):
 
-- the **stance bar**: a claim's supporting / disputing / neutral statements
-  as one bar, by mentions and by distinct sources;
 - the **timeline** of the articles that carry a claim, by publication date;
 - the **agreement matrix** of actors on ``/compare/``, and the pair list
   under it; both stay a readable size on any site (``MATRIX_LIMIT`` actors,
@@ -26,17 +25,11 @@ from fractions import Fraction
 from typing import Any
 
 from . import paginate  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
-from .analyse import AgreementPair, ClaimAnalysis, SharedClaim
+from .agreement import AgreementPair, SharedClaim
+from .analyse import ClaimAnalysis
 from .model import MONTHS, STANCES, Article, Outlet, PartialDate
 
 SCALE = 10_000  # a bar's or an axis's full length: 100.00 %
-
-STANCE_ADJECTIVES = {"supports": "supporting", "disputes": "disputing", "neutral": "neutral"}
-MEASURES = {  # what a stance bar counts → (its visible label, the noun in its text equivalent)
-    "mentions": ("By mentions", "mentions"),
-    "sources": ("By distinct sources", "distinct sources"),
-}
-
 
 def percent(units: int) -> str:
     """Hundredths of a percent as an SVG length: 2500 → "25%", 3333 → "33.33%"."""
@@ -91,46 +84,6 @@ def split_bar(counts: dict[str, int]) -> list[Segment]:
         start, seen = scaled(seen, total), seen + count
         segments.append(Segment(key, count, start, scaled(seen, total) - start))
     return segments
-
-
-@dataclass(frozen=True)
-class StanceBar:
-    measure: str  # a key of MEASURES
-    counts: dict[str, int]  # every stance, in STANCES order
-    segments: list[Segment]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def label(self) -> str:
-        return MEASURES[self.measure][0]
-
-    @property
-    def text(self) -> str:
-        """The bar's text equivalent, e.g. "3 supporting, 1 disputing, 0 neutral mentions"."""
-        parts = [f"{self.counts[s]} {STANCE_ADJECTIVES[s]}" for s in STANCES]
-        return f"{', '.join(parts)} {MEASURES[self.measure][1]}"
-
-
-def stance_bar(item: ClaimAnalysis, measure: str) -> StanceBar:
-    counts = item.mention_counts if measure == "mentions" else item.source_counts
-    ordered = {stance: counts[stance] for stance in STANCES}
-    return StanceBar(measure, ordered, split_bar(ordered))
-
-
-def stance_bars(item: ClaimAnalysis) -> list[StanceBar]:
-    """The claim page's two bars: every mention, then each distinct source once."""
-    return [stance_bar(item, "mentions"), stance_bar(item, "sources")]
-
-
-def stance_summary(item: ClaimAnalysis) -> str:
-    """Both bars in one sentence:
-    "3 supporting, 1 disputing, 0 neutral mentions; from 2, 1, 0 distinct sources"."""
-    mentions = stance_bar(item, "mentions").text
-    sources = ", ".join(str(item.source_counts[s]) for s in STANCES)
-    return f"{mentions}; from {sources} distinct sources"
 
 
 # --- the timeline ------------------------------------------------------------------
@@ -545,9 +498,6 @@ def template_globals() -> dict[str, Any]:
     """What ``_charts.html`` calls; registered in render.make_environment."""
     return {
         "pictures": {
-            "stance_bars": stance_bars,
-            "stance_bar": stance_bar,
-            "stance_summary": stance_summary,
             "timeline": timeline,
             "pair_summaries": pair_summaries,
             "agreement_matrix": agreement_matrix,
@@ -555,6 +505,5 @@ def template_globals() -> dict[str, Any]:
             "listed_pairs": listed_pairs,
             "OUTCOMES": OUTCOMES,
             "OUTCOME_LABELS": OUTCOME_LABELS,
-            "STANCE_ADJECTIVES": STANCE_ADJECTIVES,
         }
     }

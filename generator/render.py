@@ -17,7 +17,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from . import paginate, pictures, urls
+from . import paginate, pictures, stancebars, urls
 from .analyse import ActorAnalysis, Analysis, ClaimAnalysis
 from .diagnostics import Diagnostics
 from .language import same_language, text_direction
@@ -32,6 +32,8 @@ from .write import StagedSite, Written
 
 STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
+# An origin's position on a claim (tallies.position_of): a stance, or both sides.
+POSITION_LABELS = {**STANCE_LABELS, "both": f"{STANCE_LABELS['supports']} and {STANCE_LABELS['disputes'].lower()}"}
 
 
 # The sources of a page that shows something from every content file.
@@ -293,10 +295,13 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
         STANCES=STANCES,
         STANCE_LABELS=STANCE_LABELS,
         STANCE_ICONS=STANCE_ICONS,
+        POSITION_LABELS=POSITION_LABELS,
         text_fragment_url=urls.text_fragment_url,
         mention_anchor=urls.mention_anchor,
+        origin_anchor=urls.origin_anchor,
     )
     env.globals.update(pictures.template_globals())  # chart geometry for _charts.html
+    env.globals.update(stancebars.template_globals())  # stance bars on one scale per page
     from . import feeds  # here, not at the top: feeds builds on this module's DataFile
     env.globals.update(site_feed_path=feeds.SITE_FEED, actor_feed_path=feeds.actor_feed_path)
     return env
@@ -370,6 +375,9 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
     pages += list_pages("articles", "articles.html", len(graph.articles),
                         lambda p: {"articles": p.slice(articles()), "graph": graph})
     pages += list_pages("compare", "compare.html", len(claims), lambda p: compare_context(analysis, p))
+    pages += list_pages("compare/outlets", "compare_outlets.html", len(claims),
+                        lambda p: {"matrix": analysis.outlet_matrix, "rows": p.slice(analysis.outlet_matrix.rows)},
+                        nav="compare")
     pages += list_pages("updates", "updates.html", sum(len(item.claim.updates) for item in claims),
                         lambda p: {"updates": p.slice(updates())})
     for item in claims:
@@ -386,6 +394,8 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
         actor = item.actor
         related = [q for said in item.claims for q in said.quotes] + item.relayed
         others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
+        # what "Counted as" says: its own chain, and the chain of each actor counted under it
+        others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
         pages.append(Page(
             urls.actor_path(actor), "actor.html", "actors",
             sources_of(related, actor.path, *others),
@@ -431,47 +441,54 @@ def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis
 
 
 def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
-    """The files a list of quotes shows something of, plus ``paths``."""
+    """The files a list of quotes shows something of, plus ``paths``: among
+    them every actor on the speaker's affiliation chain, since each can
+    change the origin the quote is counted under."""
     sources = set(paths)
     for quote in quotes:
         sources.update((quote.article.path, quote.claim.path, quote.outlet.path))
-        if quote.actor:
-            sources.add(quote.actor.path)
+        sources.update(actor.path for actor in quote.chain)
         if quote.via:
             sources.add(quote.via.path)
+        if quote.value_attributed_to:
+            sources.add(quote.value_attributed_to.path)
     return frozenset(sources)
 
 
 def list_pages(section: str, template: str, total: int,
-               make_context: Callable[[paginate.Pagination], dict[str, Any]]) -> list[Page]:
+               make_context: Callable[[paginate.Pagination], dict[str, Any]], nav: str | None = None) -> list[Page]:
     """A list of ``total`` items as pages of ``paginate.PAGE_SIZES[section]``:
     ``section/index.html``, then ``section/page/2/index.html``… Every page shows
-    a slice of something site-wide, so its sources are EVERYTHING."""
+    a slice of something site-wide, so its sources are EVERYTHING. ``nav``: the
+    navigation's section, when not ``section`` itself."""
     return [
-        Page(pagination.path, template, section, EVERYTHING,
+        Page(pagination.path, template, nav or section, EVERYTHING,
              partial(lambda pagination: {**make_context(pagination), "pagination": pagination}, pagination))
         for pagination in paginate.paginations(section, total)
     ]
 
 
 def compare_context(analysis: Analysis, pagination: paginate.Pagination) -> dict[str, Any]:
-    """One page of the claims × outlets matrix. "Most contested" and the actor
-    agreement are shown on the first page only (the template decides)."""
+    """One page of the claims × independent origins matrix. "Most contested"
+    and the actor agreement are shown on the first page only (the template decides)."""
     return {
-        "matrix": analysis.matrix,
-        "rows": pagination.slice(analysis.matrix.rows),
+        "matrix": analysis.origin_matrix,
+        "rows": pagination.slice(analysis.origin_matrix.rows),
         "most_contested": analysis.most_contested,
         "agreement": analysis.agreement,
     }
 
 
-def home_claims(claims: list[ClaimAnalysis]) -> tuple[list[ClaimAnalysis], str]:
-    """The claims the home page lists, and their heading: every claim while
-    there are at most ``paginate.HOME_CLAIMS``; beyond, that many of the most
-    recently reviewed or updated (the /claims/ pages list them all)."""
+def home_claims(claims: list[ClaimAnalysis], shown_above: list[ClaimAnalysis] = ()) -> tuple[list[ClaimAnalysis], str]:
+    """The claims the home page lists under the most contested (``shown_above``,
+    never listed twice), and their heading: every other claim while there are
+    at most ``paginate.HOME_CLAIMS``; beyond, that many of the most recently
+    reviewed or updated (the /claims/ pages list them all)."""
     limit = paginate.HOME_CLAIMS
+    above = {item.claim.id for item in shown_above}
+    claims = [item for item in claims if item.claim.id not in above]
     if len(claims) <= limit:
-        return claims, "All claims"
+        return claims, "Other claims" if above else "All claims"
     from .feeds import latest_date  # here, not at the top: feeds builds on this module
 
     dated = [item for item in claims if latest_date(item)]
@@ -482,7 +499,7 @@ def home_claims(claims: list[ClaimAnalysis]) -> tuple[list[ClaimAnalysis], str]:
 
 
 def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:
-    claims, heading = home_claims(analysis.claims_in_order())
+    claims, heading = home_claims(analysis.claims_in_order(), analysis.most_contested)
     return {
         "claims": claims,
         "claims_heading": heading,

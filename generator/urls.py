@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote as percent_encode
 from urllib.parse import urljoin
 
-from .model import Actor, Article, Claim, Outlet, Quote
+from .model import Actor, Article, Claim, Outlet, Quote, Voice
 from .quotes import ELLIPSIS
 
 ASSETS_DIR = "assets"
@@ -36,6 +36,12 @@ def outlet_path(outlet: Outlet) -> str:
 
 def article_path(article: Article) -> str:
     return page_path("articles", article.id)
+
+
+def origin_anchor(stance: str, origin: Voice) -> str:
+    """The id of one origin's group under one stance on a claim page, e.g.
+    "supports-from-actor-taliban": unique, as a stance, a kind and an id are."""
+    return f"{stance}-from-{origin.kind}-{origin.id}"
 
 
 def mention_anchor(quote: Quote) -> str:
@@ -74,6 +80,14 @@ class Links:
 
     def source(self, source: Actor | Outlet) -> str:
         return self.actor(source) if isinstance(source, Actor) else self.outlet(source)
+
+    def voice(self, voice: Voice) -> str:
+        """The page of a speaker or an origin: an actor's, or an outlet's."""
+        return self.to(page_path("actors" if voice.kind == "actor" else "outlets", voice.id))
+
+    def origin_group(self, claim: Claim, stance: str, origin: Voice) -> str:
+        """One origin's statements taking ``stance`` on the claim's page."""
+        return f"{self.claim(claim)}#{origin_anchor(stance, origin)}"
 
     def highlight(self, quote: Quote) -> str:
         """The highlighted passage in our copy of the article."""

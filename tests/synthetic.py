@@ -379,11 +379,14 @@ class Generator:
                     relay = self.rng.choice([o for o in outlets if o is not outlet] or outlets)
                     mention["via"] = relay.id
             mention["stance"] = stance
-            if value is not None:
+            # A disputing speaker's counter-figure stays in the sentence but is not
+            # recorded as their 'value': the content model asks for such a figure to
+            # say whose it is, and the corpus is meant to check without warnings.
+            if value is not None and stance != "disputes":
                 mention["value"] = value
             mention["quote"] = quote
             if self.rng.random() < 0.1:
-                mention["note"] = "The source did not say where the figure comes from." if value else "Said at a press conference."
+                mention["note"] = "The source did not say where the figure comes from." if "value" in mention else "Said at a press conference."
             planned.append((sentence, mention))
 
         # Paragraphs: the quoted sentences spread among filler, with some Markdown.

@@ -30,7 +30,7 @@ def expected_pages(root: Path) -> set[str]:
     """Every page the site must have, derived from its content files."""
     content = root / "content"
     assert content.is_dir(), f"{root} has no content/ folder yet"
-    pages = {"index.html", "compare/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
+    pages = {"index.html", "compare/index.html", "compare/outlets/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
     pages.add("assets/search.js")  # the search box
     pages |= {"updates/index.html", "about/data/index.html"}
     pages |= {"feed.xml", "sitemap.xml", "robots.txt"}
@@ -98,6 +98,7 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
         "claims/index.html",
         "claims/river-clean/index.html",
         "compare/index.html",
+        "compare/outlets/index.html",
         "data/annotations.jsonld",
         "data/articles/bridge-late.txt",
         "data/articles/bridge-opens.txt",
@@ -325,7 +326,7 @@ def test_build_exit_0_and_summary(tmp_path):
     result = run_cli("build", "--root", str(VALID_SITE), "--out", str(tmp_path / "out"))
     assert result.returncode == 0
     assert result.stderr == ""
-    assert result.stdout.startswith("Built 18 pages in ")  # 16 for the content, /updates/ and /about/data/
+    assert result.stdout.startswith("Built 19 pages in ")  # 16 for the content, /compare/outlets/, /updates/ and /about/data/
     assert ": 2 articles, 3 claims, 3 actors, 2 outlets (into " in result.stdout
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from sitekit import VALID_SITE, all_files, make_site, parse_file, resolve_internal, site_under_test
 
-from generator import opendata
+from generator import opendata, opendata_csv
 from generator.analyse import analyse
 from generator.build import build, load_content
 from generator.link import link
@@ -200,7 +200,7 @@ def test_no_csv_cell_is_a_spreadsheet_formula_and_json_keeps_the_text(tmp_path):
     for name in ("mentions.csv", "matrix.csv"):
         for line in (out / "data" / name).read_text(encoding="utf-8").splitlines()[1:]:
             for cell in next(csv.reader([line])):
-                assert not cell.startswith(opendata.FORMULA_STARTS) or cell == "-3", (name, cell)
+                assert not cell.startswith(opendata_csv.FORMULA_STARTS) or cell == "-3", (name, cell)
     [claim] = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
     assert claim["statement"] == "+1 bridge cost more than planned"
     assert claim["mentions"][0]["quote"] == '=HYPERLINK("http://x.example") said the mayor'
@@ -214,7 +214,7 @@ def test_mentions_csv_has_one_row_per_quote(site):
     _, out, graph, base_url = site
     rows = read_csv(out / "data" / "mentions.csv")
     assert len(rows) == len(graph.quotes)
-    assert list(rows[0].keys()) == [c.name for c in opendata.MENTION_COLUMNS]
+    assert list(rows[0].keys()) == [c.name for c in opendata_csv.MENTION_COLUMNS]
     for row, quote in zip(rows, graph.quotes):
         assert row["mention_id"] == f"{quote.article.id}/{quote.mention.anchor}"
         assert (row["claim_id"], row["stance"], row["quote"]) == (quote.claim.id, quote.stance, quote.text)
@@ -241,78 +241,162 @@ def test_mentions_csv_is_rfc_4180(valid_out):
     assert own_voice["actor_id"] == "" and own_voice["original_url"] == "https://river.example.com/news/bridge-opens"
 
 
+def test_mentions_csv_says_whom_each_statement_counts_under(site):
+    _, out, graph, _ = site
+    rows = {r["mention_id"]: r for r in read_csv(out / "data" / "mentions.csv")}
+    for quote in graph.quotes:
+        row = rows[f"{quote.article.id}/{quote.mention.anchor}"]
+        if quote.actor is None:  # the outlet's own voice
+            expected = ("outlet", row["outlet_id"], row["outlet_name"])
+        else:  # the top of the actor's affiliation chain, worked out here without the link stage
+            top = quote.actor
+            while not top.party and top.affiliation_id:
+                top = graph.actors[top.affiliation_id]
+            expected = ("actor", top.id, top.name)
+        assert (row["origin_type"], row["origin_id"], row["origin_name"]) == expected, row["mention_id"]
+        attributed = quote.value_attributed_to
+        assert row["value_attributed_to_id"] == (attributed.id if attributed else "")
+
+
+def test_mentions_csv_carries_the_attribution_of_a_figure(tmp_path):
+    root = make_site(tmp_path / "site", {
+        "content/articles/bridge-opens.md": (
+            "---\ntitle: Bridge opens\noutlet: daily-river\nmentions:\n"
+            "  - claim: bridge-cost\n    actor: ana-mayor\n    stance: disputes\n    value: 12\n"
+            "    value_attributed_to: daily-river\n    quote: the bill came to 12 million\n---\n"
+            "The mayor said the bill came to 12 million euros.\n"
+        ),
+    })
+    out = build_ok(root, tmp_path / "out")
+    [row] = read_csv(out / "data" / "mentions.csv")
+    assert (row["value"], row["value_attributed_to_type"], row["value_attributed_to_id"],
+            row["value_attributed_to_name"]) == ("12", "outlet", "daily-river", "The Daily River")
+    assert (row["origin_type"], row["origin_id"]) == ("actor", "river-council")  # Ana Mayor's party
+    [claim] = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
+    assert claim["figures"] == [{"value": 12, "given_by": [{
+        "mention": "bridge-opens/q-bridge-cost", "speaker": {"type": "actor", "id": "ana-mayor"},
+        "stance": "disputes", "attributed_to": {"type": "outlet", "id": "daily-river"},
+    }]}]
+    assert claim["mentions"][0]["value_attributed_to"] == {"type": "outlet", "id": "daily-river"}
+
+
 def test_csv_fields_with_commas_quotes_and_newlines_round_trip():
     header, row = ["a", "b"], ['say "hi", then\r\nleave', "plain"]
-    raw = opendata.to_csv(header, [row])
+    raw = opendata_csv.to_csv(header, [row])
     assert raw == b'a,b\r\n"say ""hi"", then\r\nleave",plain\r\n'
     assert list(csv.reader(io.StringIO(raw.decode("utf-8"), newline=""))) == [header, row]
 
 
 def test_number_text():
-    assert [opendata.number_text(v) for v in (12, 12.0, 2.5, 0.1, None)] == ["12", "12", "2.5", "0.1", ""]
+    assert [opendata_csv.number_text(v) for v in (12, 12.0, 2.5, 0.1, None)] == ["12", "12", "2.5", "0.1", ""]
 
 
 # --- matrix.csv -------------------------------------------------------------------------------
 
 
-def test_matrix_csv_is_the_comparison_index(site):
+def test_matrix_csv_is_the_comparison_by_independent_origin(site):
+    """Every row recomputed from mentions.csv: a claim and an origin that speaks on it."""
     root, out, graph, _ = site
     analysis = analyse(graph)
     rows = read_csv(out / "data" / "matrix.csv")
-    assert [r["claim_id"] for r in rows] == [row.claim.claim.id for row in analysis.matrix.rows]
-    outlet_columns = [f"{o.id}:{s}" for o in analysis.matrix.outlets for s in STANCES]
-    assert list(rows[0].keys()) == [c.name for c in opendata.MATRIX_FIXED_COLUMNS] + outlet_columns
-    mentions = read_csv(out / "data" / "mentions.csv")
+    assert list(rows[0].keys()) == [c.name for c in opendata_csv.MATRIX_COLUMNS]
+    spoken = [row.claim.claim.id for row in analysis.origin_matrix.rows if row.claim.quotes]
+    assert list(dict.fromkeys(r["claim_id"] for r in rows)) == spoken  # in the comparison's order
+    grouped: dict[tuple, list[dict]] = {}
+    for m in read_csv(out / "data" / "mentions.csv"):
+        grouped.setdefault((m["claim_id"], m["origin_type"], m["origin_id"]), []).append(m)
+    assert {(r["claim_id"], r["origin_type"], r["origin_id"]) for r in rows} == set(grouped)
+    assert len(rows) == len(grouped)
     for row in rows:
-        for column in outlet_columns:
-            outlet_id, stance = column.split(":")
-            expected = sum(
-                1 for m in mentions
-                if (m["claim_id"], m["outlet_id"], m["stance"]) == (row["claim_id"], outlet_id, stance)
-            )
-            assert int(row[column]) == expected, (row["claim_id"], column)
+        mentions = grouped[(row["claim_id"], row["origin_type"], row["origin_id"])]
+        sides = {m["stance"] for m in mentions} - {"neutral"}
+        position = "neutral" if not sides else sides.pop() if len(sides) == 1 else "both"
+        speakers = {(m["actor_id"] or "outlet:" + m["outlet_id"]) for m in mentions}
+        assert (row["position"], int(row["speakers"]), int(row["statements"])) == (
+            position, len(speakers), len(mentions)), row
+        for stance in STANCES:
+            assert int(row[f"{stance}_statements"]) == sum(1 for m in mentions if m["stance"] == stance)
         assert row["contested"] in ("true", "false") and row["figures_differ"] in ("true", "false")
-    assert sum(int(row[c]) for row in rows for c in outlet_columns) == len(graph.quotes)
+    assert sum(int(row["statements"]) for row in rows) == len(graph.quotes)
 
 
 # --- claims.json ------------------------------------------------------------------------------
 
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "claims.schema.json"
 
-def test_claims_json_schema(site):
+
+def claims_schema_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_claims_json_follows_its_json_schema(site):
+    _, out, _, _ = site
+    data = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
+    errors = [f"{e.json_path}: {e.message}" for e in claims_schema_validator().iter_errors(data)]
+    assert not errors, "\n".join(errors[:20])
+
+
+def test_the_json_schema_is_not_vacuous(valid_out):
+    """Version 1's fields, a wrong origin type and an undocumented key are all refused."""
+    validator = claims_schema_validator()
+    data = json.loads((valid_out / "data" / "claims.json").read_text(encoding="utf-8"))
+    assert validator.is_valid(data)
+    old = json.loads(json.dumps(data))
+    old["version"] = 1
+    old["claims"][0]["counts"] = old["claims"][0].pop("stances")
+    wrong = json.loads(json.dumps(data))
+    wrong["claims"][0]["mentions"][0]["origin"]["type"] = "party"
+    extra = json.loads(json.dumps(data))
+    extra["claims"][0]["stances"]["supports"]["sources"] = 3
+    for broken in (old, wrong, extra):
+        assert not validator.is_valid(broken)
+
+
+def test_claims_json_counts_statements_speakers_and_origins(site):
     _, out, graph, base_url = site
     data = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
-    assert data["version"] == 1
-    assert data["site"]["url"] == base_url and data["site"]["licence"] is None
-    assert set(data) >= {"version", "site", "verdicts", "claims", "articles", "actors", "outlets"}
+    assert data["version"] == 2
+    assert data["site"]["url"] == base_url
     assert [c["id"] for c in data["claims"]] == sorted(graph.claims)
-    claim_keys = {
-        "id", "url", "statement", "verdict", "summary", "reviewed", "unit", "draft", "contested",
-        "figures_differ", "counts", "figures", "outlets", "mentions",
-    }
-    mention_keys = {"id", "stance", "article", "outlet", "actor", "via_type", "via", "value", "quote", "note", "url"}
+    origin_of_actor = {actor["id"]: actor["origin"] for actor in data["actors"]}
     total = 0
     for claim in data["claims"]:
-        assert set(claim) >= claim_keys, claim["id"]
         assert output_path(out, base_url, claim["url"]).is_file()
-        if claim["verdict"] is not None:
-            assert set(claim["verdict"]) == {"id", "label", "rank"}
         mentions = claim["mentions"]
         total += len(mentions)
-        for mention in mentions:
-            assert set(mention) >= mention_keys
-        by_stance = {s: sum(1 for m in mentions if m["stance"] == s) for s in STANCES}
-        assert claim["counts"]["mentions"] == by_stance
-        speakers = {s: {(m["actor"] or "outlet:" + m["outlet"]) for m in mentions if m["stance"] == s} for s in STANCES}
-        assert claim["counts"]["sources"] == {s: len(v) for s, v in speakers.items()}
-        assert claim["contested"] == (by_stance["supports"] > 0 and by_stance["disputes"] > 0)
+        for mention in mentions:  # an actor counts under its party, the outlet's own voice under the outlet
+            expected = ({"type": "actor", "id": origin_of_actor[mention["actor"]]} if mention["actor"]
+                        else {"type": "outlet", "id": mention["outlet"]})
+            assert mention["origin"] == expected, mention["id"]
+        origins = {}
+        for stance in STANCES:
+            said = [m for m in mentions if m["stance"] == stance]
+            tally = claim["stances"][stance]
+            assert tally["statements"] == len(said)
+            assert tally["speakers"] == len({(m["actor"] or "outlet:" + m["outlet"]) for m in said})
+            origins[stance] = {(m["origin"]["type"], m["origin"]["id"]) for m in said}
+            assert {(o["type"], o["id"]) for o in tally["origins"]} == origins[stance]
+            assert len(tally["origins"]) == len(origins[stance])
+        assert claim["contested"] == (bool(origins["supports"]) and bool(origins["disputes"])
+                                      and len(origins["supports"] | origins["disputes"]) >= 2), claim["id"]
+        by_id = {m["id"]: m for m in mentions}
         values = sorted({m["value"] for m in mentions if m["value"] is not None})
         assert [f["value"] for f in claim["figures"]] == values
+        for figure in claim["figures"]:
+            for given in figure["given_by"]:
+                mention = by_id[given["mention"]]
+                assert mention["value"] == figure["value"] and given["stance"] == mention["stance"]
+                assert given["attributed_to"] == mention["value_attributed_to"]
     assert total == len(graph.quotes)
     ids = {kind: {item["id"] for item in data[kind]} for kind in ("articles", "actors", "outlets")}
     for claim in data["claims"]:
         for mention in claim["mentions"]:
             assert mention["article"] in ids["articles"] and mention["outlet"] in ids["outlets"]
             assert mention["actor"] is None or mention["actor"] in ids["actors"]
+            assert mention["origin"]["id"] in ids[mention["origin"]["type"] + "s"]
 
 
 def test_every_claims_json_key_is_documented(site):

@@ -1,7 +1,8 @@
-"""Pictures: stance bars, claim timelines and the actor-agreement matrix.
+"""Pictures: stance bars on one scale per page, claim timelines and the
+actor-agreement matrix.
 
 Numbers are worked out by hand. Stances in ``sitekit.RICH_SITE`` (see also
-tests/unit/test_analyse.py):
+tests/unit/test_analyse.py, which counts its independent origins):
 
 actor     c-cost             c-late                      c-clean                 c-neutral
 ana       supports (a1 ×2)   disputes (a1, a3)           neutral (a2, via daily) -
@@ -29,8 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import pictures
-from generator.analyse import SharedClaim, position_of
+from generator import pictures, stancebars
+from generator.agreement import SharedClaim
+from generator.tallies import position_of
 from generator.model import PartialDate
 from generator.pictures import SCALE, percent, split_bar
 from sitekit import RICH_SITE, graph_of, html_files, parse_file, write_files
@@ -120,74 +122,119 @@ def test_widths_always_fill_the_bar_and_stay_proportional():
             assert abs(s.width - Fraction(s.count * SCALE, total)) < 1
 
 
-# --- stance bars and their text equivalents --------------------------------------------------
+# --- stance bars: independent origins, on one scale per page ---------------------------------
 
 
-def test_stance_bars_count_mentions_and_distinct_sources(analysis):
-    mentions, sources = pictures.stance_bars(analysis.claims["c-cost"])
-    assert (mentions.counts, mentions.text) == (
-        {"supports": 3, "disputes": 1, "neutral": 0}, "3 supporting, 1 disputing, 0 neutral mentions")
-    assert [s.width for s in mentions.segments] == [7500, 2500]
-    assert sources.text == "2 supporting, 1 disputing, 0 neutral distinct sources"
-    assert [s.width for s in sources.segments] == [6667, 3333]
-    assert pictures.stance_summary(analysis.claims["c-cost"]) == (
-        "3 supporting, 1 disputing, 0 neutral mentions; from 2, 1, 0 distinct sources")
+def test_bars_count_origins_on_one_scale(analysis):
+    claims = analysis.claims_in_order()
+    scale = stancebars.bar_scale(claims)
+    assert scale.largest == 2  # c-cost, c-late and c-clean are each asserted by 2 origins
+    rows = {item.claim.id: [(r.stance, len(r.tally.origins), r.length) for r in stancebars.tally_rows(item, scale)]
+            for item in claims}
+    assert rows == {
+        "c-late": [("supports", 2, SCALE), ("disputes", 1, SCALE // 2)],  # ana and the council: one origin
+        "c-cost": [("supports", 2, SCALE), ("disputes", 1, SCALE // 2)],
+        "c-clean": [("supports", 2, SCALE), ("neutral", 1, SCALE // 2)],
+        "c-neutral": [("neutral", 1, SCALE // 2)],  # half: the same count is the same length on the page
+        "c-lonely": [],
+    }
 
 
-def test_a_claim_nobody_mentions_has_an_empty_bar(analysis):
-    bar = pictures.stance_bar(analysis.claims["c-lonely"], "sources")
-    assert bar.segments == [] and bar.total == 0
-    assert bar.text == "0 supporting, 0 disputing, 0 neutral distinct sources"
+def test_a_page_scale_is_the_largest_count_it_shows(analysis):
+    neutral = analysis.claims["c-neutral"]
+    [row] = stancebars.tally_rows(neutral, stancebars.bar_scale([neutral]))
+    assert row.length == SCALE  # alone on its page (its claim page), its one bar is the longest
+    assert stancebars.bar_scale([]).largest == 0 and stancebars.bar_scale([]).width(3) == 0
 
 
-def test_claim_page_bars_are_labelled_and_drawn_to_scale(rich_out):
-    html = (rich_out / "claims/c-late/index.html").read_text(encoding="utf-8")
-    assert labels_of(html, "stance-bar") == [
-        "By mentions: 2 supporting, 3 disputing, 0 neutral mentions",
-        "By distinct sources: 2 supporting, 2 disputing, 0 neutral distinct sources",
+def test_the_words_beside_a_bar(analysis):
+    late = analysis.claims["c-late"]
+    assert [r.text for r in stancebars.tally_rows(late, stancebars.bar_scale([late]))] == [
+        "Asserted by 2 independent origins (2 speakers, 2 statements)",
+        "Disputed by 1 independent origin (2 speakers, 3 statements)",
     ]
-    bars = [parse_svg(t) for t in svgs_of(html) if 'class="bar stance-bar"' in t]
-    assert [segment_widths(b) for b in bars] == [[40, 60], [50, 50]]
-    page = parse_file(rich_out / "claims/c-late/index.html")
-    assert "By mentions" in page.text and "By distinct sources" in page.text  # the labels are visible
 
 
-@pytest.mark.parametrize("page", ["index.html", "claims/index.html", "compare/index.html"])
-def test_claim_lists_carry_a_small_bar_per_claim(rich_out, page):
-    html = (rich_out / page).read_text(encoding="utf-8")
-    labels = labels_of(html, "stance-bar")
-    assert "2 supporting, 1 disputing, 0 neutral distinct sources" in labels  # c-cost
-    assert "0 supporting, 0 disputing, 0 neutral distinct sources" in labels  # c-lonely
-    assert len([label for label in labels if label.endswith("distinct sources")]) >= 5
+TALLY_ROW = re.compile(
+    r'<li class="tally-row tally-(\w+)">.*?<rect class="tally-fill" width="([\d.]+)%".*?'
+    r'<strong>(?:Asserted by|Disputed by|Neutral:) (\d+) independent origins?</strong>', re.S)
 
 
-def test_example_claim_bars_match_the_quotes_on_the_page(example_out):
-    """Counted independently: the quote cards on each page, by stance."""
+def bars_of(html: str) -> list[tuple[str, Fraction, int]]:
+    """(stance, bar length in %, origins it says) of every stance bar of a page."""
+    return [(stance, Fraction(width), int(count)) for stance, width, count in TALLY_ROW.findall(html)]
+
+
+def assert_one_scale(html: str, where: str) -> int:
+    """Every bar of the page is drawn to one scale: length / count is the same for
+    all, and the longest bar (100 %) is the largest count; the legend says which."""
+    bars = bars_of(html)
+    assert bars, where
+    largest = max(count for _, _, count in bars)
+    for stance, length, count in bars:
+        assert abs(length - Fraction(100 * count, largest)) < Fraction(1, 100), (where, stance, length, count)
+    assert f"the longest stands for {largest} origin" in html, where
+    assert "Each bar counts the <strong>independent origins</strong>" in html, where
+    return largest
+
+
+@pytest.mark.parametrize("page", ["index.html", "claims/index.html", "compare/index.html", "claims/c-late/index.html"])
+def test_every_page_draws_its_bars_to_one_scale(rich_out, page):
+    assert_one_scale((rich_out / page).read_text(encoding="utf-8"), page)
+
+
+def test_example_bars_compare_across_claims(example_out):
+    """The issue's case: a claim asserted by one origin and one asserted by six
+    must not get the same full-width bar on the home page."""
+    from sitekit import REPO
+
+    _, analysis = graph_of(REPO)
+    html = (example_out / "index.html").read_text(encoding="utf-8")
+    largest = assert_one_scale(html, "home")
+    assert largest == max(n for item in analysis.claims.values() for n in item.origin_counts.values())
+    asserting = {count: length for stance, length, count in bars_of(html) if stance == "supports"}
+    assert 1 in asserting and largest in asserting and asserting[1] < asserting[largest]
+    for path in sorted((example_out / "claims").glob("*/index.html")) + [example_out / "compare/index.html"]:
+        if 'class="tally-row' in path.read_text(encoding="utf-8"):
+            assert_one_scale(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_example_claim_tally_matches_the_quotes_on_the_page(example_out):
+    """Counted independently: the quote cards on each claim page, by stance, and
+    the origin groups they are listed under. The tally is shown once."""
     for path in sorted((example_out / "claims").glob("*/index.html")):
         html = path.read_text(encoding="utf-8")
         page = parse_file(path)
         cards = {s: len(page.find("li", f"quote-{s}")) for s in ("supports", "disputes", "neutral")}
         if not any(cards.values()):
             continue
-        expected = ("By mentions: {supports} supporting, {disputes} disputing, {neutral} neutral mentions"
-                    .format(**cards))
-        assert labels_of(html, "stance-bar")[0] == expected, path
+        tally = re.findall(r'<li class="tally-row tally-(\w+)">.*?\((\d+) speakers?, (\d+) statements?\)</span>', html, re.S)
+        assert {stance: int(statements) for stance, _, statements in tally} == {s: n for s, n in cards.items() if n}, path
+        groups = {s: len(re.findall(rf'<section class="origin-group" id="{s}-from-', html)) for s in cards}
+        assert {stance: count for stance, _, count in bars_of(html)} == {s: n for s, n in groups.items() if n}, path
+        # the tally once: no second count under the title or over the quotes
+        assert html.count('class="tally"') == 1, path
+        text = " ".join(page.text.split())
+        for stance, _, count in bars_of(html):
+            headline = {"supports": "Asserted by", "disputes": "Disputed by", "neutral": "Neutral:"}[stance]
+            assert text.count(f"{headline} {count} independent origin") == 1, (path, stance)
+        assert not re.search(r"\d+ (?:quotes?|statements?)</span></h3>", html), path
 
 
-def test_text_equivalent_of_the_example_lead_claim(example_out):
+def test_the_lead_claim_counts_the_afghan_government_once(example_out):
+    """The issue's first observation: ten supporting speakers, most of them one
+    party to the war. The page now says how many independent origins that is."""
     from sitekit import REPO
 
     _, analysis = graph_of(REPO)
     item = analysis.claims["taliban-kept-ties-with-al-qaeda"]
-    html = (example_out / "claims/taliban-kept-ties-with-al-qaeda/index.html").read_text(encoding="utf-8")
-    m, s = item.mention_counts, item.source_counts
-    assert labels_of(html, "stance-bar") == [
-        f"By mentions: {m['supports']} supporting, {m['disputes']} disputing, {m['neutral']} neutral mentions",
-        f"By distinct sources: {s['supports']} supporting, {s['disputes']} disputing, {s['neutral']} neutral distinct sources",
-    ]
-    # the distinct-source numbers agree with the counts already written under the title
-    assert f"{s['supports']} supporting sources" in parse_file(
-        example_out / "claims/taliban-kept-ties-with-al-qaeda/index.html").text
+    text = " ".join(parse_file(example_out / "claims/taliban-kept-ties-with-al-qaeda/index.html").text.split())
+    supports = item.tallies["supports"]
+    assert len(supports.origins) < supports.speakers
+    assert "Afghan government" in [o.name for o in supports.origins]
+    assert (f"Asserted by {len(supports.origins)} independent origins: "
+            + ", ".join(o.name for o in supports.origins)
+            + f" ({supports.speakers} speakers, {supports.statements} statements)") in text
 
 
 # --- the timeline -----------------------------------------------------------------------------
@@ -272,21 +319,17 @@ def test_example_undated_articles_are_listed_calmly(example_out):
 
 
 def test_an_actors_position_on_a_claim():
-    class Q:
-        def __init__(self, stance):
-            self.stance = stance
-
-    assert position_of([Q("supports"), Q("supports")]) == "supports"
-    assert position_of([Q("neutral"), Q("disputes")]) == "disputes"  # neutral never dilutes a side
-    assert position_of([Q("neutral")]) == "neutral"
-    assert position_of([Q("supports"), Q("disputes"), Q("neutral")]) == "mixed"
+    assert position_of(["supports", "supports"]) == "supports"
+    assert position_of(["neutral", "disputes"]) == "disputes"  # neutral never dilutes a side
+    assert position_of(["neutral"]) == "neutral"
+    assert position_of(["supports", "disputes", "neutral"]) == "both"
 
 
 @pytest.mark.parametrize("first, second, outcome", [
     ("supports", "supports", "agree"), ("disputes", "disputes", "agree"),
     ("supports", "disputes", "disagree"), ("disputes", "supports", "disagree"),
     ("neutral", "neutral", "neither"), ("neutral", "supports", "neither"),
-    ("mixed", "supports", "neither"), ("mixed", "mixed", "neither"),
+    ("both", "supports", "neither"), ("both", "both", "neither"),
 ])
 def test_outcomes(first, second, outcome):
     assert SharedClaim(None, first, second).outcome == outcome

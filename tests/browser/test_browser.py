@@ -90,6 +90,7 @@ def page_types(out: Path) -> dict[str, str]:
         "claims": "claims/index.html",
         "claim": first("claims"),
         "compare": "compare/index.html",
+        "compare-outlets": "compare/outlets/index.html",
         "actors": "actors/index.html",
         "actor": first("actors"),
         "outlets": "outlets/index.html",
@@ -133,10 +134,30 @@ def count_outlets_with_articles(root: Path) -> set[str]:
 
 def test_comparison_matrix_renders(site, page):
     _, root, out, base = site
-    page.goto(base + "compare/index.html")
-    table = page.locator("table.matrix")
-    sync_api.expect(table).to_be_visible()
     claims = len(list((out / "claims").glob("*/index.html")))
+    # the main view: claims × independent origins, the folded origins in one "Others" column
+    page.goto(base + "compare/index.html")
+    table = page.locator("table.origin-matrix")
+    sync_api.expect(table).to_be_visible()
+    assert table.locator("tbody > tr").count() == claims
+    header_cells = table.locator("thead th")
+    columns = header_cells.count() - 1
+    others = header_cells.nth(columns).inner_text().strip() == "Others"
+    hrefs = [header_cells.nth(i).locator("a").get_attribute("href") for i in range(1, columns + 1 - others)]
+    assert all(h.split("/")[-3] in ("actors", "outlets") for h in hrefs)
+    every_row = table.locator("tbody > tr")
+    for i in range(every_row.count()):
+        assert every_row.nth(i).locator("td").count() == columns
+    box = table.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0
+    if others:  # the folded origins open without JavaScript
+        details = table.locator("details.others").first
+        details.locator("summary").click()
+        sync_api.expect(details.locator(".others-list")).to_be_visible()
+    # "How each outlet reported it": claims × outlets
+    page.goto(base + "compare/outlets/index.html")
+    table = page.locator("table.outlet-matrix")
+    sync_api.expect(table).to_be_visible()
     assert table.locator("tbody > tr").count() == claims
     outlets = count_outlets_with_articles(root)
     header_cells = table.locator("thead th")
@@ -146,8 +167,22 @@ def test_comparison_matrix_renders(site, page):
     every_row = table.locator("tbody > tr")
     for i in range(every_row.count()):
         assert every_row.nth(i).locator("td").count() == len(outlets)
-    box = table.bounding_box()
-    assert box and box["width"] > 0 and box["height"] > 0
+    assert page.watcher.problems == []
+
+
+def test_the_comparison_reads_on_a_phone(site, page):
+    """At 390 px each claim is a card: nothing wider than the screen, every
+    cell that says something named by its origin or outlet."""
+    _, _, out, base = site
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("compare/index.html", "compare/outlets/index.html"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+        labels = page.locator("table.matrix td.cell .cell-label")
+        assert labels.count() > 0
+        for i in range(min(labels.count(), 20)):
+            sync_api.expect(labels.nth(i)).to_be_visible()
     assert page.watcher.problems == []
 
 

@@ -27,8 +27,9 @@ from synthetic import make_site
 from generator import paginate
 from generator.paginate import Pagination, page_count, page_path, paginations
 
-SECTIONS = ("claims", "compare", "articles", "actors", "outlets", "updates")
-SMALL_SIZES = {"claims": 7, "compare": 8, "articles": 9, "actors": 10, "outlets": 2, "updates": 2}
+SECTIONS = ("claims", "compare", "compare/outlets", "articles", "actors", "outlets", "updates")
+SMALL_SIZES = {"claims": 7, "compare": 8, "compare/outlets": 8, "articles": 9, "actors": 10, "outlets": 2, "updates": 2}
+TEMPLATES = {"compare": "compare.html", "compare/outlets": "compare_outlets.html"}  # else <section>.html
 SMALL_PAIRS = {"disagree": 3, "agree": 2, "neither": 1}
 
 
@@ -94,7 +95,7 @@ def small(tmp_path_factory):
             path: renderer.render(page, graph).decode("utf-8")
             for path, page in planned.items()
             if isinstance(page, Page) and (path == "index.html" or path.split("/")[0] in SECTIONS)
-            and path.count("/") != 2  # not the claim, actor, outlet and article pages
+            and (path.count("/") != 2 or path.startswith("compare/"))  # not the claim, actor, outlet, article pages
         }
     return graph, analysis, planned, html
 
@@ -111,13 +112,14 @@ def add_updates(graph, analysis) -> None:
 
 def pages_of(section: str, html: dict[str, str]) -> list[str]:
     first = f"{section}/index.html"
-    rest = sorted((p for p in html if p.startswith(f"{section}/page/")), key=lambda p: int(p.split("/")[2]))
+    rest = sorted((p for p in html if p.startswith(f"{section}/page/")), key=lambda p: int(p.split("/")[-2]))
     return [first, *rest]
 
 
 def expected_counts(graph, analysis) -> dict[str, int]:
     return {
-        "claims": len(analysis.claims), "compare": len(analysis.claims), "articles": len(graph.articles),
+        "claims": len(analysis.claims), "compare": len(analysis.claims), "compare/outlets": len(analysis.claims),
+        "articles": len(graph.articles),
         "actors": len(analysis.actors), "outlets": len(analysis.outlets),
         "updates": sum(len(item.claim.updates) for item in analysis.claims.values()),
     }
@@ -135,13 +137,14 @@ def test_every_page_of_a_list_is_planned_with_everything_as_its_sources(small):
         assert not any(p.startswith(f"{section}/page/{count + 1}/") for p in planned)
         for path in paths:
             page = planned[path]
-            assert page.section == section and page.sources == EVERYTHING
-            assert page.template == ("compare.html" if section == "compare" else f"{section}.html")
+            assert page.section == section.split("/")[0] and page.sources == EVERYTHING
+            assert page.template == TEMPLATES.get(section, f"{section}.html")
 
 
 ITEM_LINKS = {  # what marks one item of each list in its HTML
     "claims": r'class="claim-card-link" href="(?:\.\./)*claims/([^/"]+)/index\.html"',
     "compare": r'<th scope="row" class="matrix-claim">\s*<a href="(?:\.\./)*claims/([^/"]+)/index\.html"',
+    "compare/outlets": r'<th scope="row" class="matrix-claim">\s*<a href="(?:\.\./)*claims/([^/"]+)/index\.html"',
     "articles": r'<li>\s*<a href="(?:\.\./)*articles/([^/"]+)/index\.html"',
     "actors": r'<li>\s*<a href="(?:\.\./)*actors/([^/"]+)/index\.html"',
     "outlets": r'<li>\s*<a href="(?:\.\./)*outlets/([^/"]+)/index\.html"',
@@ -157,6 +160,7 @@ def test_every_item_is_on_exactly_one_page_in_the_order_of_the_whole_list(small)
     whole = {
         "claims": claims,
         "compare": claims,
+        "compare/outlets": claims,
         "articles": [a.id for a in sorted_articles(graph)],
         "actors": [a.actor.id for a in sorted_actors(analysis)],
         "outlets": list(analysis.outlets),
@@ -264,7 +268,9 @@ def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
     section = section[:section.index("</section>")]
     assert "Recently reviewed" in section
     shown = re.findall(r'class="claim-card-link" href="claims/([^/"]+)/index\.html"', section)
-    dated = sorted((c for c in analysis.claims.values() if latest_date(c)),
+    contested = {c.claim.id for c in analysis.most_contested}
+    assert contested, "the small site must have contested claims, shown above the list"
+    dated = sorted((c for c in analysis.claims.values() if latest_date(c) and c.claim.id not in contested),
                    key=lambda c: (-latest_date(c).toordinal(), c.claim.id))
     assert len(dated) > 6
     assert shown == [c.claim.id for c in dated[:6]]
@@ -295,6 +301,10 @@ def test_real_limits_bound_the_site_wide_pages(tmp_path):
         assert page_path(section, 2) in planned and page_path(section, 3) not in planned, section
     compare = renderer.render(planned["compare/index.html"], graph).decode("utf-8")
     assert compare.count('<th scope="row" class="matrix-claim">') == paginate.PAGE_SIZES["compare"]
+    head = compare[compare.index('<table class="matrix origin-matrix">'):compare.index("</thead>")]
+    assert analysis.origin_matrix.folded, "the site must have more origins than columns"
+    assert head.count('<th scope="col"') == 1 + len(analysis.origin_matrix.columns) + 1  # claims, origins, "Others"
+    assert len(analysis.origin_matrix.columns) <= paginate.ORIGIN_COLUMNS
     listed = len(re.findall(r'<li class="pair" id=', compare))
     assert listed <= sum(paginate.PAIRS_SHOWN.values()) < len(analysis.agreement)
     home = renderer.render(planned["index.html"], graph).decode("utf-8")
@@ -310,7 +320,10 @@ def test_example_site_is_one_page_per_list_with_every_pair(example_out: Path):
     _, analysis = graph_of(REPO)
     assert not list(example_out.glob("*/page"))
     assert len(analysis.claims) <= paginate.HOME_CLAIMS
-    assert 'id="claims-heading">All claims<' in (example_out / "index.html").read_text(encoding="utf-8")
+    home = (example_out / "index.html").read_text(encoding="utf-8")
+    assert analysis.most_contested and 'id="claims-heading">Other claims<' in home
+    cards = re.findall(r'class="claim-card-link" href="claims/([^/"]+)/index\.html"', home)
+    assert sorted(cards) == sorted(analysis.claims)  # every claim, once: the most contested are not repeated
     compare = (example_out / "compare/index.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<li class="pair" id=', compare)) == len(analysis.agreement)
     assert "pair-more" not in compare and "pagination" not in compare
