@@ -140,3 +140,15 @@ def test_highlighted_text_is_escaped(converter):
     document = converter.parse("Say <b>x</b> & go.")
     html = render(document, passage(document.text, "<b>", "</b>"))
     assert '<mark class="hl hl-supports">&lt;b&gt;x&lt;/b&gt;</mark>' in html
+
+
+def test_only_the_paragraphs_a_passage_touches_are_rebuilt(converter):
+    """The others are kept as they are (highlight.py works on the blocks a passage touches)."""
+    document = converter.parse("First *one*.\n\nSecond [two](https://example.com).\n\n- third\n- fourth *item*\n\nLast.")
+    text = document.text
+    html = render(document, passage(text, "two", "two", after=after_element("2")),
+                  passage(text, "fourth", "item", after=after_element("4")))
+    assert html.startswith('<section class="article-body"><p>First <em>one</em>.</p>')
+    assert html.endswith("<p>Last.</p></section>")
+    assert [m["text"] for m in article_body(html).marks] == ["two", "fourth item"]
+    assert '<li><mark class="hl hl-supports">fourth <em>item</em></mark><a class="hl-markers" href="#m">4</a></li>' in html
