@@ -132,7 +132,7 @@ def marker(quote: Quote, number: int, href: str) -> etree.Element:
     hidden = etree.SubElement(number_box, "span", {"class": "visually-hidden"})
     hidden.text = "Annotation "
     hidden.tail = str(number)
-    number_box.tail = " "
+    number_box.tail = "\u00a0"  # a no-break space: the number never ends a line apart from its stance
     stance = etree.SubElement(link, "span", {"class": "hl-marker-stance"})
     icon = etree.SubElement(stance, "span", {"aria-hidden": "true"})
     icon.text = STANCE_ICONS[quote.stance]
