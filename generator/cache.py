@@ -74,18 +74,18 @@ DEPENDENCIES = ("markdown", "pyyaml", "jinja2", "markupsafe")
 
 
 @lru_cache(maxsize=1)
-def code_version() -> str:
+def code_version(package: Path = Path(__file__).resolve().parent) -> str:
     """A digest of the generator's own source and of what it runs on (Python
     and the libraries that parse and render): any change to them is a new
     cache. A cache kept between CI runs must not hand a newer Python-Markdown
-    the older one's output."""
-    package = Path(__file__).resolve().parent
+    the older one's output. Every module counts, however deep in sub-packages:
+    code moved into one must still invalidate the cache."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"format {FORMAT}; python {sys.version}".encode())
     for name in DEPENDENCIES:
         hasher.update(f"; {name} {dependency_version(name)}".encode())
-    for path in sorted(package.glob("*.py")):
-        hasher.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
 

@@ -183,3 +183,15 @@ def test_deleting_the_output_makes_the_next_build_build_again(tmp_path):
     shutil.rmtree(out)
     result = build(site, search=False)
     assert result.ok and not result.unchanged and (out / "index.html").is_file()
+
+
+def test_code_in_a_sub_package_is_part_of_the_code_version(tmp_path):
+    """Moving modules into sub-packages must not stop a code change from
+    invalidating the cache."""
+    package = tmp_path / "generator"
+    (package / "stages").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "stages" / "link.py").write_text("ANCHOR = 'q'\n")
+    before = cache_module.code_version.__wrapped__(package)
+    (package / "stages" / "link.py").write_text("ANCHOR = 'quote'\n")
+    assert cache_module.code_version.__wrapped__(package) != before
