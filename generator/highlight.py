@@ -12,7 +12,8 @@ a lone "." (issue 12).
 Passages must not overlap (``annotate.py`` merges the quotes' spans into
 passages first). Each passage may carry zero-width anchors, empty elements
 with an id at given offsets (the start of each quote inside it), and an
-element to put right after its last piece (the markers). A piece of a
+element to put after its last piece (the markers), past the punctuation
+that closes it and out of a link it ends in. A piece of a
 passage that holds no letter or digit (a lone "." or "”" in the next
 block) gets no mark: punctuation is never highlighted on its own.
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 import copy
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .markup import BLOCK_TAGS, text_nodes
 
@@ -102,7 +103,7 @@ class _Segments:
         self.offsets = {(id(node.element), node.attr): node.start for node in nodes}
         self.root = root
         owner = {id(element): index for index, child in enumerate(root, start=1) for element in child.iter()}
-        self.items: list[etree.Element | list[_Token]] = [self._tokens(root, None)] + list(root)
+        self.items: list[etree.Element | list[_Token]] = [self._tokens(None)] + list(root)
         self.ranges: list[tuple[int, int] | None] = [None] * len(self.items)
         for node in nodes:
             index = 0 if node.element is root else owner[id(node.element)]
@@ -113,17 +114,17 @@ class _Segments:
         """The tokens of every segment that [start, end] touches, now one segment."""
         touched = [i for i, span in enumerate(self.ranges) if span and span[0] <= end and span[1] >= start]
         first, last = (touched[0], touched[-1]) if touched else (0, len(self.items) - 1)
-        tokens = [token for item in self.items[first:last + 1] for token in self._tokens(self.root, item)]
+        tokens = [token for item in self.items[first:last + 1] for token in self._tokens(item)]
         spans = [span for span in self.ranges[first:last + 1] if span]
         self.items[first:last + 1] = [tokens]
         self.ranges[first:last + 1] = [(spans[0][0], spans[-1][1]) if spans else None]
         return tokens
 
-    def _tokens(self, root: etree.Element, item: etree.Element | list[_Token] | None) -> list[_Token]:
+    def _tokens(self, item: etree.Element | list[_Token] | None) -> list[_Token]:
         """``item`` as tokens: a child of root with its tail, or ``root.text`` for None."""
         if isinstance(item, list):
             return item
-        tokens: list[_Token] = []
+        root, tokens = self.root, []
 
         def text(element, attr, value, block):
             if value:
@@ -295,17 +296,31 @@ def _insert_anchor(tokens: list[_Token], offset: int, element: etree.Element) ->
     tokens.insert(index, _Element(element))
 
 
-def _inside_link(tokens: list[_Token], index: int) -> bool:
-    return any(o.tag == "a" for o in _open_stack(tokens, index))
+def _past_links(tokens: list[_Token], index: int) -> int:
+    """``index``, or just after the end of the outermost link open there.
 
-
-def _unlinked(element: etree.Element) -> etree.Element:
-    """``element`` with its links made plain spans: a link may not hold another."""
-    element = copy.deepcopy(element)
-    for node in element.iter("a"):
-        node.tag = "span"
-        node.attrib.pop("href", None)
-    return element
+    What follows a passage that ends inside a link goes after the link: a
+    link may not hold another, and a marker inside would cut the link's
+    words apart ("the city [markers] inspector"). A link the mark's end cut
+    in two is open there too: its second half starts right at ``index``.
+    """
+    open_there = _open_stack(tokens, index)
+    reopened = 0
+    while index + reopened < len(tokens) and isinstance(tokens[index + reopened], _Open) \
+            and tokens[index + reopened].clone:
+        open_there.append(tokens[index + reopened])
+        reopened += 1
+    links = [depth for depth, element in enumerate(open_there) if element.tag == "a"]
+    if not links:
+        return index
+    position, depth = index + reopened, len(open_there) - links[0]  # end tags to pass
+    while depth:
+        if isinstance(tokens[position], _Open):
+            depth += 1
+        elif isinstance(tokens[position], _Close):
+            depth -= 1
+        position += 1
+    return position
 
 
 def _piece(tokens: list[_Token], start: int, end: int) -> str:
@@ -330,9 +345,10 @@ def _highlight_passage(tokens: list[_Token], passage: Passage) -> None:
         _split_at(tokens, passage.end)
         found = _text_ending_at(tokens, passage.end)
         index = len(tokens) if found is None else found + 1
-    index = _past_closing_punctuation(tokens, index)
-    after = _unlinked(passage.after) if _inside_link(tokens, index) else passage.after
-    tokens.insert(index, _Element(after))
+    index = _past_closing_punctuation(tokens, _past_links(tokens, index))
+    # A line may break before it: else the passage's last word and the element
+    # after it, with no space between, would wrap to the next line together.
+    tokens[index:index] = [_Element(etree.Element("wbr")), _Element(passage.after)]
 
 
 def _past_closing_punctuation(tokens: list[_Token], index: int) -> int:

@@ -183,7 +183,7 @@ class Document:
 
 
 # Elements that have no end tag in HTML.
-VOID_TAGS = {"br", "hr", "img"}
+VOID_TAGS = {"br", "hr", "img", "wbr"}
 
 
 def serialise_children(element: etree.Element) -> str:

@@ -341,7 +341,7 @@ class ArticleBody(HTMLParser):
             if tag == "section" and "article-body" in classes:
                 self._depth = 1
             return
-        if tag not in ("br", "img", "hr"):
+        if tag not in ("br", "img", "hr", "wbr"):
             self._depth += 1
             self._stack.append(tag)
         if attributes.get("id"):
@@ -364,7 +364,7 @@ class ArticleBody(HTMLParser):
             self._stack[-1] = "marker"
 
     def handle_endtag(self, tag):
-        if not self._depth or tag in ("br", "img", "hr"):
+        if not self._depth or tag in ("br", "img", "hr", "wbr"):
             return
         self._depth -= 1
         if not self._depth:

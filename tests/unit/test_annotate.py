@@ -74,8 +74,9 @@ def test_the_markers_of_every_quote_sit_together_at_the_passage_end(body):
         5: [said(9, "supports", open_)],
         6: [said(10, "supports", open_), said(11, "disputes", open_)],  # the elided quote
     }
-    # Markers follow the punctuation that closes their passage, never a lone mark of it.
-    assert [group["text_before"] for group in body.groups] == [",", "", "", "", "", ".", "."]
+    # Markers follow the punctuation that closes their passage, never a lone mark of it,
+    # and the link a passage ends in ("the city| inspector"), never cutting its words apart.
+    assert [group["text_before"] for group in body.groups] == [",", " inspector", "", "", "", ".", "."]
 
 
 def test_markers_link_to_the_quote_on_its_claim_page(graph, body):
