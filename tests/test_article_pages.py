@@ -15,6 +15,7 @@ on every site the tests build: the example, the valid, RTL and overlap fixtures.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -128,8 +129,6 @@ def shown_quotes(out: Path) -> list[str]:
 
 
 def test_quote_cards_show_each_quote_once_inside_our_marks(overlap_out):
-    import html
-
     shown = {html.unescape(q) for q in shown_quotes(overlap_out)}
     assert "We have sufficient evidence that the bridge was late," in shown  # stored as “We have …,”
     assert not any(q.startswith("“") and q.endswith("”") for q in shown)
@@ -137,8 +136,6 @@ def test_quote_cards_show_each_quote_once_inside_our_marks(overlap_out):
 
 @pytest.mark.parametrize("name", ["example", "valid"])
 def test_quote_cards_on_every_page_type_use_the_display_filter(request, name):
-    import html
-
     out = request.getfixturevalue(f"{name}_out")
     graph, _ = graph_of(SITES[name])
     stored = {quote.text: display_quote(quote.text, quote.language or graph.config.language) for quote in graph.quotes}
