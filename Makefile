@@ -75,7 +75,7 @@ npm:
 java:
 	$(call apt-install,java,default-jre-headless,the Nu HTML checker test will be skipped)
 
-# The benchmark of issue 5 against Hugo and Pelican, in an environment of its own
+# The benchmark of issues 5 and 13 against Hugo, Hugo + Pagefind and Pelican, in an environment of its own
 # (tests/bench/README.md). Minutes to an hour at the default sizes; a quick look:
 #   make bench BENCH_ARGS="--sizes 1000 --runs 1 --edits 3"
 BENCH_VENV ?= .bench-venv

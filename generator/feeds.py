@@ -29,6 +29,7 @@ from typing import Callable
 from . import render, urls
 from .analyse import Analysis, ClaimAnalysis, ClaimStance
 from .model import STANCES, Actor, Graph, Licence, Quote
+from .quotemarks import display_quote
 from .structured import canonical_url, is_reviewed, publisher
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -164,11 +165,12 @@ def said_claim_anchor(item: ClaimAnalysis) -> str:
     return f"claim-{item.claim.id}"
 
 
-def quote_line(quote: Quote) -> str:
+def quote_line(quote: Quote, site_language: str) -> str:
     where = f"{quote.article.title}, {quote.outlet.name}"
     if quote.article.published:
         where += f", {quote.article.published.iso()}"
-    return f"{render.STANCE_LABELS[quote.stance]}: “{quote.text}” ({where})"
+    shown = display_quote(quote.text, quote.language or site_language)
+    return f"{render.STANCE_LABELS[quote.stance]}: “{shown}” ({where})"
 
 
 def published_quotes(said: ClaimStance) -> list[Quote]:
@@ -189,7 +191,8 @@ def actor_entry(actor: Actor, said: ClaimStance, graph: Graph) -> etree.Element:
         links=[("alternate", f"{page}#{said_claim_anchor(item)}"),
                ("related", canonical_url(urls.claim_path(item.claim), graph.config))],
         verdict_id=item.verdict.id, verdict_label=item.verdict.label,
-        summary="\n\n".join([f"Verdict on the claim: {item.verdict.label}.", *map(quote_line, quotes)]),
+        summary="\n\n".join([f"Verdict on the claim: {item.verdict.label}.",
+                             *(quote_line(quote, graph.config.language) for quote in quotes)]),
     )
 
 

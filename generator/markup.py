@@ -3,8 +3,9 @@
 Content is untrusted. Python-Markdown passes raw HTML through by default, so
 the raw-HTML processors are removed (tags show up as text), and a tree pass
 keeps only http(s) links and images. Quotes are anchored against the text a
-reader sees (``Document.text``), and highlighted by splitting the same tree's
-text nodes, so anchoring and highlighting can never disagree.
+reader sees (``Document.text``), and highlighted (``highlight.py``) at the
+offsets of the same tree's text nodes, so anchoring and highlighting can
+never disagree.
 """
 
 from __future__ import annotations
@@ -138,17 +139,6 @@ class TextNode:
     value: str
 
 
-@dataclass(frozen=True)
-class Highlight:
-    """A range of Document.text to wrap in ``<mark>``, plus what follows it."""
-
-    start: int
-    end: int
-    attrs: dict  # attributes of every <mark> piece; the first piece also gets ``first_attrs``
-    first_attrs: dict
-    after: etree.Element | None = None  # appended after the range's last piece (e.g. a label)
-
-
 class Document:
     """A converted Markdown body: the text a reader sees, and its tree.
 
@@ -156,8 +146,8 @@ class Document:
     visible texts as slices of ``text``: a site holds one per article, and
     live trees take many times the memory (at 10,000 articles, 230 MB; as
     JSON 20 MB, as the pickles kept before 83 MB). Each use builds a fresh
-    copy, which is the copy ``to_html`` needs anyway to split text nodes for
-    highlights, and builds it quicker than the pickles were read (0.8 s for
+    copy, which is what highlighting (``highlight.py``) needs anyway, and
+    builds it quicker than the pickles were read (0.8 s for
     all 13,043 documents against 1.0 s). The same JSON is what the build
     cache stores: plain data, so documents read back from a cache are
     checked (:meth:`stored`), never run.
@@ -188,15 +178,12 @@ class Document:
         """A fresh copy of the tree, the caller's to change."""
         return treejson.loads(self.tree, self.text)
 
-    def to_html(self, highlights: list[Highlight] = ()) -> str:
-        root = self.root
-        if highlights:
-            _apply_highlights(root, highlights)
-        return serialise_children(root).strip()
+    def to_html(self) -> str:
+        return serialise_children(self.root).strip()
 
 
 # Elements that have no end tag in HTML.
-VOID_TAGS = {"br", "hr", "img"}
+VOID_TAGS = {"br", "hr", "img", "wbr"}
 
 
 def serialise_children(element: etree.Element) -> str:
@@ -276,72 +263,3 @@ def _is_layout_whitespace(element: etree.Element, attr: str, value: str) -> bool
     if attr == "tail":
         return element.tag in BLOCK_TAGS
     return len(element) > 0 and element[0].tag in BLOCK_TAGS or element.tag in ("div", "ul", "ol")
-
-
-def _apply_highlights(root: etree.Element, highlights: list[Highlight]) -> None:
-    """Wrap each highlight's range in <mark> elements, splitting text runs.
-
-    A range may cross element and block boundaries; each run it touches gets
-    its own <mark>. Overlapping ranges nest.
-    """
-    ordered = sorted(highlights, key=lambda h: (h.start, -h.end))
-    # A label is a link; inside a Markdown link it would nest <a> in <a>.
-    in_links = {element for link in root.iter("a") for element in link.iter()}
-    for node in text_nodes(root):
-        node_end = node.start + len(node.value)
-        touching = [h for h in ordered if h.start < node_end and h.end > node.start]
-        if touching:
-            container = node.element if node.attr == "text" else node.parent
-            _split_node(node, touching, inside_link=container in in_links)
-
-
-def _split_node(node: TextNode, highlights: list[Highlight], inside_link: bool) -> None:
-    cuts = {0, len(node.value)}
-    for h in highlights:
-        cuts.add(max(0, h.start - node.start))
-        cuts.add(min(len(node.value), h.end - node.start))
-    bounds = sorted(cuts)
-    leading = ""
-    new_elements: list[etree.Element] = []
-    for left, right in zip(bounds, bounds[1:]):
-        piece = node.value[left:right]
-        absolute_left, absolute_right = node.start + left, node.start + right
-        covering = [h for h in highlights if h.start <= absolute_left and h.end >= absolute_right]
-        if not covering:
-            if new_elements:
-                new_elements[-1].tail = (new_elements[-1].tail or "") + piece
-            else:
-                leading += piece
-            continue
-        outer = inner = None
-        for h in covering:
-            mark = etree.Element("mark", dict(h.attrs))
-            if h.start == absolute_left:
-                mark.attrib.update(h.first_attrs)
-            if outer is None:
-                outer = mark
-            else:
-                inner.append(mark)
-            inner = mark
-        inner.text = piece
-        new_elements.append(outer)
-        for h in covering:
-            if h.end == absolute_right and h.after is not None:
-                label = copy.deepcopy(h.after)
-                if inside_link and label.tag == "a":
-                    label.tag = "span"  # keep the cue, drop the nested link
-                    label.attrib.pop("href", None)
-                new_elements.append(label)
-    _replace_text(node, leading, new_elements)
-
-
-def _replace_text(node: TextNode, leading: str, new_elements: list[etree.Element]) -> None:
-    if node.attr == "text":
-        node.element.text = leading or None
-        for index, element in enumerate(new_elements):
-            node.element.insert(index, element)
-    else:
-        node.element.tail = leading or None
-        position = list(node.parent).index(node.element) + 1
-        for index, element in enumerate(new_elements):
-            node.parent.insert(position + index, element)

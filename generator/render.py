@@ -8,7 +8,6 @@ and a :class:`~generator.urls.Links` for the page, never the raw content.
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -23,9 +22,10 @@ from .analyse import ActorAnalysis, Analysis, ClaimAnalysis
 from .diagnostics import Diagnostics
 from .language import same_language, text_direction
 from .link import article_order
-from .markup import Document, Highlight
+from .markup import Document
 from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_date
 from .progress import Progress
+from .quotemarks import display_quote
 from .sitefiles import template_files
 from .wording import STANCE_ADJECTIVES, STANCE_LABELS  # the display words; wording.py says why
 from .workers import parallel_map
@@ -293,6 +293,7 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
     env.filters["iso"] = iso_date
     env.filters["number"] = format_number
     env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
+    env.filters["display_quote"] = display_quote  # the source's own marks at a quote's ends left out
     env.globals["lang_attrs"] = lang_attrs
     env.globals.update(
         STANCES=STANCES,
@@ -357,44 +358,6 @@ def body_html(document: Document | None) -> Markup:
     return Markup(document.to_html()) if document is not None else Markup("")
 
 
-def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int]) -> Markup:
-    """The article text with every annotated quote highlighted and labelled."""
-    links = urls.Links(urls.article_path(article), base_url="/")
-    highlights = []
-    for quote in quotes:
-        number = numbers[id(quote)]
-        for index, (start, end) in enumerate(quote.mention.spans):
-            is_last = index == len(quote.mention.spans) - 1
-            highlights.append(
-                Highlight(
-                    start=start,
-                    end=end,
-                    attrs={"class": f"hl hl-{quote.stance}"},
-                    first_attrs={"id": quote.mention.anchor} if index == 0 else {},
-                    after=highlight_label(quote, number, links.mention(quote)) if is_last else None,
-                )
-            )
-    return Markup(article.document.to_html(highlights))
-
-
-def highlight_label(quote: Quote, number: int, href: str) -> etree.Element:
-    """The small "✓ 3" after a highlight, linking to the quote's claim page.
-
-    Stance is given by icon and hidden text as well as colour.
-    """
-    label = etree.Element("a", {
-        "class": f"hl-tag hl-tag-{quote.stance}",
-        "href": href,
-        "title": f"{STANCE_LABELS[quote.stance]}: {quote.claim.statement}",
-    })
-    icon = etree.SubElement(label, "span", {"aria-hidden": "true"})
-    icon.text = STANCE_ICONS[quote.stance]
-    icon.tail = f" {number}"
-    hidden = etree.SubElement(label, "span", {"class": "visually-hidden"})
-    hidden.text = f" ({STANCE_LABELS[quote.stance].lower()}, annotation {number})"
-    return label
-
-
 # --- the site map -------------------------------------------------------------
 
 
@@ -438,8 +401,8 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
         others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
         # what "Counted as" says: its own chain, and the chain of each actor counted under it
         others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
-        # and the articles holding those actors' statements: without them, an actor
-        # whose last statement is deleted would still be listed as counted here
+        # ... and the articles that make each of those actors one with statements:
+        # deleting an actor's last statement takes it off the list
         others += [q.article.path for m in item.counted_with for q in graph.quotes_by_actor.get(m.id, [])]
         pages.append(Page(
             urls.actor_path(actor), "actor.html", "actors",
@@ -582,13 +545,16 @@ def sorted_articles(graph: Graph) -> list[Article]:
 
 
 def article_context(graph: Graph, article: Article) -> dict[str, Any]:
+    from . import annotate  # here, not at the top: annotate builds on this module's stance labels
+
     quotes = graph.quotes_by_article.get(article.id, [])
     numbers = {id(q): n for n, q in enumerate(quotes, start=1)}
     return {
         "article": article,
         "outlet": graph.outlets[article.outlet_id],
-        "stance_totals": {s: sum(1 for q in quotes if q.stance == s) for s in STANCES},
+        "claims_in_article": annotate.claims_in_article(quotes),
         "quotes": quotes,
         "numbered": [(numbers[id(q)], q) for q in quotes],
-        "body_html": article_html(article, quotes, numbers),
+        "numbers": {q.mention.anchor: numbers[id(q)] for q in quotes},
+        "body_html": annotate.article_html(article, quotes, numbers, graph.config.language),
     }

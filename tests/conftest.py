@@ -10,13 +10,19 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import sitekit`
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for `import generator`
 
-from sitekit import RICH_SITE, REPO, VALID_SITE, build_site, graph_of, write_files  # noqa: E402
+from sitekit import OVERLAP_SITE, RICH_SITE, REPO, VALID_SITE, build_site, graph_of, write_files  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def valid_out(tmp_path_factory) -> Path:
     """The valid fixture site, built once."""
     return build_site(VALID_SITE, tmp_path_factory.mktemp("valid") / "public")
+
+
+@pytest.fixture(scope="session")
+def overlap_out(tmp_path_factory) -> Path:
+    """The fixture site whose article has nested, overlapping, adjacent, identical and elided quotes."""
+    return build_site(OVERLAP_SITE, tmp_path_factory.mktemp("overlap") / "public")
 
 
 @pytest.fixture(scope="session")

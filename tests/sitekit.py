@@ -307,3 +307,94 @@ def graph_of(root: Path):
     assert content is not None, [d.format() for d in diagnostics.errors]
     graph = link(content)
     return graph, analyse(graph)
+
+
+# --- an annotated article's text (annotate.py, highlight.py) --------------------------------------
+
+OVERLAP_SITE = FIXTURES / "overlap-site"
+
+
+class ArticleBody(HTMLParser):
+    """What a reader meets in an article's text: each highlight piece
+    (``<mark class="hl">``) with its text, classes, nesting and the quote
+    anchors inside it, and each group of markers with what it follows.
+
+    Feed it a whole page: only ``<section class="article-body">`` is read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.marks: list[dict] = []  # {text, classes, depth, anchors}
+        self.groups: list[dict] = []  # {after: index of the mark before it or None, text_before, markers}
+        self.ids: list[str] = []
+        self._depth = 0  # inside the body section: element depth
+        self._open_marks: list[dict] = []
+        self._stack: list[str] = []
+        self._marker: dict | None = None
+        self._group: dict | None = None
+        self._since_mark = ""  # text between the last mark's end and now
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if not self._depth:
+            if tag == "section" and "article-body" in classes:
+                self._depth = 1
+            return
+        if tag not in ("br", "img", "hr", "wbr"):
+            self._depth += 1
+            self._stack.append(tag)
+        if attributes.get("id"):
+            self.ids.append(attributes["id"])
+        if tag == "mark" and "hl" in classes:
+            mark = {"text": "", "classes": classes, "depth": len(self._open_marks), "anchors": []}
+            self.marks.append(mark)
+            self._open_marks.append(mark)
+            self._stack[-1] = "mark.hl"
+        elif "hl-anchor" in classes and self._open_marks:
+            self._open_marks[-1]["anchors"].append(attributes.get("id"))
+        elif "hl-markers" in classes:
+            self._group = {"after": len(self.marks) - 1 if self.marks else None,
+                           "text_before": self._since_mark, "markers": [], "attrs": attributes}
+            self.groups.append(self._group)
+            self._stack[-1] = "group"
+        elif "hl-marker" in classes and self._group is not None:
+            self._marker = {"href": attributes.get("href"), "classes": classes, "text": "", "tag": tag}
+            self._group["markers"].append(self._marker)
+            self._stack[-1] = "marker"
+
+    def handle_endtag(self, tag):
+        if not self._depth or tag in ("br", "img", "hr", "wbr"):
+            return
+        self._depth -= 1
+        if not self._depth:
+            return
+        closed = self._stack.pop()
+        if closed == "mark.hl":
+            self._open_marks.pop()
+            self._since_mark = ""
+        elif closed == "group":
+            self._group = None
+        elif closed == "marker":
+            self._marker = None
+
+    def handle_data(self, data):
+        if not self._depth:
+            return
+        for mark in self._open_marks:
+            mark["text"] += data
+        if self._marker is not None:
+            self._marker["text"] += data
+        elif self._group is None:
+            self._since_mark += data
+
+
+def article_body(html: str) -> ArticleBody:
+    parser = ArticleBody()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())

@@ -1,26 +1,40 @@
 """The benchmark (tests/bench/, `make bench`) in miniature, so that it cannot rot unnoticed.
 
 One build of a 200-article corpus through the very functions run.py times,
-the Hugo and Pelican translations of that corpus (without running Hugo or
-Pelican, which only the benchmark's environment has), and the measuring
-tools themselves: the process-tree memory sampler must see memory that a
-grandchild holds, and must add up processes rather than report the largest.
+the Hugo and Pelican translations of that corpus, the "hugo + pagefind"
+contender's builds (only where a Hugo binary is installed: the benchmark's
+environment has one, `make test`'s does not), the table's headline and
+ratios, and the measuring tools themselves: the process-tree memory sampler
+must see memory that a grandchild holds, and must add up processes rather
+than report the largest; a build of two programs is timed and measured as
+one; a server's "idle again" moment is when its work ended.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 import yaml
-from bench.contenders import Factcheck, beside_python
+from bench.builds import build_round, measure_build, measure_floor
+from bench.contenders import SEARCH_ENTRY, Factcheck, HugoPagefind, beside_python, hugo_binary, pagefind_binary
 from bench.corpus import emit_hugo, emit_pelican, make_corpus, read_document
-from bench.measure import SAMPLE_SECONDS, SAMPLER_CPU_SHARE, compare, pause_after, run_measured, snapshot
-from bench.report import floor_lines
-from bench.run import measure_build, measure_floor
+from bench.measure import (
+    SAMPLE_SECONDS,
+    SAMPLER_CPU_SHARE,
+    compare,
+    last_busy_moment,
+    pause_after,
+    run_in_turn,
+    run_measured,
+    snapshot,
+)
+from bench.report import floor_lines, markdown, medians, ratio_pairs, ratios
 
 MIB = 1024 * 1024
 ARTICLES = 200
@@ -101,6 +115,37 @@ def test_hugo_translation(corpus, tmp_path):
     assert len(front["date"]) == 10
 
 
+def test_hugo_with_pagefind_through_the_benchmark(corpus, tmp_path):
+    """Hugo's build and Pagefind's command line over its output, timed as one build, in each
+    of the three phases run.py measures; Pagefind indexes the pages ours indexes."""
+    hugo, pagefind = hugo_binary(), pagefind_binary()
+    if hugo is None or pagefind is None:
+        pytest.skip(f"{'hugo' if hugo is None else 'pagefind'} is not installed "
+                    "(the benchmark's environment has both: tests/bench/requirements.txt)")
+    contender = HugoPagefind("hugo-pagefind", emit_hugo(corpus.root, tmp_path / "hugo"), hugo,
+                             cache_dir=tmp_path / "hugo-cache", pagefind=pagefind)
+    article = sorted(corpus.articles)[ARTICLES // 2]
+    source = contender.article_source(article)
+    original = source.read_bytes()
+    log = tmp_path / "build.log"
+
+    record = build_round(contender, 1, article, log, cold_only=False)
+
+    assert source.read_bytes() == original  # the edit was undone
+    entry = json.loads((contender.output / SEARCH_ENTRY).read_text())
+    # The pages our templates mark for indexing: articles, claims, actors, outlets; not the lists.
+    assert entry["languages"]["en"]["page_count"] == (
+        len(corpus.articles) + len(corpus.claims) + len(corpus.actors) + len(corpus.outlets))
+    assert log.read_text().count("Running Pagefind") == 3  # once after each of Hugo's builds
+    cold, warm, edit = record["cold"], record["warm"], record["edit"]
+    assert cold["rewritten"] == cold["files"] > ARTICLES
+    assert any(path.startswith("pagefind/") for path in snapshot(contender.output))
+    for phase in (cold, warm, edit):
+        assert phase["seconds"] > 0 and phase["maxrss_bytes"] > 0 and phase["samples"] >= 2  # two programs
+        assert phase["peak_rss_bytes"] > 10 * MIB
+    assert warm["rewritten"] > ARTICLES  # Hugo writes every page again, Pagefind its whole index
+
+
 def test_pelican_translation(corpus, tmp_path):
     pelican = emit_pelican(corpus.root, tmp_path / "pelican")
     assert len(list((pelican / "content").glob("*.md"))) == ARTICLES
@@ -151,6 +196,33 @@ def test_sampler_adds_up_the_whole_tree():
     assert result.maxrss_bytes < 150 * MIB, result  # wait4 alone would miss half of it
 
 
+def test_commands_in_turn_are_one_measurement(tmp_path):
+    """Time from the first start to the last end; memory the higher of the two; a failure stops the rest."""
+    big, small = ALLOCATE.format(mib=200, hold=0.4), ALLOCATE.format(mib=20, hold=0.4)
+    result = run_in_turn([python(big), python(small)])
+    assert result.ok
+    assert result.seconds >= 0.8
+    assert result.peak_rss_bytes >= 150 * MIB and result.maxrss_bytes >= 150 * MIB, result
+
+    never = tmp_path / "never"
+    failed = run_in_turn([python("import sys; sys.exit(3)"), python(f"open({str(never)!r}, 'w')")])
+    assert failed.returncode == 3 and not never.exists()
+
+
+def test_server_idle_again_when_its_work_ends():
+    """A process that works for 0.6 s, then sleeps: its last busy moment is about 0.6 s in."""
+    busy = "import time\nend = time.perf_counter() + 0.6\nwhile time.perf_counter() < end: pass\ntime.sleep(30)"
+    process = subprocess.Popen(python(busy))
+    try:
+        started = time.perf_counter()
+        idle = last_busy_moment(process.pid, timeout=20)
+    finally:
+        process.kill()
+        process.wait()
+    assert idle is not None
+    assert 0.4 <= idle - started <= 1.2, idle - started
+
+
 def test_sampler_pauses_longer_after_a_costly_sample():
     assert pause_after(0.001) == SAMPLE_SECONDS  # a small tree: every 20 ms
     costly = 0.025  # smaps_rollup of a 1 GB process
@@ -176,3 +248,46 @@ def test_corpus_front_matter_is_what_the_emitters_expect(corpus):
     text = (corpus.root / "content" / "claims" / f"{corpus.claims[0]}.md").read_text()
     _, front, _ = text.split("---\n", 2)
     assert "statement" in yaml.safe_load(front)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+NAMES = ["factcheck", "hugo-pagefind", "factcheck-nosearch", "hugo", "pelican"]
+
+
+def test_default_build_is_the_headline_against_hugo_with_pagefind():
+    assert ratio_pairs(NAMES) == [("factcheck", "hugo-pagefind"), ("factcheck-nosearch", "hugo"),
+                                  ("factcheck-nosearch", "pelican")]
+    assert ratio_pairs(["factcheck", "hugo", "pelican"]) == [("factcheck", "hugo"), ("factcheck", "pelican")]
+
+    def runs(seconds: float, mib: int) -> dict:
+        build = {"seconds": seconds, "peak_rss_bytes": mib * MIB, "maxrss_bytes": mib * MIB, "files": 10,
+                 "rewritten": 0, "removed": 0, "samples": 5}
+        return {"cold": [build], "warm": [build], "edit": [build]}
+
+    results = {"factcheck": runs(8.0, 600), "hugo-pagefind": runs(4.0, 300), "factcheck-nosearch": runs(3.0, 150),
+               "hugo": runs(1.0, 100), "pelican": runs(6.0, 200)}
+    results["factcheck"]["serve"] = {"startup_seconds": 2.0, "warm_startup_seconds": 1.0,
+                                     "latencies_seconds": [0.05, 0.04, 0.06], "settle_seconds": [1.0, None, 3.0]}
+    summary = {name: medians(results[name]) for name in NAMES}
+    assert summary["factcheck"]["serve"]["settle_seconds"] == 2.0  # the edit that never went idle left out
+    labels = {name: name for name in NAMES} | {"factcheck-nosearch": "factcheck --no-search",
+                                               "hugo-pagefind": "hugo + pagefind"}
+    run = {"started": "now", "finished": "now", "settings": {"runs": 1, "edits": 3, "seed": 1},
+           "machine": {"cpu_model": "cpu", "cpus_usable": 2, "memory_total_gib": 8.0, "kernel": "6", "python": "3",
+                       "factcheck": "abc", "hugo": "hugo v0", "pagefind": "pagefind 1.5.2", "pelican": "pelican 4"},
+           "sizes": {"100": {"corpus": {"articles": 100, "claims": 20, "actors": 10, "outlets": 5, "mentions": 500,
+                                        "content_bytes": MIB},
+                             "labels": labels, "medians": summary, "ratios": ratios(summary, NAMES), "notes": []}}}
+
+    table = markdown(run)
+
+    assert "**Headline**: our default build (search on), cold, 8.00 s against Hugo + Pagefind's 4.00 s: 2.00×" in table
+    header = next(line for line in table.splitlines() if line.startswith("| Measurement"))
+    assert header == ("| Measurement | factcheck | hugo + pagefind | factcheck --no-search | hugo | pelican "
+                      "| factcheck / hugo + pagefind | factcheck --no-search / hugo "
+                      "| factcheck --no-search / pelican |")
+    cold = next(line for line in table.splitlines() if line.startswith("| Cold full build"))
+    assert cold.endswith("| 8.00 | 4.00 | 3.00 | 1.00 | 6.00 | 2.00 | 3.00 | 0.50 |")
+    settle = next(line for line in table.splitlines() if "server idle again" in line)
+    assert "| 2000 |" in settle

@@ -208,11 +208,11 @@ def test_injected_script_in_the_fixture_is_shown_escaped(valid_out):
 
 
 def test_every_quote_is_highlighted_in_its_article(valid_out):
-    marks = parse_file(valid_out / "articles" / "bridge-opens" / "index.html").find("mark")
-    ids = sorted(m["id"] for m in marks if m.get("id"))
-    assert ids == ["q-bridge-cost", "q-bridge-finished", "q-river-clean"]
-    late = parse_file(valid_out / "articles" / "bridge-late" / "index.html").find("mark")
-    assert sorted(m["id"] for m in late if m.get("id")) == ["q-bridge-cost", "q-bridge-finished"]
+    # Each quote's id is on an empty element at its start, inside its highlighted passage.
+    anchors = parse_file(valid_out / "articles" / "bridge-opens" / "index.html").find("span", "hl-anchor")
+    assert sorted(a["id"] for a in anchors) == ["q-bridge-cost", "q-bridge-finished", "q-river-clean"]
+    late = parse_file(valid_out / "articles" / "bridge-late" / "index.html").find("span", "hl-anchor")
+    assert sorted(a["id"] for a in late) == ["q-bridge-cost", "q-bridge-finished"]
 
 
 def test_claim_pages_link_to_each_quote_in_context(valid_out):

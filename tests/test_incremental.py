@@ -415,8 +415,8 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     report = builder.rebuild()
     # Bo Critic is quoted in bridge-late (Hill Gazette) on two claims, one of them
     # relayed via The Daily River: his page and his feed, that article, those two
-    # claims' pages, both outlets' pages; and the site-wide outputs: home, compare,
-    # /compare/outlets/, four indexes, /updates/, /about/data/, feed.xml, sitemap.xml and the five
+    # claims' pages, both outlets' pages; and the site-wide outputs: home, compare
+    # (by origin and by outlet), four indexes, /updates/, /about/data/, feed.xml, sitemap.xml and the five
     # data files. Not re-rendered: the other two actors (pages and feeds), the
     # other claim and article, the articles' text files, robots.txt, the editors' /about/.
     assert report.changed == ["content/actors/bo-critic.md"]

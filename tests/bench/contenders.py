@@ -1,4 +1,7 @@
-"""The three generators under test: how to build, clean, serve and edit each one's copy of the corpus.
+"""The generators under test: how to build, clean, serve and edit each one's copy of the corpus.
+
+Ours with and without its search index, Hugo alone, Hugo followed by
+Pagefind's command line (what a Hugo site with search runs), and Pelican.
 
 A contender knows only its own site folder and executable; run.py decides
 when to call what. Every difference between the contenders that matters for
@@ -16,6 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+SEARCH_ENTRY = Path("pagefind") / "pagefind-entry.json"  # the index's table of contents, in every Pagefind bundle
+
+
+class BenchError(RuntimeError):
+    """A contender failed to build or serve: the numbers of this run would mean nothing."""
 
 
 @dataclass
@@ -37,6 +45,14 @@ class Contender:
     def build_command(self) -> list[str]:
         raise NotImplementedError
 
+    def build_commands(self) -> list[list[str]]:
+        """What one build runs, in turn; timed and measured together (``measure.run_in_turn``)."""
+        return [self.build_command()]
+
+    def built_files(self, article_id: str) -> list[Path]:
+        """Files a build must leave behind: a build that silently did nothing must not count."""
+        return [self.article_output(article_id)]
+
     def clean_for_cold(self) -> None:
         """Remove the output and every cache, so the next build starts from the content alone."""
         raise NotImplementedError
@@ -44,6 +60,16 @@ class Contender:
     def serve_command(self, port: int) -> list[str] | None:
         """The dev server's command, or None where the contender has none to measure."""
         return None
+
+    @property
+    def no_server_reason(self) -> str:
+        """Why ``serve_command`` is None, for the report's notes."""
+        return "no dev server"
+
+    @property
+    def slow_server(self) -> bool:
+        """Whether every save makes its server redo a whole-site step (minutes on a large site)."""
+        return False
 
     def article_source(self, article_id: str) -> Path:
         return self.root / "content" / "articles" / f"{article_id}.md"
@@ -71,6 +97,13 @@ class Factcheck(Contender):
     def build_command(self) -> list[str]:
         return [str(self.executable), "build", "--root", str(self.root), *self.extra]
 
+    @property
+    def searches(self) -> bool:
+        return "--no-search" not in self.extra
+
+    def built_files(self, article_id: str) -> list[Path]:
+        return [*super().built_files(article_id), *([self.output / SEARCH_ENTRY] if self.searches else [])]
+
     def clean_for_cold(self) -> None:
         remove(self.output, self.root / self.CACHE)
         for leftover in [*self.root.glob(".staging-*"), *self.root.glob(".retired-*")]:
@@ -80,6 +113,14 @@ class Factcheck(Contender):
         if not self.serves:
             return None
         return [str(self.executable), "serve", "--root", str(self.root), "--port", str(port), *self.extra]
+
+    @property
+    def no_server_reason(self) -> str:
+        return f"`factcheck serve` has no {' '.join(self.extra)}"
+
+    @property
+    def slow_server(self) -> bool:
+        return self.searches  # the search index is made again from every page after each save
 
 
 @dataclass
@@ -108,6 +149,39 @@ class Hugo(Contender):
 
 
 @dataclass
+class HugoPagefind(Hugo):
+    """Hugo's build followed by Pagefind's command line over Hugo's output: what a Hugo
+    site with search runs in CI for every build (Pagefind's command line indexes
+    the whole site each time).
+
+    The Pagefind binary is the one our build runs (``generator.search``), so
+    both search indexes come from the same program. The Hugo layouts mark
+    the same parts of the same pages for indexing as our templates do
+    (``data-pagefind-body`` on article, claim, actor and outlet pages).
+    """
+
+    pagefind: Path  # the Pagefind executable
+
+    @property
+    def label(self) -> str:
+        return "hugo + pagefind"
+
+    def build_commands(self) -> list[list[str]]:
+        return [self.build_command(), [str(self.pagefind), "--site", str(self.output)]]
+
+    def built_files(self, article_id: str) -> list[Path]:
+        return [*super().built_files(article_id), self.output / SEARCH_ENTRY]
+
+    def serve_command(self, port: int) -> list[str] | None:
+        return None  # `hugo server` renders to memory, where Pagefind cannot read: no search while serving
+
+    @property
+    def no_server_reason(self) -> str:
+        return ("no dev server with search: `hugo server` renders to memory, which Pagefind's command line "
+                "cannot index; Hugo's own server is measured as `hugo`")
+
+
+@dataclass
 class Pelican(Contender):
     """Pelican with its content cache (CACHE_CONTENT and LOAD_CONTENT_CACHE, see pelicanconf.py)."""
 
@@ -129,6 +203,10 @@ class Pelican(Contender):
 
     def article_source(self, article_id: str) -> Path:
         return self.root / "content" / f"{article_id}.md"
+
+    @property
+    def slow_server(self) -> bool:
+        return True  # -r rebuilds the whole site after each save
 
 
 def remove(*paths: Path) -> None:
@@ -160,6 +238,19 @@ def hugo_binary() -> Path | None:
         return Path(found) if found else None
     binary = Path(hugo.cli.__file__).parent / "binaries" / "hugo"
     return binary if binary.is_file() else None
+
+
+def pagefind_binary() -> Path | None:
+    """The Pagefind binary our build runs (``generator.search``), else ``pagefind`` on PATH."""
+    try:
+        from generator.search import SearchError, pagefind_binary as ours
+    except ImportError:
+        found = shutil.which("pagefind")
+        return Path(found) if found else None
+    try:
+        return ours()
+    except SearchError:
+        return None
 
 
 def first_line(command: list[str]) -> str:

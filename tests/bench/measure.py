@@ -150,7 +150,7 @@ def pause_after(sample_seconds: float, interval: float = SAMPLE_SECONDS) -> floa
 
 @dataclass
 class RunResult:
-    seconds: float  # wall clock, from just before the process starts until wait4 returns
+    seconds: float  # wall clock, from just before the (first) process starts until (the last) wait4 returns
     peak_rss_bytes: int  # peak of the summed RSS of the process tree, sampled
     maxrss_bytes: int  # ru_maxrss from wait4: the largest single process
     returncode: int
@@ -161,31 +161,63 @@ class RunResult:
         return self.returncode == 0
 
 
-class CommandFailed(RuntimeError):
-    pass
-
-
 def run_measured(command: list[str], cwd: Path | None = None, log: Path | None = None,
                  env: dict | None = None) -> RunResult:
-    """Run ``command`` to completion, timing it and sampling its tree's memory.
+    """Run ``command`` to completion, timing it and sampling its tree's memory."""
+    return run_in_turn([command], cwd=cwd, log=log, env=env)
+
+
+def run_in_turn(commands: list[list[str]], cwd: Path | None = None, log: Path | None = None,
+                env: dict | None = None) -> RunResult:
+    """Run ``commands`` one after the other, as one measured build; stop at the first that fails.
+
+    A build may take two programs, as Hugo followed by Pagefind's command line
+    does in a Hugo user's CI. Time runs from just before the first starts
+    until the last one's ``wait4`` returns. The steps never overlap, so the
+    memory the machine had to hold is the highest peak of any one step's
+    tree; ``ru_maxrss`` likewise the largest of the steps'.
 
     The main thread blocks in ``os.wait4`` (which releases the GIL), so the
     end time is exact rather than rounded to a sampling interval. File data
     that earlier commands left for the kernel to write is written out first,
     untimed: otherwise a build pays for the previous one's writes (here a
     cold build of ours writes 700 MB, Hugo's 300 MB, and the next build's
-    time varied by seconds with what came before it).
+    time varied by seconds with what came before it). Not between the steps:
+    the second reads what the first wrote, as it would in CI.
     """
     os.sync()
+    steps = []
     with open(log or os.devnull, "ab") as output:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=output,
-                                   stderr=subprocess.STDOUT)
-        with TreeMemorySampler(process.pid) as sampler:
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
-    return RunResult(seconds, sampler.peak_bytes, usage.ru_maxrss * 1024, process.returncode, sampler.samples)
+        for command in commands:
+            steps.append(run_one(command, cwd, env, output))
+            if steps[-1].returncode != 0:
+                break
+    return RunResult(seconds=steps[-1].ended - start,
+                     peak_rss_bytes=max(step.peak_rss_bytes for step in steps),
+                     maxrss_bytes=max(step.maxrss_bytes for step in steps),
+                     returncode=steps[-1].returncode,
+                     samples=sum(step.samples for step in steps))
+
+
+@dataclass
+class Step:
+    ended: float  # perf_counter time at which wait4 returned
+    peak_rss_bytes: int
+    maxrss_bytes: int
+    returncode: int
+    samples: int
+
+
+def run_one(command: list[str], cwd: Path | None, env: dict | None, output) -> Step:
+    """One process to its end, its tree's memory sampled meanwhile."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                               stderr=subprocess.STDOUT)
+    with TreeMemorySampler(process.pid) as sampler:
+        _, status, usage = os.wait4(process.pid, 0)
+        ended = time.perf_counter()  # before the sampler's thread is joined: the end stays exact
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+    return Step(ended, sampler.peak_bytes, usage.ru_maxrss * 1024, process.returncode, sampler.samples)
 
 
 # --- output folders ------------------------------------------------------------------------
@@ -268,3 +300,34 @@ def wait_until_idle(pid: int, quiet_seconds: float = 0.5, busy_fraction: float =
             return True
         last = now
     return False
+
+
+def last_busy_moment(pid: int, interval: float = 0.1, busy_fraction: float = 0.2, quiet_seconds: float = 0.5,
+                     timeout: float = 600.0) -> float | None:
+    """The perf_counter time at which a server's process tree last worked, once it has gone quiet.
+
+    Samples the tree's CPU time every ``interval`` seconds; a sample in which it
+    used at least ``busy_fraction`` of a core is busy; after ``quiet_seconds``
+    without a busy sample, returns the end of the last busy one (or the moment
+    this began, if none was). None if the tree never went quiet within
+    ``timeout``.
+
+    This is when a dev server finished the work a save gave it: every output
+    it rebuilds, and for ours the search index after them. It does not check
+    what the server serves, only that it stopped working, and it cannot be
+    finer than ``interval``. The threshold is two clock ticks in a sample
+    (/proc counts CPU time in 10 ms ticks), so the odd tick of an idle
+    server's timers does not count as work, while a rebuild uses a core or more.
+    """
+    started = last_busy = last_sample = time.perf_counter()
+    last_cpu = tree_cpu_seconds(pid)
+    while True:
+        time.sleep(interval)
+        now, cpu = time.perf_counter(), tree_cpu_seconds(pid)
+        if cpu - last_cpu >= busy_fraction * (now - last_sample):
+            last_busy = now
+        last_sample, last_cpu = now, cpu
+        if now - last_busy >= quiet_seconds:
+            return last_busy
+        if now - started >= timeout:
+            return None

@@ -2,8 +2,9 @@
 
 The JSON file keeps every single run, so other summaries can be computed
 later; the Markdown table shows medians, and ratios of our generator's
-median to each other contender's median (below 1.0: ours is faster or
-smaller).
+median to the median of the contenders that do the same work: our default
+build (with its search index) to Hugo + Pagefind, the headline; ours
+without search to Hugo and to Pelican (below 1.0: ours is faster or smaller).
 """
 
 from __future__ import annotations
@@ -26,20 +27,31 @@ class Row:
     ratio: bool = True  # counts of files have no meaningful ratio
 
 
+# In the order issue 13 asks to see them: builds, each with the files it rewrote, the dev
+# server, then memory.
 ROWS = (
     Row("cold", "seconds", "Cold full build (no output, no cache)", "s"),
     Row("warm", "seconds", "Warm full build (nothing changed)", "s"),
+    Row("warm", "rewritten", "Output files rewritten by the warm build", "count", ratio=False),
     Row("edit", "seconds", "Full build after one article changed", "s"),
+    Row("edit", "rewritten", "Output files rewritten after one article changed", "count", ratio=False),
+    Row("serve", "startup_seconds", "Serve: start (no output, no cache) → first page served", "s"),
+    Row("serve", "warm_startup_seconds", "Serve: start after a build (warm caches) → first page served", "s"),
     Row("serve", "latency_seconds", "Serve: save → edited page served (median)", "ms"),
-    Row("serve", "startup_seconds", "Serve: start → first page served", "s"),
+    Row("serve", "settle_seconds", "Serve: save → server idle again, whole site rebuilt (median)", "ms"),
     Row("cold", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, cold build", "MiB"),
     Row("warm", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, warm build", "MiB"),
     Row("edit", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, build after one change", "MiB"),
     Row("cold", "maxrss_bytes", "Largest single process, cold build (ru_maxrss)", "MiB"),
     Row("cold", "files", "Files in the output after a cold build", "count", ratio=False),
-    Row("warm", "rewritten", "Output files rewritten by the warm build", "count", ratio=False),
-    Row("edit", "rewritten", "Output files rewritten after one article changed", "count", ratio=False),
 )
+# Whose builds make a Pagefind index: each of ours is compared with the others that do the same work.
+WITH_SEARCH = {"factcheck", "hugo-pagefind"}
+
+
+def say(line: str) -> None:
+    """A line of progress on the terminal, at once (a run takes minutes to hours)."""
+    print(line, flush=True)
 
 
 def median_of(values: list[float]) -> float | None:
@@ -55,19 +67,26 @@ def medians(contender_result: dict) -> dict:
         summary[phase] = {key: median_of([run[key] for run in runs]) for key in keys}
     serve = contender_result.get("serve")
     if serve:
+        settled = [seconds for seconds in serve.get("settle_seconds", []) if seconds is not None]
         summary["serve"] = {
             "latency_seconds": median_of(serve["latencies_seconds"]),
+            "settle_seconds": median_of(settled),
             "startup_seconds": serve["startup_seconds"],
+            "warm_startup_seconds": serve.get("warm_startup_seconds"),
             "edits": len(serve["latencies_seconds"]),
         }
     return summary
 
 
 def ratio_pairs(names: list[str]) -> list[tuple[str, str]]:
-    """Each variant of ours against each other generator."""
+    """Each variant of ours against the other generators that do the same work (with or
+    without a search index); another generator that none of ours matches is compared
+    with our first variant, so that every contender has a ratio."""
     ours = [n for n in names if n.startswith("factcheck")]
     others = [n for n in names if not n.startswith("factcheck")]
-    return [(a, b) for a in ours for b in others]
+    pairs = [(a, b) for a in ours for b in others if (a in WITH_SEARCH) == (b in WITH_SEARCH)]
+    matched = {b for _, b in pairs}
+    return pairs + [(ours[0], b) for b in others if b not in matched and ours]
 
 
 def ratios(summary: dict[str, dict], names: list[str]) -> dict[str, dict[str, float | None]]:
@@ -104,7 +123,7 @@ def size_table(size_result: dict, labels: dict[str, str]) -> list[str]:
     summary = size_result["medians"]
     names = list(summary)
     pairs = ratio_pairs(names)
-    header = ["Measurement", *(labels[n] for n in names), *(f"{labels[a]} / {b}" for a, b in pairs)]
+    header = ["Measurement", *(labels[n] for n in names), *(f"{labels[a]} / {labels[b]}" for a, b in pairs)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in ROWS:
         cells = [formatted(value(summary, n, row), row.unit) for n in names]
@@ -125,7 +144,8 @@ def markdown(results: dict) -> str:
         "",
         (f"Machine: {machine['cpu_model']}, {machine['cpus_usable']} usable CPUs, "
          f"{machine['memory_total_gib']:.1f} GiB, Linux {machine['kernel']}, Python {machine['python']}."),
-        f"Versions: factcheck {machine['factcheck']}; {machine['hugo']}; {machine['pelican']}.",
+        (f"Versions: factcheck {machine['factcheck']}; {machine['hugo']}; "
+         f"{machine.get('pagefind', 'pagefind: not recorded')}; {machine['pelican']}."),
         (f"Settings: {settings['runs']} run(s) per measurement, alternating contenders; "
          f"{settings['edits']} serve edit(s); seed {settings['seed']}."),
         "",
@@ -139,6 +159,7 @@ def markdown(results: dict) -> str:
              f"{corpus['outlets']:,} outlets, {corpus['mentions']:,} mentions; "
              f"{corpus['content_bytes'] / MB:.1f} MiB of content."),
             "",
+            *headline_lines(size_result),
             *size_table(size_result, size_result["labels"]),
             "",
             *floor_lines(size_result),
@@ -147,6 +168,22 @@ def markdown(results: dict) -> str:
         ]
     out += memory_growth(results)
     return "\n".join(out).rstrip() + "\n"
+
+
+def headline_lines(size_result: dict, ours: str = "factcheck", theirs: str = "hugo-pagefind") -> list[str]:
+    """Issue 13's headline, before the table: our default build, cold, against Hugo + Pagefind."""
+    summary = size_result["medians"]
+    mine, other = (summary.get(name, {}).get("cold", {}) for name in (ours, theirs))
+    if not mine.get("seconds") or not other.get("seconds"):
+        return []
+    ratio = size_result["ratios"].get(f"{ours} / {theirs}", {})
+    memory = ""
+    if mine.get("peak_rss_bytes") and other.get("peak_rss_bytes"):
+        memory = (f"; peak memory {mine['peak_rss_bytes'] / MB:,.0f} MiB against "
+                  f"{other['peak_rss_bytes'] / MB:,.0f} MiB, {ratio['cold.peak_rss_bytes']:.2f}×")
+    return [f"**Headline**: our default build (search on), cold, {mine['seconds']:.2f} s against Hugo + "
+            f"Pagefind's {other['seconds']:.2f} s: {ratio['cold.seconds']:.2f}×{memory} "
+            "(issue 13: ≤ 1.0× and memory below theirs).", ""]
 
 
 def floor_lines(size_result: dict) -> list[str]:

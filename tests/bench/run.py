@@ -1,23 +1,25 @@
-"""Benchmark factcheck against Hugo and Pelican on the same synthetic corpus (issue 5).
+"""Benchmark factcheck against Hugo (alone and with Pagefind) and Pelican on the same synthetic corpus.
 
     python tests/bench/run.py [--sizes 1000,10000] [--runs 5] [--edits 20]
-                              [--contenders factcheck,hugo,pelican] [--out tests/bench/results]
+                              [--contenders factcheck,hugo-pagefind,factcheck-nosearch,hugo,pelican]
+                              [--out tests/bench/results]
 
 For each size: write the corpus once (ours, then the Hugo and Pelican
 translations), then, run after run, build with each contender in turn (run 1
 of each, then run 2 of each, …) so a slow drift of the machine touches all of
 them alike: a cold build, a warm build, and a build after one article
-changed. Then start each contender's dev server once and time edits until the
-edited page is served. Results go to results/latest.json (every run) and
-results/latest.md (medians and ratios); the table is printed at the end.
-See README.md beside this file for what each number means.
+changed (builds.py). Then start each contender's dev server and time edits
+until the edited page is served and until the server is idle again, and its
+start again with warm caches (serving.py). Results go to
+results/latest.json (every run) and results/latest.md (medians and ratios);
+the table is printed at the end. See README.md beside this file for what
+each number means.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,31 +29,33 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))  # tests/: the bench package and synthetic.py
 
 from bench import report  # noqa: E402
+from bench.builds import build_phase  # noqa: E402
 from bench.contenders import (  # noqa: E402
+    BenchError,
     Contender,
     Factcheck,
     Hugo,
+    HugoPagefind,
     Pelican,
-    Server,
     beside_python,
     factcheck_version,
     first_line,
     has_flag,
     hugo_binary,
+    pagefind_binary,
     remove,
 )
 from bench.corpus import emit_hugo, emit_pelican, make_corpus  # noqa: E402
-from bench.measure import compare, free_port, poll_until, run_measured, snapshot, wait_until_idle  # noqa: E402
+from bench.report import say  # noqa: E402
+from bench.serving import edited_articles, serve_phase  # noqa: E402
 
-ALL_CONTENDERS = ("factcheck", "factcheck-nosearch", "hugo", "pelican")
+# In the table's order: our default build (the headline) beside Hugo + Pagefind, which
+# also makes a search index; then ours without search beside the two that make none.
+ALL_CONTENDERS = ("factcheck", "hugo-pagefind", "factcheck-nosearch", "hugo", "pelican")
+TOOLS_NEEDED = {"factcheck": ("factcheck",), "factcheck-nosearch": ("factcheck",),
+                "hugo-pagefind": ("hugo", "pagefind"), "hugo": ("hugo",), "pelican": ("pelican",)}
 LARGE_SIZE = 50_000  # from here on, only our cold build unless --all-measurements
-SLOW_SERVE_SIZE = 10_000  # from here on, Pelican's serve edits are capped (--pelican-edits)
-EDIT_TIMEOUT = 600.0
-EDIT_SENTENCE = "\n\nThis sentence was added by the benchmark: {marker}.\n"
-
-
-class BenchError(RuntimeError):
-    """A contender failed to build or serve: the numbers of this run would mean nothing."""
+SLOW_SERVE_SIZE = 10_000  # from here on, slow servers' edits are capped (--slow-edits)
 
 
 # --- tools and contenders ------------------------------------------------------------------
@@ -61,21 +65,25 @@ def find_tools(args: argparse.Namespace) -> dict[str, Path | None]:
     return {
         "factcheck": Path(args.factcheck) if args.factcheck else beside_python("factcheck"),
         "hugo": Path(args.hugo) if args.hugo else hugo_binary(),
+        "pagefind": Path(args.pagefind) if args.pagefind else pagefind_binary(),
         "pelican": Path(args.pelican) if args.pelican else beside_python("pelican"),
     }
 
 
 def tool_versions(tools: dict[str, Path | None]) -> dict[str, str]:
+    def version(tool: str, prefix: str = "") -> str:
+        return f"{prefix}{first_line([str(tools[tool]), '--version'])}" if tools[tool] else f"{tool}: not found"
+
     return {
         "factcheck": factcheck_version(),
         "hugo": first_line([str(tools["hugo"]), "version"]) if tools["hugo"] else "hugo: not found",
-        "pelican": (f"pelican {first_line([str(tools['pelican']), '--version'])}" if tools["pelican"]
-                    else "pelican: not found"),
+        "pagefind": version("pagefind"),
+        "pelican": version("pelican", prefix="pelican "),
     }
 
 
 def choose_contenders(args: argparse.Namespace, tools: dict[str, Path | None]) -> tuple[list[str], list[str]]:
-    """The contenders to run, and notes on what was added or left out and why."""
+    """The contenders to run, in the table's order, and notes on what was added or left out and why."""
     notes = []
     if args.contenders:
         names = [n.strip() for n in args.contenders.split(",") if n.strip()]
@@ -83,19 +91,20 @@ def choose_contenders(args: argparse.Namespace, tools: dict[str, Path | None]) -
         if unknown:
             raise SystemExit(f"unknown contender(s): {', '.join(unknown)}; choose from {', '.join(ALL_CONTENDERS)}")
     else:
-        names = ["factcheck", "hugo", "pelican"]
+        names = ["factcheck", "hugo-pagefind", "hugo", "pelican"]
     for name in names:
-        if tools[name.split("-")[0]] is None:
-            raise SystemExit(f"{name}: executable not found (install tests/bench/requirements.txt, or pass --{name})")
+        for tool in TOOLS_NEEDED[name]:
+            if tools[tool] is None:
+                raise SystemExit(f"{name}: {tool} not found (install tests/bench/requirements.txt, or pass --{tool})")
     if tools["factcheck"] and has_flag(tools["factcheck"], "build", "--no-search"):
         if not args.contenders and "factcheck-nosearch" not in names:
-            names.insert(1, "factcheck-nosearch")
+            names.append("factcheck-nosearch")
             notes.append("`factcheck build --no-search` exists, so our build also ran without the Pagefind index.")
     elif "factcheck-nosearch" in names:
         raise SystemExit("factcheck-nosearch: this factcheck has no `build --no-search`")
     else:
         notes.append("`factcheck build` has no --no-search flag yet: our builds include the Pagefind index.")
-    return names, notes
+    return sorted(names, key=ALL_CONTENDERS.index), notes
 
 
 def make_contender(name: str, paths: dict[str, Path], tools: dict[str, Path | None]) -> Contender:
@@ -105,6 +114,10 @@ def make_contender(name: str, paths: dict[str, Path], tools: dict[str, Path | No
         # Served only if `serve` has the flag too; otherwise it would repeat the plain factcheck server.
         return Factcheck(name, paths["site"], tools["factcheck"], extra=["--no-search"],
                          serves=has_flag(tools["factcheck"], "serve", "--no-search"))
+    if name == "hugo-pagefind":
+        # A Hugo site of its own, so neither Hugo contender ever sees the other's output or cache.
+        return HugoPagefind(name, paths[name], tools["hugo"], cache_dir=paths["work"] / f"{name}-cache",
+                            pagefind=tools["pagefind"])
     if name == "hugo":
         return Hugo("hugo", paths["hugo"], tools["hugo"], cache_dir=paths["work"] / "hugo-cache")
     return Pelican("pelican", paths["pelican"], tools["pelican"])
@@ -115,14 +128,15 @@ def make_contender(name: str, paths: dict[str, Path], tools: dict[str, Path | No
 
 def prepare_corpus(work: Path, size: int, seed: int, names: list[str]) -> tuple[dict[str, Path], dict]:
     """Write our corpus and the translations the chosen contenders need; return paths and counts."""
-    paths = {"work": work, "site": work / "site", "hugo": work / "hugo", "pelican": work / "pelican",
-             "logs": work / "logs"}
+    paths = {"work": work, "site": work / "site", "hugo": work / "hugo", "hugo-pagefind": work / "hugo-pagefind",
+             "pelican": work / "pelican", "logs": work / "logs"}
     started = time.perf_counter()
-    for key in ("site", "hugo", "pelican", "logs"):
+    for key in ("site", "hugo", "hugo-pagefind", "pelican", "logs"):
         remove(paths[key])
     site = make_corpus(paths["site"], size, seed)
-    if "hugo" in names:
-        emit_hugo(paths["site"], paths["hugo"])
+    for hugo_site in ("hugo", "hugo-pagefind"):
+        if hugo_site in names:
+            emit_hugo(paths["site"], paths[hugo_site])
     if "pelican" in names:
         emit_pelican(paths["site"], paths["pelican"])
     paths["logs"].mkdir(parents=True)
@@ -131,149 +145,6 @@ def prepare_corpus(work: Path, size: int, seed: int, names: list[str]) -> tuple[
               "outlets": len(site.outlets), "mentions": site.mentions, "content_bytes": content_bytes,
               "seed": seed, "prepare_seconds": time.perf_counter() - started, "article_ids": site.articles}
     return paths, corpus
-
-
-# --- builds --------------------------------------------------------------------------------
-
-
-def measure_build(contender: Contender, phase: str, log: Path, check_article: str,
-                  marker: str | None = None) -> dict:
-    """One timed build; ``phase`` cold cleans first. The result also counts rewritten output files.
-
-    After the build the edited (or any) article page must exist, and hold
-    ``marker`` when given: a build that silently did nothing must not count.
-    """
-    if phase == "cold":
-        contender.clean_for_cold()
-    before = snapshot(contender.output)
-    with open(log, "a") as handle:
-        handle.write(f"\n=== {phase}: {' '.join(contender.build_command())}\n")
-    result = run_measured(contender.build_command(), cwd=contender.root, log=log)
-    if not result.ok:
-        raise BenchError(f"{contender.name} {phase} build exited {result.returncode}; see {log}")
-    page = contender.article_output(check_article)
-    if not page.is_file():
-        raise BenchError(f"{contender.name} {phase} build wrote no {page}")
-    if marker and marker.encode() not in page.read_bytes():
-        raise BenchError(f"{contender.name} {phase} build did not show the edit in {page}")
-    change = compare(before, snapshot(contender.output))
-    return {"seconds": result.seconds, "peak_rss_bytes": result.peak_rss_bytes,
-            "maxrss_bytes": result.maxrss_bytes, "files": change.files, "rewritten": change.rewritten,
-            "removed": change.removed, "samples": result.samples}
-
-
-def append_marker(path: Path, marker: str) -> bytes:
-    """Add a sentence with ``marker`` at the end of the article's body; return the original bytes."""
-    original = path.read_bytes()
-    with open(path, "wb") as handle:
-        handle.write(original + EDIT_SENTENCE.format(marker=marker).encode())
-    return original
-
-
-def build_round(contender: Contender, run: int, article: str, log: Path, cold_only: bool) -> dict:
-    """Cold, warm, and edited builds of one contender, one after the other."""
-    record = {"cold": measure_build(contender, "cold", log, article)}
-    if cold_only:
-        return record
-    record["warm"] = measure_build(contender, "warm", log, article)
-    source = contender.article_source(article)
-    original = append_marker(source, f"benchedit{run}")
-    try:
-        record["edit"] = measure_build(contender, "edit", log, article, marker=f"benchedit{run}")
-    finally:
-        source.write_bytes(original)
-    return record
-
-
-def measure_floor(site: Path, output: Path | None, log: Path) -> dict:
-    """The reference measurements of floor.py (Python-Markdown alone, writing alone)."""
-    command = [sys.executable, str(HERE / "floor.py"), str(site), *([str(output)] if output else [])]
-    done = subprocess.run(command, capture_output=True, text=True)
-    with open(log, "a") as handle:
-        handle.write(f"\n=== {' '.join(command)}\n{done.stdout}{done.stderr}")
-    if done.returncode != 0:
-        raise BenchError(f"floor.py exited {done.returncode}; see {log}")
-    return json.loads(done.stdout)
-
-
-def say(line: str) -> None:
-    print(line, flush=True)
-
-
-def build_phase(contenders: list[Contender], runs: int, article: str, logs: Path, cold_only: bool,
-                floor_site: Path | None = None) -> tuple[dict, list[dict]]:
-    """Each run: every contender's builds in turn, then (given ``floor_site``, our
-    corpus) the reference measurements, so they see the same machine.
-    Returns the contenders' records and the reference measurements."""
-    results = {c.name: {"cold": [], "warm": [], "edit": []} for c in contenders}
-    floors: list[dict] = []
-    ours = next((c for c in contenders if isinstance(c, Factcheck)), None)
-    for run in range(1, runs + 1):
-        for contender in contenders:
-            record = build_round(contender, run, article, logs / f"{contender.name}-build.log", cold_only)
-            for phase, measured in record.items():
-                results[contender.name][phase].append(measured)
-            say(f"  run {run}/{runs} {contender.label}: " + ", ".join(
-                f"{phase} {m['seconds']:.2f} s / {m['peak_rss_bytes'] / report.MB:.0f} MiB"
-                + (f" / {m['rewritten']} rewritten" if phase != "cold" else "")
-                for phase, m in record.items()))
-        if floor_site is not None:
-            floor = measure_floor(floor_site, ours.output if ours else None, logs / "floor.log")
-            floors.append(floor)
-            say(f"  run {run}/{runs} reference: " + ", ".join(
-                f"{what} alone {m['seconds']:.2f} s" for what, m in floor.items()))
-    return results, floors
-
-
-# --- serve ---------------------------------------------------------------------------------
-
-
-def edited_articles(article_ids: list[str], count: int, avoid: str) -> list[str]:
-    """``count`` different articles spread evenly over the sorted ids, never the build-edit article."""
-    ids = [a for a in sorted(article_ids) if a != avoid]
-    count = min(count, len(ids))
-    return [ids[i * len(ids) // count] for i in range(count)]
-
-
-def serve_phase(contender: Contender, index: int, article_ids: list[str], log: Path,
-                startup_timeout: float) -> dict:
-    """Start the dev server from a cold state, wait for its first page, then save each of
-    ``article_ids`` in turn and time until the server shows the edit."""
-    port = free_port()
-    contender.clean_for_cold()  # so "first page served" means built by this server, not left on disk
-    started = time.perf_counter()
-    server = Server(contender.serve_command(port), contender.root, log)
-    originals: dict[Path, bytes] = {}
-    try:
-        first = poll_until(contender.article_url(port, article_ids[0]), None, started + startup_timeout)
-        if first is None or not server.running():
-            raise BenchError(f"{contender.name} server served nothing within {startup_timeout:.0f} s; see {log}")
-        startup = first - started
-        wait_until_idle(server.pid)
-        latencies = []
-        for number, article in enumerate(article_ids):
-            marker = f"benchserve{index}x{number:03d}"
-            source = contender.article_source(article)
-            originals.setdefault(source, source.read_bytes())
-            append_marker(source, marker)
-            saved = time.perf_counter()
-            seen = poll_until(contender.article_url(port, article), marker.encode(), saved + EDIT_TIMEOUT)
-            if seen is None:
-                raise BenchError(f"{contender.name} server did not show edit {number} within {EDIT_TIMEOUT:.0f} s")
-            latencies.append(seen - saved)
-            say(f"    edit {number + 1}/{len(article_ids)}: {(seen - saved) * 1000:.0f} ms")
-            wait_until_idle(server.pid)  # the next edit must not land in this one's rebuild
-    finally:
-        server.stop()
-        for source, original in originals.items():
-            source.write_bytes(original)
-    return {"startup_seconds": startup, "latencies_seconds": latencies, "port": port}
-
-
-def serve_edit_count(contender: Contender, size: int, args: argparse.Namespace) -> int:
-    if isinstance(contender, Pelican) and size >= SLOW_SERVE_SIZE:
-        return min(args.edits, args.pelican_edits)
-    return args.edits
 
 
 # --- one size ------------------------------------------------------------------------------
@@ -297,30 +168,9 @@ def bench_size(size: int, names: list[str], tools: dict, args: argparse.Namespac
                                  floor_site=None if large else paths["site"])
     if not (cold_only or args.no_serve):
         edit_ids = edited_articles(article_ids, args.edits, build_article)
-        for index, contender in enumerate(contenders):
-            count = serve_edit_count(contender, size, args)
-            if contender.serve_command(0) is None or count < 1:
-                notes.append(f"{contender.label}: dev server not measured"
-                             + (" (`factcheck serve` has no --no-search)." if count else " (no edits asked)."))
-                continue
-            if count < args.edits:
-                notes.append(f"{contender.label}: serve edits capped at {count} at this size, "
-                             f"since each of its rebuilds takes long (--pelican-edits).")
-            say(f"  serve {contender.label}: {count} edit(s)")
-            results[contender.name]["serve"] = serve_phase(
-                contender, index, edit_ids[:count], paths["logs"] / f"{contender.name}-serve.log",
-                args.startup_timeout)
+        notes += serve_all(contenders, size, edit_ids, results, paths["logs"], args)
     summary = {name: report.medians(results[name]) for name in names}
-    for contender in contenders:
-        warm = results[contender.name]["warm"]
-        if contender.name.startswith("factcheck") and warm:
-            worst = max(run["rewritten"] for run in warm)
-            notes.append(f"{contender.label}: warm builds rewrote at most {worst} output file(s) "
-                         f"({'as issue 5 asks' if worst == 0 else 'issue 5 asks for none'}).")
-    for name in names:
-        serve = results[name].get("serve")
-        if serve:
-            notes.append(f"{name}: serve latency is the median of {len(serve['latencies_seconds'])} edit(s).")
+    notes += warm_build_notes(contenders, results)
     return {
         "corpus": corpus,
         "labels": {c.name: c.label for c in contenders},
@@ -333,6 +183,45 @@ def bench_size(size: int, names: list[str], tools: dict, args: argparse.Namespac
     }
 
 
+def serve_all(contenders: list[Contender], size: int, edit_ids: list[str], results: dict, logs: Path,
+              args: argparse.Namespace) -> list[str]:
+    """Each contender's dev server in turn, into ``results``; returns notes on what was left out."""
+    notes = []
+    for index, contender in enumerate(contenders):
+        count = serve_edit_count(contender, size, args)
+        if contender.serve_command(0) is None:
+            notes.append(f"{contender.label}: dev server not measured ({contender.no_server_reason}).")
+            continue
+        if count < args.edits:
+            notes.append(f"{contender.label}: serve edits capped at {count} at this size, since every save "
+                         "makes it redo a whole-site step (--slow-edits).")
+        say(f"  serve {contender.label}: {count} edit(s), then a start with warm caches")
+        serve = serve_phase(contender, index, edit_ids[:count], logs / f"{contender.name}-serve.log",
+                            args.startup_timeout)
+        results[contender.name]["serve"] = serve
+        never_idle = serve["settle_seconds"].count(None)
+        notes.append(f"{contender.label}: serve times are medians of {count} edit(s)"
+                     + (f"; after {never_idle} of them the server never went idle." if never_idle else "."))
+    return notes
+
+
+def serve_edit_count(contender: Contender, size: int, args: argparse.Namespace) -> int:
+    if contender.slow_server and size >= SLOW_SERVE_SIZE:
+        return min(args.edits, args.slow_edits)
+    return args.edits
+
+
+def warm_build_notes(contenders: list[Contender], results: dict) -> list[str]:
+    notes = []
+    for contender in contenders:
+        warm = results[contender.name]["warm"]
+        if isinstance(contender, Factcheck) and warm:
+            worst = max(run["rewritten"] for run in warm)
+            notes.append(f"{contender.label}: warm builds rewrote at most {worst} output file(s) "
+                         f"({'as issues 5 and 13 ask' if worst == 0 else 'issues 5 and 13 ask for none'}).")
+    return notes
+
+
 # --- command line --------------------------------------------------------------------------
 
 
@@ -341,10 +230,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default: 1000,10000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per build measurement (default: 5)")
     parser.add_argument("--edits", type=int, default=20, help="edits timed per dev server (default: 20)")
-    parser.add_argument("--pelican-edits", type=int, default=3,
-                        help=f"edits for Pelican's server from {SLOW_SERVE_SIZE:,} articles on (default: 3)")
-    parser.add_argument("--contenders", help=f"comma-separated, from {', '.join(ALL_CONTENDERS)} "
-                                             "(default: factcheck,hugo,pelican, plus factcheck-nosearch if supported)")
+    parser.add_argument("--slow-edits", "--pelican-edits", dest="slow_edits", type=int, default=3,
+                        help=f"from {SLOW_SERVE_SIZE:,} articles on, edits for the servers that redo a whole-site "
+                             "step after every save: Pelican's, and ours with search (default: 3)")
+    parser.add_argument("--contenders", help=f"comma-separated, from {', '.join(ALL_CONTENDERS)} (default: "
+                                             "factcheck,hugo-pagefind,hugo,pelican, plus factcheck-nosearch "
+                                             "if supported)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for latest.json and latest.md")
     parser.add_argument("--work", type=Path, default=Path("/tmp/factcheck-bench"), help="folder for the corpora")
     parser.add_argument("--seed", type=int, default=1)
@@ -356,6 +247,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds a dev server may take to serve its first page (default: 3600)")
     parser.add_argument("--factcheck", help="factcheck executable (default: beside this Python)")
     parser.add_argument("--hugo", help="hugo binary (default: the one in the `hugo` package)")
+    parser.add_argument("--pagefind", help="pagefind binary (default: the one our build runs, from `pagefind-bin`)")
     parser.add_argument("--pelican", help="pelican executable (default: beside this Python)")
     args = parser.parse_args(argv)
     args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -378,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": report.now(), "finished": None,
         "machine": report.machine_info(tool_versions(tools)),
         "settings": {"sizes": args.size_list, "runs": args.runs, "edits": args.edits,
-                     "pelican_edits": args.pelican_edits, "seed": args.seed, "contenders": names,
+                     "slow_edits": args.slow_edits, "seed": args.seed, "contenders": names,
                      "only_build": args.only_build, "no_serve": args.no_serve},
         "sizes": {},
     }

@@ -225,16 +225,16 @@ def test_focus_check_can_fail(browser):
 # --- stance is not told by colour alone --------------------------------------------------------------
 
 STANCE_CUES = """() => {
-    const stanceOf = el => [...el.classList].map(c => c.match(/^(?:stance|hl|hl-tag|count|quote)-(supports|disputes|neutral)$/)).filter(Boolean).map(m => m[1])[0] || null;
+    const stanceOf = el => [...el.classList].map(c => c.match(/^(?:stance|hl|hl-marker|count|quote)-(supports|disputes|neutral|mixed)$/)).filter(Boolean).map(m => m[1])[0] || null;
     const visibleText = el => el.innerText.replace(/\\s+/g, ' ').trim();
     return {
         labels: [...document.querySelectorAll('.stance')].map(el => ({stance: stanceOf(el), text: visibleText(el)})),
         counts: [...document.querySelectorAll('.count[class*="count-"]')].map(el => ({stance: stanceOf(el), text: visibleText(el)})),
         marks: [...document.querySelectorAll('mark.hl')].map(el => ({
-            stance: stanceOf(el), id: el.id, underline: getComputedStyle(el).borderBottomStyle,
-            inLegend: !!el.closest('.legend'), text: visibleText(el),
+            stance: stanceOf(el), quotes: el.querySelectorAll('.hl-anchor[id]').length,
+            underline: getComputedStyle(el).borderBottomStyle, inLegend: !!el.closest('.legend'), text: visibleText(el),
         })),
-        tags: [...document.querySelectorAll('.hl-tag')].map(el => ({stance: stanceOf(el), text: el.textContent.replace(/\\s+/g, ' ').trim()})),
+        tags: [...document.querySelectorAll('.hl-marker')].map(el => ({stance: stanceOf(el), text: el.textContent.replace(/\\s+/g, ' ').trim()})),
         cards: [...document.querySelectorAll('.quote-card')].map(el => ({stance: stanceOf(el), border: getComputedStyle(el).borderLeftStyle})),
     };
 }"""
@@ -250,11 +250,11 @@ def stance_problems(cues: dict) -> list[str]:
         if label["stance"] and STANCE_WORDS[label["stance"]].lower() not in label["text"].lower():
             problems.append(f"no stance word in {label}")
     for mark in cues["marks"]:
-        if mark["inLegend"] and mark["stance"] not in ("supports", "disputes", "neutral"):
+        if mark["inLegend"] and mark["stance"] not in ("supports", "disputes", "neutral", "mixed"):
             problems.append(f"legend mark without a stance: {mark}")
     for tag in cues["tags"]:
         words = STANCE_WORDS[tag["stance"]].lower()
-        if STANCE_ICONS[tag["stance"]] not in tag["text"] or words not in tag["text"]:
+        if STANCE_ICONS[tag["stance"]] not in tag["text"] or words not in tag["text"].lower():
             problems.append(f"highlight label without icon and words: {tag}")
     for kind, style_key in (("marks", "underline"), ("cards", "border")):
         styles: dict[str, set[str]] = {}
@@ -262,9 +262,10 @@ def stance_problems(cues: dict) -> list[str]:
             styles.setdefault(item["stance"], set()).add(item[style_key])
         if any(len(s) != 1 for s in styles.values()) or len({min(s) for s in styles.values()}) != len(styles):
             problems.append(f"{kind}: line styles do not tell stances apart: {styles}")
-    quotes = [m for m in cues["marks"] if m["id"]]
-    if quotes and len(cues["tags"]) != len(quotes):
-        problems.append(f"{len(quotes)} highlighted quotes but {len(cues['tags'])} stance labels")
+    # A passage quoted several times holds an anchor per quote, and is followed by a marker per quote.
+    quotes = sum(m["quotes"] for m in cues["marks"])
+    if quotes and len(cues["tags"]) != quotes:
+        problems.append(f"{quotes} highlighted quotes but {len(cues['tags'])} stance markers")
     return problems
 
 
@@ -288,10 +289,10 @@ def test_stance_check_can_fail():
         "labels": [{"stance": "supports", "text": "Asserts"}],  # no icon
         "counts": [],
         "marks": [
-            {"stance": "supports", "id": "m1", "underline": "solid", "inLegend": False, "text": "a"},
-            {"stance": "disputes", "id": "m2", "underline": "solid", "inLegend": False, "text": "b"},  # same line
+            {"stance": "supports", "quotes": 1, "underline": "solid", "inLegend": False, "text": "a"},
+            {"stance": "disputes", "quotes": 1, "underline": "solid", "inLegend": False, "text": "b"},  # same line
         ],
-        "tags": [{"stance": "supports", "text": "✓ 1 (asserts, annotation 1)"}],  # one label for two quotes
+        "tags": [{"stance": "supports", "text": "Annotation 1 ✓ Asserts: a claim"}],  # one marker for two quotes
         "cards": [],
     }
     assert len(stance_problems(cues)) == 3
@@ -347,7 +348,7 @@ def test_print_stylesheet(example_out, rtl_out, browser):
     for mark in article["marks"]:
         assert mark["bg"] in ("rgba(0, 0, 0, 0)", "transparent"), mark
         assert mark["colour"] == "rgb(0, 0, 0)", mark
-        stance = re.search(r"hl-(supports|disputes|neutral)", mark["cls"]).group(1)
+        stance = re.search(r"hl-(supports|disputes|neutral|mixed)", mark["cls"]).group(1)
         styles.setdefault(stance, set()).add(mark["underline"])
     assert all(len(s) == 1 for s in styles.values()) and len({min(s) for s in styles.values()}) == len(styles), styles
     assert claim["cards"] and set(claim["cards"]) == {"avoid"}

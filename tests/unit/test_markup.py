@@ -1,14 +1,13 @@
-"""Markdown from untrusted content → safe HTML, reader-visible text, highlights."""
+"""Markdown from untrusted content → safe HTML and reader-visible text (highlights: test_highlight.py)."""
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 
 import pytest
 
-from generator.markup import Highlight, MarkdownConverter, is_web_url
+from generator.markup import MarkdownConverter, is_web_url
 from sitekit import parse_html
 
 
@@ -211,138 +210,3 @@ def test_document_text_is_what_the_reader_sees(converter, source):
     reader = _VisibleText()
     reader.feed(document.to_html())
     assert squeeze(document.text) == squeeze("".join(reader.parts))
-
-
-# --- highlights -----------------------------------------------------------------------------------------
-
-
-class _Marks(HTMLParser):
-    """For each mark class, the text it covers; plus ids and what follows marks."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str | None] = []
-        self.covered: dict[str, str] = {}
-        self.first_texts: dict[str, str] = {}
-        self.pending_id: list[str] = []
-        self.mark_depths: list[int] = []
-        self.max_nesting = 0
-        self.sequence: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "mark":
-            self.stack.append(attrs.get("class"))
-            self.max_nesting = max(self.max_nesting, sum(1 for s in self.stack if s))
-            if "id" in attrs:
-                self.pending_id.append(attrs["id"])
-                self.first_texts.setdefault(attrs["id"], "")
-            self.sequence.append(f"<mark {attrs.get('class')}>")
-        else:
-            self.stack.append(None)
-            self.sequence.append(f"<{tag}>")
-
-    def handle_endtag(self, tag):
-        self.stack.pop()
-        self.sequence.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        for cls in {s for s in self.stack if s}:
-            self.covered[cls] = self.covered.get(cls, "") + data
-        for mark_id in self.pending_id:
-            self.first_texts[mark_id] += data
-        self.pending_id = []
-
-
-def marks_of(html: str) -> _Marks:
-    parser = _Marks()
-    parser.feed(html)
-    return parser
-
-
-def highlight(text, phrase_start, phrase_end, name, after=None):
-    start = text.index(phrase_start)
-    end = text.index(phrase_end, start) + len(phrase_end)
-    return Highlight(start, end, {"class": name}, {"id": f"id-{name}"}, after)
-
-
-SOURCE = "Hello *big* world and [a link](https://example.com) end.\n\nSecond *para* here."
-
-
-def test_highlight_inside_one_text_run(converter):
-    document = converter.parse(SOURCE)
-    html = document.to_html([highlight(document.text, "world", "and", "a")])
-    assert '<mark class="a" id="id-a">world and</mark>' in html
-
-
-def test_highlight_across_inline_elements(converter):
-    document = converter.parse(SOURCE)
-    html = document.to_html([highlight(document.text, "lo big", "a link", "a")])
-    marks = marks_of(html)
-    assert marks.covered["a"] == "lo big world and a link"
-    assert html.count('id="id-a"') == 1
-    assert marks.first_texts["id-a"] == "lo "  # the id is on the first piece
-    # the tree is still well formed: <em> and <a> keep their place
-    assert "<em><mark" in html and 'rel="nofollow noopener noreferrer"><mark' in html
-    assert squeeze(parse_html(html).text) == squeeze(parse_html(document.to_html()).text)
-
-
-def test_highlight_across_paragraphs_with_a_label_after_it(converter):
-    document = converter.parse(SOURCE)
-    label = etree.Element("a", {"class": "label", "href": "#n"})
-    label.text = "1"
-    html = document.to_html([highlight(document.text, "link", "Second", "a", after=label)])
-    marks = marks_of(html)
-    assert marks.covered["a"] == "link end.Second"  # pieces in both paragraphs
-    assert html.count("<mark") == 3  # "link", " end.", "Second"
-    assert '<mark class="a">Second</mark><a class="label" href="#n">1</a> <em>para</em>' in html
-
-
-def test_overlapping_highlights_nest(converter):
-    document = converter.parse(SOURCE)
-    text = document.text
-    first = highlight(text, "big", "and", "a")
-    second = highlight(text, "world", "link", "b")
-    html = document.to_html([second, first])  # order of the list does not matter
-    marks = marks_of(html)
-    assert marks.covered["a"] == "big world and"
-    assert marks.covered["b"] == "world and a link"
-    assert marks.max_nesting == 2
-    assert '<mark class="a"><mark class="b" id="id-b">world and</mark></mark>' in html
-    assert html.count('id="id-a"') == 1 and html.count('id="id-b"') == 1
-
-
-def test_nested_highlight_inside_a_longer_one(converter):
-    document = converter.parse(SOURCE)
-    text = document.text
-    outer = highlight(text, "Hello", "end.", "outer")
-    inner = highlight(text, "world", "world", "inner")
-    marks = marks_of(document.to_html([inner, outer]))
-    assert marks.covered["outer"] == "Hello big world and a link end."
-    assert marks.covered["inner"] == "world"
-    assert marks.first_texts == {"id-outer": "Hello ", "id-inner": "world"}
-
-
-def test_highlights_with_the_same_start(converter):
-    document = converter.parse(SOURCE)
-    text = document.text
-    short = highlight(text, "Hello", "big", "short")
-    long = highlight(text, "Hello", "world", "long")
-    html = document.to_html([short, long])
-    marks = marks_of(html)
-    assert marks.covered == {"short": "Hello big", "long": "Hello big world"}
-    assert html.startswith('<p><mark class="long" id="id-long"><mark class="short" id="id-short">Hello </mark></mark>')
-
-
-def test_highlighting_does_not_change_the_document(converter):
-    document = converter.parse(SOURCE)
-    before = document.to_html()
-    document.to_html([highlight(document.text, "big", "Second", "a")])
-    assert document.to_html() == before
-    assert "<mark" not in before
-
-
-def test_highlight_text_is_escaped(converter):
-    document = converter.parse("Say <b>x</b> & go.")
-    html = document.to_html([highlight(document.text, "<b>", "</b>", "a")])
-    assert '<mark class="a" id="id-a">&lt;b&gt;x&lt;/b&gt;</mark>' in html
