@@ -16,20 +16,19 @@ from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, digest, i
 from .diagnostics import Diagnostic, Diagnostics
 from .failures import UsageError
 from .history import warn_about_unexplained_verdict_changes
+from .layout import DEFAULT_TEMPLATES, MARKER, PROTECTED_FOLDERS, TEMPLATES_DIR
 from .link import link
 from .lock import output_lock
 from .model import Content, SiteConfig
 from .prepare import prepare_content
 from .progress import Progress
-from .render import DEFAULT_TEMPLATES, EVERYTHING, Renderer, StagedPages, render_into
+from .render import EVERYTHING, Renderer, StagedPages, render_into
 from .search import SEARCH_FOLDER, SearchError, index_pages
 from .urls import with_trailing_slash
 from .workers import collector_paused
-from .write import MARKER, StagedSite, Written
+from .write import StagedSite, Written
 
-TEMPLATES_DIR = "templates"
 SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
-PROTECTED_FOLDERS = ("content", "templates", "seeds", "generator", "tests")
 
 
 @dataclass

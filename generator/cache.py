@@ -50,10 +50,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .load import CONFIG_FILE
-from .sitefiles import WATCHED_FOLDERS, FoundFiles, walk_site  # noqa: F401 - WATCHED_FOLDERS for serve.py
+from .layout import CACHE_DIR, CONFIG_FILE, is_content, template_inputs
+from .sitefiles import FoundFiles, walk_site
 
-CACHE_DIR = ".factcheck-cache"
 CHECKED = "checked-json.sqlite"
 # What earlier formats kept, pickled: removed, never read (see codec.py for why).
 LEGACY_CHECKED_FOLDER = "checked"  # FORMAT 1: one pickle per file
@@ -305,15 +304,19 @@ def page_keys(
     is tested the same way): a page's ``sources`` list every content file
     whose change can change it.
     """
-    common = digest(json.dumps([code_version(), inputs.get("site.yaml"), sorted(options.items())]).encode())
-    all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if p.startswith("content/"))).encode())
+    common = digest(json.dumps([code_version(), inputs.get(CONFIG_FILE), sorted(options.items())]).encode())
+    all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if is_content(p))).encode())
     template_digests: dict[str, str] = {}
+
+    def template_digest(name: str) -> str | None:
+        site, default = template_inputs(name)
+        return inputs.get(site) or inputs.get(default)
 
     def templates_digest(template: str) -> str:
         if template not in template_digests:
             names = sorted(templates_used(template))
             template_digests[template] = digest(json.dumps(
-                [(n, inputs.get(f"templates/{n}") or inputs.get(f"default-templates/{n}")) for n in names]
+                [(n, template_digest(n)) for n in names]
             ).encode())
         return template_digests[template]
 

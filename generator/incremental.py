@@ -29,15 +29,15 @@ from pathlib import Path
 
 from . import urls
 from .analyse import analyse
-from .build import SEARCH_DIAGNOSTIC_PATH, TEMPLATES_DIR, override_base_url
+from .build import SEARCH_DIAGNOSTIC_PATH, override_base_url
 from .cache import BuildCache, checked_key, digest, inputs_of
 from .diagnostics import Diagnostics
+from .layout import CONFIG_FILE, DEFAULT_TEMPLATES, TEMPLATES_DIR, content_folder, is_content, is_static_file, template_name
 from .link import link, with_article
-from .load import CONFIG_FILE
 from .markup import MarkdownConverter
 from .model import Content, Graph
 from .prepare import ContentFile, check_one, prepare_content
-from .render import DEFAULT_TEMPLATES, EVERYTHING, Output, Renderer, TemplateProblem, article_context
+from .render import EVERYTHING, Output, Renderer, TemplateProblem, article_context
 from .search import SearchError, index_pages
 from .sitefiles import is_readable_input, walk_site
 from .validate import CheckedFile, check_references
@@ -160,8 +160,7 @@ class IncrementalBuilder:
 
     def _renderer_for(self, changed: list[str], first: bool) -> Renderer:
         """The renderer, with its compiled templates, kept until a template changes."""
-        if first or self._renderer is None or any(template_name(path) or path.startswith(
-                (f"{TEMPLATES_DIR}/static/", "default-templates/static/")) for path in changed):
+        if first or self._renderer is None or any(template_name(path) or is_static_file(path) for path in changed):
             self._renderer = Renderer(self.root / TEMPLATES_DIR)
         return self._renderer
 
@@ -187,7 +186,7 @@ class IncrementalBuilder:
         if last is None or self.diagnostics.errors:
             return None
         changed = self._inputs.peek_changed(reported)
-        if not changed or not all(path.startswith("content/articles/") for path in changed):
+        if not changed or not all(path.startswith(f"{content_folder('article')}/") for path in changed):
             return None
         pages: dict[str, bytes] = {}
         for path in changed:
@@ -269,7 +268,7 @@ class IncrementalBuilder:
     ) -> list[Output]:
         if everything:
             return pages
-        changed_content = {path for path in changed if path.startswith("content/")}
+        changed_content = {path for path in changed if is_content(path)}
         changed_templates = {template_name(path) for path in changed if template_name(path)}
         dirty = []
         for page in pages:
@@ -283,16 +282,6 @@ class IncrementalBuilder:
             ):
                 dirty.append(page)
         return dirty
-
-
-def template_name(path: str) -> str | None:
-    """"templates/base.html" → "base.html"; None for anything that is no template."""
-    prefix = f"{TEMPLATES_DIR}/"
-    if path.startswith(prefix) and not path.startswith(f"{prefix}static/"):
-        return path[len(prefix):]
-    if path.startswith("default-templates/") and not path.startswith("default-templates/static/"):
-        return path[len("default-templates/"):]
-    return None
 
 
 @dataclass

@@ -14,19 +14,9 @@ from typing import Any
 
 from .characters import check_text
 from .diagnostics import Diagnostics
+from .layout import CONFIG_FILE, CONTENT_DIR, CONTENT_KINDS
 from .sitefiles import is_editor_file, walk_site
 from .yamlnodes import YamlList, YamlMap, compose_yaml, parse_yaml  # noqa: F401 - the YAML half of loading
-
-# Content folders and the kind of record each holds, in the order pages link them.
-CONTENT_KINDS = {
-    "articles": "article",
-    "claims": "claim",
-    "actors": "actor",
-    "outlets": "outlet",
-    "pages": "page",  # the editors' own pages: /about/ and the like
-}
-CONFIG_FILE = "site.yaml"
-
 
 @dataclass
 class SourceFile:
@@ -67,7 +57,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
     if not ok:
         return None
     if not isinstance(value, YamlMap):
-        diagnostics.error(CONFIG_FILE, 1, "site.yaml must be a mapping of settings")
+        diagnostics.error(CONFIG_FILE, 1, f"{CONFIG_FILE} must be a mapping of settings")
         return None
     return value
 
@@ -82,16 +72,16 @@ def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
     """
     found = walk_site(root)
     found.report(diagnostics)
-    if not (root / "content").is_dir():
-        diagnostics.error("content", 0, "no content/ folder next to site.yaml")
+    if not (root / CONTENT_DIR).is_dir():
+        diagnostics.error(CONTENT_DIR, 0, f"no {CONTENT_DIR}/ folder next to {CONFIG_FILE}")
         return []
     paths = []
-    for rel, path in found.under("content").items():
+    for rel, path in found.under(CONTENT_DIR).items():
         parts = rel.split("/")[1:]
         if any(is_editor_file(part) for part in parts) or not is_content_file(rel, parts[-1], diagnostics):
             continue
         if len(parts) < 2 or parts[0] not in CONTENT_KINDS:
-            folders = ", ".join(f"content/{name}/" for name in CONTENT_KINDS)
+            folders = ", ".join(f"{CONTENT_DIR}/{name}/" for name in CONTENT_KINDS)
             diagnostics.warning(rel, 0, f"ignored: content files belong in one of {folders}")
             continue
         paths.append(Path(path))
@@ -123,7 +113,7 @@ def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> Sourc
 
 def kind_of(root: Path, path: Path) -> str:
     """The kind of record a file under content/ holds, from its folder."""
-    return CONTENT_KINDS[path.relative_to(root / "content").parts[0]]
+    return CONTENT_KINDS[path.relative_to(root / CONTENT_DIR).parts[0]]
 
 
 def source_file(rel: str, kind: str, file_id: str, text: str, diagnostics: Diagnostics) -> SourceFile:

@@ -30,14 +30,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .failures import SystemFailure, os_failure
+from .layout import LOCK_PREFIX
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None
-
-LOCK_PREFIX = ".factcheck-lock-"
-
 
 def lock_path(out_dir: Path) -> Path:
     return out_dir.parent / f"{LOCK_PREFIX}{out_dir.name}"

@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from .layout import DEFAULT_OUTPUT
+
 if TYPE_CHECKING:
     from .markup import Document
 
@@ -95,7 +97,7 @@ class SiteConfig:
     base_url: str
     language: str
     verdicts: tuple[Verdict, ...]
-    output: str = "public"
+    output: str = DEFAULT_OUTPUT
     publisher: Publisher | None = None  # None: the site itself (title, base_url)
     licence: Licence | None = None  # None: not stated, and nothing assumes one
 

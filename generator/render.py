@@ -21,6 +21,7 @@ from . import paginate, pictures, stancebars, urls
 from .analyse import ActorAnalysis, Analysis, ClaimAnalysis
 from .diagnostics import Diagnostics
 from .language import same_language, text_direction
+from .layout import ASSETS_DIR, DEFAULT_TEMPLATES, STATIC_DIR, TEMPLATES_DIR
 from .link import article_order
 from .markup import Document
 from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_date
@@ -38,7 +39,7 @@ POSITION_LABELS = {**STANCE_LABELS, "both": f"{STANCE_LABELS['supports']} and {S
 
 # The sources of a page that shows something from every content file.
 EVERYTHING = frozenset({"*"})
-STATIC_PREFIX = "static/"  # of a template name: a file copied as it is into assets/
+STATIC_PREFIX = f"{STATIC_DIR}/"  # of a template name: a file copied as it is into assets/
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,6 @@ class TemplateProblem(Exception):
         return (self.path, self.line, self.message)
 
 
-# The project's own templates: a site's templates/ folder overrides them file by
-# file. An installed package carries them as generator/default_templates (see
-# pyproject.toml); in a source checkout they are the top-level templates/.
-_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "default_templates"
-DEFAULT_TEMPLATES = (
-    _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-)
-
-
 class Renderer:
     """Jinja2 templates and Markdown bodies → finished pages, one at a time."""
 
@@ -125,15 +117,15 @@ class Renderer:
                 f"template syntax error: {exc.message}",
             ) from exc
         except jinja2.TemplateNotFound as exc:
-            raise TemplateProblem(f"templates/{page.template}", 0, f"template not found: {exc.name}") from exc
+            raise TemplateProblem(f"{TEMPLATES_DIR}/{page.template}", 0, f"template not found: {exc.name}") from exc
         except (jinja2.UndefinedError, TypeError, ValueError) as exc:
             name, line = template_location(exc, page.template)
-            raise TemplateProblem(f"templates/{name}", line, f"template error: {exc}") from exc
+            raise TemplateProblem(f"{TEMPLATES_DIR}/{name}", line, f"template error: {exc}") from exc
 
     def template_path(self, filename: str | None, name: str) -> str:
         """Where a template lives: relative to the site root when it is the site's own."""
         if not filename:
-            return f"templates/{name}"
+            return f"{TEMPLATES_DIR}/{name}"
         path = Path(filename).resolve()
         if self.site_root in path.parents:
             return path.relative_to(self.site_root).as_posix()
@@ -162,7 +154,7 @@ class Renderer:
     def static_files(self) -> dict[str, bytes]:
         """Files under ``static/`` of each templates folder; the site's own win."""
         return {
-            f"{urls.ASSETS_DIR}/{name[len(STATIC_PREFIX):]}": Path(path).read_bytes()
+            f"{ASSETS_DIR}/{name[len(STATIC_PREFIX):]}": Path(path).read_bytes()
             for name, path in sorted(self.templates.items()) if name.startswith(STATIC_PREFIX)
         }
 

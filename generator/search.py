@@ -40,7 +40,8 @@ import threading
 from pathlib import Path
 from typing import IO, Iterable
 
-SEARCH_FOLDER = "pagefind"
+from .layout import SEARCH_FOLDER
+
 SEARCH_BODY = b"data-pagefind-body"  # the attribute that marks what a page has to be found by
 READ_SIZE = 1 << 20  # bytes asked of the pipe at a time
 CLOSING_BLOCK_TAG = re.compile(r"</(?:dt|dd|li|td|th|caption|p|h[1-6]|div|section|header)>", re.IGNORECASE)

@@ -32,10 +32,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
-from .cache import WATCHED_FOLDERS
 from .diagnostics import Diagnostic
 from .incremental import IncrementalBuilder, RebuildReport
-from .search import SEARCH_FOLDER
+from .layout import SEARCH_FOLDER, WATCHED_FOLDERS
 from .serve_hosts import authority
 from .serve_http import bind
 from .serve_pages import Response, SiteView, resolve

@@ -12,7 +12,8 @@ from . import schema
 from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from .diagnostics import Diagnostics
 from .fields import FieldChecker, describe
-from .load import CONFIG_FILE, YamlMap
+from .layout import CONFIG_FILE, DEFAULT_OUTPUT
+from .load import YamlMap
 from .model import Publisher, SiteConfig, Verdict
 from .wording import STANCE_LABELS, stance_word_in
 
@@ -20,7 +21,7 @@ from .wording import STANCE_LABELS, stance_word_in
 def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig | None:
     if config is None:
         return None
-    values = checker.check(config, schema.CONFIG, CONFIG_FILE, "site.yaml")
+    values = checker.check(config, schema.CONFIG, CONFIG_FILE, CONFIG_FILE)
     verdicts = []
     if "verdicts" in config:
         seen: dict[str, int] = {}
@@ -50,7 +51,7 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
         base_url=values.get("base_url", "/"),
         language=values.get("language", "en"),
         verdicts=tuple(verdicts),
-        output=values.get("output", "public"),
+        output=values.get("output", DEFAULT_OUTPUT),
         publisher=publisher,
         licence=values.get("licence"),
     )

@@ -28,10 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
-
-# Folders of the site a build reads, besides site.yaml.
-WATCHED_FOLDERS = ("content", "templates", "seeds")
-DEFAULT_TEMPLATES_PREFIX = "default-templates"
+from .layout import DEFAULT_TEMPLATES_KEY, SEEDS_DIR, TEMPLATES_DIR, WATCHED_FOLDERS
 
 # What a directory entry is to a walk.
 FILE, FOLDER, FOLDER_LINK, OUTSIDE_LINK, BROKEN_LINK, OTHER = (
@@ -84,8 +81,8 @@ def walk_site(root: Path, default_templates: Path | None = None) -> FoundFiles:
     they are walked by the same rules but not reported.
     """
     found = [walk_folder(os.path.join(root, folder), folder, root) for folder in WATCHED_FOLDERS]
-    if default_templates and default_templates.is_dir() and default_templates.resolve() != (root / "templates").resolve():
-        defaults = walk_folder(str(default_templates), DEFAULT_TEMPLATES_PREFIX, default_templates)
+    if default_templates and default_templates.is_dir() and default_templates.resolve() != (root / TEMPLATES_DIR).resolve():
+        defaults = walk_folder(str(default_templates), DEFAULT_TEMPLATES_KEY, default_templates)
         found.append(FoundFiles(defaults.files))
     return FoundFiles(
         files=dict(sorted((rel, path) for part in found for rel, path in part.files.items())),
@@ -213,7 +210,7 @@ def is_readable_input(root: Path, rel: str) -> bool:
 
 def seed_names(root: Path) -> list[str]:
     """The names of the files directly in ``seeds/`` that articles may name."""
-    folder = os.path.join(root, "seeds")
+    folder = os.path.join(root, SEEDS_DIR)
     inside = inside_folders(folder, root)
     return sorted(entry.name for entry in scan(folder) if entry_kind(entry, inside) == FILE)
 

@@ -10,14 +10,10 @@ import re
 from urllib.parse import quote as percent_encode
 from urllib.parse import urljoin
 
+from .layout import ASSETS_DIR
 from .model import Actor, Article, Claim, Outlet, Quote, SitePage, Voice
 from .quotes import ELLIPSIS
 
-ASSETS_DIR = "assets"
-# The top-level folders the generator writes pages and files into. The
-# editors' own pages (content/pages/<id>.md) are published at /<id>/, so
-# none may take one of these names (a test holds this list to the site map).
-RESERVED_FOLDERS = ("actors", "articles", ASSETS_DIR, "claims", "compare", "data", "outlets", "pagefind", "updates")
 
 
 def page_path(section: str | None = None, item_id: str | None = None) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from . import schema
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .fields import ID_PATTERN, FieldChecker, Reference  # noqa: F401 - ID_PATTERN is imported from here too
+from .layout import CONFIG_FILE, RESERVED_FOLDERS, SEEDS_DIR
 from .load import LoadedSite, SourceFile, YamlList, YamlMap
 from .affiliation import check_party_flag, report_cycles
 from .markup import Document, MarkdownConverter
@@ -26,7 +27,6 @@ from .model import Actor, Article, Claim, Content, Mention, Outlet, Relation, Si
 from .quotes import find_quote, normalise
 from .siteconfig import validate_config
 from .sitefiles import seed_names
-from .urls import RESERVED_FOLDERS
 
 # --- the stage --------------------------------------------------------------
 
@@ -353,7 +353,7 @@ def check_references(
             continue
         if ref.value not in candidates:
             what = names.get(ref.target, ref.target)
-            where = " in seeds/" if ref.target == "seed" else (" in site.yaml" if ref.target == "verdict" else "")
+            where = f" in {SEEDS_DIR}/" if ref.target == "seed" else (f" in {CONFIG_FILE}" if ref.target == "verdict" else "")
             diagnostics.error(
                 ref.path, ref.line,
                 f"'{ref.key}': unknown {what} '{ref.value}'{where}{did_you_mean(ref.value, candidates)}",

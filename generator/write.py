@@ -31,11 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .failures import SystemFailure, os_failure
+from .layout import MARKER, RETIRED_PREFIX, STAGING_PREFIX
 
-STAGING_PREFIX = ".staging-"
-RETIRED_PREFIX = ".retired-"
-# Written into every build: a folder without it is not replaced, whatever it holds.
-MARKER = ".factcheck-build"
 MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
 
 
