@@ -28,7 +28,7 @@ from .highlight import Passage, highlight
 from .language import same_language, text_direction
 from .markup import BLOCK_SEPARATOR, serialise_children
 from .model import STANCES, Article, Claim, Quote
-from .render import STANCE_ICONS, STANCE_LABELS
+from .wording import STANCE_ICONS, STANCE_LABELS
 
 MIXED = "mixed"  # the class of a passage quoted with more than one stance
 

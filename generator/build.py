@@ -22,7 +22,9 @@ from .lock import output_lock
 from .model import Content, SiteConfig
 from .prepare import prepare_content
 from .progress import Progress
-from .render import EVERYTHING, Renderer, StagedPages, render_into
+from .base import EVERYTHING
+from .render import Renderer
+from .rendering import StagedPages, render_into
 from .search import SEARCH_FOLDER, SearchError, index_pages
 from .urls import with_trailing_slash
 from .workers import collector_paused

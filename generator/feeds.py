@@ -26,11 +26,13 @@ import datetime
 import xml.etree.ElementTree as etree
 from typing import Callable
 
-from . import render, urls
+from . import urls
 from .analyse import Analysis, ClaimAnalysis, ClaimStance
+from .base import EVERYTHING, DataFile, Output, Page
 from .model import STANCES, Actor, Graph, Licence, Quote
 from .quotemarks import display_quote
 from .structured import canonical_url, is_reviewed, publisher
+from .wording import STANCE_LABELS
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -43,6 +45,11 @@ EPOCH = datetime.date(1970, 1, 1)
 
 def actor_feed_path(actor: Actor) -> str:
     return f"actors/{actor.id}/feed.xml"
+
+
+def template_globals() -> dict[str, object]:
+    """The feeds' addresses, for the templates' links to them; registered in environment.make_environment."""
+    return {"site_feed_path": SITE_FEED, "actor_feed_path": actor_feed_path}
 
 
 def latest_date(item: ClaimAnalysis) -> datetime.date | None:
@@ -170,7 +177,7 @@ def quote_line(quote: Quote, site_language: str) -> str:
     if quote.article.published:
         where += f", {quote.article.published.iso()}"
     shown = display_quote(quote.text, quote.language or site_language)
-    return f"{render.STANCE_LABELS[quote.stance]}: “{shown}” ({where})"
+    return f"{STANCE_LABELS[quote.stance]}: “{shown}” ({where})"
 
 
 def published_quotes(said: ClaimStance) -> list[Quote]:
@@ -183,7 +190,7 @@ def actor_entry(actor: Actor, said: ClaimStance, graph: Graph) -> etree.Element:
     item = said.claim
     page = canonical_url(urls.actor_path(actor), graph.config)
     quotes = published_quotes(said)
-    stances = " and ".join(render.STANCE_LABELS[s].lower() for s in STANCES if any(q.stance == s for q in quotes))
+    stances = " and ".join(STANCE_LABELS[s].lower() for s in STANCES if any(q.stance == s for q in quotes))
     return entry_element(
         entry_id=f"{page}#{said_claim_anchor(item)}",
         title=f"{actor.name} {stances}: {item.claim.statement}",
@@ -212,10 +219,10 @@ def actor_feed(actor: Actor, said: list[ClaimStance], graph: Graph) -> bytes:
 # --- sitemap and robots.txt ------------------------------------------------------
 
 
-def sitemap(pages: list[render.Output], graph: Graph, analysis: Analysis) -> bytes:
+def sitemap(pages: list[Output], graph: Graph, analysis: Analysis) -> bytes:
     claim_dates = {urls.claim_path(item.claim): latest_date(item) for item in analysis.claims.values()}
     urlset = etree.Element("urlset", {"xmlns": SITEMAP_NS})
-    html_paths = [p.path for p in pages if isinstance(p, render.Page) and p.path.endswith(".html")]
+    html_paths = [p.path for p in pages if isinstance(p, Page) and p.path.endswith(".html")]
     for path in sorted(html_paths, key=lambda p: canonical_url(p, graph.config)):
         entry = sub(urlset, "url")
         sub(entry, "loc", canonical_url(path, graph.config))
@@ -235,7 +242,7 @@ def robots(graph: Graph) -> bytes:
 # --- planning --------------------------------------------------------------------
 
 
-def plan(graph: Graph, analysis: Analysis, pages: list[render.Output]) -> list[render.DataFile]:
+def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile]:
     """The feeds, the sitemap and robots.txt.
 
     ``pages`` is the site map being planned. The sitemap reads it only when it
@@ -244,13 +251,13 @@ def plan(graph: Graph, analysis: Analysis, pages: list[render.Output]) -> list[r
     """
     sources_by_path = {page.path: page.sources for page in pages}
     outputs = [
-        render.DataFile(SITE_FEED, render.EVERYTHING, lambda: site_feed(graph, analysis)),
-        render.DataFile(SITEMAP, render.EVERYTHING, lambda: sitemap(pages, graph, analysis)),
+        DataFile(SITE_FEED, EVERYTHING, lambda: site_feed(graph, analysis)),
+        DataFile(SITEMAP, EVERYTHING, lambda: sitemap(pages, graph, analysis)),
         # robots.txt is made from site.yaml alone, and a change there re-renders everything.
-        render.DataFile(ROBOTS, frozenset(), lambda: robots(graph)),
+        DataFile(ROBOTS, frozenset(), lambda: robots(graph)),
     ]
     for item in analysis.actors.values():
-        outputs.append(render.DataFile(
+        outputs.append(DataFile(
             actor_feed_path(item.actor), sources_by_path[urls.actor_path(item.actor)],
             bind(actor_feed, item.actor, item.claims, graph),
         ))

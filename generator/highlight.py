@@ -92,7 +92,7 @@ class _Segments:
     passage touches become one.
 
     Only what the passages touch is taken apart and put back together, since
-    every step looks through the tokens it is given. ``render.article_context``
+    every step looks through the tokens it is given. ``siteplan.article_context``
     for 1,000 synthetic articles of 5 quotes each (``tests/bench/corpus.py``):
     1.7 s with whole articles taken apart, 1.1 s so; the earlier highlighting,
     which cut text runs in place (and so the text into scraps), 0.6-0.8 s.

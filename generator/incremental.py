@@ -37,7 +37,9 @@ from .link import link, with_article
 from .markup import MarkdownConverter
 from .model import Content, Graph
 from .prepare import ContentFile, check_one, prepare_content
-from .render import EVERYTHING, Output, Renderer, TemplateProblem, article_context
+from .base import EVERYTHING, Output
+from .render import Renderer, TemplateProblem
+from .siteplan import article_context
 from .search import SearchError, index_pages
 from .sitefiles import is_readable_input, walk_site
 from .validate import CheckedFile, check_references

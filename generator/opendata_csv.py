@@ -3,7 +3,7 @@
 
 The column tables are the documentation too: ``/about/data/`` renders them,
 so the page cannot drift from what the files hold. Identifiers and
-addresses are ``opendata.py``'s, the same in every file.
+addresses are ``opendata_format.py``'s, the same in every file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .analyse import Analysis
 from .model import STANCES, Graph, Quote
-from .opendata import mention_id, passage_url, record_type, via_type
+from .opendata_format import mention_id, passage_url, record_type, via_type
 
 # RFC 4180 line endings; csv.writer's default, stated here so it is a decision.
 CSV_LINE_END = "\r\n"

@@ -516,7 +516,7 @@ def listed_pairs(groups: list[PairGroup]) -> frozenset[int]:
 
 
 def template_globals() -> dict[str, Any]:
-    """What ``_charts.html`` calls; registered in render.make_environment."""
+    """What ``_charts.html`` calls; registered in environment.make_environment."""
     return {
         "pictures": {
             "timeline": timeline,

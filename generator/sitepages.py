@@ -20,7 +20,7 @@ from typing import Any
 
 from . import urls
 from .model import Graph, SitePage
-from .render import EVERYTHING, Output, Page, body_html
+from .base import EVERYTHING, Output, Page, body_html
 
 SECTION = "pages"  # no item of the main navigation is current on these pages
 

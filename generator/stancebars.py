@@ -98,7 +98,7 @@ def tally_rows(item: ClaimAnalysis, scale: BarScale) -> list[TallyRow]:
 
 
 def template_globals() -> dict[str, Any]:
-    """What ``_charts.html`` and ``_macros.html`` call; registered in render.make_environment."""
+    """What ``_charts.html`` and ``_macros.html`` call; registered in environment.make_environment."""
     return {
         "bars": {
             "scale": bar_scale,

@@ -23,12 +23,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import render, urls
+from . import urls
 from .analyse import Analysis, ClaimAnalysis
+from .base import EVERYTHING, DataFile
 from .link import article_order
 from .markup import is_web_url
 from .model import Actor, Article, Graph, SiteConfig, Verdict
-from .opendata import to_json
+from .opendata_format import to_json
 
 CONTEXT = "https://schema.org"
 FEED_PATH = "data/claimreview.json"
@@ -183,7 +184,7 @@ SCRIPT_ESCAPES = str.maketrans({
 def script_json(data: Any) -> Markup:
     """JSON safe to place between <script type="application/ld+json"> tags."""
     # On one line: Python's indent= would switch json to its slow pure-Python
-    # encoder, for every claim page (see opendata.to_json).
+    # encoder, for every claim page (see opendata_format.to_json).
     return Markup(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))
 
 
@@ -193,6 +194,6 @@ def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
     return script_json(review) if review is not None else None
 
 
-def plan(graph: Graph, analysis: Analysis) -> list[render.DataFile]:
+def plan(graph: Graph, analysis: Analysis) -> list[DataFile]:
     """``/data/claimreview.json``: it summarises every claim, so every file is a source."""
-    return [render.DataFile(FEED_PATH, render.EVERYTHING, lambda: to_json(data_feed(graph, analysis)))]
+    return [DataFile(FEED_PATH, EVERYTHING, lambda: to_json(data_feed(graph, analysis)))]

@@ -26,6 +26,10 @@ STANCE_ADJECTIVES = {"supports": "asserting", "disputes": "disputing", "neutral"
 STANCE_VERBS = {"supports": "asserts", "disputes": "disputes", "neutral": "is neutral on"}
 # After a claim: "asserted by 3 sources".
 STANCE_PASSIVES = {"supports": "asserted by", "disputes": "disputed by", "neutral": "neutral"}
+# The sign beside a stance's label ("✓ Asserts"), hidden from screen readers.
+STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
+# An origin's position on a claim (tallies.position_of): a stance, or both sides.
+POSITION_LABELS = {**STANCE_LABELS, "both": f"{STANCE_LABELS['supports']} and {STANCE_LABELS['disputes'].lower()}"}
 
 # The stems every form of the stance words above shares: "assert" (asserts,
 # asserted, asserting), "disput" (dispute, disputes, disputed, disputing), "neutral".

@@ -188,7 +188,8 @@ def test_actor_feed_entries_link_to_their_section_on_the_actor_page(site):
 
 
 def test_feed_sources_for_incremental_rebuilds(tmp_path):
-    from generator.render import EVERYTHING, plan_pages
+    from generator.base import EVERYTHING
+    from generator.siteplan import plan_pages
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
     planned = {p.path: p for p in plan_pages(graph, analysis)}
@@ -284,7 +285,7 @@ def test_base_url_override_moves_every_address(tmp_path):
 
 
 def test_outputs_are_the_same_bytes_on_every_build(tmp_path):
-    from generator.render import plan_pages
+    from generator.siteplan import plan_pages
 
     def produce() -> dict[str, bytes]:
         graph, analysis = graph_of(VALID_SITE)

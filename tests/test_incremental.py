@@ -19,7 +19,7 @@ import yaml
 
 from generator.build import build
 from generator.incremental import IncrementalBuilder
-from generator.render import DEFAULT_TEMPLATES
+from generator.layout import DEFAULT_TEMPLATES
 from generator.write import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent

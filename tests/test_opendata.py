@@ -23,7 +23,8 @@ from generator.analyse import analyse
 from generator.build import build, load_content
 from generator.link import link
 from generator.model import STANCES
-from generator.render import EVERYTHING, DataFile, Renderer
+from generator.base import EVERYTHING, DataFile
+from generator.render import Renderer
 
 DATA_FILES = ("data/claims.json", "data/mentions.csv", "data/matrix.csv", "data/annotations.jsonld")
 BASE_URLS = {"valid": "https://checks.example.org/sub/", "example": "https://example.org/"}

@@ -406,7 +406,8 @@ def test_drafts_get_no_review_even_when_shown(tmp_path):
 
 def test_claim_review_sources_are_the_claim_page_sources(tmp_path):
     """The review on a claim page shows only what the page's sources hold."""
-    from generator.render import EVERYTHING, plan_pages
+    from generator.base import EVERYTHING
+    from generator.siteplan import plan_pages
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
     planned = {p.path: p for p in plan_pages(graph, analysis)}

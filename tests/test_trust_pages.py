@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import urls
+from generator import layout
 from generator.analyse import analyse
 from generator.build import build
 from generator.incremental import IncrementalBuilder
-from generator.render import Page, Renderer
+from generator.base import Page
+from generator.render import Renderer
 from generator.wording import STANCE_LABELS, stem
 from sitekit import (
     FIXTURES, REPO, RICH_SITE, SITE_YAML, VALID_SITE, build_site, graph_of, html_files, make_site, parse_file,
@@ -125,7 +126,7 @@ def test_page_ids_never_meet_a_folder_the_site_writes(example_out, valid_out):
     for out, root in ((example_out, REPO), (valid_out, VALID_SITE)):
         page_ids = {p.stem for p in (root / "content" / "pages").glob("*.md")}
         folders = {p.relative_to(out).parts[0] for p in out.rglob("*") if p.is_file() and len(p.relative_to(out).parts) > 1}
-        assert folders - {"about"} - page_ids <= set(urls.RESERVED_FOLDERS), folders
+        assert folders - {"about"} - page_ids <= set(layout.RESERVED_FOLDERS), folders
 
 
 # --- the licence ------------------------------------------------------------------------------------------

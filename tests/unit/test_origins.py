@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from generator.model import Voice
-from generator.render import sources_of
+from generator.base import sources_of
 from sitekit import graph_of, write_files
 
 SITE = {

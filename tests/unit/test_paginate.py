@@ -77,7 +77,10 @@ def test_slices_cover_every_item_once():
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """(graph, analysis, planned pages, rendered list pages) with the small limits patched in."""
-    from generator.render import DEFAULT_TEMPLATES, Page, Renderer, plan_pages
+    from generator.base import Page
+    from generator.layout import DEFAULT_TEMPLATES
+    from generator.render import Renderer
+    from generator.siteplan import plan_pages
 
     root = tmp_path_factory.mktemp("paginate") / "site"
     make_site(root, 40, seed=3, claims=30, actors=24)
@@ -126,7 +129,7 @@ def expected_counts(graph, analysis) -> dict[str, int]:
 
 
 def test_every_page_of_a_list_is_planned_with_everything_as_its_sources(small):
-    from generator.render import EVERYTHING
+    from generator.base import EVERYTHING
 
     graph, analysis, planned, html = small
     for section, total in expected_counts(graph, analysis).items():
@@ -153,7 +156,7 @@ ITEM_LINKS = {  # what marks one item of each list in its HTML
 
 
 def test_every_item_is_on_exactly_one_page_in_the_order_of_the_whole_list(small):
-    from generator.render import all_updates, sorted_actors, sorted_articles
+    from generator.siteplan import all_updates, sorted_actors, sorted_articles
 
     graph, analysis, _, html = small
     claims = [item.claim.id for item in analysis.claims_in_order()]
@@ -290,7 +293,9 @@ def test_sitemap_lists_every_page_of_every_list(small):
 
 def test_real_limits_bound_the_site_wide_pages(tmp_path):
     """A site just over the real page sizes: every list page holds at most its size."""
-    from generator.render import DEFAULT_TEMPLATES, Renderer, plan_pages
+    from generator.layout import DEFAULT_TEMPLATES
+    from generator.render import Renderer
+    from generator.siteplan import plan_pages
 
     root = tmp_path / "site"
     make_site(root, paginate.PAGE_SIZES["articles"] + 5, seed=5, claims=paginate.PAGE_SIZES["compare"] + 3, actors=30)

@@ -11,7 +11,8 @@ import pytest
 from generator.cache import input_digests, input_paths
 from generator.diagnostics import Diagnostics
 from generator.incremental import IncrementalBuilder, InputWatcher
-from generator.render import DEFAULT_TEMPLATES, Renderer
+from generator.layout import DEFAULT_TEMPLATES
+from generator.render import Renderer
 from generator.sitefiles import is_readable_input, seed_names, walk_folder, walk_site
 from sitekit import BASE_FILES, make_site
 
