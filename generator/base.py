@@ -71,7 +71,7 @@ def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
 
 def list_pages(section: str, template: str, total: int,
                make_context: Callable[[paginate.Pagination], dict[str, Any]], nav: str | None = None) -> list[Page]:
-    """A list of ``total`` items as pages of ``paginate.PAGE_SIZES[section]``:
+    """A list of ``total`` items as pages of ``limits.PAGE_SIZES[section]``:
     ``section/index.html``, then ``section/page/2/index.html``… Every page shows
     a slice of something site-wide, so its sources are EVERYTHING. ``nav``: the
     navigation's section, when not ``section`` itself."""

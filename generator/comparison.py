@@ -7,7 +7,7 @@ Two views, rows in the same order (``analyse.claim_order``):
   ``tallies.position_of``) with how many of its speakers and statements.
   The columns are the origins that speak on the most claims, most first;
   origins that speak on one claim only, and any beyond
-  ``paginate.ORIGIN_COLUMNS``, are folded into each row's "others". In
+  ``limits.ORIGIN_COLUMNS``, are folded into each row's "others". In
   conflict reporting the split that matters is between parties (a
   government, an insurgency, outside monitors), not between outlets.
 - **claims × outlets**, "How each outlet reported it". A cell separates what
@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import paginate
+from . import limits
 from .model import STANCES, Outlet, Quote, Voice
 from .tallies import Tally, position_of, tallies_by_stance, voice_order
 
@@ -97,8 +97,8 @@ class OriginMatrix:
 
 def build_origin_matrix(claims: list["ClaimAnalysis"], limit: int | None = None) -> OriginMatrix:
     """``claims`` in row order; columns for the origins on the most claims (at
-    least two), at most ``limit`` (``paginate.ORIGIN_COLUMNS``) of them."""
-    limit = paginate.ORIGIN_COLUMNS if limit is None else limit
+    least two), at most ``limit`` (``limits.ORIGIN_COLUMNS``) of them."""
+    limit = limits.ORIGIN_COLUMNS if limit is None else limit
     spoken_on: Counter[tuple[str, str]] = Counter()
     voices: dict[tuple[str, str], Voice] = {}
     for item in claims:

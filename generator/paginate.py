@@ -1,5 +1,4 @@
-"""How long a page may get: every limit on the length of a list, in one place,
-and the pages a long list is split into.
+"""The pages a long list is split into, at the sizes ``limits.py`` sets.
 
 A site-wide page must stay a readable size at any scale, and nothing may
 become unreachable: a list longer than its page size continues on numbered
@@ -16,43 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import urls
-
-# Items per page of each paginated list: its section (and first page's folder) → size.
-PAGE_SIZES = {
-    "claims": 50,  # claim cards are several lines tall each
-    "compare": 50,  # rows of the claims × origins matrix (ORIGIN_COLUMNS columns, and "others")
-    "compare/outlets": 50,  # rows of the claims × outlets view, one column per outlet
-    "articles": 100,
-    "actors": 100,
-    "outlets": 100,
-    "updates": 100,
-}
-
-# The home page lists every claim up to this many; beyond, this many of the
-# most recently reviewed or updated, and a link to /claims/.
-HOME_CLAIMS = 30
-
-# The actor-agreement list on /compare/ (templates/_charts.html): at most this
-# many pairs of each group, the most decisive first, plus any pair the grid
-# shows (its cells link to the list). The example site's groups hold 11, 42
-# and 29 pairs, all shown.
-PAIRS_SHOWN = {"disagree": 25, "agree": 75, "neither": 40}
-# Shared claims listed under one pair, most divisive first; the two actors'
-# pages list the rest.
-SHARED_CLAIMS_SHOWN = 5
-
-# Columns of the claims × independent origins matrix on /compare/: the
-# origins that speak on the most claims. The rest (and every origin that
-# speaks on one claim only) share each row's "others" cell. The example site
-# has 8 origins on two claims or more; at 1,280 px 8 columns fit beside the
-# claims without scrolling, and wider tables scroll sideways.
-ORIGIN_COLUMNS = 8
-
-# Page numbers shown either side of the current one; the first and the last
-# page are always shown, the rest replaced by a gap ("…").
-NEIGHBOURS = 2
-
+from . import limits, urls
 
 def page_path(section: str, number: int) -> str:
     """``claims/index.html`` for page 1, ``claims/page/<n>/index.html`` after."""
@@ -120,7 +83,7 @@ class Pagination:
         """Page numbers to link, in order, with None where a run is left out:
         ``[1, None, 18, 19, 20, 21, 22, None, 40]``. A gap never hides a single
         page: that page is shown instead."""
-        shown = {1, self.count} | set(range(self.number - NEIGHBOURS, self.number + NEIGHBOURS + 1))
+        shown = {1, self.count} | set(range(self.number - limits.NEIGHBOURS, self.number + limits.NEIGHBOURS + 1))
         numbers = sorted(n for n in shown if 1 <= n <= self.count)
         window: list[int | None] = []
         for n in numbers:
@@ -134,6 +97,6 @@ class Pagination:
 
 def paginations(section: str, total: int, size: int | None = None) -> list[Pagination]:
     """Every page of a list of ``total`` items in ``section``, first page first."""
-    size = size or PAGE_SIZES[section]
+    size = size or limits.PAGE_SIZES[section]
     count = page_count(total, size)
     return [Pagination(section, number, count, total, size) for number in range(1, count + 1)]

@@ -6,7 +6,7 @@ bars, on one scale across a page, are ``stancebars.py``):
 - the **timeline** of the articles that carry a claim, by publication date;
 - the **agreement matrix** of actors on ``/compare/``, and the pair list
   under it; both stay a readable size on any site (``MATRIX_LIMIT`` actors,
-  ``paginate.PAIRS_SHOWN`` pairs per group).
+  ``limits.PAIRS_SHOWN`` pairs per group).
 
 Lengths along a bar or an axis are integers in hundredths of a percent
 (``SCALE`` = 100 %), so segment widths add up to exactly the whole bar and
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from . import paginate  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
+from . import limits  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
 from .agreement import AgreementPair, SharedClaim
 from .analyse import ClaimAnalysis
 from .model import MONTHS, STANCES, Article, Outlet, PartialDate
@@ -388,7 +388,7 @@ class PairSummary:
     @property
     def shown_claims(self) -> list[SharedClaim]:
         """The shared claims listed under the pair, most divisive first."""
-        return self.pair.shared[:paginate.SHARED_CLAIMS_SHOWN]
+        return self.pair.shared[:limits.SHARED_CLAIMS_SHOWN]
 
     @property
     def more_claims(self) -> int:
@@ -497,17 +497,17 @@ class PairGroup:
         return self.total - len(self.shown)
 
 
-def agreement_groups(summaries: list[PairSummary], limits: dict[str, int] | None = None) -> list[PairGroup]:
+def agreement_groups(summaries: list[PairSummary], sizes: dict[str, int] | None = None) -> list[PairGroup]:
     """The pair list in three parts: pairs that ever disagree, that only agree,
-    that never take sides together. Each lists at most ``limits[group]`` pairs
-    (``paginate.PAIRS_SHOWN``): the first in list order, that is the pairs with the most
+    that never take sides together. Each lists at most ``sizes[group]`` pairs
+    (``limits.PAIRS_SHOWN``): the first in list order, that is the pairs with the most
     disagreements, the most agreements, the most shared claims.
     """
-    limits = paginate.PAIRS_SHOWN if limits is None else limits
+    sizes = limits.PAIRS_SHOWN if sizes is None else sizes
     members: dict[str, list[PairSummary]] = {key: [] for key in ("disagree", "agree", "neither")}
     for summary in summaries:
         members[summary.group].append(summary)
-    return [PairGroup(key, len(group), group[:limits[key]]) for key, group in members.items()]
+    return [PairGroup(key, len(group), group[:sizes[key]]) for key, group in members.items()]
 
 
 def listed_pairs(groups: list[PairGroup]) -> frozenset[int]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
+from . import annotate, feeds, limits, opendata, paginate, sitepages, structured, urls
 from .analyse import ActorAnalysis, Analysis, ClaimAnalysis
 from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
 from .link import article_order
@@ -119,9 +119,9 @@ def compare_context(analysis: Analysis, pagination: paginate.Pagination) -> dict
 def home_claims(claims: list[ClaimAnalysis], shown_above: list[ClaimAnalysis] = ()) -> tuple[list[ClaimAnalysis], str]:
     """The claims the home page lists under the most contested (``shown_above``,
     never listed twice), and their heading: every other claim while there are
-    at most ``paginate.HOME_CLAIMS``; beyond, that many of the most recently
+    at most ``limits.HOME_CLAIMS``; beyond, that many of the most recently
     reviewed or updated (the /claims/ pages list them all)."""
-    limit = paginate.HOME_CLAIMS
+    limit = limits.HOME_CLAIMS
     above = {item.claim.id for item in shown_above}
     claims = [item for item in claims if item.claim.id not in above]
     if len(claims) <= limit:

@@ -24,7 +24,7 @@ import pytest
 from sitekit import REPO, graph_of, parse_html
 from synthetic import make_site
 
-from generator import paginate
+from generator import limits
 from generator.paginate import Pagination, page_count, page_path, paginations
 
 SECTIONS = ("claims", "compare", "compare/outlets", "articles", "actors", "outlets", "updates")
@@ -86,10 +86,10 @@ def small(tmp_path_factory):
     make_site(root, 40, seed=3, claims=30, actors=24)
     with pytest.MonkeyPatch.context() as patch:
         for section, size in SMALL_SIZES.items():
-            patch.setitem(paginate.PAGE_SIZES, section, size)
-        patch.setattr(paginate, "HOME_CLAIMS", 6)
-        patch.setattr(paginate, "PAIRS_SHOWN", SMALL_PAIRS)
-        patch.setattr(paginate, "SHARED_CLAIMS_SHOWN", 2)
+            patch.setitem(limits.PAGE_SIZES, section, size)
+        patch.setattr(limits, "HOME_CLAIMS", 6)
+        patch.setattr(limits, "PAIRS_SHOWN", SMALL_PAIRS)
+        patch.setattr(limits, "SHARED_CLAIMS_SHOWN", 2)
         graph, analysis = graph_of(root)
         add_updates(graph, analysis)
         planned = {page.path: page for page in plan_pages(graph, analysis)}
@@ -298,22 +298,22 @@ def test_real_limits_bound_the_site_wide_pages(tmp_path):
     from generator.siteplan import plan_pages
 
     root = tmp_path / "site"
-    make_site(root, paginate.PAGE_SIZES["articles"] + 5, seed=5, claims=paginate.PAGE_SIZES["compare"] + 3, actors=30)
+    make_site(root, limits.PAGE_SIZES["articles"] + 5, seed=5, claims=limits.PAGE_SIZES["compare"] + 3, actors=30)
     graph, analysis = graph_of(root)
     planned = {page.path: page for page in plan_pages(graph, analysis)}
     renderer = Renderer(DEFAULT_TEMPLATES)
     for section in ("claims", "compare", "articles"):
         assert page_path(section, 2) in planned and page_path(section, 3) not in planned, section
     compare = renderer.render(planned["compare/index.html"], graph).decode("utf-8")
-    assert compare.count('<th scope="row" class="matrix-claim">') == paginate.PAGE_SIZES["compare"]
+    assert compare.count('<th scope="row" class="matrix-claim">') == limits.PAGE_SIZES["compare"]
     head = compare[compare.index('<table class="matrix origin-matrix">'):compare.index("</thead>")]
     assert analysis.origin_matrix.folded, "the site must have more origins than columns"
     assert head.count('<th scope="col"') == 1 + len(analysis.origin_matrix.columns) + 1  # claims, origins, "Others"
-    assert len(analysis.origin_matrix.columns) <= paginate.ORIGIN_COLUMNS
+    assert len(analysis.origin_matrix.columns) <= limits.ORIGIN_COLUMNS
     listed = len(re.findall(r'<li class="pair" id=', compare))
-    assert listed <= sum(paginate.PAIRS_SHOWN.values()) < len(analysis.agreement)
+    assert listed <= sum(limits.PAIRS_SHOWN.values()) < len(analysis.agreement)
     home = renderer.render(planned["index.html"], graph).decode("utf-8")
-    assert home.count('class="claim-card"') <= paginate.HOME_CLAIMS + len(analysis.most_contested)
+    assert home.count('class="claim-card"') <= limits.HOME_CLAIMS + len(analysis.most_contested)
     articles = renderer.render(planned["articles/page/2/index.html"], graph).decode("utf-8")
     assert "Page 2 of 2" in articles and "<title>Articles, page 2 of 2 ·" in articles
 
@@ -324,7 +324,7 @@ def test_real_limits_bound_the_site_wide_pages(tmp_path):
 def test_example_site_is_one_page_per_list_with_every_pair(example_out: Path):
     _, analysis = graph_of(REPO)
     assert not list(example_out.glob("*/page"))
-    assert len(analysis.claims) <= paginate.HOME_CLAIMS
+    assert len(analysis.claims) <= limits.HOME_CLAIMS
     home = (example_out / "index.html").read_text(encoding="utf-8")
     assert analysis.most_contested and 'id="claims-heading">Other claims<' in home
     cards = re.findall(r'class="claim-card-link" href="claims/([^/"]+)/index\.html"', home)
