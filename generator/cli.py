@@ -16,16 +16,16 @@ try:
 except ImportError:  # Python 3.10: the version of an uninstalled source tree is then unknown
     tomllib = None
 
-from .build import build, check
-from .diagnostics import FORMATTERS, Diagnostics
-from .failures import SystemFailure, UsageError
-from .layout import CACHE_DIR, CONFIG_FILE, SEARCH_FOLDER, SEEDS_DIR
-from .markup import is_web_url
-from .progress import TerminalProgress
+from .core.diagnostics import FORMATTERS, Diagnostics
+from .core.failures import SystemFailure, UsageError
+from .core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, SEARCH_FOLDER, SEEDS_DIR
+from .core.markup import is_web_url
+from .core.progress import TerminalProgress
+from .engine.build import build, check
 
 EXIT_OK, EXIT_CONTENT, EXIT_SYSTEM = 0, 1, 3  # usage errors exit 2, through argparse
 DISTRIBUTION = "factcheck-site"  # the name in pyproject.toml
-SOURCE_TREE = Path(__file__).resolve().parent.parent
+SOURCE_TREE = PACKAGE_DIR.parent  # a source checkout, when run from one
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +78,7 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .serve import serve  # watchdog and the HTTP server are only needed here
+    from .preview.serve import serve  # watchdog and the HTTP server are only needed here
 
     return serve(Path(args.root), host=args.host, port=args.port, poll=args.poll, drafts=args.drafts,
                  search=not args.no_search)

@@ -27,12 +27,12 @@ from typing import Any
 
 import yaml
 
-from . import schema
-from .diagnostics import did_you_mean
-from .layout import CONFIG_FILE, RESERVED_FOLDERS, SEEDS_DIR, content_file, content_folder
-from .markup import MarkdownConverter
-from .sitefiles import OUTSIDE_LINK, PathEntry, entry_kind, inside_folders, seed_names
-from .validate import ID_PATTERN, suggest_id
+from .core.diagnostics import did_you_mean
+from .core.layout import CONFIG_FILE, RESERVED_FOLDERS, SEEDS_DIR, content_file, content_folder
+from .core.markup import MarkdownConverter
+from .stages import schema
+from .stages.sitefiles import OUTSIDE_LINK, PathEntry, entry_kind, inside_folders, seed_names
+from .stages.validate import ID_PATTERN, suggest_id
 
 SLUG_MAX = 60  # characters; a title's slug is cut at a word boundary
 COMMENT_COLUMN = 24  # where the help comments start, when the key leaves room

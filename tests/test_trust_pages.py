@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import layout
-from generator.analyse import analyse
-from generator.build import build
-from generator.incremental import IncrementalBuilder
-from generator.base import Page
-from generator.render import Renderer
-from generator.wording import STANCE_LABELS, stem
+from generator.core import layout
+from generator.core.wording import STANCE_LABELS, stem
+from generator.engine.build import build
+from generator.engine.incremental import IncrementalBuilder
+from generator.outputs.base import Page
+from generator.outputs.render import Renderer
+from generator.stages.analyse import analyse
 from sitekit import (
     FIXTURES, REPO, RICH_SITE, SITE_YAML, VALID_SITE, build_site, graph_of, html_files, make_site, parse_file,
     resolve_internal, write_files,

@@ -13,9 +13,11 @@ import re
 
 import pytest
 
-from generator import siteplan, wording
-from generator.annotate import claims_in_article, quoted_passages
-from generator.urls import Links, article_path
+from generator.core import wording
+
+from generator.outputs import siteplan
+from generator.outputs.annotate import claims_in_article, quoted_passages
+from generator.outputs.urls import Links, article_path
 from sitekit import OVERLAP_SITE, article_body, graph_of
 
 ARTICLE = "bridge-questions"

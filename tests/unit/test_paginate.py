@@ -1,4 +1,4 @@
-"""Site-wide pages stay a readable size at any scale (generator/paginate.py).
+"""Site-wide pages stay a readable size at any scale (generator/outputs/paginate.py, generator/core/limits.py).
 
 - Long lists (claims, articles, actors, outlets, updates, the claims × outlets
   matrix) continue on numbered pages, ``<section>/page/<n>/index.html``, each
@@ -24,8 +24,8 @@ import pytest
 from sitekit import REPO, graph_of, parse_html
 from synthetic import make_site
 
-from generator import limits
-from generator.paginate import Pagination, page_count, page_path, paginations
+from generator.core import limits
+from generator.outputs.paginate import Pagination, page_count, page_path, paginations
 
 SECTIONS = ("claims", "compare", "compare/outlets", "articles", "actors", "outlets", "updates")
 SMALL_SIZES = {"claims": 7, "compare": 8, "compare/outlets": 8, "articles": 9, "actors": 10, "outlets": 2, "updates": 2}
@@ -77,10 +77,10 @@ def test_slices_cover_every_item_once():
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """(graph, analysis, planned pages, rendered list pages) with the small limits patched in."""
-    from generator.base import Page
-    from generator.layout import DEFAULT_TEMPLATES
-    from generator.render import Renderer
-    from generator.siteplan import plan_pages
+    from generator.outputs.base import Page
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+    from generator.outputs.siteplan import plan_pages
 
     root = tmp_path_factory.mktemp("paginate") / "site"
     make_site(root, 40, seed=3, claims=30, actors=24)
@@ -107,7 +107,7 @@ def add_updates(graph, analysis) -> None:
     """Synthetic claims carry no corrections: give a few of them one, so /updates/ has pages."""
     import datetime
 
-    from generator.model import Update
+    from generator.core.model import Update
 
     for number, item in enumerate(list(analysis.claims.values())[:5]):
         item.claim.updates = (Update(datetime.date(2024, 1, 1 + number), f"Correction {number}."),)
@@ -129,7 +129,7 @@ def expected_counts(graph, analysis) -> dict[str, int]:
 
 
 def test_every_page_of_a_list_is_planned_with_everything_as_its_sources(small):
-    from generator.base import EVERYTHING
+    from generator.outputs.base import EVERYTHING
 
     graph, analysis, planned, html = small
     for section, total in expected_counts(graph, analysis).items():
@@ -156,7 +156,7 @@ ITEM_LINKS = {  # what marks one item of each list in its HTML
 
 
 def test_every_item_is_on_exactly_one_page_in_the_order_of_the_whole_list(small):
-    from generator.siteplan import all_updates, sorted_actors, sorted_articles
+    from generator.outputs.siteplan import all_updates, sorted_actors, sorted_articles
 
     graph, analysis, _, html = small
     claims = [item.claim.id for item in analysis.claims_in_order()]
@@ -224,7 +224,7 @@ def test_compare_shows_most_contested_and_agreement_on_its_first_page_only(small
 
 
 def test_pair_list_is_bounded_and_says_how_many_more(small):
-    from generator import pictures
+    from generator.outputs import pictures
 
     _, analysis, _, html = small
     page = html["compare/index.html"]
@@ -263,7 +263,7 @@ def test_long_pairs_list_only_their_first_shared_claims(small):
 
 
 def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
-    from generator.feeds import latest_date
+    from generator.outputs.feeds import latest_date
 
     _, analysis, _, html = small
     page = html["index.html"]
@@ -293,9 +293,9 @@ def test_sitemap_lists_every_page_of_every_list(small):
 
 def test_real_limits_bound_the_site_wide_pages(tmp_path):
     """A site just over the real page sizes: every list page holds at most its size."""
-    from generator.layout import DEFAULT_TEMPLATES
-    from generator.render import Renderer
-    from generator.siteplan import plan_pages
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+    from generator.outputs.siteplan import plan_pages
 
     root = tmp_path / "site"
     make_site(root, limits.PAGE_SIZES["articles"] + 5, seed=5, claims=limits.PAGE_SIZES["compare"] + 3, actors=30)
