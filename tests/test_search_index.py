@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.incremental
-import generator.search
-from generator.build import SEARCH_DIAGNOSTIC_PATH, build
-from generator.incremental import IncrementalBuilder
-from generator.search import SEARCH_FOLDER, index_pages
-from generator.write import MARKER
+import generator.engine.incremental
+import generator.engine.search
+from generator.engine.build import SEARCH_DIAGNOSTIC_PATH, build
+from generator.engine.incremental import IncrementalBuilder
+from generator.engine.search import SEARCH_FOLDER, index_pages
+from generator.engine.write import MARKER
 from sitekit import REPO, VALID_SITE, parse_file
 
 ENTITY_SECTIONS = {"claims": "Claim", "articles": "Article", "actors": "Actor", "outlets": "Outlet"}
@@ -117,7 +117,7 @@ def test_a_failed_indexing_leaves_the_published_site_untouched(binary, tmp_path,
     before = tree(out)
     (site / "content" / "claims" / "river-clean.md").write_text(
         "---\nstatement: The river is clean now.\n---\n", encoding="utf-8")
-    monkeypatch.setattr(generator.search, "pagefind_binary", lambda: Path(binary))
+    monkeypatch.setattr(generator.engine.search, "pagefind_binary", lambda: Path(binary))
     result = build(site, out)
     assert not result.ok
     assert [d.path for d in result.diagnostics.errors] == [SEARCH_DIAGNOSTIC_PATH]
@@ -159,7 +159,7 @@ def test_serve_does_not_re_index_when_no_page_changed(tmp_path, monkeypatch):
         calls.append(language)
         return index_pages(outputs, language)
 
-    monkeypatch.setattr(generator.incremental, "index_pages", counting_index_pages)
+    monkeypatch.setattr(generator.engine.incremental, "index_pages", counting_index_pages)
     site = copy_site(tmp_path)
     builder = IncrementalBuilder(site, search=True)
     assert builder.rebuild().ok and len(calls) == 1
