@@ -1,8 +1,10 @@
 """Search: the Pagefind index made by the last build step, and the box that uses it.
 
-The index's content is read from Pagefind's fragment files (gzip, a
-``pagefind_dcd`` signature, then JSON: ``url``, ``content``, ``meta``); the
-browser test (tests/browser/test_search.py) searches it for real.
+The index is in shards, each a Pagefind index in a folder of ``pagefind/``
+listed in ``pagefind/shards.json`` (``generator/search_shards.py``). Its
+content is read from Pagefind's fragment files (gzip, a ``pagefind_dcd``
+signature, then JSON: ``url``, ``content``, ``meta``); the browser test
+(tests/browser/test_search.py) searches it for real.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.incremental
 import generator.search
+import generator.search_shards
 from generator.build import SEARCH_DIAGNOSTIC_PATH, build
 from generator.incremental import IncrementalBuilder
 from generator.search import SEARCH_FOLDER, index_pages
+from generator.search_shards import SHARD_LIST, search_files
 from generator.write import MARKER
 from sitekit import REPO, VALID_SITE, parse_file
 
@@ -42,12 +45,18 @@ def entity_pages(out: Path) -> set[str]:
 def indexed_pages(out: Path) -> dict[str, dict]:
     """What the index holds for each page, by URL."""
     records = {}
-    for fragment in sorted((out / SEARCH_FOLDER / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((out / SEARCH_FOLDER).glob("*/fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
         record = json.loads(data[len(b"pagefind_dcd"):])
         records[record["url"]] = record
     return records
+
+
+def shard_folders(out: Path) -> list[Path]:
+    """The shard folders ``pagefind/shards.json`` lists, in its order."""
+    listed = json.loads((out / SHARD_LIST).read_text(encoding="utf-8"))["shards"]
+    return [out / SEARCH_FOLDER / folder for folder in listed]
 
 
 def copy_site(tmp_path: Path) -> Path:
@@ -62,11 +71,16 @@ def copy_site(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("built", ["valid_out", "example_out"])
 def test_the_build_writes_the_index_and_its_ui(built, request):
     out = request.getfixturevalue(built)
-    bundle = out / SEARCH_FOLDER
-    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "wasm.en.pagefind"):
-        assert (bundle / name).is_file(), name
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(entity_pages(out))
+    shards = shard_folders(out)
+    assert sorted(folder.name for folder in shards) == ["actors-0", "articles-0", "claims-0", "outlets-0"]
+    assert sorted(p.name for p in (out / SEARCH_FOLDER).iterdir()) == sorted([SHARD_LIST.split("/")[-1]] + [f.name for f in shards])
+    page_count = 0
+    for bundle in shards:  # each one a whole Pagefind bundle; the browser loads the UI from the first
+        for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "wasm.en.pagefind"):
+            assert (bundle / name).is_file(), bundle / name
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        page_count += entry["languages"]["en"]["page_count"]
+    assert page_count == len(entity_pages(out))
 
 
 @pytest.mark.parametrize("built", ["valid_out", "example_out"])
@@ -104,7 +118,7 @@ def test_the_index_does_not_depend_on_the_order_pages_come_in(valid_out):
     outputs = tree(valid_out)
     pages = {path: data for path, data in outputs.items() if not path.startswith(f"{SEARCH_FOLDER}/")}
     expected = {path: data for path, data in outputs.items() if path.startswith(f"{SEARCH_FOLDER}/")}
-    assert index_pages(dict(reversed(list(pages.items()))), "en") == expected
+    assert search_files(dict(reversed(list(pages.items()))), "en") == expected
 
 
 # --- failures -------------------------------------------------------------------------------------
@@ -149,25 +163,25 @@ def test_serve_re_indexes_after_an_edit_like_a_clean_build(tmp_path):
     assert build(site, clean, base_url=BASE_URL).ok
     assert builder.outputs == tree(clean)
     changed = {p for p in builder.outputs if builder.outputs[p] != before.get(p)}
-    assert any(p.startswith(f"{SEARCH_FOLDER}/fragment/") for p in changed)
+    assert any(p.startswith(f"{SEARCH_FOLDER}/actors-0/fragment/") for p in changed)
 
 
 def test_serve_does_not_re_index_when_no_page_changed(tmp_path, monkeypatch):
     calls = []
 
-    def counting_index_pages(outputs, language):
-        calls.append(language)
-        return index_pages(outputs, language)
+    def counting_index_pages(pages, language, folder):
+        calls.append(folder)
+        return index_pages(pages, language, folder)
 
-    monkeypatch.setattr(generator.incremental, "index_pages", counting_index_pages)
+    monkeypatch.setattr(generator.search_shards, "index_pages", counting_index_pages)
     site = copy_site(tmp_path)
     builder = IncrementalBuilder(site, search=True)
-    assert builder.rebuild().ok and len(calls) == 1
+    assert builder.rebuild().ok and len(calls) == 4  # one index a shard
     (site / "seeds").mkdir(exist_ok=True)
     (site / "seeds" / "unused.txt").write_text("A raw text no article uses.\n", encoding="utf-8")
     report = builder.rebuild()
     assert report.ok and report.changed == ["seeds/unused.txt"]
-    assert len(calls) == 1
+    assert len(calls) == 4
     assert any(p.startswith(f"{SEARCH_FOLDER}/") for p in builder.outputs)
 
 
@@ -183,7 +197,8 @@ def test_every_page_has_a_search_box_that_stays_hidden_without_javascript(valid_
         assert len(boxes) == 1, page
         box = boxes[0]
         assert "hidden" in box and box.get("role") == "search", page
-        assert (page.parent / box["data-bundle"] / "pagefind-ui.js").is_file(), page
+        first_shard = shard_folders(valid_out)[0].relative_to(valid_out / SEARCH_FOLDER)
+        assert (page.parent / box["data-bundle"] / first_shard / "pagefind-ui.js").is_file(), page
         scripts = [attrs["src"] for tag, attrs in html.tags if tag == "script" and attrs.get("src")]
         assert [src for src in scripts if src.endswith("assets/search.js")], page
         assert all((page.parent / src).is_file() for src in scripts), page
@@ -192,7 +207,7 @@ def test_every_page_has_a_search_box_that_stays_hidden_without_javascript(valid_
 def test_the_search_script_loads_nothing_from_elsewhere(valid_out):
     script = (valid_out / "assets" / "search.js").read_text(encoding="utf-8")
     assert not re.search(r"https?:|[\"']//", script)  # no absolute or protocol-relative address
-    assert "pagefind-ui.js" in script and 'protocol === "file:"' in script
+    assert "pagefind-ui.js" in script and "shards.json" in script and 'protocol === "file:"' in script
 
 
 def test_only_claim_article_actor_and_outlet_templates_mark_a_search_body():
