@@ -13,10 +13,12 @@ import gzip
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+import generator.build
 import generator.search
 import generator.search_shards
 from generator.build import SEARCH_DIAGNOSTIC_PATH, build
@@ -119,6 +121,8 @@ def test_the_index_does_not_depend_on_the_order_pages_come_in(valid_out):
     pages = {path: data for path, data in outputs.items() if not path.startswith(f"{SEARCH_FOLDER}/")}
     expected = {path: data for path, data in outputs.items() if path.startswith(f"{SEARCH_FOLDER}/")}
     assert search_files(dict(reversed(list(pages.items()))), "en") == expected
+    some = {path[1:]: pages[path[1:]] for path in sorted(entity_pages(valid_out))[:4]}
+    assert index_pages(dict(reversed(list(some.items()))), "en") == index_pages(some, "en")
 
 
 # --- failures -------------------------------------------------------------------------------------
@@ -214,3 +218,137 @@ def test_only_claim_article_actor_and_outlet_templates_mark_a_search_body():
     marked = {path.name for path in (REPO / "templates").glob("*.html")
               if "data-pagefind-body" in path.read_text(encoding="utf-8")}
     assert marked == {"claim.html", "article.html", "actor.html", "outlet.html"}
+
+
+# --- shards: refreshed in proportion to the change, deterministic -----------------------------------
+
+ARTICLE = Path("content") / "articles" / "bridge-opens.md"
+
+
+@pytest.fixture
+def small_shards(monkeypatch):
+    """A page or two a shard: the valid site's 10 pages in 9 shards, as a large site would be."""
+    monkeypatch.setattr(generator.search_shards, "SHARD_PAGES", 1)
+
+
+@pytest.fixture
+def indexed_folders(monkeypatch):
+    """The shard folders Pagefind is run for, in the order they are given."""
+    calls = []
+
+    def counting_index_pages(pages, language, folder):
+        calls.append(folder)
+        return index_pages(pages, language, folder)
+
+    monkeypatch.setattr(generator.search_shards, "index_pages", counting_index_pages)
+    return calls
+
+
+def edit_article_text(site: Path) -> None:
+    """Change a sentence no other page shows: only the article's page changes."""
+    article = site / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("opened on Monday", "opened on Tuesday"),
+                       encoding="utf-8")
+
+
+def shard_of(out: Path, page: str) -> str:
+    """The folder (``pagefind/<shard>/``) whose index holds ``page``."""
+    for fragment in (out / SEARCH_FOLDER).glob("*/fragment/*.pf_fragment"):
+        if json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["url"] == f"/{page}":
+            return fragment.parent.parent.relative_to(out).as_posix() + "/"
+    raise AssertionError(f"{page} is in no shard")
+
+
+def test_the_index_is_split_into_shards_by_kind_and_path(small_shards, tmp_path):
+    out = tmp_path / "public"
+    assert build(VALID_SITE, out, use_cache=False).ok
+    shards = [folder.name for folder in shard_folders(out)]
+    assert len(shards) >= 6 and shards[0].startswith("actors-") and shards[-1].startswith("outlets-")
+    assert set(indexed_pages(out)) == entity_pages(out)  # every page in one shard or another
+    for url in indexed_pages(out):
+        assert shard_of(out, url[1:]).startswith(f"{SEARCH_FOLDER}/{url.split('/')[1]}-"), url
+
+
+def test_a_build_re_indexes_only_the_shard_of_the_page_that_changed(small_shards, indexed_folders, tmp_path,
+                                                                      monkeypatch):
+    site, out = copy_site(tmp_path), tmp_path / "public"
+    assert build(site, out).ok
+    shards = shard_folders(out)
+    assert len(indexed_folders) == len(shards)
+    before = {path: (out / path).stat().st_ino for path in tree(out)}
+    pages_before = {path: data for path, data in tree(out).items() if path.endswith(".html")}
+    reads = []
+    original_read = generator.build.StagedSite.read
+    monkeypatch.setattr(generator.build.StagedSite, "read", lambda self, path: reads.append(path) or original_read(self, path))
+    edit_article_text(site)
+    indexed_folders.clear()
+    assert build(site, out).ok
+    page = "articles/bridge-opens/index.html"
+    assert indexed_folders == [shard_of(out, page)]
+    changed = {path for path, data in tree(out).items() if path.endswith(".html") and data != pages_before[path]}
+    assert page in changed and len(changed) < len(pages_before) / 2
+    assert set(reads) == changed  # whether they mark a search body; and the page, for its shard's index
+    kept = [path for path in tree(out) if path.startswith(f"{SEARCH_FOLDER}/") and path != SHARD_LIST
+            and not path.startswith(indexed_folders[0])]
+    assert kept and all((out / path).stat().st_ino == before[path] for path in kept)  # the very same files
+    clean = tmp_path / "clean"
+    assert build(site, clean, use_cache=False).ok
+    assert tree(out) == tree(clean)
+
+
+def test_serve_re_indexes_only_the_shard_of_the_page_that_changed(indexed_folders, tmp_path):
+    site = copy_site(tmp_path)
+    builder = IncrementalBuilder(site, base_url=BASE_URL, search=True)
+    assert builder.rebuild().ok
+    indexed_folders.clear()
+    edit_article_text(site)
+    assert builder.rebuild().ok
+    assert indexed_folders == [f"{SEARCH_FOLDER}/articles-0/"]
+    clean = tmp_path / "clean"
+    assert build(site, clean, base_url=BASE_URL).ok
+    assert builder.outputs == tree(clean)
+
+
+def test_sharded_indexes_are_byte_identical_across_builds(small_shards, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build(VALID_SITE, first, use_cache=False).ok
+    assert build(VALID_SITE, second, use_cache=False).ok
+    assert tree(first / SEARCH_FOLDER) == tree(second / SEARCH_FOLDER)
+    assert len(shard_folders(first)) >= 6
+
+
+def test_a_page_stays_in_its_shard_as_others_come_and_go():
+    def plan(sizes: dict[str, int]) -> dict[str, str]:
+        return {path: shard.name for shard in generator.search_shards.plan_shards(sizes) for path in shard.pages}
+
+    sizes = {f"articles/a{n}/index.html": 100 for n in range(3000)}
+    before = plan(sizes)
+    assert sorted(set(before.values())) == ["articles-0", "articles-1", "articles-2", "articles-3"]
+    fewer = {path: size for path, size in sizes.items() if path not in {f"articles/a{n}/index.html" for n in range(100)}}
+    assert all(shard == before[path] for path, shard in plan(fewer).items())
+    more = sizes | {f"articles/b{n}/index.html": 100 for n in range(1001)}  # 4,001: 8 shards
+    after = plan(more)
+    assert len(set(after.values())) == 8
+    assert all(after[path] in (before[path], f"articles-{int(before[path][-1]) + 4}") for path in sizes)  # split in two
+    heavy = dict.fromkeys(sizes, 20_000)  # 60 MB of HTML: 2 shards' worth; pages alone ask for 4
+    assert len(generator.search_shards.plan_shards(heavy)) == 4
+    heavier = dict.fromkeys(sizes, 50_000)  # 150 MB: 8 shards of 19 MB
+    assert len(generator.search_shards.plan_shards(heavier)) == 8
+
+
+def test_shards_are_indexed_two_at_a_time(monkeypatch):
+    running, most = [], []
+
+    def slow_index_pages(pages, language, folder):
+        running.append(folder)
+        most.append(len(running))
+        time.sleep(0.2)
+        running.remove(folder)
+        return {f"{folder}pagefind-entry.json": b"{}"}
+
+    monkeypatch.setattr(generator.search_shards, "index_pages", slow_index_pages)
+    monkeypatch.setattr(generator.search_shards, "INDEX_JOBS", 2)
+    shards = [generator.search_shards.Shard(f"articles-{n}", (f"articles/a{n}/index.html",)) for n in range(4)]
+    files = generator.search_shards.index_shards(shards, lambda path: b"<html></html>", "en")
+    assert list(files) == [shard.name for shard in shards]  # in the shards' order, whichever ended first
+    assert max(most) == 2
