@@ -108,6 +108,25 @@ def test_navigation_and_boilerplate_are_left_out_of_the_index(valid_out):
     assert "the final bill came to 12 million euros" in article
 
 
+def test_what_a_reader_searches_for_is_indexed_once_and_repeated_lists_are_not(valid_out):
+    """Quotes are found on their claim's page (and in the article's text), not
+    again on every actor and outlet page that lists them; counts, figures
+    repeated from the quotes, and links' labels are left out."""
+    records = {url: record["content"] for url, record in indexed_pages(valid_out).items()}
+    everything = "\n".join(records.values())
+    for repeated in ("Read in context", "Figure given", "In order of first appearance", "statements take each stance",
+                     "Atom feed", "Sources report different figures", "quoting a statement is not making it"):
+        assert repeated not in everything, repeated
+    quote = "We finished the bridge on time"
+    assert quote in records["/claims/bridge-finished/index.html"] and quote in records["/articles/bridge-opens/index.html"]
+    assert quote not in records["/actors/ana-mayor/index.html"]
+    statement = "The new bridge was finished on time"
+    assert statement in records["/actors/ana-mayor/index.html"]  # what they made claims about, by its statement
+    assert statement in records["/articles/bridge-opens/index.html"]
+    outlet = records["/outlets/daily-river/index.html"]
+    assert "Daily River" in outlet and "Bridge opens to traffic" not in outlet  # its articles are found on their own
+
+
 def test_the_index_is_byte_identical_across_builds(valid_out, tmp_path):
     again = tmp_path / "again"
     assert build(VALID_SITE, again).ok
