@@ -22,6 +22,7 @@ build's last step, in memory: the shards of the pages whose bytes changed.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -99,6 +100,7 @@ class IncrementalBuilder:
         self.search = search  # also make the search index, as the last step of ``build`` does
         self._marked = MarkedPages()
         self._shards: dict[str, tuple] = {}  # shard name → ((language, pages), files) of its index
+        self._search_lock = threading.Lock()
         self._search_files: dict[str, bytes] = {}
         self.outputs: dict[str, bytes] = {}  # replaced as a whole, never mutated in place
         self.diagnostics = Diagnostics()  # of the latest attempt
@@ -260,20 +262,25 @@ class IncrementalBuilder:
 
     def _search_index(self, outputs: dict[str, bytes], language: str) -> dict[str, bytes]:
         """The files of ``pagefind/``: a shard (``search_shards.py``) is re-indexed
-        only when one of its pages or the language changed, else kept from memory."""
-        pages = self._marked.pages(outputs)
-        shards = plan_shards({path: len(outputs[path]) for path in pages})
-        made_from = {shard.name: (language, {path: outputs[path] for path in shard.pages}) for shard in shards}
-        # The same bytes objects when a page was not re-rendered: comparing them is a pointer check.
-        stale = [shard for shard in shards if self._shards.get(shard.name, (None,))[0] != made_from[shard.name]]
-        fresh = index_shards(stale, outputs.__getitem__, language)
-        self._shards = {shard.name: (made_from[shard.name], fresh.get(shard.name) or self._shards[shard.name][1])
-                        for shard in shards}
-        files = {SHARD_LIST: shard_list(shards)}
-        for _, shard_files in self._shards.values():
-            files.update(shard_files)
-        self._search_files = files
-        return files
+        only when one of its pages or the language changed, else kept from memory.
+
+        One call at a time: serve indexes in a thread per rebuild, and two
+        at once would each run Pagefind on the same shards and could take
+        each other's kept shards."""
+        with self._search_lock:
+            pages = self._marked.pages(outputs)
+            shards = plan_shards({path: len(outputs[path]) for path in pages})
+            made_from = {shard.name: (language, {path: outputs[path] for path in shard.pages}) for shard in shards}
+            # The same bytes objects when a page was not re-rendered: comparing them is a pointer check.
+            stale = [shard for shard in shards if self._shards.get(shard.name, (None,))[0] != made_from[shard.name]]
+            fresh = index_shards(stale, outputs.__getitem__, language)
+            self._shards = {shard.name: (made_from[shard.name], fresh.get(shard.name) or self._shards[shard.name][1])
+                            for shard in shards}
+            files = {SHARD_LIST: shard_list(shards)}
+            for _, shard_files in self._shards.values():
+                files.update(shard_files)
+            self._search_files = files
+            return files
 
     def _dirty_pages(
         self, pages: list[Output], changed: list[str], renderer: Renderer, everything: bool

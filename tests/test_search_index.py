@@ -13,6 +13,7 @@ import gzip
 import json
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -371,3 +372,29 @@ def test_shards_are_indexed_two_at_a_time(monkeypatch):
     files = generator.search_shards.index_shards(shards, lambda path: b"<html></html>", "en")
     assert list(files) == [shard.name for shard in shards]  # in the shards' order, whichever ended first
     assert max(most) == 2
+
+
+def test_serve_indexes_one_search_job_at_a_time(tmp_path, monkeypatch):
+    """serve starts a search job per rebuild, each in its own thread: the
+    second waits, then finds the shards the first made."""
+    running, most, calls = [], [], []
+
+    def slow_index_pages(pages, language, folder):
+        running.append(folder)
+        most.append(len(running))
+        calls.append(folder)
+        time.sleep(0.2)
+        running.remove(folder)
+        return index_pages(pages, language, folder)
+
+    monkeypatch.setattr(generator.search_shards, "index_pages", slow_index_pages)
+    builder = IncrementalBuilder(copy_site(tmp_path), search=True, defer_search=True)
+    assert builder.rebuild().ok and builder.search_stale
+    jobs = [builder.search_job(), builder.search_job()]
+    threads = [threading.Thread(target=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 4 and max(most) <= 2  # 4 shards, indexed once, two at a time
+    assert not builder.search_stale and any(path.startswith(f"{SEARCH_FOLDER}/claims-0/") for path in builder.outputs)
