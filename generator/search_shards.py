@@ -19,19 +19,31 @@ split into shards, each its own Pagefind index in its own folder,
 
 ``pagefind/shards.json`` lists the shard folders; ``templates/static/search.js``
 loads Pagefind's UI from the first and merges the others into it (Pagefind's
-multisite search, ``mergeIndex``). A reader finds the same pages as in one
-index (``tests/browser/test_search.py`` compares them); their order can
-differ, since Pagefind ranks a page against the statistics of its own
-index (how rare a word is in it), and merged results are sorted by score.
+multisite search, ``mergeIndex``). What a reader finds is compared with one
+index in ``tests/browser/test_search.py``. Two differences are Pagefind's:
+
+- order: each index ranks its pages against its own statistics (how rare a
+  word is in it), and merged results are sorted by those scores;
+- where a shard has no word that starts like a searched one, Pagefind
+  searches that shard for the longest word the searched one starts with
+  ("he" for "Helmand"), and merging keeps what it found; one index falls
+  back so only when no page at all has the word. Shards then find every
+  page one index finds, and some more, and the more shards, the likelier
+  it is: so shards are few and large, by kind first, since pages of a kind
+  share their words.
 
 Sizes (1,000- and 2,000-article corpora of ``tests/bench``; ``tests/bench/
 search_shards.py`` measures them): Pagefind's time and memory grow in
-proportion to the pages it indexes, one core per index: 3.8 s and 243 MB
-for 1,000 article pages (16 MB of HTML), 1.8 s and 97 MB for 200 claim
-pages (12.9 MB), 0.5 s and 45 MB for 125 articles. At 1,000 pages a shard
-costs 0.1 s more than if it were part of a larger index, and a 10,000-article
-site is 8 to 16 article shards, a few for the rest, which is what a browser
-fetches one small file from per shard and per searched word.
+proportion to the pages it indexes, on one core per index: 3.8 s and 243 MB
+for 1,000 article pages (16 MB of HTML), 7.5 s and 472 MB for 2,000; 1.8 s
+and 97 MB for 200 claim pages (12.9 MB), 3.5 s and 174 MB for 400; 0.54 s
+for 125 articles, so a shard costs ~0.1 s more than its pages in a larger
+index. At 1,000 pages a shard is at most ~0.5 GB for two Pagefind processes
+at once, a one-article change re-indexes ~500-1,000 articles (2-4 s), and a
+10,000-article site of today's page weights is ~25 shards (16 of articles;
+4 of claims and 4 of actors, held to 32 MB of HTML each; 1 of outlets), each
+of which a browser fetches two small files from on its first search and one
+per searched word.
 
 Determinism: pages go to Pagefind sorted by path (``search.index_pages``),
 shards are listed in a fixed order, and nothing depends on which shards were
