@@ -121,8 +121,9 @@ class ClaimStance:
 
 @dataclass
 class ScorecardRow:
-    verdict: Verdict | None  # None: not yet rated
+    verdict: Verdict | None  # None: not rated, on purpose (``not_rated``) or not yet
     count: int
+    not_rated: bool = False  # the editors decided not to rate these claims
 
 
 @dataclass
@@ -238,14 +239,27 @@ def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], 
     )
 
 
+# Scorecard keys of the claims without a verdict (no verdict id has a space).
+NOT_RATED, NOT_YET_RATED = "not rated", None
+
+
 def scorecard(graph: Graph, stances: list[ClaimStance]) -> list[ScorecardRow]:
-    """How many of these claims carry each verdict, in the order of the scale."""
+    """How many of these claims carry each verdict, in the order of the scale,
+    then the claims deliberately not rated and those not rated yet. Only the
+    verdicts these claims have: a row of 0 says nothing about the actor and
+    made a short record look long."""
     counts: dict[str | None, int] = defaultdict(int)
     for item in stances:
-        counts[item.claim.verdict.id if item.claim.verdict else None] += 1
+        counts[scorecard_key(item.claim)] += 1
     rows = [ScorecardRow(v, counts[v.id]) for v in graph.config.verdicts]
-    rows.append(ScorecardRow(None, counts[None]))
-    return rows
+    rows += [ScorecardRow(None, counts[NOT_RATED], not_rated=True), ScorecardRow(None, counts[NOT_YET_RATED])]
+    return [row for row in rows if row.count]
+
+
+def scorecard_key(item: ClaimAnalysis) -> str | None:
+    if item.verdict:
+        return item.verdict.id
+    return NOT_RATED if item.claim.not_rated else NOT_YET_RATED
 
 
 def analyse_outlet(graph: Graph, outlet: Outlet, claims: dict[str, ClaimAnalysis]) -> OutletAnalysis:

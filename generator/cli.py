@@ -155,7 +155,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_drafts(serve_cmd)
 
     new_cmd = commands.add_parser("new", help="create a content file to fill in")
-    new_cmd.add_argument("kind", choices=("article", "claim", "actor", "outlet"))
+    new_cmd.add_argument("kind", choices=("article", "claim", "actor", "outlet", "page"))
     new_cmd.add_argument("name", metavar="SEEDFILE|ID", help="for an article: a file in seeds/; otherwise the new id")
     new_cmd.add_argument("--outlet", metavar="ID", help="for an article: the outlet that published it")
     add_root(new_cmd)

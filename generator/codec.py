@@ -47,7 +47,7 @@ from typing import Any, Callable
 from . import schema
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .markup import Document
-from .model import Actor, Article, Claim, Mention, Outlet, PartialDate, Relation, Update
+from .model import Actor, Article, Claim, Mention, Outlet, PartialDate, Relation, SitePage, Update
 from .treejson import has_surrogate_escape
 from .validate import CheckedFile, Reference
 
@@ -361,11 +361,13 @@ RECORDS: dict[str, Layout] = {
         Article,
         ("id", TEXT), ("path", TEXT), ("title", TEXT), ("outlet_id", TEXT), ("url", OPTIONAL_TEXT),
         ("published", OPTIONAL_PARTIAL_DATE), ("author", OPTIONAL_TEXT), ("seed", OPTIONAL_TEXT),
-        ("mentions", MENTION.many()), ("draft", BOOLEAN), ("language", OPTIONAL_TEXT), ("document", DOCUMENT),
+        ("mentions", MENTION.many()), ("draft", BOOLEAN), ("language", OPTIONAL_TEXT),
+        ("title_by_editors", BOOLEAN), ("document", DOCUMENT),
     ),
     "claim": layout(
         Claim,
-        ("id", TEXT), ("path", TEXT), ("statement", TEXT), ("verdict_id", OPTIONAL_TEXT), ("summary", OPTIONAL_TEXT),
+        ("id", TEXT), ("path", TEXT), ("statement", TEXT), ("verdict_id", OPTIONAL_TEXT), ("not_rated", OPTIONAL_TEXT),
+        ("summary", OPTIONAL_TEXT),
         ("reviewed", OPTIONAL_DATE), ("unit", OPTIONAL_TEXT), ("draft", BOOLEAN),
         ("related", RELATION.many(tuple)), ("updates", UPDATE.many(tuple)),
         ("verdict_line", INTEGER), ("document", DOCUMENT),
@@ -380,5 +382,10 @@ RECORDS: dict[str, Layout] = {
         Outlet,
         ("id", TEXT), ("path", TEXT), ("name", TEXT), ("url", OPTIONAL_TEXT), ("country", OPTIONAL_TEXT),
         ("owner", OPTIONAL_TEXT), ("document", DOCUMENT),
+    ),
+    "page": layout(
+        SitePage,
+        ("id", TEXT), ("path", TEXT), ("title", TEXT), ("description", OPTIONAL_TEXT), ("verdict_scale", BOOLEAN),
+        ("document", DOCUMENT),
     ),
 }

@@ -8,7 +8,9 @@ Feeds
     to give, so it is left out of the feeds rather than dated by the build's
     clock or a guess. A feed's own ``updated`` is its newest entry's; a feed
     with no entries has nothing to date and says the Unix epoch. Entry ids are
-    canonical URLs, which stay the same from build to build.
+    canonical URLs, which stay the same from build to build. A site that
+    states a ``licence`` names it in each feed's ``<rights>`` (and a
+    ``rel="license"`` link); one that does not says nothing about it.
 
 Sitemap and robots.txt
     The sitemap lists the canonical URL of every HTML page, sorted; only claim
@@ -26,7 +28,7 @@ from typing import Callable
 
 from . import render, urls
 from .analyse import Analysis, ClaimAnalysis, ClaimStance
-from .model import STANCES, Actor, Graph, Quote
+from .model import STANCES, Actor, Graph, Licence, Quote
 from .quotemarks import display_quote
 from .structured import canonical_url, is_reviewed, publisher
 
@@ -84,6 +86,9 @@ def feed_element(graph: Graph, *, title: str, subtitle: str, self_path: str, pag
     sub(feed, "updated", atom_time(updated or EPOCH))
     sub(feed, "link", rel="self", type="application/atom+xml", href=canonical_url(self_path, config))
     sub(feed, "link", rel="alternate", type="text/html", href=canonical_url(page_path, config))
+    if config.licence:  # Atom's <rights> is text for people; RFC 4946's license link is for machines
+        sub(feed, "rights", licence_text(config.licence))
+        sub(feed, "link", rel="license", href=config.licence.url)
     author = sub(feed, "author")
     organisation = publisher(config)
     sub(author, "name", organisation["name"])
@@ -91,6 +96,11 @@ def feed_element(graph: Graph, *, title: str, subtitle: str, self_path: str, pag
         sub(author, "uri", organisation["url"])
     feed.extend(entries)
     return feed
+
+
+def licence_text(licence: Licence) -> str:
+    """"Creative Commons Attribution 4.0 International (CC-BY-4.0): https://…", or the bare URL."""
+    return licence.url if licence.label == licence.url else f"{licence.label}: {licence.url}"
 
 
 def entry_element(*, entry_id: str, title: str, updated: datetime.date, published: datetime.date | None,

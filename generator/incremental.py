@@ -393,7 +393,8 @@ class InputWatcher:
 def references_resolve(references: list, content: Content, root: Path) -> bool:
     """True when every id an edited file names resolves in the last good content,
     by the same check the full validation makes."""
-    records = {"article": content.articles, "claim": content.claims, "actor": content.actors, "outlet": content.outlets}
+    records = {"article": content.articles, "claim": content.claims, "actor": content.actors, "outlet": content.outlets,
+               "page": content.pages}
     declared = {kind: set(found) for kind, found in records.items()}
     verdicts = {verdict.id for verdict in content.config.verdicts}
     problems = Diagnostics()

@@ -67,6 +67,7 @@ def link(content: Content, include_drafts: bool = False) -> Graph:
         members_by_actor=dict(members),
         chains=chains,
         related=relations_by_claim(content.claims),
+        pages=dict(sorted(content.pages.items())),
     )
 
 

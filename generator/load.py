@@ -23,6 +23,7 @@ CONTENT_KINDS = {
     "claims": "claim",
     "actors": "actor",
     "outlets": "outlet",
+    "pages": "page",  # the editors' own pages: /about/ and the like
 }
 CONFIG_FILE = "site.yaml"
 
@@ -32,7 +33,7 @@ class SourceFile:
     """One content file, split but not yet interpreted."""
 
     path: str  # relative to the site root, forward slashes
-    kind: str  # "article", "claim", "actor" or "outlet"
+    kind: str  # "article", "claim", "actor", "outlet" or "page"
     id: str  # the file name without ".md"
     front: YamlMap | None  # None when the front matter is missing or unreadable
     body: str = ""

@@ -69,6 +69,26 @@ class Publisher:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The licence the site's content is published under (``licence`` in site.yaml).
+
+    ``spdx`` is the SPDX id when the editors gave one (or a URL this
+    generator knows for one); ``url`` is always there, the licence's text.
+    """
+
+    url: str
+    spdx: str | None = None
+    name: str | None = None  # the licence's full name, when known
+
+    @property
+    def label(self) -> str:
+        """How a page names it: "Creative Commons Attribution 4.0 International (CC-BY-4.0)", or its URL."""
+        if self.name and self.spdx:
+            return f"{self.name} ({self.spdx})"
+        return self.url
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str
@@ -77,6 +97,7 @@ class SiteConfig:
     verdicts: tuple[Verdict, ...]
     output: str = "public"
     publisher: Publisher | None = None  # None: the site itself (title, base_url)
+    licence: Licence | None = None  # None: not stated, and nothing assumes one
 
     def verdict(self, verdict_id: str | None) -> Verdict | None:
         return next((v for v in self.verdicts if v.id == verdict_id), None)
@@ -117,6 +138,8 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)
     draft: bool = False
     language: str | None = None  # a language tag when the text is not in the site's language
+    # The source gives no headline: ``title`` is the editors' own description.
+    title_by_editors: bool = False
     # The body, converted once during validation: quotes are anchored in its
     # text and highlighted in its tree. The Markdown source is not kept (no
     # stage reads it again; at 10,000 articles it was 50 MB of every build).
@@ -144,6 +167,9 @@ class Claim:
     path: str
     statement: str
     verdict_id: str | None = None
+    # Why the editors deliberately leave the claim unrated (a characterisation,
+    # not a checkable statement); never together with ``verdict_id``.
+    not_rated: str | None = None
     summary: str | None = None
     reviewed: datetime.date | None = None
     unit: str | None = None
@@ -179,6 +205,19 @@ class Outlet:
 
 
 @dataclass
+class SitePage:
+    """A page of the site's own, written by the editors (``content/pages/<id>.md``):
+    the methodology page ``/about/``, say. Published at ``/<id>/``."""
+
+    id: str
+    path: str
+    title: str
+    description: str | None = None
+    verdict_scale: bool = False  # show site.yaml's verdict scale under the text
+    document: "Document | None" = field(default=None, repr=False, compare=False)
+
+
+@dataclass
 class Content:
     """Everything that passed validation, still keyed by id."""
 
@@ -187,6 +226,7 @@ class Content:
     claims: dict[str, Claim]
     actors: dict[str, Actor]
     outlets: dict[str, Outlet]
+    pages: dict[str, SitePage] = field(default_factory=dict)
 
 
 # --- the linked graph -------------------------------------------------------
@@ -281,6 +321,7 @@ class Graph:
     members_by_actor: dict[str, list[Actor]]  # organisation id → affiliated actors
     chains: dict[str, tuple[Actor, ...]]  # actor id → the actors from it up to its party (affiliation.py)
     related: dict[str, list["RelatedClaim"]]  # claim id → its relations, read from its side
+    pages: dict[str, SitePage] = field(default_factory=dict)  # the editors' own pages, by id
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ from typing import Any
 
 from . import urls
 from .analyse import Analysis, ClaimAnalysis
-from .model import Actor, Article, Graph, Outlet, Quote, Voice
+from .model import Actor, Article, Graph, Licence, Outlet, Publisher, Quote, SiteConfig, Voice
 from .tallies import Tally
 from .render import EVERYTHING, DataFile, Output, Page
+from .wording import STANCE_VERBS
 
 # Bump when a field is renamed, removed or changes meaning; adding a field
 # does not change the version (consumers should ignore keys they don't know).
@@ -46,7 +47,6 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # Characters of context on each side of a quote in a TextQuoteSelector, as
 # Hypothesis records them: enough to tell repeated passages apart.
 CONTEXT_CHARS = 32
-STANCE_VERBS = {"supports": "supports", "disputes": "disputes", "neutral": "is neutral on"}
 
 
 def plan(graph: Graph, analysis: Analysis) -> list[Output]:
@@ -190,7 +190,8 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
             "language": config.language,
             "url": urls.with_trailing_slash(config.base_url),
             "documentation": absolute(graph, ABOUT_PAGE),
-            "licence": None,  # not stated: the site declares no licence, and we invent none
+            "publisher": publisher_record(config.publisher),
+            "licence": licence_record(config.licence),
         },
         "verdicts": [
             {"id": v.id, "label": v.label, "description": v.description, "rank": v.rank}
@@ -217,6 +218,18 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def publisher_record(publisher: Publisher | None) -> dict[str, Any] | None:
+    """Who publishes the site, as site.yaml states it (``url`` null when it
+    gives none); null when it names no publisher: the files assume none."""
+    return {"name": publisher.name, "url": publisher.url} if publisher else None
+
+
+def licence_record(licence: Licence | None) -> dict[str, Any] | None:
+    """The site's licence: its SPDX id (null for a licence given by URL alone)
+    and its address; null when site.yaml states none, and nothing is assumed."""
+    return {"spdx": licence.spdx, "url": licence.url} if licence else None
+
+
 def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
     claim, verdict = item.claim, item.verdict
     return {
@@ -224,6 +237,7 @@ def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
         "url": absolute(graph, urls.claim_path(claim)),
         "statement": claim.statement,
         "verdict": {"id": verdict.id, "label": verdict.label, "rank": verdict.rank} if verdict else None,
+        "not_rated": claim.not_rated,
         "summary": claim.summary,
         "reviewed": claim.reviewed.isoformat() if claim.reviewed else None,
         "unit": claim.unit,
@@ -317,6 +331,8 @@ def annotation_collection(graph: Graph) -> dict[str, Any]:
         "label": f"Annotated quotes · {graph.config.title}",
         "total": len(graph.quotes),
     }
+    if graph.config.licence:  # the model's word for a licence is "rights", an IRI
+        collection["rights"] = graph.config.licence.url
     if graph.quotes:  # the model requires a first page only when there are annotations
         collection["first"] = {
             "id": f"{collection_id}#page-1",
@@ -328,15 +344,16 @@ def annotation_collection(graph: Graph) -> dict[str, Any]:
 
 
 def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "id": f"{absolute(graph, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
         "type": "Annotation",
         "motivation": "classifying",
-        "creator": {
-            "type": "Organization",
-            "name": graph.config.title,
-            "homepage": urls.with_trailing_slash(graph.config.base_url),
-        },
+        "creator": annotation_creator(graph.config),
+    }
+    if graph.config.licence:  # on each annotation too: the model defines rights there, and records travel alone
+        record["rights"] = graph.config.licence.url
+    return {
+        **record,
         "body": [
             {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
             {"type": "SpecificResource", "purpose": "linking", "source": absolute(graph, urls.claim_path(quote.claim))},
@@ -344,6 +361,17 @@ def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
         ],
         "target": [target(graph, quote.article, start, end) for start, end in quote.mention.spans],
     }
+
+
+def annotation_creator(config: SiteConfig) -> dict[str, Any]:
+    """Who made the annotations: site.yaml's publisher when it names one (with
+    its address, when given), else the site itself at its address."""
+    if config.publisher:
+        creator = {"type": "Organization", "name": config.publisher.name}
+        if config.publisher.url:
+            creator["homepage"] = config.publisher.url
+        return creator
+    return {"type": "Organization", "name": config.title, "homepage": urls.with_trailing_slash(config.base_url)}
 
 
 def describe(quote: Quote) -> str:

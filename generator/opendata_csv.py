@@ -30,7 +30,7 @@ class Column:
 MENTION_COLUMNS = (
     Column("mention_id", "“article id/anchor”: the same id as in claims.json and annotations.jsonld."),
     Column("claim_id", "The claim the quote is about."),
-    Column("stance", "supports, disputes or neutral."),
+    Column("stance", "supports, disputes or neutral (pages say “Asserts”, “Disputes”, “Neutral”)."),
     Column("actor_id", "Who said it; empty when the outlet speaks in its own voice."),
     Column("actor_name", "The actor’s name; empty with actor_id."),
     Column("outlet_id", "The outlet that published the article."),
@@ -61,7 +61,7 @@ MENTION_COLUMNS = (
 MATRIX_COLUMNS = (
     Column("claim_id", "The claim; claims are in the order of the comparison page."),
     Column("statement", "The claim as the editors worded it."),
-    Column("verdict", "The verdict id; empty when not yet rated."),
+    Column("verdict", "The verdict id; empty when not rated (on purpose or not yet: claims.json’s not_rated says which)."),
     Column("contested", "true when at least two different independent origins take opposite stances."),
     Column("figures_differ", "true when the statements give different figures."),
     Column("origin_type", "actor or outlet: one independent origin that speaks on the claim; for each claim, "

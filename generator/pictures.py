@@ -98,6 +98,9 @@ MONTH_TICKS_UP_TO = 3  # years: short axes get a tick at every month
 MAX_YEAR_LABELS = 8
 LABEL_ROOM = 3_000  # a mark's date label needs about this much free axis beside it
 QUARTER_MONTHS = (1, 4, 7, 10)  # labelled on a one-year axis: room enough on a phone
+# A line is drawn for two dated articles or more: one point on a year-long
+# axis only restates its date, and took a screen's height to do it.
+DATED_TO_DRAW = 2
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,24 @@ class Timeline:
     ticks: list[Tick]
     years: list[AxisLabel]
     months: list[AxisLabel]  # only on a one-year axis
+
+    @property
+    def drawn(self) -> bool:
+        return len(self.marks) >= DATED_TO_DRAW
+
+    @property
+    def shown(self) -> bool:
+        """Whether the claim page has a "When it was reported" section at all.
+        A claim carried by one article has none: its quote cards already name
+        the article and its date, and the section only said it again."""
+        return len(self.marks) + len(self.undated) >= 2
+
+    @property
+    def no_line_reason(self) -> str:
+        """Why there is no picture, for a timeline shown but not drawn."""
+        if self.marks:
+            return "Only one of these articles gives a publication date, so there is no line to draw."
+        return "None of the articles carrying this claim gives a publication date, so there is no line to draw."
 
     @property
     def axis_y(self) -> int:

@@ -27,10 +27,10 @@ from .model import STANCES, Article, Graph, PartialDate, Quote, Update, human_da
 from .progress import Progress
 from .quotemarks import display_quote
 from .sitefiles import template_files
+from .wording import STANCE_ADJECTIVES, STANCE_LABELS  # the display words; wording.py says why
 from .workers import parallel_map
 from .write import StagedSite, Written
 
-STANCE_LABELS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
 # An origin's position on a claim (tallies.position_of): a stance, or both sides.
 POSITION_LABELS = {**STANCE_LABELS, "both": f"{STANCE_LABELS['supports']} and {STANCE_LABELS['disputes'].lower()}"}
@@ -112,7 +112,11 @@ class Renderer:
         if isinstance(page, DataFile):
             return page.produce()
         links = urls.Links(page.path, graph.config.base_url)
-        context = {"site": graph.config, "links": links, "section": page.section, **page.make_context()}
+        context = {
+            "site": graph.config, "links": links, "section": page.section,
+            "site_pages": list(graph.pages.values()),  # the editors' pages, linked from every footer (sitepages.py)
+            **page.make_context(),
+        }
         try:
             return self.env.get_template(page.template).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
@@ -294,6 +298,7 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
     env.globals.update(
         STANCES=STANCES,
         STANCE_LABELS=STANCE_LABELS,
+        STANCE_ADJECTIVES=STANCE_ADJECTIVES,
         STANCE_ICONS=STANCE_ICONS,
         POSITION_LABELS=POSITION_LABELS,
         text_fragment_url=urls.text_fragment_url,
@@ -417,6 +422,8 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
             sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
             partial(article_context, graph, article),
         ))
+    from . import sitepages  # here, not at the top: sitepages builds on this module's Page
+    pages += sitepages.plan(graph)  # the editors' own pages: /about/…
     from . import opendata  # here, not at the top: opendata builds on this module's Page and DataFile
     pages += opendata.plan(graph, analysis)  # /data/* and /about/data/
     from . import structured
@@ -424,6 +431,7 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
     from . import feeds
     # The sitemap reads this list when it is written: add later pages to it in place (+=).
     pages += feeds.plan(graph, analysis, pages)  # Atom feeds, sitemap.xml, robots.txt
+    sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages
     return pages
 
 

@@ -31,6 +31,7 @@ from . import schema
 from .diagnostics import did_you_mean
 from .markup import MarkdownConverter
 from .sitefiles import OUTSIDE_LINK, PathEntry, entry_kind, inside_folders, seed_names
+from .urls import RESERVED_FOLDERS
 from .validate import ID_PATTERN, suggest_id
 
 SLUG_MAX = 60  # characters; a title's slug is cut at a word boundary
@@ -38,7 +39,7 @@ COMMENT_COLUMN = 24  # where the help comments start, when the key leaves room
 LISTED_IDS_MAX = 10  # list existing outlet ids in a comment only when there are few
 HEADLINE_MAX = 150  # a longer first line is a paragraph, not a headline: it stays in the body too
 
-ENTRY_KINDS = ("claim", "actor", "outlet")
+ENTRY_KINDS = ("claim", "actor", "outlet", "page")
 
 # Fields holding a list of mappings, and the table of each item's keys.
 ITEM_TABLES = {"mentions": schema.MENTION, "related": schema.RELATED, "updates": schema.UPDATE}
@@ -49,6 +50,7 @@ BODY_HELP = {
     "claim": "the editors' analysis (what the sources say, and why that gives the verdict)",
     "actor": "who they are",
     "outlet": "the context a reader needs to weigh the source",
+    "page": "the page's text (for /about/: who publishes the site, how claims are chosen and rated, corrections)",
 }
 
 # How to write a value, for fields whose help text does not already say.
@@ -70,10 +72,15 @@ class ScaffoldError(Exception):
 
 
 def new_entry(root: Path, kind: str, entry_id: str) -> Path:
-    """Create ``content/<kind>s/<entry_id>.md`` for a claim, an actor or an outlet."""
+    """Create ``content/<kind>s/<entry_id>.md`` for a claim, an actor, an outlet or a page."""
     if kind not in ENTRY_KINDS:
         raise ScaffoldError(f"cannot scaffold a '{kind}': use one of {', '.join(ENTRY_KINDS)}")
     check_id(entry_id)
+    if kind == "page" and entry_id in RESERVED_FOLDERS:
+        raise ScaffoldError(
+            f"a page '{entry_id}' would be published at /{entry_id}/, which the site uses for its own pages: "
+            "choose another id"
+        )
     path = root / "content" / f"{kind}s" / f"{entry_id}.md"
     refuse_existing(path)
     other = {"actor": "outlet", "outlet": "actor"}.get(kind)

@@ -15,7 +15,7 @@ from .model import STANCES
 
 @dataclass(frozen=True)
 class Field:
-    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | choice | mentions | related | updates | verdicts | publisher
+    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | licence | choice | mentions | related | updates | verdicts | publisher
     required: bool = False
     ref: str | None = None  # claim | actor | outlet | source | organisation | verdict | seed
     choices: tuple[str, ...] = ()
@@ -35,6 +35,8 @@ ARTICLE = {
     "mentions": Field("mentions", help="the annotated quotes"),
     "draft": Field("bool", help="true keeps it out of the built site unless --drafts"),
     "language": Field("language", help="language of the text when not the site's, e.g. fa-AF, ps, en"),
+    "title_by_editors": Field("bool", help="true when the source gives no headline and 'title' is the editors' "
+                                           "own description; the article page says so"),
 }
 
 MENTION = {
@@ -52,6 +54,8 @@ MENTION = {
 CLAIM = {
     "statement": Field("text", required=True, help="the claim as one neutral sentence"),
     "verdict": Field("id", ref="verdict", help="an id from the verdict scale in site.yaml"),
+    "not_rated": Field("text", help="instead of a verdict: why the editors do not rate this claim "
+                                    "(a characterisation, say, not a checkable statement)"),
     "summary": Field("text", help="one-line conclusion"),
     "reviewed": Field("date", help="date of the review, YYYY-MM-DD"),
     "unit": Field("text", help="for quantities, what is counted"),
@@ -91,7 +95,15 @@ OUTLET = {
     "owner": Field("text", help="who owns or funds it"),
 }
 
-SCHEMAS = {"article": ARTICLE, "claim": CLAIM, "actor": ACTOR, "outlet": OUTLET}
+# A page of the site's own, such as the methodology page /about/ (content/pages/about.md).
+PAGE = {
+    "title": Field("text", required=True, help="the page's heading and title"),
+    "description": Field("text", help="one sentence for search results and link previews"),
+    "verdict_scale": Field("bool", help="true shows the verdict scale from site.yaml right after the text: "
+                                        "end the text with the section that introduces it"),
+}
+
+SCHEMAS = {"article": ARTICLE, "claim": CLAIM, "actor": ACTOR, "outlet": OUTLET, "page": PAGE}
 
 CONFIG = {
     "title": Field("text", required=True),
@@ -101,6 +113,8 @@ CONFIG = {
     "output": Field("text"),
     "verdicts": Field("verdicts", required=True),
     "publisher": Field("publisher", help="who publishes the fact checks: name and url; default: the site"),
+    "licence": Field("licence", help="the content's licence: an SPDX id such as CC-BY-4.0, or the licence's "
+                                     "http(s) URL; leave out when none is stated"),
 }
 
 # The publishing organisation named in structured data (schema.org ClaimReview ``author``).

@@ -9,7 +9,8 @@ The numeric rating comes from the order of the verdict scale in
 ``site.yaml`` (best-supported first): with N verdicts, ``bestRating`` is N,
 ``worstRating`` is 1 and a verdict of rank r (0 for the first) is rated
 N - r. The verdict's label goes in ``alternateName``, the field readers are
-shown.
+shown. When site.yaml states a ``licence``, every review and the feed carry
+its address as ``license``; otherwise they say nothing about one.
 
 Draft claims and draft articles never appear here, even in a ``--drafts``
 preview: a review must not be announced before it is published.
@@ -130,6 +131,8 @@ def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
         "claimReviewed": item.claim.statement,
         "author": publisher(config),
     }
+    if config.licence:
+        review["license"] = config.licence.url
     if item.claim.reviewed:
         review["datePublished"] = item.claim.reviewed.isoformat()
     review["reviewRating"] = rating(item.verdict, config.verdicts)
@@ -157,6 +160,8 @@ def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
         "url": canonical_url(FEED_PATH, graph.config),
         "publisher": publisher(graph.config),
     }
+    if graph.config.licence:  # schema.org's license: a URL (a site without one states none)
+        feed["license"] = graph.config.licence.url
     dates = [e["dateCreated"] for e in items if "dateCreated" in e]
     if dates:  # a date from the content, never the build's clock
         feed["dateModified"] = max(dates)

@@ -10,10 +10,14 @@ import re
 from urllib.parse import quote as percent_encode
 from urllib.parse import urljoin
 
-from .model import Actor, Article, Claim, Outlet, Quote, Voice
+from .model import Actor, Article, Claim, Outlet, Quote, SitePage, Voice
 from .quotes import ELLIPSIS
 
 ASSETS_DIR = "assets"
+# The top-level folders the generator writes pages and files into. The
+# editors' own pages (content/pages/<id>.md) are published at /<id>/, so
+# none may take one of these names (a test holds this list to the site map).
+RESERVED_FOLDERS = ("actors", "articles", ASSETS_DIR, "claims", "compare", "data", "outlets", "pagefind", "updates")
 
 
 def page_path(section: str | None = None, item_id: str | None = None) -> str:
@@ -36,6 +40,11 @@ def outlet_path(outlet: Outlet) -> str:
 
 def article_path(article: Article) -> str:
     return page_path("articles", article.id)
+
+
+def site_page_path(page: SitePage) -> str:
+    """The editors' own pages sit at the top: content/pages/about.md is /about/."""
+    return page_path(page.id)
 
 
 def origin_anchor(stance: str, origin: Voice) -> str:
@@ -77,6 +86,9 @@ class Links:
 
     def article(self, article: Article) -> str:
         return self.to(article_path(article))
+
+    def site_page(self, page: SitePage) -> str:
+        return self.to(site_page_path(page))
 
     def source(self, source: Actor | Outlet) -> str:
         return self.actor(source) if isinstance(source, Actor) else self.outlet(source)

@@ -1,245 +1,32 @@
 """Stage 2, validate: loaded files → typed records, with every problem reported.
 
 Nothing here stops at the first problem. Each file is checked against its
-table in ``schema.py``; references between files are collected while doing
-so and resolved once every file has been read; then every quote is anchored
-in its article's text. The result is a :class:`~generator.model.Content`
-only when there were no errors.
+table in ``schema.py`` (``fields.py``; site.yaml in ``siteconfig.py``);
+references between files are collected while doing so and resolved once
+every file has been read; then every quote is anchored in its article's
+text. The result is a :class:`~generator.model.Content` only when there
+were no errors.
 """
 
 from __future__ import annotations
 
-import datetime
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import schema
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
-from .load import CONFIG_FILE, LoadedSite, SourceFile, YamlList, YamlMap, is_date
+from .fields import ID_PATTERN, FieldChecker, Reference  # noqa: F401 - ID_PATTERN is imported from here too
+from .load import LoadedSite, SourceFile, YamlList, YamlMap
 from .affiliation import check_party_flag, report_cycles
-from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
-from .language import is_language_tag
-from .markup import Document, MarkdownConverter, is_web_url
-from .model import (
-    Actor, Article, Claim, Content, Mention, Outlet, PartialDate, Publisher, Relation, SiteConfig, Update, Verdict,
-)
+from .markup import Document, MarkdownConverter
+from .model import Actor, Article, Claim, Content, Mention, Outlet, Relation, SitePage, Update
 from .quotes import find_quote, normalise
+from .siteconfig import validate_config
 from .sitefiles import seed_names
-
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use with fullmatch
-COLOUR_PATTERN = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
-
-
-class Invalid(Exception):
-    """A value that does not fit its field; the message says why."""
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An id written in one file that must name a record of another."""
-
-    path: str
-    line: int
-    target: str  # a ``Field.ref``: claim, actor, outlet, source, organisation, verdict, seed
-    value: str
-    key: str
-
-
-# --- value checks, one per field type ----------------------------------------
-
-
-def as_text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Invalid(f"expected text, got {describe(value)}")
-    if not value.strip():
-        raise Invalid("must not be empty")
-    return value.strip()
-
-
-def as_id(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Invalid(f"expected an id, got {describe(value)}")
-    if not ID_PATTERN.fullmatch(value):
-        raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens")
-    return value
-
-
-def as_url(value: Any) -> str:
-    text = as_text(value)
-    if not is_web_url(text):
-        raise Invalid(f"'{text}' is not an http(s) URL")
-    return text
-
-
-def as_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if is_date(value):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        # A quoted date is text to YAML; accept it when it names a real day.
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise Invalid(f"'{value}' is not a real date") from None
-    raise Invalid(f"expected a date as YYYY-MM-DD, got {describe(value)}")
-
-
-def as_partial_date(value: Any) -> PartialDate:
-    if isinstance(value, (datetime.date, datetime.datetime)) or (
-        isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip())
-    ):
-        date = as_date(value)
-        return PartialDate(date.year, date.month, date.day)
-    match = PARTIAL_DATE_PATTERN.match(str(value).strip()) if isinstance(value, (str, int)) else None
-    if match and not isinstance(value, bool):
-        year, month = int(match.group(1)), match.group(2)
-        if year < 1:
-            raise Invalid(f"'{value}' is not a real date: there is no year 0")
-        if month is not None and not 1 <= int(month) <= 12:
-            raise Invalid(f"'{value}' has no month {month}")
-        return PartialDate(year, int(month) if month else None)
-    raise Invalid(f"expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got {describe(value)}")
-
-
-def as_number(value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Invalid(f"expected a number, got {describe(value)}")
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an integer too large for a float
-        finite = False
-    if not finite:
-        raise Invalid(f"expected a number, got {describe(value)}")
-    return value
-
-
-def as_bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid(f"expected true or false, got {describe(value)}")
-    return value
-
-
-def as_text_list(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise Invalid(f"expected a list, got {describe(value)}")
-    return tuple(as_text(item) for item in value)
-
-
-def as_language(value: Any) -> str:
-    text = as_text(value)
-    if not is_language_tag(text):
-        raise Invalid(f"'{text}' is not a language tag such as en, fa-AF or ps")
-    return text
-
-
-def as_colour(value: Any) -> str:
-    if not isinstance(value, str) or not COLOUR_PATTERN.fullmatch(value):
-        raise Invalid(f"expected a colour as #rrggbb, got {describe(value)}")
-    return value
-
-
-NESTED_TYPES = ("mentions", "verdicts", "related", "updates", "publisher")
-
-CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "text": as_text,
-    "id": as_id,
-    "url": as_url,
-    "date": as_date,
-    "partial-date": as_partial_date,
-    "number": as_number,
-    "bool": as_bool,
-    "text-list": as_text_list,
-    "colour": as_colour,
-    "language": as_language,
-}
-
-
-def describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}' (a yes/no value; put it in quotes to make it text)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"'{value}'"
-
-
-# --- checking a mapping against a table ---------------------------------------
-
-
-class FieldChecker:
-    """Checks mappings against schema tables, collecting problems and references."""
-
-    def __init__(self, diagnostics: Diagnostics):
-        self.diagnostics = diagnostics
-        self.references: list[Reference] = []
-
-    def check(
-        self, mapping: YamlMap, table: dict[str, schema.Field], path: str, what: str
-    ) -> dict[str, Any]:
-        """Return the valid, converted values of ``mapping``; report the rest."""
-        values: dict[str, Any] = {}
-        for key in mapping:
-            if key not in table:
-                self.diagnostics.error(
-                    path,
-                    mapping.line_of(key),
-                    f"unknown key '{key}' in {what}{did_you_mean(str(key), table)}",
-                )
-        for key, spec in table.items():
-            if key not in mapping or mapping[key] is None:
-                if spec.required:
-                    line = mapping.line_of(key) if key in mapping else mapping.line
-                    self.diagnostics.error(path, line, f"missing required key '{key}' in {what}")
-                continue
-            if spec.type in NESTED_TYPES:
-                continue  # lists of mappings, checked item by item by their owner
-            line = mapping.line_of(key)
-            try:
-                values[key] = self.convert(mapping[key], spec, key)
-            except Invalid as problem:
-                self.diagnostics.error(path, line, f"'{key}': {problem}")
-                continue
-            if spec.ref:
-                self.references.append(Reference(path, line, spec.ref, values[key], key))
-        return values
-
-    def convert(self, value: Any, spec: schema.Field, key: str) -> Any:
-        if spec.type == "choice":
-            if value not in spec.choices:
-                options = ", ".join(spec.choices)
-                raise Invalid(
-                    f"{describe(value)} is not one of {options}"
-                    + did_you_mean(str(value), spec.choices)
-                )
-            return value
-        return CONVERTERS[spec.type](value)
-
-    def items(self, value: Any, path: str, line: int, key: str) -> list[tuple[YamlMap, int]]:
-        """The items of a list-of-mappings field, each with its line."""
-        if not isinstance(value, YamlList):
-            self.diagnostics.error(path, line, f"'{key}': expected a list, got {describe(value)}")
-            return []
-        items = []
-        for item, item_line in zip(value, value.item_lines):
-            if isinstance(item, YamlMap):
-                items.append((item, item_line))
-            else:
-                self.diagnostics.error(
-                    path, item_line, f"'{key}': each item must be a mapping of keys, got {describe(item)}"
-                )
-        return items
-
+from .urls import RESERVED_FOLDERS
 
 # --- the stage --------------------------------------------------------------
 
@@ -273,71 +60,8 @@ def validate_checked(
         claims=records["claim"],
         actors=records["actor"],
         outlets=records["outlet"],
+        pages=records["page"],
     )
-
-
-def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig | None:
-    if config is None:
-        return None
-    values = checker.check(config, schema.CONFIG, CONFIG_FILE, "site.yaml")
-    verdicts = []
-    if "verdicts" in config:
-        seen: dict[str, int] = {}
-        items = checker.items(config["verdicts"], CONFIG_FILE, config.line_of("verdicts"), "verdicts")
-        for rank, (item, line) in enumerate(items):
-            fields = checker.check(item, schema.VERDICT, CONFIG_FILE, "a verdict")
-            if len(fields) < len(schema.VERDICT):
-                continue
-            if fields["id"] in seen:
-                checker.diagnostics.error(
-                    CONFIG_FILE, item.line_of("id"),
-                    f"duplicate verdict id '{fields['id']}' (first on line {seen[fields['id']]})",
-                )
-                continue
-            seen[fields["id"]] = item.line_of("id")
-            verdicts.append(Verdict(rank=len(verdicts), **fields))
-            warn_about_low_contrast(fields["colour"], item.line_of("colour"), checker.diagnostics)
-        if not items:
-            checker.diagnostics.error(CONFIG_FILE, config.line_of("verdicts"), "'verdicts': the scale needs at least one verdict")
-    publisher = validate_publisher(config, checker)  # checked even when the rest fails
-    if "title" not in values or not verdicts:
-        return None
-    return SiteConfig(
-        title=values["title"],
-        description=values.get("description", ""),
-        base_url=values.get("base_url", "/"),
-        language=values.get("language", "en"),
-        verdicts=tuple(verdicts),
-        output=values.get("output", "public"),
-        publisher=publisher,
-    )
-
-
-def validate_publisher(config: YamlMap, checker: FieldChecker) -> Publisher | None:
-    """site.yaml's optional ``publisher: {name, url}``."""
-    value = config.get("publisher")
-    if value is None:
-        return None
-    if not isinstance(value, YamlMap):
-        checker.diagnostics.error(
-            CONFIG_FILE, config.line_of("publisher"),
-            f"'publisher': expected a mapping with name and url, got {describe(value)}",
-        )
-        return None
-    fields = checker.check(value, schema.PUBLISHER, CONFIG_FILE, "publisher")
-    return Publisher(**fields) if "name" in fields else None
-
-
-def warn_about_low_contrast(colour: str, line: int, diagnostics: Diagnostics) -> None:
-    """Verdict badges are white text on the verdict's colour: below WCAG AA's
-    4.5:1 some readers cannot read the label."""
-    ratio = contrast_ratio(colour, WHITE)
-    if ratio < AA_NORMAL_TEXT:
-        diagnostics.warning(
-            CONFIG_FILE, line,
-            f"'colour': white text on {colour} has a contrast ratio of {ratio:.2f}:1, below the "
-            f"{AA_NORMAL_TEXT}:1 WCAG AA asks for; verdict labels are white, so choose a darker colour",
-        )
 
 
 @dataclass
@@ -476,6 +200,7 @@ def build_article(
         author=values.get("author"),
         seed=values.get("seed"),
         language=values.get("language"),
+        title_by_editors=values.get("title_by_editors", False),
         mentions=mentions,
         draft=values.get("draft", False),
         document=document,
@@ -505,11 +230,17 @@ def build_claim(
 ) -> Claim | None:
     related = claim_relations(source, checker)
     updates = claim_updates(source, checker)
+    if "verdict" in values and "not_rated" in values:
+        checker.diagnostics.error(
+            source.path, source.front.line_of("not_rated"),
+            "'not_rated' says why the claim has no verdict, and it has one: keep either 'verdict' or 'not_rated'",
+        )
+        return None
     if not has_required(values, schema.CLAIM):
         return None
     return Claim(
         id=source.id, path=source.path, statement=values["statement"],
-        verdict_id=values.get("verdict"), summary=values.get("summary"),
+        verdict_id=values.get("verdict"), not_rated=values.get("not_rated"), summary=values.get("summary"),
         reviewed=values.get("reviewed"), unit=values.get("unit"), draft=values.get("draft", False),
         related=related, updates=updates, verdict_line=source.front.line_of("verdict"),
         document=document,
@@ -569,7 +300,29 @@ def build_outlet(
     )
 
 
-BUILDERS = {"article": build_article, "claim": build_claim, "actor": build_actor, "outlet": build_outlet}
+def build_page(
+    source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
+) -> SitePage | None:
+    """A page of the site's own, published at /<id>/: its id must not be a
+    folder the generator writes into (/claims/, /data/…)."""
+    if source.id in RESERVED_FOLDERS:
+        checker.diagnostics.error(
+            source.path, 0,
+            f"bad file name: the page would be published at /{source.id}/, which the site uses for its own "
+            f"pages; choose another name than {', '.join(RESERVED_FOLDERS[:-1])} or {RESERVED_FOLDERS[-1]}",
+        )
+        return None
+    if not has_required(values, schema.PAGE):
+        return None
+    return SitePage(
+        id=source.id, path=source.path, title=values["title"], description=values.get("description"),
+        verdict_scale=values.get("verdict_scale", False), document=document,
+    )
+
+
+BUILDERS = {
+    "article": build_article, "claim": build_claim, "actor": build_actor, "outlet": build_outlet, "page": build_page,
+}
 
 
 # --- cross-file checks --------------------------------------------------------

@@ -41,6 +41,7 @@ def expected_pages(root: Path) -> set[str]:
             pages.add(f"{section}/{path.stem}/index.html")
     pages |= {f"actors/{path.stem}/feed.xml" for path in (content / "actors").rglob("*.md")}
     pages |= {f"data/articles/{path.stem}.txt" for path in (content / "articles").rglob("*.md")}
+    pages |= {f"{path.stem}/index.html" for path in (content / "pages").glob("*.md")}  # the editors' own pages
     return pages
 
 
@@ -80,6 +81,7 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
     assert sorted(path for path in built if not path.startswith("pagefind/")) == [
         ".factcheck-build",
         "about/data/index.html",
+        "about/index.html",
         "actors/ana-mayor/feed.xml",
         "actors/ana-mayor/index.html",
         "actors/bo-critic/feed.xml",
@@ -326,7 +328,7 @@ def test_build_exit_0_and_summary(tmp_path):
     result = run_cli("build", "--root", str(VALID_SITE), "--out", str(tmp_path / "out"))
     assert result.returncode == 0
     assert result.stderr == ""
-    assert result.stdout.startswith("Built 19 pages in ")  # 16 for the content, /compare/outlets/, /updates/ and /about/data/
+    assert result.stdout.startswith("Built 20 pages in ")  # 16 for the content, the editors' /about/, /compare/outlets/, /updates/ and /about/data/
     assert ": 2 articles, 3 claims, 3 actors, 2 outlets (into " in result.stdout
 
 

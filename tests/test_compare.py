@@ -100,8 +100,8 @@ def test_no_cell_uses_an_equals_sign(out, path):
 
 
 OWN_VOICE = {  # (claim, outlet) → the stances the outlet takes in its own voice (RICH_SITE)
-    ("c-late", "Hill Gazette"): ["Supports"], ("c-cost", "Hill Gazette"): ["Supports"],
-    ("c-clean", "The Daily River"): ["Supports"],
+    ("c-late", "Hill Gazette"): ["Asserts"], ("c-cost", "Hill Gazette"): ["Asserts"],
+    ("c-clean", "The Daily River"): ["Asserts"],
 }
 
 
@@ -113,7 +113,7 @@ def test_an_outlet_that_only_quotes_is_never_shown_taking_a_stance(out):
             own = OWN_VOICE.get((claim, outlet))
             if own:
                 reports = text[text.index("Reports"):text.index("Quotes") if "Quotes" in text else None]
-                assert [label for label in ("Supports", "Disputes", "Neutral") if label in reports] == own
+                assert [label for label in ("Asserts", "Disputes", "Neutral") if label in reports] == own
             else:
                 assert "Reports" not in text, (claim, outlet, text)
                 assert "Quotes" in text and re.search(r"\d+ speakers?", text), (claim, outlet, text)
@@ -125,7 +125,7 @@ def test_the_daily_river_relaying_ana_is_not_the_daily_rivers_stance(out):
     cells = cells_of(row_of(read(out, "compare/index.html"), "c-clean"))
     assert "Neutral" in text_of(cells["River Council"])
     others = text_of(cells["Others"])
-    assert "The Daily River own reporting" in others and "Supports" in others  # its own "the river is clean"
+    assert "The Daily River own reporting" in others and "Asserts" in others  # its own "the river is clean"
 
 
 def test_the_outlet_page_keeps_its_voice_apart_from_whom_it_quotes(out):
@@ -134,7 +134,7 @@ def test_the_outlet_page_keeps_its_voice_apart_from_whom_it_quotes(out):
     rows = {re.search(r'claims/([^/]+)/index.html', r).group(1): text_of(r)
             for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if "claims/" in r}
     assert "nothing in its own voice" in rows["c-late"] and "1 speaker" in rows["c-late"]
-    assert "Reports itself: ✓ Supports" in rows["c-clean"] and "Quotes: no one" in rows["c-clean"]
+    assert "Reports itself: ✓ Asserts" in rows["c-clean"] and "Quotes: no one" in rows["c-clean"]
 
 
 # --- claims × origins ------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_origin_cells_give_position_speakers_and_statements_and_link_to_the_evid
     page = read(out, "compare/index.html")
     cells = cells_of(row_of(page, "c-late"))
     assert text_of(cells["River Council"]).startswith("River Council Disputes ✗ 2 speakers, 3 statements")
-    assert text_of(cells["Bo Critic"]).startswith("Bo Critic Supports ✓ 1 speaker, 1 statement")
+    assert text_of(cells["Bo Critic"]).startswith("Bo Critic Asserts ✓ 1 speaker, 1 statement")
     compare = out / "compare/index.html"
     for href in re.findall(r'href="([^"]*claims/c-late/index.html#[^"]+)"', row_of(page, "c-late")):
         target, fragment = resolve_internal(compare, href)

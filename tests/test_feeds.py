@@ -163,10 +163,10 @@ def test_actor_feed_of_the_valid_fixture(valid_out):
     assert text(feed, "id") == "https://checks.example.org/sub/actors/bo-critic/feed.xml"
     entries = feed.findall(f"{ATOM}entry")
     assert [text(e, "title") for e in entries] == [
-        "Bo Critic supports: The bridge cost more than planned.",
+        "Bo Critic asserts: The bridge cost more than planned.",
         "Bo Critic disputes: The new bridge was finished on time.",
     ]
-    quote = "Supports: “cost 14 million euros” (Critics say bridge came in late, Hill Gazette, 2024-03)"
+    quote = "Asserts: “cost 14 million euros” (Critics say bridge came in late, Hill Gazette, 2024-03)"
     assert quote in text(entries[0], "summary")
     related = [link.get("href") for link in entries[0].findall(f"{ATOM}link") if link.get("rel") == "related"]
     assert related == ["https://checks.example.org/sub/claims/bridge-cost/"]

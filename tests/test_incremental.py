@@ -146,8 +146,12 @@ class Editor:
         path = self.pick("claims")
         front, body = split(path)
         choice = self.rng.random()
-        if choice < 0.4:
+        if choice < 0.3:
             front["verdict"] = self.rng.choice(self.verdicts())
+            front.pop("not_rated", None)  # a claim has one or the other
+        elif choice < 0.4:  # deliberately left unrated: its cards and actors' scorecards change
+            front.pop("verdict", None)
+            front["not_rated"] = f"A characterisation {self.new_id('c')}, not a checkable statement."
         elif choice < 0.7:
             front["statement"] = f"Statement {self.new_id('s')} about the bridge."
         else:
@@ -168,6 +172,28 @@ class Editor:
                 front["role"] = f"Role {self.new_id('r')}"
         join(path, front, body)
         return f"change actor {path.name}"
+
+    def change_page(self) -> str:
+        """The editors' pages: every page's footer links them by title."""
+        path = self.pick("pages")
+        if path is None or self.rng.random() < 0.2:
+            path = self.root / "content" / "pages" / f"{self.new_id('page')}.md"
+            path.parent.mkdir(exist_ok=True)
+            join(path, {"title": f"Page {path.stem}"}, "Who we are.\n")
+            return f"add page {path.name}"
+        front, body = split(path)
+        choice = self.rng.random()
+        if choice < 0.4:
+            front["title"] = f"About {self.new_id('title')}"
+        elif choice < 0.6:
+            front["verdict_scale"] = not front.get("verdict_scale", False)
+        elif choice < 0.8:
+            body += f"\nMore about us {self.new_id('b')}.\n"
+        else:
+            path.unlink()
+            return f"delete page {path.name}"
+        join(path, front, body)
+        return f"change page {path.name}"
 
     def add_article(self) -> str:
         source = self.pick("articles")
@@ -314,7 +340,7 @@ class Editor:
         "change_article_body", "change_stance", "add_mention", "add_mention", "remove_mention",
         "retarget_mention", "change_claim", "change_actor", "add_article", "delete_article",
         "rename_article", "rename_claim", "rename_actor", "add_claim", "add_actor",
-        "relate_claims", "add_update", "edit_template", "edit_config",
+        "relate_claims", "add_update", "edit_template", "edit_config", "change_page",
     ]
 
 
@@ -392,11 +418,27 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     # claims' pages, both outlets' pages; and the site-wide outputs: home, compare
     # (by origin and by outlet), four indexes, /updates/, /about/data/, feed.xml, sitemap.xml and the five
     # data files. Not re-rendered: the other two actors (pages and feeds), the
-    # other claim and article, the articles' text files, robots.txt.
+    # other claim and article, the articles' text files, robots.txt, the editors' /about/.
     assert report.changed == ["content/actors/bo-critic.md"]
     site_wide = 7 + 2 + 2 + 5
     assert report.rendered == 2 + 1 + 2 + 2 + site_wide
-    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 3  # + 3 assets
+    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 3 + 1  # + 3 assets, + /about/
+
+
+def test_deleting_a_members_last_statement_re_renders_its_partys_page(tmp_path):
+    """The council's page says whose statements count under it ("Counted as ...,
+    which also counts the statements of Ana Mayor"): deleting the article that
+    holds Ana Mayor's statements must re-render it, as a clean build would."""
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site)
+    builder.rebuild()
+    council = "actors/river-council/index.html"
+    assert b"also counts the statements of" in builder.outputs[council]
+    (site / "content" / "articles" / "bridge-opens.md").unlink()
+    assert builder.rebuild().ok
+    assert b"also counts the statements of" not in builder.outputs[council]
+    assert build(site, tmp_path / "clean", search=False).ok
+    assert (tmp_path / "clean" / council).read_bytes() == builder.outputs[council]
 
 
 def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):

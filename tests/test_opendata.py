@@ -360,6 +360,8 @@ def test_claims_json_counts_statements_speakers_and_origins(site):
     data = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
     assert data["version"] == 2
     assert data["site"]["url"] == base_url
+    licence = graph.config.licence  # the valid fixture states CC-BY-4.0; the example states none
+    assert data["site"]["licence"] == ({"spdx": licence.spdx, "url": licence.url} if licence else None)
     assert [c["id"] for c in data["claims"]] == sorted(graph.claims)
     origin_of_actor = {actor["id"]: actor["origin"] for actor in data["actors"]}
     total = 0
@@ -430,7 +432,8 @@ def test_about_page_links_every_file_and_is_in_the_footer(site):
     wanted = {out / path for path in DATA_FILES}
     wanted |= {out / "data" / "articles" / f"{article_id}.txt" for article_id in graph.articles}
     assert wanted <= targets
-    assert "Licence: not stated" in " ".join(html.text.split())
+    licence = graph.config.licence
+    assert f"Licence: {licence.label if licence else 'not stated'}" in " ".join(html.text.split())
     home = out / "index.html"
     footer_links = [resolve_internal(home, href)[0] for _, _, href in parse_file(home).links]
     assert page in footer_links

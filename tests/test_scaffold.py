@@ -121,7 +121,7 @@ def check_errors(result) -> list[str]:
 # --- claims, actors, outlets --------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["claim", "actor", "outlet"])
+@pytest.mark.parametrize("kind", ["claim", "actor", "outlet", "page"])
 def test_new_entry_writes_every_key_of_the_schema(site, kind):
     result = new(site, kind, f"new-{kind}")
     path = site / "content" / f"{kind}s" / f"new-{kind}.md"
@@ -237,6 +237,13 @@ def test_actor_and_outlet_ids_may_not_clash(site):
     assert result.returncode == 1
     assert "already the id of an actor" in result.stderr
     assert not (site / "content/outlets/ana-mayor.md").exists()
+
+
+def test_a_page_may_not_take_a_folder_of_the_site(site):
+    result = new(site, "page", "claims")
+    assert result.returncode == 1
+    assert "would be published at /claims/, which the site uses for its own pages" in result.stderr
+    assert not (site / "content/pages/claims.md").exists()
 
 
 def test_new_entry_rejects_other_kinds(site):

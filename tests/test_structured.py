@@ -207,6 +207,7 @@ def test_claim_review_of_the_valid_fixture_in_full(valid_out):
         "url": "https://checks.example.org/sub/claims/bridge-finished/",
         "claimReviewed": "The new bridge was finished on time.",
         "author": {"@type": "Organization", "name": "Fixture Checks", "url": "https://checks.example.org/sub/"},
+        "license": "https://creativecommons.org/licenses/by/4.0/",  # site.yaml: licence: CC-BY-4.0
         "datePublished": "2024-03-02",
         # the scale is accurate, mixed, wrong: three verdicts, best = 3, and mixed is second
         "reviewRating": {

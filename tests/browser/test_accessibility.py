@@ -44,7 +44,7 @@ CORE_TYPES = {
     "home", "claims", "claims/*", "actors", "actors/*", "outlets", "outlets/*",
     "articles", "articles/*", "compare",
 }
-STANCE_WORDS = {"supports": "Supports", "disputes": "Disputes", "neutral": "Neutral"}
+STANCE_WORDS = {"supports": "Asserts", "disputes": "Disputes", "neutral": "Neutral"}  # wording.STANCE_LABELS
 STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
 
 
@@ -286,13 +286,13 @@ def test_stance_is_never_told_by_colour_alone(example_out, browser):
 
 def test_stance_check_can_fail():
     cues = {
-        "labels": [{"stance": "supports", "text": "Supports"}],  # no icon
+        "labels": [{"stance": "supports", "text": "Asserts"}],  # no icon
         "counts": [],
         "marks": [
             {"stance": "supports", "quotes": 1, "underline": "solid", "inLegend": False, "text": "a"},
             {"stance": "disputes", "quotes": 1, "underline": "solid", "inLegend": False, "text": "b"},  # same line
         ],
-        "tags": [{"stance": "supports", "text": "Annotation 1 ✓ Supports: a claim"}],  # one marker for two quotes
+        "tags": [{"stance": "supports", "text": "Annotation 1 ✓ Asserts: a claim"}],  # one marker for two quotes
         "cards": [],
     }
     assert len(stance_problems(cues)) == 3

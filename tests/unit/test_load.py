@@ -251,7 +251,7 @@ def test_content_files_outside_the_kind_folders_are_ignored_with_a_warning(tmp_p
     diagnostics = Diagnostics()
     paths = content_paths(tmp_path, diagnostics)
     assert [p.relative_to(tmp_path).as_posix() for p in paths] == ["content/claims/a.md", "content/claims/b.md"]
-    folders = "content/articles/, content/claims/, content/actors/, content/outlets/"
+    folders = "content/articles/, content/claims/, content/actors/, content/outlets/, content/pages/"
     assert [d.format() for d in diagnostics] == [
         f"content/loose.md: warning: ignored: content files belong in one of {folders}",
         f"content/notes/n.md: warning: ignored: content files belong in one of {folders}",
