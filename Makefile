@@ -38,6 +38,7 @@ site: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/factcheck check
 
+# The suite includes the import-linter contracts of pyproject.toml (tests/test_import_layers.py).
 test: $(VENV)/.test-installed chromium java tests/js/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
@@ -90,4 +91,4 @@ $(BENCH_VENV)/.installed: pyproject.toml tests/bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf public .factcheck-lock-public $(VENV) $(BENCH_VENV) *.egg-info
+	rm -rf public .factcheck-lock-public .import_linter_cache $(VENV) $(BENCH_VENV) *.egg-info

@@ -16,15 +16,16 @@ try:
 except ImportError:  # Python 3.10: the version of an uninstalled source tree is then unknown
     tomllib = None
 
-from .build import build, check
-from .diagnostics import FORMATTERS, Diagnostics
-from .failures import SystemFailure, UsageError
-from .markup import is_web_url
-from .progress import TerminalProgress
+from .core.diagnostics import FORMATTERS, Diagnostics
+from .core.failures import SystemFailure, UsageError
+from .core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, SEARCH_FOLDER, SEEDS_DIR
+from .core.markup import is_web_url
+from .core.progress import TerminalProgress
+from .engine.build import build, check
 
 EXIT_OK, EXIT_CONTENT, EXIT_SYSTEM = 0, 1, 3  # usage errors exit 2, through argparse
 DISTRIBUTION = "factcheck-site"  # the name in pyproject.toml
-SOURCE_TREE = Path(__file__).resolve().parent.parent
+SOURCE_TREE = PACKAGE_DIR.parent  # a source checkout, when run from one
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.root)
     if not root.is_dir():
         what = "is a file, not a folder" if root.exists() else "does not exist"
-        parser.error(f"--root {root.resolve()} {what}: point it at the folder holding site.yaml")
-    if not (root / "site.yaml").is_file():
-        parser.error(f"no site.yaml in {root.resolve()} (use --root to point at the site)")
+        parser.error(f"--root {root.resolve()} {what}: point it at the folder holding {CONFIG_FILE}")
+    if not (root / CONFIG_FILE).is_file():
+        parser.error(f"no {CONFIG_FILE} in {root.resolve()} (use --root to point at the site)")
     try:
         return COMMANDS[args.command](args, parser)
     except UsageError as problem:
@@ -77,7 +78,7 @@ def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .serve import serve  # watchdog and the HTTP server are only needed here
+    from .preview.serve import serve  # watchdog and the HTTP server are only needed here
 
     return serve(Path(args.root), host=args.host, port=args.port, poll=args.poll, drafts=args.drafts,
                  search=not args.no_search)
@@ -123,11 +124,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     build_cmd = commands.add_parser("build", help="check the content and build the site")
     add_root(build_cmd)
-    build_cmd.add_argument("--out", metavar="DIR", help="output folder (default: 'output' in site.yaml)")
+    build_cmd.add_argument("--out", metavar="DIR", help=f"output folder (default: 'output' in {CONFIG_FILE})")
     build_cmd.add_argument("--base-url", metavar="URL", help="address the site is published at")
-    build_cmd.add_argument("--no-search", action="store_true", help="leave out the search index (pagefind/)")
+    build_cmd.add_argument("--no-search", action="store_true", help=f"leave out the search index ({SEARCH_FOLDER}/)")
     build_cmd.add_argument("--no-cache", action="store_true",
-                           help="neither read nor update the build cache (.factcheck-cache/)")
+                           help=f"neither read nor update the build cache ({CACHE_DIR}/)")
     build_cmd.add_argument("--no-wait", action="store_true",
                            help="if another build is writing into the same folder, fail (exit 3) instead of waiting")
     add_drafts(build_cmd)
@@ -156,7 +157,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     new_cmd = commands.add_parser("new", help="create a content file to fill in")
     new_cmd.add_argument("kind", choices=("article", "claim", "actor", "outlet", "page"))
-    new_cmd.add_argument("name", metavar="SEEDFILE|ID", help="for an article: a file in seeds/; otherwise the new id")
+    new_cmd.add_argument("name", metavar="SEEDFILE|ID", help=f"for an article: a file in {SEEDS_DIR}/; otherwise the new id")
     new_cmd.add_argument("--outlet", metavar="ID", help="for an article: the outlet that published it")
     add_root(new_cmd)
     return parser
@@ -177,7 +178,7 @@ def version() -> str:
 
 
 def add_root(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--root", default=".", metavar="DIR", help="folder holding site.yaml (default: .)")
+    command.add_argument("--root", default=".", metavar="DIR", help=f"folder holding {CONFIG_FILE} (default: .)")
 
 
 def add_drafts(command: argparse.ArgumentParser) -> None:

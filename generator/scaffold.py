@@ -27,12 +27,12 @@ from typing import Any
 
 import yaml
 
-from . import schema
-from .diagnostics import did_you_mean
-from .markup import MarkdownConverter
-from .sitefiles import OUTSIDE_LINK, PathEntry, entry_kind, inside_folders, seed_names
-from .urls import RESERVED_FOLDERS
-from .validate import ID_PATTERN, suggest_id
+from .core.diagnostics import did_you_mean
+from .core.layout import CONFIG_FILE, RESERVED_FOLDERS, SEEDS_DIR, content_file, content_folder
+from .core.markup import MarkdownConverter
+from .stages import schema
+from .stages.sitefiles import OUTSIDE_LINK, PathEntry, entry_kind, inside_folders, seed_names
+from .stages.validate import ID_PATTERN, suggest_id
 
 SLUG_MAX = 60  # characters; a title's slug is cut at a word boundary
 COMMENT_COLUMN = 24  # where the help comments start, when the key leaves room
@@ -81,10 +81,10 @@ def new_entry(root: Path, kind: str, entry_id: str) -> Path:
             f"a page '{entry_id}' would be published at /{entry_id}/, which the site uses for its own pages: "
             "choose another id"
         )
-    path = root / "content" / f"{kind}s" / f"{entry_id}.md"
+    path = root / content_file(kind, entry_id)
     refuse_existing(path)
     other = {"actor": "outlet", "outlet": "actor"}.get(kind)
-    if other and (clash := root / "content" / f"{other}s" / f"{entry_id}.md").exists():
+    if other and (clash := root / content_file(other, entry_id)).exists():
         raise ScaffoldError(
             f"'{entry_id}' is already the id of an {other} ({clash}); actors and outlets "
             "share one set of ids so that 'via' can name either: choose another id"
@@ -99,7 +99,7 @@ def new_article(root: Path, seed: str, outlet: str | None) -> Path:
     if outlet is not None:
         check_outlet(root, outlet)
     title, paragraphs = read_seed(seed_path)
-    path = root / "content" / "articles" / f"{slugify(title, fallback=seed_path.stem)}.md"
+    path = root / content_file("article", slugify(title, fallback=seed_path.stem))
     refuse_existing(path)
     text = article_text(title, seed_path.name, outlet, paragraphs, outlet_ids(root))
     write_new(path, text)
@@ -124,9 +124,9 @@ def refuse_existing(path: Path) -> None:
 
 def find_seed(root: Path, seed: str) -> Path:
     """The seed file named by ``seed``: a bare name in seeds/ or a path to a file in it."""
-    seeds_dir = root / "seeds"
+    seeds_dir = root / SEEDS_DIR
     if not seeds_dir.is_dir():
-        raise ScaffoldError(f"there is no seeds/ folder in {root}: put the raw text in {seeds_dir}/ first")
+        raise ScaffoldError(f"there is no {SEEDS_DIR}/ folder in {root}: put the raw text in {seeds_dir}/ first")
     names = seed_names(root)
     given = Path(seed)
     if len(given.parts) == 1 and given.name not in ("", ".", ".."):
@@ -165,7 +165,7 @@ def refuse_outside_link(seed: Path, root: Path) -> None:
 
 
 def outlet_ids(root: Path) -> list[str]:
-    folder = root / "content" / "outlets"
+    folder = root / content_folder("outlet")
     return sorted(p.stem for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
 
 
@@ -177,7 +177,7 @@ def check_outlet(root: Path, outlet: str) -> None:
     if not hint and not ID_PATTERN.fullmatch(outlet) and suggest_id(outlet) in known:
         hint = f" (did you mean '{suggest_id(outlet)}'?)"
     raise ScaffoldError(
-        f"unknown outlet '{outlet}': there is no content/outlets/{outlet}.md{hint}; "
+        f"unknown outlet '{outlet}': there is no {content_file('outlet', outlet)}{hint}; "
         f"create it with 'factcheck new outlet ID', or leave out --outlet and fill it in later"
     )
 
@@ -185,7 +185,7 @@ def check_outlet(root: Path, outlet: str) -> None:
 def verdict_ids(root: Path) -> list[str]:
     """The verdict ids of site.yaml, in scale order; [] when it cannot be read."""
     try:
-        config = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8-sig"))
+        config = yaml.safe_load((root / CONFIG_FILE).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     verdicts = config.get("verdicts") if isinstance(config, dict) else None

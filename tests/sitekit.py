@@ -77,7 +77,7 @@ def dedent(text: str) -> str:
 
 def check_lines(root: Path) -> list[str]:
     """Formatted diagnostics of ``check`` on a site, in the CLI's order."""
-    from generator.build import check
+    from generator.engine.build import check
 
     return [d.format() for d in check(root).diagnostics]
 
@@ -278,7 +278,7 @@ RICH_SITE = {
 
 def build_site(root: Path, out: Path, base_url: str | None = None) -> Path:
     """Build ``root`` into ``out``; fails the test, listing the errors, if it can't."""
-    from generator.build import build
+    from generator.engine.build import build
 
     result = build(root, out, base_url)
     problems = "\n".join(d.format() for d in result.diagnostics.errors)
@@ -295,12 +295,12 @@ def site_under_test(request) -> tuple[Path, Path]:
 
 def graph_of(root: Path):
     """Validate, link and analyse a site; fails the test on content errors."""
-    from generator.analyse import analyse
-    from generator.diagnostics import Diagnostics
-    from generator.link import link
-    from generator.load import load_site
-    from generator.markup import MarkdownConverter
-    from generator.validate import validate
+    from generator.stages.analyse import analyse
+    from generator.core.diagnostics import Diagnostics
+    from generator.stages.link import link
+    from generator.stages.load import load_site
+    from generator.core.markup import MarkdownConverter
+    from generator.stages.validate import validate
 
     diagnostics = Diagnostics()
     content = validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())

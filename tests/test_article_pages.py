@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.quotemarks import display_quote
-from generator.render import STANCE_ICONS, STANCE_LABELS
+from generator.core.wording import STANCE_ICONS, STANCE_LABELS
+from generator.outputs.quotemarks import display_quote
 from sitekit import FIXTURES, OVERLAP_SITE, REPO, VALID_SITE, article_body, build_site, graph_of, parse_file
 
 RTL_SITE = FIXTURES / "rtl-site"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.cache import CACHE_DIR
+from generator.core.layout import CACHE_DIR
 
 from sitekit import (
     REPO,
@@ -245,7 +245,7 @@ def test_content_is_not_a_template(tmp_path):
 
 
 def test_builds_are_byte_identical(tmp_path, valid_out):
-    from generator.build import build
+    from generator.engine.build import build
 
     again = tmp_path / "elsewhere" / "site"
     assert build(VALID_SITE, again).ok
@@ -253,7 +253,7 @@ def test_builds_are_byte_identical(tmp_path, valid_out):
 
 
 def test_example_builds_are_byte_identical(tmp_path, example_out):
-    from generator.build import build
+    from generator.engine.build import build
 
     again = tmp_path / "second"
     assert build(REPO, again).ok

@@ -6,12 +6,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from pathlib import Path
 
-from generator.build import build
-from generator import cache as cache_module
-from generator.cache import CACHE_DIR, CHECKED, BuildCache
-from generator.prepare import prepare_content
-from generator.workers import MIN_PARALLEL
+import generator
+from generator.core.layout import CACHE_DIR
+from generator.engine import cache as cache_module
+from generator.engine.build import build
+from generator.engine.cache import CHECKED, BuildCache
+from generator.engine.prepare import prepare_content
+from generator.engine.workers import MIN_PARALLEL
 from synthetic import make_site
 
 
@@ -195,3 +198,11 @@ def test_code_in_a_sub_package_is_part_of_the_code_version(tmp_path):
     before = cache_module.code_version.__wrapped__(package)
     (package / "stages" / "link.py").write_text("ANCHOR = 'quote'\n")
     assert cache_module.code_version.__wrapped__(package) != before
+
+
+def test_the_code_version_is_that_of_the_whole_package():
+    """cache.py lives in a sub-package (engine/): what it hashes by default is
+    still every module of the generator, not only its own package's."""
+    package = Path(generator.__file__).resolve().parent
+    assert (package / "core").is_dir() and cache_module.__file__.startswith(str(package / "engine"))
+    assert cache_module.code_version.__wrapped__() == cache_module.code_version.__wrapped__(package)

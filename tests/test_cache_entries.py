@@ -14,13 +14,14 @@ import sqlite3
 
 import pytest
 
-from generator import codec
-from generator.analyse import analyse
-from generator.cache import CACHE_DIR, CHECKED, BuildCache, checked_key
-from generator.link import link
-from generator.markup import MarkdownConverter
-from generator.prepare import ContentFile, check_one, prepare_content
-from generator.render import Renderer
+from generator.core.layout import CACHE_DIR
+from generator.core.markup import MarkdownConverter
+from generator.engine import codec
+from generator.engine.cache import CHECKED, BuildCache, checked_key
+from generator.engine.prepare import ContentFile, check_one, prepare_content
+from generator.outputs.render import Renderer
+from generator.stages.analyse import analyse
+from generator.stages.link import link
 from sitekit import broken_copies, make_site, run_cli
 
 ARTICLE = "content/articles/bridge-opens.md"

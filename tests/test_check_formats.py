@@ -10,7 +10,7 @@ import pytest
 
 from sitekit import INVALID_SITE, VALID_SITE, all_files, run_cli
 
-from generator.diagnostics import Diagnostic, format_github, format_json, format_text
+from generator.core.diagnostics import Diagnostic, format_github, format_json, format_text
 
 # A GitHub Actions workflow command: ::severity file=…[,line=N]::message
 GITHUB_LINE = re.compile(r"::(error|warning) file=([^,:]*)(?:,line=([1-9]\d*))?::(.*)")

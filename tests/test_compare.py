@@ -21,7 +21,7 @@ ATTRIBUTED = {**RICH_SITE, "content/articles/a2.md": RICH_SITE["content/articles
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    from generator.build import build
+    from generator.engine.build import build
 
     root = write_files(tmp_path_factory.mktemp("compare-site"), ATTRIBUTED)
     result = build(root, root / "public")

@@ -21,9 +21,9 @@ from sitekit import REPO, VALID_SITE, all_files, run_cli
 from synthetic import make_site
 from test_kill import leftovers, snapshot
 
-from generator import lock
-from generator.lock import lock_path, output_lock
-from generator.write import MARKER
+from generator.core.layout import MARKER
+from generator.engine import lock
+from generator.engine.lock import lock_path, output_lock
 
 
 def cli_env() -> dict[str, str]:

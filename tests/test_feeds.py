@@ -106,7 +106,7 @@ def test_site_feed_of_the_valid_fixture(valid_out):
 def test_site_feed_entries_are_the_rated_dated_claims(site):
     root, out = site
     _, analysis = graph_of(root)
-    from generator.feeds import latest_date
+    from generator.outputs.feeds import latest_date
 
     expected = {
         f"claims/{cid}/": latest_date(item)
@@ -120,7 +120,7 @@ def test_site_feed_entries_are_the_rated_dated_claims(site):
 
 
 def test_undated_claims_are_left_out_and_an_empty_feed_says_the_epoch(tmp_path):
-    from generator.feeds import site_feed
+    from generator.outputs.feeds import site_feed
 
     graph, analysis = graph_of(make_site(tmp_path))  # one rated claim, no date anywhere
     feed = etree.fromstring(site_feed(graph, analysis))
@@ -129,7 +129,7 @@ def test_undated_claims_are_left_out_and_an_empty_feed_says_the_epoch(tmp_path):
 
 
 def test_the_latest_of_reviewed_and_updates_dates_an_entry(tmp_path):
-    from generator.feeds import site_feed
+    from generator.outputs.feeds import site_feed
 
     claim = (
         "---\nstatement: The bridge cost more than planned.\nverdict: accurate\nreviewed: 2024-05-01\n"
@@ -146,7 +146,7 @@ def test_the_latest_of_reviewed_and_updates_dates_an_entry(tmp_path):
 
 
 def test_feed_text_is_escaped(tmp_path):
-    from generator.feeds import site_feed
+    from generator.outputs.feeds import site_feed
 
     statement = "'Cost < 9 & > 12 </title><script>x</script>'"
     claim = f"---\nstatement: {statement}\nverdict: accurate\nreviewed: 2024-05-01\n---\n"
@@ -188,7 +188,8 @@ def test_actor_feed_entries_link_to_their_section_on_the_actor_page(site):
 
 
 def test_feed_sources_for_incremental_rebuilds(tmp_path):
-    from generator.render import EVERYTHING, plan_pages
+    from generator.outputs.base import EVERYTHING
+    from generator.outputs.siteplan import plan_pages
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
     planned = {p.path: p for p in plan_pages(graph, analysis)}
@@ -273,7 +274,7 @@ def test_robots_allows_all_and_names_the_sitemap(valid_out):
 
 
 def test_base_url_override_moves_every_address(tmp_path):
-    from generator.build import build
+    from generator.engine.build import build
 
     out = tmp_path / "out"
     assert build(VALID_SITE, out, base_url="https://moved.example.net/fc").ok
@@ -284,7 +285,7 @@ def test_base_url_override_moves_every_address(tmp_path):
 
 
 def test_outputs_are_the_same_bytes_on_every_build(tmp_path):
-    from generator.render import plan_pages
+    from generator.outputs.siteplan import plan_pages
 
     def produce() -> dict[str, bytes]:
         graph, analysis = graph_of(VALID_SITE)

@@ -29,7 +29,7 @@ DARI_ATTRS = {"lang": "fa-AF", "dir": "rtl"}
 
 @pytest.fixture(scope="module")
 def rtl_out(tmp_path_factory) -> Path:
-    from generator.build import build
+    from generator.engine.build import build
 
     out = tmp_path_factory.mktemp("rtl") / "public"
     result = build(RTL_SITE, out, None)

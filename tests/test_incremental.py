@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import build
-from generator.incremental import IncrementalBuilder
-from generator.render import DEFAULT_TEMPLATES
-from generator.write import MARKER
+from generator.core.layout import DEFAULT_TEMPLATES
+from generator.core.layout import MARKER
+from generator.engine.build import build
+from generator.engine.incremental import IncrementalBuilder
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"

@@ -21,7 +21,7 @@ import pytest
 from sitekit import REPO, VALID_SITE, all_files, run_cli
 from synthetic import make_site
 
-from generator.workers import MIN_PARALLEL
+from generator.engine.workers import MIN_PARALLEL
 
 MIN_BUILD_SECONDS = 1.0
 LEFTOVER_PREFIXES = (".staging-", ".retired-")

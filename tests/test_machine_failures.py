@@ -28,7 +28,7 @@ from sitekit import VALID_SITE, all_files, run_cli
 from synthetic import make_site
 
 from generator import cli
-from generator.write import MARKER
+from generator.core.layout import MARKER
 
 LEFTOVER_PREFIXES = (".staging-", ".retired-")
 

@@ -18,12 +18,13 @@ import pytest
 
 from sitekit import VALID_SITE, all_files, make_site, parse_file, resolve_internal, site_under_test
 
-from generator import opendata, opendata_csv
-from generator.analyse import analyse
-from generator.build import build, load_content
-from generator.link import link
-from generator.model import STANCES
-from generator.render import EVERYTHING, DataFile, Renderer
+from generator.core.model import STANCES
+from generator.engine.build import build, load_content
+from generator.outputs import opendata, opendata_csv
+from generator.outputs.base import EVERYTHING, DataFile
+from generator.outputs.render import Renderer
+from generator.stages.analyse import analyse
+from generator.stages.link import link
 
 DATA_FILES = ("data/claims.json", "data/mentions.csv", "data/matrix.csv", "data/annotations.jsonld")
 BASE_URLS = {"valid": "https://checks.example.org/sub/", "example": "https://example.org/"}

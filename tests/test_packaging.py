@@ -30,6 +30,9 @@ def test_the_wheel_carries_the_default_templates(tmp_path):
         assert f"generator/default_templates/{template}" in names
     assert "generator/default_templates/static/style.css" in names
     assert "generator/default_templates/static/favicon.svg" in names
+    # ... and every module of the generator's sub-packages (pyproject.toml lists them)
+    for module in sorted((REPO / "generator").rglob("*.py")):
+        assert module.relative_to(REPO).as_posix() in names
 
 
 def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path):

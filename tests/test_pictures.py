@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import pictures, stancebars
-from generator.agreement import SharedClaim
-from generator.tallies import position_of
-from generator.model import PartialDate
-from generator.pictures import SCALE, percent, split_bar
+from generator.core.model import PartialDate
+from generator.outputs import pictures, stancebars
+from generator.outputs.pictures import SCALE, percent, split_bar
+from generator.stages.agreement import SharedClaim
+from generator.stages.tallies import position_of
 from sitekit import RICH_SITE, graph_of, html_files, parse_file, write_files
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -49,7 +49,7 @@ def rich_with(changes: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def rich_out(tmp_path_factory) -> Path:
-    from generator.build import build
+    from generator.engine.build import build
 
     root = write_files(tmp_path_factory.mktemp("rich-site"), RICH_SITE)
     out = root / "public"

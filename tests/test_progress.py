@@ -8,7 +8,7 @@ import pty
 import subprocess
 import sys
 
-from generator.progress import TerminalProgress
+from generator.core.progress import TerminalProgress
 from sitekit import REPO
 from synthetic import make_site
 
@@ -16,7 +16,7 @@ from synthetic import make_site
 def test_progress_is_quiet_for_the_first_half_second(monkeypatch):
     stream = io.StringIO()
     clock = iter([0.0, 0.1, 0.2, 0.7, 0.75, 0.9])
-    monkeypatch.setattr("generator.progress.time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("generator.core.progress.time.monotonic", lambda: next(clock))
     progress = TerminalProgress(stream)  # started at 0.0
     progress.update("Rendering pages", 1, 10)  # 0.1: too early
     progress.update("Rendering pages", 2, 10)  # 0.2: too early

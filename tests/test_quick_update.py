@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generator.incremental import IncrementalBuilder
+from generator.engine.incremental import IncrementalBuilder
 from synthetic import make_site
 
 

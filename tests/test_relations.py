@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.engine.build import build
 from sitekit import check_lines, errors_of, graph_of, make_site, parse_file
 
 MENTION_OF = (
@@ -168,7 +168,7 @@ def test_the_comparison_follows_since(repo):
     set_claim(repo, "---\nstatement: The bridge cost more than planned.\nverdict: wrong\n---\n")
     git(repo, "commit", "-q", "-am", "change the verdict")
     assert check_lines(repo) == []  # compared with HEAD, which has the change
-    from generator.build import check
+    from generator.engine.build import check
 
     lines = [d.format() for d in check(repo, since="HEAD~1").diagnostics]
     assert len(lines) == 1 and "since HEAD~1" in lines[0]

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import schema
-from generator.diagnostics import Diagnostics
-from generator.load import split_front_matter
-from generator.markup import MarkdownConverter
+from generator.core.diagnostics import Diagnostics
+from generator.core.markup import MarkdownConverter
 from generator.scaffold import HEADLINE_MAX, ScaffoldError, new_entry, slugify, yaml_scalar
+from generator.stages import schema
+from generator.stages.load import split_front_matter
 from sitekit import REPO, VALID_SITE, run_cli
 
 TITLE = "Mayor: \"It's done\" — the #1 bridge"

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-import generator.search
-import generator.search_shards
-from generator.build import SEARCH_DIAGNOSTIC_PATH, build
-from generator.incremental import IncrementalBuilder
-from generator.search import SEARCH_FOLDER, index_pages
-from generator.search_shards import SHARD_LIST, search_files
-from generator.write import MARKER
+import generator.engine.build
+import generator.engine.search
+import generator.engine.search_shards
+from generator.engine.build import SEARCH_DIAGNOSTIC_PATH, build
+from generator.engine.incremental import IncrementalBuilder
+from generator.engine.search import SEARCH_FOLDER, index_pages
+from generator.engine.search_shards import SHARD_LIST, search_files
+from generator.engine.write import MARKER
 from sitekit import REPO, VALID_SITE, parse_file
 
 ENTITY_SECTIONS = {"claims": "Claim", "articles": "Article", "actors": "Actor", "outlets": "Outlet"}
@@ -155,7 +155,7 @@ def test_a_failed_indexing_leaves_the_published_site_untouched(binary, tmp_path,
     before = tree(out)
     (site / "content" / "claims" / "river-clean.md").write_text(
         "---\nstatement: The river is clean now.\n---\n", encoding="utf-8")
-    monkeypatch.setattr(generator.search, "pagefind_binary", lambda: Path(binary))
+    monkeypatch.setattr(generator.engine.search, "pagefind_binary", lambda: Path(binary))
     result = build(site, out)
     assert not result.ok
     assert [d.path for d in result.diagnostics.errors] == [SEARCH_DIAGNOSTIC_PATH]
@@ -197,7 +197,7 @@ def test_serve_does_not_re_index_when_no_page_changed(tmp_path, monkeypatch):
         calls.append(folder)
         return index_pages(pages, language, folder)
 
-    monkeypatch.setattr(generator.search_shards, "index_pages", counting_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", counting_index_pages)
     site = copy_site(tmp_path)
     builder = IncrementalBuilder(site, search=True)
     assert builder.rebuild().ok and len(calls) == 4  # one index a shard
@@ -248,7 +248,7 @@ ARTICLE = Path("content") / "articles" / "bridge-opens.md"
 @pytest.fixture
 def small_shards(monkeypatch):
     """A page or two a shard: the valid site's 10 pages in 9 shards, as a large site would be."""
-    monkeypatch.setattr(generator.search_shards, "SHARD_PAGES", 1)
+    monkeypatch.setattr(generator.engine.search_shards, "SHARD_PAGES", 1)
 
 
 @pytest.fixture
@@ -260,7 +260,7 @@ def indexed_folders(monkeypatch):
         calls.append(folder)
         return index_pages(pages, language, folder)
 
-    monkeypatch.setattr(generator.search_shards, "index_pages", counting_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", counting_index_pages)
     return calls
 
 
@@ -298,8 +298,8 @@ def test_a_build_re_indexes_only_the_shard_of_the_page_that_changed(small_shards
     before = {path: (out / path).stat().st_ino for path in tree(out)}
     pages_before = {path: data for path, data in tree(out).items() if path.endswith(".html")}
     reads = []
-    original_read = generator.build.StagedSite.read
-    monkeypatch.setattr(generator.build.StagedSite, "read", lambda self, path: reads.append(path) or original_read(self, path))
+    original_read = generator.engine.build.StagedSite.read
+    monkeypatch.setattr(generator.engine.build.StagedSite, "read", lambda self, path: reads.append(path) or original_read(self, path))
     edit_article_text(site)
     indexed_folders.clear()
     assert build(site, out).ok
@@ -339,7 +339,7 @@ def test_sharded_indexes_are_byte_identical_across_builds(small_shards, tmp_path
 
 def test_a_page_stays_in_its_shard_as_others_come_and_go():
     def plan(sizes: dict[str, int]) -> dict[str, str]:
-        return {path: shard.name for shard in generator.search_shards.plan_shards(sizes) for path in shard.pages}
+        return {path: shard.name for shard in generator.engine.search_shards.plan_shards(sizes) for path in shard.pages}
 
     sizes = {f"articles/a{n}/index.html": 100 for n in range(3000)}
     before = plan(sizes)
@@ -351,9 +351,9 @@ def test_a_page_stays_in_its_shard_as_others_come_and_go():
     assert len(set(after.values())) == 8
     assert all(after[path] in (before[path], f"articles-{int(before[path][-1]) + 4}") for path in sizes)  # split in two
     heavy = dict.fromkeys(sizes, 20_000)  # 60 MB of HTML: 2 shards' worth; pages alone ask for 4
-    assert len(generator.search_shards.plan_shards(heavy)) == 4
+    assert len(generator.engine.search_shards.plan_shards(heavy)) == 4
     heavier = dict.fromkeys(sizes, 50_000)  # 150 MB: 8 shards of 19 MB
-    assert len(generator.search_shards.plan_shards(heavier)) == 8
+    assert len(generator.engine.search_shards.plan_shards(heavier)) == 8
 
 
 def test_shards_are_indexed_two_at_a_time(monkeypatch):
@@ -366,10 +366,10 @@ def test_shards_are_indexed_two_at_a_time(monkeypatch):
         running.remove(folder)
         return {f"{folder}pagefind-entry.json": b"{}"}
 
-    monkeypatch.setattr(generator.search_shards, "index_pages", slow_index_pages)
-    monkeypatch.setattr(generator.search_shards, "INDEX_JOBS", 2)
-    shards = [generator.search_shards.Shard(f"articles-{n}", (f"articles/a{n}/index.html",)) for n in range(4)]
-    files = generator.search_shards.index_shards(shards, lambda path: b"<html></html>", "en")
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", slow_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "INDEX_JOBS", 2)
+    shards = [generator.engine.search_shards.Shard(f"articles-{n}", (f"articles/a{n}/index.html",)) for n in range(4)]
+    files = generator.engine.search_shards.index_shards(shards, lambda path: b"<html></html>", "en")
     assert list(files) == [shard.name for shard in shards]  # in the shards' order, whichever ended first
     assert max(most) == 2
 
@@ -387,7 +387,7 @@ def test_serve_indexes_one_search_job_at_a_time(tmp_path, monkeypatch):
         running.remove(folder)
         return index_pages(pages, language, folder)
 
-    monkeypatch.setattr(generator.search_shards, "index_pages", slow_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", slow_index_pages)
     builder = IncrementalBuilder(copy_site(tmp_path), search=True, defer_search=True)
     assert builder.rebuild().ok and builder.search_stale
     jobs = [builder.search_job(), builder.search_job()]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import LIVE_RELOAD_PATH, DevServer
-from generator.workers import MIN_PARALLEL, WorkerLost, parallel_map
+from generator.engine.workers import MIN_PARALLEL, WorkerLost, parallel_map
+from generator.preview.serve import LIVE_RELOAD_PATH, DevServer
 from test_incremental import Editor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,8 +291,8 @@ def test_after_a_sequence_of_edits_the_served_site_equals_a_clean_build(server, 
 
 
 def clean_build_for(site: Path, out: Path, base_url: str) -> dict[str, bytes]:
-    from generator.build import build
-    from generator.write import MARKER
+    from generator.engine.build import build
+    from generator.core.layout import MARKER
 
     if out.exists():
         shutil.rmtree(out)

@@ -17,9 +17,9 @@ import urllib.request
 
 import pytest
 
-from generator.serve_hosts import HostPolicy, split_authority
-from generator.serve_http import PreviewHandler, PreviewHTTPServer
-from generator.serve_pages import LIVE_RELOAD_PATH
+from generator.preview.hosts import HostPolicy, split_authority
+from generator.preview.httpserver import PreviewHandler, PreviewHTTPServer
+from generator.preview.responses import LIVE_RELOAD_PATH
 from test_serve import eventually, get, server, site, start  # noqa: F401 (server and site are fixtures)
 
 PAGE = "/claims/bridge-cost/"

@@ -167,7 +167,7 @@ def test_a_stop_during_a_rebuild_leaves_no_process_behind(running_serve, signum,
 
 def test_a_stop_that_hangs_ends_the_process_anyway():
     """The last resort behind a stop: past its time, the process ends, and says why."""
-    code = "from generator.serve import exit_at_the_latest; import time; exit_at_the_latest(0.5); time.sleep(60)"
+    code = "from generator.preview.serve import exit_at_the_latest; import time; exit_at_the_latest(0.5); time.sleep(60)"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)

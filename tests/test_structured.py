@@ -254,7 +254,7 @@ def test_no_review_date_no_date_published(valid_out):
 
 
 def test_rating_follows_the_order_of_the_scale(tmp_path):
-    from generator.structured import rating
+    from generator.outputs.structured import rating
 
     graph, _ = graph_of(write_files(tmp_path, RICH_SITE))
     scale = graph.config.verdicts
@@ -265,7 +265,7 @@ def test_rating_follows_the_order_of_the_scale(tmp_path):
 
 
 def test_claim_authors_first_appearance_and_undated_articles(tmp_path):
-    from generator.structured import claim_review
+    from generator.outputs.structured import claim_review
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
     late = claim_review(analysis.claims["c-late"], graph)["itemReviewed"]
@@ -282,7 +282,7 @@ def test_claim_authors_first_appearance_and_undated_articles(tmp_path):
 
 
 def test_first_appearance_is_omitted_when_no_article_is_dated(tmp_path):
-    from generator.structured import claim_review
+    from generator.outputs.structured import claim_review
 
     files = {
         **RICH_SITE,
@@ -300,7 +300,7 @@ def test_first_appearance_is_omitted_when_no_article_is_dated(tmp_path):
 
 
 def test_publisher_from_site_yaml(tmp_path):
-    from generator.structured import claim_review
+    from generator.outputs.structured import claim_review
 
     publisher = "publisher:\n  name: River Fact Desk\n  url: https://desk.example.org/\n"
     graph, analysis = graph_of(make_site(tmp_path, {"site.yaml": SITE_YAML + publisher}))
@@ -313,7 +313,7 @@ def test_publisher_from_site_yaml(tmp_path):
 
 
 def test_without_publisher_the_site_is_the_author(tmp_path):
-    from generator.structured import claim_review
+    from generator.outputs.structured import claim_review
 
     graph, analysis = graph_of(make_site(tmp_path))  # no base_url: "/", which is no address
     assert claim_review(analysis.claims["bridge-cost"], graph)["author"] == {"@type": "Organization", "name": "Mini"}
@@ -335,7 +335,7 @@ def test_bad_publisher_is_reported(tmp_path, publisher, message):
 
 
 def test_script_json_cannot_end_the_script_element():
-    from generator.structured import script_json
+    from generator.outputs.structured import script_json
 
     nasty = 'a </script><script>alert(1)</script> <!-- b & c > d \u2028'
     text = str(script_json({"claimReviewed": nasty}))
@@ -344,7 +344,7 @@ def test_script_json_cannot_end_the_script_element():
 
 
 def test_a_hostile_statement_stays_inside_the_json(tmp_path):
-    from generator.build import build
+    from generator.engine.build import build
 
     statement = 'Bridge </script><script>alert("x")</script><!-- & done'
     site = make_site(tmp_path / "site", {
@@ -389,7 +389,7 @@ def test_data_feed_of_the_valid_fixture(valid_out):
 
 
 def test_drafts_get_no_review_even_when_shown(tmp_path):
-    from generator.build import build
+    from generator.engine.build import build
 
     site = make_site(tmp_path / "site", {
         "content/claims/bridge-cost.md": (
@@ -406,7 +406,8 @@ def test_drafts_get_no_review_even_when_shown(tmp_path):
 
 def test_claim_review_sources_are_the_claim_page_sources(tmp_path):
     """The review on a claim page shows only what the page's sources hold."""
-    from generator.render import EVERYTHING, plan_pages
+    from generator.outputs.base import EVERYTHING
+    from generator.outputs.siteplan import plan_pages
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
     planned = {p.path: p for p in plan_pages(graph, analysis)}

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import urls
-from generator.analyse import analyse
-from generator.build import build
-from generator.incremental import IncrementalBuilder
-from generator.render import Page, Renderer
-from generator.wording import STANCE_LABELS, stem
+from generator.core import layout
+from generator.core.wording import STANCE_LABELS, stem
+from generator.engine.build import build
+from generator.engine.incremental import IncrementalBuilder
+from generator.outputs.base import Page
+from generator.outputs.render import Renderer
+from generator.stages.analyse import analyse
 from sitekit import (
     FIXTURES, REPO, RICH_SITE, SITE_YAML, VALID_SITE, build_site, graph_of, html_files, make_site, parse_file,
     resolve_internal, write_files,
@@ -125,7 +126,7 @@ def test_page_ids_never_meet_a_folder_the_site_writes(example_out, valid_out):
     for out, root in ((example_out, REPO), (valid_out, VALID_SITE)):
         page_ids = {p.stem for p in (root / "content" / "pages").glob("*.md")}
         folders = {p.relative_to(out).parts[0] for p in out.rglob("*") if p.is_file() and len(p.relative_to(out).parts) > 1}
-        assert folders - {"about"} - page_ids <= set(urls.RESERVED_FOLDERS), folders
+        assert folders - {"about"} - page_ids <= set(layout.RESERVED_FOLDERS), folders
 
 
 # --- the licence ------------------------------------------------------------------------------------------

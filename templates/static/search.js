@@ -8,7 +8,7 @@
    the UI's script and stylesheet come from the site's own pagefind/ folder,
    found relative to this page, so search works under any sub-path.
 
-   The index is in shards (generator/search_shards.py), each a Pagefind index
+   The index is in shards (generator/engine/search_shards.py), each a Pagefind index
    in its own folder, listed in pagefind/shards.json. Pagefind's UI is loaded
    from the first and merges the others into its results (Pagefind's
    multisite search: mergeIndex, each with its own bundlePath). */

@@ -155,7 +155,7 @@ class HugoPagefind(Hugo):
     site with search runs in CI for every build (Pagefind's command line indexes
     the whole site each time).
 
-    The Pagefind binary is the one our build runs (``generator.search``), so
+    The Pagefind binary is the one our build runs (``generator.engine.search``), so
     both search indexes come from the same program. The Hugo layouts mark
     the same parts of the same pages for indexing as our templates do
     (``data-pagefind-body`` on article, claim, actor and outlet pages).
@@ -242,9 +242,9 @@ def hugo_binary() -> Path | None:
 
 
 def pagefind_binary() -> Path | None:
-    """The Pagefind binary our build runs (``generator.search``), else ``pagefind`` on PATH."""
+    """The Pagefind binary our build runs (``generator.engine.search``), else ``pagefind`` on PATH."""
     try:
-        from generator.search import SearchError, pagefind_binary as ours
+        from generator.engine.search import SearchError, pagefind_binary as ours
     except ImportError:
         found = shutil.which("pagefind")
         return Path(found) if found else None

@@ -21,7 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import generator.build as build
+try:
+    import generator.engine.build as build
+except ImportError:  # a checkout from before the engine sub-package
+    import generator.build as build  # type: ignore[no-redef]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     indexed: list[str] = []
     shards = None
     if hasattr(build, "index_shards"):  # not a checkout from before the shards
-        import generator.search_shards as shards
+        import generator.engine.search_shards as shards
 
         shards.SHARD_PAGES = args.shard_pages or shards.SHARD_PAGES
         shards.INDEX_JOBS = args.jobs or shards.INDEX_JOBS

@@ -32,7 +32,7 @@ KINDS = ("articles", "claims", "actors", "outlets")
 
 def measure(out: Path, kind: str, pages: int) -> dict:
     """One index of the first ``pages`` pages of ``kind``, in this process."""
-    from generator.search import index_pages  # the installed project
+    from generator.engine.search import index_pages  # the installed project
 
     paths = sorted(out.glob(f"{kind}/*/index.html"))[:pages]
     html = {path.relative_to(out).as_posix(): path.read_bytes() for path in paths}

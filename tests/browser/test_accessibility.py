@@ -158,7 +158,7 @@ def colours_of(page) -> dict[str, str]:
 
 def luminance(rgb: str) -> float:
     """WCAG relative luminance of a computed colour, "rgb(29, 35, 42)"."""
-    from generator.contrast import relative_luminance
+    from generator.stages.contrast import relative_luminance
 
     return relative_luminance("#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", rgb)[:3]))
 

@@ -14,7 +14,7 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from generator.serve import DevServer  # noqa: E402 (after the skip checks)
+from generator.preview.serve import DevServer  # noqa: E402 (after the skip checks)
 
 pytestmark = pytest.mark.browser
 

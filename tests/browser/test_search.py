@@ -4,7 +4,7 @@ The site is served by a local http.server under a sub-path (``/public/``),
 as on a project's GitHub Pages, and every server is shut down. Nothing may
 be fetched from anywhere but that server.
 
-The index is in shards that the UI merges (``generator/search_shards.py``);
+The index is in shards that the UI merges (``generator/engine/search_shards.py``);
 a reader must find the same pages as in one index.
 """
 
@@ -22,9 +22,9 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-import generator.search_shards  # noqa: E402 (after the skip checks)
-from generator.build import build  # noqa: E402
-from generator.serve import DevServer  # noqa: E402
+import generator.engine.search_shards  # noqa: E402 (after the skip checks)
+from generator.engine.build import build  # noqa: E402
+from generator.preview.serve import DevServer  # noqa: E402
 from sitekit import REPO, VALID_SITE  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -164,9 +164,9 @@ def built_with_shards(out, shard_pages: int, one_kind: bool = False):
     """The example site built with ``shard_pages`` pages a shard (and, with
     ``one_kind``, every page of one kind): the shard count a big site has."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(generator.search_shards, "SHARD_PAGES", shard_pages)
+        patch.setattr(generator.engine.search_shards, "SHARD_PAGES", shard_pages)
         if one_kind:
-            patch.setattr(generator.search_shards, "kind_of", lambda path: "all")
+            patch.setattr(generator.engine.search_shards, "kind_of", lambda path: "all")
         result = build(REPO, out, use_cache=False)
     assert result.ok, [d.format() for d in result.diagnostics.errors]
     return out
@@ -178,7 +178,7 @@ def one_and_many_shards(tmp_path_factory):
     ``kinds/`` as built (78 pages: a shard per kind), ``many/`` with small shards."""
     root = tmp_path_factory.mktemp("shards")
     built_with_shards(root / "one", 10 ** 6, one_kind=True)
-    built_with_shards(root / "kinds", generator.search_shards.SHARD_PAGES)
+    built_with_shards(root / "kinds", generator.engine.search_shards.SHARD_PAGES)
     built_with_shards(root / "many", 4)
     with serve(root) as base:
         yield root, base

@@ -242,7 +242,7 @@ def test_origin_columns_speak_on_two_claims_or_more_most_first(analysis):
 
 
 def test_origin_columns_are_limited(analysis):
-    from generator.comparison import build_origin_matrix
+    from generator.stages.comparison import build_origin_matrix
 
     matrix = build_origin_matrix(analysis.claims_in_order(), limit=1)
     assert [c.origin.id for c in matrix.columns] == ["bo"] and matrix.folded == 3

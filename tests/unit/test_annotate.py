@@ -13,9 +13,11 @@ import re
 
 import pytest
 
-from generator import render
-from generator.annotate import claims_in_article, quoted_passages
-from generator.urls import Links, article_path
+from generator.core import wording
+
+from generator.outputs import siteplan
+from generator.outputs.annotate import claims_in_article, quoted_passages
+from generator.outputs.urls import Links, article_path
 from sitekit import OVERLAP_SITE, article_body, graph_of
 
 ARTICLE = "bridge-questions"
@@ -28,7 +30,7 @@ def graph():
 
 
 def page_of(graph) -> dict:
-    return render.article_context(graph, graph.articles[ARTICLE])
+    return siteplan.article_context(graph, graph.articles[ARTICLE])
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def body(graph):
 
 def said(number: int, stance: str, statement: str) -> str:
     """A marker's text ("Annotation" is for screen readers only)."""
-    return f"Annotation {number} {render.STANCE_ICONS[stance]} {render.STANCE_LABELS[stance]}: {statement}"
+    return f"Annotation {number} {wording.STANCE_ICONS[stance]} {wording.STANCE_LABELS[stance]}: {statement}"
 
 
 def marker_texts(group) -> list[str]:
@@ -109,9 +111,9 @@ def test_a_passage_quoted_with_several_stances_says_so(body):
 
 
 def test_stance_words_come_from_the_label_table(graph, monkeypatch):
-    """A rename of a stance's label (render.STANCE_LABELS) reaches the markers."""
-    before = render.STANCE_LABELS["supports"]
-    monkeypatch.setitem(render.STANCE_LABELS, "supports", "Renamed")
+    """A rename of a stance's label (wording.STANCE_LABELS) reaches the markers."""
+    before = wording.STANCE_LABELS["supports"]
+    monkeypatch.setitem(wording.STANCE_LABELS, "supports", "Renamed")
     html = page_of(graph)["body_html"]
     assert "✓</span> Renamed</span>" in html and before not in html
 

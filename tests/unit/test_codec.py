@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import codec, treejson
-from generator.diagnostics import Diagnostics
-from generator.markup import Document, MarkdownConverter
-from generator.prepare import check_one, read_content_files
+from generator.core import treejson
+
+from generator.core.diagnostics import Diagnostics
+from generator.core.markup import Document, MarkdownConverter
+from generator.engine import codec
+from generator.engine.prepare import check_one, read_content_files
 from sitekit import INVALID_SITE, REPO, VALID_SITE, broken_copies
 
 

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as etree
 
 import pytest
 
-from generator.highlight import Passage, highlight
-from generator.markup import MarkdownConverter, serialise_children
+from generator.core.markup import MarkdownConverter, serialise_children
+from generator.outputs.highlight import Passage, highlight
 from sitekit import article_body, parse_html, squeeze
 
 SOURCE = "Hello *big* world and [a link](https://example.com) end.\n\nSecond *para* here."

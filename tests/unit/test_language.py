@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.contrast import contrast_ratio, relative_luminance
-from generator.language import is_language_tag, same_language, text_direction
+from generator.core.language import is_language_tag, same_language, text_direction
+from generator.stages.contrast import contrast_ratio, relative_luminance
 
 
 @pytest.mark.parametrize("tag", ["en", "fa-AF", "prs", "ps", "ps-AF", "ku-Arab", "zh-Hant-TW", "es-419", "de-CH-1996"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 
-from generator.link import assign_anchors
-from generator.model import Actor, Article, Mention, Outlet
+from generator.core.model import Actor, Article, Mention, Outlet
+from generator.stages.link import assign_anchors
 from sitekit import RICH_SITE, graph_of, write_files
 
 

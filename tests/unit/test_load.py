@@ -9,9 +9,9 @@ import random
 import pytest
 import yaml
 
-from generator import characters, yamlnodes
-from generator.diagnostics import Diagnostics
-from generator.load import (
+from generator.core.diagnostics import Diagnostics
+from generator.stages import characters, yamlnodes
+from generator.stages.load import (
     YamlList,
     YamlMap,
     compose_yaml,

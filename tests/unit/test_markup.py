@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.markup import MarkdownConverter, is_web_url
+from generator.core.markup import MarkdownConverter, is_web_url
 from sitekit import parse_html
 
 

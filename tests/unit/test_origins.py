@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.model import Voice
-from generator.render import sources_of
+from generator.core.model import Voice
+from generator.outputs.base import sources_of
 from sitekit import graph_of, write_files
 
 SITE = {
@@ -118,8 +118,8 @@ def test_the_owner_of_an_attributed_figure_is_among_a_pages_sources(tmp_path):
 
 
 def test_the_article_page_preview_derives_origins_as_the_full_link_does(tmp_path):
-    from generator.build import load_content
-    from generator.link import with_article
+    from generator.engine.build import load_content
+    from generator.stages.link import with_article
 
     root = write_files(tmp_path, SITE)
     graph, _ = graph_of(root)

@@ -4,8 +4,8 @@ and figures that say whose they are."""
 
 from __future__ import annotations
 
-from generator.affiliation import party_of
-from generator.build import load_content
+from generator.engine.build import load_content
+from generator.stages.affiliation import party_of
 from sitekit import check_lines, make_site
 
 ARTICLE = "content/articles/bridge-opens.md"

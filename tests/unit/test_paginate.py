@@ -1,4 +1,4 @@
-"""Site-wide pages stay a readable size at any scale (generator/paginate.py).
+"""Site-wide pages stay a readable size at any scale (generator/outputs/paginate.py, generator/core/limits.py).
 
 - Long lists (claims, articles, actors, outlets, updates, the claims × outlets
   matrix) continue on numbered pages, ``<section>/page/<n>/index.html``, each
@@ -24,8 +24,8 @@ import pytest
 from sitekit import REPO, graph_of, parse_html
 from synthetic import make_site
 
-from generator import paginate
-from generator.paginate import Pagination, page_count, page_path, paginations
+from generator.core import limits
+from generator.outputs.paginate import Pagination, page_count, page_path, paginations
 
 SECTIONS = ("claims", "compare", "compare/outlets", "articles", "actors", "outlets", "updates")
 SMALL_SIZES = {"claims": 7, "compare": 8, "compare/outlets": 8, "articles": 9, "actors": 10, "outlets": 2, "updates": 2}
@@ -77,16 +77,19 @@ def test_slices_cover_every_item_once():
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """(graph, analysis, planned pages, rendered list pages) with the small limits patched in."""
-    from generator.render import DEFAULT_TEMPLATES, Page, Renderer, plan_pages
+    from generator.outputs.base import Page
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+    from generator.outputs.siteplan import plan_pages
 
     root = tmp_path_factory.mktemp("paginate") / "site"
     make_site(root, 40, seed=3, claims=30, actors=24)
     with pytest.MonkeyPatch.context() as patch:
         for section, size in SMALL_SIZES.items():
-            patch.setitem(paginate.PAGE_SIZES, section, size)
-        patch.setattr(paginate, "HOME_CLAIMS", 6)
-        patch.setattr(paginate, "PAIRS_SHOWN", SMALL_PAIRS)
-        patch.setattr(paginate, "SHARED_CLAIMS_SHOWN", 2)
+            patch.setitem(limits.PAGE_SIZES, section, size)
+        patch.setattr(limits, "HOME_CLAIMS", 6)
+        patch.setattr(limits, "PAIRS_SHOWN", SMALL_PAIRS)
+        patch.setattr(limits, "SHARED_CLAIMS_SHOWN", 2)
         graph, analysis = graph_of(root)
         add_updates(graph, analysis)
         planned = {page.path: page for page in plan_pages(graph, analysis)}
@@ -104,7 +107,7 @@ def add_updates(graph, analysis) -> None:
     """Synthetic claims carry no corrections: give a few of them one, so /updates/ has pages."""
     import datetime
 
-    from generator.model import Update
+    from generator.core.model import Update
 
     for number, item in enumerate(list(analysis.claims.values())[:5]):
         item.claim.updates = (Update(datetime.date(2024, 1, 1 + number), f"Correction {number}."),)
@@ -126,7 +129,7 @@ def expected_counts(graph, analysis) -> dict[str, int]:
 
 
 def test_every_page_of_a_list_is_planned_with_everything_as_its_sources(small):
-    from generator.render import EVERYTHING
+    from generator.outputs.base import EVERYTHING
 
     graph, analysis, planned, html = small
     for section, total in expected_counts(graph, analysis).items():
@@ -153,7 +156,7 @@ ITEM_LINKS = {  # what marks one item of each list in its HTML
 
 
 def test_every_item_is_on_exactly_one_page_in_the_order_of_the_whole_list(small):
-    from generator.render import all_updates, sorted_actors, sorted_articles
+    from generator.outputs.siteplan import all_updates, sorted_actors, sorted_articles
 
     graph, analysis, _, html = small
     claims = [item.claim.id for item in analysis.claims_in_order()]
@@ -221,7 +224,7 @@ def test_compare_shows_most_contested_and_agreement_on_its_first_page_only(small
 
 
 def test_pair_list_is_bounded_and_says_how_many_more(small):
-    from generator import pictures
+    from generator.outputs import pictures
 
     _, analysis, _, html = small
     page = html["compare/index.html"]
@@ -260,7 +263,7 @@ def test_long_pairs_list_only_their_first_shared_claims(small):
 
 
 def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
-    from generator.feeds import latest_date
+    from generator.outputs.feeds import latest_date
 
     _, analysis, _, html = small
     page = html["index.html"]
@@ -290,25 +293,27 @@ def test_sitemap_lists_every_page_of_every_list(small):
 
 def test_real_limits_bound_the_site_wide_pages(tmp_path):
     """A site just over the real page sizes: every list page holds at most its size."""
-    from generator.render import DEFAULT_TEMPLATES, Renderer, plan_pages
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+    from generator.outputs.siteplan import plan_pages
 
     root = tmp_path / "site"
-    make_site(root, paginate.PAGE_SIZES["articles"] + 5, seed=5, claims=paginate.PAGE_SIZES["compare"] + 3, actors=30)
+    make_site(root, limits.PAGE_SIZES["articles"] + 5, seed=5, claims=limits.PAGE_SIZES["compare"] + 3, actors=30)
     graph, analysis = graph_of(root)
     planned = {page.path: page for page in plan_pages(graph, analysis)}
     renderer = Renderer(DEFAULT_TEMPLATES)
     for section in ("claims", "compare", "articles"):
         assert page_path(section, 2) in planned and page_path(section, 3) not in planned, section
     compare = renderer.render(planned["compare/index.html"], graph).decode("utf-8")
-    assert compare.count('<th scope="row" class="matrix-claim">') == paginate.PAGE_SIZES["compare"]
+    assert compare.count('<th scope="row" class="matrix-claim">') == limits.PAGE_SIZES["compare"]
     head = compare[compare.index('<table class="matrix origin-matrix">'):compare.index("</thead>")]
     assert analysis.origin_matrix.folded, "the site must have more origins than columns"
     assert head.count('<th scope="col"') == 1 + len(analysis.origin_matrix.columns) + 1  # claims, origins, "Others"
-    assert len(analysis.origin_matrix.columns) <= paginate.ORIGIN_COLUMNS
+    assert len(analysis.origin_matrix.columns) <= limits.ORIGIN_COLUMNS
     listed = len(re.findall(r'<li class="pair" id=', compare))
-    assert listed <= sum(paginate.PAIRS_SHOWN.values()) < len(analysis.agreement)
+    assert listed <= sum(limits.PAIRS_SHOWN.values()) < len(analysis.agreement)
     home = renderer.render(planned["index.html"], graph).decode("utf-8")
-    assert home.count('class="claim-card"') <= paginate.HOME_CLAIMS + len(analysis.most_contested)
+    assert home.count('class="claim-card"') <= limits.HOME_CLAIMS + len(analysis.most_contested)
     articles = renderer.render(planned["articles/page/2/index.html"], graph).decode("utf-8")
     assert "Page 2 of 2" in articles and "<title>Articles, page 2 of 2 ·" in articles
 
@@ -319,7 +324,7 @@ def test_real_limits_bound_the_site_wide_pages(tmp_path):
 def test_example_site_is_one_page_per_list_with_every_pair(example_out: Path):
     _, analysis = graph_of(REPO)
     assert not list(example_out.glob("*/page"))
-    assert len(analysis.claims) <= paginate.HOME_CLAIMS
+    assert len(analysis.claims) <= limits.HOME_CLAIMS
     home = (example_out / "index.html").read_text(encoding="utf-8")
     assert analysis.most_contested and 'id="claims-heading">Other claims<' in home
     cards = re.findall(r'class="claim-card-link" href="claims/([^/"]+)/index\.html"', home)

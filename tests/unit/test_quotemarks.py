@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.quotemarks import display_quote
+from generator.outputs.quotemarks import display_quote
 
 
 @pytest.mark.parametrize("stored, shown", [

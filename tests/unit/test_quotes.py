@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from generator.quotes import (
+from generator.stages.quotes import (
     DASHES,
     DOUBLE_QUOTES,
     SINGLE_QUOTES,

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from generator.search import SearchError, read_replies
+from generator.engine.search import SearchError, read_replies
 
 PIPE_READ = 1 << 16  # what one read of a pipe gives at most (Linux's default pipe buffer)
 

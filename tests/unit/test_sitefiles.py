@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import input_digests, input_paths
-from generator.diagnostics import Diagnostics
-from generator.incremental import IncrementalBuilder, InputWatcher
-from generator.render import DEFAULT_TEMPLATES, Renderer
-from generator.sitefiles import is_readable_input, seed_names, walk_folder, walk_site
+from generator.core.diagnostics import Diagnostics
+from generator.core.layout import DEFAULT_TEMPLATES
+from generator.engine.cache import input_digests, input_paths
+from generator.engine.incremental import IncrementalBuilder, InputWatcher
+from generator.outputs.render import Renderer
+from generator.stages.sitefiles import is_readable_input, seed_names, walk_folder, walk_site
 from sitekit import BASE_FILES, make_site
 
 ARTICLE = "content/articles/bridge-opens.md"
@@ -157,7 +158,7 @@ def test_the_watcher_does_not_read_a_reported_link_out_of_the_site(site, outside
 
 
 def test_serve_reports_links_as_check_does(site, outside):
-    from generator.build import check
+    from generator.engine.build import check
 
     builder = IncrementalBuilder(site)
     assert builder.rebuild().ok
@@ -185,7 +186,7 @@ def test_serve_polling_does_not_walk_a_folder_link(site, tmp_path):
     # watchdog's polling observer stats with os.stat by default, which walks
     # into a linked folder on every poll: a link to /usr/share cost a quarter
     # of a core while serve --poll sat idle.
-    from generator.serve import DevServer
+    from generator.preview.serve import DevServer
 
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "deep").mkdir(parents=True)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import load_content
-from generator.licences import KNOWN_LICENCES, parse_licence
-from generator.wording import STANCE_ADJECTIVES, STANCE_LABELS, STANCE_VERBS, stance_word_in
+from generator.core.wording import STANCE_ADJECTIVES, STANCE_LABELS, STANCE_VERBS, stance_word_in
+from generator.engine.build import load_content
+from generator.stages.licences import KNOWN_LICENCES, parse_licence
 from sitekit import SITE_YAML, check_lines, errors_of, make_site
 
 ABOUT = "content/pages/about.md"

@@ -7,8 +7,8 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from generator.model import Actor, Article, Claim, Outlet
-from generator.urls import Links, encode_fragment_text, join_url, mention_anchor, page_path, text_fragment_url
+from generator.core.model import Actor, Article, Claim, Outlet
+from generator.outputs.urls import Links, encode_fragment_text, join_url, mention_anchor, page_path, text_fragment_url
 
 CLAIM = Claim(id="bridge-cost", path="content/claims/bridge-cost.md", statement="S")
 ARTICLE = Article(id="bridge-opens", path="p", title="T", outlet_id="daily")

@@ -21,11 +21,11 @@ import datetime
 
 import pytest
 
-from generator.diagnostics import Diagnostics
-from generator.load import load_site
-from generator.markup import MarkdownConverter
-from generator.model import PartialDate
-from generator.validate import validate
+from generator.core.diagnostics import Diagnostics
+from generator.core.markup import MarkdownConverter
+from generator.core.model import PartialDate
+from generator.stages.load import load_site
+from generator.stages.validate import validate
 from sitekit import check_lines, errors_of, make_site
 
 ARTICLE = "content/articles/bridge-opens.md"

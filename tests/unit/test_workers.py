@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from generator import workers
+from generator.engine import workers
 from sitekit import REPO
 
 
@@ -65,7 +65,7 @@ def test_split_covers_every_item_once():
 # A parent that maps a slow job over workers and prints each worker's pid as it starts.
 SLOW_PARENT = """
 import os, sys, time
-from generator import workers
+from generator.engine import workers
 if sys.argv[1] == "no-prctl":
     workers._ask_to_be_killed_with_parent = lambda: False  # as where prctl does not exist
 def slow(chunk):
@@ -144,7 +144,7 @@ def test_a_failing_chunk_raises_its_own_error_at_once(monkeypatch):
 # 200 MB to its pipe, which the parent reads as it comes.
 KILLED_WHILE_SENDING = """
 import os, signal, sys, threading
-from generator import workers
+from generator.engine import workers
 
 class KillSoon:
     def __reduce__(self):

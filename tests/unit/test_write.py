@@ -7,16 +7,17 @@ import os
 
 import pytest
 
-from generator import write
-from generator.failures import SystemFailure
-from generator.write import write_site
+from generator.core import layout
+from generator.core.failures import SystemFailure
+from generator.engine import write
+from generator.engine.write import write_site
 from sitekit import all_files as all_files_with_marker
 
 
 def all_files(out):
     """The files a test wrote, without the marker every build adds."""
     files = all_files_with_marker(out)
-    assert files.pop(write.MARKER) == write.MARKER_TEXT
+    assert files.pop(layout.MARKER) == write.MARKER_TEXT
     return files
 
 
@@ -130,7 +131,7 @@ def test_exchange_swaps_two_folders(tmp_path):
 def test_every_build_is_marked_so_that_only_builds_are_ever_replaced(tmp_path):
     out = tmp_path / "public"
     write_site({"index.html": b"home"}, out)
-    assert (out / write.MARKER).read_bytes() == write.MARKER_TEXT
+    assert (out / layout.MARKER).read_bytes() == write.MARKER_TEXT
 
 
 def test_a_failed_swap_by_two_renames_puts_the_previous_site_back(tmp_path, monkeypatch):
@@ -140,7 +141,7 @@ def test_a_failed_swap_by_two_renames_puts_the_previous_site_back(tmp_path, monk
     real_rename = os.rename
 
     def rename(source, target):
-        if os.path.basename(source).startswith(write.STAGING_PREFIX):
+        if os.path.basename(source).startswith(layout.STAGING_PREFIX):
             raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), source)
         return real_rename(source, target)
 

@@ -1,0 +1,49 @@
+"""How long a page may get: every limit on the length of a list, in one place.
+
+A site-wide page must stay a readable size at any scale, and nothing may
+become unreachable: a list longer than its page size continues on numbered
+pages (``paginate.py``); a summary that shows only the top of a list (the
+home page, the agreement pairs on /compare/) says how much more there is
+and links to where all of it is. The analysis folds what a view cannot show
+into "others" by the same numbers (``comparison.py``).
+
+The example site (26 claims, 5 articles, 37 actors, 102 actor pairs) fits
+inside every limit, so it renders as one page per list.
+"""
+
+from __future__ import annotations
+
+# Items per page of each paginated list: its section (and first page's folder) → size.
+PAGE_SIZES = {
+    "claims": 50,  # claim cards are several lines tall each
+    "compare": 50,  # rows of the claims × origins matrix (ORIGIN_COLUMNS columns, and "others")
+    "compare/outlets": 50,  # rows of the claims × outlets view, one column per outlet
+    "articles": 100,
+    "actors": 100,
+    "outlets": 100,
+    "updates": 100,
+}
+
+# The home page lists every claim up to this many; beyond, this many of the
+# most recently reviewed or updated, and a link to /claims/.
+HOME_CLAIMS = 30
+
+# The actor-agreement list on /compare/ (templates/_charts.html): at most this
+# many pairs of each group, the most decisive first, plus any pair the grid
+# shows (its cells link to the list). The example site's groups hold 11, 42
+# and 29 pairs, all shown.
+PAIRS_SHOWN = {"disagree": 25, "agree": 75, "neither": 40}
+# Shared claims listed under one pair, most divisive first; the two actors'
+# pages list the rest.
+SHARED_CLAIMS_SHOWN = 5
+
+# Columns of the claims × independent origins matrix on /compare/: the
+# origins that speak on the most claims. The rest (and every origin that
+# speaks on one claim only) share each row's "others" cell. The example site
+# has 8 origins on two claims or more; at 1,280 px 8 columns fit beside the
+# claims without scrolling, and wider tables scroll sideways.
+ORIGIN_COLUMNS = 8
+
+# Page numbers shown either side of the current one; the first and the last
+# page are always shown, the rest replaced by a gap ("…").
+NEIGHBOURS = 2

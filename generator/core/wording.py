@@ -1,0 +1,52 @@
+"""The words a reader meets for stances, and the rule that verdicts never use them.
+
+A stance is what a speaker does with a claim; a verdict is what the editors
+conclude about it. When both were "supported" a reader met "Claims they
+supported: Supported 3", which reads as one fact and is two. So stances
+have words of their own, which no verdict label may share: a speaker
+*asserts* a claim, *disputes* it, or is *neutral* on it; a claim is
+"asserted by" or "disputed by" someone. The data files keep the content
+model's ids (``supports``, ``disputes``, ``neutral``): only display words
+live here.
+
+``check`` warns about a verdict label in site.yaml that shares a stem with
+these words ("Asserted", "Disputed", "Neutral"), see
+:func:`stance_word_in`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Labels: headings, badges, legends ("✓ Asserts").
+STANCE_LABELS = {"supports": "Asserts", "disputes": "Disputes", "neutral": "Neutral"}
+# Before a noun: "3 asserting, 1 disputing, 0 neutral mentions".
+STANCE_ADJECTIVES = {"supports": "asserting", "disputes": "disputing", "neutral": "neutral"}
+# In a sentence about a claim: "<speaker> asserts the claim: …".
+STANCE_VERBS = {"supports": "asserts", "disputes": "disputes", "neutral": "is neutral on"}
+# After a claim: "asserted by 3 sources".
+STANCE_PASSIVES = {"supports": "asserted by", "disputes": "disputed by", "neutral": "neutral"}
+# The sign beside a stance's label ("✓ Asserts"), hidden from screen readers.
+STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
+# An origin's position on a claim (tallies.position_of): a stance, or both sides.
+POSITION_LABELS = {**STANCE_LABELS, "both": f"{STANCE_LABELS['supports']} and {STANCE_LABELS['disputes'].lower()}"}
+
+# The stems every form of the stance words above shares: "assert" (asserts,
+# asserted, asserting), "disput" (dispute, disputes, disputed, disputing), "neutral".
+STANCE_STEMS = ("assert", "disput", "neutral")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def stem(word: str) -> str:
+    """A word without the endings English adds to these verbs: "Disputed" → "disput"."""
+    word = word.casefold()
+    for ending in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def stance_word_in(label: str) -> str | None:
+    """The word of ``label`` that readers would take for a stance, if any:
+    "Widely disputed" → "disputed"; "Supported" → None."""
+    return next((word for word in WORD.findall(label) if stem(word) in STANCE_STEMS), None)

@@ -1,0 +1,327 @@
+"""The build cache: what earlier builds worked out, keyed by content.
+
+It lives in ``.factcheck-cache/`` next to ``site.yaml`` (like Hugo's
+``resources/`` or Pelican's ``cache/``), is safe to delete at any time, and
+holds three things:
+
+- ``checked-json.sqlite``: every content file loaded and checked on its own
+  (its record with its converted Markdown and anchored quotes, its problems
+  and the ids it refers to) as JSON (``codec.py``), keyed by a digest of the
+  generator's own code (and the Python and libraries it runs on), the
+  file's path and its bytes. The key never goes stale: a changed file or a
+  changed generator is a new key, and entries for other versions are pruned
+  once they outnumber the current ones.
+- ``outputs.json``: the digest of every file the last build wrote, so the
+  next one can tell which outputs are unchanged and keep them as they are.
+- ``last-build.json``: the fingerprint of the last successful build (every
+  input file, the generator's code, the options) with its summary and
+  warnings, so a build with nothing changed can say so and stop.
+
+Every write is atomic (an SQLite transaction, or a write to a temporary file
+and a rename): a build killed half-way leaves the cache as it was or
+complete, never torn. An entry that cannot be read, or a database that is
+not one, is treated as missing.
+
+What a cache may be trusted for. Everything in it is data: JSON, read by
+``json.loads`` and rebuilt into known records field by field, so a cache
+from anywhere cannot run code (earlier versions stored pickles, which can;
+their ``checked.sqlite`` and ``checked/`` are removed, never read). An entry
+that is damaged or of any other shape is a miss. But an entry of the right
+shape is believed: the key says which file it is for, not who wrote it, and
+anyone who can write the cache can change what is checked and published.
+So a cache must come only from one's own trusted builds: on CI, a job that
+publishes restores only caches saved on the default branch, never one from
+a pull request or another branch (``.github/workflows/publish.yml``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, is_content, template_inputs
+from ..stages.sitefiles import FoundFiles, walk_site
+
+CHECKED = "checked-json.sqlite"
+# What earlier formats kept, pickled: removed, never read (see codec.py for why).
+LEGACY_CHECKED_FOLDER = "checked"  # FORMAT 1: one pickle per file
+LEGACY_CHECKED_DATABASE = "checked.sqlite"  # FORMAT 2: the same pickles in one database
+OUTPUTS = "outputs.json"
+LAST_BUILD = "last-build.json"
+FORMAT = 4  # bump when what is stored changes shape
+QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
+LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before doing without the cache
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# Libraries whose version changes what a build makes of the same input.
+DEPENDENCIES = ("markdown", "pyyaml", "jinja2", "markupsafe")
+
+
+@lru_cache(maxsize=1)
+def code_version(package: Path = PACKAGE_DIR) -> str:
+    """A digest of the generator's own source and of what it runs on (Python
+    and the libraries that parse and render): any change to them is a new
+    cache. A cache kept between CI runs must not hand a newer Python-Markdown
+    the older one's output. Every module counts, however deep in sub-packages:
+    code moved into one must still invalidate the cache."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"format {FORMAT}; python {sys.version}".encode())
+    for name in DEPENDENCIES:
+        hasher.update(f"; {name} {dependency_version(name)}".encode())
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def dependency_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree without the package metadata
+        return "unknown"
+
+
+def input_paths(root: Path, default_templates: Path | None = None) -> dict[str, str]:
+    """Every file a build reads, keyed by path relative to the root, sorted.
+
+    When the site has no templates/ of its own, the project's default
+    templates (``default_templates``) are read instead; they are keyed
+    "default-templates/…". The site is walked as everywhere
+    (``sitefiles.py``): no link to a folder is followed, no link to a file
+    outside the site is read.
+    """
+    return inputs_of(root, walk_site(root, default_templates))
+
+
+def inputs_of(root: Path, found: FoundFiles) -> dict[str, str]:
+    """The paths of site.yaml and of the files a walk of the site found, sorted by key."""
+    return dict(sorted({CONFIG_FILE: os.path.join(root, CONFIG_FILE), **found.files}.items()))
+
+
+def input_digests(root: Path, default_templates: Path | None = None) -> dict[str, str]:
+    """A digest of every input file (:func:`input_paths`), and a note for every
+    link the walk did not follow: adding or removing one changes what
+    ``check`` reports, so it must not look like an unchanged build."""
+    found = walk_site(root, default_templates)
+    digests = found.link_notes()
+    for rel, path in inputs_of(root, found).items():
+        try:
+            with open(path, "rb") as file:
+                digests[rel] = digest(file.read())
+        except OSError:
+            continue  # vanished or unreadable between listing and reading: the next build catches it
+    return digests
+
+
+def checked_key(rel_path: str, data: bytes) -> str:
+    """The cache key of a content file checked on its own."""
+    return digest(b"\0".join((code_version().encode(), rel_path.encode(), data)))
+
+
+class BuildCache:
+    """``.factcheck-cache/`` of one site."""
+
+    def __init__(self, site_root: Path):
+        self.dir = site_root / CACHE_DIR
+        # Set in a process whose store failed (a locked, read-only or full
+        # cache): its later stores would only wait and fail the same way.
+        self._stores_failed = False
+
+    # --- files checked on their own ---------------------------------------------------
+    #
+    # One SQLite database rather than one file per content file: at 10,000
+    # articles, creating 13,000 small files took 3-4 s of a cold build on
+    # ext4 and reading them back 1.8 s; the same rows are inserted in 0.6 s
+    # and read in 0.15 s. Transactions keep the check workers' writes whole
+    # (they take turns). Lektor keeps its build state in SQLite for the same
+    # reasons. No connection is kept open: one must never cross a fork, and
+    # workers are forked between load_checked and prune_checked.
+
+    def load_checked(self, keys: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(key, stored entry) for those of ``keys`` that are stored, in no particular order.
+
+        The entries are as stored: the caller reads them as data and checks
+        them (``prepare.read_cached``).
+
+        A damaged database, or a file that is not one, is removed here, so
+        that the stores which follow start afresh. This runs in the parent
+        before any worker is forked, so no worker has it open.
+        """
+        keys = list(keys)
+        path = self.dir / CHECKED
+        try:
+            with checked_database(path) as db:
+                for start in range(0, len(keys), QUERY_BATCH):
+                    batch = keys[start:start + QUERY_BATCH]
+                    marks = ",".join("?" * len(batch))
+                    yield from db.execute(f"SELECT key, value FROM checked WHERE key IN ({marks})", batch)
+        except sqlite3.OperationalError:
+            return  # locked or unreadable: a miss, checked again
+        except sqlite3.DatabaseError:
+            remove_database(path)
+        except OSError:
+            return
+
+    def store_checked(self, entries: Iterable[tuple[str, bytes]]) -> None:
+        """Store (key, entry) pairs, all or none."""
+        entries = list(entries)
+        if not entries or self._stores_failed:
+            return
+        try:
+            with checked_database(self.dir / CHECKED) as db, db:
+                db.executemany("INSERT OR REPLACE INTO checked (key, value) VALUES (?, ?)", entries)
+        except (sqlite3.Error, OSError):
+            self._stores_failed = True  # best effort, as for every cache write
+
+    def prune_checked(self, keep: Iterable[str]) -> None:
+        """Forget files checked for other versions of the content or of the
+        generator, once they outnumber the current ones.
+
+        Waiting until then keeps one other version (switching back and forth
+        between two branches re-checks nothing) and the database within
+        about three times the content.
+        """
+        keep = set(keep)
+        self.remove_legacy()
+        try:
+            with checked_database(self.dir / CHECKED) as db, db:
+                (stored,) = db.execute("SELECT COUNT(*) FROM checked").fetchone()
+                if stored <= 2 * len(keep):
+                    return
+                db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+                db.executemany("INSERT OR IGNORE INTO keep (key) VALUES (?)", ((key,) for key in keep))
+                db.execute("DELETE FROM checked WHERE key NOT IN (SELECT key FROM keep)")
+        except (sqlite3.Error, OSError):
+            pass
+
+    def remove_legacy(self) -> None:
+        """Remove the pickles that earlier versions stored, unread."""
+        shutil.rmtree(self.dir / LEGACY_CHECKED_FOLDER, ignore_errors=True)
+        remove_database(self.dir / LEGACY_CHECKED_DATABASE)
+
+    # --- what the last build wrote and how it went -------------------------------------
+
+    def load_json(self, name: str) -> Any:
+        try:
+            return json.loads((self.dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def store_json(self, name: str, value: Any) -> None:
+        self._store(self.dir / name, json.dumps(value, sort_keys=True).encode("utf-8"))
+
+    @staticmethod
+    def _store(path: Path, data: bytes) -> None:
+        """Best effort: a cache that cannot be written (a read-only checkout, a
+        full disk) only makes the next build slower."""
+        try:
+            write_atomically(path, data)
+        except OSError:
+            pass
+
+    def forget(self, name: str) -> None:
+        try:
+            (self.dir / name).unlink()
+        except OSError:
+            pass
+
+
+@contextmanager
+def checked_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to the database of checked files, closed after use.
+    Its errors are the caller's, and every caller treats them as a miss."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=LOCK_TIMEOUT)
+    try:
+        try:
+            # WAL: readers do not wait for the workers' writes.
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # a file system without shared memory (some network mounts): the rollback journal
+        # Synced at checkpoints, not at each commit: a crash may lose the last
+        # entries, and a damaged database is removed (load_checked).
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        yield db
+    finally:
+        db.close()
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+# --- what is up to date ---------------------------------------------------------------
+
+
+def build_fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:
+    """Everything a build's output depends on, in one digest."""
+    return digest(json.dumps([code_version(), sorted(inputs.items()), sorted(options.items())]).encode())
+
+
+def page_keys(
+    pages: list, templates_used, inputs: dict[str, str], options: dict[str, Any], everything: frozenset[str]
+) -> dict[str, str]:
+    """For every page: a digest of what it is made of (its sources, its
+    templates, site.yaml, the options and the generator's code). A page whose
+    key is the one it had in the last build would render to the same bytes.
+
+    This leans on the same promise as ``serve``'s incremental rebuilds (and
+    is tested the same way): a page's ``sources`` list every content file
+    whose change can change it.
+    """
+    common = digest(json.dumps([code_version(), inputs.get(CONFIG_FILE), sorted(options.items())]).encode())
+    all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if is_content(p))).encode())
+    template_digests: dict[str, str] = {}
+
+    def template_digest(name: str) -> str | None:
+        site, default = template_inputs(name)
+        return inputs.get(site) or inputs.get(default)
+
+    def templates_digest(template: str) -> str:
+        if template not in template_digests:
+            names = sorted(templates_used(template))
+            template_digests[template] = digest(json.dumps(
+                [(n, template_digest(n)) for n in names]
+            ).encode())
+        return template_digests[template]
+
+    keys = {}
+    for page in pages:
+        sources = all_content if page.sources == everything else [(s, inputs.get(s)) for s in sorted(page.sources)]
+        keys[page.path] = digest(json.dumps([common, page.template, templates_digest(page.template), sources]).encode())
+    return keys

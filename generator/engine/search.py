@@ -1,0 +1,213 @@
+"""The last build step, search: a static full-text index made by Pagefind.
+
+Pagefind turns the finished HTML pages into a ``pagefind/`` folder: the
+index, split into small fragments a browser fetches only as a search needs
+them, and the search UI (``pagefind-ui.js``/``.css``) that
+``templates/static/search.js`` loads. No server and no CDN is involved.
+
+What is indexed is marked up in the templates: ``data-pagefind-body`` on the
+main content of claim, article, actor and outlet pages (so the home page,
+the indexes and /compare/ are left out, and so are the header, navigation
+and footer), ``data-pagefind-ignore`` on boilerplate inside it, and a
+``type`` meta field on each.
+
+``index_pages`` makes one Pagefind index of the pages it is given and
+returns its files; ``search_shards.py`` splits the site's pages into several
+such indexes (shards), which the browser merges. ``build`` adds the files to
+what it writes into its staging folder and swaps into place (a failed
+indexing writes nothing), and ``serve`` does the same in memory.
+
+Determinism. Pagefind numbers pages in the order it receives them, and the
+index files' bytes and names follow those numbers. Its command line walks
+the site folder in directory-listing order, which differs between file
+systems (the same pages indexed on ext4 and on tmpfs gave different
+bytes), so pages are sent here one by one, sorted by path, through
+Pagefind's service mode: the stdin/stdout protocol its official Node and
+Python wrappers use. (The Python wrapper itself reads one reply per 0.1 s,
+seconds for a small site, hence this small client.) Filters are not used:
+Pagefind 1.5 writes filter values in hash-map order, which changes from run
+to run. One language is forced for the whole site, so that a page in
+another language is still found from every page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import IO, Iterable
+
+from ..core.layout import SEARCH_FOLDER
+
+SEARCH_BODY = b"data-pagefind-body"  # the attribute that marks what a page has to be found by
+READ_SIZE = 1 << 20  # bytes asked of the pipe at a time
+CLOSING_BLOCK_TAG = re.compile(r"</(?:dt|dd|li|td|th|caption|p|h[1-6]|div|section|header)>", re.IGNORECASE)
+
+
+class SearchError(Exception):
+    """Pagefind is missing or failed; the message says what it reported."""
+
+
+def index_pages(pages: dict[str, bytes], language: str, folder: str = f"{SEARCH_FOLDER}/") -> dict[str, bytes]:
+    """The files of one Pagefind index of ``pages`` (path → HTML), under ``folder``.
+
+    Every page given is indexed, in the order of its path; which pages to
+    give is :func:`indexed_pages`'s choice, and which index they go to is
+    ``search_shards.py``'s.
+    """
+    requests = [{"type": "NewIndex", "config": {"force_language": language}}]
+    requests += [
+        {"type": "AddFile", "index_id": 0, "url": f"/{path}", "file_path": None,
+         "file_contents": spaced_blocks(pages[path].decode("utf-8"))}
+        for path in sorted(pages)
+    ]
+    requests.append({"type": "GetFiles", "index_id": 0})
+    replies = run_service(requests)
+    return {
+        f"{folder}{file['path']}": base64.b64decode(file["content"])
+        for file in sorted(replies[-1]["files"], key=lambda file: file["path"])
+    }
+
+
+def indexed_pages(outputs: dict[str, bytes]) -> list[str]:
+    """The HTML pages Pagefind would index, sorted by path.
+
+    Once any page marks a search body, Pagefind ignores every page without
+    one; those are left out here rather than sent, parsed and dropped (at
+    10,000 articles the lists and /compare/ are a sixth of the HTML).
+    """
+    pages = sorted(path for path in outputs if path.endswith(".html"))
+    marked = [path for path in pages if marks_search_body(outputs[path])]
+    return marked or pages
+
+
+def marks_search_body(page: bytes) -> bool:
+    return SEARCH_BODY in page
+
+
+def spaced_blocks(html: str) -> str:
+    """The page with a space after each closing block tag, for Pagefind only.
+
+    Pagefind joins the text of adjacent elements as it finds it, so
+    ``<dt>Role</dt><dd>Mayor</dd>`` would be indexed, and excerpted, as one
+    word, "RoleMayor". The published page is not changed.
+    """
+    return CLOSING_BLOCK_TAG.sub(r"\g<0> ", html)
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable shipped in the ``pagefind-bin`` wheel."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as missing:
+        raise SearchError("the Pagefind binary is not installed (pip install pagefind-bin)") from missing
+    try:
+        return get_executable()
+    except FileNotFoundError as missing:
+        raise SearchError(f"the Pagefind binary is missing: {missing}") from missing
+
+
+def run_service(requests: list[dict]) -> list[dict]:
+    """Send ``requests`` to one ``pagefind --service`` process; its replies, in order.
+
+    Pagefind handles messages one at a time, in the order they arrive. They
+    are written by a thread while this one reads the replies, so neither
+    pipe can fill up and block the other side. Pagefind exits as soon as its
+    input ends, so that is closed only once every reply is in.
+
+    It also means Pagefind never outlives a killed build: the kernel closes
+    the build's end of the pipe, and Pagefind exits, even in the middle of
+    indexing (measured: within 0.1 s of the close while busy at a full core;
+    ``tests/test_kill.py``). Workers forked while it runs (``serve`` rebuilds
+    as it indexes) hold that end too, and die with the build (``workers.py``).
+    """
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                [str(pagefind_binary()), "--service"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            )
+        except OSError as problem:
+            raise SearchError(f"Pagefind could not start: {problem}") from problem
+        writer = threading.Thread(target=send_all, args=(process.stdin, requests), daemon=True)
+        writer.start()
+        try:
+            replies = read_replies(process.stdout, len(requests))
+        except SearchError as problem:
+            process.kill()
+            raise SearchError(with_report(str(problem), errors)) from None
+        finally:
+            writer.join()
+            for pipe in (process.stdin, process.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass  # already broken: Pagefind exited
+            process.wait()
+    failures = [reply.get("message", "unknown error") for reply in replies if reply.get("type") == "Error"]
+    if failures:
+        raise SearchError(f"Pagefind failed: {failures[0]}")
+    return replies
+
+
+def with_report(message: str, errors: IO[bytes]) -> str:
+    """``message``, followed by what Pagefind wrote to its standard error, if anything."""
+    errors.seek(0)
+    report = errors.read().decode("utf-8", "replace").strip()
+    return f"{message}: {report}" if report else message
+
+
+def send_all(stdin: IO[bytes], requests: Iterable[dict]) -> None:
+    """Write each request as base64-encoded JSON followed by a comma."""
+    try:
+        for message_id, payload in enumerate(requests, 1):
+            message = json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")
+            stdin.write(base64.b64encode(message) + b",")
+        stdin.flush()
+    except OSError:
+        pass  # Pagefind exited: the reader reports it, with what Pagefind said
+
+
+def read_replies(stdout: IO[bytes], count: int) -> list[dict]:
+    """``count`` replies (comma-separated base64 JSON), ordered by message id.
+
+    A message Pagefind could not parse is answered without an id; its error
+    stands in for the first reply that is missing.
+
+    The last reply holds the whole index (hundreds of MB of base64 at 10,000
+    articles) and arrives in many reads. Only each new read is searched for
+    the separator, and a message's pieces are joined once, when it is
+    complete: every byte is copied a fixed number of times. Joining and
+    re-splitting everything pending at each read made this quadratic, and the
+    default build at 10,000 articles spent minutes here after Pagefind had
+    finished.
+    """
+    replies: dict[int, dict] = {}
+    unattributed: list[dict] = []
+    pieces: list[bytes] = []  # the message being read, as it arrived
+    while len(replies) + len(unattributed) < count:
+        chunk = stdout.read1(READ_SIZE)
+        if not chunk:
+            raise SearchError("Pagefind stopped before it had indexed every page")
+        start = 0
+        while (end := chunk.find(b",", start)) >= 0:
+            pieces.append(chunk[start:end])
+            receive(b"".join(pieces), replies, unattributed)
+            pieces = []
+            start = end + 1
+        if start < len(chunk):
+            pieces.append(chunk[start:])
+    return [replies.get(message_id) or unattributed.pop(0) for message_id in range(1, count + 1)]
+
+
+def receive(encoded: bytes, replies: dict[int, dict], unattributed: list[dict]) -> None:
+    """File one reply under its message id (or with those that have none)."""
+    reply = json.loads(base64.b64decode(encoded))
+    if reply.get("message_id") is None:
+        unattributed.append(reply["payload"])
+    else:
+        replies[reply["message_id"]] = reply["payload"]

@@ -1,0 +1,214 @@
+"""Stage 6, write: finished pages → the output folder, atomically.
+
+The new site is written into a hidden sibling folder and then swapped with
+the old one in a single ``renameat2(RENAME_EXCHANGE)`` call where the OS has
+it (Linux), so a reader or a killed build never sees a half-written site.
+Elsewhere two renames are used, which leaves a moment without the folder but
+never a mixed one.
+
+Compare before writing: an output whose bytes are those of the live site's
+file is not written again but hard-linked into the staging folder, so after
+the swap it is the very same file (same inode, same modification time).
+Deployment tools that sync by mtime, and readers' caches, see only what
+really changed; and an unchanged page need not even be rendered (``keep``).
+
+The machine's own failures (a full disk, a read-only or forbidden folder)
+are raised as :class:`SystemFailure`, one line naming the path, wherever a
+write fails, in a worker too: it crosses back to the build as itself. The
+build then removes its staging folder, and the live site was never touched.
+An output folder that is a mount point is refused before anything is
+written: it cannot be swapped, only written into.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.failures import SystemFailure, os_failure
+from ..core.layout import MARKER, RETIRED_PREFIX, STAGING_PREFIX
+
+MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
+
+
+def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
+    """Replace ``out_dir`` with exactly ``outputs``, atomically."""
+    staged = StagedSite(out_dir)
+    for rel_path, data in sorted(outputs.items()):
+        staged.put(rel_path, data)
+    staged.commit()
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the manifest knows of an output file: its digest, and the size and
+    modification time it had when written, to tell whether it is still that file."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+    def to_json(self) -> list:
+        return [self.digest, self.size, self.mtime_ns]
+
+    @classmethod
+    def from_json(cls, value: list) -> "Written":
+        return cls(str(value[0]), int(value[1]), int(value[2]))
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class StagedSite:
+    """The next version of the output folder, built beside it and swapped in.
+
+    ``previous`` is the manifest of the live folder (from the build cache):
+    path → :class:`Written`. Files are put one at a time, possibly from
+    several worker processes (each put touches only its own path).
+    """
+
+    def __init__(self, out_dir: Path, previous: dict[str, Written] | None = None):
+        """Begin the next version of ``out_dir``. Builds into one folder take
+        turns (``lock.output_lock``): the staging folders left beside it then
+        are dead builds', and are removed here."""
+        self.out_dir = out_dir.resolve()
+        refuse_mount_point(self.out_dir)
+        self.previous = previous or {}
+        self.staging = sibling(self.out_dir, STAGING_PREFIX)
+        self._made_dirs: set[Path] = set()
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(self.out_dir)
+            self.staging.mkdir()
+            (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        except OSError as problem:
+            self.abandon()
+            raise self.failure(problem) from None
+
+    def failure(self, problem: OSError, path: Path | None = None) -> SystemFailure:
+        """A failed write as one line, naming ``path`` if the error does not
+        (a write that finds the disk full names no file); the live site is as it was."""
+        if problem.filename is None and path is not None:
+            problem = OSError(problem.errno, problem.strerror, str(path))
+        return os_failure(problem, "cannot write", f"; the site in {self.out_dir} was left as it was")
+
+    def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]:
+        """Stage one file; returns its manifest entry and whether it was (re)written."""
+        digest = file_digest(data)
+        old = self.previous.get(rel_path)
+        if old is not None and old.digest == digest and self._link_live(rel_path, old):
+            return old, False
+        target = self.staging / rel_path
+        try:
+            self._make_parent(target)
+            # A path kept earlier in this build is a hard link to the live file:
+            # writing through it would change the live site before the swap (a
+            # build killed then would leave a mixed site). A new file instead.
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)
+            stat = target.stat()
+        except OSError as problem:
+            raise self.failure(problem, target) from None
+        return Written(digest, stat.st_size, stat.st_mtime_ns), True
+
+    def keep(self, rel_path: str) -> Written | None:
+        """Stage the live file unchanged, without its bytes; None if it is not there as recorded."""
+        old = self.previous.get(rel_path)
+        if old is not None and self._link_live(rel_path, old):
+            return old
+        return None
+
+    def _link_live(self, rel_path: str, old: Written) -> bool:
+        live = self.out_dir / rel_path
+        try:
+            stat = live.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
+                return False  # changed by hand since: write it anew
+            target = self.staging / rel_path
+            self._make_parent(target)
+            os.link(live, target)
+        except OSError:
+            return False
+        return True
+
+    def _make_parent(self, target: Path) -> None:
+        if target.parent not in self._made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(target.parent)
+
+    def read(self, rel_path: str) -> bytes:
+        try:
+            return (self.staging / rel_path).read_bytes()
+        except OSError as problem:
+            raise os_failure(problem, "cannot read back") from None
+
+    def commit(self) -> None:
+        try:
+            swap_into_place(self.staging, self.out_dir)
+        except OSError as problem:
+            raise self.failure(problem) from None
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def sibling(out_dir: Path, prefix: str) -> Path:
+    return out_dir.parent / f"{prefix}{out_dir.name}-{os.getpid()}"
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Delete staging folders of builds that were killed before they finished."""
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+        for leftover in out_dir.parent.glob(f"{prefix}{out_dir.name}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def refuse_mount_point(out_dir: Path) -> None:
+    """A mount point cannot be renamed, so a build cannot swap it for a new folder."""
+    if os.path.ismount(out_dir):
+        raise SystemFailure(
+            f"cannot replace {out_dir}: it is a mount point, and a build swaps in a whole new folder, "
+            f"which a mount point cannot be; build into a folder inside it (--out {out_dir / 'site'}) "
+            f"or elsewhere and copy that in (rsync -a --delete OTHER/ {out_dir}/)"
+        )
+
+
+def swap_into_place(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if exchange(staging, out_dir):
+        # Now holds the previous site; what a failure leaves, the next build removes.
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    retired = sibling(out_dir, RETIRED_PREFIX)
+    os.rename(out_dir, retired)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        os.rename(retired, out_dir)  # the previous site back in place
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False where the OS offers no way to."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

@@ -1,0 +1,114 @@
+"""The Jinja environment pages are rendered in: the templates a walk of the
+templates folders found, and the filters and globals templates call.
+
+Templates get analysis objects and a :class:`~generator.outputs.urls.Links` for the
+page, never the raw content; whatever geometry or wording is more than a
+template should compute is worked out in Python and offered here
+(``pictures.py``, ``stancebars.py``, ``wording.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import jinja2
+from markupsafe import Markup
+
+from ..core.language import same_language, text_direction
+from ..core.model import STANCES, PartialDate, human_date
+from ..core.wording import POSITION_LABELS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS  # the display words; wording.py says why
+from . import feeds, pictures, stancebars, urls
+from .quotemarks import display_quote
+
+
+class FoundTemplatesLoader(jinja2.BaseLoader):
+    """Loads the templates the walk of the templates folders found, and no
+    other file: Jinja's FileSystemLoader would follow a link to a folder
+    or to a file outside the site (see ``sitefiles.py``)."""
+
+    def __init__(self, templates: dict[str, str]):
+        self.templates = templates  # name → file
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.templates.get(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            with open(path, encoding="utf-8") as file:
+                source = file.read()
+            mtime = os.path.getmtime(path)
+        except OSError as exc:  # deleted since the walk: as Jinja's own loader says
+            raise jinja2.TemplateNotFound(template) from exc
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(path) == mtime
+            except OSError:
+                return False
+
+        return source, path, uptodate
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.templates)
+
+
+def make_environment(templates: dict[str, str]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=FoundTemplatesLoader(templates),
+        autoescape=True,  # everything from content is untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["iso"] = iso_date
+    env.filters["number"] = format_number
+    env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
+    env.filters["display_quote"] = display_quote  # the source's own marks at a quote's ends left out
+    env.globals["lang_attrs"] = lang_attrs
+    env.globals.update(
+        STANCES=STANCES,
+        STANCE_LABELS=STANCE_LABELS,
+        STANCE_ADJECTIVES=STANCE_ADJECTIVES,
+        STANCE_ICONS=STANCE_ICONS,
+        POSITION_LABELS=POSITION_LABELS,
+        text_fragment_url=urls.text_fragment_url,
+        mention_anchor=urls.mention_anchor,
+        origin_anchor=urls.origin_anchor,
+    )
+    env.globals.update(pictures.template_globals())  # chart geometry for _charts.html
+    env.globals.update(stancebars.template_globals())  # stance bars on one scale per page
+    env.globals.update(feeds.template_globals())  # the addresses of the Atom feeds
+    return env
+
+
+@jinja2.pass_context
+def lang_attrs(context: jinja2.runtime.Context, language: str | None) -> Markup:
+    """` lang="fa-AF" dir="rtl"` for text in another language than the site's
+    (an article's ``language``, which its quotes inherit); nothing otherwise."""
+    if not language or same_language(language, context["site"].language):
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
+def format_date(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, PartialDate):
+        return value.human()
+    return human_date(value)
+
+
+def format_number(value: float | int) -> str:
+    """12000 → "12,000"; 2.5 → "2.5"."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,g}"
+    return f"{int(value):,}"
+
+
+def iso_date(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.iso() if isinstance(value, PartialDate) else value.isoformat()

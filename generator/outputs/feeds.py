@@ -1,0 +1,269 @@
+"""Discovery: Atom feeds, ``sitemap.xml`` and ``robots.txt``.
+
+Feeds
+    ``/feed.xml`` has one entry per rated, published claim; ``/actors/<id>/feed.xml``
+    one entry per such claim the actor spoke on, with what they said. An entry's
+    ``updated`` is the claim's latest editorial date: its ``reviewed`` date or
+    the date of its latest ``updates:`` item. A claim with neither has no date
+    to give, so it is left out of the feeds rather than dated by the build's
+    clock or a guess. A feed's own ``updated`` is its newest entry's; a feed
+    with no entries has nothing to date and says the Unix epoch. Entry ids are
+    canonical URLs, which stay the same from build to build. A site that
+    states a ``licence`` names it in each feed's ``<rights>`` (and a
+    ``rel="license"`` link); one that does not says nothing about it.
+
+Sitemap and robots.txt
+    The sitemap lists the canonical URL of every HTML page, sorted; only claim
+    pages carry a ``lastmod``, their latest editorial date, because no other
+    page has a date of its own. ``robots.txt`` allows everything and names the
+    sitemap; crawlers read it only at the root of a host, so it does its work
+    when the site is published there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as etree
+from typing import Callable
+
+from ..core.model import STANCES, Actor, Graph, Licence, Quote
+from ..core.wording import STANCE_LABELS
+from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
+from . import urls
+from .base import EVERYTHING, DataFile, Output, Page
+from .quotemarks import display_quote
+from .structured import canonical_url, is_reviewed, publisher
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITE_FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+# The `updated` of a feed with no entries: there is no date to give.
+EPOCH = datetime.date(1970, 1, 1)
+
+
+def actor_feed_path(actor: Actor) -> str:
+    return f"actors/{actor.id}/feed.xml"
+
+
+def template_globals() -> dict[str, object]:
+    """The feeds' addresses, for the templates' links to them; registered in environment.make_environment."""
+    return {"site_feed_path": SITE_FEED, "actor_feed_path": actor_feed_path}
+
+
+def latest_date(item: ClaimAnalysis) -> datetime.date | None:
+    """The claim's latest editorial date: reviewed, or its newest update."""
+    dates = [update.date for update in item.claim.updates]
+    if item.claim.reviewed:
+        dates.append(item.claim.reviewed)
+    return max(dates, default=None)
+
+
+def in_feeds(item: ClaimAnalysis) -> bool:
+    return is_reviewed(item) and latest_date(item) is not None
+
+
+def atom_time(date: datetime.date) -> str:
+    """Atom needs a full timestamp; our dates are days, so midnight UTC."""
+    return f"{date.isoformat()}T00:00:00Z"
+
+
+def newest_first(items: list[ClaimAnalysis]) -> list[ClaimAnalysis]:
+    return sorted(items, key=lambda item: (-latest_date(item).toordinal(), item.claim.id))
+
+
+# --- building Atom ---------------------------------------------------------------
+
+
+def sub(parent: etree.Element, tag: str, text: str | None = None, **attributes: str) -> etree.Element:
+    element = etree.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def feed_element(graph: Graph, *, title: str, subtitle: str, self_path: str, page_path: str,
+                 entries: list[etree.Element], updated: datetime.date | None) -> etree.Element:
+    """An Atom <feed>; its id is its own canonical URL."""
+    config = graph.config
+    feed = etree.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
+    sub(feed, "id", canonical_url(self_path, config))
+    sub(feed, "title", title)
+    sub(feed, "subtitle", subtitle)
+    sub(feed, "updated", atom_time(updated or EPOCH))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=canonical_url(self_path, config))
+    sub(feed, "link", rel="alternate", type="text/html", href=canonical_url(page_path, config))
+    if config.licence:  # Atom's <rights> is text for people; RFC 4946's license link is for machines
+        sub(feed, "rights", licence_text(config.licence))
+        sub(feed, "link", rel="license", href=config.licence.url)
+    author = sub(feed, "author")
+    organisation = publisher(config)
+    sub(author, "name", organisation["name"])
+    if "url" in organisation:
+        sub(author, "uri", organisation["url"])
+    feed.extend(entries)
+    return feed
+
+
+def licence_text(licence: Licence) -> str:
+    """"Creative Commons Attribution 4.0 International (CC-BY-4.0): https://…", or the bare URL."""
+    return licence.url if licence.label == licence.url else f"{licence.label}: {licence.url}"
+
+
+def entry_element(*, entry_id: str, title: str, updated: datetime.date, published: datetime.date | None,
+                  links: list[tuple[str, str]], verdict_id: str, verdict_label: str, summary: str) -> etree.Element:
+    entry = etree.Element("entry")
+    sub(entry, "id", entry_id)
+    sub(entry, "title", title)
+    sub(entry, "updated", atom_time(updated))
+    if published:
+        sub(entry, "published", atom_time(published))
+    for rel, href in links:
+        sub(entry, "link", rel=rel, type="text/html", href=href)
+    sub(entry, "category", term=verdict_id, label=verdict_label)
+    sub(entry, "summary", summary, type="text")
+    return entry
+
+
+def xml_bytes(root: etree.Element) -> bytes:
+    etree.indent(root)
+    declaration = '<?xml version="1.0" encoding="utf-8"?>\n'
+    return (declaration + etree.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+
+
+# --- the site feed ---------------------------------------------------------------
+
+
+def claim_summary(item: ClaimAnalysis) -> str:
+    """Verdict, the editors' one-line summary, and the latest update note."""
+    parts = [f"Verdict: {item.verdict.label}."]
+    if item.claim.summary:
+        parts.append(item.claim.summary)
+    if item.claim.updates:
+        latest = item.claim.updates[-1]  # updates are kept oldest first
+        parts.append(f"Update of {latest.date.isoformat()}: {latest.note}")
+    return "\n\n".join(parts)
+
+
+def claim_entry(item: ClaimAnalysis, graph: Graph) -> etree.Element:
+    url = canonical_url(urls.claim_path(item.claim), graph.config)
+    return entry_element(
+        entry_id=url, title=item.claim.statement, updated=latest_date(item), published=item.claim.reviewed,
+        links=[("alternate", url)], verdict_id=item.verdict.id, verdict_label=item.verdict.label,
+        summary=claim_summary(item),
+    )
+
+
+def site_feed(graph: Graph, analysis: Analysis) -> bytes:
+    items = newest_first([item for item in analysis.claims.values() if in_feeds(item)])
+    feed = feed_element(
+        graph, title=graph.config.title, subtitle="Claims reviewed or updated", self_path=SITE_FEED,
+        page_path=urls.page_path(), entries=[claim_entry(item, graph) for item in items],
+        updated=latest_date(items[0]) if items else None,
+    )
+    return xml_bytes(feed)
+
+
+# --- one feed per actor ----------------------------------------------------------
+
+
+def said_claim_anchor(item: ClaimAnalysis) -> str:
+    """The id of a claim's section on an actor page (see actor.html)."""
+    return f"claim-{item.claim.id}"
+
+
+def quote_line(quote: Quote, site_language: str) -> str:
+    where = f"{quote.article.title}, {quote.outlet.name}"
+    if quote.article.published:
+        where += f", {quote.article.published.iso()}"
+    shown = display_quote(quote.text, quote.language or site_language)
+    return f"{STANCE_LABELS[quote.stance]}: “{shown}” ({where})"
+
+
+def published_quotes(said: ClaimStance) -> list[Quote]:
+    """Feeds announce published statements only, even in a --drafts preview."""
+    return [q for q in said.quotes if not q.article.draft]
+
+
+def actor_entry(actor: Actor, said: ClaimStance, graph: Graph) -> etree.Element:
+    """One claim the actor spoke on: the verdict, then each of their quotes on it."""
+    item = said.claim
+    page = canonical_url(urls.actor_path(actor), graph.config)
+    quotes = published_quotes(said)
+    stances = " and ".join(STANCE_LABELS[s].lower() for s in STANCES if any(q.stance == s for q in quotes))
+    return entry_element(
+        entry_id=f"{page}#{said_claim_anchor(item)}",
+        title=f"{actor.name} {stances}: {item.claim.statement}",
+        updated=latest_date(item), published=item.claim.reviewed,
+        links=[("alternate", f"{page}#{said_claim_anchor(item)}"),
+               ("related", canonical_url(urls.claim_path(item.claim), graph.config))],
+        verdict_id=item.verdict.id, verdict_label=item.verdict.label,
+        summary="\n\n".join([f"Verdict on the claim: {item.verdict.label}.",
+                             *(quote_line(quote, graph.config.language) for quote in quotes)]),
+    )
+
+
+def actor_feed(actor: Actor, said: list[ClaimStance], graph: Graph) -> bytes:
+    by_claim = {s.claim.claim.id: s for s in said if in_feeds(s.claim) and published_quotes(s)}
+    items = newest_first([s.claim for s in by_claim.values()])
+    feed = feed_element(
+        graph, title=f"{actor.name}: statements checked on {graph.config.title}",
+        subtitle=f"Claims {actor.name} spoke on, as they are reviewed or updated",
+        self_path=actor_feed_path(actor), page_path=urls.actor_path(actor),
+        entries=[actor_entry(actor, by_claim[item.claim.id], graph) for item in items],
+        updated=latest_date(items[0]) if items else None,
+    )
+    return xml_bytes(feed)
+
+
+# --- sitemap and robots.txt ------------------------------------------------------
+
+
+def sitemap(pages: list[Output], graph: Graph, analysis: Analysis) -> bytes:
+    claim_dates = {urls.claim_path(item.claim): latest_date(item) for item in analysis.claims.values()}
+    urlset = etree.Element("urlset", {"xmlns": SITEMAP_NS})
+    html_paths = [p.path for p in pages if isinstance(p, Page) and p.path.endswith(".html")]
+    for path in sorted(html_paths, key=lambda p: canonical_url(p, graph.config)):
+        entry = sub(urlset, "url")
+        sub(entry, "loc", canonical_url(path, graph.config))
+        if claim_dates.get(path):
+            sub(entry, "lastmod", claim_dates[path].isoformat())
+    return xml_bytes(urlset)
+
+
+def robots(graph: Graph) -> bytes:
+    return (
+        "User-agent: *\n"
+        "Allow: /\n"
+        f"Sitemap: {canonical_url(SITEMAP, graph.config)}\n"
+    ).encode("utf-8")
+
+
+# --- planning --------------------------------------------------------------------
+
+
+def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile]:
+    """The feeds, the sitemap and robots.txt.
+
+    ``pages`` is the site map being planned. The sitemap reads it only when it
+    is produced, so pages planned after this call are listed too. An actor's
+    feed shows a subset of the actor's page, so it has the page's sources.
+    """
+    sources_by_path = {page.path: page.sources for page in pages}
+    outputs = [
+        DataFile(SITE_FEED, EVERYTHING, lambda: site_feed(graph, analysis)),
+        DataFile(SITEMAP, EVERYTHING, lambda: sitemap(pages, graph, analysis)),
+        # robots.txt is made from site.yaml alone, and a change there re-renders everything.
+        DataFile(ROBOTS, frozenset(), lambda: robots(graph)),
+    ]
+    for item in analysis.actors.values():
+        outputs.append(DataFile(
+            actor_feed_path(item.actor), sources_by_path[urls.actor_path(item.actor)],
+            bind(actor_feed, item.actor, item.claims, graph),
+        ))
+    return outputs
+
+
+def bind(function: Callable[..., bytes], *args) -> Callable[[], bytes]:
+    """``function`` with its arguments fixed now, not when the loop has moved on."""
+    return lambda: function(*args)

@@ -1,0 +1,335 @@
+"""Open data: the site's record as files anyone can reuse, and the page documenting them.
+
+==========================  ===================================================
+``data/claims.json``        every claim: verdict, tallies, figures, mentions
+``data/mentions.csv``       one row per mention (an annotated quote)
+``data/matrix.csv``         the comparison index: each origin's position on each claim
+``data/annotations.jsonld`` one W3C Web Annotation per quote
+``data/articles/<id>.txt``  the article text the annotations' selectors count in
+``about/data/``             what each file holds (rendered from this module's tables)
+==========================  ===================================================
+
+Everything is a pure function of the graph and the analysis, written with a
+fixed key and row order and no timestamps, so rebuilds are byte-identical.
+The CSV files are made in ``opendata_csv.py``, whose column tables are the
+documentation too: the about page renders them, so it cannot drift from
+what the files hold.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from ..core.model import Article, Graph, Licence, Publisher, Quote, SiteConfig
+from ..core.wording import STANCE_VERBS
+from ..stages.analyse import Analysis, ClaimAnalysis
+from ..stages.tallies import Tally
+from . import opendata_csv, urls
+from .base import EVERYTHING, DataFile, Output, Page
+from .opendata_format import (
+    absolute, article_text_path, mention_id, passage_url, record_ref, to_json, via_type, voice_ref,
+)
+
+# Bump when a field is renamed, removed or changes meaning; adding a field
+# does not change the version (consumers should ignore keys they don't know).
+# 2: per stance, "stances" (independent origins, speakers, statements)
+# replaces "counts"; figures say who gives them and whose they are.
+SCHEMA_VERSION = 2
+
+CLAIMS_JSON = "data/claims.json"
+MENTIONS_CSV = "data/mentions.csv"
+MATRIX_CSV = "data/matrix.csv"
+ANNOTATIONS_JSONLD = "data/annotations.jsonld"
+ABOUT_PAGE = urls.page_path("about/data")
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# Characters of context on each side of a quote in a TextQuoteSelector, as
+# Hypothesis records them: enough to tell repeated passages apart.
+CONTEXT_CHARS = 32
+
+
+def plan(graph: Graph, analysis: Analysis) -> list[Output]:
+    """The open-data files and their documentation page.
+
+    The site-wide files show every content file, so their sources are
+    EVERYTHING; an article's text depends on that article alone.
+    """
+    outputs: list[Output] = [
+        Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph)),
+        DataFile(CLAIMS_JSON, EVERYTHING, partial(claims_json, graph, analysis)),
+        DataFile(MENTIONS_CSV, EVERYTHING, partial(opendata_csv.mentions_csv, graph)),
+        DataFile(MATRIX_CSV, EVERYTHING, partial(opendata_csv.matrix_csv, analysis)),
+        DataFile(ANNOTATIONS_JSONLD, EVERYTHING, partial(annotations_jsonld, graph)),
+    ]
+    outputs += [
+        DataFile(article_text_path(article), frozenset({article.path}), partial(article_text, article))
+        for article in graph.articles.values()
+    ]
+    return outputs
+
+
+# --- the article text ----------------------------------------------------------
+
+
+def article_text(article: Article) -> bytes:
+    """Exactly the text the selectors count in: no newline is added, so the
+    file's length in code points is the text's."""
+    return article.document.text.encode("utf-8")
+
+
+# --- claims.json ----------------------------------------------------------------
+
+
+def claims_json(graph: Graph, analysis: Analysis) -> bytes:
+    return to_json(claims_document(graph, analysis))
+
+
+def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+    config = graph.config
+    return {
+        "version": SCHEMA_VERSION,
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "url": urls.with_trailing_slash(config.base_url),
+            "documentation": absolute(graph, ABOUT_PAGE),
+            "publisher": publisher_record(config.publisher),
+            "licence": licence_record(config.licence),
+        },
+        "verdicts": [
+            {"id": v.id, "label": v.label, "description": v.description, "rank": v.rank}
+            for v in config.verdicts
+        ],
+        # Generators: each record is made as to_json writes it (see to_json).
+        "claims": (claim_record(graph, item) for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id)),
+        "articles": (article_record(graph, article) for article in graph.articles.values()),
+        "actors": [
+            {
+                "id": actor.id, "name": actor.name, "kind": actor.kind, "role": actor.role,
+                "affiliation": actor.affiliation_id, "party": actor.party,
+                "origin": graph.chains[actor.id][-1].id, "url": absolute(graph, urls.actor_path(actor)),
+            }
+            for actor in graph.actors.values()
+        ],
+        "outlets": [
+            {
+                "id": outlet.id, "name": outlet.name, "country": outlet.country, "owner": outlet.owner,
+                "website": outlet.url, "url": absolute(graph, urls.outlet_path(outlet)),
+            }
+            for outlet in graph.outlets.values()
+        ],
+    }
+
+
+def publisher_record(publisher: Publisher | None) -> dict[str, Any] | None:
+    """Who publishes the site, as site.yaml states it (``url`` null when it
+    gives none); null when it names no publisher: the files assume none."""
+    return {"name": publisher.name, "url": publisher.url} if publisher else None
+
+
+def licence_record(licence: Licence | None) -> dict[str, Any] | None:
+    """The site's licence: its SPDX id (null for a licence given by URL alone)
+    and its address; null when site.yaml states none, and nothing is assumed."""
+    return {"spdx": licence.spdx, "url": licence.url} if licence else None
+
+
+def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
+    claim, verdict = item.claim, item.verdict
+    return {
+        "id": claim.id,
+        "url": absolute(graph, urls.claim_path(claim)),
+        "statement": claim.statement,
+        "verdict": {"id": verdict.id, "label": verdict.label, "rank": verdict.rank} if verdict else None,
+        "not_rated": claim.not_rated,
+        "summary": claim.summary,
+        "reviewed": claim.reviewed.isoformat() if claim.reviewed else None,
+        "unit": claim.unit,
+        "draft": claim.draft,
+        "contested": item.contested,
+        "figures_differ": item.figures_differ,
+        "stances": {stance: stance_record(tally) for stance, tally in item.tallies.items()},
+        "figures": [
+            {"value": f.value, "given_by": [figure_giver(q) for q in f.quotes]} for f in item.figures
+        ],
+        "outlets": [outlet.id for outlet in item.outlets],
+        "mentions": [mention_record(graph, quote) for quote in item.quotes],
+    }
+
+
+def stance_record(tally: Tally) -> dict[str, Any]:
+    """Who takes one stance: the independent origins, then how many speakers and statements."""
+    return {
+        "origins": [voice_ref(origin) for origin in tally.origins],
+        "speakers": tally.speakers,
+        "statements": tally.statements,
+    }
+
+
+def figure_giver(quote: Quote) -> dict[str, Any]:
+    """One statement giving a figure: whose statement, and whose figure (null: the speaker's own)."""
+    return {
+        "mention": mention_id(quote),
+        "speaker": voice_ref(quote.speaker),
+        "stance": quote.stance,
+        "attributed_to": record_ref(quote.value_attributed_to),
+    }
+
+
+def mention_record(graph: Graph, quote: Quote) -> dict[str, Any]:
+    return {
+        "id": mention_id(quote),
+        "stance": quote.stance,
+        "article": quote.article.id,
+        "outlet": quote.outlet.id,
+        "actor": quote.actor.id if quote.actor else None,
+        "origin": voice_ref(quote.origin),
+        "via_type": via_type(quote),
+        "via": quote.via.id if quote.via else None,
+        "value": quote.value,
+        "value_attributed_to": record_ref(quote.value_attributed_to),
+        "quote": quote.text,
+        "note": quote.mention.note,
+        "url": passage_url(graph, quote),
+    }
+
+
+def article_record(graph: Graph, article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet_id,
+        "published": article.published.iso() if article.published else None,
+        "author": article.author,
+        "draft": article.draft,
+        "url": absolute(graph, urls.article_path(article)),
+        "original_url": article.url,
+        "text": absolute(graph, article_text_path(article)),
+    }
+
+
+# --- annotations.jsonld ------------------------------------------------------------
+#
+# W3C Web Annotation Data Model (https://www.w3.org/TR/annotation-model/).
+# Selectors count in the article's published text file, so each target's
+# ``source`` is that file; the article page (whose HTML adds navigation and
+# highlight labels, so positions in it would differ) and the original
+# article are its ``scope``: where the same passage is read in context.
+# An elided quote ("A … B") is one annotation with one target per quoted
+# part, in reading order: several selectors on one target would, by the
+# model, be alternative descriptions of the same passage.
+
+
+def annotations_jsonld(graph: Graph) -> bytes:
+    return to_json(annotation_collection(graph))
+
+
+def annotation_collection(graph: Graph) -> dict[str, Any]:
+    """The collection; its items are a generator, made as ``to_json`` writes them."""
+    collection_id = absolute(graph, ANNOTATIONS_JSONLD)
+    items = (annotation(graph, quote) for quote in graph.quotes)
+    collection: dict[str, Any] = {
+        "@context": ANNOTATION_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Annotated quotes · {graph.config.title}",
+        "total": len(graph.quotes),
+    }
+    if graph.config.licence:  # the model's word for a licence is "rights", an IRI
+        collection["rights"] = graph.config.licence.url
+    if graph.quotes:  # the model requires a first page only when there are annotations
+        collection["first"] = {
+            "id": f"{collection_id}#page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        }
+    return collection
+
+
+def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": f"{absolute(graph, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "creator": annotation_creator(graph.config),
+    }
+    if graph.config.licence:  # on each annotation too: the model defines rights there, and records travel alone
+        record["rights"] = graph.config.licence.url
+    return {
+        **record,
+        "body": [
+            {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
+            {"type": "SpecificResource", "purpose": "linking", "source": absolute(graph, urls.claim_path(quote.claim))},
+            {"type": "TextualBody", "purpose": "describing", "value": describe(quote), "format": "text/plain"},
+        ],
+        "target": [target(graph, quote.article, start, end) for start, end in quote.mention.spans],
+    }
+
+
+def annotation_creator(config: SiteConfig) -> dict[str, Any]:
+    """Who made the annotations: site.yaml's publisher when it names one (with
+    its address, when given), else the site itself at its address."""
+    if config.publisher:
+        creator = {"type": "Organization", "name": config.publisher.name}
+        if config.publisher.url:
+            creator["homepage"] = config.publisher.url
+        return creator
+    return {"type": "Organization", "name": config.title, "homepage": urls.with_trailing_slash(config.base_url)}
+
+
+def describe(quote: Quote) -> str:
+    """One sentence a generic annotation viewer can show."""
+    relayed = f" (relayed through {quote.via.name})" if quote.via else ""
+    return f"{quote.speaker_name}{relayed} {STANCE_VERBS[quote.stance]} the claim: {quote.claim.statement}"
+
+
+def target(graph: Graph, article: Article, start: int, end: int) -> dict[str, Any]:
+    scope = [absolute(graph, urls.article_path(article))]
+    if article.url:
+        scope.append(article.url)
+    return {
+        "type": "SpecificResource",
+        "source": absolute(graph, article_text_path(article)),
+        "scope": scope,
+        "selector": [
+            text_quote_selector(article.document.text, start, end),
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+    }
+
+
+def text_quote_selector(text: str, start: int, end: int) -> dict[str, str]:
+    """exact, with up to CONTEXT_CHARS characters either side; a prefix or
+    suffix that would be empty (at the start or end of the text) is left out."""
+    selector = {"type": "TextQuoteSelector", "exact": text[start:end]}
+    prefix, suffix = text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS]
+    if prefix:
+        selector["prefix"] = prefix
+    if suffix:
+        selector["suffix"] = suffix
+    return selector
+
+
+# --- the documentation page ------------------------------------------------------------
+
+
+def about_context(graph: Graph) -> dict[str, Any]:
+    example = annotation(graph, graph.quotes[0]) if graph.quotes else None
+    return {
+        "files": {
+            "claims": CLAIMS_JSON,
+            "mentions": MENTIONS_CSV,
+            "matrix": MATRIX_CSV,
+            "annotations": ANNOTATIONS_JSONLD,
+        },
+        "schema_version": SCHEMA_VERSION,
+        "context_chars": CONTEXT_CHARS,
+        "mention_columns": opendata_csv.MENTION_COLUMNS,
+        "matrix_columns": opendata_csv.MATRIX_COLUMNS,
+        "texts": [(article, article_text_path(article)) for article in graph.articles.values()],
+        "counts": {"claims": len(graph.claims), "mentions": len(graph.quotes)},
+        "example": json.dumps(example, ensure_ascii=False, indent=2) if example else None,
+    }

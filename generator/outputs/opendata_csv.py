@@ -1,0 +1,177 @@
+"""The open data's CSV files: ``data/mentions.csv`` (one row per quote) and
+``data/matrix.csv`` (the comparison index, one row per claim and origin).
+
+The column tables are the documentation too: ``/about/data/`` renders them,
+so the page cannot drift from what the files hold. Identifiers and
+addresses are ``opendata_format.py``'s, the same in every file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from ..core.model import STANCES, Graph, Quote
+from ..stages.analyse import Analysis
+from .opendata_format import mention_id, passage_url, record_type, via_type
+
+# RFC 4180 line endings; csv.writer's default, stated here so it is a decision.
+CSV_LINE_END = "\r\n"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+MENTION_COLUMNS = (
+    Column("mention_id", "“article id/anchor”: the same id as in claims.json and annotations.jsonld."),
+    Column("claim_id", "The claim the quote is about."),
+    Column("stance", "supports, disputes or neutral (pages say “Asserts”, “Disputes”, “Neutral”)."),
+    Column("actor_id", "Who said it; empty when the outlet speaks in its own voice."),
+    Column("actor_name", "The actor’s name; empty with actor_id."),
+    Column("outlet_id", "The outlet that published the article."),
+    Column("outlet_name", "The outlet’s name."),
+    Column("article_id", "The article the quote is in."),
+    Column("article_title", "The article’s title."),
+    Column("published", "The article’s date as the source gives it: YYYY-MM-DD, YYYY-MM or YYYY; empty when not stated."),
+    Column("via_type", "actor or outlet when the statement was relayed through someone; else empty."),
+    Column("via_id", "Whom the statement was relayed through."),
+    Column("via_name", "Their name."),
+    Column("origin_type", "actor or outlet: the independent origin the statement is counted under. An actor’s is "
+                          "its party (the top of its affiliation chain, or an organisation marked as a party of "
+                          "its own); the outlet’s own voice is the outlet. Never the one it was relayed through."),
+    Column("origin_id", "The origin’s id."),
+    Column("origin_name", "Its name."),
+    Column("value", "The figure the quote gives, for claims about a quantity; else empty."),
+    Column("value_attributed_to_type", "actor or outlet when the speaker gives the figure as someone else’s "
+                                       "(“the media admitted 22”); empty when it is the speaker’s own."),
+    Column("value_attributed_to_id", "Whose figure it is."),
+    Column("value_attributed_to_name", "Their name."),
+    Column("unit", "What the claim’s figures count (e.g. “fighters”); else empty."),
+    Column("quote", "The quote as the editors recorded it; “…” marks elided text."),
+    Column("note", "The editors’ note on the mention; else empty."),
+    Column("url", "The highlighted passage in this site’s copy of the article (absolute URL)."),
+    Column("original_url", "The article at its original address, when known; else empty."),
+)
+
+MATRIX_COLUMNS = (
+    Column("claim_id", "The claim; claims are in the order of the comparison page."),
+    Column("statement", "The claim as the editors worded it."),
+    Column("verdict", "The verdict id; empty when not rated (on purpose or not yet: claims.json’s not_rated says which)."),
+    Column("contested", "true when at least two different independent origins take opposite stances."),
+    Column("figures_differ", "true when the statements give different figures."),
+    Column("origin_type", "actor or outlet: one independent origin that speaks on the claim; for each claim, "
+                          "in the order of the comparison page’s columns, then the rest by name."),
+    Column("origin_id", "The origin’s id."),
+    Column("origin_name", "Its name."),
+    Column("position", "Where the origin stands on the claim, from all its statements: supports, disputes, "
+                       "both (its speakers took both sides) or neutral."),
+    Column("speakers", "How many of its speakers (actors, or the outlet’s own voice) speak on the claim."),
+    Column("statements", "How many of its statements (quotes) are on the claim."),
+    *(Column(f"{stance}_statements", f"How many of those statements take the stance “{stance}”.") for stance in STANCES),
+)
+
+
+def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """RFC 4180: UTF-8 without a byte-order mark, CRLF line ends, a header row,
+    fields quoted only when they must be; no field a spreadsheet would run."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
+    writer.writerow(header)
+    writer.writerows([inert(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+# A spreadsheet opening a CSV file runs a cell that starts with one of these
+# as a formula: a quote reading "=HYPERLINK(…)" would become a live link, and
+# worse. OWASP's advice ("CSV Injection"): start such a cell with an
+# apostrophe, which spreadsheets read as "this is text" and do not show.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?")
+
+
+def inert(cell: str) -> str:
+    """``cell`` as a spreadsheet will show it but never run it. A plain number
+    such as "-12" is left as it is: it is read as a number, not a formula."""
+    if cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def number_text(value: float | int | None) -> str:
+    """12 → "12", 12.0 → "12", 2.5 → "2.5" (shortest exact form), None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def mentions_csv(graph: Graph) -> bytes:
+    rows = [mention_row(graph, quote) for quote in graph.quotes]
+    return to_csv([c.name for c in MENTION_COLUMNS], rows)
+
+
+def mention_row(graph: Graph, quote: Quote) -> list[str]:
+    article, attributed = quote.article, quote.value_attributed_to
+    fields = {
+        "mention_id": mention_id(quote),
+        "claim_id": quote.claim.id,
+        "stance": quote.stance,
+        "actor_id": quote.actor.id if quote.actor else "",
+        "actor_name": quote.actor.name if quote.actor else "",
+        "outlet_id": quote.outlet.id,
+        "outlet_name": quote.outlet.name,
+        "article_id": article.id,
+        "article_title": article.title,
+        "published": article.published.iso() if article.published else "",
+        "via_type": via_type(quote) or "",
+        "via_id": quote.via.id if quote.via else "",
+        "via_name": quote.via.name if quote.via else "",
+        "origin_type": quote.origin.kind,
+        "origin_id": quote.origin.id,
+        "origin_name": quote.origin.name,
+        "value": number_text(quote.value),
+        "value_attributed_to_type": record_type(attributed) or "",
+        "value_attributed_to_id": attributed.id if attributed else "",
+        "value_attributed_to_name": attributed.name if attributed else "",
+        "unit": quote.claim.unit or "",
+        "quote": quote.text,
+        "note": quote.mention.note or "",
+        "url": passage_url(graph, quote),
+        "original_url": article.url or "",
+    }
+    return [fields[column.name] for column in MENTION_COLUMNS]
+
+
+def matrix_csv(analysis: Analysis) -> bytes:
+    """The claims × independent origins view as one row per cell that is not
+    empty (a claim and an origin that speaks on it), every count a plain
+    number: a spreadsheet's pivot table rebuilds the grid, and the file
+    grows with the statements, not with claims times origins."""
+    rows = []
+    for row in analysis.origin_matrix.rows:
+        item = row.claim
+        claim_cells = [
+            item.claim.id,
+            item.claim.statement,
+            item.verdict.id if item.verdict else "",
+            boolean_text(item.contested),
+            boolean_text(item.figures_differ),
+        ]
+        for cell in [c for c in row.cells if c is not None] + list(row.others):
+            rows.append([
+                *claim_cells,
+                cell.origin.kind, cell.origin.id, cell.origin.name, cell.position,
+                str(cell.speakers), str(cell.statements),
+                *(str(cell.tallies[stance].statements) for stance in STANCES),
+            ])
+    return to_csv([c.name for c in MATRIX_COLUMNS], rows)
+
+
+def boolean_text(value: bool) -> str:
+    return "true" if value else "false"

@@ -1,0 +1,103 @@
+"""The pages a long list is split into, at the sizes ``limits.py`` sets.
+
+A site-wide page must stay a readable size at any scale, and nothing may
+become unreachable: a list longer than its page size continues on numbered
+pages (``claims/index.html``, ``claims/page/2/index.html``, …), each linked
+from the others by ``_macros.html``'s ``pagination`` navigation; a summary
+that shows only the top of a list (the home page, the agreement pairs on
+/compare/) says how much more there is and links to where all of it is.
+
+The example site (26 claims, 5 articles, 37 actors, 102 actor pairs) fits
+inside every limit, so it renders as one page per list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core import limits
+from . import urls
+
+def page_path(section: str, number: int) -> str:
+    """``claims/index.html`` for page 1, ``claims/page/<n>/index.html`` after."""
+    return urls.page_path(section) if number == 1 else urls.page_path(section, f"page/{number}")
+
+
+def page_count(items: int, size: int) -> int:
+    """Pages a list of ``items`` needs; an empty list still has its (one) page."""
+    return max(1, -(-items // size))
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a paginated list: which items it holds and where its neighbours are."""
+
+    section: str
+    number: int  # 1-based
+    count: int  # pages in all
+    total: int  # items in all
+    size: int  # items per page
+
+    @property
+    def path(self) -> str:
+        return self.path_of(self.number)
+
+    def path_of(self, number: int) -> str:
+        return page_path(self.section, number)
+
+    @property
+    def start(self) -> int:
+        """Index of the page's first item in the whole list (0-based)."""
+        return (self.number - 1) * self.size
+
+    @property
+    def end(self) -> int:
+        return min(self.start + self.size, self.total)
+
+    def slice(self, items: list) -> list:
+        return items[self.start:self.end]
+
+    @property
+    def first_item(self) -> int:
+        """1-based, for "51–100 of 2,000"."""
+        return self.start + 1 if self.total else 0
+
+    @property
+    def last_item(self) -> int:
+        return self.end
+
+    @property
+    def paged(self) -> bool:
+        """More than one page: only then is there navigation to show."""
+        return self.count > 1
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+    @property
+    def window(self) -> list[int | None]:
+        """Page numbers to link, in order, with None where a run is left out:
+        ``[1, None, 18, 19, 20, 21, 22, None, 40]``. A gap never hides a single
+        page: that page is shown instead."""
+        shown = {1, self.count} | set(range(self.number - limits.NEIGHBOURS, self.number + limits.NEIGHBOURS + 1))
+        numbers = sorted(n for n in shown if 1 <= n <= self.count)
+        window: list[int | None] = []
+        for n in numbers:
+            if window and n - window[-1] == 2:
+                window.append(n - 1)
+            elif window and n - window[-1] > 2:
+                window.append(None)
+            window.append(n)
+        return window
+
+
+def paginations(section: str, total: int, size: int | None = None) -> list[Pagination]:
+    """Every page of a list of ``total`` items in ``section``, first page first."""
+    size = size or limits.PAGE_SIZES[section]
+    count = page_count(total, size)
+    return [Pagination(section, number, count, total, size) for number in range(1, count + 1)]

@@ -1,0 +1,183 @@
+"""The site map: every output of the site, with its template, its context
+and its sources.
+
+:func:`plan_pages` lists them all. Each page type here has one function that
+builds its template context; outputs of a feature that lives in a module of
+its own (feeds, open data, structured data, the editors' pages) are planned
+there and added at the end.
+"""
+
+from __future__ import annotations
+
+from functools import cache, partial
+from typing import Any
+
+from markupsafe import Markup
+
+from ..core import limits
+from ..core.model import Article, Graph, Update
+from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis
+from ..stages.link import article_order
+from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
+from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
+
+
+def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
+    """The whole site map: every page, its template, its context and its sources.
+
+    Pages of a feature that lives in its own module are planned there and
+    added at the end (``pages += module.plan(graph, analysis)``)."""
+    claims = analysis.claims_in_order()
+    # Long lists continue on numbered pages (see paginate.py). The longer
+    # lists are ordered once, when the first of their pages is rendered.
+    articles = cache(lambda: sorted_articles(graph))
+    actors = sorted_actors(analysis)
+    updates = cache(lambda: all_updates(claims))
+    pages: list[Output] = [Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis))]
+    pages += list_pages("claims", "claims.html", len(claims), lambda p: {"claims": p.slice(claims)})
+    pages += list_pages("actors", "actors.html", len(actors), lambda p: actors_context(p, actors))
+    pages += list_pages("outlets", "outlets.html", len(analysis.outlets),
+                        lambda p: {"outlets": p.slice(list(analysis.outlets.values()))})
+    pages += list_pages("articles", "articles.html", len(graph.articles),
+                        lambda p: {"articles": p.slice(articles()), "graph": graph})
+    pages += list_pages("compare", "compare.html", len(claims), lambda p: compare_context(analysis, p))
+    pages += list_pages("compare/outlets", "compare_outlets.html", len(claims),
+                        lambda p: {"matrix": analysis.outlet_matrix, "rows": p.slice(analysis.outlet_matrix.rows)},
+                        nav="compare")
+    pages += list_pages("updates", "updates.html", sum(len(item.claim.updates) for item in claims),
+                        lambda p: {"updates": p.slice(updates())})
+    for item in claims:
+        related = graph.related.get(item.claim.id, [])
+        pages.append(Page(
+            urls.claim_path(item.claim), "claim.html", "claims",
+            sources_of(item.quotes, item.claim.path, *(r.claim.path for r in related)),
+            partial(lambda item, related: {
+                "item": item, "related": related, "analysis_html": body_html(item.claim.document),
+                "claim_review": claim_review_json(item, graph),  # JSON-LD, None when unrated
+            }, item, related),
+        ))
+    for item in analysis.actors.values():
+        actor = item.actor
+        related = [q for said in item.claims for q in said.quotes] + item.relayed
+        others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
+        # what "Counted as" says: its own chain, and the chain of each actor counted under it
+        others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
+        # ... and the articles that make each of those actors one with statements:
+        # deleting an actor's last statement takes it off the list
+        others += [q.article.path for m in item.counted_with for q in graph.quotes_by_actor.get(m.id, [])]
+        pages.append(Page(
+            urls.actor_path(actor), "actor.html", "actors",
+            sources_of(related, actor.path, *others),
+            partial(lambda item: {"item": item, "bio_html": body_html(item.actor.document)}, item),
+        ))
+    for item in analysis.outlets.values():
+        related = [q for said in item.claims for q in said.quotes] + item.relayed
+        pages.append(Page(
+            urls.outlet_path(item.outlet), "outlet.html", "outlets",
+            sources_of(related, item.outlet.path, *(a.path for a in item.articles)),
+            partial(lambda item: {"item": item, "context_html": body_html(item.outlet.document)}, item),
+        ))
+    for article in graph.articles.values():
+        pages.append(Page(
+            urls.article_path(article), "article.html", "articles",
+            sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
+            partial(article_context, graph, article),
+        ))
+    pages += sitepages.plan(graph)  # the editors' own pages: /about/…
+    pages += opendata.plan(graph, analysis)  # /data/* and /about/data/
+    pages += structured.plan(graph, analysis)  # /data/claimreview.json
+    # The sitemap reads this list when it is written: add later pages to it in place (+=).
+    pages += feeds.plan(graph, analysis, pages)  # Atom feeds, sitemap.xml, robots.txt
+    sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages
+    return pages
+
+
+def claim_review_json(item: ClaimAnalysis, graph: Graph) -> Markup | None:
+    """A claim page's schema.org ClaimReview, ready for its <script> element."""
+    return structured.claim_review_script(item, graph)
+
+
+def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis]]:
+    """Every correction and update on the site, newest first."""
+    return sorted(
+        ((update, item) for item in claims for update in item.claim.updates),
+        key=lambda pair: (pair[0].date, pair[1].claim.id),
+        reverse=True,
+    )
+
+
+def compare_context(analysis: Analysis, pagination: paginate.Pagination) -> dict[str, Any]:
+    """One page of the claims × independent origins matrix. "Most contested"
+    and the actor agreement are shown on the first page only (the template decides)."""
+    return {
+        "matrix": analysis.origin_matrix,
+        "rows": pagination.slice(analysis.origin_matrix.rows),
+        "most_contested": analysis.most_contested,
+        "agreement": analysis.agreement,
+    }
+
+
+def home_claims(claims: list[ClaimAnalysis], shown_above: list[ClaimAnalysis] = ()) -> tuple[list[ClaimAnalysis], str]:
+    """The claims the home page lists under the most contested (``shown_above``,
+    never listed twice), and their heading: every other claim while there are
+    at most ``limits.HOME_CLAIMS``; beyond, that many of the most recently
+    reviewed or updated (the /claims/ pages list them all)."""
+    limit = limits.HOME_CLAIMS
+    above = {item.claim.id for item in shown_above}
+    claims = [item for item in claims if item.claim.id not in above]
+    if len(claims) <= limit:
+        return claims, "Other claims" if above else "All claims"
+    dated = [item for item in claims if feeds.latest_date(item)]
+    if not dated:  # no editorial dates at all: the widest-reported, as /claims/ begins
+        return claims[:limit], "Most widely reported"
+    dated.sort(key=lambda item: (-feeds.latest_date(item).toordinal(), item.claim.id))
+    return dated[:limit], "Recently reviewed"
+
+
+def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+    claims, heading = home_claims(analysis.claims_in_order(), analysis.most_contested)
+    return {
+        "claims": claims,
+        "claims_heading": heading,
+        "most_contested": analysis.most_contested,
+        "counts": {
+            "claims": len(graph.claims),
+            "articles": len(graph.articles),
+            "actors": len(graph.actors),
+            "outlets": len(graph.outlets),
+            "quotes": len(graph.quotes),
+        },
+    }
+
+
+def sorted_actors(analysis: Analysis) -> list[ActorAnalysis]:
+    """The actors list's order: people, then organisations, each by name."""
+    actors = sorted(analysis.actors.values(), key=lambda a: (a.actor.name.casefold(), a.actor.id))
+    return [a for a in actors if a.actor.kind == "person"] + [a for a in actors if a.actor.kind == "organisation"]
+
+
+def actors_context(pagination: paginate.Pagination, actors: list[ActorAnalysis]) -> dict[str, Any]:
+    shown = pagination.slice(actors)
+    return {
+        "people": [a for a in shown if a.actor.kind == "person"],
+        "organisations": [a for a in shown if a.actor.kind == "organisation"],
+        "counts": {kind: sum(1 for a in actors if a.actor.kind == kind) for kind in ("person", "organisation")},
+    }
+
+
+def sorted_articles(graph: Graph) -> list[Article]:
+    return sorted(graph.articles.values(), key=article_order)
+
+
+def article_context(graph: Graph, article: Article) -> dict[str, Any]:
+    quotes = graph.quotes_by_article.get(article.id, [])
+    numbers = {id(q): n for n, q in enumerate(quotes, start=1)}
+    return {
+        "article": article,
+        "outlet": graph.outlets[article.outlet_id],
+        "claims_in_article": annotate.claims_in_article(quotes),
+        "quotes": quotes,
+        "numbered": [(numbers[id(q)], q) for q in quotes],
+        "numbers": {q.mention.anchor: numbers[id(q)] for q in quotes},
+        "body_html": annotate.article_html(article, quotes, numbers, graph.config.language),
+    }

@@ -1,0 +1,110 @@
+"""Stance bars: how many independent origins take each stance, drawn on one
+scale across a page, and the words that go with them.
+
+A bar scaled to its own claim's total says nothing across claims: a claim
+asserted by one origin and one asserted by six got the same full-width bar.
+Here each stance of a claim gets a bar as long as its count of independent
+origins, and every bar on a page shares one scale (:class:`BarScale`): the
+longest bar on the page stands for the largest count shown there, so two
+bars of the same length mean the same number wherever they are on the page.
+Pages say so beside the bars (``_charts.html``, ``bar_legend``).
+
+Lengths are integers in hundredths of a percent, as in ``pictures.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.model import STANCES
+from ..stages.analyse import ClaimAnalysis
+from ..stages.tallies import Tally
+from .pictures import SCALE, percent, scaled
+
+# How a stance reads at the head of its count: "Asserted by 2 independent origins".
+STANCE_BY = {"supports": "Asserted by", "disputes": "Disputed by", "neutral": "Neutral:"}
+
+
+def counted(count: int, noun: str, nouns: str | None = None) -> str:
+    """2, "speaker" → "2 speakers"; 1 → "1 speaker"."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def origins_text(count: int) -> str:
+    return counted(count, "independent origin")
+
+
+def detail_text(tally: Tally) -> str:
+    """The counts under the headline: "7 speakers, 10 statements"."""
+    return f"{counted(tally.speakers, 'speaker')}, {counted(tally.statements, 'statement')}"
+
+
+def tally_text(stance: str, tally: Tally) -> str:
+    """The whole count in words: "Asserted by 2 independent origins (7 speakers, 10 statements)"."""
+    return f"{STANCE_BY[stance]} {origins_text(len(tally.origins))} ({detail_text(tally)})"
+
+
+@dataclass(frozen=True)
+class BarScale:
+    """One scale for every stance bar of a page."""
+
+    largest: int  # the largest count of origins any bar on the page shows
+
+    def width(self, count: int) -> int:
+        """A bar's length for ``count`` origins, in hundredths of a percent of the track."""
+        return scaled(count, self.largest) if self.largest else 0
+
+
+def bar_scale(items: Iterable[ClaimAnalysis]) -> BarScale:
+    """The scale for a page that shows the stance bars of ``items``."""
+    return BarScale(max((n for item in items for n in item.origin_counts.values()), default=0))
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """One stance of one claim: its bar and its words."""
+
+    stance: str
+    tally: Tally
+    length: int  # hundredths of a percent of the track
+
+    @property
+    def w(self) -> str:
+        return percent(self.length)
+
+    @property
+    def headline(self) -> str:
+        """"Asserted by 2 independent origins"."""
+        return f"{STANCE_BY[self.stance]} {origins_text(len(self.tally.origins))}"
+
+    @property
+    def detail(self) -> str:
+        return detail_text(self.tally)
+
+    @property
+    def text(self) -> str:
+        return tally_text(self.stance, self.tally)
+
+
+def tally_rows(item: ClaimAnalysis, scale: BarScale) -> list[TallyRow]:
+    """The stances the claim's statements take, in STANCES order, each with its bar."""
+    return [
+        TallyRow(stance, item.tallies[stance], scale.width(len(item.tallies[stance].origins)))
+        for stance in STANCES
+        if item.tallies[stance]
+    ]
+
+
+def template_globals() -> dict[str, Any]:
+    """What ``_charts.html`` and ``_macros.html`` call; registered in environment.make_environment."""
+    return {
+        "bars": {
+            "scale": bar_scale,
+            "rows": tally_rows,
+            "counted": counted,
+            "detail": detail_text,
+            "SCALE": SCALE,
+        }
+    }

@@ -1,0 +1,199 @@
+"""Structured data: schema.org ClaimReview for every rated claim.
+
+Each rated claim page carries its review as JSON-LD (the markup search
+engines and fact-check aggregators read), and ``/data/claimreview.json``
+gathers every review into one schema.org ``DataFeed``, the form in which
+fact-check aggregators ingest a publisher's reviews in bulk.
+
+The numeric rating comes from the order of the verdict scale in
+``site.yaml`` (best-supported first): with N verdicts, ``bestRating`` is N,
+``worstRating`` is 1 and a verdict of rank r (0 for the first) is rated
+N - r. The verdict's label goes in ``alternateName``, the field readers are
+shown. When site.yaml states a ``licence``, every review and the feed carry
+its address as ``license``; otherwise they say nothing about one.
+
+Draft claims and draft articles never appear here, even in a ``--drafts``
+preview: a review must not be announced before it is published.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from ..core.markup import is_web_url
+from ..core.model import Actor, Article, Graph, SiteConfig, Verdict
+from ..stages.analyse import Analysis, ClaimAnalysis
+from ..stages.link import article_order
+from . import urls
+from .base import EVERYTHING, DataFile
+from .opendata_format import to_json
+
+CONTEXT = "https://schema.org"
+FEED_PATH = "data/claimreview.json"
+
+
+def canonical_url(path: str, config: SiteConfig) -> str:
+    """The absolute address of an output path, from ``base_url``."""
+    return urls.Links(path, config.base_url).canonical()
+
+
+def is_reviewed(item: ClaimAnalysis) -> bool:
+    """A claim gets a ClaimReview when it is rated and published."""
+    return item.verdict is not None and not item.claim.draft
+
+
+# --- the parts of a review ----------------------------------------------------
+
+
+def rating(verdict: Verdict, scale: tuple[Verdict, ...]) -> dict[str, Any]:
+    """The verdict as a schema.org Rating: best = len(scale), worst = 1."""
+    return {
+        "@type": "Rating",
+        "ratingValue": len(scale) - verdict.rank,
+        "bestRating": len(scale),
+        "worstRating": 1,
+        "alternateName": verdict.label,
+    }
+
+
+def publisher(config: SiteConfig) -> dict[str, Any]:
+    """The organisation publishing the reviews: ``publisher`` in site.yaml,
+    else the site itself (its title, at its base URL). A publisher given
+    without a url gets none: the site's address need not be the organisation's."""
+    name = config.publisher.name if config.publisher else config.title
+    url = config.publisher.url if config.publisher else config.base_url
+    organisation: dict[str, Any] = {"@type": "Organization", "name": name}
+    if is_web_url(url):  # a relative base_url ("/") is no address of the organisation
+        organisation["url"] = url
+    return organisation
+
+
+def claimant(actor: Actor) -> dict[str, Any]:
+    return {"@type": "Person" if actor.kind == "person" else "Organization", "name": actor.name}
+
+
+def appearance(article: Article, graph: Graph) -> dict[str, Any]:
+    """An article carrying the claim: the original when we know its address,
+    else our copy of it."""
+    work: dict[str, Any] = {
+        "@type": "NewsArticle",
+        "url": article.url or canonical_url(urls.article_path(article), graph.config),
+        "headline": article.title,
+    }
+    if article.published:
+        # ISO 8601 allows the reduced precision of a partial date (2024-03, 2024).
+        work["datePublished"] = article.published.iso()
+    work["publisher"] = {"@type": "Organization", "name": graph.outlets[article.outlet_id].name}
+    return work
+
+
+def published_articles(item: ClaimAnalysis) -> list[Article]:
+    """Every published article quoted on the claim, oldest first (undated last)."""
+    seen = {q.article.id: q.article for q in item.quotes if not q.article.draft}
+    return sorted(seen.values(), key=article_order)
+
+
+def supporters(item: ClaimAnalysis) -> list[Actor]:
+    """The distinct actors who support the claim: its authors, for schema.org."""
+    actors = {q.actor.id: q.actor for q in item.quotes if q.actor and q.stance == "supports" and not q.article.draft}
+    return sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id))
+
+
+def claim_reviewed(item: ClaimAnalysis, graph: Graph) -> dict[str, Any]:
+    """The claim as schema.org's ``Claim``: who makes it and where it appears."""
+    claim: dict[str, Any] = {"@type": "Claim"}
+    authors = supporters(item)
+    if authors:
+        claim["author"] = [claimant(actor) for actor in authors]
+    articles = published_articles(item)
+    if articles:
+        claim["appearance"] = [appearance(article, graph) for article in articles]
+    dated = [article for article in articles if article.published]
+    if dated:  # article_order puts the oldest dated article first
+        claim["firstAppearance"] = appearance(dated[0], graph)
+    return claim
+
+
+# --- a review, and all of them -------------------------------------------------
+
+
+def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
+    """The ClaimReview of one claim, or None when it has none (unrated or draft)."""
+    if not is_reviewed(item):
+        return None
+    config = graph.config
+    review: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "ClaimReview",
+        "url": canonical_url(urls.claim_path(item.claim), config),
+        "claimReviewed": item.claim.statement,
+        "author": publisher(config),
+    }
+    if config.licence:
+        review["license"] = config.licence.url
+    if item.claim.reviewed:
+        review["datePublished"] = item.claim.reviewed.isoformat()
+    review["reviewRating"] = rating(item.verdict, config.verdicts)
+    review["itemReviewed"] = claim_reviewed(item, graph)
+    return review
+
+
+def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+    """Every review as a schema.org DataFeed of DataFeedItems."""
+    items = []
+    for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id):
+        review = claim_review(item, graph)
+        if review is None:
+            continue
+        del review["@context"]  # the feed's context covers its elements
+        element: dict[str, Any] = {"@type": "DataFeedItem"}
+        if item.claim.reviewed:
+            element["dateCreated"] = item.claim.reviewed.isoformat()
+        element["item"] = review
+        items.append(element)
+    feed: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "DataFeed",
+        "name": f"{graph.config.title}: fact checks",
+        "url": canonical_url(FEED_PATH, graph.config),
+        "publisher": publisher(graph.config),
+    }
+    if graph.config.licence:  # schema.org's license: a URL (a site without one states none)
+        feed["license"] = graph.config.licence.url
+    dates = [e["dateCreated"] for e in items if "dateCreated" in e]
+    if dates:  # a date from the content, never the build's clock
+        feed["dateModified"] = max(dates)
+    feed["dataFeedElement"] = items
+    return feed
+
+
+# --- serialising ---------------------------------------------------------------
+
+
+# Characters that could end a <script> element or open an HTML comment inside
+# it ("</script>", "<!--"), plus the line separators some JavaScript parsers
+# reject. JSON allows each one written as a \\u escape, so the data is unchanged.
+SCRIPT_ESCAPES = str.maketrans({
+    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
+})
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe to place between <script type="application/ld+json"> tags."""
+    # On one line: Python's indent= would switch json to its slow pure-Python
+    # encoder, for every claim page (see opendata_format.to_json).
+    return Markup(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))
+
+
+def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
+    """A claim page's JSON-LD, or None when the claim carries no review."""
+    review = claim_review(item, graph)
+    return script_json(review) if review is not None else None
+
+
+def plan(graph: Graph, analysis: Analysis) -> list[DataFile]:
+    """``/data/claimreview.json``: it summarises every claim, so every file is a source."""
+    return [DataFile(FEED_PATH, EVERYTHING, lambda: to_json(data_feed(graph, analysis)))]

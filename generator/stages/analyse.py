@@ -1,0 +1,289 @@
+"""Stage 4, analyse: the graph → what the pages say about it.
+
+Per claim: who takes which stance, counted as statements, speakers and
+independent origins (``tallies.py``), whether it is contested, the figures
+sources give; actor scorecards and outlet summaries; the comparison index
+(``comparison.py``) and who agrees with whom (``agreement.py``). Pure
+functions of the graph; nothing here knows about HTML.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..core.model import STANCES, Actor, Article, Claim, Graph, Outlet, Quote, Verdict, Voice
+from .agreement import AgreementPair, actor_agreement
+from .comparison import OriginMatrix, OutletMatrix, OutletReport, build_origin_matrix, build_outlet_matrix, outlet_report
+from .tallies import Figure, Tally, figures_of, is_contested, tallies_by_stance, voice_order
+
+MOST_CONTESTED_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class OriginGroup:
+    """One origin's statements taking one stance on a claim (the claim page's "who says what")."""
+
+    origin: Voice
+    quotes: tuple[Quote, ...]
+
+    @property
+    def speakers(self) -> int:
+        return len({quote.speaker.key for quote in self.quotes})
+
+    @property
+    def counted_under(self) -> list[tuple[Voice, tuple[Actor, ...]]]:
+        """The speakers counted under this origin other than the origin itself,
+        each with the organisations between it and the origin: how a reader
+        can see why Saraj counts as the Afghan government."""
+        found: dict[tuple[str, str], tuple[Voice, tuple[Actor, ...]]] = {}
+        for quote in self.quotes:
+            if quote.speaker.key != self.origin.key:
+                found.setdefault(quote.speaker.key, (quote.speaker, quote.chain[1:-1]))
+        return list(found.values())
+
+
+@dataclass
+class ClaimAnalysis:
+    claim: Claim
+    verdict: Verdict | None
+    quotes: list[Quote]
+    by_stance: dict[str, list[Quote]]  # every stance key present, in STANCES order
+    tallies: dict[str, Tally]  # every stance: statements, speakers, independent origins
+    by_origin: dict[tuple[str, str], list[Quote]]  # origin key → its statements, in graph order
+    figures: list[Figure]
+    outlets: list[Outlet]
+
+    @property
+    def contested(self) -> bool:
+        """At least two different independent origins take opposite stances."""
+        return is_contested(self.tallies)
+
+    @property
+    def figures_differ(self) -> bool:
+        return len(self.figures) > 1
+
+    @property
+    def statement_counts(self) -> dict[str, int]:
+        return {stance: t.statements for stance, t in self.tallies.items()}
+
+    @property
+    def speaker_counts(self) -> dict[str, int]:
+        return {stance: t.speakers for stance, t in self.tallies.items()}
+
+    @property
+    def origin_counts(self) -> dict[str, int]:
+        return {stance: len(t.origins) for stance, t in self.tallies.items()}
+
+    @property
+    def speaker_total(self) -> int:
+        """Distinct speakers, whatever their stance."""
+        return len({q.speaker.key for q in self.quotes})
+
+    @property
+    def origin_total(self) -> int:
+        """Distinct independent origins, whatever their stance."""
+        return len(self.by_origin)
+
+    @property
+    def contest_score(self) -> tuple:
+        """Orders claims from most to least contested: the more origins on the
+        weaker side, the more contested; then more origins, speakers, outlets."""
+        balance = min(len(self.tallies["supports"].origins), len(self.tallies["disputes"].origins))
+        return (balance, self.origin_total, self.speaker_total, len(self.outlets))
+
+    def origin_groups(self, stance: str) -> list[OriginGroup]:
+        """The statements taking ``stance``, by origin: the origins with the most
+        speakers first, then by name."""
+        grouped: dict[tuple[str, str], list[Quote]] = defaultdict(list)
+        for quote in self.by_stance[stance]:
+            grouped[quote.origin.key].append(quote)
+        groups = [OriginGroup(quotes[0].origin, tuple(quotes)) for quotes in grouped.values()]
+        return sorted(groups, key=lambda g: (-g.speakers, -len(g.quotes), voice_order(g.origin)))
+
+
+@dataclass
+class ClaimStance:
+    """What one actor or outlet said about one claim."""
+
+    claim: ClaimAnalysis
+    quotes: list[Quote]
+
+    @property
+    def stances(self) -> list[str]:
+        present = {q.stance for q in self.quotes}
+        return [s for s in STANCES if s in present]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for q in self.quotes if q.stance == s) for s in STANCES}
+
+
+@dataclass
+class ScorecardRow:
+    verdict: Verdict | None  # None: not rated, on purpose (``not_rated``) or not yet
+    count: int
+    not_rated: bool = False  # the editors decided not to rate these claims
+
+
+@dataclass
+class ActorAnalysis:
+    actor: Actor
+    affiliation: Actor | None
+    members: list[Actor]
+    chain: tuple[Actor, ...]  # the actor and the organisations above it, up to its party (the last)
+    counted_with: list[Actor]  # when it is a party: the other actors with statements counted under it
+    claims: list[ClaimStance]  # what the actor said, claim by claim
+    relayed: list[Quote]  # statements by others passed on through this actor
+    supported_scorecard: list[ScorecardRow]
+    disputed_scorecard: list[ScorecardRow]
+
+    @property
+    def quote_count(self) -> int:
+        return sum(len(c.quotes) for c in self.claims)
+
+    @property
+    def party(self) -> Actor:
+        """The independent origin its statements are counted under."""
+        return self.chain[-1]
+
+
+@dataclass
+class OutletAnalysis:
+    outlet: Outlet
+    articles: list[Article]
+    claims: list[OutletReport]  # each claim its articles carry: what it reports, whom it quotes
+    relayed: list[Quote]
+
+
+@dataclass
+class Analysis:
+    claims: dict[str, ClaimAnalysis]
+    actors: dict[str, ActorAnalysis]
+    outlets: dict[str, OutletAnalysis]
+    origin_matrix: OriginMatrix  # /compare/'s main view: claims × independent origins
+    outlet_matrix: OutletMatrix  # "How each outlet reported it": claims × outlets
+    most_contested: list[ClaimAnalysis] = field(default_factory=list)
+    agreement: list[AgreementPair] = field(default_factory=list)  # see agreement.py
+
+    def claims_in_order(self) -> list[ClaimAnalysis]:
+        return [row.claim for row in self.origin_matrix.rows]
+
+
+def analyse(graph: Graph) -> Analysis:
+    claims = {claim_id: analyse_claim(graph, claim) for claim_id, claim in graph.claims.items()}
+    under = counted_under(graph)
+    actors = {actor_id: analyse_actor(graph, actor, claims, under.get(actor_id, [])) for actor_id, actor in graph.actors.items()}
+    outlets = {outlet_id: analyse_outlet(graph, outlet, claims) for outlet_id, outlet in graph.outlets.items()}
+    in_order = sorted(claims.values(), key=claim_order)
+    reporting = sorted((o for o in graph.outlets.values() if graph.articles_by_outlet.get(o.id)),
+                       key=lambda o: (o.name.casefold(), o.id))
+    contested = sorted(
+        (c for c in claims.values() if c.contested),
+        key=lambda c: (tuple(-x for x in c.contest_score), c.claim.id),
+    )
+    return Analysis(claims, actors, outlets, build_origin_matrix(in_order), build_outlet_matrix(in_order, reporting),
+                    contested[:MOST_CONTESTED_LIMIT], agreement=actor_agreement(graph, claims))
+
+
+def analyse_claim(graph: Graph, claim: Claim) -> ClaimAnalysis:
+    quotes = graph.quotes_by_claim.get(claim.id, [])
+    by_stance = {stance: [q for q in quotes if q.stance == stance] for stance in STANCES}
+    by_origin: dict[tuple[str, str], list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        by_origin[quote.origin.key].append(quote)
+    return ClaimAnalysis(
+        claim=claim,
+        verdict=graph.config.verdict(claim.verdict_id),
+        quotes=quotes,
+        by_stance=by_stance,
+        tallies=tallies_by_stance(quotes),
+        by_origin=dict(by_origin),
+        figures=figures_of(quotes),
+        outlets=unique_by_id(q.outlet for q in quotes),
+    )
+
+
+def group_by_claim(quotes: list[Quote], claims: dict[str, ClaimAnalysis]) -> list[ClaimStance]:
+    grouped: dict[str, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        grouped[quote.claim.id].append(quote)
+    return [
+        ClaimStance(claims[claim_id], grouped[claim_id])
+        for claim_id in sorted(grouped, key=lambda cid: claims[cid].claim.statement.casefold())
+    ]
+
+
+def counted_under(graph: Graph) -> dict[str, list[Actor]]:
+    """Party id → the other actors with statements whose origin it is, by name."""
+    under: dict[str, list[Actor]] = defaultdict(list)
+    for actor_id in graph.quotes_by_actor:
+        chain = graph.chains[actor_id]
+        if len(chain) > 1:
+            under[chain[-1].id].append(chain[0])
+    return {party: sorted(members, key=lambda a: (a.name.casefold(), a.id)) for party, members in under.items()}
+
+
+def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], counted_with: list[Actor]) -> ActorAnalysis:
+    said = group_by_claim(graph.quotes_by_actor.get(actor.id, []), claims)
+    return ActorAnalysis(
+        actor=actor,
+        affiliation=graph.actors.get(actor.affiliation_id) if actor.affiliation_id else None,
+        members=graph.members_by_actor.get(actor.id, []),
+        chain=graph.chains[actor.id],
+        counted_with=counted_with,
+        claims=said,
+        relayed=graph.quotes_via.get(actor.path, []),
+        supported_scorecard=scorecard(graph, [c for c in said if "supports" in c.stances]),
+        disputed_scorecard=scorecard(graph, [c for c in said if "disputes" in c.stances]),
+    )
+
+
+# Scorecard keys of the claims without a verdict (no verdict id has a space).
+NOT_RATED, NOT_YET_RATED = "not rated", None
+
+
+def scorecard(graph: Graph, stances: list[ClaimStance]) -> list[ScorecardRow]:
+    """How many of these claims carry each verdict, in the order of the scale,
+    then the claims deliberately not rated and those not rated yet. Only the
+    verdicts these claims have: a row of 0 says nothing about the actor and
+    made a short record look long."""
+    counts: dict[str | None, int] = defaultdict(int)
+    for item in stances:
+        counts[scorecard_key(item.claim)] += 1
+    rows = [ScorecardRow(v, counts[v.id]) for v in graph.config.verdicts]
+    rows += [ScorecardRow(None, counts[NOT_RATED], not_rated=True), ScorecardRow(None, counts[NOT_YET_RATED])]
+    return [row for row in rows if row.count]
+
+
+def scorecard_key(item: ClaimAnalysis) -> str | None:
+    if item.verdict:
+        return item.verdict.id
+    return NOT_RATED if item.claim.not_rated else NOT_YET_RATED
+
+
+def analyse_outlet(graph: Graph, outlet: Outlet, claims: dict[str, ClaimAnalysis]) -> OutletAnalysis:
+    articles = graph.articles_by_outlet.get(outlet.id, [])
+    quotes = [q for a in articles for q in graph.quotes_by_article.get(a.id, [])]
+    return OutletAnalysis(
+        outlet=outlet,
+        articles=articles,
+        claims=[outlet_report(said.claim, outlet, said.quotes) for said in group_by_claim(quotes, claims)],
+        relayed=graph.quotes_via.get(outlet.path, []),
+    )
+
+
+def claim_order(analysis: ClaimAnalysis) -> tuple:
+    """Widest-reported claims first (by outlets, then independent origins, then
+    speakers), so lists and the comparison read from the core outwards."""
+    return (-len(analysis.outlets), -analysis.origin_total, -analysis.speaker_total,
+            analysis.claim.statement.casefold())
+
+
+def unique_by_id(items) -> list:
+    seen, result = set(), []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            result.append(item)
+    return sorted(result, key=lambda o: (o.name.casefold(), o.id))

@@ -1,0 +1,192 @@
+"""Stage 3, link: validated records → one graph of objects.
+
+Validation has already guaranteed that every id resolves, so this stage only
+wires objects together and builds the indexes pages are rendered from. The
+graph's dicts and lists are in a fixed order (by id, by publication date, by
+position in the text), so every later stage is deterministic; pages that
+need another order sort their own lists.
+
+It also says, once for every later stage, whom each statement is counted
+under: its *independent origin*. A quote's origin is its speaker's party, the
+top of the speaker's affiliation chain (Saraj → National Directorate of
+Security → Afghan government), or an organisation marked ``party: true`` on
+the way up; an actor with no affiliation is its own party. A quote with no
+actor is the outlet's own voice, and its origin is the outlet. A statement
+relayed ``via`` someone keeps its speaker's origin: the relay passed it on,
+it did not say it. Earlier stages' records are left as they are; the origin
+lives on the :class:`~generator.core.model.Quote`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from ..core.model import Actor, Article, Claim, Content, Graph, Outlet, Quote, RelatedClaim, Voice
+from .affiliation import chain_of
+
+
+def link(content: Content, include_drafts: bool = False) -> Graph:
+    if not include_drafts:
+        content = without_drafts(content)
+    for article in content.articles.values():
+        assign_anchors(article)
+    chains = chains_of(content.actors)
+    quotes = [
+        quote
+        for article in sorted(content.articles.values(), key=article_order)
+        for quote in quotes_of(article, content, chains)
+    ]
+    by_claim, by_actor, by_article, by_via = (defaultdict(list) for _ in range(4))
+    for quote in quotes:
+        by_claim[quote.claim.id].append(quote)
+        by_article[quote.article.id].append(quote)
+        if quote.actor:
+            by_actor[quote.actor.id].append(quote)
+        if quote.via:
+            by_via[quote.via.path].append(quote)
+    articles_by_outlet = defaultdict(list)
+    for article in sorted(content.articles.values(), key=article_order):
+        articles_by_outlet[article.outlet_id].append(article)
+    members = defaultdict(list)
+    for actor in sorted(content.actors.values(), key=lambda a: a.name.casefold()):
+        if actor.affiliation_id:
+            members[actor.affiliation_id].append(actor)
+    return Graph(
+        config=content.config,
+        articles=dict(sorted(content.articles.items())),
+        claims=dict(sorted(content.claims.items())),
+        actors=dict(sorted(content.actors.items())),
+        outlets=dict(sorted(content.outlets.items())),
+        quotes=quotes,
+        quotes_by_claim=dict(by_claim),
+        quotes_by_actor=dict(by_actor),
+        quotes_by_article=dict(by_article),
+        quotes_via=dict(by_via),
+        articles_by_outlet=dict(articles_by_outlet),
+        members_by_actor=dict(members),
+        chains=chains,
+        related=relations_by_claim(content.claims),
+        pages=dict(sorted(content.pages.items())),
+    )
+
+
+def quotes_of(article: Article, content: Content, chains: dict[str, tuple[Actor, ...]] | None = None) -> list[Quote]:
+    """The article's mentions as quotes, in reading order, each with its speaker and origin."""
+    chains = chains_of(content.actors) if chains is None else chains
+    outlet = content.outlets[article.outlet_id]
+    quotes = []
+    for mention in sorted(article.mentions, key=position):
+        actor = content.actors[mention.actor_id] if mention.actor_id else None
+        chain = chains[actor.id] if actor else ()
+        quotes.append(Quote(
+            mention=mention,
+            article=article,
+            claim=content.claims[mention.claim_id],
+            outlet=outlet,
+            actor=actor,
+            via=actor_or_outlet(mention.via_id, content),
+            speaker=voice_of(actor or outlet),
+            origin=voice_of(chain[-1] if chain else outlet),
+            chain=chain,
+            value_attributed_to=actor_or_outlet(mention.value_attributed_to, content),
+        ))
+    return quotes
+
+
+def chains_of(actors: dict[str, Actor]) -> dict[str, tuple[Actor, ...]]:
+    """Every actor's affiliation chain, from it up to its party."""
+    return {actor_id: chain_of(actor, actors) for actor_id, actor in sorted(actors.items())}
+
+
+def actor_or_outlet(record_id: str | None, content: Content) -> Actor | Outlet | None:
+    """An id that may name either (``via``, ``value_attributed_to``): actors first, as validation resolves it."""
+    if record_id is None:
+        return None
+    return content.actors.get(record_id) or content.outlets.get(record_id)
+
+
+def voice_of(record: Actor | Outlet) -> Voice:
+    return Voice("actor" if isinstance(record, Actor) else "outlet", record.id, record.name)
+
+
+def with_article(graph: Graph, article: Article, content: Content, include_drafts: bool = False) -> Graph:
+    """``graph`` with one article replaced, for that article's own page only.
+
+    Its quotes are made exactly as :func:`link` makes them, but nothing that
+    sums over articles (other pages' lists, the analysis) is brought up to
+    date: ``serve`` renders the edited article's page from this while the
+    full rebuild that follows redoes everything.
+    """
+    if not include_drafts:
+        published = {cid for cid, claim in content.claims.items() if not claim.draft}
+        article = replace(article, mentions=[m for m in article.mentions if m.claim_id in published])
+    assign_anchors(article)
+    return replace(
+        graph,
+        articles={**graph.articles, article.id: article},
+        quotes_by_article={**graph.quotes_by_article, article.id: quotes_of(article, content, graph.chains)},
+    )
+
+
+# How a relation reads on each claim's page: (from the claim that declares it,
+# from the other claim). Symmetric relations read the same both ways.
+RELATION_LABELS = {
+    "contradicts": ("Contradicts", "Contradicts"),
+    "same-as": ("Same claim as", "Same claim as"),
+    "part-of": ("Part of", "Includes"),
+    "supersedes": ("Supersedes", "Superseded by"),
+}
+
+
+def relations_by_claim(claims: dict[str, Claim]) -> dict[str, list[RelatedClaim]]:
+    """Every relation, on both claims' pages, each read from that claim's side."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for claim in claims.values():
+        for relation in claim.related:
+            if relation.other_id not in claims:  # a draft left out of this build
+                continue
+            forward, backward = RELATION_LABELS[relation.relation]
+            found[claim.id].add((forward, relation.other_id))
+            found[relation.other_id].add((backward, claim.id))
+    return {
+        claim_id: [RelatedClaim(label, claims[other]) for label, other in sorted(pairs)]
+        for claim_id, pairs in sorted(found.items())
+    }
+
+
+def without_drafts(content: Content) -> Content:
+    """The content a published site shows: no draft articles or claims, and
+    no mentions of draft claims (they stay validated, just unpublished)."""
+    claims = {cid: c for cid, c in content.claims.items() if not c.draft}
+    articles = {
+        aid: replace(a, mentions=[m for m in a.mentions if m.claim_id in claims])
+        for aid, a in content.articles.items()
+        if not a.draft
+    }
+    return replace(content, articles=articles, claims=claims)
+
+
+def position(mention) -> tuple:
+    return (mention.spans[0][0] if mention.spans else 0, mention.line)
+
+
+def article_order(article: Article) -> tuple:
+    """Dated articles first, oldest first; then undated ones by title."""
+    published = article.published
+    return (published is None, published.iso() if published else "", article.title.casefold(), article.id)
+
+
+def assign_anchors(article: Article) -> None:
+    """Give each highlight an HTML id, the same on every build.
+
+    The id is ``q-<claim>``, then ``q-<claim>--2``, ``q-<claim>--3``… for
+    further quotes on the same claim in the same article, in reading order.
+    Ids never contain "--", so a numbered anchor can't collide with another
+    claim's (``q-foo--2`` vs claim ``foo-2``'s ``q-foo-2``).
+    """
+    seen: dict[str, int] = defaultdict(int)
+    for mention in sorted(article.mentions, key=position):
+        seen[mention.claim_id] += 1
+        count = seen[mention.claim_id]
+        mention.anchor = f"q-{mention.claim_id}" + (f"--{count}" if count > 1 else "")

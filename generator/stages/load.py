@@ -1,0 +1,194 @@
+"""Stage 1, load: files on disk → front matter (with line numbers) + body.
+
+Front matter is parsed by ``yamlnodes.py`` into values that remember the
+line they were written on. Lines reported here are lines of the file, not
+of the front-matter block.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.diagnostics import Diagnostics
+from ..core.layout import CONFIG_FILE, CONTENT_DIR, CONTENT_KINDS
+from .characters import check_text
+from .sitefiles import is_editor_file, walk_site
+from .yamlnodes import YamlList, YamlMap, compose_yaml, parse_yaml  # noqa: F401 - the YAML half of loading
+
+@dataclass
+class SourceFile:
+    """One content file, split but not yet interpreted."""
+
+    path: str  # relative to the site root, forward slashes
+    kind: str  # "article", "claim", "actor", "outlet" or "page"
+    id: str  # the file name without ".md"
+    front: YamlMap | None  # None when the front matter is missing or unreadable
+    body: str = ""
+    body_line: int = 1  # file line on which the body starts
+
+
+@dataclass
+class LoadedSite:
+    root: Path
+    config: YamlMap | None
+    files: list[SourceFile] = field(default_factory=list)
+
+
+def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
+    """Read ``site.yaml`` and every content file under ``root``."""
+    config = load_config(root, diagnostics)
+    files = [
+        source
+        for path in content_paths(root, diagnostics)
+        if (source := load_content_file(root, path, diagnostics)) is not None
+    ]
+    return LoadedSite(root=root, config=config, files=files)
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
+    path = root / CONFIG_FILE
+    text = read_text(path, CONFIG_FILE, diagnostics)
+    if text is None:
+        return None
+    ok, value = parse_yaml(text, CONFIG_FILE, first_line=1, diagnostics=diagnostics)
+    if not ok:
+        return None
+    if not isinstance(value, YamlMap):
+        diagnostics.error(CONFIG_FILE, 1, f"{CONFIG_FILE} must be a mapping of settings")
+        return None
+    return value
+
+
+def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
+    """Every ``.md`` file under ``content/``, sorted so runs are deterministic.
+
+    The site is walked here as everywhere (``sitefiles.py``), and what its
+    walk would not follow, under seeds/ and templates/ too, is reported
+    here: every command that reads the content comes this way once, so
+    ``check``, ``build`` and ``serve`` report the same.
+    """
+    found = walk_site(root)
+    found.report(diagnostics)
+    if not (root / CONTENT_DIR).is_dir():
+        diagnostics.error(CONTENT_DIR, 0, f"no {CONTENT_DIR}/ folder next to {CONFIG_FILE}")
+        return []
+    paths = []
+    for rel, path in found.under(CONTENT_DIR).items():
+        parts = rel.split("/")[1:]
+        if any(is_editor_file(part) for part in parts) or not is_content_file(rel, parts[-1], diagnostics):
+            continue
+        if len(parts) < 2 or parts[0] not in CONTENT_KINDS:
+            folders = ", ".join(f"{CONTENT_DIR}/{name}/" for name in CONTENT_KINDS)
+            diagnostics.warning(rel, 0, f"ignored: content files belong in one of {folders}")
+            continue
+        paths.append(Path(path))
+    return sorted(paths)
+
+
+def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
+    """Whether a file is a content file by its name.
+
+    One ending in ".MD" (or any case of ".md" but that one) was silently
+    ignored. It is still not read (a file's id and its page's address come
+    from its name), but named in a warning that says what to do.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() == "md" and extension != "md":
+        diagnostics.warning(
+            rel, 0, f"ignored: content files end in '.md' in lower case; rename it to '{stem}.md'"
+        )
+    return name.endswith(".md")
+
+
+def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:
+    rel = relpath(root, path)
+    text = read_text(path, rel, diagnostics)
+    if text is None:
+        return None
+    return source_file(rel, kind_of(root, path), path.stem, text, diagnostics)
+
+
+def kind_of(root: Path, path: Path) -> str:
+    """The kind of record a file under content/ holds, from its folder."""
+    return CONTENT_KINDS[path.relative_to(root / CONTENT_DIR).parts[0]]
+
+
+def source_file(rel: str, kind: str, file_id: str, text: str, diagnostics: Diagnostics) -> SourceFile:
+    """One content file's text, split into front matter and body.
+
+    The body is checked for characters no page can carry here (raw control
+    bytes are valid UTF-8); the front matter's texts are checked as they
+    are converted (``_NodeConverter``), escapes and all.
+    """
+    front, body, body_line = split_front_matter(text, rel, diagnostics)
+    body = check_text(body, rel, body_line, diagnostics, lines_follow=True)
+    return SourceFile(path=rel, kind=kind, id=file_id, front=front, body=body, body_line=body_line)
+
+
+def split_front_matter(
+    text: str, path: str, diagnostics: Diagnostics
+) -> tuple[YamlMap | None, str, int]:
+    """Split ``---``-fenced front matter from the body and parse it.
+
+    Returns the front matter (None if missing or broken), the body and the
+    file line the body starts on.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diagnostics.error(path, 1, "missing front matter: the file must start with a '---' line")
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            break
+    else:
+        diagnostics.error(path, 1, "front matter is not closed: add a '---' line after it")
+        return None, "", len(lines) + 1
+    block = "\n".join(lines[1:index])
+    body = "\n".join(lines[index + 1 :])
+    ok, value = parse_yaml(block, path, first_line=2, diagnostics=diagnostics)
+    if not ok:
+        return None, body, index + 2
+    if value is None:  # an empty block: every required key will be reported missing
+        value = YamlMap(line=1)
+    if not isinstance(value, YamlMap):
+        diagnostics.error(path, 2, "front matter must be a mapping of 'key: value' lines")
+        return None, body, index + 2
+    return value, body, index + 2
+
+
+def read_text(path: Path, rel: str, diagnostics: Diagnostics) -> str | None:
+    raw = read_bytes(path, rel, diagnostics)
+    return None if raw is None else decode_text(raw, rel, diagnostics)
+
+
+def read_bytes(path: Path, rel: str, diagnostics: Diagnostics) -> bytes | None:
+    """A file's bytes; None (reported) when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        diagnostics.error(rel, 0, "file not found")
+    except OSError as exc:
+        diagnostics.error(rel, 0, f"cannot read file: {exc.strerror}")
+    return None
+
+
+def decode_text(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
+    """A file's bytes as text with "\\n" line ends; None (reported) when not UTF-8."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diagnostics.error(rel, line, "file is not valid UTF-8 text")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def relpath(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
