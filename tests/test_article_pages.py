@@ -105,7 +105,7 @@ def test_markers_in_an_rtl_article_are_in_the_sites_language(rtl_out):
 def test_the_annotation_summary_is_per_claim(overlap_out):
     page = (overlap_out / "articles" / "bridge-questions" / "index.html").read_text(encoding="utf-8")
     assert "11 annotated statements on 4 claims" in page
-    claims = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r'<p class="article-claim-counts">(.*?)</p>', page)]
+    claims = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r'<p class="article-claim-counts"[^>]*>(.*?)</p>', page)]
     supports, disputes, neutral = (f"{STANCE_ICONS[s]} {STANCE_LABELS[s]}" for s in ("supports", "disputes", "neutral"))
     assert claims == [
         f"{supports} 4 statements · {disputes} 1 statement",

@@ -130,7 +130,7 @@ def test_the_daily_river_relaying_ana_is_not_the_daily_rivers_stance(out):
 
 def test_the_outlet_page_keeps_its_voice_apart_from_whom_it_quotes(out):
     page = read(out, "outlets/daily/index.html")
-    table = page[page.index('<table class="reported">'):page.index("</table>")]
+    table = page[page.index('<table class="reported"'):page.index("</table>")]
     rows = {re.search(r'claims/([^/]+)/index.html', r).group(1): text_of(r)
             for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if "claims/" in r}
     assert "nothing in its own voice" in rows["c-late"] and "1 speaker" in rows["c-late"]

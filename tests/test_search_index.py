@@ -1,8 +1,10 @@
 """Search: the Pagefind index made by the last build step, and the box that uses it.
 
-The index's content is read from Pagefind's fragment files (gzip, a
-``pagefind_dcd`` signature, then JSON: ``url``, ``content``, ``meta``); the
-browser test (tests/browser/test_search.py) searches it for real.
+The index is in shards, each a Pagefind index in a folder of ``pagefind/``
+listed in ``pagefind/shards.json`` (``generator/search_shards.py``). Its
+content is read from Pagefind's fragment files (gzip, a ``pagefind_dcd``
+signature, then JSON: ``url``, ``content``, ``meta``); the browser test
+(tests/browser/test_search.py) searches it for real.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ import gzip
 import json
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-import generator.engine.incremental
+import generator.engine.build
 import generator.engine.search
+import generator.engine.search_shards
 from generator.engine.build import SEARCH_DIAGNOSTIC_PATH, build
 from generator.engine.incremental import IncrementalBuilder
 from generator.engine.search import SEARCH_FOLDER, index_pages
+from generator.engine.search_shards import SHARD_LIST, search_files
 from generator.engine.write import MARKER
 from sitekit import REPO, VALID_SITE, parse_file
 
@@ -42,12 +48,18 @@ def entity_pages(out: Path) -> set[str]:
 def indexed_pages(out: Path) -> dict[str, dict]:
     """What the index holds for each page, by URL."""
     records = {}
-    for fragment in sorted((out / SEARCH_FOLDER / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((out / SEARCH_FOLDER).glob("*/fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
         record = json.loads(data[len(b"pagefind_dcd"):])
         records[record["url"]] = record
     return records
+
+
+def shard_folders(out: Path) -> list[Path]:
+    """The shard folders ``pagefind/shards.json`` lists, in its order."""
+    listed = json.loads((out / SHARD_LIST).read_text(encoding="utf-8"))["shards"]
+    return [out / SEARCH_FOLDER / folder for folder in listed]
 
 
 def copy_site(tmp_path: Path) -> Path:
@@ -62,11 +74,16 @@ def copy_site(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("built", ["valid_out", "example_out"])
 def test_the_build_writes_the_index_and_its_ui(built, request):
     out = request.getfixturevalue(built)
-    bundle = out / SEARCH_FOLDER
-    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "wasm.en.pagefind"):
-        assert (bundle / name).is_file(), name
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(entity_pages(out))
+    shards = shard_folders(out)
+    assert sorted(folder.name for folder in shards) == ["actors-0", "articles-0", "claims-0", "outlets-0"]
+    assert sorted(p.name for p in (out / SEARCH_FOLDER).iterdir()) == sorted([SHARD_LIST.split("/")[-1]] + [f.name for f in shards])
+    page_count = 0
+    for bundle in shards:  # each one a whole Pagefind bundle; the browser loads the UI from the first
+        for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json", "wasm.en.pagefind"):
+            assert (bundle / name).is_file(), bundle / name
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        page_count += entry["languages"]["en"]["page_count"]
+    assert page_count == len(entity_pages(out))
 
 
 @pytest.mark.parametrize("built", ["valid_out", "example_out"])
@@ -92,6 +109,25 @@ def test_navigation_and_boilerplate_are_left_out_of_the_index(valid_out):
     assert "the final bill came to 12 million euros" in article
 
 
+def test_what_a_reader_searches_for_is_indexed_once_and_repeated_lists_are_not(valid_out):
+    """Quotes are found on their claim's page (and in the article's text), not
+    again on every actor and outlet page that lists them; counts, figures
+    repeated from the quotes, and links' labels are left out."""
+    records = {url: record["content"] for url, record in indexed_pages(valid_out).items()}
+    everything = "\n".join(records.values())
+    for repeated in ("Read in context", "Figure given", "In order of first appearance", "statements take each stance",
+                     "Atom feed", "Sources report different figures", "quoting a statement is not making it"):
+        assert repeated not in everything, repeated
+    quote = "We finished the bridge on time"
+    assert quote in records["/claims/bridge-finished/index.html"] and quote in records["/articles/bridge-opens/index.html"]
+    assert quote not in records["/actors/ana-mayor/index.html"]
+    statement = "The new bridge was finished on time"
+    assert statement in records["/actors/ana-mayor/index.html"]  # what they made claims about, by its statement
+    assert statement in records["/articles/bridge-opens/index.html"]
+    outlet = records["/outlets/daily-river/index.html"]
+    assert "Daily River" in outlet and "Bridge opens to traffic" not in outlet  # its articles are found on their own
+
+
 def test_the_index_is_byte_identical_across_builds(valid_out, tmp_path):
     again = tmp_path / "again"
     assert build(VALID_SITE, again).ok
@@ -104,7 +140,9 @@ def test_the_index_does_not_depend_on_the_order_pages_come_in(valid_out):
     outputs = tree(valid_out)
     pages = {path: data for path, data in outputs.items() if not path.startswith(f"{SEARCH_FOLDER}/")}
     expected = {path: data for path, data in outputs.items() if path.startswith(f"{SEARCH_FOLDER}/")}
-    assert index_pages(dict(reversed(list(pages.items()))), "en") == expected
+    assert search_files(dict(reversed(list(pages.items()))), "en") == expected
+    some = {path[1:]: pages[path[1:]] for path in sorted(entity_pages(valid_out))[:4]}
+    assert index_pages(dict(reversed(list(some.items()))), "en") == index_pages(some, "en")
 
 
 # --- failures -------------------------------------------------------------------------------------
@@ -149,25 +187,25 @@ def test_serve_re_indexes_after_an_edit_like_a_clean_build(tmp_path):
     assert build(site, clean, base_url=BASE_URL).ok
     assert builder.outputs == tree(clean)
     changed = {p for p in builder.outputs if builder.outputs[p] != before.get(p)}
-    assert any(p.startswith(f"{SEARCH_FOLDER}/fragment/") for p in changed)
+    assert any(p.startswith(f"{SEARCH_FOLDER}/actors-0/fragment/") for p in changed)
 
 
 def test_serve_does_not_re_index_when_no_page_changed(tmp_path, monkeypatch):
     calls = []
 
-    def counting_index_pages(outputs, language):
-        calls.append(language)
-        return index_pages(outputs, language)
+    def counting_index_pages(pages, language, folder):
+        calls.append(folder)
+        return index_pages(pages, language, folder)
 
-    monkeypatch.setattr(generator.engine.incremental, "index_pages", counting_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", counting_index_pages)
     site = copy_site(tmp_path)
     builder = IncrementalBuilder(site, search=True)
-    assert builder.rebuild().ok and len(calls) == 1
+    assert builder.rebuild().ok and len(calls) == 4  # one index a shard
     (site / "seeds").mkdir(exist_ok=True)
     (site / "seeds" / "unused.txt").write_text("A raw text no article uses.\n", encoding="utf-8")
     report = builder.rebuild()
     assert report.ok and report.changed == ["seeds/unused.txt"]
-    assert len(calls) == 1
+    assert len(calls) == 4
     assert any(p.startswith(f"{SEARCH_FOLDER}/") for p in builder.outputs)
 
 
@@ -183,7 +221,8 @@ def test_every_page_has_a_search_box_that_stays_hidden_without_javascript(valid_
         assert len(boxes) == 1, page
         box = boxes[0]
         assert "hidden" in box and box.get("role") == "search", page
-        assert (page.parent / box["data-bundle"] / "pagefind-ui.js").is_file(), page
+        first_shard = shard_folders(valid_out)[0].relative_to(valid_out / SEARCH_FOLDER)
+        assert (page.parent / box["data-bundle"] / first_shard / "pagefind-ui.js").is_file(), page
         scripts = [attrs["src"] for tag, attrs in html.tags if tag == "script" and attrs.get("src")]
         assert [src for src in scripts if src.endswith("assets/search.js")], page
         assert all((page.parent / src).is_file() for src in scripts), page
@@ -192,10 +231,170 @@ def test_every_page_has_a_search_box_that_stays_hidden_without_javascript(valid_
 def test_the_search_script_loads_nothing_from_elsewhere(valid_out):
     script = (valid_out / "assets" / "search.js").read_text(encoding="utf-8")
     assert not re.search(r"https?:|[\"']//", script)  # no absolute or protocol-relative address
-    assert "pagefind-ui.js" in script and 'protocol === "file:"' in script
+    assert "pagefind-ui.js" in script and "shards.json" in script and 'protocol === "file:"' in script
 
 
 def test_only_claim_article_actor_and_outlet_templates_mark_a_search_body():
     marked = {path.name for path in (REPO / "templates").glob("*.html")
               if "data-pagefind-body" in path.read_text(encoding="utf-8")}
     assert marked == {"claim.html", "article.html", "actor.html", "outlet.html"}
+
+
+# --- shards: refreshed in proportion to the change, deterministic -----------------------------------
+
+ARTICLE = Path("content") / "articles" / "bridge-opens.md"
+
+
+@pytest.fixture
+def small_shards(monkeypatch):
+    """A page or two a shard: the valid site's 10 pages in 9 shards, as a large site would be."""
+    monkeypatch.setattr(generator.engine.search_shards, "SHARD_PAGES", 1)
+
+
+@pytest.fixture
+def indexed_folders(monkeypatch):
+    """The shard folders Pagefind is run for, in the order they are given."""
+    calls = []
+
+    def counting_index_pages(pages, language, folder):
+        calls.append(folder)
+        return index_pages(pages, language, folder)
+
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", counting_index_pages)
+    return calls
+
+
+def edit_article_text(site: Path) -> None:
+    """Change a sentence no other page shows: only the article's page changes."""
+    article = site / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("opened on Monday", "opened on Tuesday"),
+                       encoding="utf-8")
+
+
+def shard_of(out: Path, page: str) -> str:
+    """The folder (``pagefind/<shard>/``) whose index holds ``page``."""
+    for fragment in (out / SEARCH_FOLDER).glob("*/fragment/*.pf_fragment"):
+        if json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["url"] == f"/{page}":
+            return fragment.parent.parent.relative_to(out).as_posix() + "/"
+    raise AssertionError(f"{page} is in no shard")
+
+
+def test_the_index_is_split_into_shards_by_kind_and_path(small_shards, tmp_path):
+    out = tmp_path / "public"
+    assert build(VALID_SITE, out, use_cache=False).ok
+    shards = [folder.name for folder in shard_folders(out)]
+    assert len(shards) >= 6 and shards[0].startswith("actors-") and shards[-1].startswith("outlets-")
+    assert set(indexed_pages(out)) == entity_pages(out)  # every page in one shard or another
+    for url in indexed_pages(out):
+        assert shard_of(out, url[1:]).startswith(f"{SEARCH_FOLDER}/{url.split('/')[1]}-"), url
+
+
+def test_a_build_re_indexes_only_the_shard_of_the_page_that_changed(small_shards, indexed_folders, tmp_path,
+                                                                      monkeypatch):
+    site, out = copy_site(tmp_path), tmp_path / "public"
+    assert build(site, out).ok
+    shards = shard_folders(out)
+    assert len(indexed_folders) == len(shards)
+    before = {path: (out / path).stat().st_ino for path in tree(out)}
+    pages_before = {path: data for path, data in tree(out).items() if path.endswith(".html")}
+    reads = []
+    original_read = generator.engine.build.StagedSite.read
+    monkeypatch.setattr(generator.engine.build.StagedSite, "read", lambda self, path: reads.append(path) or original_read(self, path))
+    edit_article_text(site)
+    indexed_folders.clear()
+    assert build(site, out).ok
+    page = "articles/bridge-opens/index.html"
+    assert indexed_folders == [shard_of(out, page)]
+    changed = {path for path, data in tree(out).items() if path.endswith(".html") and data != pages_before[path]}
+    assert page in changed and len(changed) < len(pages_before) / 2
+    assert set(reads) == changed  # whether they mark a search body; and the page, for its shard's index
+    kept = [path for path in tree(out) if path.startswith(f"{SEARCH_FOLDER}/") and path != SHARD_LIST
+            and not path.startswith(indexed_folders[0])]
+    assert kept and all((out / path).stat().st_ino == before[path] for path in kept)  # the very same files
+    clean = tmp_path / "clean"
+    assert build(site, clean, use_cache=False).ok
+    assert tree(out) == tree(clean)
+
+
+def test_serve_re_indexes_only_the_shard_of_the_page_that_changed(indexed_folders, tmp_path):
+    site = copy_site(tmp_path)
+    builder = IncrementalBuilder(site, base_url=BASE_URL, search=True)
+    assert builder.rebuild().ok
+    indexed_folders.clear()
+    edit_article_text(site)
+    assert builder.rebuild().ok
+    assert indexed_folders == [f"{SEARCH_FOLDER}/articles-0/"]
+    clean = tmp_path / "clean"
+    assert build(site, clean, base_url=BASE_URL).ok
+    assert builder.outputs == tree(clean)
+
+
+def test_sharded_indexes_are_byte_identical_across_builds(small_shards, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build(VALID_SITE, first, use_cache=False).ok
+    assert build(VALID_SITE, second, use_cache=False).ok
+    assert tree(first / SEARCH_FOLDER) == tree(second / SEARCH_FOLDER)
+    assert len(shard_folders(first)) >= 6
+
+
+def test_a_page_stays_in_its_shard_as_others_come_and_go():
+    def plan(sizes: dict[str, int]) -> dict[str, str]:
+        return {path: shard.name for shard in generator.engine.search_shards.plan_shards(sizes) for path in shard.pages}
+
+    sizes = {f"articles/a{n}/index.html": 100 for n in range(3000)}
+    before = plan(sizes)
+    assert sorted(set(before.values())) == ["articles-0", "articles-1", "articles-2", "articles-3"]
+    fewer = {path: size for path, size in sizes.items() if path not in {f"articles/a{n}/index.html" for n in range(100)}}
+    assert all(shard == before[path] for path, shard in plan(fewer).items())
+    more = sizes | {f"articles/b{n}/index.html": 100 for n in range(1001)}  # 4,001: 8 shards
+    after = plan(more)
+    assert len(set(after.values())) == 8
+    assert all(after[path] in (before[path], f"articles-{int(before[path][-1]) + 4}") for path in sizes)  # split in two
+    heavy = dict.fromkeys(sizes, 20_000)  # 60 MB of HTML: 2 shards' worth; pages alone ask for 4
+    assert len(generator.engine.search_shards.plan_shards(heavy)) == 4
+    heavier = dict.fromkeys(sizes, 50_000)  # 150 MB: 8 shards of 19 MB
+    assert len(generator.engine.search_shards.plan_shards(heavier)) == 8
+
+
+def test_shards_are_indexed_two_at_a_time(monkeypatch):
+    running, most = [], []
+
+    def slow_index_pages(pages, language, folder):
+        running.append(folder)
+        most.append(len(running))
+        time.sleep(0.2)
+        running.remove(folder)
+        return {f"{folder}pagefind-entry.json": b"{}"}
+
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", slow_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "INDEX_JOBS", 2)
+    shards = [generator.engine.search_shards.Shard(f"articles-{n}", (f"articles/a{n}/index.html",)) for n in range(4)]
+    files = generator.engine.search_shards.index_shards(shards, lambda path: b"<html></html>", "en")
+    assert list(files) == [shard.name for shard in shards]  # in the shards' order, whichever ended first
+    assert max(most) == 2
+
+
+def test_serve_indexes_one_search_job_at_a_time(tmp_path, monkeypatch):
+    """serve starts a search job per rebuild, each in its own thread: the
+    second waits, then finds the shards the first made."""
+    running, most, calls = [], [], []
+
+    def slow_index_pages(pages, language, folder):
+        running.append(folder)
+        most.append(len(running))
+        calls.append(folder)
+        time.sleep(0.2)
+        running.remove(folder)
+        return index_pages(pages, language, folder)
+
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", slow_index_pages)
+    builder = IncrementalBuilder(copy_site(tmp_path), search=True, defer_search=True)
+    assert builder.rebuild().ok and builder.search_stale
+    jobs = [builder.search_job(), builder.search_job()]
+    threads = [threading.Thread(target=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 4 and max(most) <= 2  # 4 shards, indexed once, two at a time
+    assert not builder.search_stale and any(path.startswith(f"{SEARCH_FOLDER}/claims-0/") for path in builder.outputs)

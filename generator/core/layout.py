@@ -113,6 +113,7 @@ RETIRED_PREFIX = ".retired-"
 LOCK_PREFIX = ".factcheck-lock-"
 ASSETS_DIR = "assets"
 SEARCH_FOLDER = "pagefind"
+SEARCH_SHARD_LIST = f"{SEARCH_FOLDER}/shards.json"  # the search index's shards, for search.js (engine/search_shards.py)
 # The top-level folders the generator writes pages and files into. The
 # editors' own pages (content/pages/<id>.md) are published at /<id>/, so
 # none may take one of these names (a test holds this list to the site map).

@@ -4,7 +4,6 @@ load → validate → link → analyse → render → write.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -22,11 +21,12 @@ from ..outputs.urls import with_trailing_slash
 from ..stages.analyse import analyse
 from ..stages.history import warn_about_unexplained_verdict_changes
 from ..stages.link import link
-from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, digest, input_digests, page_keys
+from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests, page_keys
 from .lock import output_lock
 from .prepare import prepare_content
 from .rendering import StagedPages, render_into
-from .search import SEARCH_FOLDER, SearchError, index_pages
+from .search import SearchError, marks_search_body
+from .search_shards import SHARD_LIST, index_shards, plan_shards, shard_key, shard_list
 from .workers import collector_paused
 from .write import StagedSite, Written
 
@@ -147,7 +147,7 @@ def build(
         )
         result.seconds = time.perf_counter() - started
         if cache is not None:
-            LastBuild(str(out_dir), fingerprint, rendered.manifest, keys, rendered.search_key).store(cache, result)
+            LastBuild(str(out_dir), fingerprint, rendered.manifest, keys, rendered.search).store(cache, result)
     return result
 
 
@@ -192,7 +192,7 @@ class LastBuild:
     fingerprint: str = ""
     manifest: dict[str, Written] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
-    search_key: str = ""
+    search: dict = field(default_factory=dict)  # the search index's shard keys and marked pages (index_staged_pages)
     result: dict = field(default_factory=dict)
 
     @classmethod
@@ -206,7 +206,7 @@ class LastBuild:
             return cls(
                 out_dir=record["out_dir"], fingerprint=record["fingerprint"],
                 manifest={path: Written.from_json(entry) for path, entry in outputs["manifest"].items()},
-                page_keys=dict(outputs["page_keys"]), search_key=outputs["search_key"], result=record["result"],
+                page_keys=dict(outputs["page_keys"]), search=dict(outputs["search"]), result=record["result"],
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return cls(str(out_dir))
@@ -214,7 +214,7 @@ class LastBuild:
     def store(self, cache: BuildCache, result: BuildResult) -> None:
         cache.store_json(OUTPUTS, {
             "manifest": {path: entry.to_json() for path, entry in sorted(self.manifest.items())},
-            "page_keys": self.page_keys, "search_key": self.search_key,
+            "page_keys": self.page_keys, "search": self.search,
         })
         marker = Path(self.out_dir) / MARKER
         stat = marker.stat()
@@ -261,21 +261,53 @@ def files_in(folder: Path) -> set[str]:
 
 
 def index_staged_pages(staged: StagedSite, rendered: StagedPages, language: str, last: LastBuild) -> None:
-    """Add the search index to the staged site: the last one, when no page
-    changed; otherwise made anew by Pagefind from the staged pages."""
-    rendered.search_key = digest(json.dumps(
-        [language, [(path, rendered.manifest[path].digest) for path in rendered.html_pages]]
-    ).encode())
-    if rendered.search_key == last.search_key:
-        kept = {path: staged.keep(path) for path in last.manifest if path.startswith(f"{SEARCH_FOLDER}/")}
-        if kept and all(kept.values()):
+    """Add the search index to the staged site, shard by shard (``search_shards.py``):
+    a shard whose pages are those of the last build, byte for byte, is kept
+    from the live site; the others are made anew by Pagefind from the staged pages."""
+    marked = marked_pages(staged, rendered, last)
+    pages = marked or rendered.html_pages  # no page marks a search body: Pagefind indexes them all
+    shards = plan_shards({path: rendered.manifest[path].size for path in pages})
+    digests = {path: rendered.manifest[path].digest for path in pages}
+    keys = {shard.name: shard_key(shard, digests, language) for shard in shards}
+    last_keys = last.search.get("keys", {})
+    stale = []
+    for shard in shards:
+        kept = keys[shard.name] == last_keys.get(shard.name) and keep_folder(staged, last.manifest, shard.folder)
+        if kept:
             rendered.manifest.update(kept)
-            return
-    pages = {path: staged.read(path) for path in rendered.html_pages}
-    for path, data in index_pages(pages, language).items():
+        else:
+            stale.append(shard)
+    files = {SHARD_LIST: shard_list(shards)}
+    for shard_files in index_shards(stale, staged.read, language).values():
+        files.update(shard_files)
+    for path, data in sorted(files.items()):
         entry, written = staged.put(path, data)
         rendered.manifest[path] = entry
         rendered.written += written
+    rendered.search = {"keys": keys, "marked": marked}
+
+
+def marked_pages(staged: StagedSite, rendered: StagedPages, last: LastBuild) -> list[str]:
+    """The HTML pages that mark a search body, sorted. A page with the bytes it
+    had in the last build is not read again: the last build's answer stands."""
+    before = set(last.search["marked"]) if "marked" in last.search else None
+    marked = []
+    for path in rendered.html_pages:
+        old = last.manifest.get(path)
+        if before is not None and old is not None and old.digest == rendered.manifest[path].digest:
+            found = path in before
+        else:
+            found = marks_search_body(staged.read(path))
+        if found:
+            marked.append(path)
+    return marked
+
+
+def keep_folder(staged: StagedSite, manifest: dict[str, Written], folder: str) -> dict[str, Written] | None:
+    """Every file the last build wrote under ``folder``, kept as it is; None
+    if there was none or one of them is no longer what was written."""
+    kept = {path: staged.keep(path) for path in manifest if path.startswith(folder)}
+    return kept if kept and all(kept.values()) else None
 
 
 def override_base_url(config: SiteConfig, base_url: str) -> SiteConfig:

@@ -28,7 +28,7 @@ class StagedPages:
     rendered: int = 0  # pages rendered
     written: int = 0  # files whose bytes changed (the rest were linked unchanged)
     html_pages: list[str] = field(default_factory=list)  # paths of the HTML pages, sorted
-    search_key: str = ""  # what the search index was made from (build.index_staged_pages)
+    search: dict = field(default_factory=dict)  # what the search index was made from (build.index_staged_pages)
 
 
 def render_into(

@@ -11,10 +11,11 @@ the indexes and /compare/ are left out, and so are the header, navigation
 and footer), ``data-pagefind-ignore`` on boilerplate inside it, and a
 ``type`` meta field on each.
 
-``index_pages`` takes the rendered outputs and returns the index files, so
-``build`` adds them to what ``write_site`` writes into its staging folder
-and swaps into place (a failed indexing writes nothing), and ``serve`` does
-the same in memory.
+``index_pages`` makes one Pagefind index of the pages it is given and
+returns its files; ``search_shards.py`` splits the site's pages into several
+such indexes (shards), which the browser merges. ``build`` adds the files to
+what it writes into its staging folder and swaps into place (a failed
+indexing writes nothing), and ``serve`` does the same in memory.
 
 Determinism. Pagefind numbers pages in the order it receives them, and the
 index files' bytes and names follow those numbers. Its command line walks
@@ -51,19 +52,23 @@ class SearchError(Exception):
     """Pagefind is missing or failed; the message says what it reported."""
 
 
-def index_pages(outputs: dict[str, bytes], language: str) -> dict[str, bytes]:
-    """The files of ``pagefind/`` indexing the HTML pages among ``outputs``."""
-    pages = indexed_pages(outputs)
+def index_pages(pages: dict[str, bytes], language: str, folder: str = f"{SEARCH_FOLDER}/") -> dict[str, bytes]:
+    """The files of one Pagefind index of ``pages`` (path → HTML), under ``folder``.
+
+    Every page given is indexed, in the order of its path; which pages to
+    give is :func:`indexed_pages`'s choice, and which index they go to is
+    ``search_shards.py``'s.
+    """
     requests = [{"type": "NewIndex", "config": {"force_language": language}}]
     requests += [
         {"type": "AddFile", "index_id": 0, "url": f"/{path}", "file_path": None,
-         "file_contents": spaced_blocks(outputs[path].decode("utf-8"))}
-        for path in pages
+         "file_contents": spaced_blocks(pages[path].decode("utf-8"))}
+        for path in sorted(pages)
     ]
     requests.append({"type": "GetFiles", "index_id": 0})
     replies = run_service(requests)
     return {
-        f"{SEARCH_FOLDER}/{file['path']}": base64.b64decode(file["content"])
+        f"{folder}{file['path']}": base64.b64decode(file["content"])
         for file in sorted(replies[-1]["files"], key=lambda file: file["path"])
     }
 
@@ -76,8 +81,12 @@ def indexed_pages(outputs: dict[str, bytes]) -> list[str]:
     10,000 articles the lists and /compare/ are a sixth of the HTML).
     """
     pages = sorted(path for path in outputs if path.endswith(".html"))
-    marked = [path for path in pages if SEARCH_BODY in outputs[path]]
+    marked = [path for path in pages if marks_search_body(outputs[path])]
     return marked or pages
+
+
+def marks_search_body(page: bytes) -> bool:
+    return SEARCH_BODY in page
 
 
 def spaced_blocks(html: str) -> str:

@@ -6,7 +6,12 @@
    the fetches the index needs, so the box stays hidden there too; so it does
    when the site has no pagefind/ folder. Nothing is loaded from elsewhere:
    the UI's script and stylesheet come from the site's own pagefind/ folder,
-   found relative to this page, so search works under any sub-path. */
+   found relative to this page, so search works under any sub-path.
+
+   The index is in shards (generator/engine/search_shards.py), each a Pagefind index
+   in its own folder, listed in pagefind/shards.json. Pagefind's UI is loaded
+   from the first and merges the others into its results (Pagefind's
+   multisite search: mergeIndex, each with its own bundlePath). */
 (function () {
   "use strict";
 
@@ -14,12 +19,22 @@
   if (!box || location.protocol === "file:" || !window.fetch || !window.URL) return;
 
   var bundle = new URL(box.getAttribute("data-bundle"), document.baseURI);
+  var siteRoot = new URL("../", bundle).pathname;
 
-  function showSearch() {
+  // Words in an excerpt: the UI's own default with sub-results, which it
+  // passes to the first index only; the merged ones need it too, or their
+  // results come with longer excerpts.
+  var EXCERPT_WORDS = 12;
+
+  function showSearch(shards) {
     new window.PagefindUI({
       element: box,
-      bundlePath: bundle.pathname,
-      baseUrl: new URL("../", bundle).pathname,
+      bundlePath: shards[0].pathname,
+      baseUrl: siteRoot,
+      mergeIndex: shards.slice(1).map(function (shard) {
+        return { bundlePath: shard.pathname, baseUrl: siteRoot, excerptLength: EXCERPT_WORDS };
+      }),
+      excerptLength: EXCERPT_WORDS,
       showImages: false,
       showSubResults: true,
       translations: { placeholder: "Search claims, actors, outlets, articles" }
@@ -30,12 +45,22 @@
     box.hidden = false;
   }
 
-  var stylesheet = document.createElement("link");
-  stylesheet.rel = "stylesheet";
-  stylesheet.href = new URL("pagefind-ui.css", bundle).href;
-  var script = document.createElement("script");
-  script.src = new URL("pagefind-ui.js", bundle).href;
-  script.onload = showSearch;
-  document.head.appendChild(stylesheet);
-  document.head.appendChild(script);
+  function loadUI(shards) {
+    if (!shards.length) return;
+    var stylesheet = document.createElement("link");
+    stylesheet.rel = "stylesheet";
+    stylesheet.href = new URL("pagefind-ui.css", shards[0]).href;
+    var script = document.createElement("script");
+    script.src = new URL("pagefind-ui.js", shards[0]).href;
+    script.onload = function () { showSearch(shards); };
+    document.head.appendChild(stylesheet);
+    document.head.appendChild(script);
+  }
+
+  fetch(new URL("shards.json", bundle).href)
+    .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
+    .then(function (list) {
+      loadUI(list.shards.map(function (folder) { return new URL(folder, bundle); }));
+    })
+    .catch(function () { /* no index: the box stays hidden */ });
 })();

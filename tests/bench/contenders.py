@@ -20,6 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SEARCH_ENTRY = Path("pagefind") / "pagefind-entry.json"  # the index's table of contents, in every Pagefind bundle
+SHARD_LIST = Path("pagefind") / "shards.json"  # our index's: the Pagefind bundles it is split into (search_shards.py)
 
 
 class BenchError(RuntimeError):
@@ -102,7 +103,7 @@ class Factcheck(Contender):
         return "--no-search" not in self.extra
 
     def built_files(self, article_id: str) -> list[Path]:
-        return [*super().built_files(article_id), *([self.output / SEARCH_ENTRY] if self.searches else [])]
+        return [*super().built_files(article_id), *([self.output / SHARD_LIST] if self.searches else [])]
 
     def clean_for_cold(self) -> None:
         remove(self.output, self.root / self.CACHE)

@@ -3,6 +3,9 @@
 The site is served by a local http.server under a sub-path (``/public/``),
 as on a project's GitHub Pages, and every server is shut down. Nothing may
 be fetched from anywhere but that server.
+
+The index is in shards that the UI merges (``generator/engine/search_shards.py``);
+a reader must find the same pages as in one index.
 """
 
 from __future__ import annotations
@@ -19,13 +22,30 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from generator.preview.serve import DevServer  # noqa: E402 (after the skip checks)
-from sitekit import VALID_SITE  # noqa: E402
+import generator.engine.search_shards  # noqa: E402 (after the skip checks)
+from generator.engine.build import build  # noqa: E402
+from generator.preview.serve import DevServer  # noqa: E402
+from sitekit import REPO, VALID_SITE  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 SEARCH_INPUT = "#site-search input"
 RESULT_LINK = "#site-search .pagefind-ui__result-link"
+RESULT = "#site-search .pagefind-ui__result"
+MESSAGE = "#site-search .pagefind-ui__message"
+LOAD_MORE = "#site-search .pagefind-ui__button"
+# Words found on several kinds of page, more than one screen of results for most.
+TERMS = ["Taliban", "Stoltenberg", "Mujahid", "strategic", "Kabul", "Ghani", "troops"]
+# Where a shard has no word that starts like a searched word, Pagefind searches
+# that shard for the longest word that the searched one starts with instead
+# ("he" for "Helmand", "do" for "Doha": pagefind_web's find_word_extensions),
+# and merging keeps what each shard found. One index falls back only when no
+# page of the whole site has the word, so these find more pages in shards
+# (all those one index finds, and some with "he" or "do"). Counted on the
+# example site, one index → 4 shards by kind → 26 small shards: "Helmand
+# province" 13 → 13 → 21, "Doha" 24 → 24 → 25, "NATO troops" 3 → 3 → 8,
+# "Taliban commanders" 23 → 23 → 48. The more shards, the likelier it is.
+FALLBACK_TERMS = ["Helmand province", "Doha", "NATO troops", "Taliban commanders", "al-Qaeda"]
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +155,102 @@ def test_serve_re_indexes_so_search_finds_an_edit(browser, tmp_path):
     finally:
         page.context.close()
         server.stop()
+
+
+# --- shards: the same results as one index ------------------------------------------------------
+
+
+def built_with_shards(out, shard_pages: int, one_kind: bool = False):
+    """The example site built with ``shard_pages`` pages a shard (and, with
+    ``one_kind``, every page of one kind): the shard count a big site has."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generator.engine.search_shards, "SHARD_PAGES", shard_pages)
+        if one_kind:
+            patch.setattr(generator.engine.search_shards, "kind_of", lambda path: "all")
+        result = build(REPO, out, use_cache=False)
+    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_and_many_shards(tmp_path_factory):
+    """The example site under one server: ``one/`` with a single index,
+    ``kinds/`` as built (78 pages: a shard per kind), ``many/`` with small shards."""
+    root = tmp_path_factory.mktemp("shards")
+    built_with_shards(root / "one", 10 ** 6, one_kind=True)
+    built_with_shards(root / "kinds", generator.engine.search_shards.SHARD_PAGES)
+    built_with_shards(root / "many", 4)
+    with serve(root) as base:
+        yield root, base
+
+
+def search_results(page, term: str) -> tuple[str, list[str]]:
+    """What the reader sees for ``term``: the message ("12 results for …"), and
+    every result (all screens of them, in text: links, titles, excerpts), sorted."""
+    page.fill(SEARCH_INPUT, term)
+    page.wait_for_function(
+        """term => { const m = document.querySelector("#site-search .pagefind-ui__message");
+                     return m && m.textContent.includes(term) && !/searching/i.test(m.textContent); }""",
+        arg=term, timeout=15000)
+    while True:  # each result's data loads on its own: wait for all shown, then show more
+        page.wait_for_function(
+            """() => !document.querySelector("#site-search .pagefind-ui__result .pagefind-ui__loading")""",
+            timeout=15000)
+        if not page.locator(LOAD_MORE).count():
+            break
+        page.click(LOAD_MORE)
+    # Each result: its page's link, title and excerpt, then those of its sections (sub-results).
+    results = page.locator(RESULT).evaluate_all("""results => results.map(r =>
+        Array.from(r.querySelectorAll(".pagefind-ui__result-title, .pagefind-ui__result-excerpt"))
+             .map(e => e.querySelector("a") ? e.querySelector("a").getAttribute("href") + " " + e.textContent
+                                            : e.textContent).join(" | "))""")
+    site_path = urlsplit(page.url).path.rsplit("/", 1)[0] + "/"  # links are absolute: make them the same in both sites
+    return page.locator(MESSAGE).inner_text(), sorted(result.replace(site_path, "/") for result in results)
+
+
+def test_the_example_site_is_split_into_many_shards(one_and_many_shards):
+    root, _ = one_and_many_shards
+    one = (root / "one" / "pagefind" / "shards.json").read_text(encoding="utf-8")
+    kinds = (root / "kinds" / "pagefind" / "shards.json").read_text(encoding="utf-8")
+    many = (root / "many" / "pagefind" / "shards.json").read_text(encoding="utf-8")
+    assert '"all-0/"' in one and one.count("/") == 1
+    assert kinds.count("/") == 4
+    assert many.count("/") >= 10 and all(kind in many for kind in ("actors-", "articles-", "claims-", "outlets-"))
+
+
+def searched_in_both(browser, base: str, term: str, builds=("one", "many")) -> dict[str, tuple[str, list[str]]]:
+    seen = {}
+    for build_name in builds:
+        page = open_page(browser)
+        try:
+            page.goto(f"{base}{build_name}/index.html")
+            seen[build_name] = search_results(page, term)
+            assert not page.problems, page.problems
+            assert all(url.startswith(base) for url in page.requests), "fetched from elsewhere"
+        finally:
+            page.context.close()
+    assert seen["one"][1], f"nothing found for {term!r}: choose another word"
+    return seen
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_a_reader_finds_the_same_pages_in_shards_as_in_one_index(browser, one_and_many_shards, term):
+    """Same message ("73 results for Taliban"), same results with the same
+    titles, excerpts and sections (their order may differ: each index ranks
+    its pages against its own word statistics)."""
+    seen = searched_in_both(browser, one_and_many_shards[1], term)
+    assert seen["many"] == seen["one"]
+
+
+@pytest.mark.parametrize("term", FALLBACK_TERMS)
+def test_shards_lose_no_page_where_pagefind_falls_back_to_a_shorter_word(browser, one_and_many_shards, term):
+    seen = searched_in_both(browser, one_and_many_shards[1], term)
+    assert set(seen["one"][1]) < set(seen["many"][1])  # a known difference: see FALLBACK_TERMS
+
+
+@pytest.mark.parametrize("term", TERMS + FALLBACK_TERMS)
+def test_at_the_shipped_shard_size_the_example_site_finds_what_one_index_finds(browser, one_and_many_shards, term):
+    """A shard per kind: every kind of page has the words of these searches (or
+    none that they start with), so no shard falls back to a shorter word."""
+    seen = searched_in_both(browser, one_and_many_shards[1], term, builds=("one", "kinds"))
+    assert seen["kinds"] == seen["one"]

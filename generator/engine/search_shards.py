@@ -1,0 +1,154 @@
+"""The search index in shards: several Pagefind indexes that the browser merges.
+
+One Pagefind index over every page must be made again, whole, whenever one
+page changes, and Pagefind holds all of it in memory while it works (6.3 GB
+for 13,244 pages at 10,000 articles, issue 13). So the indexed pages are
+split into shards, each its own Pagefind index in its own folder,
+``pagefind/<kind>-<n>/``, exactly as Pagefind writes it:
+
+- by kind, the page path's first folder (articles, claims, actors, outlets),
+  then by a stable hash of the path: a page stays in its shard as others
+  come and go, and an edit re-indexes only the shards of the pages whose
+  bytes changed (``build`` keeps the others from the live site, ``serve`` in
+  memory);
+- a kind gets the fewest buckets, a power of two, that keep its shards to
+  ``SHARD_PAGES`` pages and ``SHARD_BYTES`` of HTML on average. Doubling
+  rather than counting up splits each shard in two, so a kind's shards are
+  all re-made only when it has doubled (or halved), never one page after
+  another across a boundary.
+
+``pagefind/shards.json`` lists the shard folders; ``templates/static/search.js``
+loads Pagefind's UI from the first and merges the others into it (Pagefind's
+multisite search, ``mergeIndex``). What a reader finds is compared with one
+index in ``tests/browser/test_search.py``. Two differences are Pagefind's:
+
+- order: each index ranks its pages against its own statistics (how rare a
+  word is in it), and merged results are sorted by those scores;
+- where a shard has no word that starts like a searched one, Pagefind
+  searches that shard for the longest word the searched one starts with
+  ("he" for "Helmand"), and merging keeps what it found; one index falls
+  back so only when no page at all has the word. Shards then find every
+  page one index finds, and some more, and the more shards, the likelier
+  it is: so shards are few and large, by kind first, since pages of a kind
+  share their words.
+
+Sizes (1,000- and 2,000-article corpora of ``tests/bench``; ``tests/bench/
+search_shards.py`` measures them): Pagefind's time and memory grow in
+proportion to the pages it indexes, on one core per index: 3.8 s and 243 MB
+for 1,000 article pages (16 MB of HTML), 7.5 s and 472 MB for 2,000; 1.8 s
+and 97 MB for 200 claim pages (12.9 MB), 3.5 s and 174 MB for 400; 0.54 s
+for 125 articles, so a shard costs ~0.1 s more than its pages in a larger
+index. At 1,000 pages a shard is at most ~0.5 GB for two Pagefind processes
+at once, a one-article change re-indexes ~500-1,000 articles (2-4 s), and a
+10,000-article site of today's page weights is ~25 shards (16 of articles;
+4 of claims and 4 of actors, held to 32 MB of HTML each; 1 of outlets), each
+of which a browser fetches two small files from on its first search and one
+per searched word.
+
+Determinism: pages go to Pagefind sorted by path (``search.index_pages``),
+shards are listed in a fixed order, and nothing depends on which shards were
+kept: the same pages give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from ..core.layout import SEARCH_FOLDER
+from ..core.layout import SEARCH_SHARD_LIST as SHARD_LIST
+from .cache import dependency_version, digest
+from .search import index_pages, indexed_pages
+
+SHARD_PAGES = 1000  # pages a shard holds on average, at most
+SHARD_BYTES = 32 << 20  # bytes of HTML a shard holds on average, at most (heavy claim and outlet pages)
+# Pagefind indexes on one core per index (CPU time ≈ wall time), so two
+# indexes at once use both cores of the machines this runs on.
+INDEX_JOBS = max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind index: its name and the paths of its pages, sorted."""
+
+    name: str
+    pages: tuple[str, ...]
+
+    @property
+    def folder(self) -> str:
+        return f"{SEARCH_FOLDER}/{self.name}/"
+
+
+def plan_shards(sizes: Mapping[str, int]) -> list[Shard]:
+    """The shards of the pages to index (path → size in bytes), in their fixed order."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(sizes):
+        by_kind[kind_of(path)].append(path)
+    shards = []
+    for kind, paths in sorted(by_kind.items()):
+        count = bucket_count(len(paths), sum(sizes[path] for path in paths))
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for path in paths:
+            buckets[stable_hash(path) % count].append(path)
+        shards += [Shard(f"{kind}-{bucket}", tuple(buckets[bucket])) for bucket in sorted(buckets)]
+    return shards
+
+
+def kind_of(path: str) -> str:
+    """"claims/river-clean/index.html" → "claims"; a page at the top → "site"."""
+    return path.split("/", 1)[0] if "/" in path else "site"
+
+
+def bucket_count(pages: int, size: int) -> int:
+    """The fewest buckets, a power of two, that keep a shard within both limits on average."""
+    count = 1
+    while pages > count * SHARD_PAGES or size > count * SHARD_BYTES:
+        count *= 2
+    return count
+
+
+def stable_hash(path: str) -> int:
+    """The same number for the same path in every run (Python's own hash is salted)."""
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def shard_key(shard: Shard, digests: Mapping[str, str], language: str) -> str:
+    """What a shard's index is made from: its pages' bytes (by digest), the
+    language and Pagefind's version. Same key, same index."""
+    return digest(json.dumps(
+        [language, dependency_version("pagefind-bin"), [(path, digests[path]) for path in shard.pages]]
+    ).encode())
+
+
+def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language: str) -> dict[str, dict[str, bytes]]:
+    """Each shard's files (shard name → path → bytes), ``INDEX_JOBS`` Pagefind processes at a time.
+
+    A shard's pages are read when its turn comes, so memory holds the pages
+    and index of at most ``INDEX_JOBS`` shards. The first failure is raised
+    once the running indexes have ended.
+    """
+    def index(shard: Shard) -> dict[str, bytes]:
+        return index_pages({path: read(path) for path in shard.pages}, language, shard.folder)
+
+    with ThreadPoolExecutor(max_workers=min(INDEX_JOBS, len(shards)) or 1) as pool:
+        return dict(zip((shard.name for shard in shards), pool.map(index, shards)))
+
+
+def shard_list(shards: Sequence[Shard]) -> bytes:
+    """``pagefind/shards.json``: the shard folders, relative to ``pagefind/``, the first one Pagefind's UI loads from."""
+    return json.dumps({"shards": [f"{shard.name}/" for shard in shards]}, indent=1).encode() + b"\n"
+
+
+def search_files(outputs: Mapping[str, bytes], language: str) -> dict[str, bytes]:
+    """The whole ``pagefind/`` folder for the HTML pages among ``outputs``, made anew."""
+    pages = indexed_pages(outputs)
+    shards = plan_shards({path: len(outputs[path]) for path in pages})
+    files = {SHARD_LIST: shard_list(shards)}
+    for shard_files in index_shards(shards, outputs.__getitem__, language).values():
+        files.update(shard_files)
+    return dict(sorted(files.items()))
