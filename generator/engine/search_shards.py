@@ -18,19 +18,17 @@ split into shards, each its own Pagefind index in its own folder,
   another across a boundary.
 
 ``pagefind/shards.json`` lists the shard folders; ``templates/static/search.js``
-loads Pagefind's UI from the first and merges the others into it (Pagefind's
-multisite search, ``mergeIndex``). What a reader finds is compared with one
-index in ``tests/browser/test_search.py``. Two differences are Pagefind's:
-
-- order: each index ranks its pages against its own statistics (how rare a
-  word is in it), and merged results are sorted by those scores;
-- where a shard has no word that starts like a searched one, Pagefind
-  searches that shard for the longest word the searched one starts with
-  ("he" for "Helmand"), and merging keeps what it found; one index falls
-  back so only when no page at all has the word. Shards then find every
-  page one index finds, and some more, and the more shards, the likelier
-  it is: so shards are few and large, by kind first, since pages of a kind
-  share their words.
+loads Pagefind's UI from the first and has it search every shard through
+``templates/static/search/pagefind.js``, which finds what one index finds
+(``tests/browser/test_search.py`` compares them over 26 shards). Pagefind's
+own merging (``mergeIndex``) does not: where a shard has no word that starts
+like a searched one, Pagefind searches that shard for the longest word the
+searched one starts with ("he" for "Helmand"), which one index does only
+when no page at all has such a word, and merging keeps what each shard
+found; search/pagefind.js applies one index's rule across the shards
+instead. What remains Pagefind's is the order: each index ranks its pages
+against its own statistics (how rare a word is in it), and merged results
+are sorted by those scores.
 
 Sizes (1,000- and 2,000-article corpora of ``tests/bench``; ``tests/bench/
 search_shards.py`` measures them): Pagefind's time and memory grow in

@@ -4,8 +4,9 @@ The site is served by a local http.server under a sub-path (``/public/``),
 as on a project's GitHub Pages, and every server is shut down. Nothing may
 be fetched from anywhere but that server.
 
-The index is in shards that the UI merges (``generator/engine/search_shards.py``);
-a reader must find the same pages as in one index.
+The index is in shards (``generator/engine/search_shards.py``) that the UI
+searches through ``templates/static/search/pagefind.js``; a reader must find
+the same pages, with the same excerpts, as in one index.
 """
 
 from __future__ import annotations

@@ -36,6 +36,15 @@
    ranks against its own statistics, so the order may differ from one
    index's. Exact searches ("…") have no fallback and are merged as they are.
 
+   One case stays Pagefind's own: an index is fetched in chunks (word
+   ranges), one per searched word, and Pagefind looks for a shorter word
+   only among the chunks fetched so far. So where no page at all has a word
+   that starts like the searched one, even one index finds what the chunks
+   it happened to fetch allow: on a 2,000-article corpus, one index finds
+   nothing for "al-Qaeda" in a fresh page and 2,633 pages after a search
+   for "a" (fallback to "a"). Shards have other chunk boundaries, so there
+   (and only there) their results may differ from one index's.
+
    The shards' Pagefind indexes run in Pagefind's own web worker
    (pagefind-worker.js, from the first shard), driven through its message
    protocol ({id, instanceId, method, args} → {id, result | error}), since
@@ -86,7 +95,12 @@ export async function mergeIndex(bundlePath, indexOptions) {
     .then(function () { return send(instanceId, "options", [settings]); })
     .then(function () { return send(instanceId, "enterPlaygroundMode", []); });
   shards.push({ instanceId: instanceId, ready: ready });
-  await ready;
+  // The first shard's Pagefind loads the WebAssembly that all of them share
+  // in the worker (wasm-bindgen keeps one instance; two loading at once
+  // would replace it under the other): the others load after it, together,
+  // while the UI goes on (search() waits for them).
+  if (shards.length === 1) await ready;
+  else ready.catch(function () { /* reported by search() */ });
 }
 
 export async function init() {
