@@ -31,7 +31,7 @@ def expected_pages(root: Path) -> set[str]:
     content = root / "content"
     assert content.is_dir(), f"{root} has no content/ folder yet"
     pages = {"index.html", "compare/index.html", "compare/outlets/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
-    pages.add("assets/search.js")  # the search box
+    pages |= {"assets/search.js", "assets/search/pagefind.js"}  # the search box, and its search over the shards
     pages |= {"updates/index.html", "about/data/index.html"}
     pages |= {"feed.xml", "sitemap.xml", "robots.txt"}
     pages |= {f"data/{name}" for name in ("claims.json", "mentions.csv", "matrix.csv", "annotations.jsonld", "claimreview.json")}
@@ -94,6 +94,7 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
         "articles/index.html",
         "assets/favicon.svg",
         "assets/search.js",
+        "assets/search/pagefind.js",
         "assets/style.css",
         "claims/bridge-cost/index.html",
         "claims/bridge-finished/index.html",

@@ -30,6 +30,7 @@ def test_the_wheel_carries_the_default_templates(tmp_path):
         assert f"generator/default_templates/{template}" in names
     assert "generator/default_templates/static/style.css" in names
     assert "generator/default_templates/static/favicon.svg" in names
+    assert "generator/default_templates/static/search/pagefind.js" in names  # a sub-folder of static/
     # ... and every module of the generator's sub-packages (pyproject.toml lists them)
     for module in sorted((REPO / "generator").rglob("*.py")):
         assert module.relative_to(REPO).as_posix() in names

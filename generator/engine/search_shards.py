@@ -18,19 +18,17 @@ split into shards, each its own Pagefind index in its own folder,
   another across a boundary.
 
 ``pagefind/shards.json`` lists the shard folders; ``templates/static/search.js``
-loads Pagefind's UI from the first and merges the others into it (Pagefind's
-multisite search, ``mergeIndex``). What a reader finds is compared with one
-index in ``tests/browser/test_search.py``. Two differences are Pagefind's:
-
-- order: each index ranks its pages against its own statistics (how rare a
-  word is in it), and merged results are sorted by those scores;
-- where a shard has no word that starts like a searched one, Pagefind
-  searches that shard for the longest word the searched one starts with
-  ("he" for "Helmand"), and merging keeps what it found; one index falls
-  back so only when no page at all has the word. Shards then find every
-  page one index finds, and some more, and the more shards, the likelier
-  it is: so shards are few and large, by kind first, since pages of a kind
-  share their words.
+loads Pagefind's UI from the first and has it search every shard through
+``templates/static/search/pagefind.js``, which finds what one index finds
+(``tests/browser/test_search.py`` compares them over 26 shards). Pagefind's
+own merging (``mergeIndex``) does not: where a shard has no word that starts
+like a searched one, Pagefind searches that shard for the longest word the
+searched one starts with ("he" for "Helmand"), which one index does only
+when no page at all has such a word, and merging keeps what each shard
+found; search/pagefind.js applies one index's rule across the shards
+instead. What remains Pagefind's is the order: each index ranks its pages
+against its own statistics (how rare a word is in it), and merged results
+are sorted by those scores.
 
 Sizes (1,000- and 2,000-article corpora of ``tests/bench``; ``tests/bench/
 search_shards.py`` measures them): Pagefind's time and memory grow in
@@ -41,9 +39,14 @@ for 125 articles, so a shard costs ~0.1 s more than its pages in a larger
 index. At 1,000 pages a shard is at most ~0.5 GB for two Pagefind processes
 at once, a one-article change re-indexes ~500-1,000 articles (2-4 s), and a
 10,000-article site of today's page weights is ~25 shards (16 of articles;
-4 of claims and 4 of actors, held to 32 MB of HTML each; 1 of outlets), each
-of which a browser fetches two small files from on its first search and one
-per searched word.
+4 of claims and 4 of actors, held to 32 MB of HTML each; 1 of outlets). On a
+reader's first search a browser fetches from each shard two small files and
+its copy of Pagefind's WebAssembly (~70 KB, which search/pagefind.js needs to
+search each shard on its own), then one chunk per searched word: measured in
+Chromium at 2,000 articles (``tests/bench/search_equivalence.py``), first
+search 0.56 s and 194 KB with one index, 0.88 s and 552 KB with 5 shards,
+1.97 s and 3.7 MB with 39; later searches 0.4 s in all three. Few large
+shards keep that down.
 
 Determinism: pages go to Pagefind sorted by path (``search.index_pages``),
 shards are listed in a fixed order, and nothing depends on which shards were

@@ -9,29 +9,34 @@
    found relative to this page, so search works under any sub-path.
 
    The index is in shards (generator/engine/search_shards.py), each a Pagefind index
-   in its own folder, listed in pagefind/shards.json. Pagefind's UI is loaded
-   from the first and merges the others into its results (Pagefind's
-   multisite search: mergeIndex, each with its own bundlePath). */
+   in its own folder, listed in pagefind/shards.json. Pagefind's UI (script
+   and stylesheet) is loaded from the first; it searches through
+   search/pagefind.js beside this script, which stands in for Pagefind's own
+   pagefind.js and searches every shard so as to find what one index over
+   all pages would find (see there why Pagefind's own merging does not). */
 (function () {
   "use strict";
 
   var box = document.getElementById("site-search");
-  if (!box || location.protocol === "file:" || !window.fetch || !window.URL) return;
+  if (!box || location.protocol === "file:" || !window.fetch || !window.URL || !window.Worker) return;
 
   var bundle = new URL(box.getAttribute("data-bundle"), document.baseURI);
   var siteRoot = new URL("../", bundle).pathname;
+  // The stand-in for pagefind.js: Pagefind's UI imports "<bundlePath>pagefind.js".
+  var shardSearch = new URL("search/", document.currentScript.src).pathname;
 
   // Words in an excerpt: the UI's own default with sub-results, which it
-  // passes to the first index only; the merged ones need it too, or their
-  // results come with longer excerpts.
+  // passes to options() only; every shard needs it, so it goes with each.
   var EXCERPT_WORDS = 12;
 
   function showSearch(shards) {
+    // One shard is one index: Pagefind's own pagefind.js searches it alone.
+    var merged = shards.length > 1 ? shards : [];
     new window.PagefindUI({
       element: box,
-      bundlePath: shards[0].pathname,
+      bundlePath: merged.length ? shardSearch : shards[0].pathname,
       baseUrl: siteRoot,
-      mergeIndex: shards.slice(1).map(function (shard) {
+      mergeIndex: merged.map(function (shard) {
         return { bundlePath: shard.pathname, baseUrl: siteRoot, excerptLength: EXCERPT_WORDS };
       }),
       excerptLength: EXCERPT_WORDS,
