@@ -126,3 +126,33 @@ def test_indexes(rich):
     assert "c-lonely" not in graph.quotes_by_claim
     assert list(graph.claims) == sorted(graph.claims)
     assert list(graph.actors) == sorted(graph.actors)
+
+
+# --- the validated records stay as validation made them -----------------------------------
+
+
+def test_linking_leaves_the_validated_records_as_they_were(tmp_path):
+    """``serve`` keeps the validated records from one rebuild to the next:
+    link (with and without drafts) and the base-URL override make records
+    of their own instead of writing into them."""
+    import dataclasses
+
+    from generator.engine.build import load_content
+    from generator.stages.link import link
+
+    content, _ = load_content(write_files(tmp_path, RICH_SITE))
+    before = {aid: [dict(vars(m)) for m in a.mentions] for aid, a in content.articles.items()}
+    config = content.config
+    for drafts in (False, True):
+        link(content, include_drafts=drafts)
+    moved = content.with_base_url("https://checks.example.org/sub")
+    assert {aid: [dict(vars(m)) for m in a.mentions] for aid, a in content.articles.items()} == before
+    assert content.config is config and moved.config.base_url == "https://checks.example.org/sub/"
+    assert moved.articles is content.articles
+    mention = next(m for a in content.articles.values() for m in a.mentions)
+    for record, field in ((mention, "spans"), (content, "config"), (content.articles[mention.article_id], "mentions")):
+        try:
+            setattr(record, field, None)
+        except dataclasses.FrozenInstanceError:
+            continue
+        raise AssertionError(f"{type(record).__name__}.{field} can be assigned")
