@@ -22,6 +22,8 @@ from .core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, SEARCH_FOLDER, SEE
 from .core.markup import is_web_url
 from .core.progress import TerminalProgress
 from .engine.build import build, check
+from .scaffold import ScaffoldError
+from .scaffold.entries import new_article, new_entry
 
 EXIT_OK, EXIT_CONTENT, EXIT_SYSTEM = 0, 1, 3  # usage errors exit 2, through argparse
 DISTRIBUTION = "factcheck-site"  # the name in pyproject.toml
@@ -85,8 +87,6 @@ def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def run_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .scaffold import ScaffoldError, new_article, new_entry
-
     try:
         if args.kind == "article":
             path = new_article(Path(args.root), args.name, outlet=args.outlet)

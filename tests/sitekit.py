@@ -295,15 +295,11 @@ def site_under_test(request) -> tuple[Path, Path]:
 
 def graph_of(root: Path):
     """Validate, link and analyse a site; fails the test on content errors."""
+    from generator.engine.build import load_content
     from generator.stages.analyse import analyse
-    from generator.core.diagnostics import Diagnostics
     from generator.stages.link import link
-    from generator.stages.load import load_site
-    from generator.core.markup import MarkdownConverter
-    from generator.stages.validate import validate
 
-    diagnostics = Diagnostics()
-    content = validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())
+    content, diagnostics = load_content(root)  # as ``build`` loads it, without the cache
     assert content is not None, [d.format() for d in diagnostics.errors]
     graph = link(content)
     return graph, analyse(graph)

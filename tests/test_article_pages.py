@@ -65,7 +65,7 @@ def test_every_quote_id_is_an_element_inside_its_highlight(built):
     graph, out = built
     for page, quotes, body in article_pages(graph, out):
         in_marks = sorted(anchor for mark in body.marks for anchor in mark["anchors"])
-        assert in_marks == sorted(quote.mention.anchor for quote in quotes), page
+        assert in_marks == sorted(quote.anchor for quote in quotes), page
         assert len(set(body.ids)) == len(body.ids), page
 
 
@@ -88,7 +88,7 @@ def test_markers_name_each_quotes_claim_and_stance(built):
             assert group["after"] is not None and group["markers"], page
         by_link = {marker["href"].rsplit("#", 1)[1]: " ".join(marker["text"].split()) for marker in markers}
         for quote in quotes:
-            text = by_link[f"m-{quote.article.id}-{quote.mention.anchor}"]
+            text = by_link[f"m-{quote.article.id}-{quote.anchor}"]
             assert f"{STANCE_ICONS[quote.stance]} {STANCE_LABELS[quote.stance]}:" in text, (page, text)
             assert text.endswith(quote.claim.statement), (page, text)
 

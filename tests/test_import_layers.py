@@ -48,3 +48,17 @@ def test_a_forbidden_import_and_a_hidden_cycle_break_them(tmp_path):
     assert "generator.stages.link -> generator.outputs.urls" in result.stdout, result.stdout
     assert "No cycles are allowed in generator.outputs" in result.stdout, result.stdout
     assert ".base -> .siteplan" in result.stdout, result.stdout
+
+
+def test_a_cycle_hidden_behind_type_checking_breaks_them(tmp_path):
+    """An import for annotations only (``if TYPE_CHECKING``) still counts: it
+    once hid that the analysis's modules imported each other."""
+    shutil.copytree(REPO / "generator", tmp_path / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    with open(tmp_path / "generator" / "stages" / "tallies.py", "a", encoding="utf-8") as file:
+        file.write("\nfrom typing import TYPE_CHECKING  # noqa: E402\n\nif TYPE_CHECKING:\n"
+                   "    from .analyse import Analysis  # noqa: F401 - for an annotation only\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "No cycles are allowed in generator.stages" in result.stdout, result.stdout
+    assert ".tallies -> .analyse" in result.stdout, result.stdout

@@ -94,7 +94,7 @@ def test_one_annotation_per_quote_with_one_target_per_quoted_part(site):
     items = {item["id"]: item for item in annotations_of(out)}
     assert len(items) == len(annotations_of(out)) == len(graph.quotes)
     for quote in graph.quotes:
-        item = items[f"{base_url}data/annotations.jsonld#{quote.article.id}/{quote.mention.anchor}"]
+        item = items[f"{base_url}data/annotations.jsonld#{quote.article.id}/{quote.anchor}"]
         positions = [
             next((s["start"], s["end"]) for s in t["selector"] if s["type"] == "TextPositionSelector")
             for t in item["target"]
@@ -217,7 +217,7 @@ def test_mentions_csv_has_one_row_per_quote(site):
     assert len(rows) == len(graph.quotes)
     assert list(rows[0].keys()) == [c.name for c in opendata_csv.MENTION_COLUMNS]
     for row, quote in zip(rows, graph.quotes):
-        assert row["mention_id"] == f"{quote.article.id}/{quote.mention.anchor}"
+        assert row["mention_id"] == f"{quote.article.id}/{quote.anchor}"
         assert (row["claim_id"], row["stance"], row["quote"]) == (quote.claim.id, quote.stance, quote.text)
         assert row["actor_id"] == (quote.actor.id if quote.actor else "")
         assert row["outlet_id"] == quote.outlet.id and row["article_id"] == quote.article.id
@@ -246,7 +246,7 @@ def test_mentions_csv_says_whom_each_statement_counts_under(site):
     _, out, graph, _ = site
     rows = {r["mention_id"]: r for r in read_csv(out / "data" / "mentions.csv")}
     for quote in graph.quotes:
-        row = rows[f"{quote.article.id}/{quote.mention.anchor}"]
+        row = rows[f"{quote.article.id}/{quote.anchor}"]
         if quote.actor is None:  # the outlet's own voice
             expected = ("outlet", row["outlet_id"], row["outlet_name"])
         else:  # the top of the actor's affiliation chain, worked out here without the link stage

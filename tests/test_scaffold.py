@@ -16,7 +16,10 @@ import yaml
 
 from generator.core.diagnostics import Diagnostics
 from generator.core.markup import MarkdownConverter
-from generator.scaffold import HEADLINE_MAX, ScaffoldError, new_entry, slugify, yaml_scalar
+from generator.scaffold import ScaffoldError
+from generator.scaffold.entries import new_entry
+from generator.scaffold.filetext import yaml_scalar
+from generator.scaffold.seeds import HEADLINE_MAX, slugify
 from generator.stages import schema
 from generator.stages.load import split_front_matter
 from sitekit import REPO, VALID_SITE, run_cli

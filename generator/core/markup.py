@@ -123,10 +123,6 @@ class MarkdownConverter:
         self._md.convert(source)
         return Document(self._md.captured_tree or etree.Element("div"))
 
-    def to_html(self, source: str) -> str:
-        """Convert a body that needs no highlighting (claims, actors, outlets)."""
-        return self.parse(source).to_html()
-
 
 @dataclass(frozen=True)
 class TextNode:

@@ -3,26 +3,41 @@
 ``validate`` produces the records (``Article``, ``Claim``, ``Actor``,
 ``Outlet``, ``Mention``) whose references are still ids; ``link`` resolves
 them into a :class:`Graph` of objects that pages are rendered from.
+
+The records are frozen: a later stage makes records of its own (a
+:class:`Quote` for each mention, with the highlight's ``anchor``) instead of
+writing into an earlier stage's, which ``serve`` keeps from one rebuild to
+the next. What differs for one run (``--base-url``) is a new record too
+(:meth:`Content.with_base_url`).
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from dataclasses import dataclass, field, replace
+from typing import Optional
 
 from .layout import DEFAULT_OUTPUT
+from .markup import Document
 
-if TYPE_CHECKING:
-    from .markup import Document
-
-STANCES = ("supports", "disputes", "neutral")
+# A mention's stance, as the content files and the open data spell it (the
+# words pages use for them are in ``wording.py``).
+SUPPORTS, DISPUTES, NEUTRAL = STANCES = ("supports", "disputes", "neutral")
+# An origin's or an actor's position on a claim, from all its statements
+# (``tallies.position_of``): a stance, or both sides in different statements.
+BOTH = "both"
+POSITIONS = (*STANCES, BOTH)
 # Fixed English month names: strftime's %B follows the process locale, and
 # output must not depend on the machine that builds it.
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
+
+
+def with_trailing_slash(url: str) -> str:
+    """Base URLs name a folder: relative links resolve inside it only with the slash."""
+    return url if url.endswith("/") else url + "/"
 
 
 def human_date(date: datetime.date) -> str:
@@ -105,7 +120,7 @@ class SiteConfig:
         return next((v for v in self.verdicts if v.id == verdict_id), None)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mention:
     """One annotated quote: who said what about which claim, in which article."""
 
@@ -124,10 +139,9 @@ class Mention:
     # Where the quote sits in the article text: (start, end) offsets of each
     # quoted segment (several when the quote elides text with "…").
     spans: tuple[tuple[int, int], ...] = ()
-    anchor: str = ""  # the highlight's stable HTML id in the article page
 
 
-@dataclass
+@dataclass(frozen=True)
 class Article:
     id: str
     path: str
@@ -145,7 +159,7 @@ class Article:
     # The body, converted once during validation: quotes are anchored in its
     # text and highlighted in its tree. The Markdown source is not kept (no
     # stage reads it again; at 10,000 articles it was 50 MB of every build).
-    document: "Document | None" = field(default=None, repr=False, compare=False)
+    document: Document | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -163,7 +177,7 @@ class Update:
     note: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
     id: str
     path: str
@@ -179,10 +193,10 @@ class Claim:
     related: tuple[Relation, ...] = ()
     updates: tuple[Update, ...] = ()  # oldest first
     verdict_line: int = 1  # where a message about the verdict points
-    document: "Document | None" = field(default=None, repr=False, compare=False)
+    document: Document | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Actor:
     id: str
     path: str
@@ -192,10 +206,10 @@ class Actor:
     affiliation_id: str | None = None
     aliases: tuple[str, ...] = ()
     party: bool = False  # an organisation that stands as a party of its own despite its affiliation (affiliation.py)
-    document: "Document | None" = field(default=None, repr=False, compare=False)
+    document: Document | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outlet:
     id: str
     path: str
@@ -203,10 +217,10 @@ class Outlet:
     url: str | None = None
     country: str | None = None
     owner: str | None = None
-    document: "Document | None" = field(default=None, repr=False, compare=False)
+    document: Document | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SitePage:
     """A page of the site's own, written by the editors (``content/pages/<id>.md``):
     the methodology page ``/about/``, say. Published at ``/<id>/``."""
@@ -216,10 +230,10 @@ class SitePage:
     title: str
     description: str | None = None
     verdict_scale: bool = False  # show site.yaml's verdict scale under the text
-    document: "Document | None" = field(default=None, repr=False, compare=False)
+    document: Document | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Content:
     """Everything that passed validation, still keyed by id."""
 
@@ -229,6 +243,11 @@ class Content:
     actors: dict[str, Actor]
     outlets: dict[str, Outlet]
     pages: dict[str, SitePage] = field(default_factory=dict)
+
+    def with_base_url(self, base_url: str) -> Content:
+        """The same content published at another address (``--base-url``, or
+        the preview server's own)."""
+        return replace(self, config=replace(self.config, base_url=with_trailing_slash(base_url)))
 
 
 # --- the linked graph -------------------------------------------------------
@@ -249,7 +268,7 @@ class Voice:
         return (self.kind, self.id)
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Quote:
     """A mention resolved against the graph: every reference is an object.
 
@@ -266,6 +285,7 @@ class Quote:
     via: "Actor | Outlet | None"
     speaker: Voice
     origin: Voice
+    anchor: str  # the highlight's stable HTML id in the article page (``link.anchors_of``)
     # The actors from the speaker up to its party (both included; empty for an
     # outlet's voice): each one's file can change the origin, so pages that
     # show it list them among their sources.
@@ -307,7 +327,7 @@ class Quote:
         return self.article.language
 
 
-@dataclass
+@dataclass(frozen=True)
 class Graph:
     config: SiteConfig
     articles: dict[str, Article]

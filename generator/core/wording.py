@@ -18,18 +18,22 @@ from __future__ import annotations
 
 import re
 
+from .model import BOTH, DISPUTES, NEUTRAL, SUPPORTS
+
 # Labels: headings, badges, legends ("✓ Asserts").
-STANCE_LABELS = {"supports": "Asserts", "disputes": "Disputes", "neutral": "Neutral"}
+STANCE_LABELS = {SUPPORTS: "Asserts", DISPUTES: "Disputes", NEUTRAL: "Neutral"}
 # Before a noun: "3 asserting, 1 disputing, 0 neutral mentions".
-STANCE_ADJECTIVES = {"supports": "asserting", "disputes": "disputing", "neutral": "neutral"}
+STANCE_ADJECTIVES = {SUPPORTS: "asserting", DISPUTES: "disputing", NEUTRAL: "neutral"}
 # In a sentence about a claim: "<speaker> asserts the claim: …".
-STANCE_VERBS = {"supports": "asserts", "disputes": "disputes", "neutral": "is neutral on"}
-# After a claim: "asserted by 3 sources".
-STANCE_PASSIVES = {"supports": "asserted by", "disputes": "disputed by", "neutral": "neutral"}
+STANCE_VERBS = {SUPPORTS: "asserts", DISPUTES: "disputes", NEUTRAL: "is neutral on"}
+# At the head of a stance's count: "Asserted by 2 independent origins" (stancebars.py).
+STANCE_COUNT_HEADS = {SUPPORTS: "Asserted by", DISPUTES: "Disputed by", NEUTRAL: "Neutral:"}
 # The sign beside a stance's label ("✓ Asserts"), hidden from screen readers.
-STANCE_ICONS = {"supports": "✓", "disputes": "✗", "neutral": "○"}
+STANCE_ICONS = {SUPPORTS: "✓", DISPUTES: "✗", NEUTRAL: "○"}
 # An origin's position on a claim (tallies.position_of): a stance, or both sides.
-POSITION_LABELS = {**STANCE_LABELS, "both": f"{STANCE_LABELS['supports']} and {STANCE_LABELS['disputes'].lower()}"}
+POSITION_LABELS = {**STANCE_LABELS, BOTH: f"{STANCE_LABELS[SUPPORTS]} and {STANCE_LABELS[DISPUTES].lower()}"}
+# An actor's position in a pair of actors compared ("both assert it"): "asserts", "said both".
+POSITION_VERBS = {SUPPORTS: "asserts", DISPUTES: "disputes", NEUTRAL: "neutral", BOTH: "said both"}
 
 # The stems every form of the stance words above shares: "assert" (asserts,
 # asserted, asserting), "disput" (dispute, disputes, disputed, disputing), "neutral".

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.failures import UsageError
 from ..core.layout import DEFAULT_TEMPLATES, MARKER, PROTECTED_FOLDERS, TEMPLATES_DIR
-from ..core.model import Content, SiteConfig
+from ..core.model import Content
 from ..core.progress import Progress
 from ..outputs.base import EVERYTHING
 from ..outputs.render import Renderer
-from ..outputs.urls import with_trailing_slash
 from ..stages.analyse import analyse
 from ..stages.history import warn_about_unexplained_verdict_changes
 from ..stages.link import link
@@ -114,7 +113,7 @@ def build(
     if content is None:
         return BuildResult(diagnostics)
     if base_url:
-        content.config = override_base_url(content.config, base_url)
+        content = content.with_base_url(base_url)
     out_dir = resolve_out_dir(root, out, content.config.output)
     graph = link(content, include_drafts=drafts)
     analysis = analyse(graph)
@@ -308,10 +307,6 @@ def keep_folder(staged: StagedSite, manifest: dict[str, Written], folder: str) -
     if there was none or one of them is no longer what was written."""
     kept = {path: staged.keep(path) for path in manifest if path.startswith(folder)}
     return kept if kept and all(kept.values()) else None
-
-
-def override_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
-    return replace(config, base_url=with_trailing_slash(base_url))
 
 
 def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:

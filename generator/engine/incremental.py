@@ -40,7 +40,7 @@ from ..stages.analyse import analyse
 from ..stages.link import link, with_article
 from ..stages.sitefiles import is_readable_input, walk_site
 from ..stages.validate import CheckedFile, check_references
-from .build import SEARCH_DIAGNOSTIC_PATH, override_base_url
+from .build import SEARCH_DIAGNOSTIC_PATH
 from .cache import BuildCache, checked_key, digest, inputs_of
 from .prepare import ContentFile, check_one, prepare_content
 from .search import SearchError, marks_search_body
@@ -130,7 +130,7 @@ class IncrementalBuilder:
         if diagnostics.errors:
             return RebuildReport(ok=False, changed=changed)
         if self.base_url:
-            content.config = override_base_url(content.config, self.base_url)
+            content = content.with_base_url(self.base_url)
         graph = link(content, include_drafts=self.drafts)
         renderer = self._renderer_for(changed, first)
         pages = renderer.plan(graph, analyse(graph))

@@ -16,8 +16,8 @@ but the file's bytes (:func:`validate.check_file`), so
 - the cross-file half of validation (ids, references, empty claims) then
   runs over all of them at once, as before.
 
-The outcome is exactly what ``validate(load_site(...))`` gives; tests hold
-the two to that.
+This is the one way content is loaded and validated: ``check``, ``build``
+and ``serve`` come here, and so do the tests of those stages.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Iterator, Sequence
 from ..core.diagnostics import Diagnostics
 from ..core.markup import MarkdownConverter
 from ..core.model import Content
-from ..stages.load import content_paths, decode_text, kind_of, load_config, read_bytes, relpath, source_file
+from ..stages.load import content_paths, kind_of, load_config, load_source, read_bytes, relpath
 from ..stages.validate import CheckedFile, check_file, validate_checked
 from . import codec
 from .cache import BuildCache, checked_key
@@ -174,8 +174,7 @@ def stored_entries(files: Sequence[ContentFile], results: list[CheckedFile]) -> 
 def check_one(file: ContentFile, converter: MarkdownConverter) -> CheckedFile:
     """Load (decode, split the front matter) and check one file."""
     diagnostics = Diagnostics()
-    text = decode_text(file.data, file.path, diagnostics)
-    if text is None:
+    source = load_source(file.path, file.kind, file.id, file.data, diagnostics)
+    if source is None:
         return CheckedFile(file.path, file.kind, file.id, None, diagnostics.items, [])
-    source = source_file(file.path, file.kind, file.id, text, diagnostics)
     return check_file(source, converter, diagnostics.items)

@@ -7,7 +7,7 @@ quote holds a shorter one. The quotes' spans are merged into passages
 (``highlight.py``) and followed by one group of markers, a marker per
 quote that ends there. A marker names its claim and its stance in words,
 so a reader never has to tell which colour belongs to which claim. Each
-quote keeps its stable id (``Mention.anchor``) as an empty element at its
+quote keeps its stable id (``Quote.anchor``) as an empty element at its
 own start inside the passage, where the claim pages' "Read in context"
 links land.
 
@@ -100,7 +100,7 @@ def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int],
             start=passage.start,
             end=passage.end,
             attrs={"class": f"hl hl-{passage.stance}"},
-            anchors=tuple((quote.mention.spans[0][0], quote.mention.anchor) for quote in passage.quotes
+            anchors=tuple((quote.mention.spans[0][0], quote.anchor) for quote in passage.quotes
                           if passage.start <= quote.mention.spans[0][0] < passage.end),
             after=markers(passage.ending, numbers, links, article.language, site_language),
         )

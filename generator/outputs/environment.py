@@ -17,7 +17,9 @@ from markupsafe import Markup
 
 from ..core.language import same_language, text_direction
 from ..core.model import STANCES, PartialDate, human_date
-from ..core.wording import POSITION_LABELS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS  # the display words; wording.py says why
+from ..core.wording import (  # the display words; wording.py says why
+    POSITION_LABELS, POSITION_VERBS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS, STANCE_VERBS,
+)
 from . import feeds, pictures, stancebars, urls
 from .quotemarks import display_quote
 
@@ -73,7 +75,9 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
         STANCE_LABELS=STANCE_LABELS,
         STANCE_ADJECTIVES=STANCE_ADJECTIVES,
         STANCE_ICONS=STANCE_ICONS,
+        STANCE_VERBS=STANCE_VERBS,
         POSITION_LABELS=POSITION_LABELS,
+        POSITION_VERBS=POSITION_VERBS,
         text_fragment_url=urls.text_fragment_url,
         mention_anchor=urls.mention_anchor,
         origin_anchor=urls.origin_anchor,

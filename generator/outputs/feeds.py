@@ -32,7 +32,7 @@ from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
 from . import urls
 from .base import EVERYTHING, DataFile, Output, Page
 from .quotemarks import display_quote
-from .structured import canonical_url, is_reviewed, publisher
+from .structured import is_reviewed, publisher
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -87,12 +87,12 @@ def feed_element(graph: Graph, *, title: str, subtitle: str, self_path: str, pag
     """An Atom <feed>; its id is its own canonical URL."""
     config = graph.config
     feed = etree.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
-    sub(feed, "id", canonical_url(self_path, config))
+    sub(feed, "id", urls.canonical_url(config.base_url, self_path))
     sub(feed, "title", title)
     sub(feed, "subtitle", subtitle)
     sub(feed, "updated", atom_time(updated or EPOCH))
-    sub(feed, "link", rel="self", type="application/atom+xml", href=canonical_url(self_path, config))
-    sub(feed, "link", rel="alternate", type="text/html", href=canonical_url(page_path, config))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=urls.canonical_url(config.base_url, self_path))
+    sub(feed, "link", rel="alternate", type="text/html", href=urls.canonical_url(config.base_url, page_path))
     if config.licence:  # Atom's <rights> is text for people; RFC 4946's license link is for machines
         sub(feed, "rights", licence_text(config.licence))
         sub(feed, "link", rel="license", href=config.licence.url)
@@ -146,7 +146,7 @@ def claim_summary(item: ClaimAnalysis) -> str:
 
 
 def claim_entry(item: ClaimAnalysis, graph: Graph) -> etree.Element:
-    url = canonical_url(urls.claim_path(item.claim), graph.config)
+    url = urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim))
     return entry_element(
         entry_id=url, title=item.claim.statement, updated=latest_date(item), published=item.claim.reviewed,
         links=[("alternate", url)], verdict_id=item.verdict.id, verdict_label=item.verdict.label,
@@ -188,7 +188,7 @@ def published_quotes(said: ClaimStance) -> list[Quote]:
 def actor_entry(actor: Actor, said: ClaimStance, graph: Graph) -> etree.Element:
     """One claim the actor spoke on: the verdict, then each of their quotes on it."""
     item = said.claim
-    page = canonical_url(urls.actor_path(actor), graph.config)
+    page = urls.canonical_url(graph.config.base_url, urls.actor_path(actor))
     quotes = published_quotes(said)
     stances = " and ".join(STANCE_LABELS[s].lower() for s in STANCES if any(q.stance == s for q in quotes))
     return entry_element(
@@ -196,7 +196,7 @@ def actor_entry(actor: Actor, said: ClaimStance, graph: Graph) -> etree.Element:
         title=f"{actor.name} {stances}: {item.claim.statement}",
         updated=latest_date(item), published=item.claim.reviewed,
         links=[("alternate", f"{page}#{said_claim_anchor(item)}"),
-               ("related", canonical_url(urls.claim_path(item.claim), graph.config))],
+               ("related", urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim)))],
         verdict_id=item.verdict.id, verdict_label=item.verdict.label,
         summary="\n\n".join([f"Verdict on the claim: {item.verdict.label}.",
                              *(quote_line(quote, graph.config.language) for quote in quotes)]),
@@ -223,9 +223,9 @@ def sitemap(pages: list[Output], graph: Graph, analysis: Analysis) -> bytes:
     claim_dates = {urls.claim_path(item.claim): latest_date(item) for item in analysis.claims.values()}
     urlset = etree.Element("urlset", {"xmlns": SITEMAP_NS})
     html_paths = [p.path for p in pages if isinstance(p, Page) and p.path.endswith(".html")]
-    for path in sorted(html_paths, key=lambda p: canonical_url(p, graph.config)):
+    for path in sorted(html_paths, key=lambda p: urls.canonical_url(graph.config.base_url, p)):
         entry = sub(urlset, "url")
-        sub(entry, "loc", canonical_url(path, graph.config))
+        sub(entry, "loc", urls.canonical_url(graph.config.base_url, path))
         if claim_dates.get(path):
             sub(entry, "lastmod", claim_dates[path].isoformat())
     return xml_bytes(urlset)
@@ -235,7 +235,7 @@ def robots(graph: Graph) -> bytes:
     return (
         "User-agent: *\n"
         "Allow: /\n"
-        f"Sitemap: {canonical_url(SITEMAP, graph.config)}\n"
+        f"Sitemap: {urls.canonical_url(graph.config.base_url, SITEMAP)}\n"
     ).encode("utf-8")
 
 

@@ -29,7 +29,7 @@ from ..stages.tallies import Tally
 from . import opendata_csv, urls
 from .base import EVERYTHING, DataFile, Output, Page
 from .opendata_format import (
-    absolute, article_text_path, mention_id, passage_url, record_ref, to_json, via_type, voice_ref,
+    article_text_path, mention_id, passage_url, record_ref, to_json, via_type, voice_ref,
 )
 
 # Bump when a field is renamed, removed or changes meaning; adding a field
@@ -95,7 +95,7 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
             "description": config.description,
             "language": config.language,
             "url": urls.with_trailing_slash(config.base_url),
-            "documentation": absolute(graph, ABOUT_PAGE),
+            "documentation": urls.canonical_url(config.base_url, ABOUT_PAGE),
             "publisher": publisher_record(config.publisher),
             "licence": licence_record(config.licence),
         },
@@ -110,14 +110,15 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
             {
                 "id": actor.id, "name": actor.name, "kind": actor.kind, "role": actor.role,
                 "affiliation": actor.affiliation_id, "party": actor.party,
-                "origin": graph.chains[actor.id][-1].id, "url": absolute(graph, urls.actor_path(actor)),
+                "origin": graph.chains[actor.id][-1].id,
+                "url": urls.canonical_url(config.base_url, urls.actor_path(actor)),
             }
             for actor in graph.actors.values()
         ],
         "outlets": [
             {
                 "id": outlet.id, "name": outlet.name, "country": outlet.country, "owner": outlet.owner,
-                "website": outlet.url, "url": absolute(graph, urls.outlet_path(outlet)),
+                "website": outlet.url, "url": urls.canonical_url(config.base_url, urls.outlet_path(outlet)),
             }
             for outlet in graph.outlets.values()
         ],
@@ -140,7 +141,7 @@ def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
     claim, verdict = item.claim, item.verdict
     return {
         "id": claim.id,
-        "url": absolute(graph, urls.claim_path(claim)),
+        "url": urls.canonical_url(graph.config.base_url, urls.claim_path(claim)),
         "statement": claim.statement,
         "verdict": {"id": verdict.id, "label": verdict.label, "rank": verdict.rank} if verdict else None,
         "not_rated": claim.not_rated,
@@ -204,9 +205,9 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
         "published": article.published.iso() if article.published else None,
         "author": article.author,
         "draft": article.draft,
-        "url": absolute(graph, urls.article_path(article)),
+        "url": urls.canonical_url(graph.config.base_url, urls.article_path(article)),
         "original_url": article.url,
-        "text": absolute(graph, article_text_path(article)),
+        "text": urls.canonical_url(graph.config.base_url, article_text_path(article)),
     }
 
 
@@ -228,7 +229,7 @@ def annotations_jsonld(graph: Graph) -> bytes:
 
 def annotation_collection(graph: Graph) -> dict[str, Any]:
     """The collection; its items are a generator, made as ``to_json`` writes them."""
-    collection_id = absolute(graph, ANNOTATIONS_JSONLD)
+    collection_id = urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)
     items = (annotation(graph, quote) for quote in graph.quotes)
     collection: dict[str, Any] = {
         "@context": ANNOTATION_CONTEXT,
@@ -251,7 +252,7 @@ def annotation_collection(graph: Graph) -> dict[str, Any]:
 
 def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "id": f"{absolute(graph, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
+        "id": f"{urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
         "type": "Annotation",
         "motivation": "classifying",
         "creator": annotation_creator(graph.config),
@@ -262,7 +263,8 @@ def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
         **record,
         "body": [
             {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
-            {"type": "SpecificResource", "purpose": "linking", "source": absolute(graph, urls.claim_path(quote.claim))},
+            {"type": "SpecificResource", "purpose": "linking",
+             "source": urls.canonical_url(graph.config.base_url, urls.claim_path(quote.claim))},
             {"type": "TextualBody", "purpose": "describing", "value": describe(quote), "format": "text/plain"},
         ],
         "target": [target(graph, quote.article, start, end) for start, end in quote.mention.spans],
@@ -287,12 +289,12 @@ def describe(quote: Quote) -> str:
 
 
 def target(graph: Graph, article: Article, start: int, end: int) -> dict[str, Any]:
-    scope = [absolute(graph, urls.article_path(article))]
+    scope = [urls.canonical_url(graph.config.base_url, urls.article_path(article))]
     if article.url:
         scope.append(article.url)
     return {
         "type": "SpecificResource",
-        "source": absolute(graph, article_text_path(article)),
+        "source": urls.canonical_url(graph.config.base_url, article_text_path(article)),
         "scope": scope,
         "selector": [
             text_quote_selector(article.document.text, start, end),

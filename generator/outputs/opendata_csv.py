@@ -13,7 +13,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from ..core.model import STANCES, Graph, Quote
+from ..core.model import BOTH, DISPUTES, NEUTRAL, STANCES, SUPPORTS, Graph, Quote
+from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis
 from .opendata_format import mention_id, passage_url, record_type, via_type
 
@@ -30,7 +31,8 @@ class Column:
 MENTION_COLUMNS = (
     Column("mention_id", "“article id/anchor”: the same id as in claims.json and annotations.jsonld."),
     Column("claim_id", "The claim the quote is about."),
-    Column("stance", "supports, disputes or neutral (pages say “Asserts”, “Disputes”, “Neutral”)."),
+    Column("stance", f"{SUPPORTS}, {DISPUTES} or {NEUTRAL} (pages say "
+                     f"{', '.join(f'“{STANCE_LABELS[stance]}”' for stance in STANCES)})."),
     Column("actor_id", "Who said it; empty when the outlet speaks in its own voice."),
     Column("actor_name", "The actor’s name; empty with actor_id."),
     Column("outlet_id", "The outlet that published the article."),
@@ -68,8 +70,8 @@ MATRIX_COLUMNS = (
                           "in the order of the comparison page’s columns, then the rest by name."),
     Column("origin_id", "The origin’s id."),
     Column("origin_name", "Its name."),
-    Column("position", "Where the origin stands on the claim, from all its statements: supports, disputes, "
-                       "both (its speakers took both sides) or neutral."),
+    Column("position", "Where the origin stands on the claim, from all its statements: "
+                       f"{SUPPORTS}, {DISPUTES}, {BOTH} (its speakers took both sides) or {NEUTRAL}."),
     Column("speakers", "How many of its speakers (actors, or the outlet’s own voice) speak on the claim."),
     Column("statements", "How many of its statements (quotes) are on the claim."),
     *(Column(f"{stance}_statements", f"How many of those statements take the stance “{stance}”.") for stance in STANCES),

@@ -24,16 +24,11 @@ def article_text_path(article: Article) -> str:
 def mention_id(quote: Quote) -> str:
     """Unique across the site: anchors are unique within an article, and
     neither ids nor anchors contain "/"."""
-    return f"{quote.article.id}/{quote.mention.anchor}"
-
-
-def absolute(graph: Graph, path: str) -> str:
-    """The absolute URL of an output path, as in the pages' canonical links."""
-    return urls.Links(path, graph.config.base_url).canonical()
+    return f"{quote.article.id}/{quote.anchor}"
 
 
 def passage_url(graph: Graph, quote: Quote) -> str:
-    return f"{absolute(graph, urls.article_path(quote.article))}#{quote.mention.anchor}"
+    return f"{urls.canonical_url(graph.config.base_url, urls.article_path(quote.article))}#{quote.anchor}"
 
 
 def via_type(quote: Quote) -> str | None:

@@ -178,6 +178,6 @@ def article_context(graph: Graph, article: Article) -> dict[str, Any]:
         "claims_in_article": annotate.claims_in_article(quotes),
         "quotes": quotes,
         "numbered": [(numbers[id(q)], q) for q in quotes],
-        "numbers": {q.mention.anchor: numbers[id(q)] for q in quotes},
+        "numbers": {q.anchor: numbers[id(q)] for q in quotes},
         "body_html": annotate.article_html(article, quotes, numbers, graph.config.language),
     }

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.model import STANCES
+from ..core.wording import STANCE_COUNT_HEADS
 from ..stages.analyse import ClaimAnalysis
 from ..stages.tallies import Tally
 from .pictures import SCALE, percent, scaled
 
-# How a stance reads at the head of its count: "Asserted by 2 independent origins".
-STANCE_BY = {"supports": "Asserted by", "disputes": "Disputed by", "neutral": "Neutral:"}
 
 
 def counted(count: int, noun: str, nouns: str | None = None) -> str:
@@ -43,7 +42,7 @@ def detail_text(tally: Tally) -> str:
 
 def tally_text(stance: str, tally: Tally) -> str:
     """The whole count in words: "Asserted by 2 independent origins (7 speakers, 10 statements)"."""
-    return f"{STANCE_BY[stance]} {origins_text(len(tally.origins))} ({detail_text(tally)})"
+    return f"{STANCE_COUNT_HEADS[stance]} {origins_text(len(tally.origins))} ({detail_text(tally)})"
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class TallyRow:
     @property
     def headline(self) -> str:
         """"Asserted by 2 independent origins"."""
-        return f"{STANCE_BY[self.stance]} {origins_text(len(self.tally.origins))}"
+        return f"{STANCE_COUNT_HEADS[self.stance]} {origins_text(len(self.tally.origins))}"
 
     @property
     def detail(self) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..core.markup import is_web_url
-from ..core.model import Actor, Article, Graph, SiteConfig, Verdict
+from ..core.model import SUPPORTS, Actor, Article, Graph, SiteConfig, Verdict
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.link import article_order
 from . import urls
@@ -33,11 +33,6 @@ from .opendata_format import to_json
 
 CONTEXT = "https://schema.org"
 FEED_PATH = "data/claimreview.json"
-
-
-def canonical_url(path: str, config: SiteConfig) -> str:
-    """The absolute address of an output path, from ``base_url``."""
-    return urls.Links(path, config.base_url).canonical()
 
 
 def is_reviewed(item: ClaimAnalysis) -> bool:
@@ -80,7 +75,7 @@ def appearance(article: Article, graph: Graph) -> dict[str, Any]:
     else our copy of it."""
     work: dict[str, Any] = {
         "@type": "NewsArticle",
-        "url": article.url or canonical_url(urls.article_path(article), graph.config),
+        "url": article.url or urls.canonical_url(graph.config.base_url, urls.article_path(article)),
         "headline": article.title,
     }
     if article.published:
@@ -98,7 +93,7 @@ def published_articles(item: ClaimAnalysis) -> list[Article]:
 
 def supporters(item: ClaimAnalysis) -> list[Actor]:
     """The distinct actors who support the claim: its authors, for schema.org."""
-    actors = {q.actor.id: q.actor for q in item.quotes if q.actor and q.stance == "supports" and not q.article.draft}
+    actors = {q.actor.id: q.actor for q in item.quotes if q.actor and q.stance == SUPPORTS and not q.article.draft}
     return sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id))
 
 
@@ -128,7 +123,7 @@ def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
     review: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
-        "url": canonical_url(urls.claim_path(item.claim), config),
+        "url": urls.canonical_url(config.base_url, urls.claim_path(item.claim)),
         "claimReviewed": item.claim.statement,
         "author": publisher(config),
     }
@@ -158,7 +153,7 @@ def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
         "@context": CONTEXT,
         "@type": "DataFeed",
         "name": f"{graph.config.title}: fact checks",
-        "url": canonical_url(FEED_PATH, graph.config),
+        "url": urls.canonical_url(graph.config.base_url, FEED_PATH),
         "publisher": publisher(graph.config),
     }
     if graph.config.licence:  # schema.org's license: a URL (a site without one states none)

@@ -11,7 +11,7 @@ from urllib.parse import quote as percent_encode
 from urllib.parse import urljoin
 
 from ..core.layout import ASSETS_DIR
-from ..core.model import Actor, Article, Claim, Outlet, Quote, SitePage, Voice
+from ..core.model import Actor, Article, Claim, Outlet, Quote, SitePage, Voice, with_trailing_slash  # noqa: F401 - a base URL as pages use it
 from ..stages.quotes import ELLIPSIS
 
 
@@ -51,7 +51,7 @@ def origin_anchor(stance: str, origin: Voice) -> str:
 
 def mention_anchor(quote: Quote) -> str:
     """The id of a quote's entry on its claim page."""
-    return f"m-{quote.article.id}-{quote.mention.anchor}"
+    return f"m-{quote.article.id}-{quote.anchor}"
 
 
 class Links:
@@ -99,7 +99,7 @@ class Links:
 
     def highlight(self, quote: Quote) -> str:
         """The highlighted passage in our copy of the article."""
-        return f"{self.article(quote.article)}#{quote.mention.anchor}"
+        return f"{self.article(quote.article)}#{quote.anchor}"
 
     def mention(self, quote: Quote) -> str:
         """The quote's entry in its claim page's "who says what"."""
@@ -109,8 +109,15 @@ class Links:
         return self.to(f"{ASSETS_DIR}/{name}")
 
     def canonical(self) -> str:
-        path = self.current_path[: -len("index.html")] if self.current_path.endswith("index.html") else self.current_path
-        return join_url(self.base_url, path)
+        return canonical_url(self.base_url, self.current_path)
+
+
+def canonical_url(base_url: str, path: str) -> str:
+    """The absolute address of an output path, the one every page, feed and
+    data file gives for it: a page's folder (``claims/x/`` for
+    ``claims/x/index.html``), any other file as it is."""
+    folder = path[: -len("index.html")] if path.endswith("index.html") else path
+    return join_url(with_trailing_slash(base_url), folder)
 
 
 # A folder URL and a page path in the form the generator makes them: no query,
@@ -125,11 +132,6 @@ def join_url(base_url: str, path: str) -> str:
     if PLAIN_FOLDER_URL.fullmatch(base_url) and PLAIN_PAGE_PATH.fullmatch(path):
         return base_url + path
     return urljoin(base_url, path)
-
-
-def with_trailing_slash(url: str) -> str:
-    """Base URLs name a folder: relative links resolve inside it only with the slash."""
-    return url if url.endswith("/") else url + "/"
 
 
 def text_fragment_url(url: str, quote: str) -> str:

@@ -24,19 +24,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from ..core.model import Actor, Graph, Quote
-from .tallies import POSITIONS, position_of
-
-if TYPE_CHECKING:
-    from .analyse import ClaimAnalysis
-
+from ..core.model import DISPUTES, POSITIONS, SUPPORTS, Actor, Graph, Quote
+from .claim_analysis import ClaimAnalysis
+from .tallies import position_of
 
 def outcome_of(first: str, second: str) -> str:
     """"agree", "disagree" or "neither" for two positions (see the rules above)."""
     sides = {first, second}
-    if sides <= {"supports", "disputes"}:
+    if sides <= {SUPPORTS, DISPUTES}:
         return "agree" if len(sides) == 1 else "disagree"
     return "neither"
 

@@ -1,6 +1,6 @@
 """The comparison index (/compare/): who takes which stance on each claim.
 
-Two views, rows in the same order (``analyse.claim_order``):
+Two views, rows in the same order (``claim_analysis.claim_order``):
 
 - **claims × independent origins**, the main view. A cell is one origin's
   position on one claim (asserts, disputes, both, or neutral; see
@@ -22,15 +22,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..core import limits
 from ..core.model import STANCES, Outlet, Quote, Voice
+from .claim_analysis import ClaimAnalysis
 from .tallies import Tally, position_of, tallies_by_stance, voice_order
-
-if TYPE_CHECKING:
-    from .analyse import ClaimAnalysis
-
 
 def first_by_stance(quotes: tuple[Quote, ...]) -> dict[str, Quote]:
     """Stance → its first statement, which a count links to as evidence."""
@@ -50,7 +46,7 @@ class OriginCell:
     origin: Voice
     quotes: tuple[Quote, ...]
     tallies: dict[str, Tally]  # every stance; within one origin, its speakers and statements
-    position: str  # a stance, or tallies.BOTH
+    position: str  # a stance, or BOTH (tallies.position_of)
 
     @property
     def stances(self) -> list[str]:

@@ -13,8 +13,9 @@ Security → Afghan government), or an organisation marked ``party: true`` on
 the way up; an actor with no affiliation is its own party. A quote with no
 actor is the outlet's own voice, and its origin is the outlet. A statement
 relayed ``via`` someone keeps its speaker's origin: the relay passed it on,
-it did not say it. Earlier stages' records are left as they are; the origin
-lives on the :class:`~generator.core.model.Quote`.
+it did not say it. Earlier stages' records are left as they are (they are
+frozen, and ``serve`` keeps them from one rebuild to the next): the origin
+and the highlight's anchor live on the :class:`~generator.core.model.Quote`.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from ..core.model import Actor, Article, Claim, Content, Graph, Outlet, Quote, RelatedClaim, Voice
+from ..core.model import Actor, Article, Claim, Content, Graph, Mention, Outlet, Quote, RelatedClaim, Voice
 from .affiliation import chain_of
 
 
 def link(content: Content, include_drafts: bool = False) -> Graph:
     if not include_drafts:
         content = without_drafts(content)
-    for article in content.articles.values():
-        assign_anchors(article)
     chains = chains_of(content.actors)
     quotes = [
         quote
@@ -76,7 +75,8 @@ def quotes_of(article: Article, content: Content, chains: dict[str, tuple[Actor,
     chains = chains_of(content.actors) if chains is None else chains
     outlet = content.outlets[article.outlet_id]
     quotes = []
-    for mention in sorted(article.mentions, key=position):
+    in_order = sorted(article.mentions, key=position)
+    for mention, anchor in zip(in_order, anchors_of(in_order)):
         actor = content.actors[mention.actor_id] if mention.actor_id else None
         chain = chains[actor.id] if actor else ()
         quotes.append(Quote(
@@ -88,6 +88,7 @@ def quotes_of(article: Article, content: Content, chains: dict[str, tuple[Actor,
             via=actor_or_outlet(mention.via_id, content),
             speaker=voice_of(actor or outlet),
             origin=voice_of(chain[-1] if chain else outlet),
+            anchor=anchor,
             chain=chain,
             value_attributed_to=actor_or_outlet(mention.value_attributed_to, content),
         ))
@@ -121,7 +122,6 @@ def with_article(graph: Graph, article: Article, content: Content, include_draft
     if not include_drafts:
         published = {cid for cid, claim in content.claims.items() if not claim.draft}
         article = replace(article, mentions=[m for m in article.mentions if m.claim_id in published])
-    assign_anchors(article)
     return replace(
         graph,
         articles={**graph.articles, article.id: article},
@@ -167,7 +167,7 @@ def without_drafts(content: Content) -> Content:
     return replace(content, articles=articles, claims=claims)
 
 
-def position(mention) -> tuple:
+def position(mention: Mention) -> tuple:
     return (mention.spans[0][0] if mention.spans else 0, mention.line)
 
 
@@ -177,16 +177,18 @@ def article_order(article: Article) -> tuple:
     return (published is None, published.iso() if published else "", article.title.casefold(), article.id)
 
 
-def assign_anchors(article: Article) -> None:
-    """Give each highlight an HTML id, the same on every build.
+def anchors_of(mentions: list[Mention]) -> list[str]:
+    """The HTML id of each mention's highlight, in the order given; the same on every build.
 
     The id is ``q-<claim>``, then ``q-<claim>--2``, ``q-<claim>--3``… for
     further quotes on the same claim in the same article, in reading order.
     Ids never contain "--", so a numbered anchor can't collide with another
     claim's (``q-foo--2`` vs claim ``foo-2``'s ``q-foo-2``).
     """
+    anchors = [""] * len(mentions)
     seen: dict[str, int] = defaultdict(int)
-    for mention in sorted(article.mentions, key=position):
-        seen[mention.claim_id] += 1
-        count = seen[mention.claim_id]
-        mention.anchor = f"q-{mention.claim_id}" + (f"--{count}" if count > 1 else "")
+    for index in sorted(range(len(mentions)), key=lambda index: position(mentions[index])):
+        claim_id = mentions[index].claim_id
+        seen[claim_id] += 1
+        anchors[index] = f"q-{claim_id}" + (f"--{seen[claim_id]}" if seen[claim_id] > 1 else "")
+    return anchors

@@ -1,5 +1,9 @@
 """Stage 1, load: files on disk → front matter (with line numbers) + body.
 
+``engine/prepare.py`` reads the files (``content_paths``, ``read_bytes``)
+and loads each one (:func:`load_source`) where it is checked, in a worker
+process.
+
 Front matter is parsed by ``yamlnodes.py`` into values that remember the
 line they were written on. Lines reported here are lines of the file, not
 of the front-matter block.
@@ -8,7 +12,7 @@ of the front-matter block.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,7 @@ from .characters import check_text
 from .sitefiles import is_editor_file, walk_site
 from .yamlnodes import YamlList, YamlMap, compose_yaml, parse_yaml  # noqa: F401 - the YAML half of loading
 
-@dataclass
+@dataclass(frozen=True)
 class SourceFile:
     """One content file, split but not yet interpreted."""
 
@@ -28,24 +32,6 @@ class SourceFile:
     front: YamlMap | None  # None when the front matter is missing or unreadable
     body: str = ""
     body_line: int = 1  # file line on which the body starts
-
-
-@dataclass
-class LoadedSite:
-    root: Path
-    config: YamlMap | None
-    files: list[SourceFile] = field(default_factory=list)
-
-
-def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
-    """Read ``site.yaml`` and every content file under ``root``."""
-    config = load_config(root, diagnostics)
-    files = [
-        source
-        for path in content_paths(root, diagnostics)
-        if (source := load_content_file(root, path, diagnostics)) is not None
-    ]
-    return LoadedSite(root=root, config=config, files=files)
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
@@ -103,12 +89,10 @@ def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
     return name.endswith(".md")
 
 
-def load_content_file(root: Path, path: Path, diagnostics: Diagnostics) -> SourceFile | None:
-    rel = relpath(root, path)
-    text = read_text(path, rel, diagnostics)
-    if text is None:
-        return None
-    return source_file(rel, kind_of(root, path), path.stem, text, diagnostics)
+def load_source(rel: str, kind: str, file_id: str, data: bytes, diagnostics: Diagnostics) -> SourceFile | None:
+    """One content file's bytes, decoded and split; None (reported) when they are not UTF-8 text."""
+    text = decode_text(data, rel, diagnostics)
+    return None if text is None else source_file(rel, kind, file_id, text, diagnostics)
 
 
 def kind_of(root: Path, path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.model import STANCES
+from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ ARTICLE = {
 
 MENTION = {
     "claim": Field("id", required=True, ref="claim", help="id of the claim the quote bears on"),
-    "stance": Field("choice", required=True, choices=STANCE_CHOICES, help="supports, disputes or neutral"),
+    "stance": Field("choice", required=True, choices=STANCE_CHOICES, help=f"{SUPPORTS}, {DISPUTES} or {NEUTRAL}"),
     "quote": Field("text", required=True, help="verbatim text from the body; … marks an elided span"),
     "actor": Field("id", ref="actor", help="who said it; leave out for the outlet's own voice"),
     "via": Field("id", ref="source", help="actor or outlet the statement was relayed through"),

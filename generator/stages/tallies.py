@@ -25,10 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..core.model import STANCES, Quote, Voice
-
-BOTH = "both"  # a position: asserted and disputed (in different statements)
-POSITIONS = (*STANCES, BOTH)
+from ..core.model import BOTH, DISPUTES, NEUTRAL, STANCES, SUPPORTS, Quote, Voice
 
 
 @dataclass(frozen=True)
@@ -74,9 +71,9 @@ def position_of(stances: Iterable[str]) -> str:
     """One position from the stances of several statements: "supports" or
     "disputes" when only one side is taken, BOTH when both are, "neutral"
     when none is. Repeating a stance changes nothing."""
-    sides = set(stances) - {"neutral"}
+    sides = set(stances) - {NEUTRAL}
     if not sides:
-        return "neutral"
+        return NEUTRAL
     return sides.pop() if len(sides) == 1 else BOTH
 
 
@@ -88,8 +85,8 @@ def is_contested(tallies: dict[str, Tally]) -> bool:
     more. One party that both asserts and disputes (its minister says yes,
     its spokesman no) is not contested on its own.
     """
-    asserting = {voice.key for voice in tallies["supports"].origins}
-    disputing = {voice.key for voice in tallies["disputes"].origins}
+    asserting = {voice.key for voice in tallies[SUPPORTS].origins}
+    disputing = {voice.key for voice in tallies[DISPUTES].origins}
     return bool(asserting) and bool(disputing) and len(asserting | disputing) >= 2
 
 

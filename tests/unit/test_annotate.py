@@ -92,7 +92,7 @@ def test_markers_link_to_the_quote_on_its_claim_page(graph, body):
 
 def test_every_quote_keeps_its_id_at_its_own_start(graph, body):
     quotes = graph.quotes_by_article[ARTICLE]
-    assert sorted(body.ids) == sorted(quote.mention.anchor for quote in quotes)
+    assert sorted(body.ids) == sorted(quote.anchor for quote in quotes)
     anchors = [mark["anchors"] for mark in body.marks]
     assert anchors == [
         ["q-bridge-late", "q-bridge-cost", "q-bridge-open"],
@@ -123,7 +123,7 @@ def test_passages_merge_overlapping_spans_only(graph):
     text = graph.articles[ARTICLE].document.text
     passages = quoted_passages(quotes, text)
     assert [len(p.quotes) for p in passages] == [3, 2, 1, 1, 2, 2, 2]
-    assert [[q.mention.anchor for q in p.ending] for p in passages][-1] == ["q-bridge-open--3", "q-bridge-open--4"]
+    assert [[q.anchor for q in p.ending] for p in passages][-1] == ["q-bridge-open--3", "q-bridge-open--4"]
     assert all(earlier.end <= later.start for earlier, later in zip(passages, passages[1:]))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 
-from generator.core.model import Actor, Article, Mention, Outlet
-from generator.stages.link import assign_anchors
+from generator.core.model import Actor, Mention, Outlet
+from generator.stages.link import anchors_of
 from sitekit import RICH_SITE, graph_of, write_files
 
 
@@ -15,9 +15,7 @@ def mention(claim, start, line=1):
 
 
 def anchors(mentions):
-    article = Article(id="a", path="p", title="t", outlet_id="o", mentions=mentions)
-    assign_anchors(article)
-    return [m.anchor for m in mentions]
+    return anchors_of(mentions)
 
 
 # --- anchors ---------------------------------------------------------------------------
@@ -54,14 +52,15 @@ def test_anchor_of_a_quote_does_not_change_when_a_later_quote_is_added():
 def test_anchors_are_unique_valid_ids_in_every_article(rich):
     graph, _ = rich
     for article in graph.articles.values():
-        ids = [m.anchor for m in article.mentions]
+        ids = [q.anchor for q in graph.quotes_by_article.get(article.id, [])]
+        assert len(ids) == len(article.mentions), article.id
         assert len(ids) == len(set(ids)), article.id
         assert all(re.fullmatch(r"q-[a-z0-9-]+", i) for i in ids)
 
 
 def test_anchors_in_the_rich_site(rich):
     graph, _ = rich
-    by_quote = {m.quote: m.anchor for a in graph.articles.values() for m in a.mentions}
+    by_quote = {q.text: q.anchor for q in graph.quotes}
     assert by_quote["the bill came to 12 million euros"] == "q-c-cost"  # first in the text
     assert by_quote["twelve million was the final figure"] == "q-c-cost--2"  # listed first in YAML
     assert by_quote["She denied the bridge was late"] == "q-c-late"
@@ -127,3 +126,33 @@ def test_indexes(rich):
     assert "c-lonely" not in graph.quotes_by_claim
     assert list(graph.claims) == sorted(graph.claims)
     assert list(graph.actors) == sorted(graph.actors)
+
+
+# --- the validated records stay as validation made them -----------------------------------
+
+
+def test_linking_leaves_the_validated_records_as_they_were(tmp_path):
+    """``serve`` keeps the validated records from one rebuild to the next:
+    link (with and without drafts) and the base-URL override make records
+    of their own instead of writing into them."""
+    import dataclasses
+
+    from generator.engine.build import load_content
+    from generator.stages.link import link
+
+    content, _ = load_content(write_files(tmp_path, RICH_SITE))
+    before = {aid: [dict(vars(m)) for m in a.mentions] for aid, a in content.articles.items()}
+    config = content.config
+    for drafts in (False, True):
+        link(content, include_drafts=drafts)
+    moved = content.with_base_url("https://checks.example.org/sub")
+    assert {aid: [dict(vars(m)) for m in a.mentions] for aid, a in content.articles.items()} == before
+    assert content.config is config and moved.config.base_url == "https://checks.example.org/sub/"
+    assert moved.articles is content.articles
+    mention = next(m for a in content.articles.values() for m in a.mentions)
+    for record, field in ((mention, "spans"), (content, "config"), (content.articles[mention.article_id], "mentions")):
+        try:
+            setattr(record, field, None)
+        except dataclasses.FrozenInstanceError:
+            continue
+        raise AssertionError(f"{type(record).__name__}.{field} can be assigned")

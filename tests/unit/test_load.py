@@ -16,13 +16,19 @@ from generator.stages.load import (
     YamlMap,
     compose_yaml,
     content_paths,
+    kind_of,
     load_config,
-    load_content_file,
-    load_site,
+    load_source,
     parse_yaml,
     split_front_matter,
 )
-from sitekit import dedent, write_files
+from generator.engine.prepare import prepare_content
+from sitekit import SITE_YAML, dedent, write_files
+
+
+def load_file(root, path, diagnostics):
+    """One content file loaded as a build loads it: its bytes, decoded and split (``load_source``)."""
+    return load_source(path.relative_to(root).as_posix(), kind_of(root, path), path.stem, path.read_bytes(), diagnostics)
 
 
 def split(text: str):
@@ -218,7 +224,7 @@ def test_crlf_and_bom_files_have_the_same_lines(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\xef\xbb\xbf---\r\nstatement: S\r\n\r\nverdict: v\r\n---\r\nBody\r\n")
     diagnostics = Diagnostics()
-    source = load_content_file(tmp_path, path, diagnostics)
+    source = load_file(tmp_path, path, diagnostics)
     assert list(diagnostics) == []
     assert source.path == "content/claims/c.md"
     assert (source.kind, source.id) == ("claim", "c")
@@ -233,7 +239,7 @@ def test_invalid_utf8_is_reported_with_its_line(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"---\nname: ok\ncountry: \xff\n---\n")
     diagnostics = Diagnostics()
-    assert load_content_file(tmp_path, path, diagnostics) is None
+    assert load_file(tmp_path, path, diagnostics) is None
     assert [d.format() for d in diagnostics] == ["content/outlets/o.md:3: error: file is not valid UTF-8 text"]
 
 
@@ -259,11 +265,10 @@ def test_content_files_outside_the_kind_folders_are_ignored_with_a_warning(tmp_p
 
 
 def test_missing_content_folder(tmp_path):
-    write_files(tmp_path, {"site.yaml": "title: T\n"})
-    diagnostics = Diagnostics()
-    site = load_site(tmp_path, diagnostics)
-    assert site.files == []
-    assert [d.format() for d in diagnostics] == ["content: error: no content/ folder next to site.yaml"]
+    write_files(tmp_path, {"site.yaml": SITE_YAML})  # valid: the folder is the one problem
+    prepared = prepare_content(tmp_path)
+    assert prepared.checked == {}
+    assert [d.format() for d in prepared.diagnostics] == ["content: error: no content/ folder next to site.yaml"]
 
 
 def test_site_yaml_lines_start_at_1(tmp_path):
@@ -660,7 +665,7 @@ def test_a_raw_control_character_in_the_body_is_refused_on_its_line(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"---\nstatement: S\n---\nFirst line.\nA bell \x07 and a NUL \x00.\n")
     diagnostics = Diagnostics()
-    source = load_content_file(tmp_path, path, diagnostics)
+    source = load_file(tmp_path, path, diagnostics)
     assert [d.format() for d in diagnostics] == [character_message(5, "U+0007", "a control character")]
     assert source.body == "First line.\nA bell \ufffd and a NUL \ufffd.\n"
 
@@ -670,7 +675,7 @@ def test_a_control_character_in_a_body_without_front_matter(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"no front matter\n\x1b[31m\n")
     diagnostics = Diagnostics()
-    load_content_file(tmp_path, path, diagnostics)
+    load_file(tmp_path, path, diagnostics)
     assert [d.format() for d in diagnostics] == [
         "content/claims/x.md:1: error: missing front matter: the file must start with a '---' line",
         character_message(2, "U+001B", "a control character"),

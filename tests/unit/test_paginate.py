@@ -90,8 +90,8 @@ def small(tmp_path_factory):
         patch.setattr(limits, "HOME_CLAIMS", 6)
         patch.setattr(limits, "PAIRS_SHOWN", SMALL_PAIRS)
         patch.setattr(limits, "SHARED_CLAIMS_SHOWN", 2)
+        add_updates(root)
         graph, analysis = graph_of(root)
-        add_updates(graph, analysis)
         planned = {page.path: page for page in plan_pages(graph, analysis)}
         renderer = Renderer(DEFAULT_TEMPLATES)
         html = {
@@ -103,14 +103,13 @@ def small(tmp_path_factory):
     return graph, analysis, planned, html
 
 
-def add_updates(graph, analysis) -> None:
-    """Synthetic claims carry no corrections: give a few of them one, so /updates/ has pages."""
-    import datetime
-
-    from generator.core.model import Update
-
-    for number, item in enumerate(list(analysis.claims.values())[:5]):
-        item.claim.updates = (Update(datetime.date(2024, 1, 1 + number), f"Correction {number}."),)
+def add_updates(root) -> None:
+    """Synthetic claims carry no corrections: give a few of them one (the
+    first five by id), so /updates/ has pages."""
+    for number, path in enumerate(sorted((root / "content" / "claims").glob("*.md"))[:5]):
+        text = path.read_text(encoding="utf-8")
+        update = f"updates:\n  - date: 2024-01-{1 + number:02d}\n    note: Correction {number}.\n"
+        path.write_text(text.replace("---\n", "---\n" + update, 1), encoding="utf-8")
 
 
 def pages_of(section: str, html: dict[str, str]) -> list[str]:

@@ -8,13 +8,15 @@ from urllib.parse import unquote, urljoin
 import pytest
 
 from generator.core.model import Actor, Article, Claim, Outlet
-from generator.outputs.urls import Links, encode_fragment_text, join_url, mention_anchor, page_path, text_fragment_url
+from generator.outputs.urls import (
+    Links, canonical_url, encode_fragment_text, join_url, mention_anchor, page_path, text_fragment_url,
+)
 
 CLAIM = Claim(id="bridge-cost", path="content/claims/bridge-cost.md", statement="S")
 ARTICLE = Article(id="bridge-opens", path="p", title="T", outlet_id="daily")
 ACTOR = Actor(id="ana-mayor", path="p", name="Ana", kind="person")
 OUTLET = Outlet(id="daily", path="p", name="Daily")
-QUOTE = SimpleNamespace(article=ARTICLE, claim=CLAIM, mention=SimpleNamespace(anchor="q-bridge-cost--2"))
+QUOTE = SimpleNamespace(article=ARTICLE, claim=CLAIM, anchor="q-bridge-cost--2")
 
 PAGES = [
     "index.html",
@@ -73,10 +75,12 @@ def test_mention_anchor():
         ("https://checks.example.org/sub/", "claims/bridge-cost/index.html", "https://checks.example.org/sub/claims/bridge-cost/"),
         ("https://checks.example.org/sub", "claims/bridge-cost/index.html", "https://checks.example.org/sub/claims/bridge-cost/"),
         ("https://example.org", "index.html", "https://example.org/"),
+        ("https://example.org/sub", "data/claims.json", "https://example.org/sub/data/claims.json"),
     ],
 )
 def test_canonical_urls(base, current, canonical):
-    assert Links(current, base).canonical() == canonical
+    """Pages, feeds and data files name an address the same way (one function)."""
+    assert Links(current, base).canonical() == canonical_url(base, current) == canonical
 
 
 # --- text fragments ------------------------------------------------------------------------

@@ -21,11 +21,8 @@ import datetime
 
 import pytest
 
-from generator.core.diagnostics import Diagnostics
-from generator.core.markup import MarkdownConverter
 from generator.core.model import PartialDate
-from generator.stages.load import load_site
-from generator.stages.validate import validate
+from generator.engine.prepare import prepare_content
 from sitekit import check_lines, errors_of, make_site
 
 ARTICLE = "content/articles/bridge-opens.md"
@@ -53,9 +50,9 @@ def errors(tmp_path, changes):
 
 
 def run_validate(root):
-    diagnostics = Diagnostics()
-    content = validate(load_site(root, diagnostics), diagnostics, MarkdownConverter())
-    return content, [d.format() for d in diagnostics]
+    """Load and validate as every command does (``prepare.py``), without a cache."""
+    prepared = prepare_content(root)
+    return prepared.content, [d.format() for d in prepared.diagnostics]
 
 
 def test_the_base_site_is_valid(tmp_path):

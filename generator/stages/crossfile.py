@@ -1,0 +1,81 @@
+"""The cross-file half of validation: what no file can tell on its own.
+
+Each file was checked alone (``records.py``), collecting the ids it refers
+to; here, once every file is known, the ids are resolved (with a
+suggestion for a near miss), an affiliation must name an organisation, and
+a claim that no article mentions is worth a warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..core.diagnostics import Diagnostics, did_you_mean
+from ..core.layout import CONFIG_FILE, SEEDS_DIR
+from ..core.model import Actor
+from .fields import Reference
+from .load import YamlList, YamlMap
+from .sitefiles import seed_names
+
+
+def declared_verdicts(config: YamlMap | None) -> set[str] | None:
+    """Ids of the verdicts site.yaml lists, even those with other problems;
+    None when the scale itself is missing or broken (nothing to check against)."""
+    if config is None or not isinstance(config.get("verdicts"), YamlList):
+        return None
+    ids = {item["id"] for item in config["verdicts"] if isinstance(item, YamlMap) and isinstance(item.get("id"), str)}
+    return ids or None
+
+
+def check_references(
+    references: list[Reference],
+    records: dict[str, dict[str, Any]],
+    declared: dict[str, set[str]],
+    verdicts: set[str] | None,
+    root: Path,
+    diagnostics: Diagnostics,
+) -> None:
+    seeds = seed_names(root)
+    known = {
+        "claim": declared["claim"],
+        "actor": declared["actor"],
+        "outlet": declared["outlet"],
+        "source": declared["actor"] | declared["outlet"],
+        "organisation": declared["actor"],
+        "verdict": verdicts,
+        "seed": seeds,
+    }
+    names = {"source": "actor or outlet", "organisation": "organisation", "seed": "seed file"}
+    for ref in references:
+        candidates = known[ref.target]
+        if candidates is None:  # site.yaml's scale is broken: verdicts can't be checked
+            continue
+        if ref.value not in candidates:
+            what = names.get(ref.target, ref.target)
+            where = f" in {SEEDS_DIR}/" if ref.target == "seed" else (f" in {CONFIG_FILE}" if ref.target == "verdict" else "")
+            diagnostics.error(
+                ref.path, ref.line,
+                f"'{ref.key}': unknown {what} '{ref.value}'{where}{did_you_mean(ref.value, candidates)}",
+            )
+        elif ref.target == "organisation" and is_person(records["actor"].get(ref.value)):
+            diagnostics.error(
+                ref.path, ref.line,
+                f"'{ref.key}': '{ref.value}' is a person; affiliation must name an organisation actor",
+            )
+
+
+def affiliation_lines(references: list[Reference]) -> dict[str, int]:
+    """The line of each actor file's 'affiliation' key, by actor id."""
+    return {Path(ref.path).stem: ref.line for ref in references if ref.target == "organisation"}
+
+
+def is_person(actor: Actor | None) -> bool:
+    return actor is not None and actor.kind == "person"
+
+
+def warn_about_empty_claims(records: dict[str, dict[str, Any]], diagnostics: Diagnostics) -> None:
+    mentioned = {m.claim_id for a in records["article"].values() for m in a.mentions}
+    for claim in records["claim"].values():
+        if claim.id not in mentioned:
+            diagnostics.warning(claim.path, 1, f"claim '{claim.id}' has no mentions in any article")
