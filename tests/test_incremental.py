@@ -422,7 +422,7 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     assert report.changed == ["content/actors/bo-critic.md"]
     site_wide = 7 + 2 + 2 + 5
     assert report.rendered == 2 + 1 + 2 + 2 + site_wide
-    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 3 + 1  # + 3 assets, + /about/
+    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 4 + 1  # + 4 assets (style, favicon, search, its shard merger), + /about/
 
 
 def test_deleting_a_members_last_statement_re_renders_its_partys_page(tmp_path):

@@ -76,9 +76,14 @@ def eventually(predicate, timeout: float = 10.0, interval: float = 0.05):
 
 
 def edit(path: Path, old: str, new: str) -> None:
+    """Save as most editors do, in one step (a new file renamed over the old):
+    a rebuild never reads it half-written, which on a loaded machine made a
+    burst of saves log an error and its fix besides the rebuilds."""
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    saved = path.with_name(f".{path.name}.saving")
+    saved.write_text(text.replace(old, new), encoding="utf-8")
+    os.replace(saved, path)
 
 
 CLAIM = "claims/bridge-cost/"
