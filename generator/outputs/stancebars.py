@@ -9,7 +9,7 @@ longest bar on the page stands for the largest count shown there, so two
 bars of the same length mean the same number wherever they are on the page.
 Pages say so beside the bars (``_charts.html``, ``bar_legend``).
 
-Lengths are integers in hundredths of a percent, as in ``pictures.py``.
+Lengths are integers in hundredths of a percent, as in ``chartscale.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from ..core.model import STANCES
 from ..stages.analyse import ClaimAnalysis
 from ..stages.tallies import Tally
-from .pictures import SCALE, percent, scaled
+from .chartscale import SCALE, percent, scaled
 
 # How a stance reads at the head of its count: "Asserted by 2 independent origins".
 STANCE_BY = {"supports": "Asserted by", "disputes": "Disputed by", "neutral": "Neutral:"}

@@ -25,6 +25,7 @@ from sitekit import REPO, graph_of, parse_html
 from synthetic import make_site
 
 from generator.core import limits
+from generator.outputs import agreementchart
 from generator.outputs.paginate import Pagination, page_count, page_path, paginations
 
 SECTIONS = ("claims", "compare", "compare/outlets", "articles", "actors", "outlets", "updates")
@@ -224,11 +225,9 @@ def test_compare_shows_most_contested_and_agreement_on_its_first_page_only(small
 
 
 def test_pair_list_is_bounded_and_says_how_many_more(small):
-    from generator.outputs import pictures
-
     _, analysis, _, html = small
     page = html["compare/index.html"]
-    groups = {g.key: g for g in pictures.agreement_groups(pictures.pair_summaries(analysis.agreement), SMALL_PAIRS)}
+    groups = {g.key: g for g in agreementchart.agreement_groups(agreementchart.pair_summaries(analysis.agreement), SMALL_PAIRS)}
     headings = re.findall(r'<h3>[^<]*<span class="group-count">([\d,]+) pairs?</span></h3>', page)
     assert [int(n.replace(",", "")) for n in headings] == [g.total for g in groups.values() if g.total]
     assert all(groups[key].total > limit for key, limit in SMALL_PAIRS.items()), "the site must cross every limit"
