@@ -293,6 +293,29 @@ def test_undated_only_claims_have_no_line(tmp_path):
     assert timeline.marks == [] and len(timeline.undated) == 3
 
 
+def test_scaled_is_exact_rational_rounding():
+    """Integer arithmetic, the same as rounding the Fraction half up."""
+    from generator.outputs.chartscale import scaled
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        part = rng.choice([rng.randint(0, 60), Fraction(rng.randint(0, 10**6), rng.randint(1, 999))])
+        whole = rng.choice([rng.randint(1, 60), Fraction(rng.randint(1, 10**6), rng.randint(1, 999))])
+        assert scaled(part, whole) == int(Fraction(part) * SCALE / Fraction(whole) + Fraction(1, 2)), (part, whole)
+
+
+def test_origin_groups_are_not_landmarks(example_out):
+    """A claim page's dozens of origin groups are sections a heading opens, not
+    named regions: each would be one more landmark among the page's few."""
+    seen = 0
+    for path in sorted((example_out / "claims").glob("*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        groups = re.findall(r'<section class="origin-group"[^>]*>', html)
+        seen += len(groups)
+        assert not any("aria-label" in tag for tag in groups), path
+    assert seen > 10
+
+
 def test_timeline_on_the_claim_page(rich_out):
     path = rich_out / "claims/c-late/index.html"
     html = path.read_text(encoding="utf-8")
@@ -440,3 +463,6 @@ def test_pictures_use_only_fill_patterns_that_exist_on_the_page(example_out):
         used = set(re.findall(r'url\(#(fc-fill-[a-z]+)\)', html))
         defined = set(re.findall(r'<pattern id="(fc-fill-[a-z]+)"', html))
         assert used <= defined, path
+        # the agreement's fills only where the agreement is drawn: a claim page is lighter without them
+        agreement = {"fc-fill-agree", "fc-fill-disagree", "fc-fill-neither"}
+        assert defined & agreement <= used, path

@@ -24,9 +24,17 @@ def percent(units: int) -> str:
 
 
 def scaled(part: Fraction | int, whole: Fraction | int) -> int:
-    """``part / whole`` of SCALE, rounded half up (the same on every machine)."""
-    value = Fraction(part) * SCALE / Fraction(whole)
-    return int(value + Fraction(1, 2))
+    """``part / whole`` of SCALE (both at least 0), rounded half up: the same on every machine.
+
+    Exact rational arithmetic, as with Fractions, but on the numerators and
+    denominators as plain integers (ints and Fractions both have them):
+    building Fractions here took 0.4 s of the 7 s that rendering the
+    2,000-article corpus took, for the timelines' marks."""
+    numerator = part.numerator * SCALE * whole.denominator
+    denominator = part.denominator * whole.numerator
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    return (2 * numerator + denominator) // (2 * denominator)  # floor(n/d + 1/2)
 
 
 @dataclass(frozen=True)

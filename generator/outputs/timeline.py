@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from fractions import Fraction
 
 from ..core.model import MONTHS, STANCES, Article, Outlet, PartialDate
 from ..stages.analyse import ClaimAnalysis
@@ -230,10 +229,11 @@ class Axis:
         self.origin = datetime.date(first_year, 1, 1)
         self.days = (datetime.date(last_year + 1, 1, 1) - self.origin).days
 
-    def place(self, day: datetime.date, extra: Fraction = Fraction(0)) -> int:
-        """The axis position of the start of ``day`` (plus ``extra`` days)."""
-        offset = Fraction((day - self.origin).days) + extra
-        return GUTTER + scaled(offset * (AXIS_END - GUTTER), self.days * SCALE)
+    def place(self, day: datetime.date, middle: bool = False) -> int:
+        """The axis position of the start of ``day`` (of its middle with ``middle``),
+        counted in half days so that the arithmetic stays in integers."""
+        half_days = 2 * (day - self.origin).days + (1 if middle else 0)
+        return GUTTER + scaled(half_days * (AXIS_END - GUTTER), 2 * self.days * SCALE)
 
     def ticks(self) -> list[Tick]:
         monthly = self.last_year - self.first_year + 1 <= MONTH_TICKS_UP_TO
@@ -278,7 +278,7 @@ def timeline(item: ClaimAnalysis) -> Timeline:
         first, following = date_range(appearance.published)
         y = TOP + LANE_HEIGHT * (number - 1) + LANE_HEIGHT // 2
         if appearance.published.day:  # a point in the middle of its day
-            middle = axis.place(first, Fraction(1, 2))
+            middle = axis.place(first, middle=True)
             marks.append(Mark(number, appearance, middle, middle, y))
         else:  # a range over every day the date can mean
             marks.append(Mark(number, appearance, axis.place(first), axis.place(following), y))
