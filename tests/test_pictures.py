@@ -31,8 +31,9 @@ from pathlib import Path
 import pytest
 
 from generator.core.model import PartialDate
-from generator.outputs import pictures, stancebars
-from generator.outputs.pictures import SCALE, percent, split_bar
+from generator.outputs import agreementchart, stancebars
+from generator.outputs import timeline as timelines
+from generator.outputs.chartscale import SCALE, percent, split_bar
 from generator.stages.agreement import SharedClaim
 from generator.stages.tallies import position_of
 from sitekit import RICH_SITE, graph_of, html_files, parse_file, write_files
@@ -247,20 +248,20 @@ def test_the_lead_claim_counts_the_afghan_government_once(example_out):
     (PartialDate(2024), datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)),
 ])
 def test_a_partial_date_means_its_whole_span(date, first, following):
-    assert pictures.date_range(date) == (first, following)
+    assert timelines.date_range(date) == (first, following)
 
 
 def test_timeline_places_days_as_points_and_months_as_ranges(analysis):
-    timeline = pictures.timeline(analysis.claims["c-late"])
+    timeline = timelines.timeline(analysis.claims["c-late"])
     day, month = timeline.marks
-    axis = Fraction(pictures.AXIS_END - pictures.GUTTER)
+    axis = Fraction(timelines.AXIS_END - timelines.GUTTER)
     # 2024 is a leap year: 366 days. 28 February is day 58 (0-based); its middle is 58.5.
     assert day.appearance.article.id == "a1" and not day.is_range
-    assert day.start == day.end == pictures.GUTTER + round(Fraction(117, 2) / 366 * axis)  # 2070
+    assert day.start == day.end == timelines.GUTTER + round(Fraction(117, 2) / 366 * axis)  # 2070
     # March runs from day 60 to day 91.
     assert month.appearance.article.id == "a2" and month.is_range
-    assert (month.start, month.end) == (pictures.GUTTER + round(60 / Fraction(366) * axis),
-                                        pictures.GUTTER + round(91 / Fraction(366) * axis))
+    assert (month.start, month.end) == (timelines.GUTTER + round(60 / Fraction(366) * axis),
+                                        timelines.GUTTER + round(91 / Fraction(366) * axis))
     assert month.date_text == "March 2024 (only the month is stated)"
     assert [a.article.id for a in timeline.undated] == ["a3"]
     assert [label.text for label in timeline.years] == ["2024"]
@@ -271,15 +272,15 @@ def test_a_year_only_date_spans_its_whole_year(tmp_path):
     files = rich_with({"content/articles/a3.md": RICH_SITE["content/articles/a3.md"].replace(
         "outlet: gazette\n", "outlet: gazette\npublished: 2023\n")})
     _, analysis = graph_of(write_files(tmp_path, files))
-    timeline = pictures.timeline(analysis.claims["c-late"])
+    timeline = timelines.timeline(analysis.claims["c-late"])
     assert [m.appearance.article.id for m in timeline.marks] == ["a3", "a1", "a2"]  # 2023 comes first
     year = timeline.marks[0]
     # The axis runs over 2023 and 2024 (365 + 366 days); 2023 fills the first 365 of them.
-    assert (year.start, year.end) == (pictures.GUTTER, pictures.GUTTER + round(Fraction(365, 731) * 9200))
+    assert (year.start, year.end) == (timelines.GUTTER, timelines.GUTTER + round(Fraction(365, 731) * 9200))
     assert year.date_text == "2023 (only the year is stated)"
     assert timeline.undated == [] and timeline.months == []
     assert [label.text for label in timeline.years] == ["2023", "2024"]
-    assert timeline.ticks[0].position == pictures.GUTTER and timeline.ticks[-1].position == pictures.AXIS_END
+    assert timeline.ticks[0].position == timelines.GUTTER and timeline.ticks[-1].position == timelines.AXIS_END
 
 
 def test_undated_only_claims_have_no_line(tmp_path):
@@ -288,8 +289,31 @@ def test_undated_only_claims_have_no_line(tmp_path):
         "content/articles/a2.md": RICH_SITE["content/articles/a2.md"].replace("published: 2024-03\n", ""),
     })
     _, analysis = graph_of(write_files(tmp_path, files))
-    timeline = pictures.timeline(analysis.claims["c-late"])
+    timeline = timelines.timeline(analysis.claims["c-late"])
     assert timeline.marks == [] and len(timeline.undated) == 3
+
+
+def test_scaled_is_exact_rational_rounding():
+    """Integer arithmetic, the same as rounding the Fraction half up."""
+    from generator.outputs.chartscale import scaled
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        part = rng.choice([rng.randint(0, 60), Fraction(rng.randint(0, 10**6), rng.randint(1, 999))])
+        whole = rng.choice([rng.randint(1, 60), Fraction(rng.randint(1, 10**6), rng.randint(1, 999))])
+        assert scaled(part, whole) == int(Fraction(part) * SCALE / Fraction(whole) + Fraction(1, 2)), (part, whole)
+
+
+def test_origin_groups_are_not_landmarks(example_out):
+    """A claim page's dozens of origin groups are sections a heading opens, not
+    named regions: each would be one more landmark among the page's few."""
+    seen = 0
+    for path in sorted((example_out / "claims").glob("*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        groups = re.findall(r'<section class="origin-group"[^>]*>', html)
+        seen += len(groups)
+        assert not any("aria-label" in tag for tag in groups), path
+    assert seen > 10
 
 
 def test_timeline_on_the_claim_page(rich_out):
@@ -369,17 +393,17 @@ def test_outlets_own_voice_is_not_an_actor(analysis):
 
 
 def test_agreement_matrix_orders_allies_together(analysis):
-    summaries = pictures.pair_summaries(analysis.agreement)
+    summaries = agreementchart.pair_summaries(analysis.agreement)
     assert [s.anchor for s in summaries] == ["pair-1", "pair-2", "pair-3"]
     assert summaries[0].text == "Ana Mayor and Bo Critic: disagree on 2, agree on 0, of 3 shared claims"
     assert [(seg.key, seg.width) for seg in summaries[0].segments] == [("disagree", 6667), ("neither", 3333)]
-    grid = pictures.agreement_matrix(summaries)
+    grid = agreementchart.agreement_matrix(summaries)
     # Ana first (busiest; tie with Bo broken by name), then Council who agrees with her, then Bo.
     assert [a.id for a in grid.actors] == ["ana", "council", "bo"]
     tones = [[cell.tone for cell in row] for row in grid.rows]
     assert tones == [["none", "agree", "disagree"], ["agree", "none", "disagree"], ["disagree", "disagree", "none"]]
     assert grid.left_out == 0
-    smaller = pictures.agreement_matrix(summaries, limit=2)
+    smaller = agreementchart.agreement_matrix(summaries, limit=2)
     assert [a.id for a in smaller.actors] == ["ana", "bo"] and smaller.left_out == 1
 
 
@@ -439,3 +463,6 @@ def test_pictures_use_only_fill_patterns_that_exist_on_the_page(example_out):
         used = set(re.findall(r'url\(#(fc-fill-[a-z]+)\)', html))
         defined = set(re.findall(r'<pattern id="(fc-fill-[a-z]+)"', html))
         assert used <= defined, path
+        # the agreement's fills only where the agreement is drawn: a claim page is lighter without them
+        agreement = {"fc-fill-agree", "fc-fill-disagree", "fc-fill-neither"}
+        assert defined & agreement <= used, path

@@ -24,6 +24,12 @@ PAGE_SIZES = {
     "updates": 100,
 }
 
+# Rows of the "Claims it reported" table on an outlet's page, which continues
+# on numbered pages after them (outlets/<id>/page/2/index.html…). An outlet
+# of the 2,000-article benchmark corpus reports about 125 claims (its page
+# weighed 160 KB), one of the 10,000-article corpus about 600 (395 KB).
+OUTLET_CLAIMS = 50
+
 # The home page lists every claim up to this many; beyond, this many of the
 # most recently reviewed or updated, and a link to /claims/.
 HOME_CLAIMS = 30

@@ -154,6 +154,8 @@ def nested_in_english(text: str) -> str:
     up in order; a pair holding a single quotation mark of its own stays
     double (it would not nest clearly). Otherwise ``text`` is left as it is.
     """
+    if not any(mark in text for mark in DOUBLE_MARKS):  # most quotes: no scan character by character
+        return text
     marks = [index for index, char in enumerate(text) if char in DOUBLE_MARKS]
     roles = [_double_role(text, index) for index in marks]
     if len(roles) % 2 or roles != [OPEN, CLOSE] * (len(roles) // 2):

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..core import limits
 from ..core.model import Article, Graph, Update
-from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis
+from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, OutletAnalysis
 from ..stages.link import article_order
 from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
 from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
@@ -71,12 +71,7 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
             partial(lambda item: {"item": item, "bio_html": body_html(item.actor.document)}, item),
         ))
     for item in analysis.outlets.values():
-        related = [q for said in item.claims for q in said.quotes] + item.relayed
-        pages.append(Page(
-            urls.outlet_path(item.outlet), "outlet.html", "outlets",
-            sources_of(related, item.outlet.path, *(a.path for a in item.articles)),
-            partial(lambda item: {"item": item, "context_html": body_html(item.outlet.document)}, item),
-        ))
+        pages += outlet_pages(item)
     for article in graph.articles.values():
         pages.append(Page(
             urls.article_path(article), "article.html", "articles",
@@ -90,6 +85,26 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
     pages += feeds.plan(graph, analysis, pages)  # Atom feeds, sitemap.xml, robots.txt
     sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages
     return pages
+
+
+def outlet_pages(item: OutletAnalysis) -> list[Page]:
+    """An outlet's page, and the numbered pages its "Claims it reported" table
+    continues on past ``limits.OUTLET_CLAIMS`` rows (``outlets/<id>/page/2/``…).
+    Each is made of everything the outlet's page is made of."""
+    related = [q for said in item.claims for q in said.quotes] + item.relayed
+    sources = sources_of(related, item.outlet.path, *(a.path for a in item.articles))
+    folder = urls.outlet_path(item.outlet).rsplit("/", 1)[0]
+    return [
+        Page(pagination.path, "outlet.html", "outlets", sources, partial(outlet_context, item, pagination))
+        for pagination in paginate.paginations(folder, len(item.claims), limits.OUTLET_CLAIMS)
+    ]
+
+
+def outlet_context(item: OutletAnalysis, pagination: paginate.Pagination) -> dict[str, Any]:
+    return {
+        "item": item, "context_html": body_html(item.outlet.document),
+        "pagination": pagination, "claims": pagination.slice(item.claims),
+    }
 
 
 def claim_review_json(item: ClaimAnalysis, graph: Graph) -> Markup | None:

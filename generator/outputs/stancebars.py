@@ -9,7 +9,7 @@ longest bar on the page stands for the largest count shown there, so two
 bars of the same length mean the same number wherever they are on the page.
 Pages say so beside the bars (``_charts.html``, ``bar_legend``).
 
-Lengths are integers in hundredths of a percent, as in ``pictures.py``.
+Lengths are integers in hundredths of a percent, as in ``chartscale.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..core.model import STANCES
 from ..core.wording import STANCE_COUNT_HEADS
 from ..stages.analyse import ClaimAnalysis
 from ..stages.tallies import Tally
-from .pictures import SCALE, percent, scaled
+from .chartscale import SCALE, percent, scaled
 
 
 

@@ -25,12 +25,14 @@ from sitekit import REPO, graph_of, parse_html
 from synthetic import make_site
 
 from generator.core import limits
+from generator.outputs import agreementchart
 from generator.outputs.paginate import Pagination, page_count, page_path, paginations
 
 SECTIONS = ("claims", "compare", "compare/outlets", "articles", "actors", "outlets", "updates")
 SMALL_SIZES = {"claims": 7, "compare": 8, "compare/outlets": 8, "articles": 9, "actors": 10, "outlets": 2, "updates": 2}
 TEMPLATES = {"compare": "compare.html", "compare/outlets": "compare_outlets.html"}  # else <section>.html
 SMALL_PAIRS = {"disagree": 3, "agree": 2, "neither": 1}
+SMALL_OUTLET_CLAIMS = 4  # rows of an outlet's "Claims it reported" per page
 
 
 # --- the arithmetic -----------------------------------------------------------------------------
@@ -90,6 +92,7 @@ def small(tmp_path_factory):
         patch.setattr(limits, "HOME_CLAIMS", 6)
         patch.setattr(limits, "PAIRS_SHOWN", SMALL_PAIRS)
         patch.setattr(limits, "SHARED_CLAIMS_SHOWN", 2)
+        patch.setattr(limits, "OUTLET_CLAIMS", SMALL_OUTLET_CLAIMS)
         add_updates(root)
         graph, analysis = graph_of(root)
         planned = {page.path: page for page in plan_pages(graph, analysis)}
@@ -223,11 +226,9 @@ def test_compare_shows_most_contested_and_agreement_on_its_first_page_only(small
 
 
 def test_pair_list_is_bounded_and_says_how_many_more(small):
-    from generator.outputs import pictures
-
     _, analysis, _, html = small
     page = html["compare/index.html"]
-    groups = {g.key: g for g in pictures.agreement_groups(pictures.pair_summaries(analysis.agreement), SMALL_PAIRS)}
+    groups = {g.key: g for g in agreementchart.agreement_groups(agreementchart.pair_summaries(analysis.agreement), SMALL_PAIRS)}
     headings = re.findall(r'<h3>[^<]*<span class="group-count">([\d,]+) pairs?</span></h3>', page)
     assert [int(n.replace(",", "")) for n in headings] == [g.total for g in groups.values() if g.total]
     assert all(groups[key].total > limit for key, limit in SMALL_PAIRS.items()), "the site must cross every limit"
@@ -277,6 +278,42 @@ def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
     assert len(dated) > 6
     assert shown == [c.claim.id for c in dated[:6]]
     assert f'<a href="claims/index.html">All {len(analysis.claims)} claims <span aria-hidden="true">→</span></a>' in section
+
+
+def test_an_outlets_long_claims_table_continues_on_numbered_pages(small):
+    """Every claim an outlet reported is in its table once, in order, across
+    its pages; the facts, the articles and the relayed statements are on the
+    first page only, which alone the search index holds."""
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+
+    graph, analysis, planned, _ = small
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    assert any(len(item.claims) > SMALL_OUTLET_CLAIMS for item in analysis.outlets.values()), "cross the limit"
+    for item in analysis.outlets.values():
+        folder = f"outlets/{item.outlet.id}"
+        paths = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_OUTLET_CLAIMS) + 1)]
+        assert sorted(p for p in planned if p.startswith(f"{folder}/")) == sorted(paths)
+        assert len({planned[p].sources for p in paths}) == 1  # each page is made of the whole outlet
+        rows = []
+        for number, path in enumerate(paths, start=1):
+            html = renderer.render(planned[path], graph).decode("utf-8")
+            on_page = re.findall(r'<th scope="row"><a href="(?:\.\./)*claims/([^/"]+)/index\.html"', html)
+            assert len(on_page) <= SMALL_OUTLET_CLAIMS, path
+            rows += on_page
+            first = number == 1
+            assert ("data-pagefind-body" in html, 'id="articles-heading"' in html, '<dl class="facts">' in html) == (
+                first, first, first), path
+            assert f"<h1>{item.outlet.name}</h1>" in html
+            title = f"<title>{item.outlet.name}{f', page {number} of {len(paths)}' if not first else ''} ·"
+            assert title in html, path
+            if len(paths) > 1:
+                page = parse_html(html)
+                assert len(page.find("nav", "pagination")) == 1 and f"Page {number} of {len(paths)}" in page.text
+                steps = {(a.get("rel"), resolve(path, a["href"])) for a in page.find("a") if a.get("rel") in ("prev", "next")}
+                assert steps == ({("prev", paths[number - 2])} if number > 1 else set()) | (
+                    {("next", paths[number])} if number < len(paths) else set()), path
+        assert rows == [report.claim.claim.id for report in item.claims], folder
 
 
 def test_sitemap_lists_every_page_of_every_list(small):

@@ -1,0 +1,166 @@
+"""The actor agreement on /compare/: a matrix of the busiest actors and the
+list of pairs under it.
+
+Both stay a readable size on any site (``MATRIX_LIMIT`` actors,
+``limits.PAIRS_SHOWN`` pairs per group); ``templates/_charts.html``
+(``agreement``) draws them from what is worked out here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core import limits  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
+from ..stages.agreement import AgreementPair, SharedClaim
+from .chartscale import Segment, plural, split_bar
+
+MATRIX_LIMIT = 12  # actors in the matrix; a bigger grid stops being readable
+OUTCOMES = ("agree", "disagree", "neither")
+OUTCOME_LABELS = {"agree": "agree", "disagree": "disagree", "neither": "neither side"}
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """One pair as the list on /compare/ shows it: counts, a bar, an anchor."""
+
+    number: int  # position in the list of every pair; the anchor is pair-<number>
+    pair: AgreementPair
+
+    @property
+    def segments(self) -> list[Segment]:
+        """Agree / disagree / neither, over the shared claims (worked out only
+        for the pairs a page draws: a large site has hundreds of thousands)."""
+        return split_bar({outcome: self.pair.count(outcome) for outcome in OUTCOMES})
+
+    @property
+    def anchor(self) -> str:
+        return f"pair-{self.number}"
+
+    @property
+    def shown_claims(self) -> list[SharedClaim]:
+        """The shared claims listed under the pair, most divisive first."""
+        return self.pair.shared[:limits.SHARED_CLAIMS_SHOWN]
+
+    @property
+    def more_claims(self) -> int:
+        """Shared claims not listed; the two actors' pages have them."""
+        return self.pair.total - len(self.shown_claims)
+
+    @property
+    def text(self) -> str:
+        """E.g. "Ana Mayor and Bo Critic: disagree on 1, agree on 0, of 2 shared claims"."""
+        return (
+            f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.pair.disagree}, "
+            f"agree on {self.pair.agree}, of {plural(self.pair.total, 'shared claim')}"
+        )
+
+    @property
+    def decided(self) -> int:
+        """Shared claims on which the two took sides: agreements plus disagreements."""
+        return self.pair.agree + self.pair.disagree
+
+    @property
+    def group(self) -> str:
+        if self.pair.disagree:
+            return "disagree"
+        return "agree" if self.pair.agree else "neither"
+
+
+def pair_summaries(pairs: list[AgreementPair]) -> list[PairSummary]:
+    return [PairSummary(number, pair) for number, pair in enumerate(pairs, start=1)]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    summary: PairSummary | None  # None: the two never spoke on the same claim (or the diagonal)
+
+    @property
+    def tone(self) -> str:
+        """What the cell's fill says: the pair mostly disagrees, agrees, is split, or neither."""
+        if self.summary is None:
+            return "none"
+        pair = self.summary.pair
+        if pair.disagree and pair.agree:
+            return "split"
+        return "disagree" if pair.disagree else "agree" if pair.agree else "neither"
+
+
+@dataclass(frozen=True)
+class AgreementMatrix:
+    actors: list  # Actor, in matrix order
+    rows: list[list[MatrixCell]]
+    left_out: int  # actors with shared claims not shown in the grid
+
+
+
+def agreement_matrix(summaries: list[PairSummary], limit: int = MATRIX_LIMIT) -> AgreementMatrix:
+    """The actors with the most agreements and disagreements, as a symmetric grid.
+
+    Actors are ordered so that those who agree sit next to each other: start
+    with the busiest actor, then repeatedly add whoever agrees most (minus
+    disagrees) with those already placed. Camps then show as blocks.
+    """
+    actors = {}  # id → Actor, every actor in some pair
+    decided: dict[str, int] = {}  # actor id → agreements + disagreements, over every pair
+    for summary in summaries:
+        for actor in (summary.pair.first, summary.pair.second):
+            actors[actor.id] = actor
+            decided[actor.id] = decided.get(actor.id, 0) + summary.decided
+    ranked = sorted(actors.values(), key=lambda a: (-decided[a.id], a.name.casefold(), a.id))
+    chosen = [a for a in ranked[:limit] if decided[a.id] > 0]
+    in_grid = {a.id for a in chosen}
+    by_pair = {}  # (id, id) → summary, both ways round, for the pairs inside the grid
+    for summary in summaries:
+        first, second = summary.pair.first.id, summary.pair.second.id
+        if first in in_grid and second in in_grid:
+            by_pair[(first, second)] = by_pair[(second, first)] = summary
+    order = seriate(chosen, by_pair)
+    rows = [
+        [MatrixCell(by_pair.get((row.id, column.id)) if row is not column else None) for column in order]
+        for row in order
+    ]
+    return AgreementMatrix(order, rows, len(actors) - len(order))
+
+
+def seriate(actors: list, by_pair: dict) -> list:
+    def affinity(actor, placed) -> int:
+        pairs = [by_pair.get((actor.id, other.id)) for other in placed]
+        return sum(p.pair.agree - p.pair.disagree for p in pairs if p)
+
+    remaining, placed = list(actors), []
+    while remaining:
+        best = max(remaining, key=lambda a: (affinity(a, placed), -actors.index(a))) if placed else remaining[0]
+        remaining.remove(best)
+        placed.append(best)
+    return placed
+
+
+@dataclass(frozen=True)
+class PairGroup:
+    """One part of the pair list: its pairs in all, and those the page lists."""
+
+    key: str  # "disagree", "agree" or "neither"
+    total: int  # pairs in the group
+    shown: list[PairSummary]  # the first of the group in list order
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+
+def agreement_groups(summaries: list[PairSummary], sizes: dict[str, int] | None = None) -> list[PairGroup]:
+    """The pair list in three parts: pairs that ever disagree, that only agree,
+    that never take sides together. Each lists at most ``sizes[group]`` pairs
+    (``limits.PAIRS_SHOWN``): the first in list order, that is the pairs with the most
+    disagreements, the most agreements, the most shared claims.
+    """
+    sizes = limits.PAIRS_SHOWN if sizes is None else sizes
+    members: dict[str, list[PairSummary]] = {key: [] for key in ("disagree", "agree", "neither")}
+    for summary in summaries:
+        members[summary.group].append(summary)
+    return [PairGroup(key, len(group), group[:sizes[key]]) for key, group in members.items()]
+
+
+def listed_pairs(groups: list[PairGroup]) -> frozenset[int]:
+    """The numbers of the pairs the list shows: only their grid cells link to it."""
+    return frozenset(s.number for group in groups for s in group.shown)
