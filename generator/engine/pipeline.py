@@ -37,9 +37,9 @@ from ..stages.link import link
 from ..stages.validate import CheckedFile
 from .cache import BuildCache, digest, page_keys
 from .prepare import prepare_content
-from .rendering import render_into
+from .rendering import Rendered, render_into
 from .search import SearchError
-from .search_shards import SearchState, refresh_index
+from .search_shards import RefreshedIndex, SearchState, refresh_index
 from .write import Sink, Written
 
 SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
@@ -137,40 +137,32 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
         try:
             renderer, templates_key = renderer_for(root, inputs, previous)
             pages = renderer.plan(graph, analysis)
-            # What is stale: an output whose key changed since the previous run.
+            # What is stale: an output whose key is not the one it had in the previous run.
             keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING)
-            rendered = render_into(sink, renderer, pages, graph, lambda page: previous.page_keys.get(page.path) != keys[page.path],
-                                   diagnostics, progress)  # the static files too
+            # Render the stale outputs into the sink, keep the others; then the static files.
+            rendered = render_into(sink, renderer, pages, graph,
+                                   lambda page: previous.page_keys.get(page.path) != keys[page.path],
+                                   diagnostics, progress)
             if rendered is None:
                 sink.abandon()
                 return Outcome(diagnostics, prepared.checked)
-            manifest, written = rendered.manifest, rendered.written
             # The search index, last: it is made from the finished pages.
-            search = previous.search
-            if settings.search == INDEX:
-                html = {path: manifest[path] for path in rendered.html_pages}
-                try:
-                    index = refresh_index(sink, html, content.config.language, previous.search)
-                except SearchError as problem:
-                    diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
-                    sink.abandon()
-                    return Outcome(diagnostics, prepared.checked)
-                manifest.update(index.entries)
-                written += index.written
-                search = index.state
-            elif settings.search == KEEP_INDEX:
-                manifest.update(keep_search_files(sink))
-            else:
-                search = SearchState()
+            try:
+                index = search_step(settings.search, sink, rendered, content.config.language, previous.search)
+            except SearchError as problem:
+                diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+                sink.abandon()
+                return Outcome(diagnostics, prepared.checked)
+            manifest = {**rendered.manifest, **index.entries}
             outcome = Outcome(
                 diagnostics, prepared.checked,
-                state=RunState(keys, search, templates_key, renderer),
+                state=RunState(keys, index.state, templates_key, renderer),
                 built=Built(content, graph, {page.path: page for page in pages}),
                 manifest=manifest, language=content.config.language,
                 counts={"articles": len(graph.articles), "claims": len(graph.claims),
                         "actors": len(graph.actors), "outlets": len(graph.outlets)},
                 html_pages=len(rendered.html_pages), planned=len(pages), rendered=rendered.rendered,
-                written=written, removed=len(sink.previous.keys() - manifest.keys()),
+                written=rendered.written + index.written, removed=len(sink.previous.keys() - manifest.keys()),
             )
             target.publish(sink, outcome)
         except BaseException:
@@ -196,7 +188,13 @@ def renderer_for(root: Path, inputs: Mapping[str, str], previous: RunState) -> t
     return Renderer(root / TEMPLATES_DIR), key
 
 
-def keep_search_files(sink: Sink) -> dict[str, Written]:
-    """The previous site's search index, kept as it is (``serve`` refreshes it afterwards)."""
-    kept = {path: sink.keep(path) for path in sink.previous if path.startswith(f"{SEARCH_FOLDER}/")}
-    return {path: entry for path, entry in kept.items() if entry is not None}
+def search_step(mode: str, sink: Sink, rendered: Rendered, language: str, previous: SearchState) -> RefreshedIndex:
+    """The search index's files in the sink: refreshed (:data:`INDEX`), kept
+    as the previous site has them (:data:`KEEP_INDEX`), or none."""
+    if mode == INDEX:
+        pages = {path: rendered.manifest[path] for path in rendered.html_pages}
+        return refresh_index(sink, pages, language, previous)
+    if mode == KEEP_INDEX:
+        kept = {path: sink.keep(path) for path in sink.previous if path.startswith(f"{SEARCH_FOLDER}/")}
+        return RefreshedIndex({path: entry for path, entry in kept.items() if entry is not None}, 0, previous)
+    return RefreshedIndex({}, 0, SearchState())
