@@ -450,3 +450,42 @@ def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):
     report = builder.rebuild()
     assert report.rendered == 2  # the two outlet pages; the outlets index uses outlets.html
     assert b"<p>edited</p>" in builder.outputs["outlets/daily-river/index.html"]
+
+
+def test_serve_and_build_re_render_the_same_outputs_after_each_kind_of_edit(tmp_path):
+    """One staleness rule (pipeline.py): after an article, site.yaml, a
+    template and a static file changed, serve re-renders exactly as many
+    outputs as a build with its cache kept, and neither renders any after a
+    change no output shows (a static file is copied, not rendered)."""
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site, base_url=BASE_URL)
+    out = tmp_path / "public"
+    assert builder.rebuild().ok and build(site, out, base_url=BASE_URL, search=False).ok
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = site / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, rel
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edits = [
+        ("content/actors/bo-critic.md", "Opposition councillor", "Councillor"),
+        ("templates/outlet.html", "</article>", "<p>edited</p></article>"),
+        ("templates/static/style.css", "}", "} /* edited */"),
+        ("site.yaml", "title:", "title: Edited"),
+    ]
+    rendered = []
+    for rel, old, new in edits:
+        edit(rel, old, new)
+        report, result = builder.rebuild(), build(site, out, base_url=BASE_URL, search=False)
+        assert report.ok and result.ok, rel
+        rendered.append((rel, report.rendered, result.rendered))
+        assert builder.outputs == tree_of(out), rel
+    assert all(served == built for _, served, built in rendered), rendered
+    assert [served for _, served, _ in rendered][1:3] == [2, 0], rendered
+    assert rendered[-1][1] == len(builder.outputs) - 4  # site.yaml: every output but the 4 assets
+
+
+def tree_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MARKER}

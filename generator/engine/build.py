@@ -1,35 +1,36 @@
-"""The pipeline in one readable function per command:
-load → validate → link → analyse → render → write.
+"""``factcheck build`` and ``check``.
+
+``build`` runs the pipeline (``pipeline.run``) into the output folder: the
+previous run's state is the build cache's record of the last build into that
+folder, and the site is made in a staging folder swapped into place under
+the build lock. A build with nothing changed since stops after hashing its
+inputs (:func:`unchanged_build`).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.failures import UsageError
-from ..core.layout import DEFAULT_TEMPLATES, MARKER, PROTECTED_FOLDERS, TEMPLATES_DIR
-from ..core.model import Content
+from ..core.layout import DEFAULT_TEMPLATES, MARKER, PROTECTED_FOLDERS
+from ..core.model import Content, SiteConfig
 from ..core.progress import Progress
-from ..outputs.base import EVERYTHING
-from ..outputs.render import Renderer
-from ..stages.analyse import analyse
 from ..stages.history import warn_about_unexplained_verdict_changes
-from ..stages.link import link
-from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests, page_keys
+from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests
 from .lock import output_lock
+from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
-from .rendering import StagedPages, render_into
-from .search import SearchError, marks_search_body
-from .search_shards import SHARD_LIST, index_shards, plan_shards, shard_key, shard_list
+from .search_shards import SearchState
 from .workers import collector_paused
 from .write import StagedSite, Written
 
-SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
+__all__ = ["SEARCH_DIAGNOSTIC_PATH", "BuildResult", "build", "check", "load_content"]
 
 
 @dataclass
@@ -109,78 +110,49 @@ def build(
     if cache is not None and (unchanged := unchanged_build(cache, fingerprint)) is not None:
         unchanged.seconds = time.perf_counter() - started
         return unchanged
-    content, diagnostics = load_content(root, strict, cache)
-    if content is None:
-        return BuildResult(diagnostics)
-    if base_url:
-        content = content.with_base_url(base_url)
-    out_dir = resolve_out_dir(root, out, content.config.output)
-    graph = link(content, include_drafts=drafts)
-    analysis = analyse(graph)
-    renderer = Renderer(root / TEMPLATES_DIR)
-    pages = renderer.plan(graph, analysis)
-    keys = page_keys(pages, renderer.templates_used, inputs, options, EVERYTHING)
-    # One build at a time into a folder, from before its leftovers are removed
-    # until the new site is in place and recorded (lock.py).
-    with output_lock(out_dir, wait=wait, on_wait=on_wait):
-        last = LastBuild.load(cache, out_dir)
-        rendered = render_and_swap(
-            StagedSite(out_dir, last.manifest), last, keys, renderer, pages, graph, diagnostics,
-            progress, content.config.language if search else None, cache,
-        )
-        if rendered is None:
-            return BuildResult(diagnostics)
-        result = BuildResult(
-            diagnostics,
-            out_dir=out_dir,
-            pages=len(rendered.html_pages),
-            counts={
-                "articles": len(graph.articles),
-                "claims": len(graph.claims),
-                "actors": len(graph.actors),
-                "outlets": len(graph.outlets),
-            },
-            planned=len(pages),
-            rendered=rendered.rendered,
-            written=rendered.written,
-        )
-        result.seconds = time.perf_counter() - started
-        if cache is not None:
-            LastBuild(str(out_dir), fingerprint, rendered.manifest, keys, rendered.search).store(cache, result)
-    return result
+    settings = Settings(base_url, drafts, strict, INDEX if search else NO_INDEX, options)
+    folder = OutputFolder(root, out, cache, fingerprint, started, wait, on_wait)
+    outcome = run(root, inputs, settings, folder, cache=cache, progress=progress)
+    if not outcome.ok:
+        return BuildResult(outcome.diagnostics)
+    return folder.result
 
 
-def render_and_swap(
-    staged: StagedSite, last: "LastBuild", keys: dict[str, str], renderer: Renderer, pages: list,
-    graph, diagnostics: Diagnostics, progress: Progress | None, search_language: str | None,
-    cache: BuildCache | None,
-) -> StagedPages | None:
-    """Render the pages (and the search index, in ``search_language``, unless
-    None) into ``staged`` and swap it into place; None after an error, with
-    nothing written. Whatever fails, the staging folder is removed."""
-    try:
-        rendered = render_into(
-            staged, renderer, pages, graph, lambda page: last.page_keys.get(page.path) == keys[page.path],
-            diagnostics, progress,
-        )
-        if rendered is None:
-            staged.abandon()
-            return None
-        if search_language is not None:
-            try:  # the last step: the index is written and swapped in with the pages
-                index_staged_pages(staged, rendered, search_language, last)
-            except SearchError as problem:
-                diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
-                staged.abandon()
-                return None
-        if cache is not None:  # until the new site is in place, the old record is wrong
-            cache.forget(LAST_BUILD)
-            cache.forget(OUTPUTS)
+class OutputFolder:
+    """The pipeline's target for ``build``: the output folder, made anew in a
+    staging folder beside it and swapped into place, and the build cache's
+    record of the last build into it (the previous run's state)."""
+
+    def __init__(self, root: Path, out: Path | None, cache: BuildCache | None, fingerprint: str,
+                 started: float, wait: bool, on_wait: Callable[[str], None] | None):
+        self.root, self.out, self.cache, self.fingerprint = root, out, cache, fingerprint
+        self.started, self.wait, self.on_wait = started, wait, on_wait
+        self.out_dir: Path | None = None
+        self.result: BuildResult | None = None
+
+    @contextmanager
+    def open(self, config: SiteConfig) -> Iterator[tuple[StagedSite, RunState]]:
+        """The staging folder, under the build lock: one build at a time into
+        a folder, from before its leftovers are removed until the new site is
+        in place and recorded (lock.py)."""
+        self.out_dir = resolve_out_dir(self.root, self.out, config.output)
+        with output_lock(self.out_dir, wait=self.wait, on_wait=self.on_wait):
+            last = LastBuild.load(self.cache, self.out_dir)
+            yield StagedSite(self.out_dir, last.manifest), last.state()
+
+    def publish(self, staged: StagedSite, outcome: Outcome) -> None:
+        if self.cache is not None:  # until the new site is in place, the old record is wrong
+            self.cache.forget(LAST_BUILD)
+            self.cache.forget(OUTPUTS)
         staged.commit()
-    except BaseException:
-        staged.abandon()
-        raise
-    return rendered
+        self.result = BuildResult(
+            outcome.diagnostics, out_dir=self.out_dir, pages=outcome.html_pages, counts=dict(outcome.counts),
+            planned=outcome.planned, rendered=outcome.rendered, written=outcome.written,
+        )
+        self.result.seconds = time.perf_counter() - self.started
+        if self.cache is not None:
+            LastBuild(str(self.out_dir), self.fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),
+                      outcome.state.search.to_json()).store(self.cache, self.result)
 
 
 @dataclass
@@ -191,8 +163,12 @@ class LastBuild:
     fingerprint: str = ""
     manifest: dict[str, Written] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
-    search: dict = field(default_factory=dict)  # the search index's shard keys and marked pages (index_staged_pages)
+    search: dict = field(default_factory=dict)  # the search index's state (search_shards.SearchState)
     result: dict = field(default_factory=dict)
+
+    def state(self) -> RunState:
+        """The previous run's state, as the pipeline takes it."""
+        return RunState(self.page_keys, SearchState.from_json(self.search))
 
     @classmethod
     def load(cls, cache: BuildCache | None, out_dir: Path) -> "LastBuild":
@@ -257,56 +233,6 @@ def files_in(folder: Path) -> set[str]:
         found.update((base / name).as_posix() for name in names)
     found.discard(MARKER)
     return found
-
-
-def index_staged_pages(staged: StagedSite, rendered: StagedPages, language: str, last: LastBuild) -> None:
-    """Add the search index to the staged site, shard by shard (``search_shards.py``):
-    a shard whose pages are those of the last build, byte for byte, is kept
-    from the live site; the others are made anew by Pagefind from the staged pages."""
-    marked = marked_pages(staged, rendered, last)
-    pages = marked or rendered.html_pages  # no page marks a search body: Pagefind indexes them all
-    shards = plan_shards({path: rendered.manifest[path].size for path in pages})
-    digests = {path: rendered.manifest[path].digest for path in pages}
-    keys = {shard.name: shard_key(shard, digests, language) for shard in shards}
-    last_keys = last.search.get("keys", {})
-    stale = []
-    for shard in shards:
-        kept = keys[shard.name] == last_keys.get(shard.name) and keep_folder(staged, last.manifest, shard.folder)
-        if kept:
-            rendered.manifest.update(kept)
-        else:
-            stale.append(shard)
-    files = {SHARD_LIST: shard_list(shards)}
-    for shard_files in index_shards(stale, staged.read, language).values():
-        files.update(shard_files)
-    for path, data in sorted(files.items()):
-        entry, written = staged.put(path, data)
-        rendered.manifest[path] = entry
-        rendered.written += written
-    rendered.search = {"keys": keys, "marked": marked}
-
-
-def marked_pages(staged: StagedSite, rendered: StagedPages, last: LastBuild) -> list[str]:
-    """The HTML pages that mark a search body, sorted. A page with the bytes it
-    had in the last build is not read again: the last build's answer stands."""
-    before = set(last.search["marked"]) if "marked" in last.search else None
-    marked = []
-    for path in rendered.html_pages:
-        old = last.manifest.get(path)
-        if before is not None and old is not None and old.digest == rendered.manifest[path].digest:
-            found = path in before
-        else:
-            found = marks_search_body(staged.read(path))
-        if found:
-            marked.append(path)
-    return marked
-
-
-def keep_folder(staged: StagedSite, manifest: dict[str, Written], folder: str) -> dict[str, Written] | None:
-    """Every file the last build wrote under ``folder``, kept as it is; None
-    if there was none or one of them is no longer what was written."""
-    kept = {path: staged.keep(path) for path in manifest if path.startswith(folder)}
-    return kept if kept and all(kept.values()) else None
 
 
 def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:

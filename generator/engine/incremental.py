@@ -1,22 +1,20 @@
-"""Incremental rebuilds for ``serve``: re-render only the pages an edit touches.
+"""``serve``'s builder: the pipeline (``pipeline.py``) run again after each
+edit, with the previous run's state and site kept in memory.
 
-Correctness beats speed. Every rebuild re-reads and re-validates all content
-(cheap next to rendering), so the graph is always whole; what is saved is
-rendering. A page is re-rendered when
+What is rebuilt is the pipeline's business, as for ``build``: an output is
+rendered again when its key changed (its sources' digests, its templates,
+site.yaml, the options, the generator's code), else kept; the search index
+is refreshed shard by shard (``search_shards.refresh_index``). What is left
+here is serve's own: the input files are hashed by an :class:`InputWatcher`
+that re-reads only the files whose size or time changed, and every run is
+measured against the last one that succeeded, so after a broken edit and its
+fix everything touched in between is rendered again. The site is kept in
+memory (``memorysite.MemorySite``), replaced as a whole by each good run.
 
-- it is new, or its template changed, or ``site.yaml`` changed;
-- any of its sources changed, judged on the union of its sources before and
-  after the edit (so a page that *stops* showing a file is refreshed too);
-- it shows something of every file (home, indexes, /compare/) and any
-  content changed;
-- a template it extends, includes or imports changed.
-
-Changes are found by hashing every input file, not by trusting file-system
-events, and they are measured against the last build that succeeded: after
-a broken edit and its fix, everything touched in between is re-rendered.
-
-With ``search=True`` (as ``serve`` runs it) the search index is remade like
-build's last step, in memory: the shards of the pages whose bytes changed.
+With ``defer_search`` (as ``serve`` runs it) a run keeps the previous index
+as it is, and :meth:`IncrementalBuilder.search_job` refreshes it after: the
+pages first, the index follows. The quick path for an edited article's page
+is the engine's fast path (``fastpath.py``).
 """
 
 from __future__ import annotations
@@ -24,36 +22,24 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field, replace
-from functools import partial
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, Mapping
 
 from ..core.diagnostics import Diagnostics
-from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES, TEMPLATES_DIR, content_folder, is_content, is_static_file, template_name
-from ..core.markup import MarkdownConverter
-from ..core.model import Content, Graph
-from ..outputs import urls
-from ..outputs.base import EVERYTHING, Output
-from ..outputs.render import Renderer, TemplateProblem
-from ..outputs.siteplan import article_context
-from ..stages.analyse import analyse
-from ..stages.link import link, with_article
+from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES, SEARCH_FOLDER
+from ..core.model import SiteConfig
 from ..stages.sitefiles import is_readable_input, walk_site
-from ..stages.validate import CheckedFile, check_references
-from .build import SEARCH_DIAGNOSTIC_PATH
-from .cache import BuildCache, checked_key, digest, inputs_of
-from .prepare import ContentFile, check_one, prepare_content
-from .search import SearchError, marks_search_body
-from .search_shards import SHARD_LIST, index_shards, plan_shards, shard_list
+from ..stages.validate import CheckedFile
+from .cache import BuildCache, digest, inputs_of
+from .fastpath import edited_article_pages
+from .memorysite import MemorySite
+from .pipeline import INDEX, KEEP_INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
+from .search import SearchError
+from .search_shards import SearchState, refresh_index
 from .workers import collector_paused
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """What a page was made from, the last time it was rendered."""
-
-    template: str
-    sources: frozenset[str]
+from .write import Written
 
 
 @dataclass
@@ -81,8 +67,25 @@ class RebuildReport:
         return f"{what or 'first build'}: {done}"
 
 
+@dataclass(frozen=True)
+class MadeIndex:
+    """The search index a search job made last: its state and its files."""
+
+    state: SearchState = field(default_factory=SearchState)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    entries: Mapping[str, Written] = field(default_factory=dict)
+
+
+def is_search_file(path: str) -> bool:
+    return path.startswith(f"{SEARCH_FOLDER}/")
+
+
 class IncrementalBuilder:
-    """Holds the last good site in memory and brings it up to date on demand."""
+    """Holds the last good site in memory and brings it up to date on demand.
+
+    It is the pipeline's target for ``serve``: :meth:`open` hands the pipeline
+    the previous site and state, :meth:`publish` takes the new ones.
+    """
 
     def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None, search: bool = False,
                  defer_search: bool = False):
@@ -95,18 +98,20 @@ class IncrementalBuilder:
         self._inputs = InputWatcher(root)
         self._checked: dict[str, CheckedFile] = {}  # every file checked on its own, by cache key
         self._cache = BuildCache(root)  # a first preview starts from what earlier builds checked
-        self._last_good: LastGood | None = None
-        self._renderer: Renderer | None = None
         self.drafts = drafts
         self.base_url = base_url
         self.search = search  # also make the search index, as the last step of ``build`` does
-        self._marked = MarkedPages()
-        self._shards: dict[str, tuple] = {}  # shard name → ((language, pages), files) of its index
+        self._settings = Settings(
+            base_url, drafts, search=(KEEP_INDEX if defer_search else INDEX) if search else NO_INDEX,
+            options={"base_url": base_url, "drafts": drafts},
+        )
         self._search_lock = threading.Lock()
-        self._search_files: dict[str, bytes] = {}
+        self._made_index = MadeIndex()
         self.outputs: dict[str, bytes] = {}  # replaced as a whole, never mutated in place
+        self._manifest: dict[str, Written] = {}  # of the outputs
+        self._state: RunState | None = None  # of the last good run
+        self._last_good: Outcome | None = None
         self.diagnostics = Diagnostics()  # of the latest attempt
-        self._records: dict[str, PageRecord] = {}
         self._hashes: dict[str, str] | None = None  # input files of the last good build
 
     @collector_paused()
@@ -116,121 +121,51 @@ class IncrementalBuilder:
         changed = sorted(changed_files(self._hashes or {}, hashes)) if self._hashes is not None else []
         if self._hashes is not None and not changed and not self.diagnostics.errors:
             return RebuildReport(ok=True, seconds=time.perf_counter() - started)
-        report = self._rebuild(changed, first=self._hashes is None)
-        if report.ok:
+        first = self._state is None
+        outcome = run(self.root, hashes, self._settings, self, remembered=self._checked,
+                      cache=self._cache if first else None)
+        self._checked = dict(outcome.checked)
+        self.diagnostics = outcome.diagnostics
+        report = RebuildReport(ok=outcome.ok, changed=changed)
+        if outcome.ok:
             self._hashes = hashes
+            report.rendered, report.written, report.removed = outcome.rendered, outcome.written, outcome.removed
         report.seconds = time.perf_counter() - started
         return report
 
-    def _rebuild(self, changed: list[str], first: bool) -> RebuildReport:
-        prepared = prepare_content(self.root, self._cache if first else None, self._checked)
-        self._checked = prepared.checked
-        content, diagnostics = prepared.content, prepared.diagnostics
-        self.diagnostics = diagnostics
-        if diagnostics.errors:
-            return RebuildReport(ok=False, changed=changed)
-        if self.base_url:
-            content = content.with_base_url(self.base_url)
-        graph = link(content, include_drafts=self.drafts)
-        renderer = self._renderer_for(changed, first)
-        pages = renderer.plan(graph, analyse(graph))
-        dirty = self._dirty_pages(pages, changed, renderer, everything=first or CONFIG_FILE in changed)
-        try:
-            rendered = {page.path: renderer.render(page, graph) for page in dirty}
-        except TemplateProblem as problem:
-            diagnostics.error(problem.path, problem.line, problem.message)
-            return RebuildReport(ok=False, changed=changed)
-        outputs = {page.path: rendered.get(page.path, self.outputs.get(page.path)) for page in pages}
-        outputs.update(renderer.static_files())
-        if self.search and self.defer_search:
-            outputs.update(self._search_files)
-            self.search_stale = True
-            self._language = content.config.language
-        elif self.search:
-            try:
-                outputs.update(self._search_index(outputs, content.config.language))
-            except SearchError as problem:
-                diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
-                return RebuildReport(ok=False, changed=changed)
-        report = RebuildReport(
-            ok=True,
-            changed=changed,
-            rendered=len(rendered),
-            written=sum(1 for path, data in outputs.items() if self.outputs.get(path) != data),
-            removed=len(self.outputs.keys() - outputs.keys()),
-        )
-        self.outputs = outputs
-        self._records = {page.path: PageRecord(page.template, page.sources) for page in pages}
-        self._last_good = LastGood(content, graph, {page.path: page for page in pages})
-        return report
+    # --- the pipeline's target: the site in memory ----------------------------------------
 
-    def _renderer_for(self, changed: list[str], first: bool) -> Renderer:
-        """The renderer, with its compiled templates, kept until a template changes."""
-        if first or self._renderer is None or any(template_name(path) or is_static_file(path) for path in changed):
-            self._renderer = Renderer(self.root / TEMPLATES_DIR)
-        return self._renderer
+    @contextmanager
+    def open(self, config: SiteConfig) -> Iterator[tuple[MemorySite, RunState]]:
+        yield MemorySite(self.outputs, self._manifest), self._state or RunState()
+
+    def publish(self, site: MemorySite, outcome: Outcome) -> None:
+        site.commit()
+        self.outputs, self._manifest = site.outputs, dict(outcome.manifest)
+        self._state, self._last_good = outcome.state, outcome
+        if self._settings.search == KEEP_INDEX:
+            self.search_stale = True
+            self._language = outcome.language
 
     # --- the quick path: an edited article's own page first ---------------------------
 
     @collector_paused()  # with the last build's objects alive, each collection walks them all: seconds at 10,000 articles
     def quick_update(self, reported: set[str] | None = None) -> dict[str, bytes] | None:
-        """The pages of edited articles, re-rendered at once; None when the
-        change is anything else (then only :meth:`rebuild` brings the site up
-        to date, which it must be called for in any case).
-
-        Only an edit to existing, published articles qualifies, with no
-        problem of its own, every id it names known, and the same claims
-        mentioned as before: then the article's page depends on nothing the
-        edit can have changed elsewhere, and is exactly what a full rebuild
-        will render for it (tests hold the two to that).
+        """The pages of edited articles, re-rendered at once (``fastpath.py``);
+        None when the change is anything else (then only :meth:`rebuild`
+        brings the site up to date, which it must be called for in any case).
 
         ``reported``: the files the watcher said changed, if it said; only
         they are looked at (listing every input costs 0.1 s at 10,000
         articles). Whatever it missed, the full rebuild finds.
         """
         last = self._last_good
-        if last is None or self.diagnostics.errors:
+        if last is None or self.diagnostics.errors or last.state.renderer is None:
             return None
         changed = self._inputs.peek_changed(reported)
-        if not changed or not all(path.startswith(f"{content_folder('article')}/") for path in changed):
-            return None
-        pages: dict[str, bytes] = {}
-        for path in changed:
-            page = self._quick_article_page(path, last)
-            if page is None:
-                return None
-            pages.update(page)
-        return pages
+        return edited_article_pages(self.root, changed, last.built, last.state.renderer, self._checked, self.drafts)
 
-    def _quick_article_page(self, path: str, last: "LastGood") -> dict[str, bytes] | None:
-        if not is_readable_input(self.root, path):
-            return None  # a link the full rebuild reports (or a file gone)
-        try:
-            data = (self.root / path).read_bytes()
-        except OSError:
-            return None
-        key = checked_key(path, data)
-        checked = self._checked.get(key) or check_one(
-            ContentFile(path, "article", Path(path).stem, data, key), MarkdownConverter()
-        )
-        self._checked[key] = checked
-        article, old = checked.record, last.content.articles.get(Path(path).stem)
-        if article is None or old is None or old.path != path or checked.problems or (article.draft and not self.drafts):
-            return None
-        if {m.claim_id for m in article.mentions} != {m.claim_id for m in old.mentions}:
-            return None  # which claims have mentions at all can change warnings elsewhere
-        if not references_resolve(checked.references, last.content, self.root):
-            return None
-        graph = with_article(last.graph, article, last.content, self.drafts)
-        page_path = urls.article_path(article)
-        planned = last.pages.get(page_path)
-        if planned is None or self._renderer is None:
-            return None
-        page = replace(planned, make_context=partial(article_context, graph, graph.articles[article.id]))
-        try:
-            return {page_path: self._renderer.render(page, graph)}
-        except TemplateProblem:
-            return None
+    # --- the search index, after the pages ---------------------------------------------
 
     def update_search(self) -> bool:
         """Bring a deferred search index up to date; False if it could not be."""
@@ -239,96 +174,39 @@ class IncrementalBuilder:
     def search_job(self):
         """A callable that indexes the pages as they are now (it may run in
         another thread) and installs the index, unless a rebuild replaced
-        the pages meanwhile; it returns whether the index was installed."""
-        base, search_files, language = self.outputs, self._search_files, self._language
+        the pages meanwhile; it returns whether the index was installed.
+
+        One job at a time: serve starts one per rebuild, and two at once
+        would each run Pagefind on the same shards. A job starts from the
+        index the last one made, installed or not."""
+        base, manifest, language = self.outputs, self._manifest, self._language
 
         def job() -> bool:
             if not self.search_stale:
                 return True
-            outputs = {path: data for path, data in base.items() if path not in search_files}
-            try:
-                files = self._search_index(outputs, language)
-            except SearchError as problem:
-                if self.outputs is base:
-                    self.diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
-                return self.outputs is base
+            pages = {path: entry for path, entry in manifest.items() if not is_search_file(path)}
+            with self._search_lock:
+                made = self._made_index
+                site = MemorySite({**base, **made.files}, {**pages, **made.entries})
+                for path in pages:
+                    site.keep(path)
+                html = {path: entry for path, entry in pages.items() if path.endswith(".html")}
+                try:
+                    index = refresh_index(site, html, language, made.state)
+                except SearchError as problem:
+                    if self.outputs is base:
+                        self.diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+                    return self.outputs is base
+                site.commit()
+                self._made_index = MadeIndex(index.state, {path: site.outputs[path] for path in index.entries},
+                                             index.entries)
             if self.outputs is not base:
                 return False  # a newer rebuild will index its own pages
-            outputs.update(files)
-            self.outputs = outputs
+            self.outputs, self._manifest = site.outputs, {**pages, **index.entries}
             self.search_stale = False
             return True
 
         return job
-
-    def _search_index(self, outputs: dict[str, bytes], language: str) -> dict[str, bytes]:
-        """The files of ``pagefind/``: a shard (``search_shards.py``) is re-indexed
-        only when one of its pages or the language changed, else kept from memory.
-
-        One call at a time: serve indexes in a thread per rebuild, and two
-        at once would each run Pagefind on the same shards and could take
-        each other's kept shards."""
-        with self._search_lock:
-            pages = self._marked.pages(outputs)
-            shards = plan_shards({path: len(outputs[path]) for path in pages})
-            made_from = {shard.name: (language, {path: outputs[path] for path in shard.pages}) for shard in shards}
-            # The same bytes objects when a page was not re-rendered: comparing them is a pointer check.
-            stale = [shard for shard in shards if self._shards.get(shard.name, (None,))[0] != made_from[shard.name]]
-            fresh = index_shards(stale, outputs.__getitem__, language)
-            self._shards = {shard.name: (made_from[shard.name], fresh.get(shard.name) or self._shards[shard.name][1])
-                            for shard in shards}
-            files = {SHARD_LIST: shard_list(shards)}
-            for _, shard_files in self._shards.values():
-                files.update(shard_files)
-            self._search_files = files
-            return files
-
-    def _dirty_pages(
-        self, pages: list[Output], changed: list[str], renderer: Renderer, everything: bool
-    ) -> list[Output]:
-        if everything:
-            return pages
-        changed_content = {path for path in changed if is_content(path)}
-        changed_templates = {template_name(path) for path in changed if template_name(path)}
-        dirty = []
-        for page in pages:
-            old = self._records.get(page.path)
-            if (
-                old is None
-                or old.template != page.template
-                or renderer.templates_used(page.template) & changed_templates
-                or (changed_content and (page.sources == EVERYTHING or old.sources == EVERYTHING))
-                or (old.sources | page.sources) & changed_content
-            ):
-                dirty.append(page)
-        return dirty
-
-
-class MarkedPages:
-    """Which HTML pages mark a search body, looked for again only in pages
-    whose bytes changed (at 10,000 articles the pages weigh 370 MB)."""
-
-    def __init__(self):
-        self._seen: dict[str, tuple[bytes, bool]] = {}  # path → (the page, whether it marks one)
-
-    def pages(self, outputs: dict[str, bytes]) -> list[str]:
-        """The pages Pagefind indexes, sorted: those marked, or all if none is."""
-        html = sorted(path for path in outputs if path.endswith(".html"))
-        seen = {}
-        for path in html:
-            page, known = outputs[path], self._seen.get(path)
-            seen[path] = known if known is not None and known[0] is page else (page, marks_search_body(page))
-        self._seen = seen
-        return [path for path in html if seen[path][1]] or html
-
-
-@dataclass
-class LastGood:
-    """The last build that succeeded: its content, graph and page plan."""
-
-    content: Content
-    graph: Graph
-    pages: dict[str, Output]
 
 
 class InputWatcher:
@@ -379,18 +257,6 @@ class InputWatcher:
         if only is not None:
             return sorted(rel for rel in only if self._last.get(rel) != now.get(rel))
         return sorted(changed_files(self._last, now))
-
-
-def references_resolve(references: list, content: Content, root: Path) -> bool:
-    """True when every id an edited file names resolves in the last good content,
-    by the same check the full validation makes."""
-    records = {"article": content.articles, "claim": content.claims, "actor": content.actors, "outlet": content.outlets,
-               "page": content.pages}
-    declared = {kind: set(found) for kind, found in records.items()}
-    verdicts = {verdict.id for verdict in content.config.verdicts}
-    problems = Diagnostics()
-    check_references(references, records, declared, verdicts, root, problems)
-    return not problems.items
 
 
 def changed_files(before: dict[str, str], after: dict[str, str]) -> set[str]:

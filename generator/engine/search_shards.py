@@ -9,8 +9,8 @@ split into shards, each its own Pagefind index in its own folder,
 - by kind, the page path's first folder (articles, claims, actors, outlets),
   then by a stable hash of the path: a page stays in its shard as others
   come and go, and an edit re-indexes only the shards of the pages whose
-  bytes changed (``build`` keeps the others from the live site, ``serve`` in
-  memory);
+  bytes changed (:func:`refresh_index`, for ``build`` and ``serve`` alike:
+  the others are kept from the previous site, on disk or in memory);
 - a kind gets the fewest buckets, a power of two, that keep its shards to
   ``SHARD_PAGES`` pages and ``SHARD_BYTES`` of HTML on average. Doubling
   rather than counting up splits each shard in two, so a kind's shards are
@@ -60,13 +60,14 @@ import json
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core.layout import SEARCH_FOLDER
 from ..core.layout import SEARCH_SHARD_LIST as SHARD_LIST
 from .cache import dependency_version, digest
-from .search import index_pages, indexed_pages
+from .search import index_pages, indexed_pages, marks_search_body
+from .write import Sink, Written
 
 SHARD_PAGES = 1000  # pages a shard holds on average, at most
 SHARD_BYTES = 32 << 20  # bytes of HTML a shard holds on average, at most (heavy claim and outlet pages)
@@ -155,3 +156,81 @@ def search_files(outputs: Mapping[str, bytes], language: str) -> dict[str, bytes
     for shard_files in index_shards(shards, outputs.__getitem__, language).values():
         files.update(shard_files)
     return dict(sorted(files.items()))
+
+
+# --- one way to reuse or refresh the index, for build and serve ----------------------
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """What an index was made from: each shard's key (:func:`shard_key`), and
+    for each HTML page looked at, its digest and whether it marks a search body."""
+
+    keys: Mapping[str, str] = field(default_factory=dict)
+    seen: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"keys": dict(self.keys), "seen": {path: list(entry) for path, entry in self.seen.items()}}
+
+    @classmethod
+    def from_json(cls, value: Any) -> "SearchState":
+        """The state stored by :meth:`to_json`; an empty one (index everything) for anything else."""
+        try:
+            keys = {str(name): str(key) for name, key in value["keys"].items()}
+            seen = {str(path): (str(entry[0]), bool(entry[1])) for path, entry in value["seen"].items()}
+        except (KeyError, TypeError, AttributeError, IndexError):
+            return cls()
+        return cls(keys, seen)
+
+
+@dataclass(frozen=True)
+class RefreshedIndex:
+    """The index's files in the sink (path → entry), how many were written, and its new state."""
+
+    entries: dict[str, Written]
+    written: int
+    state: SearchState
+
+
+def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previous: SearchState) -> RefreshedIndex:
+    """Put the search index of the HTML ``pages`` (path → entry, as in the
+    sink) into ``sink``: a shard whose key is the one it had in ``previous``
+    is kept from the previous site as it is, the others are made anew by
+    Pagefind from the pages in the sink. Raises ``SearchError``."""
+    seen = {path: (entry.digest, marks_body(sink, path, entry.digest, previous)) for path, entry in sorted(pages.items())}
+    indexed = [path for path, (_, marked) in seen.items() if marked] or list(seen)  # none marked: Pagefind indexes all
+    shards = plan_shards({path: pages[path].size for path in indexed})
+    keys = {shard.name: shard_key(shard, {path: pages[path].digest for path in shard.pages}, language)
+            for shard in shards}
+    entries: dict[str, Written] = {}
+    stale = []
+    for shard in shards:
+        kept = keys[shard.name] == previous.keys.get(shard.name) and keep_folder(sink, shard.folder)
+        if kept:
+            entries.update(kept)
+        else:
+            stale.append(shard)
+    files = {SHARD_LIST: shard_list(shards)}
+    for shard_files in index_shards(stale, sink.read, language).values():
+        files.update(shard_files)
+    written = 0
+    for path, data in sorted(files.items()):
+        entries[path], changed = sink.put(path, data)
+        written += changed
+    return RefreshedIndex(entries, written, SearchState(keys, seen))
+
+
+def marks_body(sink: Sink, path: str, page_digest: str, previous: SearchState) -> bool:
+    """Whether a page marks a search body; a page with the bytes it had when
+    the previous index was made is not read again (370 MB at 10,000 articles)."""
+    before = previous.seen.get(path)
+    if before is not None and before[0] == page_digest:
+        return before[1]
+    return marks_search_body(sink.read(path))
+
+
+def keep_folder(sink: Sink, folder: str) -> dict[str, Written] | None:
+    """Every file the previous site had under ``folder``, kept as it is; None
+    if there was none or one of them is no longer what was written."""
+    kept = {path: sink.keep(path) for path in sink.previous if path.startswith(folder)}
+    return kept if kept and all(kept.values()) else None

@@ -24,24 +24,17 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Protocol
 
 from ..core.failures import SystemFailure, os_failure
 from ..core.layout import MARKER, RETIRED_PREFIX, STAGING_PREFIX
+from .cache import digest
 
 MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
-
-
-def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
-    """Replace ``out_dir`` with exactly ``outputs``, atomically."""
-    staged = StagedSite(out_dir)
-    for rel_path, data in sorted(outputs.items()):
-        staged.put(rel_path, data)
-    staged.commit()
 
 
 @dataclass(frozen=True)
@@ -61,8 +54,18 @@ class Written:
         return cls(str(value[0]), int(value[1]), int(value[2]))
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+class Sink(Protocol):
+    """Where the pipeline makes the next version of a site: the staged folder
+    below, or memory (``memorysite.MemorySite``)."""
+
+    previous: Mapping[str, Written]  # the previous version's manifest
+    parallel: bool  # whether worker processes may put into it
+
+    def keep(self, rel_path: str) -> Written | None: ...
+    def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]: ...
+    def read(self, rel_path: str) -> bytes: ...
+    def commit(self) -> None: ...
+    def abandon(self) -> None: ...
 
 
 class StagedSite:
@@ -70,8 +73,11 @@ class StagedSite:
 
     ``previous`` is the manifest of the live folder (from the build cache):
     path → :class:`Written`. Files are put one at a time, possibly from
-    several worker processes (each put touches only its own path).
+    several worker processes (each put touches only its own path). The
+    in-memory sink of ``serve`` (``memorysite.MemorySite``) has the same interface.
     """
+
+    parallel = True  # workers may put into it: each file is written by whoever renders it
 
     def __init__(self, out_dir: Path, previous: dict[str, Written] | None = None):
         """Begin the next version of ``out_dir``. Builds into one folder take
@@ -100,9 +106,9 @@ class StagedSite:
 
     def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]:
         """Stage one file; returns its manifest entry and whether it was (re)written."""
-        digest = file_digest(data)
+        data_digest = digest(data)
         old = self.previous.get(rel_path)
-        if old is not None and old.digest == digest and self._link_live(rel_path, old):
+        if old is not None and old.digest == data_digest and self._link_live(rel_path, old):
             return old, False
         target = self.staging / rel_path
         try:
@@ -115,7 +121,7 @@ class StagedSite:
             stat = target.stat()
         except OSError as problem:
             raise self.failure(problem, target) from None
-        return Written(digest, stat.st_size, stat.st_mtime_ns), True
+        return Written(data_digest, stat.st_size, stat.st_mtime_ns), True
 
     def keep(self, rel_path: str) -> Written | None:
         """Stage the live file unchanged, without its bytes; None if it is not there as recorded."""

@@ -47,6 +47,7 @@ class Renderer:
         self.templates = template_files([(d, root) for d, root in search_path if d.is_dir()])
         self.env = make_environment(self.templates)
         self._closures: dict[str, frozenset[str]] = {}
+        self._references: dict[str, tuple[str, ...]] = {}
 
     def plan(self, graph: Graph, analysis: Analysis) -> list[Output]:
         return plan_pages(graph, analysis)
@@ -95,13 +96,22 @@ class Renderer:
                 if name in seen:
                     continue
                 seen.add(name)
-                try:
-                    source, _, _ = self.env.loader.get_source(self.env, name)
-                    pending.extend(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
-                except jinja2.TemplateError:
-                    pass  # reported when the page is rendered
+                pending.extend(self._referenced(name))
             self._closures[template] = frozenset(seen)
         return self._closures[template]
+
+    def _referenced(self, name: str) -> tuple[str, ...]:
+        """The templates one template names, parsed once: the closures share
+        most of theirs (base.html and its includes), and parsing them again for
+        each cost serve's first build 0.5 s (2,000 articles)."""
+        if name not in self._references:
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)
+                found = tuple(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
+            except jinja2.TemplateError:
+                found = ()  # reported when the page is rendered
+            self._references[name] = found
+        return self._references[name]
 
     def static_files(self) -> dict[str, bytes]:
         """Files under ``static/`` of each templates folder; the site's own win."""

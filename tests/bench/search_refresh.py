@@ -2,8 +2,10 @@
 
 Copies a corpus (``tests/bench/corpus.py``), builds it with the cache, adds a
 sentence at the end of its first article (a change no other page shows),
-builds again, and prints, as JSON, the seconds spent in
-``build.index_staged_pages`` each time and the shards Pagefind was run for.
+builds again, and prints, as JSON, the seconds spent in the search step
+(``search_shards.refresh_index``, as the pipeline calls it; in checkouts
+before the one pipeline, ``build.index_staged_pages``) each time and the
+shards Pagefind was run for.
 
     python tests/bench/search_refresh.py CORPUS [--shard-pages N] [--jobs N]
 
@@ -25,6 +27,10 @@ try:
     import generator.engine.build as build
 except ImportError:  # a checkout from before the engine sub-package
     import generator.build as build  # type: ignore[no-redef]
+try:
+    import generator.engine.pipeline as pipeline
+except ImportError:  # a checkout from before the one pipeline
+    pipeline = None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     indexed: list[str] = []
     shards = None
-    if hasattr(build, "index_shards"):  # not a checkout from before the shards
+    if pipeline is not None or hasattr(build, "index_shards"):  # not a checkout from before the shards
         import generator.engine.search_shards as shards
 
         shards.SHARD_PAGES = args.shard_pages or shards.SHARD_PAGES
@@ -44,14 +50,16 @@ def main(argv: list[str] | None = None) -> None:
         shards.index_pages = lambda pages, language, folder: (
             indexed.append(f"{folder} ({len(pages)} pages)") or index_pages(pages, language, folder))
     seconds: list[float] = []
-    index_staged_pages = build.index_staged_pages
+    owner, name = (pipeline, "refresh_index") if pipeline is not None else (build, "index_staged_pages")
+    search_step = getattr(owner, name)
 
-    def timed(*given) -> None:
+    def timed(*given):
         started = time.perf_counter()
-        index_staged_pages(*given)
+        result = search_step(*given)
         seconds.append(round(time.perf_counter() - started, 2))
+        return result
 
-    build.index_staged_pages = timed
+    setattr(owner, name, timed)
     with tempfile.TemporaryDirectory() as work:
         site = Path(work) / "site"
         shutil.copytree(args.corpus, site)

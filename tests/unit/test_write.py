@@ -1,4 +1,10 @@
-"""Stage 6, write: the output folder is replaced as a whole, atomically."""
+"""Stage 6, write: the output folder is replaced as a whole, atomically.
+
+The files go through the staged site the way the pipeline uses its sink
+(``pipeline.run``): each put, then a commit, or an abandon when anything
+fails; the manifest each commit leaves is the next one's previous version,
+as the build cache hands it on, so unchanged files are linked, not written.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,22 @@ import pytest
 from generator.core import layout
 from generator.core.failures import SystemFailure
 from generator.engine import write
-from generator.engine.write import write_site
+from generator.engine.write import StagedSite
 from sitekit import all_files as all_files_with_marker
+
+MANIFESTS: dict = {}  # output folder → the manifest of its last commit (the build cache's outputs.json)
+
+
+def write_site(outputs: dict[str, bytes], out) -> None:
+    """Replace ``out`` with exactly ``outputs``, as the pipeline does with a staged site."""
+    staged = StagedSite(out, MANIFESTS.get(out.resolve()))
+    try:
+        manifest = {path: staged.put(path, data)[0] for path, data in sorted(outputs.items())}
+        staged.commit()
+    except BaseException:
+        staged.abandon()
+        raise
+    MANIFESTS[out.resolve()] = manifest
 
 
 def all_files(out):

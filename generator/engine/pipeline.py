@@ -1,0 +1,192 @@
+"""The build pipeline, once, for ``build`` and ``serve``: :func:`run`.
+
+Both commands run the same sequence; they differ only in where the previous
+run's state comes from and where the new site goes (the ``target``):
+
+- ``build`` (``build.py``) loads the previous state from the build cache on
+  disk and makes the site in a staging folder beside the output folder
+  (``write.StagedSite``), swapped into place under the build lock;
+- ``serve`` (``incremental.py``) keeps the previous state in memory and
+  makes the site in memory (``memorysite.MemorySite``).
+
+One staleness rule: every planned output gets a key (``cache.page_keys``), a
+digest of its sources' digests, its templates, site.yaml, the options and the
+generator's code. An output whose key is the one it had in the previous run
+is kept as the previous site has it; the others are rendered. The source set
+is part of the key, so a page that stops (or starts) showing a file is
+rendered again too. One way to refresh the search index:
+``search_shards.refresh_index`` re-indexes only the shards whose pages changed.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Protocol
+
+from ..core.diagnostics import Diagnostics
+from ..core.layout import SEARCH_FOLDER, TEMPLATES_DIR, is_static_file, template_name
+from ..core.model import Content, Graph, SiteConfig
+from ..core.progress import Progress
+from ..outputs.base import EVERYTHING, Output
+from ..outputs.render import Renderer
+from ..stages.analyse import analyse
+from ..stages.link import link
+from ..stages.validate import CheckedFile
+from .cache import BuildCache, digest, page_keys
+from .prepare import prepare_content
+from .rendering import Rendered, render_into
+from .search import SearchError
+from .search_shards import RefreshedIndex, SearchState, refresh_index
+from .write import Sink, Written
+
+SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
+
+# What the pipeline does about the search index (Settings.search):
+INDEX = "index"  # refresh it: build, and serve without deferring it
+KEEP_INDEX = "keep"  # keep the previous run's files as they are: serve, which refreshes it afterwards
+NO_INDEX = "none"  # no index: build --no-search
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to build: the options of the command."""
+
+    base_url: str | None = None  # instead of site.yaml's
+    drafts: bool = False
+    strict: bool = False  # warnings count as errors
+    search: str = INDEX
+    options: Mapping[str, Any] = field(default_factory=dict)  # whatever else every output's key depends on
+
+
+@dataclass(frozen=True)
+class RunState:
+    """What the next run needs to know of this one."""
+
+    page_keys: Mapping[str, str] = field(default_factory=dict)  # output path → key (cache.page_keys)
+    search: SearchState = field(default_factory=SearchState)
+    # The compiled templates, with a digest of the template and static files
+    # they were read from; kept in memory only (serve), never stored.
+    templates_key: str = ""
+    renderer: Renderer | None = None
+
+
+@dataclass(frozen=True)
+class Built:
+    """The model of the site just built (for ``serve``'s fast path)."""
+
+    content: Content
+    graph: Graph
+    pages: Mapping[str, Output]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did. ``state`` is None when it failed (nothing was published)."""
+
+    diagnostics: Diagnostics
+    checked: Mapping[str, CheckedFile]  # every content file checked on its own, by cache key
+    state: RunState | None = None
+    built: Built | None = None
+    manifest: Mapping[str, Written] = field(default_factory=dict)  # every file of the new site
+    language: str = "en"
+    counts: Mapping[str, int] = field(default_factory=dict)  # records of each kind
+    html_pages: int = 0
+    planned: int = 0  # outputs the site map has (pages and data files)
+    rendered: int = 0  # outputs rendered; the others were kept
+    written: int = 0  # files whose bytes changed, or new
+    removed: int = 0  # files of the previous site that are gone
+
+    @property
+    def ok(self) -> bool:
+        return self.state is not None
+
+
+class Target(Protocol):
+    """Where a run's site goes, and where the previous run's state comes from."""
+
+    def open(self, config: SiteConfig) -> AbstractContextManager[tuple[Sink, RunState]]:
+        """The sink for the next site, and the previous run's state."""
+
+    def publish(self, sink: Sink, outcome: Outcome) -> None:
+        """Make the new site the one served (commit the sink) and remember the outcome."""
+
+
+def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Target,
+        remembered: Mapping[str, CheckedFile] | None = None, cache: BuildCache | None = None,
+        progress: Progress | None = None) -> Outcome:
+    """Build the site under ``root`` into ``target``.
+
+    ``inputs``: the digest of every input file (``cache.input_digests``);
+    ``remembered``: files checked by an earlier run of this process, by cache
+    key; ``cache``: the build cache, for the files checked by earlier builds.
+    Nothing is published unless everything succeeded.
+    """
+    # Prepare the content: load and validate every file (cached, in parallel).
+    prepared = prepare_content(root, cache, remembered)
+    diagnostics = prepared.diagnostics.strict() if settings.strict else prepared.diagnostics
+    if diagnostics.errors:
+        return Outcome(diagnostics, prepared.checked)
+    content = prepared.content.with_base_url(settings.base_url) if settings.base_url else prepared.content
+    # Link the records, analyse them, plan every output.
+    graph = link(content, include_drafts=settings.drafts)
+    analysis = analyse(graph)
+    with target.open(content.config) as (sink, previous):
+        try:
+            renderer, templates_key = renderer_for(root, inputs, previous)
+            pages = renderer.plan(graph, analysis)
+            # What is stale: an output whose key is not the one it had in the previous run.
+            keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING)
+            # Render the stale outputs into the sink, keep the others; then the static files.
+            rendered = render_into(sink, renderer, pages, graph,
+                                   lambda page: previous.page_keys.get(page.path) != keys[page.path],
+                                   diagnostics, progress)
+            if rendered is None:
+                sink.abandon()
+                return Outcome(diagnostics, prepared.checked)
+            # The search index, last: it is made from the finished pages.
+            try:
+                index = search_step(settings.search, sink, rendered, content.config.language, previous.search)
+            except SearchError as problem:
+                diagnostics.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+                sink.abandon()
+                return Outcome(diagnostics, prepared.checked)
+            manifest = {**rendered.manifest, **index.entries}
+            outcome = Outcome(
+                diagnostics, prepared.checked,
+                state=RunState(keys, index.state, templates_key, renderer),
+                built=Built(content, graph, {page.path: page for page in pages}),
+                manifest=manifest, language=content.config.language,
+                counts={"articles": len(graph.articles), "claims": len(graph.claims),
+                        "actors": len(graph.actors), "outlets": len(graph.outlets)},
+                html_pages=len(rendered.html_pages), planned=len(pages), rendered=rendered.rendered,
+                written=rendered.written + index.written, removed=len(sink.previous.keys() - manifest.keys()),
+            )
+            target.publish(sink, outcome)
+        except BaseException:
+            sink.abandon()
+            raise
+    return outcome
+
+
+def renderer_for(root: Path, inputs: Mapping[str, str], previous: RunState) -> tuple[Renderer, str]:
+    """The templates compiled, and the digest of the files they were read
+    from: the previous run's, if none of those files changed."""
+    key = digest("\n".join(f"{path} {value}" for path, value in sorted(inputs.items())
+                           if template_name(path) or is_static_file(path)).encode())
+    if previous.renderer is not None and previous.templates_key == key:
+        return previous.renderer, key
+    return Renderer(root / TEMPLATES_DIR), key
+
+
+def search_step(mode: str, sink: Sink, rendered: Rendered, language: str, previous: SearchState) -> RefreshedIndex:
+    """The search index's files in the sink: refreshed (:data:`INDEX`), kept
+    as the previous site has them (:data:`KEEP_INDEX`), or none."""
+    if mode == INDEX:
+        pages = {path: rendered.manifest[path] for path in rendered.html_pages}
+        return refresh_index(sink, pages, language, previous)
+    if mode == KEEP_INDEX:
+        kept = {path: sink.keep(path) for path in sink.previous if path.startswith(f"{SEARCH_FOLDER}/")}
+        return RefreshedIndex({path: entry for path, entry in kept.items() if entry is not None}, 0, previous)
+    return RefreshedIndex({}, 0, SearchState())
