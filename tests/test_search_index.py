@@ -25,7 +25,8 @@ import generator.engine.search_shards
 from generator.engine.build import SEARCH_DIAGNOSTIC_PATH, build
 from generator.engine.incremental import IncrementalBuilder
 from generator.engine.search import SEARCH_FOLDER, index_pages
-from generator.engine.search_shards import SHARD_LIST, search_files
+from generator.engine.memorysite import MemorySite
+from generator.engine.search_shards import SHARD_LIST, SearchState, refresh_index
 from generator.engine.write import MARKER
 from sitekit import REPO, VALID_SITE, parse_file
 
@@ -140,7 +141,12 @@ def test_the_index_does_not_depend_on_the_order_pages_come_in(valid_out):
     outputs = tree(valid_out)
     pages = {path: data for path, data in outputs.items() if not path.startswith(f"{SEARCH_FOLDER}/")}
     expected = {path: data for path, data in outputs.items() if path.startswith(f"{SEARCH_FOLDER}/")}
-    assert search_files(dict(reversed(list(pages.items()))), "en") == expected
+    site = MemorySite()
+    entries = {path: site.put(path, data)[0] for path, data in reversed(list(pages.items()))}
+    html = {path: entry for path, entry in entries.items() if path.endswith(".html")}
+    refresh_index(site, dict(reversed(list(html.items()))), "en", SearchState())  # what build and serve run
+    site.commit()
+    assert {path: data for path, data in site.outputs.items() if path.startswith(f"{SEARCH_FOLDER}/")} == expected
     some = {path[1:]: pages[path[1:]] for path in sorted(entity_pages(valid_out))[:4]}
     assert index_pages(dict(reversed(list(some.items()))), "en") == index_pages(some, "en")
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from ..core.diagnostics import Diagnostics
-from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES, SEARCH_FOLDER
+from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES
 from ..core.model import SiteConfig
 from ..stages.sitefiles import is_readable_input, walk_site
 from ..stages.validate import CheckedFile
@@ -37,7 +37,7 @@ from .fastpath import edited_article_pages
 from .memorysite import MemorySite
 from .pipeline import INDEX, KEEP_INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .search import SearchError
-from .search_shards import SearchState, refresh_index
+from .search_shards import SearchState, is_search_file, refresh_index
 from .workers import collector_paused
 from .write import Written
 
@@ -76,10 +76,6 @@ class MadeIndex:
     entries: Mapping[str, Written] = field(default_factory=dict)
 
 
-def is_search_file(path: str) -> bool:
-    return path.startswith(f"{SEARCH_FOLDER}/")
-
-
 class IncrementalBuilder:
     """Holds the last good site in memory and brings it up to date on demand.
 
@@ -90,17 +86,13 @@ class IncrementalBuilder:
     def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None, search: bool = False,
                  defer_search: bool = False):
         self.root = root
-        # With defer_search, a rebuild keeps the previous index and update_search()
-        # makes the new one: serve shows pages first, the index follows.
-        self.defer_search = defer_search
         self.search_stale = False
         self._language = "en"  # of the pages a deferred index is for
         self._inputs = InputWatcher(root)
         self._checked: dict[str, CheckedFile] = {}  # every file checked on its own, by cache key
         self._cache = BuildCache(root)  # a first preview starts from what earlier builds checked
-        self.drafts = drafts
-        self.base_url = base_url
-        self.search = search  # also make the search index, as the last step of ``build`` does
+        # With defer_search, a rebuild keeps the previous index and update_search()
+        # makes the new one: serve shows pages first, the index follows.
         self._settings = Settings(
             base_url, drafts, search=(KEEP_INDEX if defer_search else INDEX) if search else NO_INDEX,
             options={"base_url": base_url, "drafts": drafts},
@@ -163,7 +155,7 @@ class IncrementalBuilder:
         if last is None or self.diagnostics.errors or last.state.renderer is None:
             return None
         changed = self._inputs.peek_changed(reported)
-        return edited_article_pages(self.root, changed, last.built, last.state.renderer, self._checked, self.drafts)
+        return edited_article_pages(self.root, changed, last.built, last.state.renderer, self._checked, self._settings.drafts)
 
     # --- the search index, after the pages ---------------------------------------------
 

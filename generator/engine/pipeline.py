@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Mapping, Protocol
 
 from ..core.diagnostics import Diagnostics
-from ..core.layout import SEARCH_FOLDER, TEMPLATES_DIR, is_static_file, template_name
+from ..core.layout import TEMPLATES_DIR, is_static_file, template_name
 from ..core.model import Content, Graph, SiteConfig
 from ..core.progress import Progress
 from ..outputs.base import EVERYTHING, Output
@@ -38,7 +38,7 @@ from .cache import BuildCache, digest, page_keys
 from .prepare import prepare_content
 from .rendering import Rendered, render_into
 from .search import SearchError
-from .search_shards import RefreshedIndex, SearchState, refresh_index
+from .search_shards import RefreshedIndex, SearchState, is_search_file, refresh_index
 from .write import Sink, Written
 
 SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
@@ -187,6 +187,6 @@ def search_step(mode: str, sink: Sink, rendered: Rendered, language: str, previo
         pages = {path: rendered.manifest[path] for path in rendered.html_pages}
         return refresh_index(sink, pages, language, previous)
     if mode == KEEP_INDEX:
-        kept = {path: sink.keep(path) for path in sink.previous if path.startswith(f"{SEARCH_FOLDER}/")}
+        kept = {path: sink.keep(path) for path in sink.previous if is_search_file(path)}
         return RefreshedIndex({path: entry for path, entry in kept.items() if entry is not None}, 0, previous)
     return RefreshedIndex({}, 0, SearchState())

@@ -56,8 +56,8 @@ def index_pages(pages: dict[str, bytes], language: str, folder: str = f"{SEARCH_
     """The files of one Pagefind index of ``pages`` (path → HTML), under ``folder``.
 
     Every page given is indexed, in the order of its path; which pages to
-    give is :func:`indexed_pages`'s choice, and which index they go to is
-    ``search_shards.py``'s.
+    give and which index they go to is ``search_shards.refresh_index``'s
+    choice.
     """
     requests = [{"type": "NewIndex", "config": {"force_language": language}}]
     requests += [
@@ -71,18 +71,6 @@ def index_pages(pages: dict[str, bytes], language: str, folder: str = f"{SEARCH_
         f"{folder}{file['path']}": base64.b64decode(file["content"])
         for file in sorted(replies[-1]["files"], key=lambda file: file["path"])
     }
-
-
-def indexed_pages(outputs: dict[str, bytes]) -> list[str]:
-    """The HTML pages Pagefind would index, sorted by path.
-
-    Once any page marks a search body, Pagefind ignores every page without
-    one; those are left out here rather than sent, parsed and dropped (at
-    10,000 articles the lists and /compare/ are a sixth of the HTML).
-    """
-    pages = sorted(path for path in outputs if path.endswith(".html"))
-    marked = [path for path in pages if marks_search_body(outputs[path])]
-    return marked or pages
 
 
 def marks_search_body(page: bytes) -> bool:

@@ -66,7 +66,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ..core.layout import SEARCH_FOLDER
 from ..core.layout import SEARCH_SHARD_LIST as SHARD_LIST
 from .cache import dependency_version, digest
-from .search import index_pages, indexed_pages, marks_search_body
+from .search import index_pages, marks_search_body
 from .write import Sink, Written
 
 SHARD_PAGES = 1000  # pages a shard holds on average, at most
@@ -86,6 +86,11 @@ class Shard:
     @property
     def folder(self) -> str:
         return f"{SEARCH_FOLDER}/{self.name}/"
+
+
+def is_search_file(path: str) -> bool:
+    """A file of the search index (every shard and the shard list)."""
+    return path.startswith(f"{SEARCH_FOLDER}/")
 
 
 def plan_shards(sizes: Mapping[str, int]) -> list[Shard]:
@@ -148,16 +153,6 @@ def shard_list(shards: Sequence[Shard]) -> bytes:
     return json.dumps({"shards": [f"{shard.name}/" for shard in shards]}, indent=1).encode() + b"\n"
 
 
-def search_files(outputs: Mapping[str, bytes], language: str) -> dict[str, bytes]:
-    """The whole ``pagefind/`` folder for the HTML pages among ``outputs``, made anew."""
-    pages = indexed_pages(outputs)
-    shards = plan_shards({path: len(outputs[path]) for path in pages})
-    files = {SHARD_LIST: shard_list(shards)}
-    for shard_files in index_shards(shards, outputs.__getitem__, language).values():
-        files.update(shard_files)
-    return dict(sorted(files.items()))
-
-
 # --- one way to reuse or refresh the index, for build and serve ----------------------
 
 
@@ -198,7 +193,10 @@ def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previ
     is kept from the previous site as it is, the others are made anew by
     Pagefind from the pages in the sink. Raises ``SearchError``."""
     seen = {path: (entry.digest, marks_body(sink, path, entry.digest, previous)) for path, entry in sorted(pages.items())}
-    indexed = [path for path, (_, marked) in seen.items() if marked] or list(seen)  # none marked: Pagefind indexes all
+    # Once any page marks a search body, Pagefind ignores every page without one:
+    # those are left out rather than sent, parsed and dropped (at 10,000
+    # articles the lists and /compare/ are a sixth of the HTML). None marked: all.
+    indexed = [path for path, (_, marked) in seen.items() if marked] or list(seen)
     shards = plan_shards({path: pages[path].size for path in indexed})
     keys = {shard.name: shard_key(shard, {path: pages[path].digest for path in shard.pages}, language)
             for shard in shards}
