@@ -238,11 +238,39 @@ def _work(job: Callable, items: Sequence, connection: Connection, parent_ends: l
             connection.send(("raised", RuntimeError(f"a worker's {what} could not be sent back: {problem}")))
 
 
+class Background:
+    """A job run in a forked process of its own while this one goes on
+    (removing the site the last build replaced: ``write.discard_previous``).
+
+    It dies with this process, as the pool's workers do; :meth:`wait` joins
+    it. Where there is no fork, or ``FACTCHECK_WORKERS=1`` says forking is
+    unwelcome, the job is done at once, here.
+    """
+
+    def __init__(self, job: Callable[..., None], *args: object):
+        self.process: multiprocessing.Process | None = None
+        if worker_count() < 2 or not can_fork():
+            job(*args)
+            return
+        context = multiprocessing.get_context("fork")
+        self.process = context.Process(target=_in_background, args=(job, args, os.getpid()), daemon=True)
+        self.process.start()
+
+    def wait(self) -> None:
+        if self.process is not None:
+            self.process.join()
+            self.process = None
+
+
+def _in_background(job: Callable[..., None], args: tuple, parent: int) -> None:
+    _die_with_parent(parent)
+    job(*args)
+
+
 def split(count: int, parts: int) -> list[tuple[int, int]]:
     """(start, stop) bounds of up to ``parts`` chunks of nearly equal size."""
     size = max(1, -(-count // parts))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
-
 
 
 
