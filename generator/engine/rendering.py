@@ -21,6 +21,8 @@ from ..outputs.render import Renderer, TemplateProblem
 from .workers import parallel_map
 from .write import Sink, Written
 
+KEPT = None  # in place of "written" in a page's result: kept as the previous site has it, not rendered
+
 
 @dataclass
 class Rendered:
@@ -37,19 +39,21 @@ def render_into(
     is_stale: Callable[[Output], bool], diagnostics: Diagnostics, progress: Progress | None = None,
 ) -> Rendered | None:
     """Render the stale pages into ``sink`` and keep the others; then the
-    static files. None after a template error (reported in ``diagnostics``)."""
-    kept: dict[str, Written] = {}
-    pending: list[Output] = []
-    for page in pages:
-        entry = None if is_stale(page) else sink.keep(page.path)
-        if entry is None:
-            pending.append(page)
-        else:
-            kept[page.path] = entry
+    static files. None after a template error (reported in ``diagnostics``).
 
-    def render_chunk(chunk: list[Output]) -> list:
+    The workers keep pages too, not only render them: keeping is a stat and
+    a hard link per file, and at 10,000 articles the 24,400 pages kept after
+    one change took 0.8 s in this process alone (py-spy). A page that cannot
+    be kept (its file changed or gone since) is rendered where it was found.
+    """
+
+    def make_chunk(chunk: list[Output]) -> list:
         results = []
         for page in chunk:
+            entry = None if is_stale(page) else sink.keep(page.path)
+            if entry is not None:
+                results.append((entry, KEPT))
+                continue
             try:
                 results.append(sink.put(page.path, renderer.render(page, graph)))
             except TemplateProblem as problem:  # returned, not raised: it crosses a process boundary
@@ -57,28 +61,33 @@ def render_into(
                 break
         return results
 
-    # Site-wide outputs first (the data files, the lists, /compare/): they are
-    # the slowest to render, and started last they left one core working
-    # alone at the end while the other waited.
-    pending.sort(key=lambda page: page.sources != EVERYTHING)
+    # Site-wide outputs to render first (the data files, the lists, /compare/):
+    # they are the slowest, and started last they left one core working alone
+    # at the end while the other waited.
+    order = sorted(pages, key=lambda page: page.sources != EVERYTHING or not is_stale(page))
     report = (lambda done, total: progress.update("Rendering pages", done, total)) if progress else None
     if sink.parallel:
-        results = parallel_map(render_chunk, pending, report)
+        # Compiled here, before the workers fork, rather than again in each of them.
+        renderer.compile({page.template for page in pages if is_stale(page)})
+        results = parallel_map(make_chunk, order, report)
     else:
-        results = render_chunk(pending)
+        results = make_chunk(order)
         if report:
-            report(len(pending), len(pending))
+            report(len(order), len(order))
     problems = [r for r in results if isinstance(r[0], str)]
     if problems:
         diagnostics.error(*min(problems))
         return None
-    result = Rendered(kept, rendered=len(pending))
-    for page, (entry, written) in zip(pending, results):
+    result = Rendered({})
+    for page, (entry, written) in zip(order, results):
         result.manifest[page.path] = entry
-        result.written += written
+        if written is not KEPT:
+            result.rendered += 1
+            result.written += written
     for path, data in renderer.static_files().items():
         entry, written = sink.put(path, data)
         result.manifest[path] = entry
         result.written += written
     result.html_pages = sorted(path for path in result.manifest if path.endswith(".html"))
     return result
+
