@@ -22,6 +22,7 @@ from .workers import parallel_map
 from .write import Sink, Written
 
 KEPT = None  # in place of "written" in a page's result: kept as the previous site has it, not rendered
+KEEP_BATCH = 200  # pages to keep in one task: a stale page is one task, as slow as a batch or far slower
 
 
 @dataclass
@@ -45,11 +46,13 @@ def render_into(
     a hard link per file, and at 10,000 articles the 24,400 pages kept after
     one change took 0.8 s in this process alone (py-spy). A page that cannot
     be kept (its file changed or gone since) is rendered where it was found.
+    The work is handed out as tasks, each one stale page or a batch of
+    pages to keep, so that the chunks of work the workers take stay even.
     """
 
-    def make_chunk(chunk: list[Output]) -> list:
+    def do_task(task: list[Output]) -> list:
         results = []
-        for page in chunk:
+        for page in task:
             entry = None if is_stale(page) else sink.keep(page.path)
             if entry is not None:
                 results.append((entry, KEPT))
@@ -61,25 +64,31 @@ def render_into(
                 break
         return results
 
+    def do_tasks(tasks: list[list[Output]]) -> list:
+        return [do_task(task) for task in tasks]
+
     # Site-wide outputs to render first (the data files, the lists, /compare/):
     # they are the slowest, and started last they left one core working alone
     # at the end while the other waited.
-    order = sorted(pages, key=lambda page: page.sources != EVERYTHING or not is_stale(page))
+    stale = sorted((page for page in pages if is_stale(page)), key=lambda page: page.sources != EVERYTHING)
+    kept = [page for page in pages if not is_stale(page)]
+    tasks = [[page] for page in stale] + [kept[start:start + KEEP_BATCH] for start in range(0, len(kept), KEEP_BATCH)]
     report = (lambda done, total: progress.update("Rendering pages", done, total)) if progress else None
     if sink.parallel:
         # Compiled here, before the workers fork, rather than again in each of them.
-        renderer.compile({page.template for page in pages if is_stale(page)})
-        results = parallel_map(make_chunk, order, report)
+        renderer.compile({page.template for page in stale})
+        in_tasks = parallel_map(do_tasks, tasks, report)  # progress in tasks
     else:
-        results = make_chunk(order)
+        in_tasks = do_tasks(tasks)
         if report:
-            report(len(order), len(order))
+            report(len(tasks), len(tasks))
+    results = [result for task in in_tasks for result in task]
     problems = [r for r in results if isinstance(r[0], str)]
     if problems:
         diagnostics.error(*min(problems))
         return None
     result = Rendered({})
-    for page, (entry, written) in zip(order, results):
+    for page, (entry, written) in zip(stale + kept, results):
         result.manifest[page.path] = entry
         if written is not KEPT:
             result.rendered += 1

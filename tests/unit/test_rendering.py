@@ -10,6 +10,7 @@ import pytest
 
 from generator.core.diagnostics import Diagnostics
 from generator.engine.prepare import prepare_content
+from generator.engine import rendering
 from generator.engine.rendering import render_into
 from generator.engine.workers import MIN_PARALLEL, can_fork
 from generator.engine.write import StagedSite
@@ -44,7 +45,7 @@ class KeepsRecorded(StagedSite):
         return super().keep(rel_path)
 
 
-def test_the_workers_keep_the_pages_that_are_not_stale(tmp_path, site):
+def test_the_workers_keep_the_pages_that_are_not_stale(tmp_path, site, monkeypatch):
     # At 10,000 articles the 24,400 pages kept after one change took 0.8 s of
     # the build's own process; the workers share them.
     graph, renderer, pages = site
@@ -54,6 +55,7 @@ def test_the_workers_keep_the_pages_that_are_not_stale(tmp_path, site):
     first.commit()
     assert rendered.rendered == len(pages)
 
+    monkeypatch.setattr(rendering, "KEEP_BATCH", 1)  # enough tasks for the workers, on a small site
     KeepsRecorded.record = tmp_path / "keepers"
     again = KeepsRecorded(out, rendered.manifest)
     stale = {pages[0].path, pages[-1].path}
@@ -77,3 +79,22 @@ def test_templates_are_compiled_once_before_the_workers_fork(tmp_path, site):
     compiled = {template.name for template in renderer.env.cache.values()}
     used = {name for page in stale for name in renderer.templates_used(page.template)}
     assert used and used <= compiled  # in this process: the workers forked with them
+
+
+def test_the_stale_pages_are_spread_over_the_chunks_of_work(tmp_path, site, monkeypatch):
+    # Stale pages are slow and kept ones quick: chunks of pages by count gave
+    # one worker every stale site-wide output at 10,000 articles (24,689
+    # pages in 16 chunks), and the other little to do.
+    graph, renderer, pages = site
+    taken = []
+    monkeypatch.setattr(rendering, "parallel_map", lambda job, tasks, report: taken.extend(tasks) or job(tasks))
+    stale = {page.path for page in pages[:3]}
+    staged = StagedSite(tmp_path / "public")
+    try:
+        render_into(staged, renderer, pages, graph, lambda page: page.path in stale, Diagnostics())
+    finally:
+        staged.abandon()
+    assert [len(task) for task in taken[:3]] == [1, 1, 1]  # a task each, first
+    assert {page.path for task in taken[:3] for page in task} == stale
+    assert all(len(task) <= rendering.KEEP_BATCH for task in taken)
+    assert sorted(page.path for task in taken for page in task) == sorted(page.path for page in pages)
