@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..core import limits
 from ..core.model import Article, Graph, Update
 from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, OutletAnalysis
+from ..stages.comparison import OriginRow, OutletRow
 from ..stages.link import article_order
 from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
 from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
@@ -86,10 +87,10 @@ def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis],
     def of_claim(item: ClaimAnalysis) -> frozenset[str]:
         return claim_sources[item.claim.id]
 
-    def of_row(row) -> frozenset[str]:
+    def of_row(row: OriginRow | OutletRow) -> frozenset[str]:
         return claim_sources[row.claim.claim.id]
 
-    def row_id(row) -> str:
+    def row_id(row: OriginRow | OutletRow) -> str:
         return row.claim.claim.id
 
     pages = list_pages("claims", "claims.html", claims, lambda p: {"claims": p.slice(claims)},
