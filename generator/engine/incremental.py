@@ -16,8 +16,8 @@ base_url, not the preview's address), so the first run starts from the last
 build into the site's output folder (``lastbuild.py``): its files read into
 memory and its page keys, rendering only what changed since. With nothing
 changed, :meth:`IncrementalBuilder.warm_start` takes that site before the
-first run, to be served at once (the first page 1.6-2.5 s after starting at
-10,000 articles, rather than 68 s; tests/bench/README.md).
+first run, to be served at once (at 10,000 articles, the first page 1.6-3.5 s
+after starting, on a shared 2-core machine, rather than 68 s).
 
 With ``defer_search`` (as ``serve`` runs it) a run keeps the previous index
 as it is, and :meth:`IncrementalBuilder.search_job` refreshes it after: the

@@ -120,9 +120,9 @@ def read_last_site(last: LastBuild) -> LastSite | None:
     modification time as recorded), read into memory; None if the folder is
     no longer that build's, before or after reading (another build swapped it).
 
-    At 10,000 articles: 38,723 files, 727 MB, 0.6-0.7 s (from the page cache,
-    on a loaded 2-core machine) with the calls below; 1.4-1.8 s through
-    ``Path`` and ``open()``, and no faster in 2, 4 or 8 threads.
+    At 10,000 articles: 38,723 files, 727 MB, 0.6-0.7 s from the page cache
+    with the calls below (2 shared cores, load 5; 1.3 s at load 7), against
+    1.4-1.8 s through ``Path`` and ``open()``, and no faster in 2, 4 or 8 threads.
     """
     if not last.marker_intact():
         return None
