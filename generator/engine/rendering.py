@@ -57,9 +57,9 @@ def render_into(
                 break
         return results
 
-    # Site-wide outputs first (the data files, the lists, /compare/): they are
-    # the slowest to render, and started last they left one core working
-    # alone at the end while the other waited.
+    # Site-wide outputs first (the data files, the home page, /compare/'s
+    # first page): they are the slowest to render, and started last they left
+    # one core working alone at the end while the other waited.
     pending.sort(key=lambda page: page.sources != EVERYTHING)
     report = (lambda done, total: progress.update("Rendering pages", done, total)) if progress else None
     if sink.parallel:
