@@ -26,6 +26,7 @@ from .scaffold import ScaffoldError
 from .scaffold.entries import new_article, new_entry
 
 EXIT_OK, EXIT_CONTENT, EXIT_SYSTEM = 0, 1, 3  # usage errors exit 2, through argparse
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl+C
 DISTRIBUTION = "factcheck-site"  # the name in pyproject.toml
 SOURCE_TREE = PACKAGE_DIR.parent  # a source checkout, when run from one
 
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemFailure as problem:
         print(f"factcheck {args.command}: {problem}", file=sys.stderr)
         return EXIT_SYSTEM
+    except KeyboardInterrupt:  # what it had begun is undone on the way here (a build's staging folder)
+        print(f"factcheck {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

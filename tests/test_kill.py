@@ -380,3 +380,40 @@ def test_a_killed_serve_leaves_no_worker_of_its_rebuild_running(tmp_path):
         workers = wait_for_children(proc, lambda found: len(found) >= 2)
     finally:
         kill_and_expect_orphans_gone(proc, workers)
+
+
+# --- Ctrl+C ----------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_stops_a_build_in_one_line_and_leaves_the_previous_site(tmp_path):
+    """Ctrl+C in a terminal signals the build and its workers (one process
+    group): the build says it was interrupted, with no traceback from it or
+    a worker, and the output folder is the previous site, with no staging
+    folder left."""
+    root, _ = big_site(tmp_path)
+    out = root / "public"
+    previous = snapshot(out)
+    change_content(root)
+    parent = out.parent
+    before = {entry.name for entry in os.scandir(parent)}
+    proc = subprocess.Popen(build_command(root), env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        trigger = staging_has(parent, None)
+        while proc.poll() is None and not trigger(proc.pid, 0) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert proc.poll() is None, "the build finished before it could be interrupted"
+        time.sleep(0.2)  # into the rendering, with workers running
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    stderr = stderr.decode()
+    assert proc.returncode == 130, (proc.returncode, stderr)
+    assert "Traceback" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "factcheck build: interrupted", stderr
+    assert snapshot(out) == previous
+    assert not {entry.name for entry in os.scandir(parent)} - before - {".factcheck-cache"}

@@ -24,13 +24,13 @@ from ..core.progress import Progress
 from ..stages.history import warn_about_unexplained_verdict_changes
 from ..stages.load import load_config
 from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests
+from .lastbuild import LastBuild, build_options
 from .lock import output_lock
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
-from .search_shards import SearchState
 from .workers import collector_paused
 from .workers import Background
-from .write import StagedSite, Written, discard_previous
+from .write import StagedSite, discard_previous
 
 __all__ = ["SEARCH_DIAGNOSTIC_PATH", "BuildResult", "build", "check", "load_content"]
 
@@ -106,18 +106,18 @@ def build(
     started = time.perf_counter()
     cache = BuildCache(root) if use_cache else None
     inputs = input_digests(root, DEFAULT_TEMPLATES)
-    options = {"out": str(out.resolve()) if out else None, "base_url": base_url, "drafts": drafts,
-               "strict": strict, "search": search}
+    options = build_options(out, base_url, drafts, strict, search)
     fingerprint = build_fingerprint(inputs, options)
     if cache is not None and (unchanged := unchanged_build(cache, fingerprint)) is not None:
         unchanged.seconds = time.perf_counter() - started
         return unchanged
     settings = Settings(base_url, drafts, strict, INDEX if search else NO_INDEX, options)
     folder = OutputFolder(root, out, cache, fingerprint, started, wait, on_wait)
-    try:
-        outcome = run(root, inputs, settings, folder, cache=cache, progress=progress)
-    finally:
-        folder.close()
+    # Failed or interrupted, the build does not wait for the removal of the
+    # previous site: that process dies with this one (workers.Background), and
+    # the next build removes what it left.
+    outcome = run(root, inputs, settings, folder, cache=cache, progress=progress)
+    folder.close()
     if not outcome.ok:
         return BuildResult(outcome.diagnostics)
     return folder.result
@@ -172,55 +172,8 @@ class OutputFolder:
         self.result.seconds = time.perf_counter() - self.started
         if self.cache is not None:
             LastBuild(str(self.out_dir), self.fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),
-                      outcome.state.search.to_json()).store(self.cache, self.result)
-
-
-@dataclass
-class LastBuild:
-    """What the build cache remembers of the last successful build into a folder."""
-
-    out_dir: str
-    fingerprint: str = ""
-    manifest: dict[str, Written] = field(default_factory=dict)
-    page_keys: dict[str, str] = field(default_factory=dict)
-    search: dict = field(default_factory=dict)  # the search index's state (search_shards.SearchState)
-    result: dict = field(default_factory=dict)
-
-    def state(self) -> RunState:
-        """The previous run's state, as the pipeline takes it."""
-        return RunState(self.page_keys, SearchState.from_json(self.search))
-
-    @classmethod
-    def load(cls, cache: BuildCache | None, out_dir: Path) -> "LastBuild":
-        """The record of the last build into ``out_dir``; an empty one if there is none."""
-        record = cache.load_json(LAST_BUILD) if cache is not None else None
-        outputs = cache.load_json(OUTPUTS) if cache is not None else None
-        if not isinstance(record, dict) or not isinstance(outputs, dict) or record.get("out_dir") != str(out_dir):
-            return cls(str(out_dir))
-        try:
-            return cls(
-                out_dir=record["out_dir"], fingerprint=record["fingerprint"],
-                manifest={path: Written.from_json(entry) for path, entry in outputs["manifest"].items()},
-                page_keys=dict(outputs["page_keys"]), search=dict(outputs["search"]), result=record["result"],
-            )
-        except (KeyError, TypeError, ValueError, IndexError):
-            return cls(str(out_dir))
-
-    def store(self, cache: BuildCache, result: BuildResult) -> None:
-        cache.store_json(OUTPUTS, {
-            "manifest": {path: entry.to_json() for path, entry in sorted(self.manifest.items())},
-            "page_keys": self.page_keys, "search": self.search,
-        })
-        marker = Path(self.out_dir) / MARKER
-        stat = marker.stat()
-        cache.store_json(LAST_BUILD, {
-            "out_dir": self.out_dir, "fingerprint": self.fingerprint,
-            "marker": [stat.st_ino, stat.st_mtime_ns],
-            "result": {
-                "pages": result.pages, "counts": list(result.counts.items()),  # a list keeps the order
-                "diagnostics": [[d.path, d.line, d.message, d.severity] for d in result.diagnostics],
-            },
-        })
+                      outcome.state.search.to_json()).store(self.cache, self.result.pages, self.result.counts,
+                                                            self.result.diagnostics)
 
 
 def unchanged_build(cache: BuildCache, fingerprint: str) -> BuildResult | None:

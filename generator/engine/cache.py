@@ -296,13 +296,14 @@ def build_fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:
 def page_keys(
     pages: list, templates_used, inputs: dict[str, str], options: dict[str, Any], everything: frozenset[str]
 ) -> dict[str, str]:
-    """For every page: a digest of what it is made of (its sources, its
-    templates, site.yaml, the options and the generator's code). A page whose
-    key is the one it had in the last build would render to the same bytes.
+    """For every page: a digest of what it is made of (its sources, what it
+    shows that they do not decide (``Page.shows``), its templates, site.yaml,
+    the options and the generator's code). A page whose key is the one it had
+    in the last build would render to the same bytes.
 
     This leans on the same promise as ``serve``'s incremental rebuilds (and
     is tested the same way): a page's ``sources`` list every content file
-    whose change can change it.
+    whose change can change it, and its ``shows`` the rest.
     """
     common = digest(json.dumps([code_version(), inputs.get(CONFIG_FILE), sorted(options.items())]).encode())
     all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if is_content(p))).encode())
@@ -332,7 +333,9 @@ def page_keys(
             sources = all_content
         else:
             sources = "\0".join(map(source_parts.__getitem__, sorted(page.sources)))
-        keys[page.path] = digest(f"{common}\0{page.template}\0{templates_digest(page.template)}\0{sources}".encode())
+        keys[page.path] = digest(
+            f"{common}\0{page.template}\0{templates_digest(page.template)}\0{page.shows}\0{sources}".encode()
+        )
     return keys
 
 

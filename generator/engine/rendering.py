@@ -67,9 +67,9 @@ def render_into(
     def do_tasks(tasks: list[list[Output]]) -> list:
         return [do_task(task) for task in tasks]
 
-    # Site-wide outputs to render first (the data files, the lists, /compare/):
-    # they are the slowest, and started last they left one core working alone
-    # at the end while the other waited.
+    # Site-wide outputs first (the data files, the home page, /compare/'s
+    # first page): they are the slowest to render, and started last they left
+    # one core working alone at the end while the other waited.
     stale = sorted((page for page in pages if is_stale(page)), key=lambda page: page.sources != EVERYTHING)
     kept = [page for page in pages if not is_stale(page)]
     tasks = [[page] for page in stale] + [kept[start:start + KEEP_BATCH] for start in range(0, len(kept), KEEP_BATCH)]

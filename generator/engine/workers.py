@@ -218,6 +218,7 @@ def _work(job: Callable, items: Sequence, connection: Connection, parent_ends: l
     for end in parent_ends:
         end.close()
     _die_with_parent(parent)
+    _quiet_on_interrupt()
     gc.enable()  # the parent's objects are frozen: collections here walk only the worker's own
     while True:
         try:
@@ -282,6 +283,7 @@ class Background:
 def _in_background(job: Callable, args: tuple, connection: Connection, parent_end: Connection, parent: int) -> None:
     parent_end.close()  # so that this process's death is an end of file for the parent
     _die_with_parent(parent)
+    _quiet_on_interrupt()
     try:
         connection.send(job(*args))
     except Exception:  # done again by the parent (Background.wait)
@@ -293,6 +295,14 @@ def split(count: int, parts: int) -> list[tuple[int, int]]:
     size = max(1, -(-count // parts))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
+
+
+
+def _quiet_on_interrupt() -> None:
+    """Ctrl+C in a terminal reaches every process of the group: a worker then
+    ends at once, without the traceback a KeyboardInterrupt would print; the
+    parent, interrupted too, stops the build and says so in one line."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -8,9 +8,12 @@ gathers them into the whole site map; none of them needs the others.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from markupsafe import Markup
 
@@ -28,7 +31,11 @@ class Page:
 
     ``sources`` are the content files (paths relative to the site root) whose
     change can change this page: incremental rebuilds re-render exactly the
-    pages whose sources changed. The context is built only when the page is
+    pages whose sources changed. ``shows`` is a digest of what else the page
+    shows that its sources alone do not decide, worked out when it is planned
+    (:func:`fingerprint`): on a page of a list, which items it holds and in
+    which order, the totals it prints. Both are part of the page's key
+    (``engine/cache.page_keys``). The context is built only when the page is
     rendered, so planning every page is cheap.
     """
 
@@ -37,6 +44,7 @@ class Page:
     section: str  # for the navigation's "current page" marker
     sources: frozenset[str]
     make_context: Callable[[], dict[str, Any]] = field(compare=False)
+    shows: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class DataFile:
     sources: frozenset[str]
     produce: Callable[[], bytes] = field(compare=False)
     template: str = ""  # none; templates never change a data file
+    shows: str = ""  # as Page.shows
 
 
 Output = Page | DataFile
@@ -69,17 +78,41 @@ def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
     return frozenset(sources)
 
 
-def list_pages(section: str, template: str, total: int,
-               make_context: Callable[[paginate.Pagination], dict[str, Any]], nav: str | None = None) -> list[Page]:
-    """A list of ``total`` items as pages of ``limits.PAGE_SIZES[section]``:
-    ``section/index.html``, then ``section/page/2/index.html``… Every page shows
-    a slice of something site-wide, so its sources are EVERYTHING. ``nav``: the
-    navigation's section, when not ``section`` itself."""
-    return [
-        Page(pagination.path, template, nav or section, EVERYTHING,
-             partial(lambda pagination: {**make_context(pagination), "pagination": pagination}, pagination))
-        for pagination in paginate.paginations(section, total)
-    ]
+def fingerprint(value: Any) -> str:
+    """A digest of ``value`` (anything JSON can write), for ``Page.shows``."""
+    return hashlib.blake2b(json.dumps(value, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+
+
+Item = TypeVar("Item")
+
+
+def list_pages(section: str, template: str, items: Sequence[Item],
+               make_context: Callable[[paginate.Pagination], dict[str, Any]], *,
+               item_sources: Callable[[Item], frozenset[str]], item_id: Callable[[Item], Any],
+               site_wide: Any = None, nav: str | None = None) -> list[Page]:
+    """A list of ``items`` as pages of ``limits.PAGE_SIZES[section]``:
+    ``section/index.html``, then ``section/page/2/index.html``…
+
+    A page is made of the items on its slice, not of the whole list: its
+    sources are those of its items (``item_sources``), and what it shows of
+    the list as a whole is its ``shows``: its number, the number of pages,
+    the total, the ids of its items in order (``item_id``) and ``site_wide``,
+    whatever else every page of the list prints (the comparison's columns,
+    the actors' counts by kind). So an edit re-renders the pages that show
+    the edited items, and every page only when the list's order, its length
+    or its ``site_wide`` part changes. ``nav``: the navigation's section,
+    when not ``section`` itself."""
+    pages = []
+    for pagination in paginate.paginations(section, len(items)):
+        shown = pagination.slice(items)
+        pages.append(Page(
+            pagination.path, template, nav or section,
+            frozenset().union(*(item_sources(item) for item in shown)),
+            partial(lambda pagination: {**make_context(pagination), "pagination": pagination}, pagination),
+            fingerprint([pagination.number, pagination.count, pagination.total,
+                         [item_id(item) for item in shown], site_wide]),
+        ))
+    return pages
 
 
 def body_html(document: Document | None) -> Markup:

@@ -9,7 +9,8 @@ there and added at the end.
 
 from __future__ import annotations
 
-from functools import cache, partial
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from ..core import limits
 from ..core.model import Article, Graph, Update
 from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, OutletAnalysis
+from ..stages.comparison import OriginRow, OutletRow
 from ..stages.link import article_order
 from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
 from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
@@ -28,50 +30,30 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
     Pages of a feature that lives in its own module are planned there and
     added at the end (``pages += module.plan(graph, analysis)``)."""
     claims = analysis.claims_in_order()
-    # Long lists continue on numbered pages (see paginate.py). The longer
-    # lists are ordered once, when the first of their pages is rendered.
-    articles = cache(lambda: sorted_articles(graph))
-    actors = sorted_actors(analysis)
-    updates = cache(lambda: all_updates(claims))
+    # What each claim, actor, outlet and article is made of: its own page's
+    # sources, and those of every list page that shows it.
+    claim_sources = {item.claim.id: sources_of(item.quotes, item.claim.path) for item in claims}
+    actor_sources = {item.actor.id: actor_page_sources(item, graph) for item in analysis.actors.values()}
+    outlet_sources = {item.outlet.id: outlet_page_sources(item) for item in analysis.outlets.values()}
     pages: list[Output] = [Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis))]
-    pages += list_pages("claims", "claims.html", len(claims), lambda p: {"claims": p.slice(claims)})
-    pages += list_pages("actors", "actors.html", len(actors), lambda p: actors_context(p, actors))
-    pages += list_pages("outlets", "outlets.html", len(analysis.outlets),
-                        lambda p: {"outlets": p.slice(list(analysis.outlets.values()))})
-    pages += list_pages("articles", "articles.html", len(graph.articles),
-                        lambda p: {"articles": p.slice(articles()), "graph": graph})
-    pages += list_pages("compare", "compare.html", len(claims), lambda p: compare_context(analysis, p))
-    pages += list_pages("compare/outlets", "compare_outlets.html", len(claims),
-                        lambda p: {"matrix": analysis.outlet_matrix, "rows": p.slice(analysis.outlet_matrix.rows)},
-                        nav="compare")
-    pages += list_pages("updates", "updates.html", sum(len(item.claim.updates) for item in claims),
-                        lambda p: {"updates": p.slice(updates())})
+    pages += list_pages_of(graph, analysis, claims, claim_sources, actor_sources, outlet_sources)
     for item in claims:
         related = graph.related.get(item.claim.id, [])
         pages.append(Page(
             urls.claim_path(item.claim), "claim.html", "claims",
-            sources_of(item.quotes, item.claim.path, *(r.claim.path for r in related)),
+            claim_sources[item.claim.id] | {r.claim.path for r in related},
             partial(lambda item, related: {
                 "item": item, "related": related, "analysis_html": body_html(item.claim.document),
                 "claim_review": claim_review_json(item, graph),  # JSON-LD, None when unrated
             }, item, related),
         ))
     for item in analysis.actors.values():
-        actor = item.actor
-        related = [q for said in item.claims for q in said.quotes] + item.relayed
-        others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
-        # what "Counted as" says: its own chain, and the chain of each actor counted under it
-        others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
-        # ... and the articles that make each of those actors one with statements:
-        # deleting an actor's last statement takes it off the list
-        others += [q.article.path for m in item.counted_with for q in graph.quotes_by_actor.get(m.id, [])]
         pages.append(Page(
-            urls.actor_path(actor), "actor.html", "actors",
-            sources_of(related, actor.path, *others),
+            urls.actor_path(item.actor), "actor.html", "actors", actor_sources[item.actor.id],
             partial(lambda item: {"item": item, "bio_html": body_html(item.actor.document)}, item),
         ))
     for item in analysis.outlets.values():
-        pages += outlet_pages(item)
+        pages += outlet_pages(item, outlet_sources[item.outlet.id])
     for article in graph.articles.values():
         pages.append(Page(
             urls.article_path(article), "article.html", "articles",
@@ -87,12 +69,79 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
     return pages
 
 
-def outlet_pages(item: OutletAnalysis) -> list[Page]:
+def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis], claim_sources: dict[str, frozenset[str]],
+                  actor_sources: dict[str, frozenset[str]], outlet_sources: dict[str, frozenset[str]]) -> list[Page]:
+    """The site-wide lists, each continued on numbered pages (``paginate.py``).
+
+    A list page is made of the items on it (``base.list_pages``): a claim
+    card or a row of either comparison of its claim's statements, an actor
+    or an outlet of what its own page shows, an article of its file and its
+    outlet's, an update of its claim. What a list prints of the whole site is
+    its ``site_wide`` part: the comparison's columns, the actors' counts."""
+    articles = sorted_articles(graph)
+    actors = sorted_actors(analysis)
+    outlets = list(analysis.outlets.values())
+    updates = all_updates(claims)
+    origins, by_outlet = analysis.origin_matrix, analysis.outlet_matrix
+
+    def of_claim(item: ClaimAnalysis) -> frozenset[str]:
+        return claim_sources[item.claim.id]
+
+    def of_row(row: OriginRow | OutletRow) -> frozenset[str]:
+        return claim_sources[row.claim.claim.id]
+
+    def row_id(row: OriginRow | OutletRow) -> str:
+        return row.claim.claim.id
+
+    pages = list_pages("claims", "claims.html", claims, lambda p: {"claims": p.slice(claims)},
+                       item_sources=of_claim, item_id=lambda item: item.claim.id)
+    pages += list_pages("actors", "actors.html", actors, lambda p: actors_context(p, actors),
+                        item_sources=lambda item: actor_sources[item.actor.id], item_id=lambda item: item.actor.id,
+                        site_wide=actor_counts(actors))
+    pages += list_pages("outlets", "outlets.html", outlets, lambda p: {"outlets": p.slice(outlets)},
+                        item_sources=lambda item: outlet_sources[item.outlet.id], item_id=lambda item: item.outlet.id)
+    pages += list_pages("articles", "articles.html", articles, lambda p: {"articles": p.slice(articles), "graph": graph},
+                        item_sources=lambda article: frozenset({article.path, graph.outlets[article.outlet_id].path}),
+                        item_id=lambda article: article.id)
+    compare = list_pages("compare", "compare.html", origins.rows, lambda p: compare_context(analysis, p),
+                         item_sources=of_row, item_id=row_id,
+                         site_wide=[[[c.origin.kind, c.origin.id, c.origin.name, c.claims] for c in origins.columns],
+                                    origins.folded])
+    # Its first page also shows "Most contested" and the actors' agreement, made of every claim and actor.
+    compare[0] = replace(compare[0], sources=EVERYTHING)
+    pages += compare
+    pages += list_pages("compare/outlets", "compare_outlets.html", by_outlet.rows,
+                        lambda p: {"matrix": by_outlet, "rows": p.slice(by_outlet.rows)},
+                        item_sources=of_row, item_id=row_id,
+                        site_wide=[[outlet.id, outlet.name] for outlet in by_outlet.outlets], nav="compare")
+    pages += list_pages("updates", "updates.html", updates, lambda p: {"updates": p.slice(updates)},
+                        item_sources=lambda pair: frozenset({pair[1].claim.path}),
+                        item_id=lambda pair: [pair[1].claim.id, pair[0].date.isoformat()])
+    return pages
+
+
+def actor_page_sources(item: ActorAnalysis, graph: Graph) -> frozenset[str]:
+    """The files an actor's page shows something of."""
+    related = [q for said in item.claims for q in said.quotes] + item.relayed
+    others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
+    # what "Counted as" says: its own chain, and the chain of each actor counted under it
+    others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
+    # ... and the articles that make each of those actors one with statements:
+    # deleting an actor's last statement takes it off the list
+    others += [q.article.path for m in item.counted_with for q in graph.quotes_by_actor.get(m.id, [])]
+    return sources_of(related, item.actor.path, *others)
+
+
+def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:
+    """The files an outlet's page (and each of its numbered pages) shows something of."""
+    related = [q for said in item.claims for q in said.quotes] + item.relayed
+    return sources_of(related, item.outlet.path, *(a.path for a in item.articles))
+
+
+def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
     """An outlet's page, and the numbered pages its "Claims it reported" table
     continues on past ``limits.OUTLET_CLAIMS`` rows (``outlets/<id>/page/2/``…).
     Each is made of everything the outlet's page is made of."""
-    related = [q for said in item.claims for q in said.quotes] + item.relayed
-    sources = sources_of(related, item.outlet.path, *(a.path for a in item.articles))
     folder = urls.outlet_path(item.outlet).rsplit("/", 1)[0]
     return [
         Page(pagination.path, "outlet.html", "outlets", sources, partial(outlet_context, item, pagination))
@@ -171,12 +220,17 @@ def sorted_actors(analysis: Analysis) -> list[ActorAnalysis]:
     return [a for a in actors if a.actor.kind == "person"] + [a for a in actors if a.actor.kind == "organisation"]
 
 
+def actor_counts(actors: list[ActorAnalysis]) -> dict[str, int]:
+    """How many people and how many organisations the actors list holds."""
+    return {kind: sum(1 for a in actors if a.actor.kind == kind) for kind in ("person", "organisation")}
+
+
 def actors_context(pagination: paginate.Pagination, actors: list[ActorAnalysis]) -> dict[str, Any]:
     shown = pagination.slice(actors)
     return {
         "people": [a for a in shown if a.actor.kind == "person"],
         "organisations": [a for a in shown if a.actor.kind == "organisation"],
-        "counts": {kind: sum(1 for a in actors if a.actor.kind == kind) for kind in ("person", "organisation")},
+        "counts": actor_counts(actors),
     }
 
 

@@ -4,6 +4,8 @@ HTTP server, with their threads.
 - The site is served from memory (``IncrementalBuilder.outputs``), replaced
   as a whole after each successful rebuild, so a half-written site is never
   seen; requests that arrive while changes are pending wait for the rebuild.
+  After a ``build`` with nothing changed since, the built site is served at
+  once while the first rebuild runs (``IncrementalBuilder.warm_start``).
 - Changes are noticed with watchdog (``--poll`` for Docker and network
   mounts), bursts of saves are debounced into one rebuild.
 - When an edit breaks the content or a template, the last good site stays up
@@ -71,8 +73,10 @@ class DevServer:
         self.log = log
         self.http = bind(host, port, self)  # first: a port in use is reported before anything is built
         self.url = f"http://{authority(self.http.policy.names[0], self.http.server_address[1])}/"
-        self.builder = IncrementalBuilder(self.root, drafts=drafts, base_url=self.url, search=search,
-                                          defer_search=search)
+        # Rendered as a default build renders it (the published base_url, not
+        # this address: a preview of the published site, and the last build's
+        # outputs are current for it). Internal links are relative.
+        self.builder = IncrementalBuilder(self.root, drafts=drafts, search=search, defer_search=search)
         self.state = threading.Condition()
         self.version = 0  # bumped whenever what pages show changes (content or errors)
         self.internal_error: str | None = None
@@ -84,6 +88,10 @@ class DevServer:
         self._building = False
         self._fresh: dict[str, bytes] = {}  # pages already up to date while a rebuild runs
         self._indexing = False  # the search index is being brought up to date
+        # The last build's site is served while the first run confirms it
+        # (IncrementalBuilder.warm_start): requests need not wait for that run,
+        # until a change is noticed.
+        self._serving_last_build = False
         self._stopping = False
         self._observer = make_observer(poll)
         self._watched: tuple[str, ...] = ()
@@ -174,6 +182,7 @@ class DevServer:
                 self._reported.update(relative_to_root(path, self.root) for path in paths)
             now = time.monotonic()
             self._last_event = now
+            self._serving_last_build = False  # requests wait for the rebuild, as after any change
             if self._pending_since is None:
                 self._pending_since = now
             self.state.notify_all()
@@ -181,6 +190,7 @@ class DevServer:
     # --- rebuilding ------------------------------------------------------------
 
     def _rebuild_loop(self) -> None:
+        self._start_from_last_build()
         while True:
             with self.state:
                 while self._pending_since is None and not self._stopping:
@@ -198,6 +208,28 @@ class DevServer:
                 self._pending_since = None
                 reported, self._reported = self._reported, set()
             self.rebuild(reported)
+
+    def _start_from_last_build(self) -> None:
+        """Serve the last build's site at once if nothing changed since it
+        (``IncrementalBuilder.warm_start``); the first run follows as ever.
+        The folders are watched from then on, not only after the first run:
+        a save made meanwhile must stop the last build's pages being served."""
+        try:
+            warm = self.builder.warm_start()
+            if warm:
+                self._watch()
+        except OSError as exc:  # a folder vanished between listing and watching: the first run looks again
+            self.log(f"watch: {exc}")
+            warm = False
+        except Exception:  # a bug must not take the preview down: start as without a build
+            if not self._stopping:
+                self.log(traceback.format_exc().rstrip())
+            warm = False
+        if warm:
+            with self.state:
+                self._serving_last_build = self._pending_since == self._last_event  # no change noticed since the start
+                self.version += 1
+                self.state.notify_all()
 
     def rebuild(self, reported: set[str] | None = None) -> None:
         """Bring the site up to date; ``reported``: the files the watcher named, if known."""
@@ -222,6 +254,7 @@ class DevServer:
             if after[0] is not before[0] or after[1:] != before[1:]:
                 self.version += 1
             self._building = False
+            self._serving_last_build = False
             self._fresh = {}
             self._indexing = self.builder.search_stale
             self.state.notify_all()
@@ -311,7 +344,7 @@ class DevServer:
         deadline = time.monotonic() + timeout if timeout is not None else None
         with self.state:
             while (self._building or self._pending_since is not None or (search and self._indexing)) and not self._stopping:
-                if path and resolve(path, self._fresh)[0]:
+                if self._serving_last_build or (path and resolve(path, self._fresh)[0]):
                     return True
                 remaining = deadline - time.monotonic() if deadline is not None else None
                 if remaining is not None and remaining <= 0:

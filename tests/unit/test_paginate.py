@@ -130,20 +130,33 @@ def expected_counts(graph, analysis) -> dict[str, int]:
     }
 
 
-def test_every_page_of_a_list_is_planned_with_everything_as_its_sources(small):
+def test_every_page_of_a_list_is_planned_with_its_items_as_its_sources(small):
+    """A list page is made of the items on it (base.list_pages): the file of
+    every item it links to is among its sources, and what it shows of the
+    whole list (its number, the count, the total, its items in order) makes
+    its ``shows`` differ from every other page's. Only /compare/'s first page,
+    with "Most contested" and the actors' agreement, is made of everything."""
     from generator.outputs.base import EVERYTHING
 
     graph, analysis, planned, html = small
+    records = {"claims": graph.claims, "compare": graph.claims, "compare/outlets": graph.claims,
+               "updates": graph.claims, "articles": graph.articles, "actors": graph.actors, "outlets": graph.outlets}
     for section, total in expected_counts(graph, analysis).items():
         count = -(-total // SMALL_SIZES[section])
         assert count >= 2, f"the small site must cross the {section} limit"
         paths = [page_path(section, n) for n in range(1, count + 1)]
         assert pages_of(section, html) == paths
         assert not any(p.startswith(f"{section}/page/{count + 1}/") for p in planned)
+        assert len({planned[path].shows for path in paths}) == count, section
         for path in paths:
             page = planned[path]
-            assert page.section == section.split("/")[0] and page.sources == EVERYTHING
+            assert page.section == section.split("/")[0]
             assert page.template == TEMPLATES.get(section, f"{section}.html")
+            if path == "compare/index.html":
+                assert page.sources == EVERYTHING
+                continue
+            shown = {records[section][item].path for item in re.findall(ITEM_LINKS[section], html[path])}
+            assert shown and shown <= page.sources != EVERYTHING, path
 
 
 ITEM_LINKS = {  # what marks one item of each list in its HTML
