@@ -9,6 +9,7 @@ what this version writes, in any way, is a miss: the file is checked again.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sqlite3
 
@@ -18,7 +19,9 @@ from generator.core.layout import CACHE_DIR
 from generator.core.markup import MarkdownConverter
 from generator.engine import codec
 from generator.engine.cache import CHECKED, BuildCache, checked_key
+from generator.engine import prepare
 from generator.engine.prepare import ContentFile, check_one, prepare_content
+from generator.engine.workers import can_fork
 from generator.outputs.render import Renderer
 from generator.stages.analyse import analyse
 from generator.stages.link import link
@@ -183,6 +186,30 @@ def test_an_ill_shaped_entry_is_a_miss_and_the_file_is_checked_again(tmp_path, c
     assert again.diagnostics.sorted() == fresh.diagnostics.sorted()
     assert again.content.articles == fresh.content.articles
     assert again.content.articles["bridge-opens"].document.text == fresh.content.articles["bridge-opens"].document.text
+
+
+TREE_CASES = [name for name in ILL_SHAPED if "tree" in name]
+
+
+@pytest.mark.parametrize("case", TREE_CASES, ids=TREE_CASES)
+def test_a_tree_checked_in_a_process_of_its_own_is_still_a_miss(tmp_path, monkeypatch, case):
+    # A big site's trees are checked in another process while the build reads
+    # the rest of its entries (prepare.read_cached); here, a small one's too.
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    monkeypatch.setattr(prepare, "TREES_APART", 1)
+    checkers = tmp_path / "checkers"
+    check_trees = codec.malformed_trees
+
+    def noted(values):
+        if values:
+            with open(checkers, "a") as file:
+                file.write(f"{os.getpid()}\n")
+        return check_trees(values)
+
+    monkeypatch.setattr(codec, "malformed_trees", noted)
+    test_an_ill_shaped_entry_is_a_miss_and_the_file_is_checked_again(tmp_path, case)
+    if can_fork():
+        assert checkers.read_text().split() and str(os.getpid()) not in checkers.read_text().split()
 
 
 def test_an_entry_broken_anywhere_but_still_read_builds_without_a_crash(tmp_path):

@@ -233,6 +233,8 @@ def test_sigkill_at_any_moment_leaves_a_whole_site(tmp_path):
     assert result.returncode == 0, result.stderr
     assert snapshot(out) == snapshot_b
     assert leftovers(root) == [], f"leftovers of killed builds: {leftovers(root)}"
+    # The site it replaced is set aside for the next build to remove; those of earlier builds are gone.
+    assert len([p for p in os.listdir(root) if p.startswith(".previous-public-")]) == 1, os.listdir(root)
 
     # B built over A equals B built from scratch: nothing stale survived.
     fresh = tmp_path / "fresh"

@@ -22,8 +22,11 @@ site.yaml, ``--out``):
 
 - beside it, while it works: ``.staging-<name>-…`` (STAGING_PREFIX), the
   new site being written; ``.retired-<name>-…`` (RETIRED_PREFIX), the old one
-  being removed; ``.factcheck-lock-<name>`` (LOCK_PREFIX), held by the one
-  build at a time that writes into it;
+  for the moment of the swap where the OS cannot exchange two folders at once;
+  ``.factcheck-lock-<name>`` (LOCK_PREFIX), held by the one build at a time
+  that writes into it;
+- beside it, between builds: ``.previous-<name>-…`` (PREVIOUS_PREFIX), the
+  site the last build replaced, which the next build removes while it works;
 - in it: ``.factcheck-build`` (MARKER), which says a build made the folder
   and may replace it; ``assets/`` (ASSETS_DIR); ``pagefind/`` (SEARCH_FOLDER),
   the search index; the pages, whose paths ``urls.py`` knows.
@@ -110,6 +113,7 @@ DEFAULT_OUTPUT = "public"
 MARKER = ".factcheck-build"
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
+PREVIOUS_PREFIX = ".previous-"
 LOCK_PREFIX = ".factcheck-lock-"
 ASSETS_DIR = "assets"
 SEARCH_FOLDER = "pagefind"

@@ -131,6 +131,29 @@ def check(trees: list, text_lengths: list[int]) -> None:
     check_slices(places, [2 * count for count in counts], text_lengths)
 
 
+def malformed(documents: list[list[str]]) -> list[int]:
+    """The places in ``documents`` (``[text, tree JSON]`` pairs) of those
+    whose tree is not one for their text (:func:`parse`, :func:`check`);
+    checked a batch at once and, in a batch that fails, one by one."""
+    found = []
+    for start in range(0, len(documents), BATCH):
+        batch = documents[start:start + BATCH]
+        if not are_trees(batch):
+            found += [start + place for place, document in enumerate(batch) if not are_trees([document])]
+    return found
+
+
+BATCH = 250  # trees checked at once (see check)
+
+
+def are_trees(documents: list[list[str]]) -> bool:
+    try:
+        check([parse(tree) for _, tree in documents], [len(text) for text, _ in documents])
+    except ValueError:  # MalformedTree, as every error of check and parse
+        return False
+    return True
+
+
 def check_attributes(columns: list[list], counts: list[int]) -> None:
     """[node, name, value, …] of trees of ``counts`` nodes."""
     nodes, names, values = split_triples(columns, "attributes that are not (node, name, value)")

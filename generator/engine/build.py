@@ -18,17 +18,19 @@ from typing import Callable, Iterator
 
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.failures import UsageError
-from ..core.layout import DEFAULT_TEMPLATES, MARKER, PROTECTED_FOLDERS
+from ..core.layout import DEFAULT_OUTPUT, DEFAULT_TEMPLATES, MARKER, PROTECTED_FOLDERS
 from ..core.model import Content, SiteConfig
 from ..core.progress import Progress
 from ..stages.history import warn_about_unexplained_verdict_changes
+from ..stages.load import load_config
 from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests
 from .lastbuild import LastBuild, build_options
 from .lock import output_lock
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
 from .workers import collector_paused
-from .write import StagedSite
+from .workers import Background
+from .write import StagedSite, discard_previous
 
 __all__ = ["SEARCH_DIAGNOSTIC_PATH", "BuildResult", "build", "check", "load_content"]
 
@@ -111,7 +113,11 @@ def build(
         return unchanged
     settings = Settings(base_url, drafts, strict, INDEX if search else NO_INDEX, options)
     folder = OutputFolder(root, out, cache, fingerprint, started, wait, on_wait)
+    # Failed or interrupted, the build does not wait for the removal of the
+    # previous site: that process dies with this one (workers.Background), and
+    # the next build removes what it left.
     outcome = run(root, inputs, settings, folder, cache=cache, progress=progress)
+    folder.close()
     if not outcome.ok:
         return BuildResult(outcome.diagnostics)
     return folder.result
@@ -120,7 +126,13 @@ def build(
 class OutputFolder:
     """The pipeline's target for ``build``: the output folder, made anew in a
     staging folder beside it and swapped into place, and the build cache's
-    record of the last build into it (the previous run's state)."""
+    record of the last build into it (the previous run's state).
+
+    The site the last build replaced is removed in the background from the
+    start, while the content is loaded (``write.discard_previous``); the
+    output folder is known only once site.yaml is checked, so that starts
+    from where site.yaml says it is, and again once it is known, should that
+    differ. :meth:`close` waits for it: no process outlives the build."""
 
     def __init__(self, root: Path, out: Path | None, cache: BuildCache | None, fingerprint: str,
                  started: float, wait: bool, on_wait: Callable[[str], None] | None):
@@ -128,6 +140,12 @@ class OutputFolder:
         self.started, self.wait, self.on_wait = started, wait, on_wait
         self.out_dir: Path | None = None
         self.result: BuildResult | None = None
+        self.expected_out_dir = expected_out_dir(root, out)
+        self.discarding: list[Background] = [discard_previous(self.expected_out_dir)]
+
+    def close(self) -> None:
+        for job in self.discarding:
+            job.wait()
 
     @contextmanager
     def open(self, config: SiteConfig) -> Iterator[tuple[StagedSite, RunState]]:
@@ -135,6 +153,8 @@ class OutputFolder:
         a folder, from before its leftovers are removed until the new site is
         in place and recorded (lock.py)."""
         self.out_dir = resolve_out_dir(self.root, self.out, config.output)
+        if self.out_dir != self.expected_out_dir:
+            self.discarding.append(discard_previous(self.out_dir))
         with output_lock(self.out_dir, wait=self.wait, on_wait=self.on_wait):
             last = LastBuild.load(self.cache, self.out_dir)
             yield StagedSite(self.out_dir, last.manifest), last.state()
@@ -143,6 +163,7 @@ class OutputFolder:
         if self.cache is not None:  # until the new site is in place, the old record is wrong
             self.cache.forget(LAST_BUILD)
             self.cache.forget(OUTPUTS)
+        self.close()  # the sites set aside before are gone before this one's predecessor joins them
         staged.commit()
         self.result = BuildResult(
             outcome.diagnostics, out_dir=self.out_dir, pages=outcome.html_pages, counts=dict(outcome.counts),
@@ -185,6 +206,16 @@ def files_in(folder: Path) -> set[str]:
         found.update((base / name).as_posix() for name in names)
     found.discard(MARKER)
     return found
+
+
+def expected_out_dir(root: Path, out: Path | None) -> Path:
+    """Where the output folder will be, before site.yaml is checked: ``out``,
+    or site.yaml's ``output`` (as :func:`resolve_out_dir` resolves it)."""
+    if out is not None:
+        return out.resolve()
+    config = load_config(root, Diagnostics())  # its problems are reported when it is checked
+    configured = config.get("output") if config is not None else None
+    return (root / (configured if isinstance(configured, str) else DEFAULT_OUTPUT)).resolve()
 
 
 def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:

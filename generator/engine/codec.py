@@ -29,11 +29,16 @@ tree as ``treejson`` writes it), a date as "YYYY-MM-DD", a partial date as
 Reading is the cost: JSON is parsed character by character and every value
 is checked, where pickle copied bytes and trusted them. So entries are read
 in batches, each field checked down the column of the whole batch with
-builtins (:func:`decode_batch`): the 13,043 entries of that corpus read
+builtins (:func:`decode_values`): the 13,043 entries of that corpus read
 back in 1.4 s of CPU time, against 2.6 s one by one and 0.45 s unpickled
 (see ``prepare.py``), and builds that read them did not get slower
 (``tests/bench``'s "full build after one article changed": 15.1 s against
-18.2 s before, medians of three on a shared machine).
+18.2 s before, medians of three on a shared machine). The documents' trees
+are checked apart from the rest (:func:`malformed_trees`, after
+:func:`decode_values`), so that a build may check them in another process
+while it reads the rest (``prepare.read_cached``): they were 0.57 s of the
+1.55 s (CPU time, one run on a loaded machine) that the rest took after
+parsing.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from typing import Any, Callable
 from ..core.diagnostics import ERROR, WARNING, Diagnostic
 from ..core.markup import Document
 from ..core.model import Actor, Article, Claim, Mention, Outlet, PartialDate, Relation, SitePage, Update
+from ..core import treejson
 from ..core.treejson import has_surrogate_escape
 from ..stages import schema
 from ..stages.validate import CheckedFile, Reference
@@ -71,29 +77,77 @@ def encode(checked: CheckedFile) -> str:
 def decode(text: str) -> CheckedFile:
     """The file :func:`encode` wrote as ``text``; :class:`Unreadable` for anything else."""
     try:
-        return decode_files([parse(text)])[0]
+        value = parse(text)
+        checked = decode_files([value])[0]
     except (ValueError, RecursionError) as problem:  # JSON's own errors are ValueErrors; so are ours
         raise Unreadable(str(problem)) from None
+    if malformed_trees([value]):
+        raise Unreadable("a document's tree that is not one")
+    return checked
 
 
 def decode_batch(texts: list[str]) -> list[CheckedFile | None]:
-    """:func:`decode` of each of ``texts``, None for each that is Unreadable.
+    """:func:`decode` of each of ``texts``, None for each that is Unreadable."""
+    values = [parse_or_none(text) for text in texts]
+    malformed = malformed_trees(values)
+    return [None if index in malformed else checked for index, checked in enumerate(decode_values(values))]
+
+
+def parse_or_none(text: str | None) -> Any:
+    """The parsed JSON of an entry (see :func:`parse`), or None."""
+    try:
+        return parse(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def decode_values(values: list) -> list[CheckedFile | None]:
+    """Checked files from parsed entries (None for None, and for each that is
+    Unreadable), all but their documents' trees, which :func:`malformed_trees`
+    checks: no checked file may be used before its tree is.
 
     All at once, each field checked down the column of all the files, as
     long as every one of them reads; if one does not, they are read again
     one by one to tell which.
     """
+    present = [value for value in values if value is not None]
     try:
-        return decode_files([parse(text) for text in texts])
+        decoded = iter(decode_files(present))
     except (ValueError, RecursionError):
-        return [decode_or_none(text) for text in texts]
+        return [decode_value_or_none(value) for value in values]
+    return [None if value is None else next(decoded) for value in values]
 
 
-def decode_or_none(text: str) -> CheckedFile | None:
-    try:
-        return decode(text)
-    except Unreadable:
+def decode_value_or_none(value: Any) -> CheckedFile | None:
+    if value is None:
         return None
+    try:
+        return decode_files([value])[0]
+    except (ValueError, RecursionError):
+        return None
+
+
+def malformed_trees(values: list) -> set[int]:
+    """The places in ``values`` (parsed entries) of those whose document's
+    tree is not one (``treejson.malformed``).
+
+    Apart from the rest of an entry (:func:`decode_values`), so that a build
+    may check them in another process while it reads the rest
+    (``prepare.read_cached``). An entry whose document is not where
+    :func:`decode_files` reads it is not looked at here: that refuses it.
+    """
+    documents = [(index, document) for index, document in enumerate(map(stored_document, values))
+                 if document is not None]
+    return {documents[place][0] for place in treejson.malformed([document for _, document in documents])}
+
+
+def stored_document(value: Any) -> list | None:
+    """``[text, tree]`` of a parsed entry's record, if it has one where :func:`decode_files` looks."""
+    try:
+        document = value[3][DOCUMENT_FIELD[value[1]]]
+    except (TypeError, KeyError, IndexError):
+        return None
+    return document if type(document) is list and len(document) == 2 and type(document[0]) is str else None
 
 
 def parse(text: str) -> Any:
@@ -270,10 +324,13 @@ def spans(column: list) -> list:
 
 
 def optional_documents(column: list) -> list:
-    """A column of documents ([text, tree] or null), their trees checked all at once."""
+    """A column of documents ([text, tree] or null); their trees are checked
+    apart (:func:`malformed_trees`), but are text here."""
     stored = [value for value in column if value is not None]
     expect(of_types(stored, list) and set(map(len, stored)) <= {2}, "[text, tree] pairs")
-    documents = iter(Document.stored([text for text, _ in stored], [tree for _, tree in stored]))  # or MalformedTree
+    texts, trees = [text for text, _ in stored], [tree for _, tree in stored]
+    expect(of_types(texts, str) and of_types(trees, str), "texts")
+    documents = iter(Document.unchecked(texts, trees))
     return [None if value is None else next(documents) for value in column]
 
 
@@ -389,3 +446,6 @@ RECORDS: dict[str, Layout] = {
         ("document", DOCUMENT),
     ),
 }
+
+# Where each kind of record keeps its document, for :func:`stored_document`.
+DOCUMENT_FIELD = {kind: [name for name, _, _ in layout.fields].index("document") for kind, layout in RECORDS.items()}

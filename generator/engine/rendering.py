@@ -21,6 +21,9 @@ from ..outputs.render import Renderer, TemplateProblem
 from .workers import parallel_map
 from .write import Sink, Written
 
+KEPT = None  # in place of "written" in a page's result: kept as the previous site has it, not rendered
+KEEP_BATCH = 200  # pages to keep in one task: a stale page is one task, as slow as a batch or far slower
+
 
 @dataclass
 class Rendered:
@@ -37,19 +40,23 @@ def render_into(
     is_stale: Callable[[Output], bool], diagnostics: Diagnostics, progress: Progress | None = None,
 ) -> Rendered | None:
     """Render the stale pages into ``sink`` and keep the others; then the
-    static files. None after a template error (reported in ``diagnostics``)."""
-    kept: dict[str, Written] = {}
-    pending: list[Output] = []
-    for page in pages:
-        entry = None if is_stale(page) else sink.keep(page.path)
-        if entry is None:
-            pending.append(page)
-        else:
-            kept[page.path] = entry
+    static files. None after a template error (reported in ``diagnostics``).
 
-    def render_chunk(chunk: list[Output]) -> list:
+    The workers keep pages too, not only render them: keeping is a stat and
+    a hard link per file, and at 10,000 articles the 24,400 pages kept after
+    one change took 0.8 s in this process alone (py-spy). A page that cannot
+    be kept (its file changed or gone since) is rendered where it was found.
+    The work is handed out as tasks, each one stale page or a batch of
+    pages to keep, so that the chunks of work the workers take stay even.
+    """
+
+    def do_task(task: list[Output]) -> list:
         results = []
-        for page in chunk:
+        for page in task:
+            entry = None if is_stale(page) else sink.keep(page.path)
+            if entry is not None:
+                results.append((entry, KEPT))
+                continue
             try:
                 results.append(sink.put(page.path, renderer.render(page, graph)))
             except TemplateProblem as problem:  # returned, not raised: it crosses a process boundary
@@ -57,28 +64,39 @@ def render_into(
                 break
         return results
 
+    def do_tasks(tasks: list[list[Output]]) -> list:
+        return [do_task(task) for task in tasks]
+
     # Site-wide outputs first (the data files, the home page, /compare/'s
     # first page): they are the slowest to render, and started last they left
     # one core working alone at the end while the other waited.
-    pending.sort(key=lambda page: page.sources != EVERYTHING)
+    stale = sorted((page for page in pages if is_stale(page)), key=lambda page: page.sources != EVERYTHING)
+    kept = [page for page in pages if not is_stale(page)]
+    tasks = [[page] for page in stale] + [kept[start:start + KEEP_BATCH] for start in range(0, len(kept), KEEP_BATCH)]
     report = (lambda done, total: progress.update("Rendering pages", done, total)) if progress else None
     if sink.parallel:
-        results = parallel_map(render_chunk, pending, report)
+        # Compiled here, before the workers fork, rather than again in each of them.
+        renderer.compile({page.template for page in stale})
+        in_tasks = parallel_map(do_tasks, tasks, report)  # progress in tasks
     else:
-        results = render_chunk(pending)
+        in_tasks = do_tasks(tasks)
         if report:
-            report(len(pending), len(pending))
+            report(len(tasks), len(tasks))
+    results = [result for task in in_tasks for result in task]
     problems = [r for r in results if isinstance(r[0], str)]
     if problems:
         diagnostics.error(*min(problems))
         return None
-    result = Rendered(kept, rendered=len(pending))
-    for page, (entry, written) in zip(pending, results):
+    result = Rendered({})
+    for page, (entry, written) in zip(stale + kept, results):
         result.manifest[page.path] = entry
-        result.written += written
+        if written is not KEPT:
+            result.rendered += 1
+            result.written += written
     for path, data in renderer.static_files().items():
         entry, written = sink.put(path, data)
         result.manifest[path] = entry
         result.written += written
     result.html_pages = sorted(path for path in result.manifest if path.endswith(".html"))
     return result
+

@@ -239,6 +239,57 @@ def _work(job: Callable, items: Sequence, connection: Connection, parent_ends: l
             connection.send(("raised", RuntimeError(f"a worker's {what} could not be sent back: {problem}")))
 
 
+class Background:
+    """A job run in a forked process of its own while this one goes on: the
+    removal of the site the last build replaced (``write.discard_previous``),
+    the check of the cached documents' trees (``prepare.read_cached``).
+
+    :meth:`wait` returns the job's result (it travels back pickled, between
+    this process and the one it forked). The process dies with this one, as
+    the pool's workers do. Where there is no fork, or ``FACTCHECK_WORKERS=1``
+    says forking is unwelcome, the job is done here, at once; a process that
+    ended without a result (killed, out of memory, the job raised) has its
+    job done again here, when waited for.
+    """
+
+    def __init__(self, job: Callable[..., R], *args: object):
+        self.job, self.args = job, args
+        self.process: multiprocessing.Process | None = None
+        self.result: R | None = None
+        if worker_count() < 2 or not can_fork():
+            self.result = job(*args)
+            return
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_in_background, args=(job, args, theirs, self.connection, os.getpid()), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def wait(self) -> R | None:
+        if self.process is None:
+            return self.result
+        try:
+            self.result = self.connection.recv()
+        except (EOFError, OSError):
+            self.result = self.job(*self.args)
+        finally:
+            self.connection.close()
+            self.process.join()
+            self.process = None
+        return self.result
+
+
+def _in_background(job: Callable, args: tuple, connection: Connection, parent_end: Connection, parent: int) -> None:
+    parent_end.close()  # so that this process's death is an end of file for the parent
+    _die_with_parent(parent)
+    _quiet_on_interrupt()
+    try:
+        connection.send(job(*args))
+    except Exception:  # done again by the parent (Background.wait)
+        os._exit(1)
+
+
 def split(count: int, parts: int) -> list[tuple[int, int]]:
     """(start, stop) bounds of up to ``parts`` chunks of nearly equal size."""
     size = max(1, -(-count // parts))

@@ -10,6 +10,7 @@ and line (:class:`TemplateProblem`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import jinja2
 from jinja2 import meta
@@ -112,6 +113,18 @@ class Renderer:
                 found = ()  # reported when the page is rendered
             self._references[name] = found
         return self._references[name]
+
+    def compile(self, templates: Iterable[str]) -> None:
+        """Compile ``templates`` and every template they use, now. Before
+        the render workers fork: each compiled them all again for itself (0.4 s
+        of the workers' time at 10,000 articles after one change; py-spy), and
+        ``serve``, which keeps its renderer, in every rebuild. A template that
+        does not compile is left to :meth:`render` to report where a page uses it."""
+        for name in sorted({name for template in templates for name in self.templates_used(template)}):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                continue
 
     def static_files(self) -> dict[str, bytes]:
         """Files under ``static/`` of each templates folder; the site's own win."""

@@ -107,8 +107,8 @@ class Factcheck(Contender):
 
     def clean_for_cold(self) -> None:
         remove(self.output, self.root / self.CACHE)
-        for leftover in [*self.root.glob(".staging-*"), *self.root.glob(".retired-*")]:
-            remove(leftover)  # staging folders of an interrupted build
+        for leftover in [*self.root.glob(".staging-*"), *self.root.glob(".retired-*"), *self.root.glob(".previous-*")]:
+            remove(leftover)  # staging folders of an interrupted build, the site the last build replaced
 
     def serve_command(self, port: int) -> list[str] | None:
         if not self.serves:

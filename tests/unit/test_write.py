@@ -15,7 +15,7 @@ import pytest
 
 from generator.core import layout
 from generator.core.failures import SystemFailure
-from generator.engine import write
+from generator.engine import workers, write
 from generator.engine.write import StagedSite
 from sitekit import all_files as all_files_with_marker
 
@@ -23,15 +23,25 @@ MANIFESTS: dict = {}  # output folder → the manifest of its last commit (the b
 
 
 def write_site(outputs: dict[str, bytes], out) -> None:
-    """Replace ``out`` with exactly ``outputs``, as the pipeline does with a staged site."""
+    """Replace ``out`` with exactly ``outputs``, as the pipeline does with a
+    staged site, and as ``build`` removes the site the last write set aside."""
+    discarding = write.discard_previous(out)
     staged = StagedSite(out, MANIFESTS.get(out.resolve()))
     try:
         manifest = {path: staged.put(path, data)[0] for path, data in sorted(outputs.items())}
+        discarding.wait()
         staged.commit()
     except BaseException:
         staged.abandon()
         raise
+    finally:
+        discarding.wait()
     MANIFESTS[out.resolve()] = manifest
+
+
+def set_aside(out) -> str:
+    """The name of the folder the previous site is moved into, for the next write to remove."""
+    return f"{layout.PREVIOUS_PREFIX}{out.name}-{os.getpid()}"
 
 
 def all_files(out):
@@ -64,7 +74,13 @@ def test_second_write_replaces_everything(tmp_path, monkeypatch, can_exchange):
     assert not (out / "claims" / "gone").exists()  # stale pages do not survive
     assert not (out / "assets").exists()
     assert out.stat().st_ino != inode  # a new folder was swapped in, not the old one patched
-    assert siblings(out) == ["public"]
+    # The previous site, whole, set aside for the next write to remove; no staging folder.
+    assert siblings(out) == [set_aside(out), "public"]
+    assert all_files(out.parent / set_aside(out)) == {
+        "index.html": b"old home", "claims/gone/index.html": b"stale", "assets/old.css": b"x"}
+    write_site({"index.html": b"newer home"}, out)
+    assert siblings(out) == [set_aside(out), "public"]
+    assert all_files(out.parent / set_aside(out)) == {"index.html": b"new home", "claims/new/index.html": b"fresh"}
 
 
 def test_a_kept_file_staged_again_leaves_the_live_file_alone(tmp_path):
@@ -95,14 +111,30 @@ def test_files_added_by_hand_do_not_survive(tmp_path):
 def test_leftovers_of_killed_builds_are_removed(tmp_path):
     out = tmp_path / "public"
     write_site({"index.html": b"v1"}, out)
-    for name in (".staging-public-12345", ".retired-public-999"):
+    for name in (".staging-public-12345", ".retired-public-999", ".previous-public-77"):
         (tmp_path / name / "deep").mkdir(parents=True)
         (tmp_path / name / "deep" / "index.html").write_text("half-written")
     unrelated = tmp_path / ".staging-other-1"  # another output folder's staging area
     unrelated.mkdir()
+    (tmp_path / ".previous-public-old-1").mkdir()  # the set-aside site of public-old/
     write_site({"index.html": b"v2"}, out)
-    assert siblings(out) == [".staging-other-1", "public"]
+    assert siblings(out) == [set_aside(out), ".previous-public-old-1", ".staging-other-1", "public"]
     assert all_files(out) == {"index.html": b"v2"}
+
+
+def test_the_sites_set_aside_are_removed_by_a_process_of_its_own(tmp_path, monkeypatch):
+    # Removing the previous site took 1.2 s of a build at 10,000 articles: the
+    # build goes on while another process does it.
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    out = tmp_path / "public"
+    for name in (".previous-public-5", ".previous-public-66"):
+        (tmp_path / name / "deep").mkdir(parents=True)
+        (tmp_path / name / "deep" / "index.html").write_text("old")
+    discarding = write.discard_previous(out)
+    if workers.can_fork():
+        assert discarding.process is not None and discarding.process.pid != os.getpid()
+    discarding.wait()
+    assert siblings(out) == []
 
 
 def test_unrelated_siblings_are_untouched(tmp_path):
@@ -132,7 +164,8 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path, monkeypatch):
     assert all_files(out) == before
     monkeypatch.undo()
     write_site({"index.html": b"v3"}, out)  # the next build cleans the staging folder up
-    assert siblings(out) == ["public"]
+    assert siblings(out) == [set_aside(out), "public"]
+    assert all_files(out.parent / set_aside(out)) == before
     assert all_files(out) == {"index.html": b"v3"}
 
 
