@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import signal
 import sys
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"factcheck {args.command}: {problem}", file=sys.stderr)
         return EXIT_SYSTEM
     except KeyboardInterrupt:  # what it had begun is undone on the way here (a build's staging folder)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # one line, even if Ctrl+C comes again meanwhile
         print(f"factcheck {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 

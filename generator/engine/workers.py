@@ -183,7 +183,10 @@ class Pool:
             ready = wait([*busy, *sentinels])
             for connection in [c for c in ready if c in busy]:  # results first: a worker may send and die
                 start, stop = busy.pop(connection)
-                results[start] = _receive(connection)
+                try:
+                    results[start] = _receive(connection)
+                except WorkerLost as lost:
+                    raise self.why_lost(lost) from None
                 done += stop - start
                 if on_progress:
                     on_progress(done, total)
@@ -191,8 +194,20 @@ class Pool:
                     busy[connection] = pending.pop()
                     _send(connection, busy[connection])
             if any(sentinels[s] in busy for s in ready if s in sentinels):
-                raise WorkerLost("a worker process ended before finishing its work (killed, or out of memory)")
+                raise self.why_lost(
+                    WorkerLost("a worker process ended before finishing its work (killed, or out of memory)"))
         return results
+
+    def why_lost(self, lost: WorkerLost) -> BaseException:
+        """What a lost worker means. Ctrl+C reaches the whole process group,
+        and a worker ends at once (:func:`_quiet_on_interrupt`), sometimes
+        before this process has taken its own KeyboardInterrupt: the build
+        was interrupted, and says so, rather than reporting a lost worker."""
+        for process in self.processes:
+            process.join(timeout=0.2)
+            if process.exitcode == -signal.SIGINT:
+                return KeyboardInterrupt()
+        return lost
 
 
 def _send(connection: Connection, message: object) -> None:

@@ -177,3 +177,21 @@ def test_a_worker_killed_while_sending_its_results_ends_the_map():
     except subprocess.TimeoutExpired:
         pytest.fail("parallel_map waited for ever for the rest of a dead worker's message")
     assert result.stdout.startswith("lost: a worker process ended"), result.stdout + result.stderr
+
+
+def interrupted_on_the_first_chunk(chunk):
+    if 0 in chunk:
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl+C reaches a worker: it ends at once, quietly
+        time.sleep(5)
+    return chunk
+
+
+def test_a_worker_ended_by_ctrl_c_is_an_interrupt_not_a_lost_worker(monkeypatch):
+    # Ctrl+C reaches the build and its workers; a worker may end before the
+    # build takes its own KeyboardInterrupt. Then the map is interrupted too
+    # (the command says "interrupted"), not failed with a lost worker.
+    if not workers.can_fork():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    with pytest.raises(KeyboardInterrupt):
+        workers.parallel_map(interrupted_on_the_first_chunk, list(range(200)))
