@@ -268,9 +268,10 @@ class DevServer:
             report = self.builder.rebuild()
             self.internal_error = None
             self._log_report(report, had_errors)
-        except WorkerLost:
+        except (WorkerLost, KeyboardInterrupt):
             # Its workers were killed: by stop(), by the Ctrl+C that reached
-            # them too (a moment before the server takes it), or by the system.
+            # them too (a moment before the server takes it; the pool then
+            # raises KeyboardInterrupt, workers.Pool.why_lost), or by the system.
             if not self._stop_arrives(within=KILLED_WORKERS_GRACE_SECONDS):
                 self.log("rebuild interrupted: a worker process was killed (out of memory?); "
                          "still serving the last good site, the next save tries again")
