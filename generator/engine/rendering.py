@@ -50,10 +50,11 @@ def render_into(
     pages to keep, so that the chunks of work the workers take stay even.
     """
 
-    def do_task(task: list[Output]) -> list:
+    def do_task(task: tuple[bool, list[Output]]) -> list:
+        keep, task_pages = task
         results = []
-        for page in task:
-            entry = None if is_stale(page) else sink.keep(page.path)
+        for page in task_pages:
+            entry = sink.keep(page.path) if keep else None
             if entry is not None:
                 results.append((entry, KEPT))
                 continue
@@ -64,15 +65,19 @@ def render_into(
                 break
         return results
 
-    def do_tasks(tasks: list[list[Output]]) -> list:
+    def do_tasks(tasks: list[tuple[bool, list[Output]]]) -> list:
         return [do_task(task) for task in tasks]
 
     # Site-wide outputs first (the data files, the home page, /compare/'s
     # first page): they are the slowest to render, and started last they left
     # one core working alone at the end while the other waited.
-    stale = sorted((page for page in pages if is_stale(page)), key=lambda page: page.sources != EVERYTHING)
-    kept = [page for page in pages if not is_stale(page)]
-    tasks = [[page] for page in stale] + [kept[start:start + KEEP_BATCH] for start in range(0, len(kept), KEEP_BATCH)]
+    stale: list[Output] = []
+    kept: list[Output] = []
+    for page in pages:
+        (stale if is_stale(page) else kept).append(page)
+    stale.sort(key=lambda page: page.sources != EVERYTHING)
+    tasks = [(False, [page]) for page in stale]
+    tasks += [(True, kept[start:start + KEEP_BATCH]) for start in range(0, len(kept), KEEP_BATCH)]
     report = (lambda done, total: progress.update("Rendering pages", done, total)) if progress else None
     if sink.parallel:
         # Compiled here, before the workers fork, rather than again in each of them.
