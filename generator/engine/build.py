@@ -212,15 +212,20 @@ def expected_out_dir(root: Path, out: Path | None) -> Path:
     """Where the output folder will be, before site.yaml is checked: ``out``,
     or site.yaml's ``output`` (as :func:`resolve_out_dir` resolves it)."""
     if out is not None:
-        return out.resolve()
+        return out_dir_path(root, out, DEFAULT_OUTPUT)
     config = load_config(root, Diagnostics())  # its problems are reported when it is checked
     configured = config.get("output") if config is not None else None
-    return (root / (configured if isinstance(configured, str) else DEFAULT_OUTPUT)).resolve()
+    return out_dir_path(root, None, configured if isinstance(configured, str) else DEFAULT_OUTPUT)
+
+
+def out_dir_path(root: Path, out: Path | None, configured: str) -> Path:
+    """The output folder's absolute path: ``out``, or site.yaml's ``output`` under ``root``."""
+    return (out if out is not None else root / configured).resolve()
 
 
 def resolve_out_dir(root: Path, out: Path | None, configured: str) -> Path:
     """The output folder, refusing any that a build's replace-the-folder would harm."""
-    out_dir = (out if out is not None else root / configured).resolve()
+    out_dir = out_dir_path(root, out, configured)
     root = root.resolve()
     if out_dir == root or out_dir in root.parents:
         raise UsageError(f"refusing to build into {out_dir}: it contains the site's sources")
