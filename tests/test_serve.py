@@ -286,13 +286,18 @@ def served_tree(server: DevServer) -> dict[str, bytes]:
 
 
 def test_after_a_sequence_of_edits_the_served_site_equals_a_clean_build(server, site, tmp_path):
-    editor = Editor(site, random.Random(7))
-    for step in range(12):
+    edits_keep_the_served_site_a_clean_build(server, Editor(site, random.Random(7)), site, tmp_path, 12, timeout=15)
+
+
+def edits_keep_the_served_site_a_clean_build(server, editor, site: Path, tmp_path: Path, steps: int,
+                                             timeout: float) -> None:
+    """``steps`` valid edits in turn; after each, the served site equals a clean build."""
+    for step in range(steps):
         getattr(editor, Editor.VALID[step % len(Editor.VALID)])()
         time.sleep(0.05)
         server.wait_until_idle()
         expected = clean_build_for(site, tmp_path / "clean")
-        eventually(lambda: served_tree(server) == expected, timeout=15)
+        eventually(lambda: served_tree(server) == expected, timeout=timeout)
 
 
 def clean_build_for(site: Path, out: Path) -> dict[str, bytes]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import random
 import threading
-import time
 from pathlib import Path
 
 from generator.core.layout import MARKER, RETIRED_PREFIX, STAGING_PREFIX
@@ -20,7 +19,10 @@ from generator.engine.build import build
 from generator.engine.incremental import IncrementalBuilder, RebuildReport
 from generator.preview.serve import DevServer
 from test_incremental import Editor
-from test_serve import CLAIM, CLAIM_FILE, INJECTED, clean_build_for, edit, eventually, get, make_site, served_tree
+from test_serve import (
+    CLAIM, CLAIM_FILE, INJECTED, clean_build_for, edit, edits_keep_the_served_site_a_clean_build, eventually, get,
+    make_site, served_tree,
+)
 
 ARTICLE_FILE = Path("content/articles/bridge-late.md")
 
@@ -136,12 +138,7 @@ def test_a_warm_started_serve_stays_equal_to_a_clean_build_and_never_writes_the_
     try:
         server.wait_until_idle(search=True)
         eventually(lambda: served_tree(server) == clean_build_for(site, tmp_path / "clean"), timeout=30)
-        for step in range(6):
-            getattr(editor, Editor.VALID[step % len(Editor.VALID)])()
-            time.sleep(0.05)
-            server.wait_until_idle()
-            expected = clean_build_for(site, tmp_path / "clean")
-            eventually(lambda: served_tree(server) == expected, timeout=30)
+        edits_keep_the_served_site_a_clean_build(server, editor, site, tmp_path, 6, timeout=30)
     finally:
         server.stop()
     assert snapshot(public) == before

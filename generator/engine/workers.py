@@ -311,8 +311,6 @@ def split(count: int, parts: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-
-
 def _quiet_on_interrupt() -> None:
     """Ctrl+C in a terminal reaches every process of the group: a worker then
     ends at once, without the traceback a KeyboardInterrupt would print; the

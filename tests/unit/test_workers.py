@@ -16,6 +16,14 @@ from generator.engine import workers
 from sitekit import REPO
 
 
+@pytest.fixture
+def two_workers(monkeypatch):
+    """Two forked workers, wherever the platform can fork."""
+    if not workers.can_fork():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+
+
 def pids_and_squares(chunk):
     return [(os.getpid(), n * n) for n in chunk]
 
@@ -27,10 +35,7 @@ def slow_pids_and_squares(chunk):
     return pids_and_squares(chunk)
 
 
-def test_results_come_back_in_order_from_more_than_one_process(monkeypatch):
-    if not workers.can_fork():
-        pytest.skip("no fork on this platform")
-    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+def test_results_come_back_in_order_from_more_than_one_process(two_workers):
     items = list(range(500))
     results = workers.parallel_map(slow_pids_and_squares, items)
     assert [square for _, square in results] == [n * n for n in items]
@@ -125,12 +130,9 @@ def fail_on_the_first_chunk(chunk):
     return chunk
 
 
-def test_a_failing_chunk_raises_its_own_error_at_once(monkeypatch):
+def test_a_failing_chunk_raises_its_own_error_at_once(two_workers):
     # A worker's OSError (a full disk) arrives as itself, and the chunks not yet
     # started are not run: 16 chunks of half a second on two workers would take 4 s.
-    if not workers.can_fork():
-        pytest.skip("no fork on this platform")
-    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
     started = time.monotonic()
     with pytest.raises(OSError) as raised:
         workers.parallel_map(fail_on_the_first_chunk, list(range(200)))
@@ -186,12 +188,9 @@ def interrupted_on_the_first_chunk(chunk):
     return chunk
 
 
-def test_a_worker_ended_by_ctrl_c_is_an_interrupt_not_a_lost_worker(monkeypatch):
+def test_a_worker_ended_by_ctrl_c_is_an_interrupt_not_a_lost_worker(two_workers):
     # Ctrl+C reaches the build and its workers; a worker may end before the
     # build takes its own KeyboardInterrupt. Then the map is interrupted too
     # (the command says "interrupted"), not failed with a lost worker.
-    if not workers.can_fork():
-        pytest.skip("no fork on this platform")
-    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
     with pytest.raises(KeyboardInterrupt):
         workers.parallel_map(interrupted_on_the_first_chunk, list(range(200)))
