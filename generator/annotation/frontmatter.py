@@ -261,6 +261,21 @@ def remove_mention(text: str, index: int) -> str:
     return checked(source, expected)
 
 
+def set_top_key(text: str, key: str, value: Any) -> str:
+    """``text`` with the front matter's own ``key`` (present, as ``factcheck new``
+    writes every key) set to ``value``; a comment after it stays."""
+    source = Source.of(text)
+    before = read_front(source)
+    root = source.root()
+    entry = next(((k, v) for k, v in (root.value if root is not None else ()) if getattr(k, "value", None) == key), None)
+    if entry is None or not isinstance(entry[1], yaml.ScalarNode):
+        raise EditError(f"there is no '{key}: …' line to fill in")
+    replace_value(source, key_place(*entry), yaml_scalar(value))
+    expected = dict(before)
+    expected[key] = value
+    return checked(source, expected)
+
+
 def set_key(source: Source, index: int, key: str, value: Any) -> None:
     place = place_of(source, index)
     at = place.keys.get(key)
