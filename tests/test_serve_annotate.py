@@ -193,6 +193,59 @@ def test_the_token_is_in_served_article_pages_only_and_never_in_the_built_site(s
                    for body in server.builder.outputs.values())
 
 
+def test_an_article_page_lists_its_mentions_with_the_ids_of_their_highlights(server, example):
+    page = settings(server)
+    status, html = get(server, PAGE)
+    anchors = re.findall(r'<span class="hl-anchor" id="([^"]+)"></span>', html)
+    assert sorted(m["anchor"] for m in page["mentions"]) == sorted(anchors)
+    third = page["mentions"][2]
+    assert third["mention"] == 2 and third["claim"] == CLAIM and third["stance"] == "supports"
+    assert third["actor"] == "unnamed-acting-head-us-embassy-kabul" and third["note"].startswith("Hedged")
+    # Once the file changes, the page it was made from no longer offers to annotate (a reload follows).
+    (example / ARTICLE_FILE).write_bytes((example / ARTICLE_FILE).read_bytes() + b"\nMore.\n")
+    eventually(lambda: settings(server).get("digest") not in (None, page["digest"]), timeout=60)
+
+
+@pytest.mark.parametrize("selection, code", [
+    ({"text": "linked.\n\n\"Taliban created"}, "two-paragraphs"),
+    ({"text": "al-Qaeda"}, "select-more"),
+    ({"text": "not in this article at all"}, "not-found"),
+])
+def test_a_selection_without_a_quote_to_write_is_refused_and_nothing_is_written(server, example, selection, code):
+    page = settings(server)
+    before = snapshot(example)
+    status, reply = post(server, "/_factcheck/annotate", annotation(page, selection=selection), token=page["token"])
+    assert (status, reply["error"]) == (422, code) and reply["message"]
+    assert snapshot(example) == before
+
+
+def test_an_ambiguous_selection_is_extended_until_the_build_anchors_it_once(server, example):
+    page = settings(server)
+    status, reply = post(server, "/_factcheck/annotate", annotation(
+        page, selection={"text": "al-Qaeda", "before": "killed 22 ", "after": " members in Helmand"}),
+        token=page["token"])
+    assert status == 200 and reply["extended"] and reply["quote"] == "al-Qaeda members", reply  # "22 al-Qaeda members"
+
+
+@pytest.mark.parametrize("more, status, code", [
+    ({"claim": "no-such-claim"}, 422, "unknown-claim"),
+    ({"actor": "no-such-actor"}, 422, "unknown-actor"),
+    ({"stance": "agrees"}, 422, "bad-stance"),
+    ({"value": "14"}, 400, "bad-request"),
+    ({"note": "x" * 5000}, 400, "bad-request"),
+    ({"new_claim": {"id": "no-al-qaeda-in-taliban-ranks", "statement": "taken"}}, 400, "bad-request"),
+    ({"new_actor": {"id": "taliban", "name": "T", "kind": "organisation"}}, 409, "id-taken"),
+    ({"new_actor": {"id": "urdupoint-news", "name": "U", "kind": "organisation"}}, 409, "id-taken"),
+    ({"new_actor": {"id": "someone", "name": "S", "kind": "robot"}}, 422, "bad-kind"),
+])
+def test_what_the_site_does_not_have_is_refused_and_nothing_is_written(server, example, more, status, code):
+    page = settings(server)
+    before = snapshot(example)
+    got, reply = post(server, "/_factcheck/annotate", annotation(page, **more), token=page["token"])
+    assert (got, reply["error"]) == (status, code), reply
+    assert snapshot(example) == before
+
+
 def test_the_catalogue_lists_claims_and_actors_for_the_form(server):
     page = settings(server)
     status, reply = post(server, "/_factcheck/catalogue", None, token=page["token"], method="GET", body=b"")

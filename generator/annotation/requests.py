@@ -94,6 +94,9 @@ class Annotator:
             raise Refused(400, "bad-request", "'selection' must be an object: {text, before, after}")
         selected = Selected(*(text_field(selection, key, required=key == "text") or "" for key in
                               ("text", "before", "after")))
+        for key in ("claim", "actor"):
+            if f"new_{key}" in payload and payload.get(key) is not None:
+                raise Refused(400, "bad-request", f"give either '{key}' or 'new_{key}', not both")
         passage = quote_for(selected, article_document(self.rel(path), data).text)
         new_files = self.new_records(payload)
         fields = {

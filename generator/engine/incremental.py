@@ -220,11 +220,6 @@ class IncrementalBuilder:
         changed = self._inputs.peek_changed(reported)
         return edited_article_pages(self.root, changed, last.built, last.state.renderer, self._checked, self._settings.drafts)
 
-    def current_digest(self, rel: str) -> str | None:
-        """The digest of an input as last read (by :meth:`quick_update`, for a page it rendered)."""
-        known = self._inputs.known(rel)
-        return known[2] if known else None
-
     @property
     def content(self) -> Content | None:
         """The content of the last good run (None before one)."""
@@ -307,9 +302,6 @@ class InputWatcher:
             except OSError:
                 continue  # vanished between listing and reading: the next event catches it
         return scanned
-
-    def known(self, rel: str) -> tuple[int, int, str] | None:
-        return self._known.get(rel)
 
     def digests(self) -> dict[str, str]:
         self._known = self._scan()

@@ -1,9 +1,9 @@
 """The preview's annotation endpoints, as HTTP: who may call them, and how.
 
 ``serve`` (without ``--read-only``) makes a secret token per run and puts
-it, with the article's id and the digest of the file its page was rendered
-from, in every article page it serves (``page_settings``), never in
-``build`` output. A request is answered only when, beyond the Host and
+it, with the article's id, the digest of the file its page was rendered
+from and the file's mentions, in every article page it serves
+(``page_settings``), never in ``build`` output. A request is answered only when, beyond the Host and
 Origin checks every request gets (``hosts.py``):
 
 - it carries the token in the ``X-Factcheck-Token`` header (a header, so a
@@ -24,9 +24,11 @@ import hmac
 import json
 import re
 from http import HTTPStatus
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Mapping
 
 from ..annotation.catalogue import catalogue
+from ..annotation.pagestate import page_state
 from ..annotation.requests import Annotator, Reply
 from ..core.layout import content_file
 from .responses import Response
@@ -92,18 +94,23 @@ def json_body(headers, read_body: Callable[[int], bytes]) -> Any:
         return refusal(400, "bad-json", "the request body is not JSON")
 
 
-def page_settings(target: str | None, token: str | None, digest_of: Callable[[str], str | None]) -> str:
-    """What an article page needs to send annotation requests (nothing on other pages, or when off)."""
+def page_settings(target: str | None, token: str | None, root: Path, served: Mapping[str, str]) -> str:
+    """What an article page needs to send annotation requests (``pagestate.py``):
+    nothing on other pages, when annotation is off, or when the file is no
+    longer the one the page was made from (a rebuild follows, and a reload)."""
     match = _ARTICLE_PAGE.fullmatch(target or "")
     if token is None or match is None:
         return ""
-    source = content_file("article", match.group(1))
+    article_id = match.group(1)
+    state = page_state(root, article_id, served.get(content_file("article", article_id)))
+    if state is None:
+        return ""
     settings = {
-        "token": token, "article": match.group(1), "source": source, "digest": digest_of(source),
+        "token": token, "article": article_id, **state,
         "annotate": f"{PREFIX}annotate", "edit": f"{PREFIX}mention/edit", "remove": f"{PREFIX}mention/remove",
         "catalogue": CATALOGUE_PATH,
     }
-    text = json.dumps(settings, sort_keys=True).replace("<", "\\u003c")
+    text = json.dumps(settings, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     return f'<script type="application/json" id="{SETTINGS_ID}">{text}</script>'
 
 

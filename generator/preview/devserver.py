@@ -367,10 +367,9 @@ class DevServer:
             target, _ = resolve(path, self._fresh)
             fresh = self._fresh.get(target) if target else None
             view = SiteView(self.builder.outputs, self.errors(), self.internal_error, self.version)
-            # The digest of the file the page was made from: the quick path's page
-            # is of the file as just read, the site's of the file the last run read.
-            digest_of = self.builder.current_digest if fresh is not None else self.builder.served_digests.get
-            settings = page_settings(target or resolve(path, view.outputs)[0], self.token, digest_of)
+            served = self.builder.served_digests
+        # Not on the quick path's page: the full rebuild follows, and the page reloads with them.
+        settings = page_settings(resolve(path, view.outputs)[0], self.token, self.root, served) if fresh is None else ""
         return view.answer(path, fresh, settings)
 
     def errors(self) -> list[Diagnostic]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.annotation.selection import Selected, SelectionProblem, article_document, quote_for
@@ -69,3 +71,12 @@ def test_other_selections_are_refused_with_a_reason(text, code):
     with pytest.raises(SelectionProblem) as problem:
         quote(text)
     assert problem.value.code == code
+
+
+def test_a_right_to_left_selection_is_quoted_as_the_file_writes_it():
+    path = Path(__file__).resolve().parent.parent / "fixtures/rtl-site/content/articles/ferry-starts-dari.md"
+    text = article_document("content/articles/ferry-starts-dari.md", path.read_bytes()).text
+    # A browser's selection of a Dari passage, with straight marks where the text has « » and a line break.
+    passage = quote_for(Selected('گفت: "کشتی درست\nبه وقت معین آماده شد."'), text)
+    assert passage.quote == "گفت: «کشتی درست به وقت معین آماده شد.»"
+    assert find_quote(passage.quote, text).found
