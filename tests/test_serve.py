@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"
 TEMPLATES = ROOT / "templates"
 INJECTED = re.compile(rb'<div id="factcheck-errors".*?</div>|<script>\(function\(\)\{var v=.*?</script>'
-                      rb'|<script type="application/json" id="factcheck-annotate">.*?</script>', re.S)
+                      rb'|<script[^>]* id="factcheck-annotate(?:-script)?">.*?</script>', re.S)
 
 
 def make_site(tmp_path: Path) -> Path:

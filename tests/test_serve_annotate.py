@@ -105,6 +105,7 @@ def test_an_annotation_adds_exactly_its_lines_and_the_rebuild_shows_it(server, e
     assert reply["quote"] == "The comment comes a week" and not reply["extended"]
     after = (example / ARTICLE_FILE).read_bytes()
     assert added_lines(before, after) == EXPECTED_LINES
+    assert sorted(p.name for p in (example / "content/articles").iterdir() if not p.name.endswith(".md")) == []
     # The watcher sees the save; the rebuild highlights the passage and lists it on the claim's page.
     eventually(lambda: re.search(r'<mark class="hl hl-neutral"><span class="hl-anchor"[^>]*></span>The comment comes a week</mark>',
                                  get(server, PAGE)[1]), timeout=60)
@@ -231,6 +232,7 @@ def test_an_ambiguous_selection_is_extended_until_the_build_anchors_it_once(serv
     ({"claim": "no-such-claim"}, 422, "unknown-claim"),
     ({"actor": "no-such-actor"}, 422, "unknown-actor"),
     ({"stance": "agrees"}, 422, "bad-stance"),
+    ({"value_attributed_to": "cnn"}, 422, "no-value"),
     ({"value": "14"}, 400, "bad-request"),
     ({"note": "x" * 5000}, 400, "bad-request"),
     ({"new_claim": {"id": "no-al-qaeda-in-taliban-ranks", "statement": "taken"}}, 400, "bad-request"),

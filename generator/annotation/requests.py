@@ -58,6 +58,8 @@ class Reply:
 
 
 class Refused(Exception):
+    """A request refused before anything is written: its reply says why."""
+
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
         self.reply = Reply.refused(status, code, message)
@@ -84,6 +86,11 @@ class Annotator:
             return Reply.refused(422, "cannot-edit", str(problem))
         except SelectionProblem as problem:
             return Reply.refused(422, problem.code, str(problem))
+        except UnicodeDecodeError:
+            return Reply.refused(422, "cannot-edit", "the article file is not UTF-8 text: fix it first")
+        except OSError as problem:  # the file as it was stays (writes are atomic); a new file made may stay
+            return Reply.refused(500, "cannot-write", f"cannot write {problem.filename or 'the file'}: "
+                                                      f"{problem.strerror or problem}")
 
     # --- the actions ------------------------------------------------------------------------
 
@@ -110,6 +117,8 @@ class Annotator:
             "quote": passage.quote,
             "note": text_field(payload, "note"),
         }
+        if fields["value_attributed_to"] is not None and fields["value"] is None:
+            raise Refused(422, "no-value", "'value_attributed_to' says whose 'value' is: give the value too")
         text = add_mention(data.decode("utf-8"), fields)
         for new_path, new_text in new_files:
             create(self.root, new_path, new_text)
@@ -188,8 +197,7 @@ class Annotator:
 
     def new_file(self, kind: str, record_id: str, values: dict[str, str]) -> tuple[Path, str]:
         clashes = ("actor", "outlet") if kind == "actor" else (kind,)
-        if any(self.existing(other, record_id) or (self.root / content_file(other, record_id)).exists()
-               for other in clashes):
+        if any(os.path.lexists(self.root / content_file(other, record_id)) for other in clashes):
             raise Refused(409, "id-taken", f"'{record_id}' is already the id of a {' or '.join(clashes)}: choose another")
         text = entry_text(kind, verdict_ids(self.root))
         for key, value in values.items():
@@ -255,7 +263,11 @@ def replace(root: Path, path: Path, data: bytes) -> str:
     check_writable(root, path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     temporary = write_temporary(path, data, mode)
-    os.replace(temporary, path)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
     return digest(data)
 
 

@@ -31,6 +31,7 @@ from ..annotation.catalogue import catalogue
 from ..annotation.pagestate import page_state
 from ..annotation.requests import Annotator, Reply
 from ..core.layout import content_file
+from .annotateform import FORM_SCRIPT
 from .responses import Response
 
 PREFIX = "/_factcheck/"
@@ -111,7 +112,7 @@ def page_settings(target: str | None, token: str | None, root: Path, served: Map
         "catalogue": CATALOGUE_PATH,
     }
     text = json.dumps(settings, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return f'<script type="application/json" id="{SETTINGS_ID}">{text}</script>'
+    return f'<script type="application/json" id="{SETTINGS_ID}">{text}</script>{FORM_SCRIPT}'
 
 
 def make_annotator(root, read_only: bool) -> Annotator | None:
