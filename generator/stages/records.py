@@ -31,30 +31,20 @@ def has_required(values: dict[str, Any], table: dict[str, schema.Field]) -> bool
 def build_article(
     source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
 ) -> Article | None:
-    items = nested_items(source, "mentions", schema.MENTION, "a mention", checker)
-    for item, fields in items:
+    checked = checked_items(source, "mentions", schema.MENTION, "a mention", checker)
+    # A mention's figure and quote are checked even when the mention lacks a
+    # required key (or has a stance that is not one), and its quote even when
+    # the article lacks one, so that one run reports every problem.
+    for item, fields in checked:
         check_figure(source.path, item, fields, checker.diagnostics)
-    # Quotes are checked even when the article itself lacks a required key,
-    # so that one run reports every problem.
-    places = quote_places(
-        source.path, [(fields["quote"], item.line_of("quote")) for item, fields in items], document,
-        checker.diagnostics,
-    )
+    quoted = [index for index, (_, fields) in enumerate(checked) if "quote" in fields]
+    places = dict(zip(quoted, quote_places(
+        source.path, [(checked[index][1]["quote"], checked[index][0].line_of("quote")) for index in quoted],
+        document, checker.diagnostics,
+    )))
     mentions = [
-        Mention(
-            article_id=source.id,
-            claim_id=fields["claim"],
-            stance=fields["stance"],
-            quote=fields["quote"],
-            line=item.line_of("quote"),
-            actor_id=fields.get("actor"),
-            via_id=fields.get("via"),
-            value=fields.get("value"),
-            value_attributed_to=fields.get("value_attributed_to"),
-            note=fields.get("note"),
-            spans=spans,
-        )
-        for (item, fields), spans in zip(items, places)
+        mention(source.id, item, fields, places[index])
+        for index, (item, fields) in enumerate(checked) if has_required(fields, schema.MENTION)
     ]
     if not has_required(values, schema.ARTICLE):
         return None
@@ -72,6 +62,22 @@ def build_article(
         mentions=mentions,
         draft=values.get("draft", False),
         document=document,
+    )
+
+
+def mention(article_id: str, item: YamlMap, fields: dict[str, Any], spans: tuple[tuple[int, int], ...]) -> Mention:
+    return Mention(
+        article_id=article_id,
+        claim_id=fields["claim"],
+        stance=fields["stance"],
+        quote=fields["quote"],
+        line=item.line_of("quote"),
+        actor_id=fields.get("actor"),
+        via_id=fields.get("via"),
+        value=fields.get("value"),
+        value_attributed_to=fields.get("value_attributed_to"),
+        note=fields.get("note"),
+        spans=spans,
     )
 
 
@@ -161,11 +167,18 @@ def nested_items(
     source: SourceFile, key: str, table: dict[str, schema.Field], what: str, checker: FieldChecker
 ) -> list[tuple[YamlMap, dict[str, Any]]]:
     """The items of a list-of-mappings key that have every required field."""
+    checked = checked_items(source, key, table, what, checker)
+    return [(item, fields) for item, fields in checked if has_required(fields, table)]
+
+
+def checked_items(
+    source: SourceFile, key: str, table: dict[str, schema.Field], what: str, checker: FieldChecker
+) -> list[tuple[YamlMap, dict[str, Any]]]:
+    """Every item of a list-of-mappings key, with its valid values (problems reported)."""
     if source.front.get(key) is None:
         return []
     items = checker.items(source.front[key], source.path, source.front.line_of(key), key)
-    checked = [(item, checker.check(item, table, source.path, what)) for item, _ in items]
-    return [(item, fields) for item, fields in checked if has_required(fields, table)]
+    return [(item, checker.check(item, table, source.path, what)) for item, _ in items]
 
 
 def claim_relations(source: SourceFile, checker: FieldChecker) -> tuple[Relation, ...]:

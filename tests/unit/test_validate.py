@@ -146,6 +146,27 @@ def test_stance_did_you_mean(tmp_path):
     ]
 
 
+def test_a_mention_with_several_problems_reports_every_one(tmp_path):
+    """A bad stance used to hide the quote that is not found (issue 14): the
+    mention was dropped at its first problem, before its quote was looked for."""
+    mention = ("  - claim: bridge-cost\n    stance: disputed\n    quote: the bill came to 13 million\n"
+               "    value_attributed_to: river-council\n")
+    assert errors(tmp_path, {ARTICLE: article(mention=mention)}) == [
+        f"{ARTICLE}:6: error: 'stance': 'disputed' is not one of supports, disputes, neutral (did you mean 'disputes'?)",
+        f'{ARTICLE}:7: error: quote not found in the article body; closest passage: "the bill came to 12 million"',
+        f"{ARTICLE}:8: error: 'value_attributed_to' says whose the figure in 'value' is, and there is no 'value': "
+        "add it, or remove 'value_attributed_to'",
+    ]
+
+
+def test_a_mention_missing_its_stance_still_has_its_quote_checked(tmp_path):
+    mention = "  - claim: bridge-cost\n    quote: the bill came to 13 million\n"
+    assert errors(tmp_path, {ARTICLE: article(mention=mention)}) == [
+        f"{ARTICLE}:5: error: missing required key 'stance' in a mention",
+        f'{ARTICLE}:6: error: quote not found in the article body; closest passage: "the bill came to 12 million"',
+    ]
+
+
 # --- YAML's yes/no values -------------------------------------------------------------
 
 YES_NO = "(a yes/no value; put it in quotes to make it text)"
