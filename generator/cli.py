@@ -95,10 +95,11 @@ def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def run_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         if args.kind == "article":
-            path = new_article(Path(args.root), args.name, outlet=args.outlet)
+            path = new_article(Path(args.root), args.name, outlet=args.outlet, article_id=args.id)
         else:
-            if args.outlet:
-                parser.error("--outlet only applies to 'new article'")
+            for option, value in (("--outlet", args.outlet), ("--id", args.id)):
+                if value is not None:
+                    parser.error(f"{option} only applies to 'new article'")
             path = new_entry(Path(args.root), args.kind, args.name)
     except ScaffoldError as problem:
         print(f"factcheck new: {problem}", file=sys.stderr)
@@ -165,6 +166,8 @@ def make_parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("kind", choices=("article", "claim", "actor", "outlet", "page"))
     new_cmd.add_argument("name", metavar="SEEDFILE|ID", help=f"for an article: a file in {SEEDS_DIR}/; otherwise the new id")
     new_cmd.add_argument("--outlet", metavar="ID", help="for an article: the outlet that published it")
+    new_cmd.add_argument("--id", metavar="ID",
+                         help="for an article: its id, the file name (default: a few words of the seed's title)")
     add_root(new_cmd)
     return parser
 

@@ -124,6 +124,12 @@ def item_example(table: dict[str, schema.Field]) -> list[str]:
     return lines
 
 
+def outlets_help(outlets: list[str]) -> str:
+    if 0 < len(outlets) <= LISTED_IDS_MAX:
+        return f"one of {join_choices(outlets)}"
+    return f"the name of a file in {content_folder('outlet')}/ without .md"
+
+
 def article_text(
     title: str, seed: str, outlet: str | None, paragraphs: list[str], outlets: list[str]
 ) -> str:
@@ -134,12 +140,11 @@ def article_text(
         if spec.type in ITEM_TABLES:
             nested.append((key, spec))
             continue
-        lines.append(key_line(key, spec, values.get(key)))
-        if key == "outlet" and outlet is None:
-            known = f"one of {join_choices(outlets)}" if 0 < len(outlets) <= LISTED_IDS_MAX else (
-                f"the name of a file in {content_folder('outlet')}/ without .md"
-            )
-            lines.append(line_with_comment("", f"fill it in: {known}"))
+        # The outlets there are join the key's own help, which stays true once
+        # it is filled in: a line of its own ("fill it in: …") was left behind
+        # below the filled key, an instruction to do what was done.
+        extra = outlets_help(outlets) if key == "outlet" and outlet is None else ""
+        lines.append(key_line(key, spec, values.get(key), extra=extra))
         if key == "title" and len(title) > HEADLINE_MAX:
             note = "the seed's first line; it is also the first paragraph: write a headline"
             lines.append(line_with_comment("", note))

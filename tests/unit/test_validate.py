@@ -277,8 +277,43 @@ def test_unknown_actor(tmp_path):
 
 
 def test_unknown_outlet(tmp_path):
+    """With the outlets there are and how to add one (issue 14): the id
+    given when it is not a near miss of one of them."""
     result = errors(tmp_path, {ARTICLE: article(outlet="daily-rivr")})
-    assert result == [f"{ARTICLE}:3: error: 'outlet': unknown outlet 'daily-rivr' (did you mean 'daily-river'?)"]
+    assert result == [
+        f"{ARTICLE}:3: error: 'outlet': unknown outlet 'daily-rivr' (did you mean 'daily-river'?); "
+        "existing outlets: daily-river; to create one, run 'factcheck new outlet ID'"
+    ]
+    result = errors(tmp_path / "other", {ARTICLE: article(outlet="hill-gazette")})
+    assert result == [
+        f"{ARTICLE}:3: error: 'outlet': unknown outlet 'hill-gazette'; "
+        "existing outlets: daily-river; to create one, run 'factcheck new outlet hill-gazette'"
+    ]
+
+
+def test_missing_outlet_lists_the_outlets(tmp_path):
+    text = article().replace("outlet: daily-river\n", "")
+    assert errors(tmp_path, {ARTICLE: text}) == [
+        f"{ARTICLE}:2: error: missing required key 'outlet' in the front matter; "
+        "existing outlets: daily-river; to create one, run 'factcheck new outlet ID'"
+    ]
+
+
+def test_many_outlets_are_counted_rather_than_listed(tmp_path):
+    outlets = {f"content/outlets/paper-{n:02d}.md": f"---\nname: Paper {n}\n---\n" for n in range(10)}
+    result = errors(tmp_path, {**outlets, ARTICLE: article(outlet="")})
+    assert result == [
+        f"{ARTICLE}:3: error: missing required key 'outlet' in the front matter; "
+        "11 outlets exist in content/outlets/; to create one, run 'factcheck new outlet ID'"
+    ]
+
+
+def test_no_outlet_yet(tmp_path):
+    result = errors(tmp_path, {OUTLET: None, ARTICLE: article(outlet="daily-river")})
+    assert result == [
+        f"{ARTICLE}:3: error: 'outlet': unknown outlet 'daily-river'; "
+        "there is no outlet yet: to create one, run 'factcheck new outlet daily-river'"
+    ]
 
 
 def test_unknown_via(tmp_path):
