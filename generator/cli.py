@@ -75,9 +75,11 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    result = check(Path(args.root), strict=args.strict, since=args.since)
+    result = check(Path(args.root), strict=args.strict, since=args.since, coverage=args.coverage)
     print_diagnostics(result.diagnostics, args.format)
     if args.format == "text":
+        if result.coverage is not None:
+            print(f"Coverage: {result.coverage.summary()} in {result.coverage.articles} article(s).")
         if result.ok:
             print(f"Content is valid ({len(result.diagnostics.warnings)} warning(s)).")
         else:
@@ -148,6 +150,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="text (default), json, or github (workflow commands for GitHub Actions)",
     )
     add_strict(check_cmd)
+    check_cmd.add_argument(
+        "--coverage", action="store_true",
+        help="also list, per article, the passages that look attributed (quotations, 'said', 'according to'…) "
+             "and that no mention covers; information only, never an error",
+    )
     check_cmd.add_argument(
         "--since", default="HEAD", metavar="REV",
         help="warn about verdicts changed since this git revision without an update note (default: HEAD)",

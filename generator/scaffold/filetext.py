@@ -20,7 +20,7 @@ COMMENT_COLUMN = 24  # where the help comments start, when the key leaves room
 LISTED_IDS_MAX = 10  # list existing outlet ids in a comment only when there are few
 
 # Fields holding a list of mappings, and the table of each item's keys.
-ITEM_TABLES = {"mentions": schema.MENTION, "related": schema.RELATED, "updates": schema.UPDATE}
+ITEM_TABLES = {"mentions": schema.MENTION, "skips": schema.SKIP, "related": schema.RELATED, "updates": schema.UPDATE}
 
 # What the Markdown body below the front matter is for, per kind.
 BODY_HELP = {
@@ -137,8 +137,12 @@ def article_text(
     lines = ["---", *header("article")]
     nested = []
     for key, spec in schema.ARTICLE.items():
-        if spec.type in ITEM_TABLES:
+        if key == "mentions":
             nested.append((key, spec))
+            continue
+        if spec.type in ITEM_TABLES:  # 'skip': one commented line, so that the mentions stay last
+            keys = ", ".join(ITEM_TABLES[spec.type])
+            lines.append(line_with_comment(f"# {key}:", field_comment(spec, f"a list; each item: {keys}")))
             continue
         # The outlets there are join the key's own help, which stays true once
         # it is filled in: a line of its own ("fill it in: …") was left behind

@@ -144,7 +144,7 @@ def as_licence(value: Any) -> Licence:
         raise Invalid(str(problem)) from None
 
 
-NESTED_TYPES = ("mentions", "verdicts", "related", "updates", "publisher")
+NESTED_TYPES = ("mentions", "skips", "verdicts", "related", "updates", "publisher")
 
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "text": as_text,
