@@ -220,3 +220,18 @@ def test_a_language_without_verbs_has_quotations_only():
     text = "Ana said so. «Ce pont est fini», dit-elle."
     assert [text[s:e] for s, e in attributed_spans(text, "fr")] == ["«Ce pont est fini»"]
     assert [text[s:e] for s, e in attributed_spans(text, "en-GB")] == ["Ana said so.", "«Ce pont est fini»"]
+
+
+def test_body_lines_follow_the_words_through_markdown():
+    """A place in the reader's text is given the line of its word in the
+    file, across emphasis, escapes, links and entities."""
+    from generator.core.markup import MarkdownConverter
+    from generator.stages.sourcelines import BodyLines
+
+    body = "# Head\n\nA *bold*\n[link](https://example.com/very/long/address)\nand \\*stars\\* &amp; more.\n\nLast one."
+    text = MarkdownConverter().parse(body).text
+    lines = BodyLines(body, 10, text)
+    assert [lines.line_of(text.index(word)) for word in ("Head", "bold", "link", "stars", "more", "Last")] == [
+        10, 12, 13, 14, 14, 16,
+    ]
+    assert BodyLines("", 7, "").line_of(0) == 7
