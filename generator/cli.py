@@ -75,9 +75,11 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    result = check(Path(args.root), strict=args.strict, since=args.since)
+    result = check(Path(args.root), strict=args.strict, since=args.since, coverage=args.coverage)
     print_diagnostics(result.diagnostics, args.format)
     if args.format == "text":
+        if result.coverage is not None:
+            print(f"Coverage: {result.coverage.summary()} in {result.coverage.articles} article(s).")
         if result.ok:
             print(f"Content is valid ({len(result.diagnostics.warnings)} warning(s)).")
         else:
@@ -95,10 +97,11 @@ def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def run_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         if args.kind == "article":
-            path = new_article(Path(args.root), args.name, outlet=args.outlet)
+            path = new_article(Path(args.root), args.name, outlet=args.outlet, article_id=args.id)
         else:
-            if args.outlet:
-                parser.error("--outlet only applies to 'new article'")
+            for option, value in (("--outlet", args.outlet), ("--id", args.id)):
+                if value is not None:
+                    parser.error(f"{option} only applies to 'new article'")
             path = new_entry(Path(args.root), args.kind, args.name)
     except ScaffoldError as problem:
         print(f"factcheck new: {problem}", file=sys.stderr)
@@ -148,6 +151,11 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_strict(check_cmd)
     check_cmd.add_argument(
+        "--coverage", action="store_true",
+        help="also list, per article, the passages that look attributed (quotations, 'said', 'according to'…) "
+             "and that no mention covers; information only, never an error",
+    )
+    check_cmd.add_argument(
         "--since", default="HEAD", metavar="REV",
         help="warn about verdicts changed since this git revision without an update note (default: HEAD)",
     )
@@ -167,6 +175,8 @@ def make_parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("kind", choices=("article", "claim", "actor", "outlet", "page"))
     new_cmd.add_argument("name", metavar="SEEDFILE|ID", help=f"for an article: a file in {SEEDS_DIR}/; otherwise the new id")
     new_cmd.add_argument("--outlet", metavar="ID", help="for an article: the outlet that published it")
+    new_cmd.add_argument("--id", metavar="ID",
+                         help="for an article: its id, the file name (default: a few words of the seed's title)")
     add_root(new_cmd)
     return parser
 

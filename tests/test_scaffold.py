@@ -25,7 +25,7 @@ from generator.stages.load import split_front_matter
 from sitekit import REPO, VALID_SITE, run_cli
 
 TITLE = "Mayor: \"It's done\" — the #1 bridge"
-SLUG = "mayor-its-done-the-1-bridge"
+SLUG = "mayor-its-done-1-bridge"
 SEED = f"""\
 
 {TITLE}
@@ -289,15 +289,30 @@ def test_article_without_outlet_must_have_it_filled_in(site):
     path = site / "content" / "articles" / f"{SLUG}.md"
     front, _ = parse(path)
     assert front["outlet"] is None
-    assert re.search(r"^outlet: +# required: .*\n +# fill it in: one of daily-river or hill-gazette$",
-                     path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert re.search(r"^outlet: +# required: id of the outlet that published it; one of daily-river or hill-gazette\n"
+                     r"# url: ", path.read_text(encoding="utf-8"), re.MULTILINE)
     result = check(site)
     assert result.returncode == 1
     assert check_errors(result) == [
-        f"content/articles/{SLUG}.md:5: error: missing required key 'outlet' in the front matter"
+        f"content/articles/{SLUG}.md:5: error: missing required key 'outlet' in the front matter; "
+        "existing outlets: daily-river, hill-gazette; to create one, run 'factcheck new outlet ID'"
     ]
     fill(path, outlet="hill-gazette")
     assert check(site).returncode == 0, check(site).stderr
+
+
+def test_no_instruction_is_left_behind_once_the_outlet_is_filled_in(site):
+    """The outlets to choose from are the outlet key's own help, on its line:
+    a 'fill it in' line of their own stayed below the filled key (issue 14)."""
+    write_seed(site, "bridge.txt", SEED)
+    new(site, "article", "bridge.txt")
+    path = site / "content" / "articles" / f"{SLUG}.md"
+    fill(path, outlet="hill-gazette")
+    text = path.read_text(encoding="utf-8")
+    assert "fill it in" not in text
+    lines = text.splitlines()
+    after = lines[lines.index("outlet: hill-gazette") + 1]
+    assert after.startswith("# url:"), after
 
 
 def test_uncommenting_the_example_mention_gives_a_valid_file(site):
@@ -377,7 +392,7 @@ def test_a_first_line_too_long_for_a_headline_stays_in_the_body(site):
     assert len(lede) > HEADLINE_MAX
     write_seed(site, "lede.txt", f"{lede}\nSecond paragraph.")
     new(site, "article", "lede.txt", "--outlet", "daily-river")
-    [path] = (site / "content/articles").glob("the-bridge-opened-on-monday*.md")
+    [path] = (site / "content/articles").glob("bridge-opened-monday*.md")
     front, body = parse(path)
     assert front["title"] == " ".join(lede.split())
     assert paragraphs(body) == [" ".join(lede.split()), "Second paragraph."]
@@ -445,6 +460,34 @@ def test_unknown_outlet_suggests_a_near_id(site):
     assert not (site / "content/articles" / f"{SLUG}.md").exists()
 
 
+def test_an_article_id_may_be_given(site):
+    write_seed(site, "bridge.txt", SEED)
+    result = new(site, "article", "bridge.txt", "--id", "bridge-done", "--outlet", "daily-river")
+    assert result.returncode == 0, result.stderr
+    path = site / "content/articles/bridge-done.md"
+    assert result.stdout == f"Created {path}\n"
+    assert parse(path)[0]["title"] == TITLE
+    assert not (site / "content/articles" / f"{SLUG}.md").exists()
+    assert check(site).returncode == 0
+
+
+def test_a_bad_article_id_is_refused_with_a_fix(site):
+    write_seed(site, "bridge.txt", SEED)
+    before = sorted(p.name for p in (site / "content/articles").iterdir())
+    result = new(site, "article", "bridge.txt", "--id", "Bridge_Done")
+    assert result.returncode == 1
+    assert result.stderr == "factcheck new: 'Bridge_Done' is not a valid id: use lowercase letters, digits and " \
+                            "hyphens (try 'bridge-done')\n"
+    assert sorted(p.name for p in (site / "content/articles").iterdir()) == before
+
+
+def test_an_id_option_is_for_articles_only(site):
+    result = new(site, "claim", "new-claim", "--id", "other")
+    assert result.returncode == 2
+    assert "--id only applies to 'new article'" in result.stderr
+    assert not (site / "content/claims/new-claim.md").exists()
+
+
 @pytest.mark.parametrize("text, message", [("", "is empty"), ("\n  \n", "is empty")])
 def test_empty_seed_is_refused(site, text, message):
     write_seed(site, "empty.txt", text)
@@ -491,13 +534,19 @@ def test_output_is_deterministic_utf8(tmp_path):
     "title, slug",
     [
         ("Evidence mounts of close al-Qaeda–Taliban relationship",
-         "evidence-mounts-of-close-al-qaeda-taliban-relationship"),
-        ("Été: l'année 2021 à Łódź, Straße", "ete-lannee-2021-a-lodz-strasse"),
+         "evidence-mounts-close-al-qaeda-taliban-relationship"),
+        ("Été: l'année 2021 à Łódź, Straße", "ete-lannee-2021-lodz-strasse"),
         ("Taliban’s “ties”", "talibans-ties"),
         ("Taliban Deny Reports Of Possible Ties With Al-Qaeda - Spokesperson",
-         "taliban-deny-reports-of-possible-ties-with-al-qaeda"),  # cut at a word, <= 60
+         "taliban-deny-reports-possible-ties-al-qaeda"),  # six words, fillers left out
+        # Issue 14: the whole first line made 'fictional-test-article-not-a-real-report-written-to-try-the'.
+        ("Fictional test article, not a real report, written to try the scaffolding of new articles",
+         "fictional-test-article-not-real-report"),  # "not" is no filler
+        ("The of and", "the-of-and"),  # nothing but fillers: they are all there is
         ("Привет", "seed-name"),
         ("x" * 70, "x" * 60),
+        ("Security-Council-resolution-monitoring-team-report-on-the-Taliban-and-al-Qaeda-networks in 2021",
+         "security-council-resolution-monitoring-team-report-on-the"),  # one long word: cut at 60
     ],
 )
 def test_slug(title, slug):

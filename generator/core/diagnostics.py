@@ -13,6 +13,9 @@ from typing import Iterable, Iterator
 
 ERROR = "error"
 WARNING = "warning"
+# Information, never a problem: what ``check --coverage`` finds. Not promoted
+# by --strict, and a run with notices only succeeds.
+NOTICE = "notice"
 
 
 @dataclass(frozen=True, order=True)
@@ -39,9 +42,14 @@ class Diagnostics:
     def warning(self, path: str, line: int, message: str) -> None:
         self.items.append(Diagnostic(path, line, message, WARNING))
 
+    def notice(self, path: str, line: int, message: str) -> None:
+        self.items.append(Diagnostic(path, line, message, NOTICE))
+
     def strict(self) -> "Diagnostics":
-        """The same problems with every warning promoted to an error."""
-        return Diagnostics([Diagnostic(d.path, d.line, d.message, ERROR) for d in self.items])
+        """The same problems with every warning promoted to an error (notices stay notices)."""
+        return Diagnostics([
+            Diagnostic(d.path, d.line, d.message, ERROR if d.severity == WARNING else d.severity) for d in self.items
+        ])
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -50,6 +58,10 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.sorted() if d.severity == WARNING]
+
+    @property
+    def notices(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity == NOTICE]
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.severity, d.message))

@@ -142,6 +142,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Skip:
+    """A passage of an article the editors leave unannotated on purpose, and
+    why (``skip:``): ``check --coverage`` does not list it; pages never show it."""
+
+    passage: str
+    reason: str
+    line: int  # of 'passage' in the article file
+    spans: tuple[tuple[int, int], ...] = ()  # where the passage is in the text, as a mention's quote
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     path: str
@@ -156,6 +167,7 @@ class Article:
     language: str | None = None  # a language tag when the text is not in the site's language
     # The source gives no headline: ``title`` is the editors' own description.
     title_by_editors: bool = False
+    skips: tuple[Skip, ...] = ()
     # The body, converted once during validation: quotes are anchored in its
     # text and highlighted in its tree. The Markdown source is not kept (no
     # stage reads it again; at 10,000 articles it was 50 MB of every build).

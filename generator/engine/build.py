@@ -24,6 +24,7 @@ from ..core.progress import Progress
 from ..stages.history import warn_about_unexplained_verdict_changes
 from ..stages.load import load_config
 from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests
+from .coverage import CoverageTotal, report_site_coverage
 from .lastbuild import LastBuild, build_options
 from .lock import output_lock
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
@@ -46,6 +47,7 @@ class BuildResult:
     rendered: int = 0  # outputs rendered; the rest were unchanged and kept
     written: int = 0  # output files whose bytes changed
     unchanged: bool = False  # no input changed since the last build: nothing was done
+    coverage: CoverageTotal | None = None  # check --coverage: the site's total
 
     @property
     def ok(self) -> bool:
@@ -62,13 +64,17 @@ class BuildResult:
 
 
 @collector_paused()
-def check(root: Path, strict: bool = False, since: str = "HEAD") -> BuildResult:
+def check(root: Path, strict: bool = False, since: str = "HEAD", coverage: bool = False) -> BuildResult:
     """Load and validate only; also warn about verdicts changed since ``since``
-    (a git revision) without an update note."""
-    content, diagnostics = load_content(root, cache=BuildCache(root))
-    if content is not None:
-        warn_about_unexplained_verdict_changes(root, list(content.claims.values()), diagnostics, since)
-    return BuildResult(diagnostics.strict() if strict else diagnostics)
+    (a git revision) without an update note. With ``coverage``, notices of
+    the attributed passages no mention covers (``coverage.py``): information,
+    which neither fails the check nor is promoted by ``strict``."""
+    prepared = prepare_content(root, BuildCache(root))
+    diagnostics = prepared.diagnostics
+    if not diagnostics.errors:
+        warn_about_unexplained_verdict_changes(root, list(prepared.content.claims.values()), diagnostics, since)
+    total = report_site_coverage(root, prepared, diagnostics) if coverage else None
+    return BuildResult(diagnostics.strict() if strict else diagnostics, coverage=total)
 
 
 def load_content(root: Path, strict: bool = False, cache: BuildCache | None = None) -> tuple[Content | None, Diagnostics]:

@@ -48,7 +48,7 @@ import json
 from typing import Any
 
 from ..core.diagnostics import ERROR, WARNING, Diagnostic
-from ..core.model import Actor, Article, Claim, Mention, Outlet, Relation, SitePage, Update
+from ..core.model import Actor, Article, Claim, Mention, Outlet, Relation, SitePage, Skip, Update
 from ..core import treejson
 from ..core.treejson import has_surrogate_escape
 from ..stages import schema
@@ -195,6 +195,9 @@ def check_record(checked: CheckedFile) -> None:
                 raise Unreadable("a mention of another article")
             if not all(0 <= start <= end <= length for start, end in mention.spans):
                 raise Unreadable("a quote's place outside the article's text")
+        for skip in record.skips:
+            if not all(0 <= start <= end <= length for start, end in skip.spans):
+                raise Unreadable("a skipped passage's place outside the article's text")
 
 
 def names_of(record: Any) -> set[tuple[str, str]]:
@@ -225,6 +228,7 @@ MENTION = layout(
     ("line", INTEGER), ("actor_id", OPTIONAL_TEXT), ("via_id", OPTIONAL_TEXT), ("value", (same, optional_numbers)),
     ("value_attributed_to", OPTIONAL_TEXT), ("note", OPTIONAL_TEXT), ("spans", SPANS),
 )
+SKIP = layout(Skip, ("passage", TEXT), ("reason", TEXT), ("line", INTEGER), ("spans", SPANS))
 RELATION = layout(Relation, ("other_id", TEXT), ("relation", choice(schema.RELATIONS)), ("line", INTEGER))
 UPDATE = layout(Update, ("date", DATE), ("note", TEXT))
 DIAGNOSTIC = layout(
@@ -240,7 +244,7 @@ RECORDS: dict[str, Layout] = {
         ("id", TEXT), ("path", TEXT), ("title", TEXT), ("outlet_id", TEXT), ("url", OPTIONAL_TEXT),
         ("published", OPTIONAL_PARTIAL_DATE), ("author", OPTIONAL_TEXT), ("seed", OPTIONAL_TEXT),
         ("mentions", MENTION.many()), ("draft", BOOLEAN), ("language", OPTIONAL_TEXT),
-        ("title_by_editors", BOOLEAN), ("document", DOCUMENT),
+        ("title_by_editors", BOOLEAN), ("skips", SKIP.many(tuple)), ("document", DOCUMENT),
     ),
     "claim": layout(
         Claim,

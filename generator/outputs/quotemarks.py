@@ -29,28 +29,7 @@ templates, the feeds).
 
 from __future__ import annotations
 
-import re
-
-# Each opening mark and the marks that close it, in the languages that use it:
-# English “…” ‘…’, German „…“ ‚…‘ »…«, Polish and Dutch „…”, French and
-# Dari «…», Swedish and Finnish ”…” ’…’ »…», CJK 「…」 『…』; straight marks.
-PAIRS = {
-    '"': '"', "'": "'",
-    "“": "”", "‘": "’",
-    "„": "“”", "‚": "‘’",
-    "‟": "”", "‛": "’",
-    "«": "»", "»": "«»",
-    "‹": "›", "›": "‹›",
-    "”": "”", "’": "’",
-    "「": "」", "『": "』",
-}
-CLOSING = frozenset("".join(PAIRS.values()))
-OPENERS_OF = {close: frozenset(o for o, closers in PAIRS.items() if close in closers) for close in CLOSING}
-# Marks that are also apostrophes, and so need a look at their neighbours.
-APOSTROPHES = frozenset("'’")
-_WORD = re.compile(r"\w")
-
-MARK, APOSTROPHE, AMBIGUOUS, TEXT = "mark", "apostrophe", "ambiguous", "text"
+from ..core.quotationmarks import AMBIGUOUS, APOSTROPHE, CLOSING, MARK, OPENERS_OF, PAIRS, mark_kind
 
 
 def display_quote(text: str, language: str | None = None) -> str:
@@ -66,35 +45,11 @@ def _without_outer_marks(text: str) -> str:
     text = text.strip()
     if len(text) >= 2 and _encloses(text):
         return text[1:-1].strip()
-    if text and text[0] in PAIRS and _kind(text, 0) == MARK and not _partner_after(text):
+    if text and text[0] in PAIRS and mark_kind(text, 0) == MARK and not _partner_after(text):
         text = text[1:].lstrip()
-    if text and text[-1] in CLOSING and _kind(text, len(text) - 1) == MARK and not _partner_before(text):
+    if text and text[-1] in CLOSING and mark_kind(text, len(text) - 1) == MARK and not _partner_before(text):
         text = text[:-1].rstrip()
     return text
-
-
-def _kind(text: str, index: int) -> str:
-    """What ``text[index]`` is: a quotation mark, an apostrophe, either, or no mark.
-
-    "Taliban’s" holds an apostrophe; "guests’ " ends either a quotation or a
-    plural's possessive; "’tis" and "'80s" start either a quotation or an
-    elision. Next to a space or punctuation on both sides (",’ ", " ‘"), or a
-    mark that is never an apostrophe (“ ” ‘ « …), it is a quotation mark.
-    """
-    char = text[index]
-    if char not in PAIRS and char not in CLOSING:
-        return TEXT
-    if char not in APOSTROPHES:
-        return MARK
-    word_before = index > 0 and _WORD.match(text[index - 1]) is not None
-    word_after = index + 1 < len(text) and _WORD.match(text[index + 1]) is not None
-    if word_before and word_after:
-        return APOSTROPHE
-    if word_before:
-        return AMBIGUOUS
-    if word_after:  # 'Taliban opens a quotation; ’tis and '80s are elisions
-        return MARK if char == "'" and not text[index + 1].isdigit() else AMBIGUOUS
-    return MARK
 
 
 def _encloses(text: str) -> bool:
@@ -106,11 +61,11 @@ def _encloses(text: str) -> bool:
     """
     opening, closing = text[0], text[-1]
     closers = PAIRS.get(opening, "")
-    if closing not in closers or _kind(text, 0) != MARK or _kind(text, len(text) - 1) == APOSTROPHE:
+    if closing not in closers or mark_kind(text, 0) != MARK or mark_kind(text, len(text) - 1) == APOSTROPHE:
         return False
     depth = 1
     for index in range(1, len(text) - 1):
-        kind, char = _kind(text, index), text[index]
+        kind, char = mark_kind(text, index), text[index]
         if kind == AMBIGUOUS and (char in closers or char == opening):
             return False
         if kind != MARK:
@@ -129,13 +84,13 @@ def _encloses(text: str) -> bool:
 def _partner_after(text: str) -> bool:
     """Whether the mark at the start is (or may be) closed further on."""
     closers = PAIRS[text[0]]
-    return any(text[i] in closers and _kind(text, i) in (MARK, AMBIGUOUS) for i in range(1, len(text)))
+    return any(text[i] in closers and mark_kind(text, i) in (MARK, AMBIGUOUS) for i in range(1, len(text)))
 
 
 def _partner_before(text: str) -> bool:
     """Whether the mark at the end was (or may have been) opened earlier on."""
     openers = OPENERS_OF[text[-1]]
-    return any(text[i] in openers and _kind(text, i) in (MARK, AMBIGUOUS) for i in range(len(text) - 1))
+    return any(text[i] in openers and mark_kind(text, i) in (MARK, AMBIGUOUS) for i in range(len(text) - 1))
 
 
 # --- a quotation inside the quote ---------------------------------------------------------------
@@ -163,7 +118,7 @@ def nested_in_english(text: str) -> str:
     shown = list(text)
     for opening, closing in zip(marks[::2], marks[1::2]):
         inside = range(opening + 1, closing)
-        if not any(text[i] in SINGLE_MARKS and _kind(text, i) == MARK for i in inside):
+        if not any(text[i] in SINGLE_MARKS and mark_kind(text, i) == MARK for i in inside):
             shown[opening], shown[closing] = "‘", "’"
     return "".join(shown)
 

@@ -45,13 +45,16 @@ def new_entry(root: Path, kind: str, entry_id: str) -> Path:
     return path
 
 
-def new_article(root: Path, seed: str, outlet: str | None) -> Path:
-    """Create ``content/articles/<slug>.md`` from the raw text ``seeds/<seed>``."""
+def new_article(root: Path, seed: str, outlet: str | None, article_id: str | None = None) -> Path:
+    """Create ``content/articles/<id>.md`` from the raw text ``seeds/<seed>``;
+    without ``article_id``, the id is a short slug of the seed's title."""
+    if article_id is not None:
+        check_id(article_id)
     seed_path = find_seed(root, seed)
     if outlet is not None:
         check_outlet(root, outlet)
     title, paragraphs = read_seed(seed_path)
-    path = root / content_file("article", slugify(title, fallback=seed_path.stem))
+    path = root / content_file("article", article_id or slugify(title, fallback=seed_path.stem))
     refuse_existing(path)
     text = article_text(title, seed_path.name, outlet, paragraphs, outlet_ids(root))
     write_new(path, text)

@@ -20,7 +20,7 @@ COMMENT_COLUMN = 24  # where the help comments start, when the key leaves room
 LISTED_IDS_MAX = 10  # list existing outlet ids in a comment only when there are few
 
 # Fields holding a list of mappings, and the table of each item's keys.
-ITEM_TABLES = {"mentions": schema.MENTION, "related": schema.RELATED, "updates": schema.UPDATE}
+ITEM_TABLES = {"mentions": schema.MENTION, "skips": schema.SKIP, "related": schema.RELATED, "updates": schema.UPDATE}
 
 # What the Markdown body below the front matter is for, per kind.
 BODY_HELP = {
@@ -124,6 +124,12 @@ def item_example(table: dict[str, schema.Field]) -> list[str]:
     return lines
 
 
+def outlets_help(outlets: list[str]) -> str:
+    if 0 < len(outlets) <= LISTED_IDS_MAX:
+        return f"one of {join_choices(outlets)}"
+    return f"the name of a file in {content_folder('outlet')}/ without .md"
+
+
 def article_text(
     title: str, seed: str, outlet: str | None, paragraphs: list[str], outlets: list[str]
 ) -> str:
@@ -131,15 +137,18 @@ def article_text(
     lines = ["---", *header("article")]
     nested = []
     for key, spec in schema.ARTICLE.items():
-        if spec.type in ITEM_TABLES:
+        if key == "mentions":
             nested.append((key, spec))
             continue
-        lines.append(key_line(key, spec, values.get(key)))
-        if key == "outlet" and outlet is None:
-            known = f"one of {join_choices(outlets)}" if 0 < len(outlets) <= LISTED_IDS_MAX else (
-                f"the name of a file in {content_folder('outlet')}/ without .md"
-            )
-            lines.append(line_with_comment("", f"fill it in: {known}"))
+        if spec.type in ITEM_TABLES:  # 'skip': one commented line, so that the mentions stay last
+            keys = ", ".join(ITEM_TABLES[spec.type])
+            lines.append(line_with_comment(f"# {key}:", field_comment(spec, f"a list; each item: {keys}")))
+            continue
+        # The outlets there are join the key's own help, which stays true once
+        # it is filled in: a line of its own ("fill it in: …") was left behind
+        # below the filled key, an instruction to do what was done.
+        extra = outlets_help(outlets) if key == "outlet" and outlet is None else ""
+        lines.append(key_line(key, spec, values.get(key), extra=extra))
         if key == "title" and len(title) > HEADLINE_MAX:
             note = "the seed's first line; it is also the first paragraph: write a headline"
             lines.append(line_with_comment("", note))

@@ -16,6 +16,15 @@ from ..stages.validate import suggest_id
 from . import ScaffoldError
 
 SLUG_MAX = 60  # characters; a title's slug is cut at a word boundary
+# Words of the title a proposed slug keeps, fillers left out: the whole first
+# line made ids such as 'fictional-test-article-not-a-real-report-written-to-try-the';
+# the example's editors chose 4 to 6 words ('taliban-deny-ties-al-qaeda').
+SLUG_WORDS = 6
+# English words that carry no meaning in an id. Negations ('not', 'no') stay:
+# leaving them out would turn a title's meaning around.
+SLUG_FILLERS = frozenset(
+    "a an the of to in on at by for from with and or as is are was were be been".split()
+)
 HEADLINE_MAX = 150  # a longer first line is a paragraph, not a headline: it stays in the body too
 
 
@@ -62,22 +71,34 @@ APOSTROPHES = re.compile(r"(?<=\w)['’ʼ](?=\w)")
 
 
 def slugify(title: str, fallback: str = "untitled") -> str:
-    """An id from a title: "Été: l'année 2021" → "ete-lannee-2021", at most SLUG_MAX long.
+    """A short id proposed from a title: "Été: l'année 2021" → "ete-lannee-2021".
 
-    Accents are folded; every other character that is not an ASCII letter or
-    digit separates words. The slug is cut at a word boundary.
+    At most SLUG_WORDS of the title's words, fillers ("of", "the"…) left
+    out, and at most SLUG_MAX characters, cut at a word boundary. A word
+    is what spaces separate ("al-Qaeda–Taliban" is one, "al-qaeda-taliban"
+    in the slug). Accents are folded; every other character that is not an
+    ASCII letter or digit separates the parts of a word.
     """
     text = unicodedata.normalize("NFKD", APOSTROPHES.sub("", title.translate(FOLD)))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    if not words:
+    words = ["-".join(parts) for parts in (re.findall(r"[a-z0-9]+", word) for word in text.lower().split()) if parts]
+    kept = [word for word in words if word not in SLUG_FILLERS] or words
+    if not kept:
         return suggest_id(fallback)[:SLUG_MAX].strip("-") or "untitled"
-    slug = words[0][:SLUG_MAX]
-    for word in words[1:]:
+    slug = cut_at_hyphen(kept[0], SLUG_MAX)
+    for word in kept[1:SLUG_WORDS]:
         if len(slug) + 1 + len(word) > SLUG_MAX:
             break
         slug += "-" + word
     return slug
+
+
+def cut_at_hyphen(word: str, limit: int) -> str:
+    """``word`` cut to ``limit`` characters, at a hyphen when it has one there."""
+    if len(word) <= limit:
+        return word
+    head = word[: limit + 1].rpartition("-")[0]
+    return head or word[:limit]
 
 
 def markdown_body(paragraphs: list[str]) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..core.diagnostics import Diagnostics, did_you_mean
-from ..core.layout import CONFIG_FILE, SEEDS_DIR
+from ..core.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from ..core.layout import CONFIG_FILE, SEEDS_DIR, content_folder
 from ..core.model import Actor
-from .fields import Reference
+from .fields import ID_PATTERN, Reference, missing_key
 from .load import YamlList, YamlMap
 from .sitefiles import seed_names
 
@@ -54,15 +54,45 @@ def check_references(
         if ref.value not in candidates:
             what = names.get(ref.target, ref.target)
             where = f" in {SEEDS_DIR}/" if ref.target == "seed" else (f" in {CONFIG_FILE}" if ref.target == "verdict" else "")
+            suggestion = did_you_mean(ref.value, candidates)
+            hint = outlets_hint(candidates, ref.value if not suggestion else None) if ref.target == "outlet" else ""
             diagnostics.error(
                 ref.path, ref.line,
-                f"'{ref.key}': unknown {what} '{ref.value}'{where}{did_you_mean(ref.value, candidates)}",
+                f"'{ref.key}': unknown {what} '{ref.value}'{where}{suggestion}{hint}",
             )
         elif ref.target == "organisation" and is_person(records["actor"].get(ref.value)):
             diagnostics.error(
                 ref.path, ref.line,
                 f"'{ref.key}': '{ref.value}' is a person; affiliation must name an organisation actor",
             )
+
+
+# An article's outlet that is missing or unknown is reported with the outlets
+# there are, when there are no more than this; else with how many.
+LISTED_OUTLETS_MAX = 10
+MISSING_OUTLET = missing_key("outlet", "the front matter")  # only an article has an 'outlet'
+
+
+def outlets_hint(outlets: set[str], new_id: str | None = None) -> str:
+    """What an article's 'outlet' may name: the outlets there are, and how
+    to create one (``factcheck new outlet``, with ``new_id`` when it is one)."""
+    create = f"'factcheck new outlet {new_id if new_id and ID_PATTERN.fullmatch(new_id) else 'ID'}'"
+    if not outlets:
+        return f"; there is no outlet yet: to create one, run {create}"
+    if len(outlets) <= LISTED_OUTLETS_MAX:
+        known = f"existing outlets: {', '.join(sorted(outlets))}"
+    else:
+        known = f"{len(outlets)} outlets exist in {content_folder('outlet')}/"
+    return f"; {known}; to create one, run {create}"
+
+
+def with_outlets_hint(diagnostics: Diagnostics, outlets: set[str]) -> None:
+    """Add :func:`outlets_hint` to each article's missing 'outlet': a file
+    checked on its own (and cached so) cannot know the outlets there are."""
+    diagnostics.items[:] = [
+        Diagnostic(d.path, d.line, d.message + outlets_hint(outlets), d.severity) if d.message == MISSING_OUTLET else d
+        for d in diagnostics.items
+    ]
 
 
 def affiliation_lines(references: list[Reference]) -> dict[str, int]:

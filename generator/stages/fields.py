@@ -144,7 +144,7 @@ def as_licence(value: Any) -> Licence:
         raise Invalid(str(problem)) from None
 
 
-NESTED_TYPES = ("mentions", "verdicts", "related", "updates", "publisher")
+NESTED_TYPES = ("mentions", "skips", "verdicts", "related", "updates", "publisher")
 
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "text": as_text,
@@ -178,6 +178,11 @@ def describe(value: Any) -> str:
 # --- checking a mapping against a table ---------------------------------------
 
 
+def missing_key(key: str, what: str) -> str:
+    """The message for a required key left out of ``what`` ("the front matter", "a mention")."""
+    return f"missing required key '{key}' in {what}"
+
+
 class FieldChecker:
     """Checks mappings against schema tables, collecting problems and references."""
 
@@ -201,7 +206,7 @@ class FieldChecker:
             if key not in mapping or mapping[key] is None:
                 if spec.required:
                     line = mapping.line_of(key) if key in mapping else mapping.line
-                    self.diagnostics.error(path, line, f"missing required key '{key}' in {what}")
+                    self.diagnostics.error(path, line, missing_key(key, what))
                 continue
             if spec.type in NESTED_TYPES:
                 continue  # lists of mappings, checked item by item by their owner

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.diagnostics import Diagnostics
 from ..core.layout import RESERVED_FOLDERS
 from ..core.markup import Document
-from ..core.model import DISPUTES, Actor, Article, Claim, Mention, Outlet, Relation, SitePage, Update
+from ..core.model import DISPUTES, Actor, Article, Claim, Mention, Outlet, Relation, SitePage, Skip, Update
 from . import schema
 from .affiliation import check_party_flag
 from .fields import FieldChecker
@@ -31,31 +31,22 @@ def has_required(values: dict[str, Any], table: dict[str, schema.Field]) -> bool
 def build_article(
     source: SourceFile, values: dict[str, Any], document: Document, checker: FieldChecker
 ) -> Article | None:
-    items = nested_items(source, "mentions", schema.MENTION, "a mention", checker)
-    for item, fields in items:
+    checked = checked_items(source, "mentions", schema.MENTION, "a mention", checker)
+    # A mention's figure and quote are checked even when the mention lacks a
+    # required key (or has a stance that is not one), and its quote even when
+    # the article lacks one, so that one run reports every problem.
+    for item, fields in checked:
         check_figure(source.path, item, fields, checker.diagnostics)
-    # Quotes are checked even when the article itself lacks a required key,
-    # so that one run reports every problem.
-    places = quote_places(
-        source.path, [(fields["quote"], item.line_of("quote")) for item, fields in items], document,
-        checker.diagnostics,
-    )
+    quoted = [index for index, (_, fields) in enumerate(checked) if "quote" in fields]
+    places = dict(zip(quoted, quote_places(
+        source.path, [(checked[index][1]["quote"], checked[index][0].line_of("quote")) for index in quoted],
+        document, checker.diagnostics,
+    )))
     mentions = [
-        Mention(
-            article_id=source.id,
-            claim_id=fields["claim"],
-            stance=fields["stance"],
-            quote=fields["quote"],
-            line=item.line_of("quote"),
-            actor_id=fields.get("actor"),
-            via_id=fields.get("via"),
-            value=fields.get("value"),
-            value_attributed_to=fields.get("value_attributed_to"),
-            note=fields.get("note"),
-            spans=spans,
-        )
-        for (item, fields), spans in zip(items, places)
+        mention(source.id, item, fields, places[index])
+        for index, (item, fields) in enumerate(checked) if has_required(fields, schema.MENTION)
     ]
+    skips = article_skips(source, document, checker)
     if not has_required(values, schema.ARTICLE):
         return None
     return Article(
@@ -69,9 +60,39 @@ def build_article(
         seed=values.get("seed"),
         language=values.get("language"),
         title_by_editors=values.get("title_by_editors", False),
+        skips=skips,
         mentions=mentions,
         draft=values.get("draft", False),
         document=document,
+    )
+
+
+def article_skips(source: SourceFile, document: Document, checker: FieldChecker) -> tuple[Skip, ...]:
+    """The passages left unannotated on purpose, each found in the text as a quote is."""
+    items = nested_items(source, "skip", schema.SKIP, "a skip", checker)
+    places = quote_places(
+        source.path, [(fields["passage"], item.line_of("passage")) for item, fields in items], document,
+        checker.diagnostics, what="skipped passage",
+    )
+    return tuple(
+        Skip(fields["passage"], fields["reason"], item.line_of("passage"), spans)
+        for (item, fields), spans in zip(items, places)
+    )
+
+
+def mention(article_id: str, item: YamlMap, fields: dict[str, Any], spans: tuple[tuple[int, int], ...]) -> Mention:
+    return Mention(
+        article_id=article_id,
+        claim_id=fields["claim"],
+        stance=fields["stance"],
+        quote=fields["quote"],
+        line=item.line_of("quote"),
+        actor_id=fields.get("actor"),
+        via_id=fields.get("via"),
+        value=fields.get("value"),
+        value_attributed_to=fields.get("value_attributed_to"),
+        note=fields.get("note"),
+        spans=spans,
     )
 
 
@@ -94,22 +115,24 @@ def check_figure(path: str, item: YamlMap, fields: dict[str, Any], diagnostics: 
 
 
 def quote_places(
-    path: str, quotes: list[tuple[str, int]], document: Document, diagnostics: Diagnostics
+    path: str, quotes: list[tuple[str, int]], document: Document, diagnostics: Diagnostics, what: str = "quote"
 ) -> list[tuple[tuple[int, int], ...]]:
     """Where each of an article's quotes, given as (quote, line), is in its
     text: the (start, end) of each quoted segment; none, and a problem
-    reported, for a quote that is not found once."""
+    reported, for a quote that is not found once. ``what`` names them in
+    the messages (a skip's passage is found as a quote is)."""
     text = document.text
     if quotes and not text.strip():
         for _, line in quotes:
-            diagnostics.error(path, line, "quote not found in the article body: the body is empty")
+            diagnostics.error(path, line, f"{what} not found in the article body: the body is empty")
         return [() for _ in quotes]
     haystack = normalise(text)
-    return [quote_place(path, quote, line, text, haystack, diagnostics) for quote, line in quotes]
+    return [quote_place(path, quote, line, text, haystack, diagnostics, what) for quote, line in quotes]
 
 
 def quote_place(
-    path: str, quote: str, line: int, text: str, haystack: NormalisedText, diagnostics: Diagnostics
+    path: str, quote: str, line: int, text: str, haystack: NormalisedText, diagnostics: Diagnostics,
+    what: str = "quote",
 ) -> tuple[tuple[int, int], ...]:
     anchor = find_quote(quote, text, haystack)
     if anchor.found:
@@ -117,21 +140,21 @@ def quote_place(
     if anchor.count > 1:
         diagnostics.error(
             path, line,
-            f"quote occurs {anchor.count} times in the article body; "
+            f"{what} occurs {anchor.count} times in the article body; "
             "quote a longer passage so it points at one place",
         )
     elif anchor.empty:
-        diagnostics.error(path, line, "quote is empty")
+        diagnostics.error(path, line, f"{what} is empty")
     elif anchor.out_of_order:
-        diagnostics.error(path, line, "quote not found in the article body: its parts occur, but not in this order")
+        diagnostics.error(path, line, f"{what} not found in the article body: its parts occur, but not in this order")
     elif anchor.missing_part:
         diagnostics.error(
             path, line,
-            f"quote not found in the article body: the part \"{anchor.missing_part}\" "
+            f"{what} not found in the article body: the part \"{anchor.missing_part}\" "
             f"does not occur; closest passage: \"{anchor.closest}\"",
         )
     else:
-        diagnostics.error(path, line, f"quote not found in the article body; closest passage: \"{anchor.closest}\"")
+        diagnostics.error(path, line, f"{what} not found in the article body; closest passage: \"{anchor.closest}\"")
     return ()
 
 
@@ -161,11 +184,18 @@ def nested_items(
     source: SourceFile, key: str, table: dict[str, schema.Field], what: str, checker: FieldChecker
 ) -> list[tuple[YamlMap, dict[str, Any]]]:
     """The items of a list-of-mappings key that have every required field."""
+    checked = checked_items(source, key, table, what, checker)
+    return [(item, fields) for item, fields in checked if has_required(fields, table)]
+
+
+def checked_items(
+    source: SourceFile, key: str, table: dict[str, schema.Field], what: str, checker: FieldChecker
+) -> list[tuple[YamlMap, dict[str, Any]]]:
+    """Every item of a list-of-mappings key, with its valid values (problems reported)."""
     if source.front.get(key) is None:
         return []
     items = checker.items(source.front[key], source.path, source.front.line_of(key), key)
-    checked = [(item, checker.check(item, table, source.path, what)) for item, _ in items]
-    return [(item, fields) for item, fields in checked if has_required(fields, table)]
+    return [(item, checker.check(item, table, source.path, what)) for item, _ in items]
 
 
 def claim_relations(source: SourceFile, checker: FieldChecker) -> tuple[Relation, ...]:

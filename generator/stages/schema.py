@@ -15,7 +15,7 @@ from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS
 
 @dataclass(frozen=True)
 class Field:
-    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | licence | choice | mentions | related | updates | verdicts | publisher
+    type: str  # text | id | url | date | partial-date | number | bool | text-list | colour | language | licence | choice | mentions | skips | related | updates | verdicts | publisher
     required: bool = False
     ref: str | None = None  # claim | actor | outlet | source | organisation | verdict | seed
     choices: tuple[str, ...] = ()
@@ -37,6 +37,8 @@ ARTICLE = {
     "language": Field("language", help="language of the text when not the site's, e.g. fa-AF, ps, en"),
     "title_by_editors": Field("bool", help="true when the source gives no headline and 'title' is the editors' "
                                            "own description; the article page says so"),
+    "skip": Field("skips", help="passages left unannotated on purpose, which check --coverage does not list; "
+                                "never shown on the site"),
 }
 
 MENTION = {
@@ -49,6 +51,12 @@ MENTION = {
     "value_attributed_to": Field("id", ref="source",
                                  help="when the speaker gives the figure as someone else's: that actor or outlet"),
     "note": Field("text", help="an editor's note on this mention"),
+}
+
+# A passage that looks attributed and is left unannotated on purpose (``check --coverage``).
+SKIP = {
+    "passage": Field("text", required=True, help="verbatim text from the body, as a quote"),
+    "reason": Field("text", required=True, help="why it is not annotated"),
 }
 
 CLAIM = {

@@ -9,6 +9,7 @@ that uses a stance's word (``wording.py``).
 from __future__ import annotations
 
 from ..core.diagnostics import Diagnostics
+from ..core.language import is_language_tag
 from ..core.layout import CONFIG_FILE, DEFAULT_OUTPUT
 from ..core.model import Publisher, SiteConfig, Verdict
 from ..core.wording import STANCE_LABELS, stance_word_in
@@ -16,6 +17,14 @@ from . import schema
 from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from .fields import FieldChecker, describe
 from .load import YamlMap
+
+DEFAULT_LANGUAGE = "en"  # of a site whose site.yaml names none
+
+
+def site_language(config: YamlMap | None) -> str:
+    """The language site.yaml names, read even when the rest of it has problems."""
+    value = config.get("language") if config is not None else None
+    return value.strip() if isinstance(value, str) and is_language_tag(value.strip()) else DEFAULT_LANGUAGE
 
 
 def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig | None:
@@ -49,7 +58,7 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
         title=values["title"],
         description=values.get("description", ""),
         base_url=values.get("base_url", "/"),
-        language=values.get("language", "en"),
+        language=values.get("language", DEFAULT_LANGUAGE),
         verdicts=tuple(verdicts),
         output=values.get("output", DEFAULT_OUTPUT),
         publisher=publisher,

@@ -28,7 +28,9 @@ from ..core.markup import Document, MarkdownConverter
 from ..core.model import Content
 from . import schema
 from .affiliation import report_cycles
-from .crossfile import affiliation_lines, check_references, declared_verdicts, warn_about_empty_claims
+from .crossfile import (
+    affiliation_lines, check_references, declared_verdicts, warn_about_empty_claims, with_outlets_hint,
+)
 from .fields import ID_PATTERN, FieldChecker, Reference
 from .load import SourceFile, YamlMap
 from .records import BUILDERS
@@ -47,6 +49,7 @@ def validate_checked(
     checker = FieldChecker(diagnostics)
     config = validate_config(config_yaml, checker)
     records, declared, references = collect_records(checked, diagnostics)
+    with_outlets_hint(diagnostics, declared["outlet"])
     check_references(references, records, declared, declared_verdicts(config_yaml), root, diagnostics)
     report_cycles(records["actor"], affiliation_lines(references), diagnostics)
     warn_about_empty_claims(records, diagnostics)

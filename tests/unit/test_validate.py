@@ -146,6 +146,27 @@ def test_stance_did_you_mean(tmp_path):
     ]
 
 
+def test_a_mention_with_several_problems_reports_every_one(tmp_path):
+    """A bad stance used to hide the quote that is not found (issue 14): the
+    mention was dropped at its first problem, before its quote was looked for."""
+    mention = ("  - claim: bridge-cost\n    stance: disputed\n    quote: the bill came to 13 million\n"
+               "    value_attributed_to: river-council\n")
+    assert errors(tmp_path, {ARTICLE: article(mention=mention)}) == [
+        f"{ARTICLE}:6: error: 'stance': 'disputed' is not one of supports, disputes, neutral (did you mean 'disputes'?)",
+        f'{ARTICLE}:7: error: quote not found in the article body; closest passage: "the bill came to 12 million"',
+        f"{ARTICLE}:8: error: 'value_attributed_to' says whose the figure in 'value' is, and there is no 'value': "
+        "add it, or remove 'value_attributed_to'",
+    ]
+
+
+def test_a_mention_missing_its_stance_still_has_its_quote_checked(tmp_path):
+    mention = "  - claim: bridge-cost\n    quote: the bill came to 13 million\n"
+    assert errors(tmp_path, {ARTICLE: article(mention=mention)}) == [
+        f"{ARTICLE}:5: error: missing required key 'stance' in a mention",
+        f'{ARTICLE}:6: error: quote not found in the article body; closest passage: "the bill came to 12 million"',
+    ]
+
+
 # --- YAML's yes/no values -------------------------------------------------------------
 
 YES_NO = "(a yes/no value; put it in quotes to make it text)"
@@ -256,8 +277,43 @@ def test_unknown_actor(tmp_path):
 
 
 def test_unknown_outlet(tmp_path):
+    """With the outlets there are and how to add one (issue 14): the id
+    given when it is not a near miss of one of them."""
     result = errors(tmp_path, {ARTICLE: article(outlet="daily-rivr")})
-    assert result == [f"{ARTICLE}:3: error: 'outlet': unknown outlet 'daily-rivr' (did you mean 'daily-river'?)"]
+    assert result == [
+        f"{ARTICLE}:3: error: 'outlet': unknown outlet 'daily-rivr' (did you mean 'daily-river'?); "
+        "existing outlets: daily-river; to create one, run 'factcheck new outlet ID'"
+    ]
+    result = errors(tmp_path / "other", {ARTICLE: article(outlet="hill-gazette")})
+    assert result == [
+        f"{ARTICLE}:3: error: 'outlet': unknown outlet 'hill-gazette'; "
+        "existing outlets: daily-river; to create one, run 'factcheck new outlet hill-gazette'"
+    ]
+
+
+def test_missing_outlet_lists_the_outlets(tmp_path):
+    text = article().replace("outlet: daily-river\n", "")
+    assert errors(tmp_path, {ARTICLE: text}) == [
+        f"{ARTICLE}:2: error: missing required key 'outlet' in the front matter; "
+        "existing outlets: daily-river; to create one, run 'factcheck new outlet ID'"
+    ]
+
+
+def test_many_outlets_are_counted_rather_than_listed(tmp_path):
+    outlets = {f"content/outlets/paper-{n:02d}.md": f"---\nname: Paper {n}\n---\n" for n in range(10)}
+    result = errors(tmp_path, {**outlets, ARTICLE: article(outlet="")})
+    assert result == [
+        f"{ARTICLE}:3: error: missing required key 'outlet' in the front matter; "
+        "11 outlets exist in content/outlets/; to create one, run 'factcheck new outlet ID'"
+    ]
+
+
+def test_no_outlet_yet(tmp_path):
+    result = errors(tmp_path, {OUTLET: None, ARTICLE: article(outlet="daily-river")})
+    assert result == [
+        f"{ARTICLE}:3: error: 'outlet': unknown outlet 'daily-river'; "
+        "there is no outlet yet: to create one, run 'factcheck new outlet daily-river'"
+    ]
 
 
 def test_unknown_via(tmp_path):
