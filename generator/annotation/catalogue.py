@@ -1,6 +1,7 @@
 """The claims and actors an annotation form searches, from the last good build's content.
 
-Only what the preview built is listed (drafts with ``--drafts``, marked as such).
+Drafts are listed too, marked (``draft: true``), with or without ``--drafts``: an editor may
+annotate for a claim still in draft.
 """
 
 from __future__ import annotations
