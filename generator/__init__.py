@@ -4,7 +4,9 @@ The build is a pipeline: load → validate → link → analyse → render → w
 (``engine/build.py``). Its code is in layers, each importing only from the
 layers below it (the contracts in pyproject.toml, checked by import-linter):
 
-- the commands: ``cli``, ``scaffold/`` (``factcheck new``), ``preview/`` (``serve``);
+- the commands: ``cli``, ``preview/`` (``serve``), which answers annotation
+  requests with ``annotation/`` (minimal-diff edits of front matter), which
+  creates claims and actors as ``scaffold/`` (``factcheck new``) writes them;
 - ``engine/``: the pipeline run for ``build`` and ``serve``: cache, workers, writing, search;
 - ``outputs/``: the site map, pages, feeds, open data, pictures, addresses;
 - ``stages/``: load, validate, link, analyse;

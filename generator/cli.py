@@ -91,7 +91,7 @@ def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .preview.serve import serve  # watchdog and the HTTP server are only needed here
 
     return serve(Path(args.root), host=args.host, port=args.port, poll=args.poll, drafts=args.drafts,
-                 search=not args.no_search)
+                 search=not args.no_search, read_only=args.read_only)
 
 
 def run_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -165,6 +165,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--poll", action="store_true", help="poll for changes (Docker, network mounts)")
+    serve_cmd.add_argument("--read-only", action="store_true",
+                           help="no annotating from the pages: the preview writes no file")
     serve_cmd.add_argument("--no-search", action="store_true",
                            help="no search index (on a large site, Pagefind re-indexes for minutes after each save)")
     add_drafts(serve_cmd)

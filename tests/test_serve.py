@@ -26,7 +26,8 @@ from test_incremental import Editor
 ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"
 TEMPLATES = ROOT / "templates"
-INJECTED = re.compile(rb'<div id="factcheck-errors".*?</div>|<script>\(function\(\)\{var v=.*?</script>', re.S)
+INJECTED = re.compile(rb'<div id="factcheck-errors".*?</div>|<script>\(function\(\)\{var v=.*?</script>'
+                      rb'|<script[^>]* id="factcheck-annotate(?:-script)?">.*?</script>', re.S)
 
 
 def make_site(tmp_path: Path) -> Path:

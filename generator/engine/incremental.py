@@ -38,7 +38,7 @@ from typing import Iterator, Mapping
 from ..core.diagnostics import Diagnostics
 from ..core.failures import UsageError
 from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES
-from ..core.model import SiteConfig
+from ..core.model import Content, SiteConfig
 from ..stages.sitefiles import is_readable_input, walk_site
 from ..stages.validate import CheckedFile
 from .build import resolve_out_dir
@@ -119,6 +119,9 @@ class IncrementalBuilder:
         self._last_good: Outcome | None = None
         self.diagnostics = Diagnostics()  # of the latest attempt
         self._hashes: dict[str, str] | None = None  # input files of the last good build
+        # The digests of the input files the served site was made from (for the
+        # preview's annotation requests, which must edit the file a page shows).
+        self.served_digests: Mapping[str, str] = {}
 
     @collector_paused()
     def rebuild(self) -> RebuildReport:
@@ -134,7 +137,7 @@ class IncrementalBuilder:
         self.diagnostics = outcome.diagnostics
         report = RebuildReport(ok=outcome.ok, changed=changed)
         if outcome.ok:
-            self._hashes = hashes
+            self._hashes = self.served_digests = hashes
             report.rendered, report.written, report.removed = outcome.rendered, outcome.written, outcome.removed
         report.seconds = time.perf_counter() - started
         return report
@@ -178,13 +181,15 @@ class IncrementalBuilder:
         of the last build is still current (:meth:`open`).
         """
         last = LastBuild.load(self._cache)
-        if not last.fingerprint or last.fingerprint != build_fingerprint(self._inputs.digests(), self._settings.options):
+        digests = self._inputs.digests()
+        if not last.fingerprint or last.fingerprint != build_fingerprint(digests, self._settings.options):
             return False
         site = self._last_site(last)
         if site is None or not site.complete:
             return False
         self.outputs, self._manifest, self._state = site.files, site.manifest, site.build.state()
         self.diagnostics = site.build.diagnostics()
+        self.served_digests = digests
         return True
 
     def _last_site(self, last: LastBuild) -> LastSite | None:
@@ -214,6 +219,11 @@ class IncrementalBuilder:
             return None
         changed = self._inputs.peek_changed(reported)
         return edited_article_pages(self.root, changed, last.built, last.state.renderer, self._checked, self._settings.drafts)
+
+    @property
+    def content(self) -> Content | None:
+        """The content of the last good run (None before one)."""
+        return self._last_good.built.content if self._last_good and self._last_good.built else None
 
     # --- the search index, after the pages ---------------------------------------------
 

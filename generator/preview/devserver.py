@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import threading
 import time
 import traceback
@@ -38,6 +39,7 @@ from ..core.diagnostics import Diagnostic
 from ..core.layout import SEARCH_FOLDER, WATCHED_FOLDERS
 from ..engine.incremental import IncrementalBuilder, RebuildReport
 from ..engine.workers import WorkerLost
+from .annotating import make_annotator, page_settings
 from .hosts import authority
 from .httpserver import bind
 from .responses import Response, SiteView, resolve
@@ -68,9 +70,12 @@ class DevServer:
     """The preview server: a builder, a watcher and an HTTP server, with their threads."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = False,
-                 drafts: bool = False, log=print, search: bool = True):
+                 drafts: bool = False, log=print, search: bool = True, read_only: bool = False):
         self.root = root.resolve()
         self.log = log
+        # Annotation (annotating.py): a secret per run, in the pages served, never in build output.
+        self.annotator = make_annotator(self.root, read_only)
+        self.token = None if read_only else secrets.token_urlsafe(32)
         self.http = bind(host, port, self)  # first: a port in use is reported before anything is built
         self.url = f"http://{authority(self.http.policy.names[0], self.http.server_address[1])}/"
         # Rendered as a default build renders it (the published base_url, not
@@ -362,7 +367,10 @@ class DevServer:
             target, _ = resolve(path, self._fresh)
             fresh = self._fresh.get(target) if target else None
             view = SiteView(self.builder.outputs, self.errors(), self.internal_error, self.version)
-        return view.answer(path, fresh)
+            served = self.builder.served_digests
+        # Not on the quick path's page: the full rebuild follows, and the page reloads with them.
+        settings = page_settings(resolve(path, view.outputs)[0], self.token, self.root, served) if fresh is None else ""
+        return view.answer(path, fresh, settings)
 
     def errors(self) -> list[Diagnostic]:
         return self.builder.diagnostics.errors

@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 from ..core.failures import SystemFailure, UsageError
+from . import annotating
 from .hosts import HostPolicy, authority
 from .responses import LIVE_RELOAD_PATH, TEXT, Response
 
@@ -127,6 +128,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self.respond(with_body=False)
 
+    def do_POST(self) -> None:  # noqa: N802
+        """Only the annotation endpoints take POST (``annotating.py``); elsewhere 501, as before."""
+        if not annotating.is_annotation_path(unquote(urlsplit(self.path).path)):
+            return self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
+        self.respond(with_body=True)
+
     def handle(self) -> None:
         try:
             super().handle()
@@ -141,6 +148,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         if path == LIVE_RELOAD_PATH:
             return self.stream_reloads(with_body)
+        if annotating.is_annotation_path(path):
+            response = annotating.answer(self.server.preview, self.command, path, self.headers, self.rfile.read)
+            if response.status >= 400:
+                self.close_connection = True  # a refused body may be left unread
+            return self.send(response, with_body)
         self.send(self.server.preview.answer(path), with_body)
 
     def refusal(self) -> Response | None:

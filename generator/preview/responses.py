@@ -46,11 +46,12 @@ class SiteView:
     internal_error: str | None
     version: int
 
-    def answer(self, path: str, fresh: bytes | None = None) -> Response:
+    def answer(self, path: str, fresh: bytes | None = None, extra: str = "") -> Response:
         """The response for ``path``; ``fresh``: its page, already re-rendered
-        ahead of a rebuild in progress (the quick path)."""
+        ahead of a rebuild in progress (the quick path); ``extra``: HTML added
+        to the page (the annotation settings of an article page)."""
         if fresh is not None:
-            return Response(HTTPStatus.OK, self.decorate(fresh), HTML)
+            return Response(HTTPStatus.OK, self.decorate(fresh, extra), HTML)
         target, redirect = resolve(path, self.outputs)
         if redirect:
             return Response(HTTPStatus.MOVED_PERMANENTLY, b"", TEXT, {"Location": redirect})
@@ -58,11 +59,11 @@ class SiteView:
             return Response(HTTPStatus.NOT_FOUND, self.decorate(not_found_page(path).encode("utf-8")), HTML)
         body = self.outputs[target]
         if target.endswith(".html"):
-            body = self.decorate(body)
+            body = self.decorate(body, extra)
         return Response(HTTPStatus.OK, body, CONTENT_TYPES.get(Path(target).suffix, "application/octet-stream"))
 
-    def decorate(self, body: bytes) -> bytes:
-        return decorate(body, self.errors, self.internal_error, self.version)
+    def decorate(self, body: bytes, extra: str = "") -> bytes:
+        return decorate(body, self.errors, self.internal_error, self.version, extra)
 
 
 def resolve(path: str, outputs: dict[str, bytes]) -> tuple[str | None, str | None]:
@@ -93,9 +94,10 @@ OVERLAY_STYLE = (
 )
 
 
-def decorate(body: bytes, errors: list[Diagnostic], internal_error: str | None, version: int) -> bytes:
-    """Add the live-reload script, and the error overlay when the last rebuild failed."""
-    extra = []
+def decorate(body: bytes, errors: list[Diagnostic], internal_error: str | None, version: int,
+             settings: str = "") -> bytes:
+    """Add the live-reload script, ``settings`` (HTML), and the error overlay when the last rebuild failed."""
+    extra = [settings] if settings else []
     if errors or internal_error:
         lines = [html.escape(d.format()) for d in errors]
         if internal_error:

@@ -66,10 +66,10 @@ def stop_signals() -> Iterator[list[int]]:
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, poll: bool = False, drafts: bool = False,
-          search: bool = True) -> int:
+          search: bool = True, read_only: bool = False) -> int:
     """The ``serve`` command: serve until Ctrl+C or SIGTERM, then exit 0 (a
     stop asked for is the way a preview ends, not a failure)."""
-    server = DevServer(root, host=host, port=port, poll=poll, drafts=drafts, search=search,
+    server = DevServer(root, host=host, port=port, poll=poll, drafts=drafts, search=search, read_only=read_only,
                        log=lambda line: print(line, file=sys.stderr, flush=True))
     # watchdog logs races of its own threads as errors ("InotifyEmitter.queue_events()
     # called when the thread is inactive", when watches are replaced or stopped):
@@ -120,3 +120,13 @@ def announce(server: DevServer, root: Path) -> None:
         names = [name for name in server.http.policy.names if ip_address(name) is None and name != "localhost"]
         print("Listening on every address: open it by any IP address of this machine, by localhost"
               + "".join(f" or {name}" for name in names) + "; another name needs --host NAME.", flush=True)
+    if server.annotator is not None and not is_loopback(server.http.policy):
+        print("Warning: annotation is on and this preview is reachable from other machines: whoever can open "
+              "its pages can write to content/. Use --read-only, or listen on 127.0.0.1.", file=sys.stderr,
+              flush=True)
+
+
+def is_loopback(policy) -> bool:
+    """Whether the preview listens on this machine's loopback address only."""
+    address = ip_address(policy.names[0]) if policy.names else None
+    return not policy.any_ip and (policy.names[0] == "localhost" or bool(address and address.is_loopback))

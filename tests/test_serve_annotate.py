@@ -1,0 +1,286 @@
+"""Annotating from the preview (issue 14): the endpoints of factcheck serve, on a copy of the example site.
+
+Every refusal is checked to write nothing: the bytes of every file under
+content/ are compared before and after.
+"""
+
+from __future__ import annotations
+
+import difflib
+import http.client
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.preview.annotating import MAX_BODY_BYTES, SETTINGS_ID
+from generator.preview.serve import announce
+from test_serve import eventually, get, start
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = "taliban-deny-ties-al-qaeda"
+ARTICLE_FILE = f"content/articles/{ARTICLE}.md"
+PAGE = f"/articles/{ARTICLE}/"
+CLAIM = "taliban-kept-ties-with-al-qaeda"
+SELECTION = {"text": "he comment comes a wee", "before": "banned terrorist organization.\n\nT",
+             "after": "k after the acting head"}
+EXPECTED_LINES = [
+    "+  - claim: taliban-kept-ties-with-al-qaeda",
+    "+    stance: neutral",
+    "+    quote: The comment comes a week",
+    "+    note: \"Context: 'a week' # after the embassy's remark\"",
+]
+
+
+@pytest.fixture
+def example(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("site.yaml", "content", "seeds"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    return root
+
+
+@pytest.fixture
+def server(example):
+    server = start(example, search=False)
+    yield server
+    server.stop()
+
+
+def settings(server, path: str = PAGE) -> dict:
+    status, page = get(server, path)
+    assert status == 200
+    found = re.search(rf'<script type="application/json" id="{SETTINGS_ID}">(.*?)</script>', page)
+    return json.loads(found.group(1)) if found else {}
+
+
+def post(server, path: str, payload, token: str | None = None, headers: dict | None = None,
+         method: str = "POST", body: bytes | None = None):
+    port = server.http.server_address[1]
+    sent = {"Host": f"127.0.0.1:{port}", "Origin": f"http://127.0.0.1:{port}", "Content-Type": "application/json"}
+    if token is not None:
+        sent["X-Factcheck-Token"] = token
+    sent.update(headers or {})
+    data = body if body is not None else json.dumps(payload).encode("utf-8")
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in sent.items():
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(data)))
+        connection.endheaders()
+        if len(data) <= MAX_BODY_BYTES:
+            connection.send(data)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8")
+        return response.status, (json.loads(text) if response.getheader("Content-Type") == "application/json" else text)
+    finally:
+        connection.close()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*"))
+            if p.is_file()}
+
+
+def annotation(page: dict, **more) -> dict:
+    return {"article": page["article"], "digest": page["digest"], "selection": SELECTION, "claim": CLAIM,
+            "stance": "neutral", "note": "Context: 'a week' # after the embassy's remark", **more}
+
+
+def added_lines(before: bytes, after: bytes) -> list[str]:
+    diff = difflib.unified_diff(before.decode().split("\n"), after.decode().split("\n"), lineterm="", n=0)
+    return [line for line in list(diff)[2:] if not line.startswith("@@")]
+
+
+def test_an_annotation_adds_exactly_its_lines_and_the_rebuild_shows_it(server, example):
+    page = settings(server)
+    before = (example / ARTICLE_FILE).read_bytes()
+    status, reply = post(server, "/_factcheck/annotate", annotation(page), token=page["token"])
+    assert status == 200, reply
+    assert reply["quote"] == "The comment comes a week" and not reply["extended"]
+    after = (example / ARTICLE_FILE).read_bytes()
+    assert added_lines(before, after) == EXPECTED_LINES
+    assert sorted(p.name for p in (example / "content/articles").iterdir() if not p.name.endswith(".md")) == []
+    # The watcher sees the save; the rebuild highlights the passage and lists it on the claim's page.
+    eventually(lambda: re.search(r'<mark class="hl hl-neutral"><span class="hl-anchor"[^>]*></span>The comment comes a week</mark>',
+                                 get(server, PAGE)[1]), timeout=60)
+    assert "The comment comes a week" in get(server, f"/claims/{CLAIM}/")[1]
+    assert settings(server)["digest"] == reply["digest"]
+
+
+def test_a_mention_is_edited_and_removed_with_minimal_diffs(server, example):
+    page = settings(server)
+    before = (example / ARTICLE_FILE).read_bytes()
+    status, reply = post(server, "/_factcheck/mention/edit",
+                         {"article": ARTICLE, "digest": page["digest"], "mention": 2,
+                          "changes": {"stance": "neutral", "note": None}}, token=page["token"])
+    assert status == 200, reply
+    edited = (example / ARTICLE_FILE).read_bytes()
+    assert added_lines(before, edited) == [
+        "-    stance: supports", "+    stance: neutral",
+        "-    note: Hedged (“may have not entirely”) and reported second-hand."]
+    status, reply = post(server, "/_factcheck/mention/remove",
+                         {"article": ARTICLE, "digest": reply["digest"], "mention": 3}, token=page["token"])
+    assert status == 200, reply
+    assert added_lines(edited, (example / ARTICLE_FILE).read_bytes()) == [
+        "-  - claim: taliban-kept-ties-with-al-qaeda", "-    actor: afghan-government", "-    stance: supports",
+        "-    quote: The Afghan government, too, claims that the groups are still linked."]
+
+
+def test_a_new_claim_and_a_new_actor_are_created_with_the_mention(server, example):
+    page = settings(server)
+    payload = annotation(page, new_claim={"id": "comment-follows-embassy", "statement": "The comment followed the embassy's."},
+                         new_actor={"id": "new-speaker", "name": "A. Speaker: “new”", "kind": "person"})
+    del payload["claim"]
+    status, reply = post(server, "/_factcheck/annotate", payload, token=page["token"])
+    assert status == 200, reply
+    assert sorted(reply["created"]) == ["content/actors/new-speaker.md", "content/claims/comment-follows-embassy.md"]
+    claim = (example / "content/claims/comment-follows-embassy.md").read_text()
+    assert "statement: The comment followed the embassy's." in claim
+    eventually(lambda: get(server, "/claims/comment-follows-embassy/")[0] == 200, timeout=60)
+    assert not [d for d in server.errors()], server.errors()
+    assert "A. Speaker: “new”" in get(server, "/actors/new-speaker/")[1]
+
+
+BAD_IDS = ["../claims/x", "/etc/passwd", "a\x00b", "content/articles/x", "X", "", "a/../b", "a.md", 7, None]
+
+
+def refusals(page: dict):
+    good = annotation(page)
+    yield "no token", dict(payload=good), 403
+    yield "wrong token", dict(payload=good, token="x" * 43), 403
+    yield "foreign origin", dict(payload=good, token=page["token"], headers={"Origin": "http://evil.example"}), 403
+    yield "foreign host", dict(payload=good, token=page["token"], headers={"Host": "evil.example:80"}), 421
+    yield "GET", dict(payload=good, token=page["token"], method="GET"), 405
+    yield "PUT", dict(payload=good, token=page["token"], method="PUT"), 501
+    yield "not JSON", dict(payload=good, token=page["token"], headers={"Content-Type": "text/plain"}), 415
+    yield "a form", dict(payload=good, token=page["token"],
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}), 415
+    yield "broken JSON", dict(payload=None, token=page["token"], body=b"{not json"), 400
+    yield "oversized", dict(payload=None, token=page["token"], body=b" " * (MAX_BODY_BYTES + 1)), 413
+    yield "changed file", dict(payload={**good, "digest": "0" * 32}, token=page["token"]), 409
+    for key in ("article", "claim", "actor", "via"):
+        for bad in BAD_IDS:
+            if not (key in ("actor", "via") and bad is None):
+                yield f"{key}={bad!r}", dict(payload={**good, key: bad}, token=page["token"]), 400
+
+
+def test_every_unsafe_request_is_refused_and_nothing_is_written(server, example):
+    page = settings(server)
+    before = snapshot(example)
+    for name, request, status in refusals(page):
+        got, reply = post(server, "/_factcheck/annotate", **request)
+        assert got == status, (name, got, reply)
+        assert snapshot(example) == before, name
+    for path in ("/_factcheck/mention/edit", "/_factcheck/mention/remove"):
+        got, _ = post(server, path, {"article": ARTICLE, "digest": page["digest"], "mention": 0})
+        assert got == 403
+        got, _ = post(server, path, {"article": "../articles/x", "digest": page["digest"], "mention": 0},
+                      token=page["token"])
+        assert got == 400
+    assert snapshot(example) == before
+
+
+def test_the_token_is_in_served_article_pages_only_and_never_in_the_built_site(server):
+    page = settings(server)
+    assert page["token"] and page["digest"] and page["article"] == ARTICLE
+    assert settings(server, f"/claims/{CLAIM}/") == {}
+    assert not any(page["token"].encode() in body or SETTINGS_ID.encode() in body
+                   for body in server.builder.outputs.values())
+
+
+def test_an_article_page_lists_its_mentions_with_the_ids_of_their_highlights(server, example):
+    page = settings(server)
+    status, html = get(server, PAGE)
+    anchors = re.findall(r'<span class="hl-anchor" id="([^"]+)"></span>', html)
+    assert sorted(m["anchor"] for m in page["mentions"]) == sorted(anchors)
+    third = page["mentions"][2]
+    assert third["mention"] == 2 and third["claim"] == CLAIM and third["stance"] == "supports"
+    assert third["actor"] == "unnamed-acting-head-us-embassy-kabul" and third["note"].startswith("Hedged")
+    # Once the file changes, the page it was made from no longer offers to annotate (a reload follows).
+    (example / ARTICLE_FILE).write_bytes((example / ARTICLE_FILE).read_bytes() + b"\nMore.\n")
+    eventually(lambda: settings(server).get("digest") not in (None, page["digest"]), timeout=60)
+
+
+@pytest.mark.parametrize("selection, code", [
+    ({"text": "linked.\n\n\"Taliban created"}, "two-paragraphs"),
+    ({"text": "al-Qaeda"}, "select-more"),
+    ({"text": "not in this article at all"}, "not-found"),
+])
+def test_a_selection_without_a_quote_to_write_is_refused_and_nothing_is_written(server, example, selection, code):
+    page = settings(server)
+    before = snapshot(example)
+    status, reply = post(server, "/_factcheck/annotate", annotation(page, selection=selection), token=page["token"])
+    assert (status, reply["error"]) == (422, code) and reply["message"]
+    assert snapshot(example) == before
+
+
+def test_an_ambiguous_selection_is_extended_until_the_build_anchors_it_once(server, example):
+    page = settings(server)
+    status, reply = post(server, "/_factcheck/annotate", annotation(
+        page, selection={"text": "al-Qaeda", "before": "killed 22 ", "after": " members in Helmand"}),
+        token=page["token"])
+    assert status == 200 and reply["extended"] and reply["quote"] == "al-Qaeda members", reply  # "22 al-Qaeda members"
+
+
+@pytest.mark.parametrize("more, status, code", [
+    ({"claim": "no-such-claim"}, 422, "unknown-claim"),
+    ({"actor": "no-such-actor"}, 422, "unknown-actor"),
+    ({"stance": "agrees"}, 422, "bad-stance"),
+    ({"value_attributed_to": "cnn"}, 422, "no-value"),
+    ({"value": "14"}, 400, "bad-request"),
+    ({"note": "x" * 5000}, 400, "bad-request"),
+    ({"new_claim": {"id": "no-al-qaeda-in-taliban-ranks", "statement": "taken"}}, 400, "bad-request"),
+    ({"new_actor": {"id": "taliban", "name": "T", "kind": "organisation"}}, 409, "id-taken"),
+    ({"new_actor": {"id": "urdupoint-news", "name": "U", "kind": "organisation"}}, 409, "id-taken"),
+    ({"new_actor": {"id": "someone", "name": "S", "kind": "robot"}}, 422, "bad-kind"),
+])
+def test_what_the_site_does_not_have_is_refused_and_nothing_is_written(server, example, more, status, code):
+    page = settings(server)
+    before = snapshot(example)
+    got, reply = post(server, "/_factcheck/annotate", annotation(page, **more), token=page["token"])
+    assert (got, reply["error"]) == (status, code), reply
+    assert snapshot(example) == before
+
+
+def test_the_catalogue_lists_claims_and_actors_for_the_form(server):
+    page = settings(server)
+    status, reply = post(server, "/_factcheck/catalogue", None, token=page["token"], method="GET", body=b"")
+    assert status == 200
+    assert {"id": CLAIM, "statement": reply["claims"][[c["id"] for c in reply["claims"]].index(CLAIM)]["statement"],
+            "draft": False} in reply["claims"]
+    mujahid = next(a for a in reply["actors"] if a["id"] == "zabihullah-mujahid")
+    assert mujahid["kind"] == "person" and mujahid["name"]
+    assert post(server, "/_factcheck/catalogue", None, method="GET", body=b"")[0] == 403
+
+
+def test_read_only_turns_annotation_off(example):
+    server = start(example, search=False, read_only=True)
+    try:
+        assert settings(server) == {}
+        before = snapshot(example)
+        status, reply = post(server, "/_factcheck/annotate", {"article": ARTICLE}, token="anything")
+        assert status == 403 and reply["error"] == "read-only"
+        assert snapshot(example) == before
+    finally:
+        server.stop()
+
+
+def test_listening_beyond_this_machine_with_annotation_on_warns(example, capsys):
+    server = start(example, search=False, host="0.0.0.0")
+    try:
+        announce(server, example)
+        assert "Warning: annotation is on" in capsys.readouterr().err
+    finally:
+        server.stop()
+    server = start(example, search=False)
+    try:
+        announce(server, example)
+        assert "Warning" not in capsys.readouterr().err
+    finally:
+        server.stop()
