@@ -252,3 +252,14 @@ def test_a_file_gone_since_its_digest_is_reported_once_it_is_to_be_checked(tmp_p
     prepared = prepare_content(site, BuildCache(site), digests=digests)
     assert prepared.content is None
     assert [(d.path, d.message) for d in prepared.diagnostics.errors] == [(rel, "file not found")]
+
+
+def test_a_file_added_to_or_removed_from_the_output_by_hand_is_a_change(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=3).root
+    out = build(site, search=False).out_dir
+    assert build(site, search=False).unchanged
+    (out / "articles" / "notes.txt").write_text("added by hand", encoding="utf-8")
+    assert not build(site, search=False).unchanged
+    assert not (out / "articles" / "notes.txt").exists() and build(site, search=False).unchanged
+    next(out.glob("articles/*/index.html")).unlink()
+    assert not build(site, search=False).unchanged
