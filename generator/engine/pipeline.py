@@ -124,7 +124,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
     Nothing is published unless everything succeeded.
     """
     # Prepare the content: load and validate every file (cached, in parallel).
-    prepared = prepare_content(root, cache, remembered)
+    prepared = prepare_content(root, cache, remembered, inputs)
     diagnostics = prepared.diagnostics.strict() if settings.strict else prepared.diagnostics
     if diagnostics.errors:
         return Outcome(diagnostics, prepared.checked)
