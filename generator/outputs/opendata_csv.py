@@ -12,12 +12,15 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from ..core.model import BOTH, DISPUTES, NEUTRAL, STANCES, SUPPORTS, Graph, Quote
 from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis
-from .opendata_format import mention_id, passage_url, record_type, via_type
+from .base import Part, Piece, piece_path, sources_of
+from .opendata_format import mention_id, passage_url, quotes_by_article_in_order, record_type, via_type
 
+MENTIONS_CSV = "data/mentions.csv"
 # RFC 4180 line endings; csv.writer's default, stated here so it is a decision.
 CSV_LINE_END = "\r\n"
 
@@ -81,10 +84,19 @@ MATRIX_COLUMNS = (
 def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
     """RFC 4180: UTF-8 without a byte-order mark, CRLF line ends, a header row,
     fields quoted only when they must be; no field a spreadsheet would run."""
+    return csv_lines([header]) + csv_rows(rows)
+
+
+def csv_rows(rows: list[list[str]]) -> bytes:
+    """Rows of a CSV file as :func:`to_csv` writes them: each row is written
+    on its own, so rows written apart join into the same bytes."""
+    return csv_lines([[inert(cell) for cell in row] for row in rows])
+
+
+def csv_lines(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
-    writer.writerow(header)
-    writer.writerows([inert(cell) for cell in row] for row in rows)
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -113,9 +125,13 @@ def number_text(value: float | int | None) -> str:
     return repr(value)
 
 
-def mentions_csv(graph: Graph) -> bytes:
-    rows = [mention_row(graph, quote) for quote in graph.quotes]
-    return to_csv([c.name for c in MENTION_COLUMNS], rows)
+def mentions_csv(graph: Graph) -> list[Part]:
+    """The header, then one piece per article with quotes: the rows of its quotes."""
+    return [csv_lines([[c.name for c in MENTION_COLUMNS]])] + [
+        Piece(piece_path(MENTIONS_CSV, mention_id(quotes[0])), sources_of(quotes, quotes[0].article.path),
+              partial(lambda quotes: csv_rows([mention_row(graph, quote) for quote in quotes]), quotes))
+        for quotes in quotes_by_article_in_order(graph)
+    ]
 
 
 def mention_row(graph: Graph, quote: Quote) -> list[str]:
