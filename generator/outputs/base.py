@@ -99,6 +99,15 @@ def piece_path(file_path: str, item: str) -> str:
     return f"{file_path}#{item}"
 
 
+PageSources = dict[str, frozenset[str]]  # page path → its sources
+
+
+def page_sources(pages: list["Output"]) -> PageSources:
+    """The sources of every page planned so far, by path: a piece of a data
+    file showing what a page shows takes that page's sources."""
+    return {page.path: page.sources for page in pages}
+
+
 Output = Page | DataFile
 
 

@@ -29,7 +29,7 @@ from ..core.model import SUPPORTS, Actor, Article, Graph, SiteConfig, Verdict
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.link import article_order
 from . import urls
-from .base import DataFile, composed, piece_path, sources_of
+from .base import DataFile, Output, PageSources, composed, page_sources, piece_path
 from .opendata_format import JsonItems, to_json_parts
 
 CONTEXT = "https://schema.org"
@@ -137,9 +137,10 @@ def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
     return review
 
 
-def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+def data_feed(graph: Graph, analysis: Analysis, sources: PageSources) -> dict[str, Any]:
     """Every review as a schema.org DataFeed of DataFeedItems, one piece per
-    review (``opendata_format.JsonItems``), made only when its piece is."""
+    review (``opendata_format.JsonItems``), made only when its piece is, with
+    the sources of the claim's page (``sources``), which shows the same review."""
     reviewed = [item for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id) if is_reviewed(item)]
     feed: dict[str, Any] = {
         "@context": CONTEXT,
@@ -153,9 +154,8 @@ def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
     dates = [item.claim.reviewed.isoformat() for item in reviewed if item.claim.reviewed]
     if dates:  # a date from the content, never the build's clock
         feed["dateModified"] = max(dates)
-    # A review shows the claim, and of each article quoted on it the outlet and the supporting actors.
     feed["dataFeedElement"] = JsonItems([
-        (piece_path(FEED_PATH, item.claim.id), sources_of(item.quotes, item.claim.path),
+        (piece_path(FEED_PATH, item.claim.id), sources[urls.claim_path(item.claim)],
          partial(lambda item: [feed_element(graph, item)], item))
         for item in reviewed
     ])
@@ -197,6 +197,8 @@ def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
     return script_json(review) if review is not None else None
 
 
-def plan(graph: Graph, analysis: Analysis) -> list[DataFile]:
-    """``/data/claimreview.json``: it summarises every claim, so every file is a source."""
-    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis)))]
+def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile]:
+    """``/data/claimreview.json``: it summarises every claim, so every file is
+    a source; its pieces have the sources of the claims' pages (``pages``)."""
+    sources = page_sources(pages)
+    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis, sources)))]
