@@ -23,7 +23,7 @@ from generator.outputs import opendata, opendata_csv, structured
 from synthetic import make_site
 from test_incremental import BASE_URL, Editor, join, split
 
-DATA_FILES = ("data/claims.json", "data/mentions.csv", "data/annotations.jsonld", "data/claimreview.json")
+DATA_FILES = ("data/claims.json", "data/mentions.csv", "data/matrix.csv", "data/annotations.jsonld", "data/claimreview.json")
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -80,7 +80,7 @@ def test_each_kind_of_edit_leaves_the_data_files_those_of_a_clean_build(site, tm
     served = IncrementalBuilder(site, base_url=BASE_URL)
     assert served.rebuild().ok
     assert cached(site, tmp_path / "cached") == clean(site, tmp_path / "clean")
-    assert databases(site), "the build stored its pieces"
+    assert [p.name for p in databases(site)] == sorted(f"{f.replace('/', '--')}.sqlite" for f in DATA_FILES)
     edits = [editor.change_article_body, editor.change_stance, editor.change_claim, editor.change_claim,
              editor.change_actor, editor.change_actor, lambda: edit_outlet(site, 1), editor.delete_article,
              editor.add_mention, editor.rename_claim]
