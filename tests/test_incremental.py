@@ -18,10 +18,11 @@ import pytest
 import yaml
 
 from generator.core import limits
-from generator.core.layout import DEFAULT_TEMPLATES
+from generator.core.layout import CACHE_DIR, DEFAULT_TEMPLATES
 from generator.core.layout import MARKER
 from generator.engine.build import build
 from generator.engine.incremental import IncrementalBuilder
+from generator.engine.pieces import PIECES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"
@@ -32,6 +33,8 @@ def clean_build(root: Path, out: Path) -> dict[str, bytes] | None:
     """A fresh full build of ``root``, read back from disk; None if it fails."""
     if out.exists():
         shutil.rmtree(out)
+    # Clean of pieces too: the data files made whole, not from pieces earlier builds stored.
+    shutil.rmtree(root / CACHE_DIR / PIECES_DIR, ignore_errors=True)
     # Without the search index: these builders run without it too, so that the
     # long random test stays quick. tests/test_search_index.py and tests/test_serve.py
     # check that an incremental rebuild's index equals a clean build's.

@@ -20,8 +20,8 @@ from sitekit import VALID_SITE, all_files, make_site, parse_file, resolve_intern
 
 from generator.core.model import STANCES
 from generator.engine.build import build, load_content
-from generator.outputs import opendata, opendata_csv
-from generator.outputs.base import EVERYTHING, DataFile
+from generator.outputs import opendata, opendata_csv, opendata_format
+from generator.outputs.base import EVERYTHING, DataFile, Piece, join_parts
 from generator.outputs.render import Renderer
 from generator.stages.analyse import analyse
 from generator.stages.link import link
@@ -497,5 +497,21 @@ def test_a_generator_is_written_exactly_as_the_same_list(depth):
     records = [{"id": "a", "parts": [1, 2, {"x": None}]}, {"id": "b", "parts": []}, "plain", 3.5]
     document = {"version": 1, "records": records, "empty": []}
     streamed = {"version": 1, "records": (r for r in records), "empty": (r for r in [])}
-    assert opendata.to_json(streamed, depth) == opendata.to_json(document, depth)
-    assert json.loads(opendata.to_json(document, depth)) == document
+    assert opendata_format.to_json(streamed, depth) == opendata_format.to_json(document, depth)
+    assert json.loads(opendata_format.to_json(document, depth)) == document
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_an_array_of_pieces_is_written_exactly_as_the_same_list(depth):
+    # The big data files are made of pieces (one claim's record, one article's
+    # annotations), kept from run to run: joined, they must be the bytes of
+    # the same records in a plain list, whatever the depth they sit at.
+    records = [{"id": "a", "parts": [1, 2, {"x": None}]}, {"id": "b", "parts": []}, "plain", 3.5]
+    groups = [records[:1], records[1:3], records[3:]]  # a piece may hold several records
+    items = opendata_format.JsonItems([(f"f#{n}", frozenset(), lambda group=group: group)
+                                       for n, group in enumerate(groups)])
+    document = {"version": 1, "records": records, "empty": []}
+    pieced = {"version": 1, "records": items, "empty": opendata_format.JsonItems([])}
+    parts = opendata_format.to_json_parts(pieced, depth)
+    assert [part.path for part in parts if isinstance(part, Piece)] == (["f#0", "f#1", "f#2"] if depth >= 2 else [])
+    assert join_parts(parts) == opendata_format.to_json(document, depth)

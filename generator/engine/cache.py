@@ -2,7 +2,7 @@
 
 It lives in ``.factcheck-cache/`` next to ``site.yaml`` (like Hugo's
 ``resources/`` or Pelican's ``cache/``), is safe to delete at any time, and
-holds three things:
+holds four things:
 
 - ``checked-json.sqlite``: every content file loaded and checked on its own
   (its record with its converted Markdown and anchored quotes, its problems
@@ -16,6 +16,8 @@ holds three things:
 - ``last-build.json``: the fingerprint of the last successful build (every
   input file, the generator's code, the options) with its summary and
   warnings, so a build with nothing changed can say so and stop.
+- ``pieces/``: the pieces the site-wide data files are made of, one
+  database per file, each piece's bytes under its key (``pieces.py``).
 
 Every write is atomic (an SQLite transaction, or a write to a temporary file
 and a rename): a build killed half-way leaves the cache as it was or

@@ -14,7 +14,9 @@ digest of its sources' digests, its templates, site.yaml, the options and the
 generator's code. An output whose key is the one it had in the previous run
 is kept as the previous site has it; the others are rendered. The source set
 is part of the key, so a page that stops (or starts) showing a file is
-rendered again too. One way to refresh the search index:
+rendered again too. The site-wide data files are made of pieces keyed by
+the same rule, and only the pieces whose key changed are made again
+(``pieces.py``). One way to refresh the search index:
 ``search_shards.refresh_index`` re-indexes only the shards whose pages changed.
 """
 
@@ -35,6 +37,7 @@ from ..stages.analyse import analyse
 from ..stages.link import link
 from ..stages.validate import CheckedFile
 from .cache import BuildCache, digest, page_keys
+from .pieces import Pieces, PieceStore
 from .prepare import prepare_content
 from .rendering import Rendered, render_into
 from .search import SearchError
@@ -70,6 +73,9 @@ class RunState:
     # they were read from; kept in memory only (serve), never stored.
     templates_key: str = ""
     renderer: Renderer | None = None
+    # The pieces of the data files made of pieces (pieces.py), kept in memory
+    # only (serve); build keeps them in the build cache.
+    pieces: Pieces = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,8 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
 
     ``inputs``: the digest of every input file (``cache.input_digests``);
     ``remembered``: files checked by an earlier run of this process, by cache
-    key; ``cache``: the build cache, for the files checked by earlier builds.
+    key; ``cache``: the build cache, for the files checked by earlier builds
+    and the pieces of the data files they made.
     Nothing is published unless everything succeeded.
     """
     # Prepare the content: load and validate every file (cached, in parallel).
@@ -138,10 +145,15 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
             keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING)
+            # The data files' pieces are keyed by the same rule, when their files are composed.
+            pieces = PieceStore(
+                lambda items: page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING),
+                previous.pieces, cache.dir if cache is not None else None,
+            )
             # Render the stale outputs into the sink, keep the others; then the static files.
             rendered = render_into(sink, renderer, pages, graph,
                                    lambda page: previous.page_keys.get(page.path) != keys[page.path],
-                                   diagnostics, progress)
+                                   diagnostics, progress, pieces)
             if rendered is None:
                 sink.abandon()
                 return Outcome(diagnostics, prepared.checked)
@@ -155,7 +167,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             manifest = {**rendered.manifest, **index.entries}
             outcome = Outcome(
                 diagnostics, prepared.checked,
-                state=RunState(keys, index.state, templates_key, renderer),
+                state=RunState(keys, index.state, templates_key, renderer, pieces.state(pages)),
                 built=Built(content, graph, {page.path: page for page in pages}),
                 manifest=manifest, language=content.config.language,
                 counts={"articles": len(graph.articles), "claims": len(graph.claims),

@@ -18,6 +18,7 @@ from ..core.model import Graph
 from ..core.progress import Progress
 from ..outputs.base import EVERYTHING, Output
 from ..outputs.render import Renderer, TemplateProblem
+from .pieces import PieceStore, is_composed
 from .workers import parallel_map
 from .write import Sink, Written
 
@@ -38,9 +39,12 @@ class Rendered:
 def render_into(
     sink: Sink, renderer: Renderer, pages: list[Output], graph: Graph,
     is_stale: Callable[[Output], bool], diagnostics: Diagnostics, progress: Progress | None = None,
+    pieces: PieceStore | None = None,
 ) -> Rendered | None:
     """Render the stale pages into ``sink`` and keep the others; then the
     static files. None after a template error (reported in ``diagnostics``).
+    A data file made of pieces is composed by ``pieces``, which makes only
+    the pieces whose key changed.
 
     The workers keep pages too, not only render them: keeping is a stat and
     a hard link per file, and at 10,000 articles the 24,400 pages kept after
@@ -59,7 +63,11 @@ def render_into(
                 results.append((entry, KEPT))
                 continue
             try:
-                results.append(sink.put(page.path, renderer.render(page, graph)))
+                if pieces is not None and is_composed(page):
+                    data = pieces.compose(page)
+                else:
+                    data = renderer.render(page, graph)
+                results.append(sink.put(page.path, data))
             except TemplateProblem as problem:  # returned, not raised: it crosses a process boundary
                 results.append(problem.as_tuple())
                 break

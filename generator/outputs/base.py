@@ -51,13 +51,61 @@ class Page:
 class DataFile:
     """An output that is not an HTML page (a feed, JSON, CSV, the sitemap),
     made by a function instead of a template. Planned, tracked and rebuilt
-    incrementally exactly like a Page."""
+    incrementally exactly like a Page.
+
+    A site-wide file may also be made of pieces (``parts``, see
+    :func:`composed`): its bytes are then its parts joined, each part fixed
+    bytes (the frame: headers, separators, what is made of the whole site)
+    or a :class:`Piece`, one item's bytes, which the engine keeps from run
+    to run and makes again only when the piece's own key changes
+    (``engine/pieces.py``)."""
 
     path: str  # e.g. "data/claims.json"
     sources: frozenset[str]
     produce: Callable[[], bytes] = field(compare=False)
     template: str = ""  # none; templates never change a data file
     shows: str = ""  # as Page.shows
+    parts: Callable[[], list["Part"]] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One item's part of a data file made of pieces (a claim's record, an
+    article's rows): keyed exactly as a page is (``engine/cache.page_keys``),
+    by its sources and what else it shows, so its sources must list every
+    content file whose change can change its bytes, as a page's do."""
+
+    path: str  # the file's path, "#", the item's: "data/claims.json#claims/<id>"
+    sources: frozenset[str]
+    produce: Callable[[], bytes] = field(compare=False)
+    shows: str = ""
+    template: str = ""  # none, as for a DataFile
+
+
+Part = bytes | Piece
+
+
+def composed(path: str, parts: Callable[[], list[Part]]) -> DataFile:
+    """A site-wide data file made of ``parts``; produced on its own (with no
+    pieces kept from an earlier run), every piece is made."""
+    return DataFile(path, EVERYTHING, lambda: join_parts(parts()), parts=parts)
+
+
+def join_parts(parts: list[Part]) -> bytes:
+    return b"".join(part if isinstance(part, bytes) else part.produce() for part in parts)
+
+
+def piece_path(file_path: str, item: str) -> str:
+    return f"{file_path}#{item}"
+
+
+PageSources = dict[str, frozenset[str]]  # page path → its sources
+
+
+def page_sources(pages: list["Output"]) -> PageSources:
+    """The sources of every page planned so far, by path: a piece of a data
+    file showing what a page shows takes that page's sources."""
+    return {page.path: page.sources for page in pages}
 
 
 Output = Page | DataFile

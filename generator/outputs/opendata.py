@@ -27,9 +27,10 @@ from ..core.wording import STANCE_VERBS
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.tallies import Tally
 from . import opendata_csv, urls
-from .base import EVERYTHING, DataFile, Output, Page
+from .opendata_csv import MATRIX_CSV, MENTIONS_CSV
+from .base import EVERYTHING, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path
 from .opendata_format import (
-    article_text_path, mention_id, passage_url, record_ref, to_json, via_type, voice_ref,
+    JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, to_json_parts, via_type, voice_ref,
 )
 
 # Bump when a field is renamed, removed or changes meaning; adding a field
@@ -39,8 +40,6 @@ from .opendata_format import (
 SCHEMA_VERSION = 2
 
 CLAIMS_JSON = "data/claims.json"
-MENTIONS_CSV = "data/mentions.csv"
-MATRIX_CSV = "data/matrix.csv"
 ANNOTATIONS_JSONLD = "data/annotations.jsonld"
 ABOUT_PAGE = urls.page_path("about/data")
 
@@ -50,18 +49,26 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 
 
-def plan(graph: Graph, analysis: Analysis) -> list[Output]:
+def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[Output]:
     """The open-data files and their documentation page.
 
     The site-wide files show every content file, so their sources are
-    EVERYTHING; an article's text depends on that article alone.
+    EVERYTHING; an article's text depends on that article alone. The big
+    ones are made of pieces (``base.composed``), one per claim or per
+    article, each with the sources of what it shows, so that after an edit
+    only the pieces it touched are made again: at 10,000 articles these
+    files were about 6 s of a 17.7 s build after one article changed.
+    A claim's piece has the sources of the claim's page, an article's those
+    of the article's page (``pages``, the site map planned so far): each
+    page shows all that the piece does, and its sources are worked out once.
     """
+    sources = page_sources(pages)
     outputs: list[Output] = [
         Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph)),
-        DataFile(CLAIMS_JSON, EVERYTHING, partial(claims_json, graph, analysis)),
-        DataFile(MENTIONS_CSV, EVERYTHING, partial(opendata_csv.mentions_csv, graph)),
-        DataFile(MATRIX_CSV, EVERYTHING, partial(opendata_csv.matrix_csv, analysis)),
-        DataFile(ANNOTATIONS_JSONLD, EVERYTHING, partial(annotations_jsonld, graph)),
+        composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources)),
+        composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources)),
+        composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources)),
+        composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources)),
     ]
     outputs += [
         DataFile(article_text_path(article), frozenset({article.path}), partial(article_text, article))
@@ -82,11 +89,11 @@ def article_text(article: Article) -> bytes:
 # --- claims.json ----------------------------------------------------------------
 
 
-def claims_json(graph: Graph, analysis: Analysis) -> bytes:
-    return to_json(claims_document(graph, analysis))
+def claims_json(graph: Graph, analysis: Analysis, sources: PageSources) -> list[Part]:
+    return to_json_parts(claims_document(graph, analysis, sources))
 
 
-def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+def claims_document(graph: Graph, analysis: Analysis, sources: PageSources) -> dict[str, Any]:
     config = graph.config
     return {
         "version": SCHEMA_VERSION,
@@ -103,8 +110,16 @@ def claims_document(graph: Graph, analysis: Analysis) -> dict[str, Any]:
             {"id": v.id, "label": v.label, "description": v.description, "rank": v.rank}
             for v in config.verdicts
         ],
-        # Generators: each record is made as to_json writes it (see to_json).
-        "claims": (claim_record(graph, item) for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id)),
+        # One piece per claim, its record made only when the piece is. The
+        # articles' records are made each time, as to_json writes them (a
+        # generator): at 10,000 articles, as pieces too, their keys and rows
+        # cost more than the records (claims.json took 1.75 s of CPU from
+        # 12,000 pieces, 0.52 s from the claims' 2,000 and the articles made).
+        "claims": JsonItems([
+            (piece_path(CLAIMS_JSON, f"claims/{item.claim.id}"), sources[urls.claim_path(item.claim)],
+             partial(lambda item: [claim_record(graph, item)], item))
+            for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id)
+        ]),
         "articles": (article_record(graph, article) for article in graph.articles.values()),
         "actors": [
             {
@@ -223,14 +238,18 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
 # model, be alternative descriptions of the same passage.
 
 
-def annotations_jsonld(graph: Graph) -> bytes:
-    return to_json(annotation_collection(graph))
+def annotations_jsonld(graph: Graph, sources: PageSources) -> list[Part]:
+    return to_json_parts(annotation_collection(graph, sources))
 
 
-def annotation_collection(graph: Graph) -> dict[str, Any]:
-    """The collection; its items are a generator, made as ``to_json`` writes them."""
+def annotation_collection(graph: Graph, sources: PageSources) -> dict[str, Any]:
+    """The collection; its items are one piece per article, made only when the piece is."""
     collection_id = urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)
-    items = (annotation(graph, quote) for quote in graph.quotes)
+    items = JsonItems([
+        (piece_path(ANNOTATIONS_JSONLD, mention_id(quotes[0])), sources[urls.article_path(quotes[0].article)],
+         partial(lambda quotes: [annotation(graph, quote) for quote in quotes], quotes))
+        for quotes in quotes_by_article_in_order(graph)
+    ])
     collection: dict[str, Any] = {
         "@context": ANNOTATION_CONTEXT,
         "id": collection_id,

@@ -12,12 +12,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from ..core.model import BOTH, DISPUTES, NEUTRAL, STANCES, SUPPORTS, Graph, Quote
 from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis
-from .opendata_format import mention_id, passage_url, record_type, via_type
+from ..stages.comparison import OriginRow
+from . import urls
+from .base import PageSources, Part, Piece, fingerprint, piece_path
+from .opendata_format import mention_id, passage_url, quotes_by_article_in_order, record_type, via_type
 
+MENTIONS_CSV = "data/mentions.csv"
+MATRIX_CSV = "data/matrix.csv"
 # RFC 4180 line endings; csv.writer's default, stated here so it is a decision.
 CSV_LINE_END = "\r\n"
 
@@ -81,10 +87,19 @@ MATRIX_COLUMNS = (
 def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
     """RFC 4180: UTF-8 without a byte-order mark, CRLF line ends, a header row,
     fields quoted only when they must be; no field a spreadsheet would run."""
+    return csv_lines([header]) + csv_rows(rows)
+
+
+def csv_rows(rows: list[list[str]]) -> bytes:
+    """Rows of a CSV file as :func:`to_csv` writes them: each row is written
+    on its own, so rows written apart join into the same bytes."""
+    return csv_lines([[inert(cell) for cell in row] for row in rows])
+
+
+def csv_lines(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
-    writer.writerow(header)
-    writer.writerows([inert(cell) for cell in row] for row in rows)
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -113,9 +128,14 @@ def number_text(value: float | int | None) -> str:
     return repr(value)
 
 
-def mentions_csv(graph: Graph) -> bytes:
-    rows = [mention_row(graph, quote) for quote in graph.quotes]
-    return to_csv([c.name for c in MENTION_COLUMNS], rows)
+def mentions_csv(graph: Graph, sources: PageSources) -> list[Part]:
+    """The header, then one piece per article with quotes: the rows of its
+    quotes, with the sources of the article's page (``sources``)."""
+    return [csv_lines([[c.name for c in MENTION_COLUMNS]])] + [
+        Piece(piece_path(MENTIONS_CSV, mention_id(quotes[0])), sources[urls.article_path(quotes[0].article)],
+              partial(lambda quotes: csv_rows([mention_row(graph, quote) for quote in quotes]), quotes))
+        for quotes in quotes_by_article_in_order(graph)
+    ]
 
 
 def mention_row(graph: Graph, quote: Quote) -> list[str]:
@@ -150,29 +170,43 @@ def mention_row(graph: Graph, quote: Quote) -> list[str]:
     return [fields[column.name] for column in MENTION_COLUMNS]
 
 
-def matrix_csv(analysis: Analysis) -> bytes:
+def matrix_csv(analysis: Analysis, sources: PageSources) -> list[Part]:
     """The claims × independent origins view as one row per cell that is not
     empty (a claim and an origin that speaks on it), every count a plain
     number: a spreadsheet's pivot table rebuilds the grid, and the file
-    grows with the statements, not with claims times origins."""
-    rows = []
-    for row in analysis.origin_matrix.rows:
-        item = row.claim
-        claim_cells = [
-            item.claim.id,
-            item.claim.statement,
-            item.verdict.id if item.verdict else "",
-            boolean_text(item.contested),
-            boolean_text(item.figures_differ),
+    grows with the statements, not with claims times origins.
+
+    One piece per claim: its rows, with the sources of the claim's page and,
+    as what it shows of the whole site, which origins have columns (a
+    claim's rows list those first, in the columns' order)."""
+    matrix = analysis.origin_matrix
+    columns = fingerprint([[column.origin.kind, column.origin.id] for column in matrix.columns])
+    return [csv_lines([[c.name for c in MATRIX_COLUMNS]])] + [
+        Piece(piece_path(MATRIX_CSV, row.claim.claim.id), sources[urls.claim_path(row.claim.claim)],
+              partial(lambda row: csv_rows(matrix_rows(row)), row), columns)
+        for row in matrix.rows
+    ]
+
+
+def matrix_rows(row: OriginRow) -> list[list[str]]:
+    """One claim's rows of matrix.csv: one per origin that speaks on it."""
+    item = row.claim
+    claim_cells = [
+        item.claim.id,
+        item.claim.statement,
+        item.verdict.id if item.verdict else "",
+        boolean_text(item.contested),
+        boolean_text(item.figures_differ),
+    ]
+    return [
+        [
+            *claim_cells,
+            cell.origin.kind, cell.origin.id, cell.origin.name, cell.position,
+            str(cell.speakers), str(cell.statements),
+            *(str(cell.tallies[stance].statements) for stance in STANCES),
         ]
-        for cell in [c for c in row.cells if c is not None] + list(row.others):
-            rows.append([
-                *claim_cells,
-                cell.origin.kind, cell.origin.id, cell.origin.name, cell.position,
-                str(cell.speakers), str(cell.statements),
-                *(str(cell.tallies[stance].statements) for stance in STANCES),
-            ])
-    return to_csv([c.name for c in MATRIX_COLUMNS], rows)
+        for cell in [c for c in row.cells if c is not None] + list(row.others)
+    ]
 
 
 def boolean_text(value: bool) -> str:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable
 
 from ..core.model import Actor, Article, Graph, Outlet, Quote, Voice
 from . import urls
+from .base import Part, Piece
 
 
 def article_text_path(article: Article) -> str:
@@ -25,6 +28,13 @@ def mention_id(quote: Quote) -> str:
     """Unique across the site: anchors are unique within an article, and
     neither ids nor anchors contain "/"."""
     return f"{quote.article.id}/{quote.anchor}"
+
+
+def quotes_by_article_in_order(graph: Graph) -> list[list[Quote]]:
+    """``graph.quotes`` in runs of one article's quotes, in their order: the
+    pieces of the files with a record per quote. A run is named by its first
+    quote's mention id, which no other run has."""
+    return [list(run) for _, run in itertools.groupby(graph.quotes, key=lambda quote: quote.article.id)]
 
 
 def passage_url(graph: Graph, quote: Quote) -> str:
@@ -71,8 +81,64 @@ def to_json(data: Any, depth: int = 3) -> bytes:
     return b"".join(piece.encode("utf-8") for piece in pieces)
 
 
-def json_pieces(value: Any, depth: int, indent: str) -> Iterator[str]:
-    """The text of :func:`to_json`, in pieces of at most one record each."""
+@dataclass(frozen=True)
+class JsonItems:
+    """An array of a JSON file made of pieces (:func:`to_json_parts`): each
+    item is one piece, (its path, its sources, a function making its
+    records), and its records are the array's elements, laid out as
+    :func:`to_json` lays out those of a list. A piece makes one record or
+    more, never none."""
+
+    items: list[tuple[str, frozenset[str], Callable[[], list[Any]]]]
+
+
+def to_json_parts(data: Any, depth: int = 3) -> list[Part]:
+    """:func:`to_json`'s bytes as parts (``base.composed``): each
+    :class:`JsonItems` array's pieces, and the text around them as bytes.
+    Joined, the parts are what ``to_json`` writes of the same data with
+    plain lists in place of the JsonItems."""
+    parts: list[Part] = []
+    text: list[str] = []
+    for piece in itertools.chain(json_pieces(data, depth, ""), ["\n"]):
+        if isinstance(piece, str):
+            text.append(piece)
+            continue
+        parts += ["".join(text).encode("utf-8"), piece]
+        text = []
+    parts.append("".join(text).encode("utf-8"))
+    return parts
+
+
+def items_pieces(items: JsonItems, depth: int, indent: str) -> Iterator[str | Piece]:
+    """The array of ``items`` as :func:`json_pieces` lays out a list at
+    ``depth``, its items as pieces; below the laid-out levels (``depth`` 0)
+    the array is one line, made at once."""
+    if depth == 0:
+        yield json.dumps([record for _, _, records in items.items for record in records()], ensure_ascii=False)
+        return
+    if not items.items:
+        yield "[]"
+        return
+    inner = indent + "  "
+    before = "["
+    for path, sources, records in items.items:
+        yield f"{before}\n{inner}"
+        yield Piece(path, sources, partial(records_text, records, depth - 1, inner))
+        before = ","
+    yield f"\n{indent}]"
+
+
+def records_text(records: Callable[[], list[Any]], depth: int, indent: str) -> bytes:
+    """One piece of a JsonItems array: its records, as consecutive elements of that array."""
+    return f",\n{indent}".join("".join(json_pieces(record, depth, indent)) for record in records()).encode("utf-8")
+
+
+def json_pieces(value: Any, depth: int, indent: str) -> Iterator[str | Piece]:
+    """The text of :func:`to_json`, in pieces of at most one record each
+    (and, for a :class:`JsonItems` array, its pieces)."""
+    if isinstance(value, JsonItems):
+        yield from items_pieces(value, depth, indent)
+        return
     streamed = isinstance(value, Iterator)  # an array whose items are made as they are written
     if not streamed and (depth == 0 or not isinstance(value, (dict, list)) or not value):
         yield json.dumps(value, ensure_ascii=False)

@@ -61,8 +61,9 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
             partial(article_context, graph, article),
         ))
     pages += sitepages.plan(graph)  # the editors' own pages: /about/…
-    pages += opendata.plan(graph, analysis)  # /data/* and /about/data/
-    pages += structured.plan(graph, analysis)  # /data/claimreview.json
+    # The data files' pieces have the sources of the pages that show the same claim or article.
+    pages += opendata.plan(graph, analysis, pages)  # /data/* and /about/data/
+    pages += structured.plan(graph, analysis, pages)  # /data/claimreview.json
     # The sitemap reads this list when it is written: add later pages to it in place (+=).
     pages += feeds.plan(graph, analysis, pages)  # Atom feeds, sitemap.xml, robots.txt
     sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages

@@ -19,6 +19,7 @@ preview: a review must not be announced before it is published.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -28,8 +29,8 @@ from ..core.model import SUPPORTS, Actor, Article, Graph, SiteConfig, Verdict
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.link import article_order
 from . import urls
-from .base import EVERYTHING, DataFile
-from .opendata_format import to_json
+from .base import DataFile, Output, PageSources, composed, page_sources, piece_path
+from .opendata_format import JsonItems, to_json_parts
 
 CONTEXT = "https://schema.org"
 FEED_PATH = "data/claimreview.json"
@@ -136,19 +137,11 @@ def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
     return review
 
 
-def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
-    """Every review as a schema.org DataFeed of DataFeedItems."""
-    items = []
-    for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id):
-        review = claim_review(item, graph)
-        if review is None:
-            continue
-        del review["@context"]  # the feed's context covers its elements
-        element: dict[str, Any] = {"@type": "DataFeedItem"}
-        if item.claim.reviewed:
-            element["dateCreated"] = item.claim.reviewed.isoformat()
-        element["item"] = review
-        items.append(element)
+def data_feed(graph: Graph, analysis: Analysis, sources: PageSources) -> dict[str, Any]:
+    """Every review as a schema.org DataFeed of DataFeedItems, one piece per
+    review (``opendata_format.JsonItems``), made only when its piece is, with
+    the sources of the claim's page (``sources``), which shows the same review."""
+    reviewed = [item for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id) if is_reviewed(item)]
     feed: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "DataFeed",
@@ -158,11 +151,26 @@ def data_feed(graph: Graph, analysis: Analysis) -> dict[str, Any]:
     }
     if graph.config.licence:  # schema.org's license: a URL (a site without one states none)
         feed["license"] = graph.config.licence.url
-    dates = [e["dateCreated"] for e in items if "dateCreated" in e]
+    dates = [item.claim.reviewed.isoformat() for item in reviewed if item.claim.reviewed]
     if dates:  # a date from the content, never the build's clock
         feed["dateModified"] = max(dates)
-    feed["dataFeedElement"] = items
+    feed["dataFeedElement"] = JsonItems([
+        (piece_path(FEED_PATH, item.claim.id), sources[urls.claim_path(item.claim)],
+         partial(lambda item: [feed_element(graph, item)], item))
+        for item in reviewed
+    ])
     return feed
+
+
+def feed_element(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
+    """One rated, published claim's DataFeedItem."""
+    review = claim_review(item, graph)
+    del review["@context"]  # the feed's context covers its elements
+    element: dict[str, Any] = {"@type": "DataFeedItem"}
+    if item.claim.reviewed:
+        element["dateCreated"] = item.claim.reviewed.isoformat()
+    element["item"] = review
+    return element
 
 
 # --- serialising ---------------------------------------------------------------
@@ -189,6 +197,8 @@ def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
     return script_json(review) if review is not None else None
 
 
-def plan(graph: Graph, analysis: Analysis) -> list[DataFile]:
-    """``/data/claimreview.json``: it summarises every claim, so every file is a source."""
-    return [DataFile(FEED_PATH, EVERYTHING, lambda: to_json(data_feed(graph, analysis)))]
+def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile]:
+    """``/data/claimreview.json``: it summarises every claim, so every file is
+    a source; its pieces have the sources of the claims' pages (``pages``)."""
+    sources = page_sources(pages)
+    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis, sources)))]

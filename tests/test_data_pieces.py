@@ -1,0 +1,177 @@
+"""The site-wide data files made of pieces (``engine/pieces.py``): after an
+edit only the pieces it touched are made again, and the files stay, byte for
+byte, those of a clean build, whether the pieces were kept in memory
+(``serve``) or in the build cache (``build``), even when a stored piece is
+damaged."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from generator.core.layout import CACHE_DIR, DEFAULT_TEMPLATES, MARKER
+from generator.engine.build import build
+from generator.engine.cache import digest
+from generator.engine.incremental import IncrementalBuilder
+from generator.engine.pieces import PIECES_DIR
+from generator.outputs import opendata, opendata_csv, structured
+from synthetic import make_site
+from test_incremental import BASE_URL, Editor, join, split
+
+DATA_FILES = ("data/claims.json", "data/mentions.csv", "data/matrix.csv", "data/annotations.jsonld", "data/claimreview.json")
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MARKER}
+
+
+def clean(site: Path, out: Path) -> dict[str, bytes]:
+    """A build that uses no cache at all: no checked files, no pieces."""
+    result = build(site, out, base_url=BASE_URL, search=False, use_cache=False)
+    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    return tree(out)
+
+
+def cached(site: Path, out: Path) -> dict[str, bytes]:
+    """A build with the cache kept: the data files from the pieces it stored before."""
+    result = build(site, out, base_url=BASE_URL, search=False)
+    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    return tree(out)
+
+
+def differing(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
+    return sorted(p for p in expected.keys() | actual.keys() if expected.get(p) != actual.get(p))
+
+
+def databases(site: Path) -> list[Path]:
+    return sorted((site / CACHE_DIR / PIECES_DIR).glob("*.sqlite"))
+
+
+def first_annotated_article(outputs: dict[str, bytes]) -> str:
+    """The article of annotations.jsonld's first annotation."""
+    first = json.loads(outputs["data/annotations.jsonld"])["first"]["items"][0]
+    return first["target"][0]["source"].rsplit("/", 1)[1].removesuffix(".txt")
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return make_site(tmp_path / "site", articles=24, seed=13).root
+
+
+def edit_outlet(site: Path, counter: int) -> str:
+    path = sorted((site / "content" / "outlets").glob("*.md"))[counter % 2]
+    front, body = split(path)
+    front["name"] = f"Outlet renamed {counter}"
+    join(path, front, body)
+    return f"rename outlet {path.name}"
+
+
+def test_each_kind_of_edit_leaves_the_data_files_those_of_a_clean_build(site, tmp_path):
+    """An article, a claim, an actor, an outlet edited, an article deleted:
+    after each, build with its pieces in the cache, and serve with its pieces
+    in memory, make every file a build without any cache makes."""
+    editor = Editor(site, random.Random(7))
+    served = IncrementalBuilder(site, base_url=BASE_URL)
+    assert served.rebuild().ok
+    assert cached(site, tmp_path / "cached") == clean(site, tmp_path / "clean")
+    assert [p.name for p in databases(site)] == sorted(f"{f.replace('/', '--')}.sqlite" for f in DATA_FILES)
+    edits = [editor.change_article_body, editor.change_stance, editor.change_claim, editor.change_claim,
+             editor.change_actor, editor.change_actor, lambda: edit_outlet(site, 1), editor.delete_article,
+             editor.add_mention, editor.rename_claim]
+    for step, edit in enumerate(edits):
+        what = edit()
+        expected = clean(site, tmp_path / "clean")
+        assert differing(expected, cached(site, tmp_path / "cached")) == [], (step, what)
+        assert served.rebuild().ok, (step, what)
+        assert differing(expected, served.outputs) == [], (step, what)
+
+
+@pytest.mark.parametrize("seed", [21])
+def test_random_edits_keep_the_cached_data_files_those_of_a_clean_build(tmp_path, seed):
+    site = make_site(tmp_path / "site", articles=16, seed=seed).root
+    shutil.copytree(DEFAULT_TEMPLATES, site / "templates")  # for the template edits
+    rng = random.Random(seed)
+    editor = Editor(site, rng)
+    cached(site, tmp_path / "cached")
+    history = []
+    for step in range(20):
+        history.append(getattr(editor, rng.choice(Editor.VALID))())
+        expected = clean(site, tmp_path / "clean")
+        assert differing(expected, cached(site, tmp_path / "cached")) == [], history[-3:]
+
+
+def test_a_damaged_or_foreign_piece_is_made_again(site, tmp_path):
+    """Pieces whose bytes are not those stored with them, a database that is
+    not one, a row from another key: misses, never a wrong output."""
+    cached(site, tmp_path / "cached")
+    first, second, *others = databases(site)
+    first.write_bytes(b"not a database at all")
+    with sqlite3.connect(second) as db:
+        db.execute("UPDATE pieces SET value = CAST('damaged' AS BLOB)")  # its digest is no longer the bytes'
+    for path in others:
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE pieces SET key = 'another-key'")  # right shape, written for other content
+    Editor(site, random.Random(3)).change_article_body()
+    assert differing(clean(site, tmp_path / "clean"), cached(site, tmp_path / "cached")) == []
+    # and what was made again was stored again: a further build uses it
+    Editor(site, random.Random(4)).change_article_body()
+    assert differing(clean(site, tmp_path / "clean"), cached(site, tmp_path / "cached")) == []
+
+
+def test_a_build_takes_the_stored_pieces_an_edit_did_not_touch(site, tmp_path):
+    """Pieces are kept, not made again: a piece stored for a claim the edit
+    does not touch is taken as stored (planted here, with its own digest, it
+    shows in the file), and the edited article's pieces are made again."""
+    cached(site, tmp_path / "cached")
+    planted = b'{"planted": true}'
+    database = site / CACHE_DIR / PIECES_DIR / "data--claims.json.sqlite"
+    with sqlite3.connect(database) as db:
+        (item,) = db.execute("SELECT item FROM pieces WHERE item LIKE '%#claims/%' ORDER BY item LIMIT 1").fetchone()
+        db.execute("UPDATE pieces SET value = ?, digest = ? WHERE item = ?", (planted, digest(planted), item))
+    claim_id = item.rsplit("/", 1)[1]
+    article = next(p for p in sorted((site / "content" / "articles").glob("*.md")) if claim_id not in p.read_text())
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert planted in cached(site, tmp_path / "cached")["data/claims.json"]
+
+
+def test_serve_makes_again_only_the_pieces_an_edit_touched(site, monkeypatch):
+    """After one article's text changed, serve makes that article's record,
+    mentions and annotations, and the records of the claims it quotes; no
+    others (the files made whole made every record every time)."""
+    served = IncrementalBuilder(site, base_url=BASE_URL)
+    assert served.rebuild().ok
+    made: dict[str, list[str]] = {"claims": [], "annotations": [], "mentions": [], "reviews": []}
+
+    def counting(kind, function, name):
+        def counted(graph, item):
+            made[kind].append(name(item))
+            return function(graph, item)
+        return counted
+
+    monkeypatch.setattr(opendata, "claim_record", counting("claims", opendata.claim_record, lambda i: i.claim.id))
+    monkeypatch.setattr(opendata, "annotation", counting("annotations", opendata.annotation, lambda q: q.article.id))
+    monkeypatch.setattr(opendata_csv, "mention_row", counting("mentions", opendata_csv.mention_row,
+                                                              lambda q: q.article.id))
+    monkeypatch.setattr(structured, "feed_element", counting("reviews", structured.feed_element,
+                                                             lambda i: i.claim.id))
+    article = sorted((site / "content" / "articles").glob("*.md"))[3]
+    front, body = split(article)
+    # a new mention at the end of the text: its record and the claim's change
+    claim = sorted((site / "content" / "claims").glob("*.md"))[0].stem
+    body += "\nThe mayor said the works were finished on time.\n"
+    front.setdefault("mentions", []).append({"claim": claim, "stance": "disputes",
+                                             "quote": "the works were finished on time"})
+    join(article, front, body)
+    assert served.rebuild().ok
+    assert set(made["mentions"]) == {article.stem}
+    # and /about/data/, which shows the first annotation as its example, made whole
+    assert set(made["annotations"]) - {article.stem} <= {first_annotated_article(served.outputs)}
+    quoted = {m["claim"] for m in front["mentions"]}
+    assert set(made["claims"]) <= quoted and claim in made["claims"]
+    assert set(made["reviews"]) <= quoted
