@@ -22,10 +22,12 @@ Rules, so that a reader can check any number by hand:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, combinations
 
-from ..core.model import DISPUTES, POSITIONS, SUPPORTS, Actor, Graph, Quote
+from ..core.model import DISPUTES, POSITIONS, SUPPORTS, Actor, Graph
 from .claim_analysis import ClaimAnalysis
 from .tallies import position_of
 
@@ -61,12 +63,11 @@ class Positions:
 
     by_actor: dict[str, dict[str, str]]  # actor id → claim id → position
     claims: dict[str, "ClaimAnalysis"]
-    claim_order: dict[str, tuple[str, str]]  # claim id → sort key (statement, id)
 
-    def shared(self, first_id: str, second_id: str, claim_ids: tuple[str, ...]) -> list[SharedClaim]:
+    def shared(self, first_id: str, second_id: str) -> list[SharedClaim]:
         first, second = self.by_actor[first_id], self.by_actor[second_id]
-        shared = [SharedClaim(self.claims[c], first[c], second[c]) for c in claim_ids]
-        shared.sort(key=lambda s: (OUTCOME_ORDER[s.outcome], self.claim_order[s.claim.claim.id]))
+        shared = [SharedClaim(self.claims[c], first[c], second[c]) for c in first.keys() & second.keys()]
+        shared.sort(key=lambda s: (OUTCOME_ORDER[s.outcome], s.claim.claim.statement.casefold(), s.claim.claim.id))
         return shared
 
 
@@ -84,7 +85,6 @@ class AgreementPair:
     agree: int
     disagree: int
     neither: int
-    claim_ids: tuple[str, ...]
     positions: Positions = field(repr=False)
     _shared: list[SharedClaim] | None = field(default=None, init=False, repr=False)
 
@@ -92,49 +92,71 @@ class AgreementPair:
     def shared(self) -> list[SharedClaim]:
         """The shared claims, most divisive first: disagreements, agreements, the rest."""
         if self._shared is None:
-            self._shared = self.positions.shared(self.first.id, self.second.id, self.claim_ids)
+            self._shared = self.positions.shared(self.first.id, self.second.id)
         return self._shared
 
     @property
     def total(self) -> int:
         """Shared claims."""
-        return len(self.claim_ids)
+        return self.agree + self.disagree + self.neither
 
     def count(self, outcome: str) -> int:
         return getattr(self, outcome)
 
 
+def positions_of(graph: Graph) -> dict[str, dict[str, str]]:
+    """Actor id → claim id → the actor's position on it."""
+    positions: dict[str, dict[str, str]] = {}
+    for actor_id, quotes in graph.quotes_by_actor.items():
+        by_claim: dict[str, list[str]] = defaultdict(list)
+        for quote in quotes:
+            by_claim[quote.claim.id].append(quote.mention.stance)
+        positions[actor_id] = {claim_id: position_of(stances) for claim_id, stances in by_claim.items()}
+    return positions
+
+
+def pair_counts(sides: Iterable[tuple[list[int], list[int], list[int]]]) -> tuple[Counter, Counter, Counter]:
+    """For each pair of actors (numbers, smaller first): on how many claims
+    both spoke, both took a side, and both took the same side.
+
+    ``sides``: per claim, the numbers of its supporters, its disputers and
+    the others, each list ascending. The pairs are counted by ``Counter`` and
+    ``itertools.combinations``, and a pair keeps its counts rather than its
+    claim ids. At 10,000 articles (190,000 pairs, 380,000 shared claims) the
+    whole agreement still costs about what the loop over each claim's pairs
+    in Python did (1.3-1.5 s of CPU): the pairs' records and their sort
+    dominate, which is why only /compare/'s first page works it out."""
+    spoke: Counter = Counter()  # pair → shared claims
+    decided: Counter = Counter()  # pair → shared claims on which both took a side
+    same: Counter = Counter()  # pair → shared claims on which both took the same side
+    for supporting, disputing, others in sides:
+        took_side = sorted(supporting + disputing)
+        spoke.update(combinations(sorted(took_side + others), 2) if others else combinations(took_side, 2))
+        decided.update(combinations(took_side, 2))
+        same.update(chain(combinations(supporting, 2), combinations(disputing, 2)))
+    return spoke, decided, same
+
+
 def actor_agreement(graph: Graph, claims: dict[str, "ClaimAnalysis"]) -> list[AgreementPair]:
     """Every pair of actors with at least one shared claim, most disagreement first."""
-    positions: dict[str, dict[str, str]] = {}  # actor id → claim id → position
-    for actor_id, quotes in graph.quotes_by_actor.items():
-        by_claim: dict[str, list[Quote]] = defaultdict(list)
-        for quote in quotes:
-            by_claim[quote.claim.id].append(quote)
-        positions[actor_id] = {claim_id: position_of(q.stance for q in qs) for claim_id, qs in by_claim.items()}
+    positions = positions_of(graph)
     actors = sorted((graph.actors[a] for a in positions), key=lambda a: (a.name.casefold(), a.id))
-    rank = {actor.id: index for index, actor in enumerate(actors)}
     # Pairs come from the claims, not from every pair of actors: at archive
     # scale most pairs of actors never spoke on the same claim.
-    speakers: dict[str, list[Actor]] = defaultdict(list)  # claim id → actors, in name order
-    for actor in actors:
-        for claim_id in positions[actor.id]:
-            speakers[claim_id].append(actor)
-    common: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for claim_id, spoke in speakers.items():
-        for i, first in enumerate(spoke):
-            for second in spoke[i + 1:]:
-                common[(first.id, second.id)].append(claim_id)
-    claim_order = {claim_id: (item.claim.statement.casefold(), claim_id) for claim_id, item in claims.items()}
-    table = Positions(positions, claims, claim_order)
-    pairs = []
-    for (first_id, second_id), claim_ids in sorted(common.items(), key=lambda item: (rank[item[0][0]], rank[item[0][1]])):
-        first, second = positions[first_id], positions[second_id]
-        counts = {"agree": 0, "disagree": 0, "neither": 0}
-        for claim_id in claim_ids:
-            counts[OUTCOME_OF_POSITIONS[first[claim_id], second[claim_id]]] += 1
-        pairs.append(AgreementPair(graph.actors[first_id], graph.actors[second_id], counts["agree"],
-                                   counts["disagree"], counts["neither"], tuple(claim_ids), table))
+    sides: dict[str, tuple[list[int], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
+    for number, actor in enumerate(actors):  # each list ascending
+        for claim_id, position in positions[actor.id].items():
+            sides[claim_id][SIDE_OF_POSITION.get(position, 2)].append(number)
+    spoke, decided, same = pair_counts(sides.values())
+    table = Positions(positions, claims)
+    pairs = [
+        AgreementPair(actors[first], actors[second], same.get(pair, 0), decided.get(pair, 0) - same.get(pair, 0),
+                      total - decided.get(pair, 0), table)
+        for pair, total in spoke.items() for first, second in (pair,)
+    ]
     pairs.sort(key=lambda p: (-p.disagree, -p.agree, -p.total, p.first.name.casefold(),
                               p.second.name.casefold(), p.first.id, p.second.id))
     return pairs
+
+
+SIDE_OF_POSITION = {SUPPORTS: 0, DISPUTES: 1}  # the others (neutral, both) are 2

@@ -11,7 +11,9 @@ functions of the graph; nothing here knows about HTML.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from ..core.model import DISPUTES, STANCES, SUPPORTS, Actor, Article, Graph, Outlet, Quote, Verdict
 from .agreement import AgreementPair, actor_agreement
@@ -28,8 +30,8 @@ class ClaimStance:
     claim: ClaimAnalysis
     quotes: list[Quote]
 
-    @property
-    def stances(self) -> list[str]:
+    @cached_property
+    def stances(self) -> list[str]:  # kept: both scorecards of its actor ask
         present = {q.stance for q in self.quotes}
         return [s for s in STANCES if s in present]
 
@@ -54,8 +56,17 @@ class ActorAnalysis:
     counted_with: list[Actor]  # when it is a party: the other actors with statements counted under it
     claims: list[ClaimStance]  # what the actor said, claim by claim
     relayed: list[Quote]  # statements by others passed on through this actor
-    supported_scorecard: list[ScorecardRow]
-    disputed_scorecard: list[ScorecardRow]
+    verdicts: tuple[Verdict, ...] = field(repr=False)  # the site's scale, for the scorecards
+
+    # The scorecards are worked out when the actor's page is rendered: only
+    # that page shows them, and a build renders only the stale pages.
+    @cached_property
+    def supported_scorecard(self) -> list[ScorecardRow]:
+        return scorecard(self.verdicts, [c for c in self.claims if SUPPORTS in c.stances])
+
+    @cached_property
+    def disputed_scorecard(self) -> list[ScorecardRow]:
+        return scorecard(self.verdicts, [c for c in self.claims if DISPUTES in c.stances])
 
     @property
     def quote_count(self) -> int:
@@ -83,7 +94,15 @@ class Analysis:
     origin_matrix: OriginMatrix  # /compare/'s main view: claims × independent origins
     outlet_matrix: OutletMatrix  # "How each outlet reported it": claims × outlets
     most_contested: list[ClaimAnalysis] = field(default_factory=list)
-    agreement: list[AgreementPair] = field(default_factory=list)  # see agreement.py
+    # Works out the actors' agreement (agreement.py) when a page first asks for
+    # it: only /compare/'s first page shows it, and at 10,000 articles it cost
+    # 1.1-1.8 s of every build's analysis (190,000 pairs of actors).
+    agreement_of: Callable[[], list[AgreementPair]] = field(default=list, repr=False)
+
+    @cached_property
+    def agreement(self) -> list[AgreementPair]:
+        """Every pair of actors with a shared claim, most disagreement first."""
+        return self.agreement_of()
 
     def claims_in_order(self) -> list[ClaimAnalysis]:
         return [row.claim for row in self.origin_matrix.rows]
@@ -92,8 +111,10 @@ class Analysis:
 def analyse(graph: Graph) -> Analysis:
     claims = {claim_id: analyse_claim(graph, claim) for claim_id, claim in graph.claims.items()}
     under = counted_under(graph)
-    actors = {actor_id: analyse_actor(graph, actor, claims, under.get(actor_id, [])) for actor_id, actor in graph.actors.items()}
-    outlets = {outlet_id: analyse_outlet(graph, outlet, claims) for outlet_id, outlet in graph.outlets.items()}
+    order = {claim_id: item.claim.statement.casefold() for claim_id, item in claims.items()}
+    actors = {actor_id: analyse_actor(graph, actor, claims, order, under.get(actor_id, []))
+              for actor_id, actor in graph.actors.items()}
+    outlets = {outlet_id: analyse_outlet(graph, outlet, claims, order) for outlet_id, outlet in graph.outlets.items()}
     in_order = sorted(claims.values(), key=claim_order)
     reporting = sorted((o for o in graph.outlets.values() if graph.articles_by_outlet.get(o.id)),
                        key=lambda o: (o.name.casefold(), o.id))
@@ -102,17 +123,17 @@ def analyse(graph: Graph) -> Analysis:
         key=lambda c: (tuple(-x for x in c.contest_score), c.claim.id),
     )
     return Analysis(claims, actors, outlets, build_origin_matrix(in_order), build_outlet_matrix(in_order, reporting),
-                    contested[:MOST_CONTESTED_LIMIT], agreement=actor_agreement(graph, claims))
+                    contested[:MOST_CONTESTED_LIMIT], agreement_of=partial(actor_agreement, graph, claims))
 
 
-def group_by_claim(quotes: list[Quote], claims: dict[str, ClaimAnalysis]) -> list[ClaimStance]:
+def group_by_claim(quotes: list[Quote], claims: dict[str, ClaimAnalysis], order: dict[str, str]) -> list[ClaimStance]:
+    """The quotes claim by claim, the claims by statement (``order``: claim id →
+    its statement casefolded, worked out once rather than for every actor and
+    outlet that speaks on the claim)."""
     grouped: dict[str, list[Quote]] = defaultdict(list)
     for quote in quotes:
         grouped[quote.claim.id].append(quote)
-    return [
-        ClaimStance(claims[claim_id], grouped[claim_id])
-        for claim_id in sorted(grouped, key=lambda cid: claims[cid].claim.statement.casefold())
-    ]
+    return [ClaimStance(claims[claim_id], grouped[claim_id]) for claim_id in sorted(grouped, key=order.__getitem__)]
 
 
 def counted_under(graph: Graph) -> dict[str, list[Actor]]:
@@ -125,8 +146,9 @@ def counted_under(graph: Graph) -> dict[str, list[Actor]]:
     return {party: sorted(members, key=lambda a: (a.name.casefold(), a.id)) for party, members in under.items()}
 
 
-def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], counted_with: list[Actor]) -> ActorAnalysis:
-    said = group_by_claim(graph.quotes_by_actor.get(actor.id, []), claims)
+def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], order: dict[str, str],
+                  counted_with: list[Actor]) -> ActorAnalysis:
+    said = group_by_claim(graph.quotes_by_actor.get(actor.id, []), claims, order)
     return ActorAnalysis(
         actor=actor,
         affiliation=graph.actors.get(actor.affiliation_id) if actor.affiliation_id else None,
@@ -135,8 +157,7 @@ def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], 
         counted_with=counted_with,
         claims=said,
         relayed=graph.quotes_via.get(actor.path, []),
-        supported_scorecard=scorecard(graph, [c for c in said if SUPPORTS in c.stances]),
-        disputed_scorecard=scorecard(graph, [c for c in said if DISPUTES in c.stances]),
+        verdicts=tuple(graph.config.verdicts),
     )
 
 
@@ -144,7 +165,7 @@ def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], 
 NOT_RATED, NOT_YET_RATED = "not rated", None
 
 
-def scorecard(graph: Graph, stances: list[ClaimStance]) -> list[ScorecardRow]:
+def scorecard(verdicts: tuple[Verdict, ...], stances: list[ClaimStance]) -> list[ScorecardRow]:
     """How many of these claims carry each verdict, in the order of the scale,
     then the claims deliberately not rated and those not rated yet. Only the
     verdicts these claims have: a row of 0 says nothing about the actor and
@@ -152,7 +173,7 @@ def scorecard(graph: Graph, stances: list[ClaimStance]) -> list[ScorecardRow]:
     counts: dict[str | None, int] = defaultdict(int)
     for item in stances:
         counts[scorecard_key(item.claim)] += 1
-    rows = [ScorecardRow(v, counts[v.id]) for v in graph.config.verdicts]
+    rows = [ScorecardRow(v, counts[v.id]) for v in verdicts]
     rows += [ScorecardRow(None, counts[NOT_RATED], not_rated=True), ScorecardRow(None, counts[NOT_YET_RATED])]
     return [row for row in rows if row.count]
 
@@ -163,12 +184,12 @@ def scorecard_key(item: ClaimAnalysis) -> str | None:
     return NOT_RATED if item.claim.not_rated else NOT_YET_RATED
 
 
-def analyse_outlet(graph: Graph, outlet: Outlet, claims: dict[str, ClaimAnalysis]) -> OutletAnalysis:
+def analyse_outlet(graph: Graph, outlet: Outlet, claims: dict[str, ClaimAnalysis], order: dict[str, str]) -> OutletAnalysis:
     articles = graph.articles_by_outlet.get(outlet.id, [])
     quotes = [q for a in articles for q in graph.quotes_by_article.get(a.id, [])]
     return OutletAnalysis(
         outlet=outlet,
         articles=articles,
-        claims=[outlet_report(said.claim, outlet, said.quotes) for said in group_by_claim(quotes, claims)],
+        claims=[outlet_report(said.claim, outlet, said.quotes) for said in group_by_claim(quotes, claims, order)],
         relayed=graph.quotes_via.get(outlet.path, []),
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..core.model import DISPUTES, STANCES, SUPPORTS, Actor, Claim, Graph, Outlet, Quote, Verdict, Voice
-from .tallies import Figure, Tally, figures_of, is_contested, tallies_by_stance, voice_order
+from .tallies import Figure, Tally, figures_of, is_contested, tally, voice_order
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ class ClaimAnalysis:
     def origin_counts(self) -> dict[str, int]:
         return {stance: len(t.origins) for stance, t in self.tallies.items()}
 
-    @property
-    def speaker_total(self) -> int:
+    @cached_property
+    def speaker_total(self) -> int:  # kept: the claims' order (claim_order) asks for it again and again
         """Distinct speakers, whatever their stance."""
         return len({q.speaker.key for q in self.quotes})
 
@@ -101,16 +102,17 @@ class ClaimAnalysis:
 
 def analyse_claim(graph: Graph, claim: Claim) -> ClaimAnalysis:
     quotes = graph.quotes_by_claim.get(claim.id, [])
-    by_stance = {stance: [q for q in quotes if q.stance == stance] for stance in STANCES}
+    by_stance: dict[str, list[Quote]] = {stance: [] for stance in STANCES}
     by_origin: dict[tuple[str, str], list[Quote]] = defaultdict(list)
     for quote in quotes:
+        by_stance[quote.mention.stance].append(quote)
         by_origin[quote.origin.key].append(quote)
     return ClaimAnalysis(
         claim=claim,
         verdict=graph.config.verdict(claim.verdict_id),
         quotes=quotes,
         by_stance=by_stance,
-        tallies=tallies_by_stance(quotes),
+        tallies={stance: tally(stance_quotes) for stance, stance_quotes in by_stance.items()},
         by_origin=dict(by_origin),
         figures=figures_of(quotes),
         outlets=unique_by_id(q.outlet for q in quotes),

@@ -383,3 +383,21 @@ def test_example_site_is_one_page_per_list_with_every_pair(example_out: Path):
     assert "pair-more" not in compare and "pagination" not in compare
     for section in SECTIONS:
         assert 'class="pagination"' not in (example_out / section / "index.html").read_text(encoding="utf-8")
+
+
+def test_only_the_first_compare_page_works_out_the_actor_agreement(tmp_path, monkeypatch):
+    """The agreement (Analysis.agreement, seconds at 10,000 articles) is shown
+    on /compare/'s first page only: rendering another page of the comparison
+    does not work it out (each render worker did, for each such page)."""
+    from generator.outputs.siteplan import plan_pages
+
+    root = tmp_path / "site"
+    make_site(root, 30, seed=4, claims=20, actors=12)
+    monkeypatch.setitem(limits.PAGE_SIZES, "compare", 8)
+    graph, analysis = graph_of(root)
+    planned = {page.path: page for page in plan_pages(graph, analysis)}
+    assert "agreement" not in vars(analysis)  # the analysis leaves it to the page
+    second = planned[page_path("compare", 2)].make_context()
+    assert second["rows"] and "agreement" not in vars(analysis)
+    first = planned["compare/index.html"].make_context()
+    assert first["agreement"] and first["agreement"] is analysis.agreement
