@@ -198,3 +198,61 @@ def test_a_refusal_is_shown_in_the_form_with_the_servers_message(browser, served
     assert "choose another" in message.inner_text() and dialog.is_visible()
     assert (site / ARTICLE_FILE).read_bytes() == before
     page.close()
+
+
+MARK_OF = """n => document.getElementById(JSON.parse(document.getElementById('factcheck-annotate').textContent)
+  .mentions[n].anchor).closest('mark')"""
+
+
+def wait_for_new_digest(page, old):
+    """Saved, rebuilt and reloaded: the page offers to annotate again, from the new file."""
+    page.wait_for_function("old => { const s = document.getElementById('factcheck-annotate');"
+                           " return s && JSON.parse(s.textContent).digest !== old; }", arg=old, timeout=60000)
+
+
+def digest_of(page):
+    return page.evaluate("JSON.parse(document.getElementById('factcheck-annotate').textContent).digest")
+
+
+def test_a_mention_is_edited_from_its_highlight_with_the_keyboard_and_removed_with_a_click(browser, served):
+    site, server = served
+    before = (site / ARTICLE_FILE).read_text(encoding="utf-8")
+    page = open_page(browser, server.url + "articles/taliban-deny-ties-al-qaeda/")
+    first = digest_of(page)
+    page.evaluate_handle(MARK_OF, 2).as_element().focus()  # Tab reaches it; focus it directly here
+    page.keyboard.press("Enter")
+    dialog = page.locator("#factcheck-annotate-form")
+    dialog.wait_for(state="visible", timeout=15000)
+    assert dialog.locator("#fca-title").inner_text() == "Edit the mention"
+    assert dialog.locator("#fca-claim").input_value() == "taliban-kept-ties-with-al-qaeda"
+    assert dialog.locator("#fca-actor").input_value() == "unnamed-acting-head-us-embassy-kabul"
+    assert dialog.locator("#fca-stance").input_value() == "supports"
+    assert dialog.locator("#fca-note").input_value().startswith("Hedged")
+    assert dialog.locator("#fca-remove").is_visible() and dialog.locator("#fca-save").inner_text() == "Save changes"
+    dialog.locator("#fca-stance").focus()
+    page.keyboard.press("End")  # neutral
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")  # no note
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Save changes
+    wait_for_new_digest(page, first)  # saved, rebuilt, reloaded
+    edited = (site / ARTICLE_FILE).read_text(encoding="utf-8")
+    assert edited == before.replace(
+        "    stance: supports\n    quote: the acting head of the US embassy in Kabul said that the Taliban may have not"
+        " entirely cut ties with the banned terrorist organization\n    note: Hedged (“may have not entirely”) and"
+        " reported second-hand.\n",
+        "    stance: neutral\n    quote: the acting head of the US embassy in Kabul said that the Taliban may have not"
+        " entirely cut ties with the banned terrorist organization\n", 1)
+    assert edited != before
+    second = digest_of(page)
+    page.evaluate_handle(MARK_OF, 3).as_element().click()
+    dialog.wait_for(state="visible", timeout=15000)
+    assert dialog.locator("#fca-actor").input_value() == "afghan-government"
+    dialog.locator("#fca-remove").click()
+    wait_for_new_digest(page, second)
+    assert (site / ARTICLE_FILE).read_text(encoding="utf-8") == edited.replace(
+        "  - claim: taliban-kept-ties-with-al-qaeda\n    actor: afghan-government\n    stance: supports\n"
+        "    quote: The Afghan government, too, claims that the groups are still linked.\n", "", 1)
+    assert page.errors == []
+    page.close()
