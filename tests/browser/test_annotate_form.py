@@ -256,3 +256,62 @@ def test_a_mention_is_edited_from_its_highlight_with_the_keyboard_and_removed_wi
         "    quote: The Afghan government, too, claims that the groups are still linked.\n", "", 1)
     assert page.errors == []
     page.close()
+
+
+RTL_SITE = REPO / "tests/fixtures/rtl-site"
+RTL_FILE = "content/articles/ferry-starts-dari.md"
+RTL_SELECT = """() => {
+  const p = [...document.querySelectorAll('.article-body p')].find(p => p.textContent.includes('این خبر ساختگی'));
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  let node; while ((node = walker.nextNode()) && !node.data.includes('این خبر ساختگی')) {}
+  const start = node.data.indexOf('این خبر ساختگی'), range = document.createRange();
+  range.setStart(node, start); range.setEnd(node, start + 'این خبر ساختگی است'.length);
+  getSelection().removeAllRanges(); getSelection().addRange(range);
+}"""
+INSIDE = """() => {
+  const d = document.getElementById('factcheck-annotate-form').getBoundingClientRect();
+  const outside = [...document.querySelectorAll('#factcheck-annotate-form input, #factcheck-annotate-form select,'
+    + ' #factcheck-annotate-form textarea, #factcheck-annotate-form button')]
+    .filter(e => e.offsetParent !== null).map(e => [e.id, e.getBoundingClientRect()])
+    .filter(([id, r]) => r.left < d.left || r.right > d.right).map(([id]) => id);
+  return {left: d.left, right: d.right, width: innerWidth, outside: outside};
+}"""
+
+
+def test_the_form_fits_a_phone_and_annotates_a_right_to_left_article(browser, tmp_path):
+    site = copy_site(tmp_path, RTL_SITE, ("site.yaml", "content"))
+    before = (site / RTL_FILE).read_text(encoding="utf-8")
+    server = DevServer(site, port=0, log=lambda line: None, search=False)
+    server.start()
+    try:
+        page = open_page(browser, server.url + "articles/ferry-starts-dari/", width=390, height=844)
+        dialog = open_form_on_selection(page, RTL_SELECT)
+        assert dialog.locator("#fca-quote").inner_text() == "این خبر ساختگی است"
+        box = page.evaluate(INSIDE)
+        assert 0 <= box["left"] and box["right"] <= box["width"] == 390 and box["outside"] == [], box
+        page.keyboard.type("cost more")
+        assert options(dialog, "fca-claim-list")[0].startswith("The ferry cost more than planned.")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        page.keyboard.type("councillor")
+        found = options(dialog, "fca-actor-list")
+        assert any("omid-councillor" in o for o in found), found
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        assert dialog.locator("#fca-actor").input_value() == "omid-councillor"
+        assert page.evaluate(INSIDE)["outside"] == []
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowDown")  # disputes
+        dialog.locator("#fca-save").click()
+        page.wait_for_function(
+            "[...document.querySelectorAll('.article-body mark.hl-disputes')]"
+            ".some(m => m.textContent.startsWith('این خبر ساختگی است'))", timeout=60000)
+        assert page.errors == []
+        page.close()
+    finally:
+        server.stop()
+    assert (site / RTL_FILE).read_text(encoding="utf-8") == before.replace("\n---\n", (
+        "\n  - claim: ferry-cost\n    actor: omid-councillor\n    stance: disputes\n"
+        "    quote: این خبر ساختگی است\n---\n"), 1)
