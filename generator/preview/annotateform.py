@@ -18,6 +18,10 @@ what changed, and "Remove". After any save the page reloads itself when the
 rebuild is done (the live-reload stream); a refusal's message is shown in
 the form.
 
+Passages ``check --coverage`` lists as missing are marked faintly (a CSS
+custom highlight, so the page's markup stays as built); a click on one
+selects it and opens the form, and the N key selects the next one (then A).
+
 The selection is sent as text without the highlights' markers, with a
 blank line between paragraphs (so a selection across two is recognised),
 and with up to 60 characters of the text before and after it. The form is
@@ -58,6 +62,7 @@ FORM_STYLE = r"""<style id="factcheck-annotate-style">
 #factcheck-annotate-form #fca-message:empty{display:none}
 #factcheck-annotate-form #fca-message{margin:.5rem 0 0;padding:.4rem .6rem;background:#fff6e0;border-radius:.3rem}
 .article-body mark.hl[data-fca-mentions]{cursor:pointer}
+::highlight(fca-missing){background-color:rgba(230,170,0,.16);text-decoration:underline dotted rgba(160,110,0,.55)}
 .article-body mark.hl[data-fca-mentions]:focus-visible{outline:2px solid #1f5fbf;outline-offset:1px}
 </style>"""
 
@@ -219,6 +224,26 @@ form.addEventListener('submit',function(e){if(e.submitter&&e.submitter.value==='
  send(cfg.annotate,payload).then(function(reply){
   message.textContent=reply.ok?'Saved: \u201c'+reply.quote+'\u201d'+(reply.created&&reply.created.length?
    ' (created '+reply.created.join(', ')+')':'')+'. The page reloads after the rebuild.':reply.message;});});
+// Passages check --coverage lists as missing: marked faintly (a CSS highlight: the page's markup is
+// untouched); a click on one selects it and opens the form, and the N key selects the next one.
+function locate(passage){var want=passage.replace(/\s+/g,' '),blocks=body.querySelectorAll(BLOCKS);
+ for(var i=0;i<blocks.length;i++){var chars=[],s='',node,walker=document.createTreeWalker(blocks[i],NodeFilter.SHOW_TEXT,
+  {acceptNode:function(n){return n.parentElement.closest('.hl-markers')?NodeFilter.FILTER_REJECT:NodeFilter.FILTER_ACCEPT;}});
+  while((node=walker.nextNode())){for(var k=0;k<node.data.length;k++){var c=node.data[k];
+   if(/\s/.test(c)){if(s.slice(-1)===' ')continue;c=' ';}s+=c;chars.push([node,k]);}}
+  var at=s.indexOf(want);if(at<0)continue;var end=chars[at+want.length-1],r=document.createRange();
+  r.setStart(chars[at][0],chars[at][1]);r.setEnd(end[0],end[1]+1);return r;}
+ return null;}
+var missing=(cfg.missing||[]).map(locate).filter(Boolean);
+if(missing.length&&window.CSS&&CSS.highlights&&window.Highlight)CSS.highlights.set('fca-missing',new Highlight(...missing));
+function choose(range){var s=getSelection();s.removeAllRanges();s.addRange(range.cloneRange());}
+body.addEventListener('click',function(e){if(!getSelection().isCollapsed||e.target.closest('a,mark'))return;
+ var at=document.caretRangeFromPoint&&document.caretRangeFromPoint(e.clientX,e.clientY);if(!at)return;
+ var hit=missing.find(function(r){return r.isPointInRange(at.startContainer,at.startOffset);});if(hit){choose(hit);open();}});
+var next=0;
+document.addEventListener('keydown',function(e){if((e.key==='n'||e.key==='N')&&missing.length&&!e.ctrlKey&&!e.metaKey&&
+ !e.altKey&&!dialog.open&&!/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)){e.preventDefault();
+  var r=missing[next++%missing.length];choose(r);r.startContainer.parentElement.scrollIntoView({block:'center'});}});
 function update(){button.hidden=!selected();}
 document.addEventListener('selectionchange',update);button.addEventListener('click',open);
 document.addEventListener('keydown',function(e){if((e.key==='a'||e.key==='A')&&!e.ctrlKey&&!e.metaKey&&!e.altKey&&

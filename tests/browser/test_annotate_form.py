@@ -315,3 +315,69 @@ def test_the_form_fits_a_phone_and_annotates_a_right_to_left_article(browser, tm
     assert (site / RTL_FILE).read_text(encoding="utf-8") == before.replace("\n---\n", (
         "\n  - claim: ferry-cost\n    actor: omid-councillor\n    stance: disputes\n"
         "    quote: این خبر ساختگی است\n---\n"), 1)
+
+
+UNANNOTATED = "The Afghan government, too, claims that the groups are still linked."
+ITS_MENTION = ("  - claim: taliban-kept-ties-with-al-qaeda\n    actor: afghan-government\n    stance: supports\n"
+               f"    quote: {UNANNOTATED}\n")
+MISSING_COUNT = "CSS.highlights.has('fca-missing') ? CSS.highlights.get('fca-missing').size : 0"
+MISSING_CENTRE = """() => { const r = [...CSS.highlights.get('fca-missing')][0].getClientRects()[0];
+  return [r.left + r.width / 2, r.top + r.height / 2]; }"""
+
+
+def test_a_passage_check_coverage_lists_is_marked_and_one_click_annotates_it(browser, tmp_path):
+    site = copy_site(tmp_path)
+    original = (site / ARTICLE_FILE).read_text(encoding="utf-8")
+    assert ITS_MENTION in original
+    (site / ARTICLE_FILE).write_text(original.replace(ITS_MENTION, ""), encoding="utf-8")  # now unannotated
+    before = (site / ARTICLE_FILE).read_text(encoding="utf-8")
+    server = DevServer(site, port=0, log=lambda line: None, search=False)
+    server.start()
+    try:
+        page = open_page(browser, server.url + "articles/taliban-deny-ties-al-qaeda/")
+        assert page.evaluate(MISSING_COUNT) == 1
+        assert not page.evaluate("t => [...document.querySelectorAll('.article-body mark.hl')]"
+                                 ".some(m => m.textContent.includes(t))", UNANNOTATED)  # not a highlight
+        x, y = page.evaluate(MISSING_CENTRE)
+        page.mouse.click(x, y)
+        dialog = page.locator("#factcheck-annotate-form")
+        dialog.wait_for(state="visible", timeout=15000)
+        assert dialog.locator("#fca-quote").inner_text() == UNANNOTATED
+        page.keyboard.type("kept their ties")
+        options(dialog, "fca-claim-list")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        page.keyboard.type("afghan government")
+        assert "afghan-government" in options(dialog, "fca-actor-list")[1]
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        dialog.locator("#fca-save").click()
+        page.wait_for_function(
+            "[...document.querySelectorAll('.article-body mark.hl-supports')]"
+            f".some(m => m.textContent === {UNANNOTATED!r})", timeout=60000)
+        assert page.evaluate(MISSING_COUNT) == 0  # annotated now: no longer marked
+        assert page.errors == []
+        page.close()
+    finally:
+        server.stop()
+    assert (site / ARTICLE_FILE).read_text(encoding="utf-8") == before.replace("\n---\n", "\n" + ITS_MENTION + "---\n", 1)
+
+
+def test_the_n_key_selects_the_next_missing_passage(browser, tmp_path):
+    site = copy_site(tmp_path)
+    (site / ARTICLE_FILE).write_text((site / ARTICLE_FILE).read_text(encoding="utf-8").replace(ITS_MENTION, ""),
+                                     encoding="utf-8")
+    server = DevServer(site, port=0, log=lambda line: None, search=False)
+    server.start()
+    try:
+        page = open_page(browser, server.url + "articles/taliban-deny-ties-al-qaeda/")
+        page.keyboard.press("n")
+        page.keyboard.press("a")
+        dialog = page.locator("#factcheck-annotate-form")
+        dialog.wait_for(state="visible", timeout=15000)
+        assert dialog.locator("#fca-quote").inner_text() == UNANNOTATED
+        page.close()
+    finally:
+        server.stop()
