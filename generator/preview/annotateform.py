@@ -186,11 +186,12 @@ function open(){current=selected();if(!current)return;editing=null;load();
 // Editing: the mentions of a highlight are those whose anchor it holds, or a previous piece of its passage holds.
 var byAnchor={};(cfg.mentions||[]).forEach(function(m){(byAnchor[m.anchor]=byAnchor[m.anchor]||[]).push(m);});
 function mentionsOf(mark){var found=[];mark.querySelectorAll('.hl-anchor').forEach(function(a){found=found.concat(byAnchor[a.id]||[]);});return found;}
-var marks=[].slice.call(body.querySelectorAll('mark.hl')),owner=[];
+var marks=[].slice.call(body.querySelectorAll('mark.hl')),owner=[],hint=document.createElement('span');
+hint.id='fca-mark-hint';hint.hidden=true;hint.textContent='Enter: edit or remove this mention';document.body.appendChild(hint);
 marks.forEach(function(mark,k){var own=mentionsOf(mark);owner[k]=own.length||!k?own:owner[k-1];});
 marks.forEach(function(mark,k){if(!owner[k]||!owner[k].length)return;mark.tabIndex=0;mark.setAttribute('role','button');
  mark.setAttribute('data-fca-mentions',owner[k].map(function(m){return m.mention;}).join(' '));
- mark.setAttribute('aria-label','Edit the mention of: '+mark.textContent.trim().slice(0,80));
+ mark.setAttribute('aria-describedby','fca-mark-hint');
  mark.addEventListener('click',function(e){if(!getSelection().isCollapsed||e.target.closest('a'))return;e.preventDefault();edit(owner[k]);});
  mark.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();edit(owner[k]);}});});
 function fillFrom(m){editing=m;$('fca-quote').textContent=m.quote;claim.value=m.claim;actor.value=m.actor||'';

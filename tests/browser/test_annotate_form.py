@@ -381,3 +381,24 @@ def test_the_n_key_selects_the_next_missing_passage(browser, tmp_path):
         page.close()
     finally:
         server.stop()
+
+
+AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = """async context => (await axe.run(context)).violations
+  .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_nothing_serious_in_the_open_form_and_the_editable_highlights(browser, served, width):
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: run `npm ci` in tests/js")
+    site, server = served
+    page = open_page(browser, server.url + "articles/taliban-deny-ties-al-qaeda/", width=width)
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(BLOCKING, ".article-body") == []  # highlights as buttons, faint marks
+    dialog = open_form_on_selection(page)
+    page.keyboard.type("ties")
+    options(dialog, "fca-claim-list")
+    page.keyboard.press("ArrowDown")  # the listbox open, an option active
+    assert page.evaluate(BLOCKING, "#factcheck-annotate-form") == []
+    page.close()
