@@ -156,6 +156,13 @@ function combobox(input,list,choices,pick){var options=[],active=-1;
   else if(e.key==='Escape'&&!list.hidden){e.preventDefault();e.stopPropagation();close();}});
  return close;}
 var claim=$('fca-claim'),actor=$('fca-actor'),newClaim=$('fca-new-claim'),newActor=$('fca-new-actor');
+var HINTS={claim:'Words of its statement or its id; the last choice creates a new claim.',
+ actor:'Name, alias or id; empty: the outlet\u2019s own voice.'};
+// Once the field holds an id of the catalogue, its hint says what that id stands for.
+function describe(){var c=catalogue.claims.find(function(i){return i.id===claim.value.trim();}),
+ a=catalogue.actors.find(function(i){return i.id===actor.value.trim();});
+ $('fca-claim-hint').textContent=c?'\u201c'+c.statement+'\u201d':HINTS.claim;
+ $('fca-actor-hint').textContent=a?a.name:HINTS.actor;}
 function creating(fieldset,on,required){fieldset.hidden=!on;fieldset.querySelectorAll(required).forEach(function(c){c.required=on;});}
 combobox(claim,$('fca-claim-list'),function(q){
  var found=matches(catalogue.claims,q,function(c){return c.id+' '+c.statement;}).map(function(c){
@@ -163,7 +170,7 @@ combobox(claim,$('fca-claim-list'),function(q){
  if(q&&!editing)found.push({create:q,label:'Create a new claim: \u201c'+q+'\u201d'});return found;},
  function(o){if(o.create){creating(newClaim,true,'textarea,input');claim.required=false;claim.value='';
    $('fca-claim-statement').value=o.create;$('fca-claim-id').value=slug(o.create);$('fca-claim-statement').focus();}
-  else{claim.value=o.id;creating(newClaim,false,'textarea,input');claim.required=true;}});
+  else{claim.value=o.id;creating(newClaim,false,'textarea,input');claim.required=true;}describe();});
 combobox(actor,$('fca-actor-list'),function(q){
  var found=[{id:'',label:'The outlet\u2019s own voice',detail:'no actor'}].concat(
   matches(catalogue.actors,q,function(a){return a.id+' '+a.name+' '+a.aliases.join(' ');}).map(function(a){
@@ -171,7 +178,8 @@ combobox(actor,$('fca-actor-list'),function(q){
  if(q&&!editing)found.push({create:q,label:'Create a new actor: \u201c'+q+'\u201d'});return found;},
  function(o){if(o.create){creating(newActor,true,'input');actor.value='';
    $('fca-actor-name').value=o.create;$('fca-actor-id').value=slug(o.create);$('fca-actor-name').focus();}
-  else{actor.value=o.id;creating(newActor,false,'input');}});
+  else{actor.value=o.id;creating(newActor,false,'input');}describe();});
+[claim,actor].forEach(function(f){f.addEventListener('input',describe);f.addEventListener('change',describe);});
 claim.addEventListener('input',function(){if(claim.value)creating(newClaim,false,'textarea,input'),claim.required=true;});
 actor.addEventListener('input',function(){if(actor.value)creating(newActor,false,'input');});
 $('fca-claim-statement').addEventListener('input',function(e){if(!$('fca-claim-id').dataset.typed)$('fca-claim-id').value=slug(e.target.value);});
@@ -179,7 +187,7 @@ $('fca-actor-name').addEventListener('input',function(e){if(!$('fca-actor-id').d
 ['fca-claim-id','fca-actor-id'].forEach(function(id){$(id).addEventListener('input',function(e){e.target.dataset.typed='1';});});
 function reset(title,quote){form.reset();creating(newClaim,false,'textarea,input');creating(newActor,false,'input');
  claim.required=true;delete $('fca-claim-id').dataset.typed;delete $('fca-actor-id').dataset.typed;
- message.textContent='';$('fca-title').textContent=title;$('fca-quote').textContent=quote;dialog.removeAttribute('data-saved');}
+ describe();message.textContent='';$('fca-title').textContent=title;$('fca-quote').textContent=quote;dialog.removeAttribute('data-saved');}
 function open(){current=selected();if(!current)return;editing=null;load();
  reset('Annotate the selection',current.text);$('fca-which-field').hidden=true;$('fca-remove').hidden=true;
  $('fca-save').textContent='Save';dialog.showModal();claim.focus();}
@@ -195,7 +203,7 @@ marks.forEach(function(mark,k){if(!owner[k]||!owner[k].length)return;mark.tabInd
  mark.addEventListener('click',function(e){if(!getSelection().isCollapsed||e.target.closest('a'))return;e.preventDefault();edit(owner[k]);});
  mark.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();edit(owner[k]);}});});
 function fillFrom(m){editing=m;$('fca-quote').textContent=m.quote;claim.value=m.claim;actor.value=m.actor||'';
- $('fca-stance').value=m.stance;$('fca-note').value=m.note||'';}
+ $('fca-stance').value=m.stance;$('fca-note').value=m.note||'';load().then(describe);}
 function edit(mentions){load();reset('Edit the mention','');var which=$('fca-which');which.textContent='';
  mentions.forEach(function(m,k){var o=document.createElement('option');o.value=k;o.textContent=m.claim+' \u2014 '+m.stance+
   (m.actor?' ('+m.actor+')':'');which.appendChild(o);});

@@ -228,6 +228,8 @@ def test_a_mention_is_edited_from_its_highlight_with_the_keyboard_and_removed_wi
     assert dialog.locator("#fca-actor").input_value() == "unnamed-acting-head-us-embassy-kabul"
     assert dialog.locator("#fca-stance").input_value() == "supports"
     assert dialog.locator("#fca-note").input_value().startswith("Hedged")
+    page.wait_for_function("document.getElementById('fca-claim-hint').textContent.includes('The Taliban kept')",
+                           timeout=15000)  # what the ids stand for
     assert dialog.locator("#fca-remove").is_visible() and dialog.locator("#fca-save").inner_text() == "Save changes"
     dialog.locator("#fca-stance").focus()
     page.keyboard.press("End")  # neutral
