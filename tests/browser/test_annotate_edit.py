@@ -130,7 +130,9 @@ UNANNOTATED = "The Afghan government, too, claims that the groups are still link
 ITS_MENTION = ("  - claim: taliban-kept-ties-with-al-qaeda\n    actor: afghan-government\n    stance: supports\n"
                f"    quote: {UNANNOTATED}\n")
 MISSING_COUNT = "CSS.highlights.has('fca-missing') ? CSS.highlights.get('fca-missing').size : 0"
-MISSING_CENTRE = """() => { const r = [...CSS.highlights.get('fca-missing')][0].getClientRects()[0];
+# Scrolled into view first: at 1280 x 900 the passage sits near the window's bottom edge.
+MISSING_CENTRE = """() => { const range = [...CSS.highlights.get('fca-missing')][0];
+  range.startContainer.parentElement.scrollIntoView({block: 'center'}); const r = range.getClientRects()[0];
   return [r.left + r.width / 2, r.top + r.height / 2]; }"""
 
 
