@@ -202,6 +202,7 @@ def test_an_article_page_lists_its_mentions_with_the_ids_of_their_highlights(ser
     third = page["mentions"][2]
     assert third["mention"] == 2 and third["claim"] == CLAIM and third["stance"] == "supports"
     assert third["actor"] == "unnamed-acting-head-us-embassy-kabul" and third["note"].startswith("Hedged")
+    assert page["missing"] == []  # every attributed passage of it is annotated (check --coverage)
     # Once the file changes, the page it was made from no longer offers to annotate (a reload follows).
     (example / ARTICLE_FILE).write_bytes((example / ARTICLE_FILE).read_bytes() + b"\nMore.\n")
     eventually(lambda: settings(server).get("digest") not in (None, page["digest"]), timeout=60)

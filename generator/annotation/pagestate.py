@@ -8,6 +8,10 @@ the page reloads) there is nothing to tell. Each mention has its number in
 the file (what ``edit`` and ``remove`` name) and the id of its highlight on
 the page (``link.anchors_of``: the empty ``span.hl-anchor`` at the start of
 its quote), so the form can find the mention of a highlight.
+
+And the passages ``check --coverage`` would list as missing (attributed-looking,
+no mention covers them, none skipped), as the text a reader sees, so the page
+can mark them and start an annotation on one.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from ..core.layout import content_file
 from ..core.markup import MarkdownConverter
 from ..core.model import Article
 from ..engine.cache import digest
+from ..stages.coverage import MISSING, article_passages
 from ..stages.link import anchors_of
-from ..stages.load import load_source
+from ..stages.load import load_config, load_source
+from ..stages.siteconfig import site_language
 from ..stages.validate import check_file
 
 
@@ -42,4 +48,11 @@ def page_state(root: Path, article_id: str, served_digest: str | None) -> dict[s
          "stance": m.stance, "quote": m.quote, "value": m.value, "value_attributed_to": m.value_attributed_to,
          "note": m.note}
         for index, (m, anchor) in enumerate(zip(article.mentions, anchors_of(article.mentions)))
-    ]}
+    ], "missing": missing_passages(root, article)}
+
+
+def missing_passages(root: Path, article: Article) -> list[str]:
+    """The text of each passage ``check --coverage`` lists as missing for the article."""
+    text = article.document.text if article.document is not None else ""
+    language = site_language(load_config(root, Diagnostics()))
+    return [text[p.start:p.end] for p in article_passages(article, language) if p.status == MISSING]
