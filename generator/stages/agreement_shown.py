@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 
 from ..core.model import Actor, Graph
 from .agreement import OUTCOME_OF_POSITIONS, SIDE_OF_POSITION, AgreementPair, Positions, positions_of
@@ -91,9 +91,10 @@ def agreement_shown(graph: Graph, claims: dict[str, ClaimAnalysis], sizes: dict[
         for side, numbers in enumerate(claim_sides):
             for number in numbers:
                 spoken[number].append((claim_sides, side))
-    totals, paired = group_sizes(spoken)
+    counts = {group: co_actor_counts(spoken, group) for group in GROUPS}
+    totals, paired = group_sizes(counts)
     table = Positions(positions, claims)
-    shown = first_pairs(actors, spoken, sizes, table)
+    shown = first_pairs(actors, counts, sizes, table)
     groups, first_number = [], 1
     for key in GROUPS:
         groups.append(PairGroupShown(key, totals[key], first_number, shown[key]))
@@ -102,59 +103,86 @@ def agreement_shown(graph: Graph, claims: dict[str, ClaimAnalysis], sizes: dict[
     return AgreementShown(sum(totals.values()), groups, paired, grid, pairs_among(grid, positions, table))
 
 
-def group_sizes(spoken) -> tuple[dict[str, int], int]:
-    """Pairs in each group, and actors in some pair: each actor's co-actors as
-    sets (each pair is seen from both ends, hence the halving)."""
+def group_sizes(counts: dict[str, list[Counter]]) -> tuple[dict[str, int], int]:
+    """Pairs in each group, and actors in some pair, from each actor's
+    co-actors (each pair is seen from both ends, hence the halving)."""
     everyone = disagreeing = only_agreeing = paired = 0
-    for number, said in enumerate(spoken):
-        spoke, same, opposite = set(), set(), set()
-        for (supporting, disputing, others), side in said:
-            spoke.update(supporting, disputing, others)
-            if side < 2:
-                same.update((supporting, disputing)[side])
-                opposite.update((disputing, supporting)[side])
-        spoke.discard(number)
-        same.discard(number)
-        everyone += len(spoke)
+    for number, (opposite, same, neither) in enumerate(zip(*(counts[group] for group in GROUPS))):
+        partners = (opposite.keys() | same.keys() | neither.keys()) - {number}
+        everyone += len(partners)
         disagreeing += len(opposite)
-        only_agreeing += len(same - opposite)
-        paired += bool(spoke)
+        only_agreeing += len(same.keys() - opposite.keys() - {number})
+        paired += bool(partners)
     everyone, disagreeing, only_agreeing = everyone // 2, disagreeing // 2, only_agreeing // 2
     return {"disagree": disagreeing, "agree": only_agreeing,
             "neither": everyone - disagreeing - only_agreeing}, paired
 
 
-def first_pairs(actors: list[Actor], spoken, sizes: dict[str, int], table: Positions) -> dict[str, list[AgreementPair]]:
-    """Each group's first pairs in list order (``agreement.actor_agreement``'s sort)."""
+def co_actor_counts(spoken, group: str) -> list[Counter]:
+    """For each actor, co-actor → the claims on which the two could count
+    for ``group`` (``counting``): their disagreements for "disagree", their
+    agreements for "agree", their shared claims on which one of them took no
+    side for "neither". One ``Counter`` per actor, counted in C."""
+    counts = []
+    for number, said in enumerate(spoken):
+        count = Counter(chain.from_iterable(counting(said, group)))
+        count.pop(number, None)
+        counts.append(count)
+    return counts
+
+
+def first_pairs(actors: list[Actor], counts: dict[str, list[Counter]], sizes: dict[str, int],
+                table: Positions) -> dict[str, list[AgreementPair]]:
+    """Each group's first pairs in list order (``agreement.actor_agreement``'s sort).
+
+    Group by group, the actors are visited in order of their highest count
+    for the group (a bound on any of their pairs' count), and the visit stops
+    once the group's list is full and its last pair counts more than any pair
+    of the actors left can. At 10,000 articles a visit of every actor offered
+    all 190,000 pairs (0.6 s of CPU)."""
     names = [a.name.casefold() for a in actors]
-    tops = {key: TopPairs(sizes[key], PRIMARY[key]) for key in GROUPS}
-    visited = [False] * len(actors)
-    for number in sorted(range(len(actors)), key=lambda n: -len(spoken[n])):
-        if all(top.closed(len(spoken[number])) for top in tops.values()):
-            break  # every pair left is between actors with at most this many claims
-        visited[number] = True
-        spoke, same, opposite = Counter(), Counter(), Counter()
-        for (supporting, disputing, others), side in spoken[number]:
-            spoke.update(supporting)
-            spoke.update(disputing)
-            spoke.update(others)
-            if side < 2:
-                same.update((supporting, disputing)[side])
-                opposite.update((disputing, supporting)[side])
-        for other, total in spoke.items():
-            if visited[other]:
-                continue  # itself, or a pair already offered
-            agree, disagree = same[other], opposite[other]
-            first, second = (number, other) if number < other else (other, number)
-            key = (-disagree, -agree, -total, names[first], names[second], actors[first].id, actors[second].id,
-                   first, second)
-            tops["disagree" if disagree else "agree" if agree else "neither"].offer(key)
+    ids = [a.id for a in actors]
+    positions = table.by_actor
     shown = {}
-    for group, top in tops.items():
+    for group in GROUPS:
+        top = TopPairs(sizes[group], PRIMARY[group])
+        highest = [max(count.values(), default=0) for count in counts[group]]
+        visited = [False] * len(actors)
+        for number in sorted(range(len(actors)), key=lambda n: -highest[n]):
+            if not highest[number] or top.closed(highest[number]):
+                break  # no pair of the actors left counts more than the list's last
+            visited[number] = True
+            least = -top.floor[top.primary] if top.floor and top.size else 0
+            mine = positions[ids[number]]
+            for other in [other for other, count in counts[group][number].items() if count >= least]:
+                if visited[other]:
+                    continue  # a pair already offered
+                theirs = positions[ids[other]]
+                outcomes = Counter(OUTCOME_OF_POSITIONS[mine[c], theirs[c]] for c in mine.keys() & theirs.keys())
+                agree, disagree, total = outcomes["agree"], outcomes["disagree"], outcomes.total()
+                if group != ("disagree" if disagree else "agree" if agree else "neither"):
+                    continue
+                first, second = (number, other) if number < other else (other, number)
+                top.offer((-disagree, -agree, -total, names[first], names[second], ids[first], ids[second],
+                           first, second))
         top.trim()
         shown[group] = [AgreementPair(actors[key[7]], actors[key[8]], -key[1], -key[0], -key[2] + key[0] + key[1], table)
                         for key in top.keys]
     return shown
+
+
+def counting(said, group: str) -> list[list[int]]:
+    """An actor's co-actors claim by claim, as far as the claim can count for a
+    pair of the group: opposite sides for "disagree", the same side for
+    "agree", a side not taken by one of them for "neither" (a list may hold
+    the actor itself)."""
+    lists = []
+    for (supporting, disputing, others), side in said:
+        if group == "neither":
+            lists.append(supporting + disputing + others if side == 2 else others)
+        elif side < 2:
+            lists.append((supporting, disputing)[side] if group == "agree" else (disputing, supporting)[side])
+    return lists
 
 
 def grid_actors(actors: list[Actor], spoken, limit: int) -> list[Actor]:
