@@ -39,6 +39,8 @@ HOME_CLAIMS = 30
 # shows (its cells link to the list). The example site's groups hold 11, 42
 # and 29 pairs, all shown.
 PAIRS_SHOWN = {"disagree": 25, "agree": 75, "neither": 40}
+# Actors in the agreement grid on /compare/; a bigger grid stops being readable.
+AGREEMENT_GRID_ACTORS = 12
 # Shared claims listed under one pair, most divisive first; the two actors'
 # pages list the rest.
 SHARED_CLAIMS_SHOWN = 5

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from ..core import limits  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
 from ..stages.agreement import AgreementPair, SharedClaim
+from ..stages.agreement_shown import AgreementShown
 from .chartscale import Segment, plural, split_bar
 
-MATRIX_LIMIT = 12  # actors in the matrix; a bigger grid stops being readable
+MATRIX_LIMIT = limits.AGREEMENT_GRID_ACTORS
 OUTCOMES = ("agree", "disagree", "neither")
 OUTCOME_LABELS = {"agree": "agree", "disagree": "disagree", "neither": "neither side"}
 
@@ -194,3 +195,34 @@ def agreement_groups(summaries: list[PairSummary], sizes: dict[str, int] | None 
 def listed_pairs(groups: list[PairGroup]) -> frozenset[int]:
     """The numbers of the pairs the list shows: only their grid cells link to it."""
     return frozenset(s.number for group in groups for s in group.shown)
+
+
+@dataclass(frozen=True)
+class AgreementChart:
+    """What the template draws: the grid, the pair list's groups, the numbers
+    of the listed pairs, and how many pairs there are in all."""
+
+    grid: AgreementMatrix
+    groups: list[PairGroup]
+    listed: frozenset[int]
+    pairs: int
+
+
+def agreement_chart(shown: AgreementShown) -> AgreementChart:
+    """The chart from what ``stages.agreement_shown`` worked out: the same
+    grid and groups ``agreement_matrix`` and ``agreement_groups`` make from
+    the list of every pair."""
+    groups = [PairGroup(g.key, g.total, [PairSummary(number, pair) for number, pair in
+                                         enumerate(g.pairs, start=g.first_number)]) for g in shown.groups]
+    listed = listed_pairs(groups)
+    numbers = {(s.pair.first.id, s.pair.second.id): s for group in groups for s in group.shown}
+    by_pair = {}  # (id, id) → summary, both ways round; number 0 (never listed) for a pair the list leaves out
+    for pair in shown.grid_pairs:
+        first, second = pair.first.id, pair.second.id
+        by_pair[(first, second)] = by_pair[(second, first)] = numbers.get((first, second), PairSummary(0, pair))
+    order = seriate(shown.grid_actors, by_pair)
+    rows = [
+        [MatrixCell(by_pair.get((row.id, column.id)) if row is not column else None) for column in order]
+        for row in order
+    ]
+    return AgreementChart(AgreementMatrix(order, rows, shown.paired_actors - len(order)), groups, listed, shown.pairs)

@@ -25,6 +25,7 @@ def template_globals() -> dict[str, Any]:
     return {
         "pictures": {
             "timeline": timeline.timeline,
+            "agreement_chart": agreementchart.agreement_chart,
             "pair_summaries": agreementchart.pair_summaries,
             "agreement_matrix": agreementchart.agreement_matrix,
             "agreement_groups": agreementchart.agreement_groups,

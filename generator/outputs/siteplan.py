@@ -174,14 +174,13 @@ def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis
 def compare_context(analysis: Analysis, pagination: paginate.Pagination) -> dict[str, Any]:
     """One page of the claims × independent origins matrix. "Most contested"
     and the actor agreement are shown on the first page only (the template
-    decides); the agreement is worked out only for it (``Analysis.agreement``:
-    2.5 s at 10,000 articles, which each render worker paid again when it
-    rendered another page of the comparison)."""
+    decides); what it prints of the agreement is worked out only for it
+    (``Analysis.agreement_shown``)."""
     return {
         "matrix": analysis.origin_matrix,
         "rows": pagination.slice(analysis.origin_matrix.rows),
         "most_contested": analysis.most_contested,
-        "agreement": analysis.agreement if pagination.number == 1 else [],
+        "agreement": analysis.agreement_shown if pagination.number == 1 else None,
     }
 
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from ..core.model import DISPUTES, STANCES, SUPPORTS, Actor, Article, Graph, Outlet, Quote, Verdict
+from ..core import limits
 from .agreement import AgreementPair, actor_agreement
+from .agreement_shown import AgreementShown, agreement_shown
 from .claim_analysis import ClaimAnalysis, analyse_claim, claim_order
 from .comparison import OriginMatrix, OutletMatrix, OutletReport, build_origin_matrix, build_outlet_matrix, outlet_report
 
@@ -86,6 +88,10 @@ class OutletAnalysis:
     relayed: list[Quote]
 
 
+def nothing_shown() -> AgreementShown | None:
+    return None
+
+
 @dataclass
 class Analysis:
     claims: dict[str, ClaimAnalysis]
@@ -98,11 +104,20 @@ class Analysis:
     # it: only /compare/'s first page shows it, and at 10,000 articles it cost
     # 1.1-1.8 s of every build's analysis (190,000 pairs of actors).
     agreement_of: Callable[[], list[AgreementPair]] = field(default=list, repr=False)
+    # What /compare/'s first page prints of it (agreement_shown.py), worked
+    # out without listing every pair: that page is rendered on every build.
+    agreement_shown_of: Callable[[], AgreementShown | None] = field(default=nothing_shown, repr=False)
 
     @cached_property
     def agreement(self) -> list[AgreementPair]:
-        """Every pair of actors with a shared claim, most disagreement first."""
+        """Every pair of actors with a shared claim, most disagreement first
+        (no page reads it whole; the tests check ``agreement_shown`` against it)."""
         return self.agreement_of()
+
+    @cached_property
+    def agreement_shown(self) -> AgreementShown | None:
+        """The pair counts, the first pairs of each group and the grid /compare/ prints."""
+        return self.agreement_shown_of()
 
     def claims_in_order(self) -> list[ClaimAnalysis]:
         return [row.claim for row in self.origin_matrix.rows]
@@ -123,7 +138,9 @@ def analyse(graph: Graph) -> Analysis:
         key=lambda c: (tuple(-x for x in c.contest_score), c.claim.id),
     )
     return Analysis(claims, actors, outlets, build_origin_matrix(in_order), build_outlet_matrix(in_order, reporting),
-                    contested[:MOST_CONTESTED_LIMIT], agreement_of=partial(actor_agreement, graph, claims))
+                    contested[:MOST_CONTESTED_LIMIT], agreement_of=partial(actor_agreement, graph, claims),
+                    agreement_shown_of=partial(agreement_shown, graph, claims, limits.PAIRS_SHOWN,
+                                               limits.AGREEMENT_GRID_ACTORS))
 
 
 def group_by_claim(quotes: list[Quote], claims: dict[str, ClaimAnalysis], order: dict[str, str]) -> list[ClaimStance]:

@@ -8,21 +8,28 @@
 - the comparison's rows work out their cells when first read: checked
   against the cells worked out the way they were before, all at once;
 - ``agreementchart.agreement_groups`` finds each group as one run of the
-  pair list: checked against sorting every pair into its group.
+  pair list: checked against sorting every pair into its group;
+- ``agreement_shown.agreement_shown`` (what /compare/ prints, worked out
+  without listing every pair) and ``agreementchart.agreement_chart``: checked
+  against the chart made from the list of every pair, on random small graphs
+  (with shared names and small lists, where ties and the early stop matter)
+  and on the synthetic sites.
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
+from types import SimpleNamespace
 
 import pytest
 from sitekit import graph_of
 from synthetic import make_site
 
-from generator.core.model import DISPUTES, SUPPORTS
+from generator.core.model import DISPUTES, NEUTRAL, SUPPORTS
 from generator.outputs import agreementchart
-from generator.stages.agreement import OUTCOME_ORDER, outcome_of, pair_counts
+from generator.stages.agreement import OUTCOME_ORDER, actor_agreement, outcome_of, pair_counts
+from generator.stages.agreement_shown import agreement_shown
 from generator.stages.comparison import first_by_stance, origin_cell
 from generator.stages.tallies import position_of, tallies_by_stance, voice_order
 
@@ -121,6 +128,67 @@ def test_agreement_groups_match_sorting_every_pair_into_its_group(site):
         assert [(g.key, g.total, g.shown) for g in groups] == expected
         assert agreementchart.agreement_groups(as_list, sizes) == groups
     assert agreementchart.agreement_matrix(summaries) == agreementchart.agreement_matrix(as_list)
+
+
+SHOWN_SIZES = ({"disagree": 25, "agree": 75, "neither": 40}, {"disagree": 2, "agree": 3, "neither": 1},
+               {"disagree": 1, "agree": 1, "neither": 1}, {"disagree": 0, "agree": 1, "neither": 0})
+
+
+def chart_fields(chart_grid, groups):
+    """What the page prints of a grid and groups: actors, cells (a pair's
+    number only where the list shows it), groups' sizes and listed pairs."""
+    listed = agreementchart.listed_pairs(groups)
+    cells = [[None if c.summary is None else
+              (c.summary.pair.first.id, c.summary.pair.second.id, c.summary.pair.agree, c.summary.pair.disagree,
+               c.summary.pair.neither, c.summary.number if c.summary.number in listed else 0)
+              for c in row] for row in chart_grid.rows]
+    shown = [(g.key, g.total, [(s.number, s.pair.first.id, s.pair.second.id, s.pair.agree, s.pair.disagree,
+                                 s.pair.neither) for s in g.shown]) for g in groups]
+    return [a.id for a in chart_grid.actors], cells, chart_grid.left_out, shown, sorted(listed)
+
+
+def assert_shown_matches_every_pair(graph, claims):
+    every = actor_agreement(graph, claims)
+    summaries = agreementchart.pair_summaries(every)
+    for sizes in SHOWN_SIZES:
+        for limit in (12, 3, 1):
+            shown = agreement_shown(graph, claims, sizes, limit)
+            chart = agreementchart.agreement_chart(shown)
+            expected = chart_fields(agreementchart.agreement_matrix(summaries, limit),
+                                    agreementchart.agreement_groups(summaries, sizes))
+            assert chart_fields(chart.grid, chart.groups) == expected, (sizes, limit)
+            assert chart.pairs == len(every) and chart.listed == frozenset(expected[4])
+            for group in chart.groups:  # the listed pairs' claims, as the page lists them
+                for summary in group.shown:
+                    assert summary.shown_claims == every[summary.number - 1].shared[:len(summary.shown_claims)]
+
+
+def random_graph(seed):
+    """A small random graph of quotes: some actors share names (ties in the
+    list order), some claims draw many actors and some none."""
+    rng = random.Random(seed)
+    names = ["Ana", "Bo", "Cy", "Di", "Ed", "Fa", "Gu"][:rng.randint(1, 7)]
+    actors = {f"a{n}": SimpleNamespace(id=f"a{n}", name=rng.choice(names)) for n in range(rng.randint(0, 25))}
+    claims = {f"c{n}": SimpleNamespace(claim=SimpleNamespace(id=f"c{n}", statement=rng.choice("xyz")))
+              for n in range(rng.randint(1, 12))}
+    quotes = defaultdict(list)
+    for actor_id in actors:
+        for _ in range(rng.randint(0, 8)):
+            claim = rng.choice(list(claims))
+            stance = rng.choice((SUPPORTS, SUPPORTS, DISPUTES, DISPUTES, NEUTRAL))
+            quotes[actor_id].append(SimpleNamespace(claim=claims[claim].claim, mention=SimpleNamespace(stance=stance)))
+    return SimpleNamespace(actors=actors, quotes_by_actor=dict(quotes)), claims
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_agreement_shown_matches_the_chart_of_every_pair_on_random_graphs(seed):
+    assert_shown_matches_every_pair(*random_graph(seed))
+
+
+def test_agreement_shown_matches_the_chart_of_every_pair_on_synthetic_sites(site):
+    graph, analysis = site
+    assert_shown_matches_every_pair(graph, analysis.claims)
+    assert analysis.agreement_shown.pairs == len(analysis.agreement)
 
 
 # --- the comparison's rows ---------------------------------------------------------------------------
