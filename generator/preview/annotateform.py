@@ -9,7 +9,13 @@ and Enter; its last choice creates a new claim (statement, id proposed from
 it and editable) or a new actor (name, id, kind); the actor's first choice
 is the outlet's own voice (an empty actor means that too). Then a stance
 and a note, and Save sends it all with the selection to
-``/_factcheck/annotate`` (``annotating.py``).
+``/_factcheck/annotate`` (``annotating.py``). Folded away under "More" (a
+``<details>``, closed at first, so the usual form stays short): ``via``,
+searched like the actor over actors and outlets (empty: told directly), and
+a figure (``value``) with whose it is: the speaker's own, or attributed to
+another actor or outlet (``value_attributed_to``), asked only once a figure
+is typed. These three are written for a new mention only: an edit changes
+what ``requests.EDITABLE`` lists, so the disclosure is hidden when editing.
 
 Editing: a highlight is a button in the preview (click it, or Tab to it and
 press Enter): the form opens filled with its mention (a choice of mention
@@ -49,6 +55,10 @@ FORM_STYLE = r"""<style id="factcheck-annotate-style">
  width:100%;font:inherit;padding:.35rem .45rem;border:1px solid #8a8a8a;border-radius:.3rem;background:#fff;color:inherit}
 #factcheck-annotate-form fieldset{margin:0 0 .65rem;padding:.5rem .75rem;border:1px solid #d4d4d4;border-radius:.3rem}
 #factcheck-annotate-form legend{font-weight:600;font-size:.92rem}
+#factcheck-annotate-form details{margin:0 0 .65rem}
+#factcheck-annotate-form summary{cursor:pointer;font-weight:600;font-size:.92rem;margin:0 0 .4rem}
+#factcheck-annotate-form label.fca-choice{display:flex;gap:.4rem;align-items:baseline;font-weight:400}
+#factcheck-annotate-form input[type=radio]{width:auto;margin:0}
 #factcheck-annotate-form [role=listbox]{list-style:none;margin:.2rem 0 0;padding:0;border:1px solid #c8c8c8;
  border-radius:.3rem;max-height:12rem;overflow:auto}
 #factcheck-annotate-form [role=option]{padding:.35rem .5rem;cursor:pointer;overflow-wrap:anywhere}
@@ -97,6 +107,27 @@ FORM_HTML = (
     '<option>supports</option><option>disputes</option><option>neutral</option></select></div>'
     '<div class="fca-field"><label for="fca-note">Note</label><textarea id="fca-note" name="note" dir="auto" rows="2">'
     '</textarea></div>'
+    '<details id="fca-more"><summary>More: via, a figure</summary>'
+    '<div class="fca-field"><label for="fca-via">Via</label>'
+    '<input id="fca-via" name="via" dir="auto" role="combobox" aria-autocomplete="list" aria-expanded="false"'
+    ' aria-controls="fca-via-list" aria-describedby="fca-via-hint" autocomplete="off" placeholder="told directly">'
+    '<ul id="fca-via-list" role="listbox" aria-label="Actors and outlets" hidden></ul>'
+    '<p class="fca-hint" id="fca-via-hint">Who relayed the statement: an actor or outlet; empty: told directly.</p></div>'
+    '<div class="fca-field"><label for="fca-value">Figure</label>'
+    '<input id="fca-value" name="value" type="number" step="any" inputmode="decimal" aria-describedby="fca-value-hint">'
+    '<p class="fca-hint" id="fca-value-hint">A number, for a claim about a quantity; empty: none.</p></div>'
+    '<fieldset id="fca-whose" hidden><legend>Whose figure</legend>'
+    '<label class="fca-choice"><input type="radio" name="whose" value="own" id="fca-whose-own" checked>'
+    'The speaker\u2019s own</label>'
+    '<label class="fca-choice"><input type="radio" name="whose" value="other" id="fca-whose-other">'
+    'Attributed to another actor or outlet</label>'
+    '<div class="fca-field" id="fca-attributed-field" hidden><label for="fca-attributed">Attributed to</label>'
+    '<input id="fca-attributed" name="value_attributed_to" dir="auto" role="combobox" aria-autocomplete="list"'
+    ' aria-expanded="false" aria-controls="fca-attributed-list" aria-describedby="fca-attributed-hint"'
+    ' autocomplete="off">'
+    '<ul id="fca-attributed-list" role="listbox" aria-label="Actors and outlets" hidden></ul>'
+    '<p class="fca-hint" id="fca-attributed-hint">Whose figure the speaker cites: an actor or outlet.</p></div>'
+    '</fieldset></details>'
     '<p role="alert" id="fca-message"></p><div class="fca-buttons"><button value="save" id="fca-save">Save</button>'
     '<button type="button" id="fca-remove" hidden>Remove</button>'
     '<button value="cancel" id="fca-cancel" formnovalidate>Cancel</button></div></form>'
@@ -156,13 +187,18 @@ function combobox(input,list,choices,pick){var options=[],active=-1;
   else if(e.key==='Escape'&&!list.hidden){e.preventDefault();e.stopPropagation();close();}});
  return close;}
 var claim=$('fca-claim'),actor=$('fca-actor'),newClaim=$('fca-new-claim'),newActor=$('fca-new-actor');
+var via=$('fca-via'),value=$('fca-value'),attributed=$('fca-attributed'),more=$('fca-more');
 var HINTS={claim:'Words of its statement or its id; the last choice creates a new claim.',
- actor:'Name, alias or id; empty: the outlet\u2019s own voice.'};
+ actor:'Name, alias or id; empty: the outlet\u2019s own voice.',
+ via:'Who relayed the statement: an actor or outlet; empty: told directly.',
+ attributed:'Whose figure the speaker cites: an actor or outlet.'};
+function named(records,field){var id=field.value.trim();return (records||[]).find(function(i){return i.id===id;});}
 // Once the field holds an id of the catalogue, its hint says what that id stands for.
-function describe(){var c=catalogue.claims.find(function(i){return i.id===claim.value.trim();}),
- a=catalogue.actors.find(function(i){return i.id===actor.value.trim();});
+function describe(){var c=named(catalogue.claims,claim),a=named(catalogue.actors,actor);
  $('fca-claim-hint').textContent=c?'\u201c'+c.statement+'\u201d':HINTS.claim;
- $('fca-actor-hint').textContent=a?a.name:HINTS.actor;}
+ $('fca-actor-hint').textContent=a?a.name:HINTS.actor;
+ [[via,'via'],[attributed,'attributed']].forEach(function(f){
+  var s=named(catalogue.actors,f[0])||named(catalogue.outlets,f[0]);$('fca-'+f[1]+'-hint').textContent=s?s.name:HINTS[f[1]];});}
 function creating(fieldset,on,required){fieldset.hidden=!on;fieldset.querySelectorAll(required).forEach(function(c){c.required=on;});}
 combobox(claim,$('fca-claim-list'),function(q){
  var found=matches(catalogue.claims,q,function(c){return c.id+' '+c.statement;}).map(function(c){
@@ -179,7 +215,18 @@ combobox(actor,$('fca-actor-list'),function(q){
  function(o){if(o.create){creating(newActor,true,'input');actor.value='';
    $('fca-actor-name').value=o.create;$('fca-actor-id').value=slug(o.create);$('fca-actor-name').focus();}
   else{actor.value=o.id;creating(newActor,false,'input');}describe();});
-[claim,actor].forEach(function(f){f.addEventListener('input',describe);f.addEventListener('change',describe);});
+// via and value_attributed_to name an actor or an outlet (the server accepts both kinds); none is created here.
+function sources(q){var outlets=(catalogue.outlets||[]).map(function(o){return {id:o.id,name:o.name,aliases:[],outlet:true};});
+ return matches(catalogue.actors.concat(outlets),q,function(s){return s.id+' '+s.name+' '+s.aliases.join(' ');}).map(function(s){
+  return {id:s.id,label:s.name,detail:s.id+(s.outlet?' \u00b7 outlet':s.aliases.length?' \u00b7 '+s.aliases.join(', '):'')};});}
+[via,attributed].forEach(function(f){combobox(f,$(f.id+'-list'),sources,function(o){f.value=o.id;describe();});});
+// "Whose figure" is asked once a figure is typed; "attributed to another" then needs that actor or outlet.
+function whose(){var figure=value.value!==''||value.validity.badInput,other=figure&&$('fca-whose-other').checked;
+ $('fca-whose').hidden=!figure;$('fca-attributed-field').hidden=!other;attributed.required=other;}
+value.addEventListener('input',whose);$('fca-whose').addEventListener('change',whose);
+// A field the browser finds invalid may be folded away: unfold it, so the browser can point at it.
+form.addEventListener('invalid',function(e){if(more.contains(e.target))more.open=true;},true);
+[claim,actor,via,attributed].forEach(function(f){f.addEventListener('input',describe);f.addEventListener('change',describe);});
 claim.addEventListener('input',function(){if(claim.value)creating(newClaim,false,'textarea,input'),claim.required=true;});
 actor.addEventListener('input',function(){if(actor.value)creating(newActor,false,'input');});
 $('fca-claim-statement').addEventListener('input',function(e){if(!$('fca-claim-id').dataset.typed)$('fca-claim-id').value=slug(e.target.value);});
@@ -187,9 +234,9 @@ $('fca-actor-name').addEventListener('input',function(e){if(!$('fca-actor-id').d
 ['fca-claim-id','fca-actor-id'].forEach(function(id){$(id).addEventListener('input',function(e){e.target.dataset.typed='1';});});
 function reset(title,quote){form.reset();creating(newClaim,false,'textarea,input');creating(newActor,false,'input');
  claim.required=true;delete $('fca-claim-id').dataset.typed;delete $('fca-actor-id').dataset.typed;
- describe();message.textContent='';$('fca-title').textContent=title;$('fca-quote').textContent=quote;dialog.removeAttribute('data-saved');}
+ more.open=false;whose();describe();message.textContent='';$('fca-title').textContent=title;$('fca-quote').textContent=quote;dialog.removeAttribute('data-saved');}
 function open(){current=selected();if(!current)return;editing=null;load();
- reset('Annotate the selection',current.text);$('fca-which-field').hidden=true;$('fca-remove').hidden=true;
+ reset('Annotate the selection',current.text);$('fca-which-field').hidden=true;$('fca-remove').hidden=true;more.hidden=false;
  $('fca-save').textContent='Save';dialog.showModal();claim.focus();}
 // Editing: the mentions of a highlight are those whose anchor it holds, or a previous piece of its passage holds.
 var byAnchor={};(cfg.mentions||[]).forEach(function(m){(byAnchor[m.anchor]=byAnchor[m.anchor]||[]).push(m);});
@@ -208,7 +255,8 @@ function edit(mentions){load();reset('Edit the mention','');var which=$('fca-whi
  mentions.forEach(function(m,k){var o=document.createElement('option');o.value=k;o.textContent=m.claim+' \u2014 '+m.stance+
   (m.actor?' ('+m.actor+')':'');which.appendChild(o);});
  which.onchange=function(){fillFrom(mentions[+which.value]);message.textContent='';};
- $('fca-which-field').hidden=mentions.length<2;$('fca-remove').hidden=false;$('fca-save').textContent='Save changes';
+ $('fca-which-field').hidden=mentions.length<2;$('fca-remove').hidden=false;more.hidden=true;
+ $('fca-save').textContent='Save changes';
  fillFrom(mentions[0]);dialog.showModal();(mentions.length>1?which:claim).focus();}
 function send(url,payload){message.textContent='Saving\u2026';
  return fetch(url,{method:'POST',headers:headers(),body:JSON.stringify(payload)}).then(function(r){return r.json();})
@@ -230,6 +278,9 @@ form.addEventListener('submit',function(e){if(e.submitter&&e.submitter.value==='
  if(!newActor.hidden)payload.new_actor={id:$('fca-actor-id').value.trim(),name:$('fca-actor-name').value.trim(),
   kind:$('fca-actor-kind').value};
  else payload.actor=actor.value.trim()||null;
+ var figure=value.value===''?null:value.valueAsNumber;
+ payload.via=via.value.trim()||null;payload.value=figure;
+ payload.value_attributed_to=figure!==null&&$('fca-whose-other').checked?attributed.value.trim():null;
  send(cfg.annotate,payload).then(function(reply){
   message.textContent=reply.ok?'Saved: \u201c'+reply.quote+'\u201d'+(reply.created&&reply.created.length?
    ' (created '+reply.created.join(', ')+')':'')+'. The page reloads after the rebuild.':reply.message;});});

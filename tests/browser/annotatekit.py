@@ -19,6 +19,23 @@ SELECT = """() => {
   getSelection().removeAllRanges(); getSelection().addRange(range);
 }"""
 
+# The ``nth`` occurrence (from 0) of ``first`` in the article's text as the page shows it (the highlights'
+# markers left out), or from there to the end of the next ``last``: across highlights and paragraphs,
+# as a reader's mouse selects. Its argument: [first, last or null, nth].
+SELECT_TEXT = """([first, last, nth]) => {
+  const walker = document.createTreeWalker(document.querySelector('.article-body'), NodeFilter.SHOW_TEXT,
+    {acceptNode: n => n.parentElement.closest('.hl-markers') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  const at = []; let text = '', node;
+  while ((node = walker.nextNode())) for (let k = 0; k < node.data.length; k++) { text += node.data[k]; at.push([node, k]); }
+  let start = -1;
+  for (let i = 0; i <= nth; i++) if ((start = text.indexOf(first, start + 1)) < 0) throw new Error('not on the page: ' + first);
+  const end = last === null ? start + first.length : text.indexOf(last, start) + last.length;
+  if (last !== null && end < last.length + start) throw new Error('not on the page after the start: ' + last);
+  const range = document.createRange();
+  range.setStart(at[start][0], at[start][1]); range.setEnd(at[end - 1][0], at[end - 1][1] + 1);
+  getSelection().removeAllRanges(); getSelection().addRange(range);
+}"""
+
 MARK_OF = """n => document.getElementById(JSON.parse(document.getElementById('factcheck-annotate').textContent)
   .mentions[n].anchor).closest('mark')"""
 
@@ -50,8 +67,8 @@ def open_page(browser, url, width=1280, height=900):
     return page
 
 
-def open_form_on_selection(page, select=SELECT):
-    page.evaluate(select)
+def open_form_on_selection(page, select=SELECT, arg=None):
+    page.evaluate(select, arg)
     page.locator("#factcheck-annotate-open").wait_for(state="visible", timeout=15000)
     page.keyboard.press("a")
     dialog = page.locator("#factcheck-annotate-form")
@@ -69,6 +86,12 @@ def wait_for_new_digest(page, old):
     """Saved, rebuilt and reloaded: the page offers to annotate again, from the new file."""
     page.wait_for_function("old => { const s = document.getElementById('factcheck-annotate');"
                            " return s && JSON.parse(s.textContent).digest !== old; }", arg=old, timeout=60000)
+
+
+def content_files(site):
+    """Every file under the site's ``content/``, as bytes: to show nothing was written."""
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted((site / "content").rglob("*")) if path.is_file()}
 
 
 def digest_of(page):

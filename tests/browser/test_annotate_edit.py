@@ -37,6 +37,7 @@ def test_a_mention_is_edited_from_its_highlight_with_the_keyboard_and_removed_wi
     page.wait_for_function("document.getElementById('fca-claim-hint').textContent.includes('The Taliban kept')",
                            timeout=15000)  # what the ids stand for
     assert dialog.locator("#fca-remove").is_visible() and dialog.locator("#fca-save").inner_text() == "Save changes"
+    assert dialog.locator("#fca-more").is_hidden()  # via and figures are not changed by an edit (requests.EDITABLE)
     dialog.locator("#fca-stance").focus()
     page.keyboard.press("End")  # neutral
     page.keyboard.press("Tab")

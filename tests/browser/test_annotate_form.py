@@ -53,6 +53,7 @@ def test_a_passage_is_annotated_from_the_page_with_the_keyboard(tmp_path):
                 page.keyboard.press("End")  # the stance list: its last choice, neutral
                 page.keyboard.press("Tab")
                 page.keyboard.type("Context only.")
+                page.keyboard.press("Tab")  # "More" (via, a figure), folded away: passed by
                 page.keyboard.press("Tab")
                 page.keyboard.press("Enter")  # Save
                 page.wait_for_function(
