@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -50,7 +51,13 @@ def copy_site(tmp_path, source=REPO, names=("site.yaml", "content", "seeds")):
 
 @pytest.fixture
 def served(tmp_path):
-    site = copy_site(tmp_path)
+    with serving(copy_site(tmp_path)) as served_site:
+        yield served_site
+
+
+@contextmanager
+def serving(site):
+    """The dev server on ``site`` (no search index) while the block runs: (site, server)."""
     server = DevServer(site, port=0, log=lambda line: None, search=False)
     server.start()
     try:

@@ -5,7 +5,6 @@ exactly the expected lines and the page reloads with the new highlight."""
 from __future__ import annotations
 
 import re
-import shutil
 import urllib.request
 
 import pytest
@@ -21,15 +20,12 @@ from generator.preview.serve import DevServer  # noqa: E402 (after the skip chec
 
 pytestmark = pytest.mark.browser
 
-from annotatekit import (ARTICLE_FILE, SELECT, open_form_on_selection, open_page, options,  # noqa: E402
+from annotatekit import (ARTICLE_FILE, SELECT, copy_site, open_form_on_selection, open_page, options,  # noqa: E402
                          served)  # noqa: F401 (served: a fixture)
 
 
 def test_a_passage_is_annotated_from_the_page_with_the_keyboard(tmp_path):
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("site.yaml", "content", "seeds"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, site / name)
+    site = copy_site(tmp_path)
     before = (site / ARTICLE_FILE).read_text(encoding="utf-8")
     server = DevServer(site, port=0, log=lambda line: None, search=False)
     server.start()

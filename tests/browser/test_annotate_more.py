@@ -13,11 +13,10 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from generator.preview.serve import DevServer  # noqa: E402 (after the skip checks)
 
 from annotatekit import (ARTICLE_FILE, SELECT_TEXT, content_files, copy_site, digest_of,  # noqa: E402
                          open_form_on_selection, open_page, options, served,  # noqa: F401 (served: a fixture)
-                         wait_for_new_digest)
+                         serving, wait_for_new_digest)
 
 pytestmark = pytest.mark.browser
 
@@ -128,12 +127,8 @@ TWICE = (f"---\ntitle: The bridge, said twice\noutlet: urdupoint-news\npublished
 def served_twice(tmp_path):
     site = copy_site(tmp_path)
     (site / TWICE_FILE).write_text(TWICE, encoding="utf-8")
-    server = DevServer(site, port=0, log=lambda line: None, search=False)
-    server.start()
-    try:
-        yield site, server
-    finally:
-        server.stop()
+    with serving(site) as served_site:
+        yield served_site
 
 
 def test_a_passage_that_cannot_be_told_apart_asks_to_select_more_and_writes_nothing(browser, served_twice):
