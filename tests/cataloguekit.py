@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 REPO = Path(__file__).resolve().parent.parent
 LOCALE_DIR = REPO / "generator" / "locale"
 TEMPLATE = LOCALE_DIR / "messages.pot"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "N_plural": (1, 2)}
 SHIPPED = ("en", "fr", "es", "ar", "fa_AF")
 
 

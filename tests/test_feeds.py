@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from generator.stages.catalogues import english_interface
 
 from sitekit import REPO, RICH_SITE, VALID_SITE, graph_of, make_site, parse_file, resolve_internal, write_files
 
@@ -123,7 +124,7 @@ def test_undated_claims_are_left_out_and_an_empty_feed_says_the_epoch(tmp_path):
     from generator.outputs.feeds import site_feed
 
     graph, analysis = graph_of(make_site(tmp_path))  # one rated claim, no date anywhere
-    feed = etree.fromstring(site_feed(graph, analysis))
+    feed = etree.fromstring(site_feed(graph, analysis, english_interface()))
     assert feed.findall(f"{ATOM}entry") == []
     assert text(feed, "updated") == "1970-01-01T00:00:00Z"
 
@@ -136,11 +137,11 @@ def test_the_latest_of_reviewed_and_updates_dates_an_entry(tmp_path):
         "updates:\n  - {date: 2024-04-01, note: Older than the review.}\n---\n"
     )
     graph, analysis = graph_of(make_site(tmp_path, {"content/claims/bridge-cost.md": claim}))
-    [entry] = etree.fromstring(site_feed(graph, analysis)).findall(f"{ATOM}entry")
+    [entry] = etree.fromstring(site_feed(graph, analysis, english_interface())).findall(f"{ATOM}entry")
     assert text(entry, "updated") == "2024-05-01T00:00:00Z"
     write_files(tmp_path, {"content/claims/bridge-cost.md": claim.replace("2024-04-01", "2024-06-09")})
     graph, analysis = graph_of(tmp_path)
-    [entry] = etree.fromstring(site_feed(graph, analysis)).findall(f"{ATOM}entry")
+    [entry] = etree.fromstring(site_feed(graph, analysis, english_interface())).findall(f"{ATOM}entry")
     assert text(entry, "updated") == "2024-06-09T00:00:00Z"
     assert text(entry, "published") == "2024-05-01T00:00:00Z"
 
@@ -151,7 +152,7 @@ def test_feed_text_is_escaped(tmp_path):
     statement = "'Cost < 9 & > 12 </title><script>x</script>'"
     claim = f"---\nstatement: {statement}\nverdict: accurate\nreviewed: 2024-05-01\n---\n"
     graph, analysis = graph_of(make_site(tmp_path, {"content/claims/bridge-cost.md": claim}))
-    [entry] = etree.fromstring(site_feed(graph, analysis)).findall(f"{ATOM}entry")
+    [entry] = etree.fromstring(site_feed(graph, analysis, english_interface())).findall(f"{ATOM}entry")
     assert text(entry, "title") == "Cost < 9 & > 12 </title><script>x</script>"
 
 
@@ -192,7 +193,7 @@ def test_feed_sources_for_incremental_rebuilds(tmp_path):
     from generator.outputs.siteplan import plan_pages
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
-    planned = {p.path: p for p in plan_pages(graph, analysis)}
+    planned = {p.path: p for p in plan_pages(graph, analysis, english_interface())}
     for path in ("feed.xml", "sitemap.xml"):
         assert planned[path].sources == EVERYTHING, path
     assert planned["robots.txt"].sources == frozenset()  # site.yaml only: it re-renders everything
@@ -289,7 +290,7 @@ def test_outputs_are_the_same_bytes_on_every_build(tmp_path):
 
     def produce() -> dict[str, bytes]:
         graph, analysis = graph_of(VALID_SITE)
-        return {p.path: p.produce() for p in plan_pages(graph, analysis)
+        return {p.path: p.produce() for p in plan_pages(graph, analysis, english_interface())
                 if p.path.endswith((".xml", ".txt")) or p.path == "data/claimreview.json"}
 
     first = produce()

@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from generator.core.model import PartialDate
+from generator.stages.catalogues import english_interface
 from generator.outputs import agreementchart, stancebars
 from generator.outputs import timeline as timelines
 from generator.outputs.chartscale import SCALE, percent, split_bar
@@ -130,7 +131,7 @@ def test_bars_count_origins_on_one_scale(analysis):
     claims = analysis.claims_in_order()
     scale = stancebars.bar_scale(claims)
     assert scale.largest == 2  # c-cost, c-late and c-clean are each asserted by 2 origins
-    rows = {item.claim.id: [(r.stance, len(r.tally.origins), r.length) for r in stancebars.tally_rows(item, scale)]
+    rows = {item.claim.id: [(r.stance, len(r.tally.origins), r.length) for r in stancebars.tally_rows(item, scale, english_interface())]
             for item in claims}
     assert rows == {
         "c-late": [("supports", 2, SCALE), ("disputes", 1, SCALE // 2)],  # ana and the council: one origin
@@ -143,14 +144,14 @@ def test_bars_count_origins_on_one_scale(analysis):
 
 def test_a_page_scale_is_the_largest_count_it_shows(analysis):
     neutral = analysis.claims["c-neutral"]
-    [row] = stancebars.tally_rows(neutral, stancebars.bar_scale([neutral]))
+    [row] = stancebars.tally_rows(neutral, stancebars.bar_scale([neutral]), english_interface())
     assert row.length == SCALE  # alone on its page (its claim page), its one bar is the longest
     assert stancebars.bar_scale([]).largest == 0 and stancebars.bar_scale([]).width(3) == 0
 
 
 def test_the_words_beside_a_bar(analysis):
     late = analysis.claims["c-late"]
-    assert [r.text for r in stancebars.tally_rows(late, stancebars.bar_scale([late]))] == [
+    assert [r.text for r in stancebars.tally_rows(late, stancebars.bar_scale([late]), english_interface())] == [
         "Asserted by 2 independent origins (2 speakers, 2 statements)",
         "Disputed by 1 independent origin (2 speakers, 3 statements)",
     ]
@@ -252,7 +253,7 @@ def test_a_partial_date_means_its_whole_span(date, first, following):
 
 
 def test_timeline_places_days_as_points_and_months_as_ranges(analysis):
-    timeline = timelines.timeline(analysis.claims["c-late"])
+    timeline = timelines.timeline(analysis.claims["c-late"], english_interface())
     day, month = timeline.marks
     axis = Fraction(timelines.AXIS_END - timelines.GUTTER)
     # 2024 is a leap year: 366 days. 28 February is day 58 (0-based); its middle is 58.5.
@@ -272,7 +273,7 @@ def test_a_year_only_date_spans_its_whole_year(tmp_path):
     files = rich_with({"content/articles/a3.md": RICH_SITE["content/articles/a3.md"].replace(
         "outlet: gazette\n", "outlet: gazette\npublished: 2023\n")})
     _, analysis = graph_of(write_files(tmp_path, files))
-    timeline = timelines.timeline(analysis.claims["c-late"])
+    timeline = timelines.timeline(analysis.claims["c-late"], english_interface())
     assert [m.appearance.article.id for m in timeline.marks] == ["a3", "a1", "a2"]  # 2023 comes first
     year = timeline.marks[0]
     # The axis runs over 2023 and 2024 (365 + 366 days); 2023 fills the first 365 of them.
@@ -289,7 +290,7 @@ def test_undated_only_claims_have_no_line(tmp_path):
         "content/articles/a2.md": RICH_SITE["content/articles/a2.md"].replace("published: 2024-03\n", ""),
     })
     _, analysis = graph_of(write_files(tmp_path, files))
-    timeline = timelines.timeline(analysis.claims["c-late"])
+    timeline = timelines.timeline(analysis.claims["c-late"], english_interface())
     assert timeline.marks == [] and len(timeline.undated) == 3
 
 
@@ -395,7 +396,7 @@ def test_outlets_own_voice_is_not_an_actor(analysis):
 def test_agreement_matrix_orders_allies_together(analysis):
     summaries = agreementchart.pair_summaries(analysis.agreement)
     assert [s.anchor for s in summaries] == ["pair-1", "pair-2", "pair-3"]
-    assert summaries[0].text == "Ana Mayor and Bo Critic: disagree on 2, agree on 0, of 3 shared claims"
+    assert agreementchart.pair_text(summaries[0], english_interface()) == "Ana Mayor and Bo Critic: disagree on 2, agree on 0, of 3 shared claims"
     assert [(seg.key, seg.width) for seg in summaries[0].segments] == [("disagree", 6667), ("neither", 3333)]
     grid = agreementchart.agreement_matrix(summaries)
     # Ana first (busiest; tie with Bo broken by name), then Council who agrees with her, then Bo.

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from generator.stages.catalogues import english_interface
 
 from sitekit import REPO, RICH_SITE, SITE_YAML, VALID_SITE, errors_of, graph_of, make_site, parse_file, write_files
 
@@ -410,7 +411,7 @@ def test_claim_review_sources_are_the_claim_page_sources(tmp_path):
     from generator.outputs.siteplan import plan_pages
 
     graph, analysis = graph_of(write_files(tmp_path, RICH_SITE))
-    planned = {p.path: p for p in plan_pages(graph, analysis)}
+    planned = {p.path: p for p in plan_pages(graph, analysis, english_interface())}
     assert planned["data/claimreview.json"].sources == EVERYTHING
     page = planned["claims/c-late/index.html"]
     needed = {

@@ -27,21 +27,11 @@ SUPPORTS, DISPUTES, NEUTRAL = STANCES = ("supports", "disputes", "neutral")
 # (``tallies.position_of``): a stance, or both sides in different statements.
 BOTH = "both"
 POSITIONS = (*STANCES, BOTH)
-# Fixed English month names: strftime's %B follows the process locale, and
-# output must not depend on the machine that builds it.
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 
 def with_trailing_slash(url: str) -> str:
     """Base URLs name a folder: relative links resolve inside it only with the slash."""
     return url if url.endswith("/") else url + "/"
-
-
-def human_date(date: datetime.date) -> str:
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 @dataclass(frozen=True, order=True)
@@ -59,13 +49,6 @@ class PartialDate:
         if self.day:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
-
-    def human(self) -> str:
-        if self.day:
-            return human_date(datetime.date(self.year, self.month, self.day))
-        if self.month:
-            return f"{MONTHS[self.month - 1]} {self.year}"
-        return str(self.year)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ whatever renders: the Jinja environment installs it as gettext
 on the one it is given. Nothing is installed globally (no ``builtins._``):
 two sites in one process, as the tests build them, each keep their own.
 
-Python marks the strings it translates later with :func:`N_`, which only
-returns its argument: ``pybabel extract`` finds them by that name (babel.cfg).
+Python marks the strings it translates later with :func:`N_` (and
+:func:`N_plural`), which only return their arguments: ``pybabel extract``
+finds them by those names (babel.cfg).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ NATIVE_DIGITS = {
 }
 ASCII_DIGITS = re.compile(r"[0-9]")
 
+# Dates come from Babel's locale data, never from strftime (%B follows the
+# process locale, and output must not depend on the machine that builds it).
 # Babel's skeletons (CLDR's flexible formats), so each locale orders and
 # words them its own way: "4 mars 2021", "mars 2021", "2021".
 FULL_DATE = "yMMMMd"
@@ -50,6 +53,11 @@ DATE_LOCALE_OF = {"en": "en_GB"}
 def N_(message: str) -> str:
     """Marks a string for the catalogues without translating it (yet)."""
     return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural for the catalogues: translate it later with ``ngettext(*pair, count)``."""
+    return singular, plural
 
 
 def babel_locale_name(tag: str) -> str:
@@ -96,6 +104,10 @@ class Interface:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return self.digits(babel_numbers.format_decimal(value, locale=self.locale, numbering_system="default"))
+
+    def month_abbreviation(self, month: int) -> str:
+        """3 → "Mar" (en), "mars" (fr): a month's short name, for a chart's axis."""
+        return self.date_locale.months["format"]["abbreviated"][month]
 
     def digits(self, text: str) -> str:
         """ASCII digits → the locale's own, when its data says it has others (Persian, Dari)."""

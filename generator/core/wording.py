@@ -12,6 +12,10 @@ live here.
 ``check`` warns about a verdict label in site.yaml that shares a stem with
 these words ("Asserted", "Disputed", "Neutral"), see
 :func:`stance_word_in`.
+
+The words are English msgids (marked with ``N_``): pages show them in the
+site's language, each translated where it is used (``translated``; the
+Jinja environment offers the translated tables to the templates).
 """
 
 from __future__ import annotations
@@ -19,21 +23,33 @@ from __future__ import annotations
 import re
 
 from .model import BOTH, DISPUTES, NEUTRAL, SUPPORTS
+from .translations import N_, Interface, N_plural
 
 # Labels: headings, badges, legends ("✓ Asserts").
-STANCE_LABELS = {SUPPORTS: "Asserts", DISPUTES: "Disputes", NEUTRAL: "Neutral"}
+STANCE_LABELS = {SUPPORTS: N_("Asserts"), DISPUTES: N_("Disputes"), NEUTRAL: N_("Neutral")}
 # Before a noun: "3 asserting, 1 disputing, 0 neutral mentions".
-STANCE_ADJECTIVES = {SUPPORTS: "asserting", DISPUTES: "disputing", NEUTRAL: "neutral"}
+STANCE_ADJECTIVES = {SUPPORTS: N_("asserting"), DISPUTES: N_("disputing"), NEUTRAL: N_("neutral")}
 # In a sentence about a claim: "<speaker> asserts the claim: …".
-STANCE_VERBS = {SUPPORTS: "asserts", DISPUTES: "disputes", NEUTRAL: "is neutral on"}
-# At the head of a stance's count: "Asserted by 2 independent origins" (stancebars.py).
-STANCE_COUNT_HEADS = {SUPPORTS: "Asserted by", DISPUTES: "Disputed by", NEUTRAL: "Neutral:"}
+STANCE_VERBS = {SUPPORTS: N_("asserts"), DISPUTES: N_("disputes"), NEUTRAL: N_("is neutral on")}
+# A stance's count of independent origins, singular and plural: "Asserted by 2
+# independent origins" (stancebars.py); one message per stance, so that each
+# language can word it whole.
+STANCE_COUNT_HEADS = {
+    SUPPORTS: N_plural("Asserted by %(num)s independent origin", "Asserted by %(num)s independent origins"),
+    DISPUTES: N_plural("Disputed by %(num)s independent origin", "Disputed by %(num)s independent origins"),
+    NEUTRAL: N_plural("Neutral: %(num)s independent origin", "Neutral: %(num)s independent origins"),
+}
 # The sign beside a stance's label ("✓ Asserts"), hidden from screen readers.
 STANCE_ICONS = {SUPPORTS: "✓", DISPUTES: "✗", NEUTRAL: "○"}
 # An origin's position on a claim (tallies.position_of): a stance, or both sides.
-POSITION_LABELS = {**STANCE_LABELS, BOTH: f"{STANCE_LABELS[SUPPORTS]} and {STANCE_LABELS[DISPUTES].lower()}"}
+POSITION_LABELS = {**STANCE_LABELS, BOTH: N_("Asserts and disputes")}
 # An actor's position in a pair of actors compared ("both assert it"): "asserts", "said both".
-POSITION_VERBS = {SUPPORTS: "asserts", DISPUTES: "disputes", NEUTRAL: "neutral", BOTH: "said both"}
+POSITION_VERBS = {SUPPORTS: N_("asserts"), DISPUTES: N_("disputes"), NEUTRAL: N_("neutral"), BOTH: N_("said both")}
+
+
+def translated(table: dict[str, str], words: Interface) -> dict[str, str]:
+    """A table of the words above in the site's language."""
+    return {key: words.gettext(message) for key, message in table.items()}
 
 # The stems every form of the stance words above shares: "assert" (asserts,
 # asserted, asserting), "disput" (dispute, disputes, disputed, disputing), "neutral".

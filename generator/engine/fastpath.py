@@ -78,7 +78,7 @@ def article_page(root: Path, path: str, built: Built, renderer: Renderer,
     planned = built.pages.get(page_path)
     if planned is None:
         return None
-    page = replace(planned, make_context=partial(article_context, graph, graph.articles[article.id]))
+    page = replace(planned, make_context=partial(article_context, graph, graph.articles[article.id], renderer.interface))
     try:
         return {page_path: renderer.render(page, graph)}
     except TemplateProblem:

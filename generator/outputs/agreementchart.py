@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core import limits  # the lengths of the pair list: PAIRS_SHOWN, SHARED_CLAIMS_SHOWN
+from ..core.translations import Interface
 from ..stages.agreement import AgreementPair, SharedClaim
 from ..stages.agreement_shown import AgreementShown
-from .chartscale import Segment, plural, split_bar
+from .chartscale import Segment, split_bar
 
 MATRIX_LIMIT = limits.AGREEMENT_GRID_ACTORS
 OUTCOMES = ("agree", "disagree", "neither")
@@ -50,14 +51,6 @@ class PairSummary:
         return self.pair.total - len(self.shown_claims)
 
     @property
-    def text(self) -> str:
-        """E.g. "Ana Mayor and Bo Critic: disagree on 1, agree on 0, of 2 shared claims"."""
-        return (
-            f"{self.pair.first.name} and {self.pair.second.name}: disagree on {self.pair.disagree}, "
-            f"agree on {self.pair.agree}, of {plural(self.pair.total, 'shared claim')}"
-        )
-
-    @property
     def decided(self) -> int:
         """Shared claims on which the two took sides: agreements plus disagreements."""
         return self.pair.agree + self.pair.disagree
@@ -85,6 +78,17 @@ class PairSummaries(Sequence):
             return [self[i] for i in range(*index.indices(len(self)))]
         number = range(1, len(self.pairs) + 1)[index]  # IndexError past the end, as a list
         return PairSummary(number, self.pairs[number - 1])
+
+
+def pair_text(summary: PairSummary, words: Interface) -> str:
+    """The pair's bar in words, e.g. "Ana Mayor and Bo Critic: disagree on 1, agree on 0, of 2 shared claims"."""
+    pair = summary.pair
+    return words.ngettext(
+        "%(first)s and %(second)s: disagree on %(disagree)s, agree on %(agree)s, of %(num)s shared claim",
+        "%(first)s and %(second)s: disagree on %(disagree)s, agree on %(agree)s, of %(num)s shared claims",
+        pair.total,
+    ) % {"first": pair.first.name, "second": pair.second.name, "disagree": words.format_number(pair.disagree),
+         "agree": words.format_number(pair.agree), "num": words.format_number(pair.total)}
 
 
 def pair_summaries(pairs: Sequence[AgreementPair]) -> PairSummaries:

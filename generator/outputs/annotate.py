@@ -26,6 +26,7 @@ from markupsafe import Markup
 from ..core.language import same_language, text_direction
 from ..core.markup import BLOCK_SEPARATOR, serialise_children
 from ..core.model import STANCES, Article, Claim, Quote
+from ..core.translations import Interface
 from ..core.wording import STANCE_ICONS, STANCE_LABELS
 from . import urls
 from .highlight import Passage, highlight
@@ -92,7 +93,8 @@ def within_paragraphs(span: tuple[int, int], text: str) -> list[tuple[int, int]]
     return [(left, right) for left, right in pieces if left < right]
 
 
-def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int], site_language: str) -> Markup:
+def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int], site_language: str,
+                 words: Interface) -> Markup:
     """The article text with every quoted passage highlighted and followed by its markers."""
     links = urls.Links(urls.article_path(article), base_url="/")
     passages = [
@@ -102,7 +104,7 @@ def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int],
             attrs={"class": f"hl hl-{passage.stance}"},
             anchors=tuple((quote.mention.spans[0][0], quote.anchor) for quote in passage.quotes
                           if passage.start <= quote.mention.spans[0][0] < passage.end),
-            after=markers(passage.ending, numbers, links, article.language, site_language),
+            after=markers(passage.ending, numbers, links, article.language, site_language, words),
         )
         for passage in quoted_passages(quotes, article.document.text)
     ]
@@ -110,7 +112,7 @@ def article_html(article: Article, quotes: list[Quote], numbers: dict[int, int],
 
 
 def markers(quotes: tuple[Quote, ...], numbers: dict[int, int], links: urls.Links,
-            article_language: str | None, site_language: str) -> etree.Element | None:
+            article_language: str | None, site_language: str, words: Interface) -> etree.Element | None:
     """The markers after a passage: for each quote ending there, its number,
     its stance (icon and word) and its claim's statement, linking to the
     quote on the claim's page. In the site's language, even inside an
@@ -122,21 +124,21 @@ def markers(quotes: tuple[Quote, ...], numbers: dict[int, int], links: urls.Link
         group.set("lang", site_language)
         group.set("dir", text_direction(site_language))
     for quote in sorted(quotes, key=lambda q: numbers[id(q)]):
-        group.append(marker(quote, numbers[id(quote)], links.mention(quote)))
+        group.append(marker(quote, numbers[id(quote)], links.mention(quote), words))
     return group
 
 
-def marker(quote: Quote, number: int, href: str) -> etree.Element:
+def marker(quote: Quote, number: int, href: str, words: Interface) -> etree.Element:
     link = etree.Element("a", {"class": f"hl-marker hl-marker-{quote.stance}", "href": href})
     number_box = etree.SubElement(link, "span", {"class": "hl-marker-number"})
     hidden = etree.SubElement(number_box, "span", {"class": "visually-hidden"})
-    hidden.text = "Annotation "
-    hidden.tail = str(number)
+    hidden.text = words.gettext("Annotation") + " "
+    hidden.tail = words.format_number(number)
     number_box.tail = "\u00a0"  # a no-break space: the number never ends a line apart from its stance
     stance = etree.SubElement(link, "span", {"class": "hl-marker-stance"})
     icon = etree.SubElement(stance, "span", {"aria-hidden": "true"})
     icon.text = STANCE_ICONS[quote.stance]
-    icon.tail = f" {STANCE_LABELS[quote.stance]}"
+    icon.tail = f" {words.gettext(STANCE_LABELS[quote.stance])}"
     stance.tail = ": "
     claim = etree.SubElement(link, "span", {"class": "hl-marker-claim"})
     claim.text = quote.claim.statement

@@ -19,7 +19,7 @@ from ..core.language import same_language, text_direction
 from ..core.model import STANCES, PartialDate
 from ..core.translations import Interface
 from ..core.wording import (  # the display words; wording.py says why
-    POSITION_LABELS, POSITION_VERBS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS, STANCE_VERBS,
+    POSITION_LABELS, POSITION_VERBS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS, STANCE_VERBS, translated,
 )
 from . import feeds, pictures, stancebars, urls
 from .quotemarks import display_quote
@@ -80,18 +80,18 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
     env.globals["lang_attrs"] = lang_attrs
     env.globals.update(
         STANCES=STANCES,
-        STANCE_LABELS=STANCE_LABELS,
-        STANCE_ADJECTIVES=STANCE_ADJECTIVES,
+        STANCE_LABELS=translated(STANCE_LABELS, interface),
+        STANCE_ADJECTIVES=translated(STANCE_ADJECTIVES, interface),
         STANCE_ICONS=STANCE_ICONS,
-        STANCE_VERBS=STANCE_VERBS,
-        POSITION_LABELS=POSITION_LABELS,
-        POSITION_VERBS=POSITION_VERBS,
+        STANCE_VERBS=translated(STANCE_VERBS, interface),
+        POSITION_LABELS=translated(POSITION_LABELS, interface),
+        POSITION_VERBS=translated(POSITION_VERBS, interface),
         text_fragment_url=urls.text_fragment_url,
         mention_anchor=urls.mention_anchor,
         origin_anchor=urls.origin_anchor,
     )
-    env.globals.update(pictures.template_globals())  # chart geometry for _charts.html
-    env.globals.update(stancebars.template_globals())  # stance bars on one scale per page
+    env.globals.update(pictures.template_globals(interface))  # chart geometry for _charts.html
+    env.globals.update(stancebars.template_globals(interface))  # stance bars on one scale per page
     env.globals.update(feeds.template_globals())  # the addresses of the Atom feeds
     return env
 

@@ -26,7 +26,8 @@ import datetime
 import xml.etree.ElementTree as etree
 from typing import Callable
 
-from ..core.model import STANCES, Actor, Graph, Licence, Quote
+from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote
+from ..core.translations import N_, Interface
 from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
 from . import urls
@@ -134,31 +135,31 @@ def xml_bytes(root: etree.Element) -> bytes:
 # --- the site feed ---------------------------------------------------------------
 
 
-def claim_summary(item: ClaimAnalysis) -> str:
+def claim_summary(item: ClaimAnalysis, words: Interface) -> str:
     """Verdict, the editors' one-line summary, and the latest update note."""
-    parts = [f"Verdict: {item.verdict.label}."]
+    parts = [words.gettext("Verdict: %(verdict)s.") % {"verdict": item.verdict.label}]
     if item.claim.summary:
         parts.append(item.claim.summary)
     if item.claim.updates:
         latest = item.claim.updates[-1]  # updates are kept oldest first
-        parts.append(f"Update of {latest.date.isoformat()}: {latest.note}")
+        parts.append(words.gettext("Update of %(date)s: %(note)s") % {"date": latest.date.isoformat(), "note": latest.note})
     return "\n\n".join(parts)
 
 
-def claim_entry(item: ClaimAnalysis, graph: Graph) -> etree.Element:
+def claim_entry(item: ClaimAnalysis, graph: Graph, words: Interface) -> etree.Element:
     url = urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim))
     return entry_element(
         entry_id=url, title=item.claim.statement, updated=latest_date(item), published=item.claim.reviewed,
         links=[("alternate", url)], verdict_id=item.verdict.id, verdict_label=item.verdict.label,
-        summary=claim_summary(item),
+        summary=claim_summary(item, words),
     )
 
 
-def site_feed(graph: Graph, analysis: Analysis) -> bytes:
+def site_feed(graph: Graph, analysis: Analysis, words: Interface) -> bytes:
     items = newest_first([item for item in analysis.claims.values() if in_feeds(item)])
     feed = feed_element(
-        graph, title=graph.config.title, subtitle="Claims reviewed or updated", self_path=SITE_FEED,
-        page_path=urls.page_path(), entries=[claim_entry(item, graph) for item in items],
+        graph, title=graph.config.title, subtitle=words.gettext("Claims reviewed or updated"), self_path=SITE_FEED,
+        page_path=urls.page_path(), entries=[claim_entry(item, graph, words) for item in items],
         updated=latest_date(items[0]) if items else None,
     )
     return xml_bytes(feed)
@@ -172,12 +173,13 @@ def said_claim_anchor(item: ClaimAnalysis) -> str:
     return f"claim-{item.claim.id}"
 
 
-def quote_line(quote: Quote, site_language: str) -> str:
+def quote_line(quote: Quote, site_language: str, words: Interface) -> str:
     where = f"{quote.article.title}, {quote.outlet.name}"
     if quote.article.published:
         where += f", {quote.article.published.iso()}"
     shown = display_quote(quote.text, quote.language or site_language)
-    return f"{STANCE_LABELS[quote.stance]}: “{shown}” ({where})"
+    return words.gettext("%(stance)s: “%(quote)s” (%(where)s)") % {
+        "stance": words.gettext(STANCE_LABELS[quote.stance]), "quote": shown, "where": where}
 
 
 def published_quotes(said: ClaimStance) -> list[Quote]:
@@ -185,32 +187,46 @@ def published_quotes(said: ClaimStance) -> list[Quote]:
     return [q for q in said.quotes if not q.article.draft]
 
 
-def actor_entry(actor: Actor, said: ClaimStance, graph: Graph) -> etree.Element:
+def actor_entry(actor: Actor, said: ClaimStance, graph: Graph, words: Interface) -> etree.Element:
     """One claim the actor spoke on: the verdict, then each of their quotes on it."""
     item = said.claim
     page = urls.canonical_url(graph.config.base_url, urls.actor_path(actor))
     quotes = published_quotes(said)
-    stances = " and ".join(STANCE_LABELS[s].lower() for s in STANCES if any(q.stance == s for q in quotes))
+    taken = [s for s in STANCES if any(q.stance == s for q in quotes)]
     return entry_element(
         entry_id=f"{page}#{said_claim_anchor(item)}",
-        title=f"{actor.name} {stances}: {item.claim.statement}",
+        title=words.gettext("%(actor)s %(stances)s: %(claim)s") % {
+            "actor": actor.name, "stances": stances_in_words(taken, words), "claim": item.claim.statement},
         updated=latest_date(item), published=item.claim.reviewed,
         links=[("alternate", f"{page}#{said_claim_anchor(item)}"),
                ("related", urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim)))],
         verdict_id=item.verdict.id, verdict_label=item.verdict.label,
-        summary="\n\n".join([f"Verdict on the claim: {item.verdict.label}.",
-                             *(quote_line(quote, graph.config.language) for quote in quotes)]),
+        summary="\n\n".join([words.gettext("Verdict on the claim: %(verdict)s.") % {"verdict": item.verdict.label},
+                             *(quote_line(quote, graph.config.language, words) for quote in quotes)]),
     )
 
 
-def actor_feed(actor: Actor, said: list[ClaimStance], graph: Graph) -> bytes:
+# What an actor did with a claim, in a feed entry's title: "Ana asserts: …",
+# "Ana asserts and disputes: …" (lower case, unlike the labels of pages).
+STANCES_TAKEN = {
+    (SUPPORTS,): N_("asserts"), (DISPUTES,): N_("disputes"), (NEUTRAL,): N_("neutral"),
+    (SUPPORTS, DISPUTES): N_("asserts and disputes"), (SUPPORTS, NEUTRAL): N_("asserts and neutral"),
+    (DISPUTES, NEUTRAL): N_("disputes and neutral"), (SUPPORTS, DISPUTES, NEUTRAL): N_("asserts and disputes and neutral"),
+}
+
+
+def stances_in_words(taken: list[str], words: Interface) -> str:
+    return words.gettext(STANCES_TAKEN[tuple(taken)])
+
+
+def actor_feed(actor: Actor, said: list[ClaimStance], graph: Graph, words: Interface) -> bytes:
     by_claim = {s.claim.claim.id: s for s in said if in_feeds(s.claim) and published_quotes(s)}
     items = newest_first([s.claim for s in by_claim.values()])
     feed = feed_element(
-        graph, title=f"{actor.name}: statements checked on {graph.config.title}",
-        subtitle=f"Claims {actor.name} spoke on, as they are reviewed or updated",
+        graph, title=words.gettext("%(actor)s: statements checked on %(site)s") % {"actor": actor.name, "site": graph.config.title},
+        subtitle=words.gettext("Claims %(actor)s spoke on, as they are reviewed or updated") % {"actor": actor.name},
         self_path=actor_feed_path(actor), page_path=urls.actor_path(actor),
-        entries=[actor_entry(actor, by_claim[item.claim.id], graph) for item in items],
+        entries=[actor_entry(actor, by_claim[item.claim.id], graph, words) for item in items],
         updated=latest_date(items[0]) if items else None,
     )
     return xml_bytes(feed)
@@ -242,7 +258,7 @@ def robots(graph: Graph) -> bytes:
 # --- planning --------------------------------------------------------------------
 
 
-def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile]:
+def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface) -> list[DataFile]:
     """The feeds, the sitemap and robots.txt.
 
     ``pages`` is the site map being planned. The sitemap reads it only when it
@@ -251,7 +267,7 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile
     """
     sources_by_path = {page.path: page.sources for page in pages}
     outputs = [
-        DataFile(SITE_FEED, EVERYTHING, lambda: site_feed(graph, analysis)),
+        DataFile(SITE_FEED, EVERYTHING, lambda: site_feed(graph, analysis, words)),
         DataFile(SITEMAP, EVERYTHING, lambda: sitemap(pages, graph, analysis)),
         # robots.txt is made from site.yaml alone, and a change there re-renders everything.
         DataFile(ROBOTS, frozenset(), lambda: robots(graph)),
@@ -259,7 +275,7 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile
     for item in analysis.actors.values():
         outputs.append(DataFile(
             actor_feed_path(item.actor), sources_by_path[urls.actor_path(item.actor)],
-            bind(actor_feed, item.actor, item.claims, graph),
+            bind(actor_feed, item.actor, item.claims, graph, words),
         ))
     return outputs
 

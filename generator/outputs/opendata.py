@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any
 
 from ..core.model import Article, Graph, Licence, Publisher, Quote, SiteConfig
+from ..core.translations import Interface
 from ..core.wording import STANCE_VERBS
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.tallies import Tally
@@ -49,7 +50,7 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 
 
-def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[Output]:
+def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface) -> list[Output]:
     """The open-data files and their documentation page.
 
     The site-wide files show every content file, so their sources are
@@ -64,11 +65,11 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[Output]:
     """
     sources = page_sources(pages)
     outputs: list[Output] = [
-        Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph)),
+        Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words)),
         composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources)),
         composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources)),
         composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources)),
-        composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources)),
+        composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources, words)),
     ]
     outputs += [
         DataFile(article_text_path(article), frozenset({article.path}), partial(article_text, article))
@@ -238,23 +239,23 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
 # model, be alternative descriptions of the same passage.
 
 
-def annotations_jsonld(graph: Graph, sources: PageSources) -> list[Part]:
-    return to_json_parts(annotation_collection(graph, sources))
+def annotations_jsonld(graph: Graph, sources: PageSources, words: Interface) -> list[Part]:
+    return to_json_parts(annotation_collection(graph, sources, words))
 
 
-def annotation_collection(graph: Graph, sources: PageSources) -> dict[str, Any]:
+def annotation_collection(graph: Graph, sources: PageSources, words: Interface) -> dict[str, Any]:
     """The collection; its items are one piece per article, made only when the piece is."""
     collection_id = urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)
     items = JsonItems([
         (piece_path(ANNOTATIONS_JSONLD, mention_id(quotes[0])), sources[urls.article_path(quotes[0].article)],
-         partial(lambda quotes: [annotation(graph, quote) for quote in quotes], quotes))
+         partial(lambda quotes: [annotation(graph, quote, words) for quote in quotes], quotes))
         for quotes in quotes_by_article_in_order(graph)
     ])
     collection: dict[str, Any] = {
         "@context": ANNOTATION_CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
-        "label": f"Annotated quotes · {graph.config.title}",
+        "label": words.gettext("Annotated quotes · %(site)s") % {"site": graph.config.title},
         "total": len(graph.quotes),
     }
     if graph.config.licence:  # the model's word for a licence is "rights", an IRI
@@ -269,7 +270,7 @@ def annotation_collection(graph: Graph, sources: PageSources) -> dict[str, Any]:
     return collection
 
 
-def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
+def annotation(graph: Graph, quote: Quote, words: Interface) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": f"{urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
         "type": "Annotation",
@@ -284,7 +285,7 @@ def annotation(graph: Graph, quote: Quote) -> dict[str, Any]:
             {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
             {"type": "SpecificResource", "purpose": "linking",
              "source": urls.canonical_url(graph.config.base_url, urls.claim_path(quote.claim))},
-            {"type": "TextualBody", "purpose": "describing", "value": describe(quote), "format": "text/plain"},
+            {"type": "TextualBody", "purpose": "describing", "value": describe(quote, words), "format": "text/plain"},
         ],
         "target": [target(graph, quote.article, start, end) for start, end in quote.mention.spans],
     }
@@ -301,10 +302,13 @@ def annotation_creator(config: SiteConfig) -> dict[str, Any]:
     return {"type": "Organization", "name": config.title, "homepage": urls.with_trailing_slash(config.base_url)}
 
 
-def describe(quote: Quote) -> str:
-    """One sentence a generic annotation viewer can show."""
-    relayed = f" (relayed through {quote.via.name})" if quote.via else ""
-    return f"{quote.speaker_name}{relayed} {STANCE_VERBS[quote.stance]} the claim: {quote.claim.statement}"
+def describe(quote: Quote, words: Interface) -> str:
+    """One sentence a generic annotation viewer can show, in the site's language."""
+    values = {"speaker": quote.speaker_name, "verb": words.gettext(STANCE_VERBS[quote.stance]),
+              "claim": quote.claim.statement, "via": quote.via.name if quote.via else ""}
+    if quote.via:
+        return words.gettext("%(speaker)s (relayed through %(via)s) %(verb)s the claim: %(claim)s") % values
+    return words.gettext("%(speaker)s %(verb)s the claim: %(claim)s") % values
 
 
 def target(graph: Graph, article: Article, start: int, end: int) -> dict[str, Any]:
@@ -337,8 +341,8 @@ def text_quote_selector(text: str, start: int, end: int) -> dict[str, str]:
 # --- the documentation page ------------------------------------------------------------
 
 
-def about_context(graph: Graph) -> dict[str, Any]:
-    example = annotation(graph, graph.quotes[0]) if graph.quotes else None
+def about_context(graph: Graph, words: Interface) -> dict[str, Any]:
+    example = annotation(graph, graph.quotes[0], words) if graph.quotes else None
     return {
         "files": {
             "claims": CLAIMS_JSON,

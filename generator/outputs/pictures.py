@@ -15,16 +15,19 @@ so a picture never shows data from outside its page's declared sources.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from ..core.translations import Interface
 from . import agreementchart, timeline
 
 
-def template_globals() -> dict[str, Any]:
-    """What ``_charts.html`` calls; registered in environment.make_environment."""
+def template_globals(words: Interface) -> dict[str, Any]:
+    """What ``_charts.html`` calls, in the site's language; registered in environment.make_environment."""
     return {
         "pictures": {
-            "timeline": timeline.timeline,
+            "timeline": partial(timeline.timeline, words=words),
+            "pair_text": partial(agreementchart.pair_text, words=words),
             "agreement_chart": agreementchart.agreement_chart,
             "pair_summaries": agreementchart.pair_summaries,
             "agreement_matrix": agreementchart.agreement_matrix,

@@ -54,7 +54,7 @@ class Renderer:
         self._references: dict[str, tuple[str, ...]] = {}
 
     def plan(self, graph: Graph, analysis: Analysis) -> list[Output]:
-        return plan_pages(graph, analysis)
+        return plan_pages(graph, analysis, self.interface)
 
     def render(self, page: Output, graph: Graph) -> bytes:
         """The page's bytes; raises TemplateProblem for a broken template."""

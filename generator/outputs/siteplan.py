@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from ..core import limits
 from ..core.model import Article, Graph, Update
+from ..core.translations import N_, Interface
 from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, OutletAnalysis
 from ..stages.comparison import OriginRow, OutletRow
 from ..stages.link import article_order
@@ -24,7 +25,7 @@ from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
 from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
 
 
-def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
+def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Output]:
     """The whole site map: every page, its template, its context and its sources.
 
     Pages of a feature that lives in its own module are planned there and
@@ -58,14 +59,14 @@ def plan_pages(graph: Graph, analysis: Analysis) -> list[Output]:
         pages.append(Page(
             urls.article_path(article), "article.html", "articles",
             sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
-            partial(article_context, graph, article),
+            partial(article_context, graph, article, words),
         ))
     pages += sitepages.plan(graph)  # the editors' own pages: /about/…
     # The data files' pieces have the sources of the pages that show the same claim or article.
-    pages += opendata.plan(graph, analysis, pages)  # /data/* and /about/data/
+    pages += opendata.plan(graph, analysis, pages, words)  # /data/* and /about/data/
     pages += structured.plan(graph, analysis, pages)  # /data/claimreview.json
     # The sitemap reads this list when it is written: add later pages to it in place (+=).
-    pages += feeds.plan(graph, analysis, pages)  # Atom feeds, sitemap.xml, robots.txt
+    pages += feeds.plan(graph, analysis, pages, words)  # Atom feeds, sitemap.xml, robots.txt
     sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages
     return pages
 
@@ -193,12 +194,12 @@ def home_claims(claims: list[ClaimAnalysis], shown_above: list[ClaimAnalysis] = 
     above = {item.claim.id for item in shown_above}
     claims = [item for item in claims if item.claim.id not in above]
     if len(claims) <= limit:
-        return claims, "Other claims" if above else "All claims"
+        return claims, N_("Other claims") if above else N_("All claims")  # translated by the template
     dated = [item for item in claims if feeds.latest_date(item)]
     if not dated:  # no editorial dates at all: the widest-reported, as /claims/ begins
-        return claims[:limit], "Most widely reported"
+        return claims[:limit], N_("Most widely reported")
     dated.sort(key=lambda item: (-feeds.latest_date(item).toordinal(), item.claim.id))
-    return dated[:limit], "Recently reviewed"
+    return dated[:limit], N_("Recently reviewed")
 
 
 def home_context(graph: Graph, analysis: Analysis) -> dict[str, Any]:
@@ -241,7 +242,7 @@ def sorted_articles(graph: Graph) -> list[Article]:
     return sorted(graph.articles.values(), key=article_order)
 
 
-def article_context(graph: Graph, article: Article) -> dict[str, Any]:
+def article_context(graph: Graph, article: Article, words: Interface) -> dict[str, Any]:
     quotes = graph.quotes_by_article.get(article.id, [])
     numbers = {id(q): n for n, q in enumerate(quotes, start=1)}
     return {
@@ -251,5 +252,5 @@ def article_context(graph: Graph, article: Article) -> dict[str, Any]:
         "quotes": quotes,
         "numbered": [(numbers[id(q)], q) for q in quotes],
         "numbers": {q.anchor: numbers[id(q)] for q in quotes},
-        "body_html": annotate.article_html(article, quotes, numbers, graph.config.language),
+        "body_html": annotate.article_html(article, quotes, numbers, graph.config.language, words),
     }

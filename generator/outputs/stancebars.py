@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..core.model import STANCES
+from ..core.translations import Interface
 from ..core.wording import STANCE_COUNT_HEADS
 from ..stages.analyse import ClaimAnalysis
 from ..stages.tallies import Tally
@@ -26,23 +28,29 @@ from .chartscale import SCALE, percent, scaled
 
 
 
-def counted(count: int, noun: str, nouns: str | None = None) -> str:
-    """2, "speaker" → "2 speakers"; 1 → "1 speaker"."""
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+def speakers_text(count: int, words: Interface) -> str:
+    """2 → "2 speakers"; 1 → "1 speaker"."""
+    return words.ngettext("%(num)s speaker", "%(num)s speakers", count) % {"num": words.format_number(count)}
 
 
-def origins_text(count: int) -> str:
-    return counted(count, "independent origin")
+def headline_text(stance: str, count: int, words: Interface) -> str:
+    """"Asserted by 2 independent origins": one message per stance, so each language words it whole."""
+    singular, plural = STANCE_COUNT_HEADS[stance]
+    return words.ngettext(singular, plural, count) % {"num": words.format_number(count)}
 
 
-def detail_text(tally: Tally) -> str:
+def detail_text(tally: Tally, words: Interface) -> str:
     """The counts under the headline: "7 speakers, 10 statements"."""
-    return f"{counted(tally.speakers, 'speaker')}, {counted(tally.statements, 'statement')}"
+    statements = words.ngettext("%(num)s statement", "%(num)s statements", tally.statements) % {
+        "num": words.format_number(tally.statements)}
+    return words.gettext("%(speakers)s, %(statements)s") % {
+        "speakers": speakers_text(tally.speakers, words), "statements": statements}
 
 
-def tally_text(stance: str, tally: Tally) -> str:
+def tally_text(stance: str, tally: Tally, words: Interface) -> str:
     """The whole count in words: "Asserted by 2 independent origins (7 speakers, 10 statements)"."""
-    return f"{STANCE_COUNT_HEADS[stance]} {origins_text(len(tally.origins))} ({detail_text(tally)})"
+    return words.gettext("%(headline)s (%(detail)s)") % {
+        "headline": headline_text(stance, len(tally.origins), words), "detail": detail_text(tally, words)}
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class TallyRow:
     stance: str
     tally: Tally
     length: int  # hundredths of a percent of the track
+    words: Interface
 
     @property
     def w(self) -> str:
@@ -76,34 +85,35 @@ class TallyRow:
     @property
     def headline(self) -> str:
         """"Asserted by 2 independent origins"."""
-        return f"{STANCE_COUNT_HEADS[self.stance]} {origins_text(len(self.tally.origins))}"
+        return headline_text(self.stance, len(self.tally.origins), self.words)
 
     @property
     def detail(self) -> str:
-        return detail_text(self.tally)
+        return detail_text(self.tally, self.words)
 
     @property
     def text(self) -> str:
-        return tally_text(self.stance, self.tally)
+        return tally_text(self.stance, self.tally, self.words)
 
 
-def tally_rows(item: ClaimAnalysis, scale: BarScale) -> list[TallyRow]:
+def tally_rows(item: ClaimAnalysis, scale: BarScale, words: Interface) -> list[TallyRow]:
     """The stances the claim's statements take, in STANCES order, each with its bar."""
     return [
-        TallyRow(stance, item.tallies[stance], scale.width(len(item.tallies[stance].origins)))
+        TallyRow(stance, item.tallies[stance], scale.width(len(item.tallies[stance].origins)), words)
         for stance in STANCES
         if item.tallies[stance]
     ]
 
 
-def template_globals() -> dict[str, Any]:
-    """What ``_charts.html`` and ``_macros.html`` call; registered in environment.make_environment."""
+def template_globals(words: Interface) -> dict[str, Any]:
+    """What ``_charts.html`` and ``_macros.html`` call, in the site's language;
+    registered in environment.make_environment."""
     return {
         "bars": {
             "scale": bar_scale,
-            "rows": tally_rows,
-            "counted": counted,
-            "detail": detail_text,
+            "rows": partial(tally_rows, words=words),
+            "speakers": partial(speakers_text, words=words),
+            "detail": partial(detail_text, words=words),
             "SCALE": SCALE,
         }
     }

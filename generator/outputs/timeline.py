@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from ..core.model import MONTHS, STANCES, Article, Outlet, PartialDate
+from ..core.model import STANCES, Article, Outlet, PartialDate
+from ..core.translations import Interface
 from ..stages.analyse import ClaimAnalysis
-from .chartscale import SCALE, percent, plural, scaled
+from .chartscale import SCALE, percent, scaled
 
 GUTTER = 600  # the axis starts 6 % in: the lane numbers sit to its left
 AXIS_END = 9_800  # and ends 2 % short of the edge, so end marks aren't clipped
@@ -52,6 +53,7 @@ class Mark:
     start: int  # axis position, hundredths of a percent of the picture's width
     end: int  # == start for a point
     y: int  # px, centre of the lane
+    words: Interface  # the site's language: the dates and the sentences
 
     @property
     def precision(self) -> str:
@@ -72,14 +74,16 @@ class Mark:
 
     @property
     def date_text(self) -> str:
-        date = self.appearance.published
+        date = self.words.format_date(self.appearance.published)
         if self.precision == "day":
-            return date.human()
-        return f"{date.human()} (only the {self.precision} is stated)"
+            return date
+        if self.precision == "month":
+            return self.words.gettext("%(date)s (only the month is stated)") % {"date": date}
+        return self.words.gettext("%(date)s (only the year is stated)") % {"date": date}
 
     @property
     def short_date(self) -> str:
-        return self.appearance.published.human()
+        return self.words.format_date(self.appearance.published)
 
     @property
     def label(self) -> tuple[str, str, int]:
@@ -121,6 +125,7 @@ class Timeline:
     ticks: list[Tick]
     years: list[AxisLabel]
     months: list[AxisLabel]  # only on a one-year axis
+    words: Interface
 
     @property
     def drawn(self) -> bool:
@@ -137,8 +142,9 @@ class Timeline:
     def no_line_reason(self) -> str:
         """Why there is no picture, for a timeline shown but not drawn."""
         if self.marks:
-            return "Only one of these articles gives a publication date, so there is no line to draw."
-        return "None of the articles carrying this claim gives a publication date, so there is no line to draw."
+            return self.words.gettext("Only one of these articles gives a publication date, so there is no line to draw.")
+        return self.words.gettext(
+            "None of the articles carrying this claim gives a publication date, so there is no line to draw.")
 
     @property
     def axis_y(self) -> int:
@@ -185,12 +191,22 @@ class Timeline:
     @property
     def text(self) -> str:
         """The picture's text equivalent: every mark, in order."""
-        placed = "; ".join(
-            f"{m.number}: {m.date_text}, {m.appearance.article.title}, {m.appearance.outlet.name}" for m in self.marks
+        words = self.words
+        placed = words.gettext("; ").join(
+            words.gettext("%(number)s: %(date)s, %(title)s, %(outlet)s") % {
+                "number": words.format_number(m.number), "date": m.date_text,
+                "title": m.appearance.article.title, "outlet": m.appearance.outlet.name,
+            } for m in self.marks
         )
-        sentence = f"Publication dates, {self.span}, {plural(len(self.marks), 'article')}. {placed}."
+        count = len(self.marks)
+        sentence = words.ngettext("Publication dates, %(span)s, %(num)s article. %(marks)s.",
+                                  "Publication dates, %(span)s, %(num)s articles. %(marks)s.", count) % {
+            "span": self.span, "num": words.format_number(count), "marks": placed}
         if self.undated:
-            sentence += f" {plural(len(self.undated), 'further article')}: date not stated."
+            count = len(self.undated)
+            sentence += " " + words.ngettext("%(num)s further article: date not stated.",
+                                             "%(num)s further articles: date not stated.", count) % {
+                "num": words.format_number(count)}
         return sentence
 
 
@@ -224,8 +240,8 @@ class Axis:
     """Whole calendar years, from the earliest to the latest date, so a reader
     always sees where in its year each date falls."""
 
-    def __init__(self, first_year: int, last_year: int):
-        self.first_year, self.last_year = first_year, last_year
+    def __init__(self, first_year: int, last_year: int, words: Interface):
+        self.first_year, self.last_year, self.words = first_year, last_year, words
         self.origin = datetime.date(first_year, 1, 1)
         self.days = (datetime.date(last_year + 1, 1, 1) - self.origin).days
 
@@ -252,18 +268,19 @@ class Axis:
         labels = []
         for year in years[::step]:
             start, end = self.place(datetime.date(year, 1, 1)), self.place(datetime.date(year + 1, 1, 1))
-            labels.append(AxisLabel(str(year), (start + end) // 2))
+            labels.append(AxisLabel(self.words.digits(str(year)), (start + end) // 2))
         return labels
 
     def month_labels(self) -> list[AxisLabel]:
         if self.first_year != self.last_year:
             return []
         return [
-            AxisLabel(MONTHS[m - 1][:3], self.place(datetime.date(self.first_year, m, 1))) for m in QUARTER_MONTHS
+            AxisLabel(self.words.month_abbreviation(m), self.place(datetime.date(self.first_year, m, 1)))
+            for m in QUARTER_MONTHS
         ]
 
 
-def timeline(item: ClaimAnalysis) -> Timeline:
+def timeline(item: ClaimAnalysis, words: Interface) -> Timeline:
     found = appearances(item)
     dated = sorted(
         (a for a in found if a.published),
@@ -271,15 +288,15 @@ def timeline(item: ClaimAnalysis) -> Timeline:
     )
     undated = sorted((a for a in found if not a.published), key=lambda a: (a.article.title.casefold(), a.article.id))
     if not dated:
-        return Timeline([], undated, [], [], [])
-    axis = Axis(min(a.published.year for a in dated), max(a.published.year for a in dated))
+        return Timeline([], undated, [], [], [], words)
+    axis = Axis(min(a.published.year for a in dated), max(a.published.year for a in dated), words)
     marks = []
     for number, appearance in enumerate(dated, start=1):
         first, following = date_range(appearance.published)
         y = TOP + LANE_HEIGHT * (number - 1) + LANE_HEIGHT // 2
         if appearance.published.day:  # a point in the middle of its day
             middle = axis.place(first, middle=True)
-            marks.append(Mark(number, appearance, middle, middle, y))
+            marks.append(Mark(number, appearance, middle, middle, y, words))
         else:  # a range over every day the date can mean
-            marks.append(Mark(number, appearance, axis.place(first), axis.place(following), y))
-    return Timeline(marks, undated, axis.ticks(), axis.year_labels(), axis.month_labels())
+            marks.append(Mark(number, appearance, axis.place(first), axis.place(following), y, words))
+    return Timeline(marks, undated, axis.ticks(), axis.year_labels(), axis.month_labels(), words)

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from ..core.model import Actor, Article, Claim, Content, Graph, Mention, Outlet, Quote, RelatedClaim, Voice
+from ..core.translations import N_
 from .affiliation import chain_of
 
 
@@ -128,11 +129,12 @@ def with_article(graph: Graph, article: Article, content: Content, include_draft
 
 # How a relation reads on each claim's page: (from the claim that declares it,
 # from the other claim). Symmetric relations read the same both ways.
+# English msgids: the claim page translates them (templates/claim.html).
 RELATION_LABELS = {
-    "contradicts": ("Contradicts", "Contradicts"),
-    "same-as": ("Same claim as", "Same claim as"),
-    "part-of": ("Part of", "Includes"),
-    "supersedes": ("Supersedes", "Superseded by"),
+    "contradicts": (N_("Contradicts"), N_("Contradicts")),
+    "same-as": (N_("Same claim as"), N_("Same claim as")),
+    "part-of": (N_("Part of"), N_("Includes")),
+    "supersedes": (N_("Supersedes"), N_("Superseded by")),
 }
 
 

@@ -18,6 +18,7 @@ from generator.core import wording
 from generator.outputs import siteplan
 from generator.outputs.annotate import claims_in_article, quoted_passages
 from generator.outputs.urls import Links, article_path
+from generator.stages.catalogues import english_interface
 from sitekit import OVERLAP_SITE, article_body, graph_of
 
 ARTICLE = "bridge-questions"
@@ -30,7 +31,7 @@ def graph():
 
 
 def page_of(graph) -> dict:
-    return siteplan.article_context(graph, graph.articles[ARTICLE])
+    return siteplan.article_context(graph, graph.articles[ARTICLE], english_interface())
 
 
 @pytest.fixture(scope="module")

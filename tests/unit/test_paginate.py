@@ -25,6 +25,7 @@ from sitekit import REPO, graph_of, parse_html
 from synthetic import make_site
 
 from generator.core import limits
+from generator.stages.catalogues import english_interface
 from generator.outputs import agreementchart
 from generator.outputs.paginate import Pagination, page_count, page_path, paginations
 
@@ -95,7 +96,7 @@ def small(tmp_path_factory):
         patch.setattr(limits, "OUTLET_CLAIMS", SMALL_OUTLET_CLAIMS)
         add_updates(root)
         graph, analysis = graph_of(root)
-        planned = {page.path: page for page in plan_pages(graph, analysis)}
+        planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
         renderer = Renderer(DEFAULT_TEMPLATES)
         html = {
             path: renderer.render(page, graph).decode("utf-8")
@@ -349,7 +350,7 @@ def test_real_limits_bound_the_site_wide_pages(tmp_path):
     root = tmp_path / "site"
     make_site(root, limits.PAGE_SIZES["articles"] + 5, seed=5, claims=limits.PAGE_SIZES["compare"] + 3, actors=30)
     graph, analysis = graph_of(root)
-    planned = {page.path: page for page in plan_pages(graph, analysis)}
+    planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
     renderer = Renderer(DEFAULT_TEMPLATES)
     for section in ("claims", "compare", "articles"):
         assert page_path(section, 2) in planned and page_path(section, 3) not in planned, section
@@ -397,7 +398,7 @@ def test_only_the_first_compare_page_works_out_the_actor_agreement(tmp_path, mon
     make_site(root, 30, seed=4, claims=20, actors=12)
     monkeypatch.setitem(limits.PAGE_SIZES, "compare", 8)
     graph, analysis = graph_of(root)
-    planned = {page.path: page for page in plan_pages(graph, analysis)}
+    planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
     worked_out = {"agreement", "agreement_shown"}
     assert not worked_out & set(vars(analysis))  # the analysis leaves it to the page
     second = planned[page_path("compare", 2)].make_context()
@@ -406,6 +407,6 @@ def test_only_the_first_compare_page_works_out_the_actor_agreement(tmp_path, mon
     assert first["agreement"] and first["agreement"] is analysis.agreement_shown
     assert first["agreement"].pairs == len(analysis.agreement)
     graph, analysis = graph_of(root)  # a fresh analysis: the first page alone
-    first_page = next(page for page in plan_pages(graph, analysis) if page.path == "compare/index.html")
+    first_page = next(page for page in plan_pages(graph, analysis, english_interface()) if page.path == "compare/index.html")
     first_page.make_context()
     assert "agreement" not in vars(analysis)
