@@ -81,8 +81,8 @@ def read_catalogue(path: Path, name: str, locale: str | None, diagnostics: Diagn
         return None
     try:
         catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except PoFileError as exc:
-        diagnostics.error(name, exc.lineno, f"malformed catalogue: {exc}")
+    except PoFileError as exc:  # Babel counts lines from 0 and says where in its message: ours says it once
+        diagnostics.error(name, exc.lineno + 1, f"malformed catalogue: {str(exc).rsplit(' on ', 1)[0]}")
         return None
     except (ValueError, UnicodeDecodeError) as exc:
         diagnostics.error(name, 0, f"malformed catalogue: {exc}")
@@ -138,7 +138,8 @@ def load_interface(root: Path, tag: str, config_line: int, diagnostics: Diagnost
                for name in dict.fromkeys(babel_locale_name(each) for each in candidate_tags(tag))
                if shipped_catalogue(name).is_file()]
     english = read_catalogue(shipped_catalogue(ENGLISH), shown_path(ENGLISH), ENGLISH, diagnostics)
-    in_language = [c for c in own + shipped if c is not None]
+    own = [c for c in own if c is not None]
+    in_language = own + [c for c in shipped if c is not None]
     if warn_missing and english is not None and locale.language != ENGLISH:
         warn_about_missing(tag, in_language, english, own, config_line, diagnostics)
     chain = in_language + ([english] if english is not None else [])
