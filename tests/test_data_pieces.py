@@ -149,9 +149,9 @@ def test_serve_makes_again_only_the_pieces_an_edit_touched(site, monkeypatch):
     made: dict[str, list[str]] = {"claims": [], "annotations": [], "mentions": [], "reviews": []}
 
     def counting(kind, function, name):
-        def counted(graph, item):
+        def counted(graph, item, *rest):  # rest: the interface, for the functions that word things
             made[kind].append(name(item))
-            return function(graph, item)
+            return function(graph, item, *rest)
         return counted
 
     monkeypatch.setattr(opendata, "claim_record", counting("claims", opendata.claim_record, lambda i: i.claim.id))

@@ -21,6 +21,7 @@
   if (!box || location.protocol === "file:" || !window.fetch || !window.URL || !window.Worker) return;
 
   var bundle = new URL(box.getAttribute("data-bundle"), document.baseURI);
+  var placeholder = box.getAttribute("data-placeholder");
   var siteRoot = new URL("../", bundle).pathname;
   // The stand-in for pagefind.js: Pagefind's UI imports "<bundlePath>pagefind.js".
   var shardSearch = new URL("search/", document.currentScript.src).pathname;
@@ -42,11 +43,13 @@
       excerptLength: EXCERPT_WORDS,
       showImages: false,
       showSubResults: true,
-      translations: { placeholder: "Search claims, actors, outlets, articles" }
+      // The box's words in the site's language, from the page (templates/base.html); Pagefind's
+      // UI words its own messages in the language of <html lang>.
+      translations: { placeholder: placeholder }
     });
     // Pagefind names its input only by a title attribute; give it a real label.
     var input = box.querySelector("input");
-    if (input) input.setAttribute("aria-label", "Search claims, actors, outlets, articles");
+    if (input) input.setAttribute("aria-label", placeholder);
     box.hidden = false;
   }
 
