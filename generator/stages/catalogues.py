@@ -11,8 +11,9 @@ Where the words come from, first found wins, message by message:
 The ``.po`` files are compiled when a build starts, in memory: Babel reads
 each (``read_po``), writes it as a ``.mo`` into a buffer (``write_mo``) and
 ``babel.support.Translations`` (a ``gettext.GNUTranslations``) reads it
-back, with the language's plural rule. That is 10-20 ms for the five
-shipped catalogues; in return no compiled file is committed or installed
+back, with the language's plural rule. Reading the site's language and
+English that way took 9-28 ms a build (fr 9 ms, fa-AF 28 ms; mean of 5 on
+a loaded 2-core machine); in return no compiled file is committed or installed
 that could fall out of step with its ``.po``, and a site's own catalogue
 needs no step of its own before a build.
 
