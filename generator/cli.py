@@ -7,6 +7,7 @@ failed (``failures.py``).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.metadata
 import signal
 import sys
@@ -33,6 +34,19 @@ SOURCE_TREE = PACKAGE_DIR.parent  # a source checkout, when run from one
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Called as the program (no ``argv``), the process ends
+    when this returns: what it made is frozen out of the garbage collection
+    that ends a Python process (``gc.freeze``). That collection walked the
+    whole model only to free memory the process was giving back anyway: 1.3 s
+    of a build after one article changed at 10,000 articles, against 0.3 s
+    (measured from return to exit, on a loaded machine)."""
+    code = run_command(argv)
+    if argv is None:
+        gc.freeze()
+    return code
+
+
+def run_command(argv: list[str] | None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     root = Path(args.root)

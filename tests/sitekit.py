@@ -98,6 +98,15 @@ def broken_copies(json_text: str):
         yield _broken(value, where, replacement)
 
 
+def broken_entries(entry: bytes):
+    """A build-cache entry (``codec.encode``: JSON, then a newline and its
+    document's stored form) with its JSON broken in every way and place
+    (:func:`broken_copies`), the form kept as it was."""
+    head, newline, form = entry.partition(b"\n")
+    for broken in broken_copies(head.decode("utf-8")):
+        yield broken.encode("utf-8") + newline + form
+
+
 def _breakages(value, where=()):
     replacements = [None, True, 0, -1, 2**70, 1.5, "", "x", [], {}, [None], ["x", 1]]
     if not isinstance(value, list):

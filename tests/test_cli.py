@@ -45,3 +45,20 @@ def test_root_pointing_at_nothing_says_so(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         f"factcheck: error: --root {tmp_path / 'missing'} does not exist: point it at the folder holding site.yaml"
     )
+
+
+def test_run_as_the_program_it_leaves_its_objects_out_of_the_last_collection(monkeypatch, tmp_path):
+    """The process ends when main() returns: the model it built is frozen out of
+    the garbage collection that ends the process (a second at 10,000 articles),
+    but only then: called with arguments (from tests, or another program) it is not."""
+    import gc
+    import shutil
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "tests/fixtures/valid-site", site)
+    gc.unfreeze()
+    try:
+        assert cli.main(["check", "--root", str(site)]) == 0 and gc.get_freeze_count() == 0
+        monkeypatch.setattr("sys.argv", ["factcheck", "check", "--root", str(site)])
+        assert cli.main() == 0 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

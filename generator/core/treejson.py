@@ -131,29 +131,6 @@ def check(trees: list, text_lengths: list[int]) -> None:
     check_slices(places, [2 * count for count in counts], text_lengths)
 
 
-def malformed(documents: list[list[str]]) -> list[int]:
-    """The places in ``documents`` (``[text, tree JSON]`` pairs) of those
-    whose tree is not one for their text (:func:`parse`, :func:`check`);
-    checked a batch at once and, in a batch that fails, one by one."""
-    found = []
-    for start in range(0, len(documents), BATCH):
-        batch = documents[start:start + BATCH]
-        if not are_trees(batch):
-            found += [start + place for place, document in enumerate(batch) if not are_trees([document])]
-    return found
-
-
-BATCH = 250  # trees checked at once (see check)
-
-
-def are_trees(documents: list[list[str]]) -> bool:
-    try:
-        check([parse(tree) for _, tree in documents], [len(text) for text, _ in documents])
-    except ValueError:  # MalformedTree, as every error of check and parse
-        return False
-    return True
-
-
 def check_attributes(columns: list[list], counts: list[int]) -> None:
     """[node, name, value, …] of trees of ``counts`` nodes."""
     nodes, names, values = split_triples(columns, "attributes that are not (node, name, value)")
@@ -204,6 +181,32 @@ def has_surrogate_escape(json_text: str) -> bool:
     with ``ensure_ascii=False`` does. (Most text has no \\u escape at all, and
     looking for one first is much quicker than the full search.)"""
     return "\\u" in json_text and SURROGATE_ESCAPE.search(json_text) is not None
+
+
+def json_bytes(value: object) -> bytes:
+    """``value`` as compact JSON, UTF-8 encoded (ValueError for a lone surrogate, which UTF-8 cannot hold)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def stored_document(stored: object, length: int) -> tuple[str, str]:
+    """The text and tree JSON of a document as the build cache stores it
+    (``[text, tree]``, :func:`json_bytes`), checked: :class:`MalformedTree`
+    unless it is that, its text ``length`` code points long and its tree
+    one for that text (:func:`check`)."""
+    try:
+        form = stored.decode("utf-8") if type(stored) is bytes else None
+    except UnicodeDecodeError:
+        form = None
+    if form is None or has_surrogate_escape(form):
+        raise MalformedTree("not UTF-8 text, or text that escapes a surrogate")
+    try:
+        value = json.loads(form)
+    except (ValueError, RecursionError):
+        raise MalformedTree("not JSON") from None
+    if not (type(value) is list and len(value) == 2 and only(str, value) and len(value[0]) == length):
+        raise MalformedTree(f"not [text, tree] with a text of {length} characters")
+    check([parse(value[1])], [length])
+    return value[0], value[1]
 
 
 def parse(text: object) -> list:

@@ -22,10 +22,17 @@ test holds them to the dataclasses):
 
     [path, kind, id, record or null, [diagnostic, …], [reference, …]]
 
-with the record laid out by its kind, a document as ``[text, tree]`` (the
-tree as ``treejson`` writes it), a date as "YYYY-MM-DD", a partial date as
+with the record laid out by its kind, a document as ``[length of its text,
+digest of its stored form]``, a date as "YYYY-MM-DD", a partial date as
 ``[year, month, day]``. Arrays rather than objects keep entries small: at
 10,000 articles the database takes 110 MB (the pickles took 168 MB).
+
+The documents themselves (``[text, tree]``, the tree as ``treejson`` writes
+it) follow the JSON, after a newline, each where its record names its
+digest: they are 73 of those 110 MB, and a build reads none of them until a
+page needs one (``markup.Document``). What reading an entry checks is that
+the form is the one the digest names; the form is checked as a document
+when it is read.
 
 Reading is the cost: JSON is parsed character by character and every value
 is checked, where pickle copied bytes and trusted them. So entries are read
@@ -34,12 +41,10 @@ builtins (:func:`decode_values`): the 13,043 entries of that corpus read
 back in 1.4 s of CPU time, against 2.6 s one by one and 0.45 s unpickled
 (see ``prepare.py``), and builds that read them did not get slower
 (``tests/bench``'s "full build after one article changed": 15.1 s against
-18.2 s before, medians of three on a shared machine). The documents' trees
-are checked apart from the rest (:func:`malformed_trees`, after
-:func:`decode_values`), so that a build may check them in another process
-while it reads the rest (``prepare.read_cached``): they were 0.57 s of the
-1.55 s (CPU time, one run on a loaded machine) that the rest took after
-parsing.
+18.2 s before, medians of three on a shared machine). Leaving the documents
+unread took reading all 13,040 entries from 2.8 s of CPU time (their trees
+checked too, then in a process of their own) to 1.9-2.2 s, all in the build's
+main process (``prepare.read_cached``, three runs each, same machine and load).
 """
 
 from __future__ import annotations
@@ -49,59 +54,87 @@ from typing import Any
 
 from ..core.diagnostics import ERROR, WARNING, Diagnostic
 from ..core.model import Actor, Article, Claim, Mention, Outlet, Relation, SitePage, Skip, Update
-from ..core import treejson
-from ..core.treejson import has_surrogate_escape
+from ..core.treejson import has_surrogate_escape, json_bytes
 from ..stages import schema
 from ..stages.validate import CheckedFile, Reference
 from .columns import (
     BOOLEAN, DATE, DECODER, DOCUMENT, INTEGER, OPTIONAL_DATE, OPTIONAL_PARTIAL_DATE, OPTIONAL_TEXT, SPANS, TEXT,
-    Layout, Unreadable, choice, expect, layout, lists_of, of_types, one_of, optional_numbers, same, text, texts,
+    Layout, Unreadable, choice, document_digest, expect, layout, lists_of, of_types, one_of, optional_numbers, same,
+    text, texts,
 )
 
 
-def encode(checked: CheckedFile) -> str:
-    """``checked`` as JSON text. ValueError if it holds what JSON cannot (a
-    number that is not finite, which validation never lets through)."""
-    record = None if checked.record is None else RECORDS[checked.kind].encode(checked.record)
+def encode(checked: CheckedFile) -> bytes:
+    """``checked`` as stored: its JSON, then, after a newline, its document's
+    stored form (``markup.Document.stored_form``), which the JSON names by
+    length and digest. ValueError if it holds what JSON or UTF-8 cannot (a
+    number that is not finite, which validation never lets through; a lone
+    surrogate, which a YAML escape can make)."""
+    record, form = None, b""
+    if checked.record is not None:
+        record = RECORDS[checked.kind].encode(checked.record)
+        document = record[DOCUMENT_FIELD[checked.kind]]
+        if document is not None:
+            form = document.stored_form()
+            record[DOCUMENT_FIELD[checked.kind]] = [document.length, document_digest(document.length, form)]
     value = [
         checked.path, checked.kind, checked.id, record,
         [DIAGNOSTIC.encode(problem) for problem in checked.problems],
         [REFERENCE.encode(reference) for reference in checked.references],
     ]
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # Compact JSON never holds a raw newline (one in a text is written \n): the first one ends it.
+    return json_bytes(value) + (b"\n" + form if form else b"")
 
 
-def decode(text: str) -> CheckedFile:
-    """The file :func:`encode` wrote as ``text``; :class:`Unreadable` for anything else."""
-    try:
-        value = parse(text)
-        checked = decode_files([value])[0]
-    except (ValueError, RecursionError) as problem:  # JSON's own errors are ValueErrors; so are ours
-        raise Unreadable(str(problem)) from None
-    if malformed_trees([value]):
-        raise Unreadable("a document's tree that is not one")
+def decode(entry: bytes) -> CheckedFile:
+    """The file :func:`encode` wrote as ``entry``; :class:`Unreadable` for anything else."""
+    [checked] = decode_values([parse_entry(entry)])
+    if checked is None:
+        raise Unreadable("not an entry this version writes")
     return checked
 
 
-def decode_batch(texts: list[str]) -> list[CheckedFile | None]:
-    """:func:`decode` of each of ``texts``, None for each that is Unreadable."""
-    values = [parse_or_none(text) for text in texts]
-    malformed = malformed_trees(values)
-    return [None if index in malformed else checked for index, checked in enumerate(decode_values(values))]
+def parse_entry(entry: object) -> Any:
+    """An entry's JSON, parsed, with its document's stored form put beside
+    the document's length and digest (``[length, digest, form]``) for the
+    decoder to check; None if it is not JSON text of that layout.
 
-
-def parse_or_none(text: str | None) -> Any:
-    """The parsed JSON of an entry (see :func:`parse`), or None."""
+    The form itself is not read here: a document is read when first used
+    (``markup.Document``), and most builds use few of them."""
+    if type(entry) is not bytes:  # SQLite may hold text or a number too
+        return None
+    head, newline, form = entry.partition(b"\n")
     try:
-        return parse(text)
-    except (ValueError, RecursionError):
+        value = parse(head.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is one; so is Unreadable
+        return None
+    document = stored_document(value)
+    if document is None:
+        return value if not newline else None
+    if not newline or type(document) is not list or len(document) != 2:
+        return None
+    document.append(form)
+    return value
+
+
+def stored_document(value: Any) -> Any:
+    """What a parsed entry's record holds where its document goes (None when
+    there is nothing there, or no such place: the decoder tells which is wrong)."""
+    try:
+        return value[3][DOCUMENT_FIELD[value[1]]]
+    except (TypeError, KeyError, IndexError):
         return None
 
 
+def parse(text: str) -> Any:
+    expect(type(text) is str, "text")
+    expect(not has_surrogate_escape(text), "no surrogate, which no text can be written with")
+    return DECODER.decode(text)
+
+
 def decode_values(values: list) -> list[CheckedFile | None]:
-    """Checked files from parsed entries (None for None, and for each that is
-    Unreadable), all but their documents' trees, which :func:`malformed_trees`
-    checks: no checked file may be used before its tree is.
+    """Checked files from parsed entries (:func:`parse_entry`; None for None,
+    and for each that is Unreadable).
 
     All at once, each field checked down the column of all the files, as
     long as every one of them reads; if one does not, they are read again
@@ -122,35 +155,6 @@ def decode_value_or_none(value: Any) -> CheckedFile | None:
         return decode_files([value])[0]
     except (ValueError, RecursionError):
         return None
-
-
-def malformed_trees(values: list) -> set[int]:
-    """The places in ``values`` (parsed entries) of those whose document's
-    tree is not one (``treejson.malformed``).
-
-    Apart from the rest of an entry (:func:`decode_values`), so that a build
-    may check them in another process while it reads the rest
-    (``prepare.read_cached``). An entry whose document is not where
-    :func:`decode_files` reads it is not looked at here: that refuses it.
-    """
-    documents = [(index, document) for index, document in enumerate(map(stored_document, values))
-                 if document is not None]
-    return {documents[place][0] for place in treejson.malformed([document for _, document in documents])}
-
-
-def stored_document(value: Any) -> list | None:
-    """``[text, tree]`` of a parsed entry's record, if it has one where :func:`decode_files` looks."""
-    try:
-        document = value[3][DOCUMENT_FIELD[value[1]]]
-    except (TypeError, KeyError, IndexError):
-        return None
-    return document if type(document) is list and len(document) == 2 and type(document[0]) is str else None
-
-
-def parse(text: str) -> Any:
-    expect(type(text) is str, "text")
-    expect(not has_surrogate_escape(text), "no surrogate, which no text can be written with")
-    return DECODER.decode(text)
 
 
 def decode_files(values: list) -> list[CheckedFile]:
@@ -189,7 +193,7 @@ def check_record(checked: CheckedFile) -> None:
     if not names_of(record) <= {(reference.target, reference.value) for reference in checked.references}:
         raise Unreadable("a record naming an id its file does not refer to")
     if isinstance(record, Article):
-        length = len(record.document.text) if record.document is not None else 0
+        length = record.document.length if record.document is not None else 0
         for mention in record.mentions:
             if mention.article_id != record.id:
                 raise Unreadable("a mention of another article")
@@ -272,5 +276,5 @@ RECORDS: dict[str, Layout] = {
     ),
 }
 
-# Where each kind of record keeps its document, for :func:`stored_document`.
+# Where each kind of record keeps its document (:func:`encode`, :func:`stored_document`).
 DOCUMENT_FIELD = {kind: [name for name, _, _ in layout.fields].index("document") for kind, layout in RECORDS.items()}

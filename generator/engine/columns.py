@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from ..core.markup import Document
 from ..core.model import PartialDate
+from .cache import digest
 
 
 class Unreadable(ValueError):
@@ -126,13 +127,17 @@ def spans(column: list) -> list:
 
 
 def optional_documents(column: list) -> list:
-    """A column of documents ([text, tree] or null); their trees are checked
-    apart (:func:`malformed_trees`), but are text here."""
+    """A column of documents (null, or ``[length, digest, form]`` as
+    ``codec.parse_entry`` leaves them), each form the one its digest names.
+    The forms are read, and their trees checked, when first used
+    (``markup.Document``)."""
     stored = [value for value in column if value is not None]
-    expect(of_types(stored, list) and set(map(len, stored)) <= {2}, "[text, tree] pairs")
-    texts, trees = [text for text, _ in stored], [tree for _, tree in stored]
-    expect(of_types(texts, str) and of_types(trees, str), "texts")
-    documents = iter(Document.unchecked(texts, trees))
+    expect(of_types(stored, list) and set(map(len, stored)) <= {3}, "[length, digest, form] of documents")
+    lengths, digests, forms = ([value[place] for value in stored] for place in range(3))
+    expect(of_types(lengths, int) and min(lengths, default=0) >= 0, "texts' lengths")
+    expect(of_types(digests, str) and of_types(forms, bytes), "digests and forms")
+    expect(list(map(document_digest, lengths, forms)) == digests, "documents of the digests their records name")
+    documents = iter(map(Document.from_stored, lengths, forms))
     return [None if value is None else next(documents) for value in column]
 
 
@@ -151,10 +156,15 @@ OPTIONAL_PARTIAL_DATE = (
     lambda date: None if date is None else [date.year, date.month, date.day],
     each(decode_partial_date, optional=True),
 )
-DOCUMENT = (
-    lambda document: None if document is None else [document.text, document.tree.decode("utf-8")],
-    optional_documents,
-)
+def document_digest(length: int, form: bytes) -> str:
+    """What a record names its document by: the stored form with its text's
+    length, which the record holds too (so a length changed alone is a miss
+    as well, rather than a document that fails when it is read)."""
+    return digest(b"%d\n%s" % (length, form))
+
+
+# The document as it is: codec.encode stores it after the entry's JSON, and its length and digest in it.
+DOCUMENT = (same, optional_documents)
 SPANS = (lambda places: [list(place) for place in places], spans)
 
 

@@ -37,7 +37,7 @@ from ..outputs.render import Renderer
 from ..stages.analyse import analyse
 from ..stages.link import link
 from ..stages.validate import CheckedFile
-from .cache import BuildCache, digest, page_keys
+from .cache import BuildCache, SourceKeys, digest, page_keys
 from .pieces import Pieces, PieceStore
 from .prepare import prepare_content
 from .rendering import Rendered, render_into
@@ -145,10 +145,12 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
-            keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING)
+            source_keys = SourceKeys(inputs, EVERYTHING)
+            keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
             # The data files' pieces are keyed by the same rule, when their files are composed.
             pieces = PieceStore(
-                lambda items: page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING),
+                lambda items: page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING,
+                                        source_keys),
                 previous.pieces, cache.dir if cache is not None else None,
             )
             # Render the stale outputs into the sink, keep the others; then the static files.

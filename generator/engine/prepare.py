@@ -35,7 +35,7 @@ from ..stages.load import content_paths, kind_of, load_config, load_source, read
 from ..stages.validate import CheckedFile, check_file, validate_checked
 from . import codec
 from .cache import BuildCache, checked_key, checked_key_of
-from .workers import Background, parallel_map
+from .workers import parallel_map
 
 
 # Entries read together: each field is checked down the column of a whole
@@ -44,8 +44,6 @@ from .workers import Background, parallel_map
 # 1.6 s of 500 and 1.9 s all at once (CPU time, best of three; unpickling
 # the same files took 0.45 s).
 DECODE_BATCH = 250
-# Fewer entries than this have their trees checked here: a fork costs more.
-TREES_APART = 1000
 
 
 @dataclass
@@ -153,35 +151,21 @@ def read_cached(files: dict[str, ContentFile], cache: BuildCache) -> Iterator[tu
     An entry that is damaged, of another shape, or of another file is a
     miss (the file is checked again): the cache may come from elsewhere,
     and nothing in it is taken without being read as data and checked.
-
-    The documents' trees are checked in a process of their own while this
-    one reads the rest of the entries (:func:`codec.malformed_trees`), when
-    there are enough of them to be worth the fork: at 10,000 articles they
-    took 0.57 s of the 1.6 s of reading 13,040 entries (CPU time).
+    Its document is read when a page first needs it (``codec.py``).
     """
     stored = list(cache.load_checked(files))
-    values = [codec.parse_or_none(utf8_text(value)) for _, value in stored]
-    trees = Background(codec.malformed_trees, values) if len(values) >= TREES_APART else None
+    values = [codec.parse_entry(value) for _, value in stored]
     decoded = [checked for start in range(0, len(values), DECODE_BATCH)
                for checked in codec.decode_values(values[start:start + DECODE_BATCH])]
-    malformed = trees.wait() if trees is not None else codec.malformed_trees(values)
-    for index, ((key, _), found) in enumerate(zip(stored, decoded)):
+    for (key, _), found in zip(stored, decoded):
         file = files.get(key)
-        if found is not None and index not in malformed and file is not None and is_of(found, file):
+        if found is not None and file is not None and is_of(found, file):
             yield key, found
 
 
 def is_of(checked: CheckedFile, file: ContentFile) -> bool:
     """Whether an entry stored under ``file``'s key says it is that file's."""
     return (checked.path, checked.kind, checked.id) == (file.path, file.kind, file.id)
-
-
-def utf8_text(value: object) -> str | None:
-    """Stored bytes as text; None for anything else (which is then unreadable)."""
-    try:
-        return value.decode("utf-8") if type(value) is bytes else None  # SQLite may hold text or a number too
-    except UnicodeDecodeError:
-        return None
 
 
 def check_and_store(files: Sequence[ContentFile], cache: BuildCache | None = None) -> list[CheckedFile]:
@@ -208,7 +192,7 @@ def stored_entries(files: Sequence[ContentFile], results: list[CheckedFile]) -> 
     hold (a lone surrogate, which a YAML escape can make): it is not cached."""
     for file, checked in zip(files, results):
         try:
-            yield file.key, codec.encode(checked).encode("utf-8")
+            yield file.key, codec.encode(checked)
         except ValueError:  # UnicodeEncodeError is one
             continue
 

@@ -15,9 +15,11 @@ from generator.core import treejson
 
 from generator.core.diagnostics import Diagnostics
 from generator.core.markup import Document, MarkdownConverter
+from generator.core.failures import SystemFailure
 from generator.engine import codec
+from generator.engine.columns import document_digest
 from generator.engine.prepare import check_one, read_content_files
-from sitekit import INVALID_SITE, REPO, VALID_SITE, broken_copies
+from sitekit import INVALID_SITE, REPO, VALID_SITE, broken_entries
 
 
 def checked_files(root: Path):
@@ -40,10 +42,10 @@ def test_every_layout_names_every_field_of_its_record_in_order():
 def test_what_is_written_reads_back_equal(examples):
     assert {c.kind for c in examples} == set(codec.RECORDS) and any(c.record is None for c in examples)
     for checked in examples:
-        text = codec.encode(checked)
-        again = codec.decode(text)
+        entry = codec.encode(checked)
+        again = codec.decode(entry)
         assert again == checked
-        assert codec.encode(again) == text
+        assert codec.encode(again) == entry
         document = getattr(checked.record, "document", None)
         if document is not None:
             assert (again.record.document.text, again.record.document.tree) == (document.text, document.tree)
@@ -67,7 +69,7 @@ def test_an_entry_broken_anywhere_is_refused_or_read_never_a_crash(examples):
     shorter: decode() raises Unreadable or gives a CheckedFile, nothing else."""
     refused = 0
     for checked in shortest_full_entries(examples):
-        for broken in broken_copies(codec.encode(checked)):
+        for broken in broken_entries(codec.encode(checked)):
             try:
                 decoded = codec.decode(broken)
             except codec.Unreadable:
@@ -85,7 +87,53 @@ def test_an_entry_broken_anywhere_is_refused_or_read_never_a_crash(examples):
 ], ids=["empty", "cut", "null", "object", "numbers", "trailing", "deep", "NaN", "lone surrogate"])
 def test_what_is_not_an_entry_is_unreadable(text):
     with pytest.raises(codec.Unreadable):
-        codec.decode(text)
+        codec.decode(text.encode("utf-8"))
+
+
+def article_entry(examples) -> tuple[bytes, bytes]:
+    """An article's entry: its JSON, and its document's stored form."""
+    checked = next(c for c in examples if c.kind == "article" and c.record is not None)
+    head, _, form = codec.encode(checked).partition(b"\n")
+    return head, form
+
+
+def test_an_entry_whose_document_is_not_the_one_its_record_names_is_unreadable(examples):
+    head, form = article_entry(examples)
+    assert codec.decode(head + b"\n" + form).record.document.text  # as written, it reads
+    for entry in [
+        head,  # the form left out
+        head + b"\n",  # an empty form
+        head + b"\n" + form[:-1],  # cut short
+        head + b"\n" + form.replace(b"[", b"[ ", 1),  # the same document, other bytes: not the form named
+        head.decode("utf-8"),  # text rather than bytes
+        head + b"\n" + form + b"\n" + form,  # two
+    ]:
+        with pytest.raises(codec.Unreadable):
+            codec.decode(entry)
+
+
+@pytest.mark.parametrize("change", [
+    lambda text, tree: [text + "x", tree],  # a text longer than the record says
+    lambda text, tree: [text, tree.replace('"p"', '"p onclick=alert(1)"', 1)],  # markup for a tag
+    lambda text, tree: [text, tree[:-1]],  # a tree that is not JSON
+    lambda text, tree: [text, json.loads(tree)],  # lists rather than JSON text
+    lambda text, tree: [text],
+], ids=["longer text", "markup tag", "tree not JSON", "tree as lists", "no tree"])
+def test_a_form_written_whole_that_is_not_a_document_stops_the_build_when_read(examples, change):
+    """An entry whose form its record names by the right digest, but which is
+    not a document (only something other than this version could write it):
+    it reads, and reading its document stops the build with one line, a
+    SystemFailure, rather than publish what it says."""
+    head, form = article_entry(examples)
+    text, tree = json.loads(form)
+    assert '"p"' in tree
+    changed = json.dumps(change(text, tree), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    value = json.loads(head)
+    document = value[3][codec.DOCUMENT_FIELD["article"]]
+    document[1] = document_digest(document[0], changed)
+    checked = codec.decode(json.dumps(value, ensure_ascii=False).encode("utf-8") + b"\n" + changed)
+    with pytest.raises(SystemFailure, match=r"the build cache \(\.factcheck-cache/\) holds a document that is not one"):
+        checked.record.document.text
 
 
 # --- trees ------------------------------------------------------------------------------------
@@ -108,7 +156,7 @@ def test_a_tree_reads_back_as_it_was(body):
     assert etree.tostring(document.root) == etree.tostring(live)
     tree = document.tree.decode("utf-8")
     treejson.check([treejson.parse(tree)], [len(document.text)])
-    [again] = Document.stored([document.text], [tree])
+    again = Document.from_stored(document.length, document.stored_form())
     assert (again.text, again.tree, again.to_html()) == (document.text, document.tree, document.to_html())
 
 
