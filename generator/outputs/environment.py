@@ -101,12 +101,12 @@ def lang_attrs(context: jinja2.runtime.Context, language: str | None) -> Markup:
 # Arrows written as characters point the way the page reads: Unicode does not
 # mirror ← and → in right-to-left text (they are not Bidi_Mirrored), so a
 # right-to-left site needs the other one. (left to right, right to left)
-ARROWS = {"back": ("←", "→"), "forward": ("→", "←")}
+ARROWS = {"back": ("←", "→"), "forward": ("→", "←"), "out": ("↗", "↖")}
 
 
 @jinja2.pass_context
 def arrow(context: jinja2.runtime.Context, way: str) -> str:
-    """The arrow for going ``way`` ("back" or "forward") in the site's direction."""
+    """The arrow for going ``way`` ("back", "forward", or "out" of the site) in the site's direction."""
     left_to_right, right_to_left = ARROWS[way]
     return right_to_left if text_direction(context["site"].language) == "rtl" else left_to_right
 
