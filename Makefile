@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check clean chromium java npm bench
+.PHONY: site test check clean chromium java npm bench catalogues
 
 # $(call apt-install,COMMAND,DEBIAN-PACKAGE,WHAT IS MISSED WITHOUT IT): install
 # the package when COMMAND is missing and we may (root, with apt-get);
@@ -37,6 +37,13 @@ site: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(BIN)/factcheck check
+
+# After adding or changing an interface string: generator/locale/messages.pot
+# extracted again (babel.cfg), every shipped .po brought up to it (new
+# messages empty, for the translators). tests/unit/test_catalogues.py fails
+# until both are committed and every catalogue translates every message.
+catalogues: $(VENV)/.test-installed
+	$(BIN)/python tests/cataloguekit.py
 
 # The suite includes the import-linter contracts of pyproject.toml (tests/test_import_layers.py).
 test: $(VENV)/.test-installed chromium java tests/js/node_modules/.package-lock.json

@@ -32,6 +32,11 @@ def test_the_wheel_carries_the_default_templates(tmp_path):
     # ... and every module of the generator's sub-packages (pyproject.toml lists them)
     for module in sorted((REPO / "generator").rglob("*.py")):
         assert module.relative_to(REPO).as_posix() in names
+    # ... and the interface's catalogues, which a build compiles from their .po (stages/catalogues.py)
+    catalogues = sorted((REPO / "generator" / "locale").rglob("*.po"))
+    assert len(catalogues) >= 5
+    for catalogue in [*catalogues, REPO / "generator" / "locale" / "messages.pot"]:
+        assert catalogue.relative_to(REPO).as_posix() in names
 
 
 def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path):

@@ -10,6 +10,8 @@ A site is a folder (``--root``, the current one by default) holding::
                           DEFAULT_TEMPLATES, the package's own
         static/           STATIC_DIR: files copied as they are into assets/
     seeds/                SEEDS_DIR: raw texts that articles are transcribed from
+    translations/         TRANSLATIONS_DIR: the site's own catalogues of the
+                          interface, <language>.po, over the package's (LOCALE_DIR)
     .factcheck-cache/     CACHE_DIR: the build cache, safe to delete
 
 Every input is named by its path relative to the root, with forward slashes
@@ -51,13 +53,14 @@ CONTENT_KINDS = {
 TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"  # in a templates folder
 SEEDS_DIR = "seeds"
+TRANSLATIONS_DIR = "translations"  # the site's own <language>.po, beside site.yaml
 CACHE_DIR = ".factcheck-cache"
 
 # Folders of the site a build reads, besides site.yaml.
-WATCHED_FOLDERS = (CONTENT_DIR, TEMPLATES_DIR, SEEDS_DIR)
+WATCHED_FOLDERS = (CONTENT_DIR, TEMPLATES_DIR, SEEDS_DIR, TRANSLATIONS_DIR)
 # Folders a build never replaces with its output, whatever --out says: the
 # site's own, and a checkout's.
-PROTECTED_FOLDERS = (CONTENT_DIR, TEMPLATES_DIR, SEEDS_DIR, "generator", "tests")
+PROTECTED_FOLDERS = (CONTENT_DIR, TEMPLATES_DIR, SEEDS_DIR, TRANSLATIONS_DIR, "generator", "tests")
 
 # The generator's own package (its code: cache.code_version hashes every module in it).
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +69,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # are the top-level templates/.
 _PACKAGED_TEMPLATES = PACKAGE_DIR / "default_templates"
 DEFAULT_TEMPLATES = _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else PACKAGE_DIR.parent / TEMPLATES_DIR
+# The package's catalogues of the interface: <locale>/LC_MESSAGES/messages.po
+# (shipped as package data, see pyproject.toml), and the template they are
+# made from, which `pybabel extract` writes (babel.cfg).
+LOCALE_DIR = PACKAGE_DIR / "locale"
+CATALOGUE_DOMAIN = "messages"
 # How the inputs name the package's own templates, when a build reads them.
 DEFAULT_TEMPLATES_KEY = "default-templates"
 
@@ -104,6 +112,21 @@ def is_static_file(rel: str) -> bool:
 def template_inputs(name: str) -> tuple[str, str]:
     """The inputs a template of that name is read from, the site's first."""
     return f"{TEMPLATES_DIR}/{name}", f"{DEFAULT_TEMPLATES_KEY}/{name}"
+
+
+def shipped_catalogue(locale_name: str) -> Path:
+    """"fa_AF" → generator/locale/fa_AF/LC_MESSAGES/messages.po (a Babel locale name)."""
+    return LOCALE_DIR / locale_name / "LC_MESSAGES" / f"{CATALOGUE_DOMAIN}.po"
+
+
+def site_catalogue(tag: str) -> str:
+    """"fa-AF" → "translations/fa-AF.po": a site's own catalogue, relative to its root."""
+    return f"{TRANSLATIONS_DIR}/{tag}.po"
+
+
+def is_translation(rel: str) -> bool:
+    """Whether an input is one of the site's own catalogues."""
+    return rel.startswith(f"{TRANSLATIONS_DIR}/")
 
 
 # --- the output folder ---------------------------------------------------------------

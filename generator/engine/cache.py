@@ -52,7 +52,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, is_content, template_inputs
+from ..core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, is_content, is_translation, template_inputs
 from ..stages.sitefiles import FoundFiles, walk_site
 
 CHECKED = "checked-json.sqlite"
@@ -71,7 +71,7 @@ def digest(data: bytes) -> str:
 
 
 # Libraries whose version changes what a build makes of the same input.
-DEPENDENCIES = ("markdown", "pyyaml", "jinja2", "markupsafe")
+DEPENDENCIES = ("markdown", "pyyaml", "jinja2", "markupsafe", "babel")
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +85,9 @@ def code_version(package: Path = PACKAGE_DIR) -> str:
     hasher.update(f"format {FORMAT}; python {sys.version}".encode())
     for name in DEPENDENCIES:
         hasher.update(f"; {name} {dependency_version(name)}".encode())
-    for path in sorted(package.rglob("*.py")):
+    # The shipped catalogues (locale/*/LC_MESSAGES/messages.po) are code too:
+    # a changed translation must render every page again.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
         hasher.update(path.relative_to(package).as_posix().encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
@@ -314,7 +316,10 @@ def page_keys(
     is tested the same way): a page's ``sources`` list every content file
     whose change can change it, and its ``shows`` the rest.
     """
-    common = digest(json.dumps([code_version(), inputs.get(CONFIG_FILE), sorted(options.items())]).encode())
+    # The site's own catalogues (translations/*.po) reword every page, as site.yaml does.
+    translations = sorted((path, value) for path, value in inputs.items() if is_translation(path))
+    common = digest(json.dumps([code_version(), inputs.get(CONFIG_FILE), translations,
+                                sorted(options.items())]).encode())
     all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if is_content(p))).encode())
     template_digests: dict[str, str] = {}
 

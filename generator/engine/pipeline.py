@@ -31,6 +31,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.layout import TEMPLATES_DIR, is_static_file, template_name
 from ..core.model import Content, Graph, SiteConfig
 from ..core.progress import Progress
+from ..core.translations import Interface
 from ..outputs.base import EVERYTHING, Output
 from ..outputs.render import Renderer
 from ..stages.analyse import analyse
@@ -141,7 +142,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
     analysis = analyse(graph)
     with target.open(content.config) as (sink, previous):
         try:
-            renderer, templates_key = renderer_for(root, inputs, previous)
+            renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
             keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING)
@@ -182,14 +183,17 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
     return outcome
 
 
-def renderer_for(root: Path, inputs: Mapping[str, str], previous: RunState) -> tuple[Renderer, str]:
-    """The templates compiled, and the digest of the files they were read
-    from: the previous run's, if none of those files changed."""
-    key = digest("\n".join(f"{path} {value}" for path, value in sorted(inputs.items())
-                           if template_name(path) or is_static_file(path)).encode())
+def renderer_for(root: Path, inputs: Mapping[str, str], previous: RunState,
+                 interface: Interface | None) -> tuple[Renderer, str]:
+    """The templates compiled with the site's interface installed, and the
+    digest of the files they were read from and of the catalogues: the
+    previous run's, if none of those changed."""
+    key = digest("\n".join([f"{path} {value}" for path, value in sorted(inputs.items())
+                            if template_name(path) or is_static_file(path)]
+                           + [f"interface {interface.key if interface else ''}"]).encode())
     if previous.renderer is not None and previous.templates_key == key:
         return previous.renderer, key
-    return Renderer(root / TEMPLATES_DIR), key
+    return Renderer(root / TEMPLATES_DIR, interface), key
 
 
 def search_step(mode: str, sink: Sink, rendered: Rendered, language: str, previous: SearchState) -> RefreshedIndex:

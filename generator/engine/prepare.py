@@ -29,6 +29,8 @@ from typing import Iterator, Mapping, Sequence
 from ..core.diagnostics import Diagnostics
 from ..core.markup import MarkdownConverter
 from ..core.model import Content
+from ..core.translations import Interface
+from ..stages.catalogues import site_interface
 from ..stages.load import content_paths, kind_of, load_config, load_source, read_bytes, relpath
 from ..stages.validate import CheckedFile, check_file, validate_checked
 from . import codec
@@ -67,6 +69,7 @@ class Prepared:
     diagnostics: Diagnostics
     checked: dict[str, CheckedFile] = field(default_factory=dict)  # by cache key, for the next round
     converted: int = 0  # files checked now rather than taken from a cache
+    interface: Interface | None = None  # the site's words, dates and numbers (stages/catalogues.py)
 
 
 def prepare_content(
@@ -86,10 +89,11 @@ def prepare_content(
     """
     diagnostics = Diagnostics()
     config = load_config(root, diagnostics)
+    interface = site_interface(root, config, diagnostics)
     files = list_content_files(root, diagnostics, digests or {})
     checked, converted, files = check_files(files, cache, remembered or {}, diagnostics)
     content = validate_checked(config, [checked[f.key] for f in files], root, diagnostics)
-    return Prepared(content, diagnostics, checked, converted)
+    return Prepared(content, diagnostics, checked, converted, interface)
 
 
 def read_content_files(root: Path, diagnostics: Diagnostics) -> list[ContentFile]:

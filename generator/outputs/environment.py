@@ -16,7 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..core.language import same_language, text_direction
-from ..core.model import STANCES, PartialDate, human_date
+from ..core.model import STANCES, PartialDate
+from ..core.translations import Interface
 from ..core.wording import (  # the display words; wording.py says why
     POSITION_LABELS, POSITION_VERBS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS, STANCE_VERBS,
 )
@@ -55,7 +56,12 @@ class FoundTemplatesLoader(jinja2.BaseLoader):
         return sorted(self.templates)
 
 
-def make_environment(templates: dict[str, str]) -> jinja2.Environment:
+def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.Environment:
+    """The environment, with the site's interface installed as gettext (Jinja's
+    i18n extension): ``_()``, ``gettext``, ``ngettext`` and ``{% trans %}``.
+    Newstyle gettext: a translation is autoescaped like any other expression
+    and its ``%(name)s`` placeholders are filled in (escaped) by gettext
+    itself, so a translator's text cannot break the markup around it."""
     env = jinja2.Environment(
         loader=FoundTemplatesLoader(templates),
         autoescape=True,  # everything from content is untrusted
@@ -63,10 +69,12 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["date"] = format_date
+    env.install_gettext_translations(interface.catalogue, newstyle=True)
+    env.filters["date"] = interface.format_date
     env.filters["iso"] = iso_date
-    env.filters["number"] = format_number
+    env.filters["number"] = interface.format_number
     env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
     env.filters["display_quote"] = display_quote  # the source's own marks at a quote's ends left out
     env.globals["lang_attrs"] = lang_attrs
@@ -109,21 +117,6 @@ def arrow(context: jinja2.runtime.Context, way: str) -> str:
     """The arrow for going ``way`` ("back", "forward", or "out" of the site) in the site's direction."""
     left_to_right, right_to_left = ARROWS[way]
     return right_to_left if text_direction(context["site"].language) == "rtl" else left_to_right
-
-
-def format_date(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, PartialDate):
-        return value.human()
-    return human_date(value)
-
-
-def format_number(value: float | int) -> str:
-    """12000 → "12,000"; 2.5 → "2.5"."""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,g}"
-    return f"{int(value):,}"
 
 
 def iso_date(value: Any) -> str:

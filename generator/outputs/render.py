@@ -17,7 +17,9 @@ from jinja2 import meta
 
 from ..core.layout import ASSETS_DIR, DEFAULT_TEMPLATES, STATIC_DIR, TEMPLATES_DIR
 from ..core.model import Graph
+from ..core.translations import Interface
 from ..stages.analyse import Analysis
+from ..stages.catalogues import english_interface
 from ..stages.sitefiles import template_files
 from . import urls
 from .base import DataFile, Output
@@ -41,12 +43,13 @@ class TemplateProblem(Exception):
 class Renderer:
     """Jinja2 templates and Markdown bodies → finished pages, one at a time."""
 
-    def __init__(self, templates_dir: Path):
+    def __init__(self, templates_dir: Path, interface: Interface | None = None):
         self.site_root = templates_dir.resolve().parent
+        self.interface = interface or english_interface()
         # Each folder with the root of the site it belongs to, for the links in it.
         search_path = [(templates_dir, templates_dir.parent), (DEFAULT_TEMPLATES, DEFAULT_TEMPLATES)]
         self.templates = template_files([(d, root) for d, root in search_path if d.is_dir()])
-        self.env = make_environment(self.templates)
+        self.env = make_environment(self.templates, self.interface)
         self._closures: dict[str, frozenset[str]] = {}
         self._references: dict[str, tuple[str, ...]] = {}
 
