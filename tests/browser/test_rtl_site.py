@@ -255,3 +255,26 @@ def test_screenshots_of_the_persian_site(fa_out, open_page):
                 page.screenshot(path=str(ARTIFACTS / f"rtl-fa-{name}-{width}.png"), full_page=True)
                 overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 assert overflow <= 0, f"{path} at {width}px scrolls sideways by {overflow}px"
+
+
+def test_the_search_box_is_mirrored(fa_out, open_page):
+    """Pagefind's box places its icon and clear button with left and right: the site swaps them."""
+    if not (fa_out / "pagefind").is_dir():
+        pytest.skip("the build made no search index (pagefind is not installed)")
+    page = open_page()
+    with serve(fa_out) as base:
+        page.goto(base + "index.html")
+        page.wait_for_selector(".pagefind-ui__search-input", timeout=15_000)
+        search = page.evaluate("""() => {
+            const input = document.querySelector('.pagefind-ui__search-input');
+            const icon = getComputedStyle(document.querySelector('.pagefind-ui__form'), '::before');
+            const box = document.querySelector('#site-search').getBoundingClientRect();
+            const nav = [...document.querySelectorAll('.site-nav a')].map(a => a.getBoundingClientRect().left);
+            return {inputDir: getComputedStyle(input).direction, iconRight: icon.right, iconLeft: icon.left,
+                    paddingRight: parseFloat(getComputedStyle(input).paddingRight),
+                    paddingLeft: parseFloat(getComputedStyle(input).paddingLeft),
+                    boxRight: box.right, navLeft: Math.min(...nav)};
+        }""")
+    assert search["boxRight"] < search["navLeft"], search  # at the end of the header: the left
+    assert (search["inputDir"], search["iconRight"]) == ("rtl", "15px"), search  # 20px at the UI's scale of 0.75
+    assert search["paddingRight"] < search["paddingLeft"], search  # room for the icon at the right, the clear button at the left
