@@ -96,14 +96,19 @@ def test_a_translation_reads_back_from_the_cache(english_article):
     assert codec.encode(again) == text
 
 
-TRANSLATION = [name for name, _, _ in codec.MENTION.fields].index("translation")
+def mentions_in(entry: list) -> list:
+    """The mentions of an article's cache entry (JSON), each a list of its fields."""
+    return entry[3][[name for name, _, _ in codec.RECORDS["article"].fields].index("mentions")]
+
+
+def translation_column() -> int:
+    return [name for name, _, _ in codec.MENTION.fields].index("translation")
 
 
 @pytest.mark.parametrize("damage", [42, ["a"], {"a": 1}, True], ids=["number", "list", "object", "boolean"])
 def test_an_entry_with_a_damaged_translation_is_a_miss(english_article, damage):
     entry = json.loads(codec.encode(english_article))
-    mentions = entry[3][[name for name, _, _ in codec.RECORDS["article"].fields].index("mentions")]
-    mentions[0][TRANSLATION] = damage
+    mentions_in(entry)[0][translation_column()] = damage
     with pytest.raises(codec.Unreadable):
         codec.decode(json.dumps(entry, ensure_ascii=False))
 
@@ -111,8 +116,7 @@ def test_an_entry_with_a_damaged_translation_is_a_miss(english_article, damage):
 def test_an_entry_without_the_translation_column_is_a_miss(english_article):
     """An entry written before mentions had a translation (one column fewer) is not read as another field."""
     entry = json.loads(codec.encode(english_article))
-    mentions = entry[3][[name for name, _, _ in codec.RECORDS["article"].fields].index("mentions")]
-    for mention in mentions:
-        del mention[TRANSLATION]
+    for mention in mentions_in(entry):
+        del mention[translation_column()]
     with pytest.raises(codec.Unreadable):
         codec.decode(json.dumps(entry, ensure_ascii=False))
