@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import sitekit`
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for `import generator`
 
-from sitekit import OVERLAP_SITE, RICH_SITE, REPO, VALID_SITE, build_site, graph_of, write_files  # noqa: E402
+from sitekit import FA_SITE, OVERLAP_SITE, RICH_SITE, REPO, VALID_SITE, build_site, graph_of, write_files  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +23,12 @@ def valid_out(tmp_path_factory) -> Path:
 def overlap_out(tmp_path_factory) -> Path:
     """The fixture site whose article has nested, overlapping, adjacent, identical and elided quotes."""
     return build_site(OVERLAP_SITE, tmp_path_factory.mktemp("overlap") / "public")
+
+
+@pytest.fixture(scope="session")
+def fa_out(tmp_path_factory) -> Path:
+    """The Persian fixture site (a right-to-left interface; quotes with translations), built once."""
+    return build_site(FA_SITE, tmp_path_factory.mktemp("fa") / "public")
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 VALID_SITE = FIXTURES / "valid-site"
 INVALID_SITE = FIXTURES / "invalid-site"
+# Interface in Persian (fa-AF, right to left): a Persian article, and an English one whose quotes carry translations.
+FA_SITE = FIXTURES / "fa-site"
 
 # --- a small valid site to mutate in unit tests --------------------------------
 

@@ -208,6 +208,7 @@ def test_claim_review_of_the_valid_fixture_in_full(valid_out):
         "url": "https://checks.example.org/sub/claims/bridge-finished/",
         "claimReviewed": "The new bridge was finished on time.",
         "author": {"@type": "Organization", "name": "Fixture Checks", "url": "https://checks.example.org/sub/"},
+        "inLanguage": "en",  # the review's words: the site's language
         "license": "https://creativecommons.org/licenses/by/4.0/",  # site.yaml: licence: CC-BY-4.0
         "datePublished": "2024-03-02",
         # the scale is accurate, mixed, wrong: three verdicts, best = 3, and mixed is second
@@ -223,6 +224,7 @@ def test_claim_review_of_the_valid_fixture_in_full(valid_out):
                     "@type": "NewsArticle",
                     "url": "https://river.example.com/news/bridge-opens",
                     "headline": "Bridge opens to traffic",
+                    "inLanguage": "en",  # an article in the site's language
                     "datePublished": "2024-02-28",
                     "publisher": {"@type": "Organization", "name": "The Daily River"},
                 },
@@ -230,6 +232,7 @@ def test_claim_review_of_the_valid_fixture_in_full(valid_out):
                     "@type": "NewsArticle",
                     "url": "https://checks.example.org/sub/articles/bridge-late/",
                     "headline": "Critics say bridge came in late",
+                    "inLanguage": "en",  # an article in the site's language
                     "datePublished": "2024-03",
                     "publisher": {"@type": "Organization", "name": "Hill Gazette"},
                 },
@@ -238,6 +241,7 @@ def test_claim_review_of_the_valid_fixture_in_full(valid_out):
                 "@type": "NewsArticle",
                 "url": "https://river.example.com/news/bridge-opens",
                 "headline": "Bridge opens to traffic",
+                "inLanguage": "en",
                 "datePublished": "2024-02-28",
                 "publisher": {"@type": "Organization", "name": "The Daily River"},
             },

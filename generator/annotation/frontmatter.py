@@ -35,7 +35,7 @@ from .yamlscalar import yaml_scalar
 MENTIONS = "mentions"
 # A mention's keys in the order the README writes them: a new mention's
 # keys, and a key added to a mention, go in this order.
-MENTION_KEYS = ("claim", "actor", "via", "stance", "value", "value_attributed_to", "quote", "note")
+MENTION_KEYS = ("claim", "actor", "via", "stance", "value", "value_attributed_to", "quote", "translation", "note")
 DEFAULT_INDENT = 2  # of a first mention's dash under ``mentions:``, and of its keys after the dash
 _LINE_BREAKS_YAML_ALSO_READS = ("\x85", "\u2028", "\u2029")  # would shift the composer's line numbers
 

@@ -119,6 +119,9 @@ class Mention:
     # (an actor or outlet id): "the media admitted 22" is not the speaker's count.
     value_attributed_to: str | None = None
     note: str | None = None
+    # The quote in the site's language, when the article is in another one
+    # (``translation:``). Anchoring, highlights and links use ``quote``, the original.
+    translation: str | None = None
     # Where the quote sits in the article text: (start, end) offsets of each
     # quoted segment (several when the quote elides text with "…").
     spans: tuple[tuple[int, int], ...] = ()
@@ -300,6 +303,11 @@ class Quote:
     @property
     def value(self) -> float | None:
         return self.mention.value
+
+    @property
+    def translation(self) -> str | None:
+        """The quote in the site's language, given beside the original ``text``."""
+        return self.mention.translation
 
     @property
     def speaker_name(self) -> str:

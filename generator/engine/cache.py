@@ -61,7 +61,7 @@ LEGACY_CHECKED_FOLDER = "checked"  # FORMAT 1: one pickle per file
 LEGACY_CHECKED_DATABASE = "checked.sqlite"  # FORMAT 2: the same pickles in one database
 OUTPUTS = "outputs.json"
 LAST_BUILD = "last-build.json"
-FORMAT = 5  # bump when what is stored changes shape
+FORMAT = 6  # bump when what is stored changes shape
 QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before doing without the cache
 

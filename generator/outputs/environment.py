@@ -78,6 +78,7 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
     env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
     env.filters["display_quote"] = display_quote  # the source's own marks at a quote's ends left out
     env.globals["lang_attrs"] = lang_attrs
+    env.globals["arrow"] = arrow
     env.globals.update(
         STANCES=STANCES,
         STANCE_LABELS=translated(STANCE_LABELS, interface),
@@ -103,6 +104,19 @@ def lang_attrs(context: jinja2.runtime.Context, language: str | None) -> Markup:
     if not language or same_language(language, context["site"].language):
         return Markup("")
     return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
+# Arrows written as characters point the way the page reads: Unicode does not
+# mirror ← and → in right-to-left text (they are not Bidi_Mirrored), so a
+# right-to-left site needs the other one. (left to right, right to left)
+ARROWS = {"back": ("←", "→"), "forward": ("→", "←"), "out": ("↗", "↖")}
+
+
+@jinja2.pass_context
+def arrow(context: jinja2.runtime.Context, way: str) -> str:
+    """The arrow for going ``way`` ("back", "forward", or "out" of the site) in the site's direction."""
+    left_to_right, right_to_left = ARROWS[way]
+    return right_to_left if text_direction(context["site"].language) == "rtl" else left_to_right
 
 
 def iso_date(value: Any) -> str:

@@ -31,7 +31,8 @@ from . import opendata_csv, urls
 from .opendata_csv import MATRIX_CSV, MENTIONS_CSV
 from .base import EVERYTHING, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path
 from .opendata_format import (
-    JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, to_json_parts, via_type, voice_ref,
+    JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, text_language,
+    to_json_parts, translation_language, via_type, voice_ref,
 )
 
 # Bump when a field is renamed, removed or changes meaning; adding a field
@@ -208,6 +209,9 @@ def mention_record(graph: Graph, quote: Quote) -> dict[str, Any]:
         "value": quote.value,
         "value_attributed_to": record_ref(quote.value_attributed_to),
         "quote": quote.text,
+        "quote_language": text_language(graph, quote.article),
+        "translation": quote.translation,
+        "translation_language": translation_language(graph, quote),
         "note": quote.mention.note,
         "url": passage_url(graph, quote),
     }
@@ -220,6 +224,7 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
         "outlet": article.outlet_id,
         "published": article.published.iso() if article.published else None,
         "author": article.author,
+        "language": text_language(graph, article),
         "draft": article.draft,
         "url": urls.canonical_url(graph.config.base_url, urls.article_path(article)),
         "original_url": article.url,
@@ -285,10 +290,23 @@ def annotation(graph: Graph, quote: Quote, words: Interface) -> dict[str, Any]:
             {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
             {"type": "SpecificResource", "purpose": "linking",
              "source": urls.canonical_url(graph.config.base_url, urls.claim_path(quote.claim))},
-            {"type": "TextualBody", "purpose": "describing", "value": describe(quote, words), "format": "text/plain"},
+            {"type": "TextualBody", "purpose": "describing", "value": describe(quote, words), "format": "text/plain",
+             "language": graph.config.language},
+            *translation_body(graph, quote),
         ],
         "target": [target(graph, quote.article, start, end) for start, end in quote.mention.spans],
     }
+
+
+def translation_body(graph: Graph, quote: Quote) -> list[dict[str, Any]]:
+    """The editors' translation of the quote, in the site's language, when it has one.
+    The model has no purpose for a translation; "describing" is the nearest
+    ("a description of the target"), and ``language`` tells it from the
+    original, which the targets' selectors hold."""
+    if quote.translation is None:
+        return []
+    return [{"type": "TextualBody", "purpose": "describing", "value": quote.translation, "format": "text/plain",
+             "language": graph.config.language}]
 
 
 def annotation_creator(config: SiteConfig) -> dict[str, Any]:
@@ -318,6 +336,7 @@ def target(graph: Graph, article: Article, start: int, end: int) -> dict[str, An
     return {
         "type": "SpecificResource",
         "source": urls.canonical_url(graph.config.base_url, article_text_path(article)),
+        "language": text_language(graph, article),
         "scope": scope,
         "selector": [
             text_quote_selector(article.document.text, start, end),

@@ -20,7 +20,9 @@ from ..stages.analyse import Analysis
 from ..stages.comparison import OriginRow
 from . import urls
 from .base import PageSources, Part, Piece, fingerprint, piece_path
-from .opendata_format import mention_id, passage_url, quotes_by_article_in_order, record_type, via_type
+from .opendata_format import (
+    mention_id, passage_url, quotes_by_article_in_order, record_type, text_language, translation_language, via_type,
+)
 
 MENTIONS_CSV = "data/mentions.csv"
 MATRIX_CSV = "data/matrix.csv"
@@ -61,6 +63,10 @@ MENTION_COLUMNS = (
     Column("value_attributed_to_name", "Their name."),
     Column("unit", "What the claim’s figures count (e.g. “fighters”); else empty."),
     Column("quote", "The quote as the editors recorded it; “…” marks elided text."),
+    Column("quote_language", "The language the quote is in, its article’s (a BCP 47 tag such as en or fa-AF)."),
+    Column("translation", "The editors’ translation of the quote into the site’s language, when the article is "
+                          "in another; else empty."),
+    Column("translation_language", "The translation’s language (the site’s); empty without a translation."),
     Column("note", "The editors’ note on the mention; else empty."),
     Column("url", "The highlighted passage in this site’s copy of the article (absolute URL)."),
     Column("original_url", "The article at its original address, when known; else empty."),
@@ -163,6 +169,9 @@ def mention_row(graph: Graph, quote: Quote) -> list[str]:
         "value_attributed_to_name": attributed.name if attributed else "",
         "unit": quote.claim.unit or "",
         "quote": quote.text,
+        "quote_language": text_language(graph, article),
+        "translation": quote.translation or "",
+        "translation_language": translation_language(graph, quote) or "",
         "note": quote.mention.note or "",
         "url": passage_url(graph, quote),
         "original_url": article.url or "",

@@ -41,6 +41,16 @@ def passage_url(graph: Graph, quote: Quote) -> str:
     return f"{urls.canonical_url(graph.config.base_url, urls.article_path(quote.article))}#{quote.anchor}"
 
 
+def text_language(graph: Graph, article: Article) -> str:
+    """The language an article's text, and so its quotes, are in: its own, else the site's."""
+    return article.language or graph.config.language
+
+
+def translation_language(graph: Graph, quote: Quote) -> str | None:
+    """The language of a quote's translation (always the site's), None when it has none."""
+    return graph.config.language if quote.translation is not None else None
+
+
 def via_type(quote: Quote) -> str | None:
     return record_type(quote.via)
 

@@ -79,6 +79,7 @@ def appearance(article: Article, graph: Graph) -> dict[str, Any]:
         "url": article.url or urls.canonical_url(graph.config.base_url, urls.article_path(article)),
         "headline": article.title,
     }
+    work["inLanguage"] = article.language or graph.config.language
     if article.published:
         # ISO 8601 allows the reduced precision of a partial date (2024-03, 2024).
         work["datePublished"] = article.published.iso()
@@ -127,6 +128,7 @@ def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
         "url": urls.canonical_url(config.base_url, urls.claim_path(item.claim)),
         "claimReviewed": item.claim.statement,
         "author": publisher(config),
+        "inLanguage": config.language,  # the review's words; each appearance names its own language
     }
     if config.licence:
         review["license"] = config.licence.url

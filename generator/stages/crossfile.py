@@ -13,7 +13,8 @@ from typing import Any
 
 from ..core.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from ..core.layout import CONFIG_FILE, SEEDS_DIR, content_folder
-from ..core.model import Actor
+from ..core.language import same_language
+from ..core.model import Actor, Article
 from .fields import ID_PATTERN, Reference, missing_key
 from .load import YamlList, YamlMap
 from .sitefiles import seed_names
@@ -109,3 +110,23 @@ def warn_about_empty_claims(records: dict[str, dict[str, Any]], diagnostics: Dia
     for claim in records["claim"].values():
         if claim.id not in mentioned:
             diagnostics.warning(claim.path, 1, f"claim '{claim.id}' has no mentions in any article")
+
+
+def check_translations(articles: dict[str, Article], site_language: str, diagnostics: Diagnostics) -> None:
+    """A quote's ``translation`` is for an article in another language than
+    the site's. Given for one in the site's own language, it is an error
+    rather than a warning: the article's ``language`` is missing or wrong
+    (pages would set its text in the site's language and direction), or the
+    editor meant another field; either way the page would show the quote
+    twice in one language."""
+    for article in articles.values():
+        if not same_language(article.language or site_language, site_language):
+            continue
+        for mention in article.mentions:
+            if mention.translation is not None:
+                diagnostics.error(
+                    article.path, mention.line,
+                    f"this quote has a 'translation', and the article is in the site's language "
+                    f"({site_language}): give the article's 'language' if it is written in another, "
+                    f"else remove 'translation'",
+                )

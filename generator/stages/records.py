@@ -92,6 +92,7 @@ def mention(article_id: str, item: YamlMap, fields: dict[str, Any], spans: tuple
         value=fields.get("value"),
         value_attributed_to=fields.get("value_attributed_to"),
         note=fields.get("note"),
+        translation=fields.get("translation"),
         spans=spans,
     )
 

@@ -51,6 +51,8 @@ MENTION = {
     "value_attributed_to": Field("id", ref="source",
                                  help="when the speaker gives the figure as someone else's: that actor or outlet"),
     "note": Field("text", help="an editor's note on this mention"),
+    "translation": Field("text", help="the quote in the site's language, when the article is in another; "
+                                      "pages show it beside the original, which links and highlights still use"),
 }
 
 # A passage that looks attributed and is left unannotated on purpose (``check --coverage``).

@@ -29,12 +29,13 @@ from ..core.model import Content
 from . import schema
 from .affiliation import report_cycles
 from .crossfile import (
-    affiliation_lines, check_references, declared_verdicts, warn_about_empty_claims, with_outlets_hint,
+    affiliation_lines, check_references, check_translations, declared_verdicts, warn_about_empty_claims,
+    with_outlets_hint,
 )
 from .fields import ID_PATTERN, FieldChecker, Reference
 from .load import SourceFile, YamlMap
 from .records import BUILDERS
-from .siteconfig import validate_config
+from .siteconfig import site_language, validate_config
 
 
 def validate_checked(
@@ -53,6 +54,7 @@ def validate_checked(
     check_references(references, records, declared, declared_verdicts(config_yaml), root, diagnostics)
     report_cycles(records["actor"], affiliation_lines(references), diagnostics)
     warn_about_empty_claims(records, diagnostics)
+    check_translations(records["article"], site_language(config_yaml), diagnostics)
     if diagnostics.errors or config is None:
         return None
     return Content(
