@@ -101,22 +101,29 @@ def mentions_in(entry: list) -> list:
     return entry[3][[name for name, _, _ in codec.RECORDS["article"].fields].index("mentions")]
 
 
+def entry_and_document(checked) -> tuple[list, bytes]:
+    """An entry's JSON, parsed, and what follows it (its document's stored form, ``codec.encode``)."""
+    head, newline, form = codec.encode(checked).partition(b"\n")
+    return json.loads(head), newline + form
+
+
 def translation_column() -> int:
     return [name for name, _, _ in codec.MENTION.fields].index("translation")
 
 
 @pytest.mark.parametrize("damage", [42, ["a"], {"a": 1}, True], ids=["number", "list", "object", "boolean"])
 def test_an_entry_with_a_damaged_translation_is_a_miss(english_article, damage):
-    entry = json.loads(codec.encode(english_article))
+    entry, document = entry_and_document(english_article)
+    assert codec.decode(json.dumps(entry, ensure_ascii=False).encode("utf-8") + document)  # as written, it reads
     mentions_in(entry)[0][translation_column()] = damage
     with pytest.raises(codec.Unreadable):
-        codec.decode(json.dumps(entry, ensure_ascii=False))
+        codec.decode(json.dumps(entry, ensure_ascii=False).encode("utf-8") + document)
 
 
 def test_an_entry_without_the_translation_column_is_a_miss(english_article):
     """An entry written before mentions had a translation (one column fewer) is not read as another field."""
-    entry = json.loads(codec.encode(english_article))
+    entry, document = entry_and_document(english_article)
     for mention in mentions_in(entry):
         del mention[translation_column()]
     with pytest.raises(codec.Unreadable):
-        codec.decode(json.dumps(entry, ensure_ascii=False))
+        codec.decode(json.dumps(entry, ensure_ascii=False).encode("utf-8") + document)
