@@ -17,19 +17,21 @@ the spare. At the swap that site is moved aside into a ``.spare-`` sibling
 (``keep_spare``); most of its files are the live site's too (hard links of
 the kept ones), and the build cache records where it differs from the live
 site (``manifest.Spare``: the files the last build changed, a handful after
-one change). The next build renames it to its staging name and brings it up
+one change). The next build renames it to its staging name (``spare.py``) and brings it up
 to date with only the paths that differ: those the last build changed are
 linked from the live site again, those this build changes are written, and
 at the commit the files the new site no longer has are removed, with the
 folders that leaves empty. Measured at 10,000 articles (24,689 files in
-13,686 folders, one article changed, 46 outputs rendered, 2 cores shared):
-a fresh staging folder cost a stat, a link and often a makedirs per file
-(3.8 s of the render workers' CPU, py-spy) and removing the site set aside
-by the last build (unlinking it all) another 8.0 s of a background process;
-reusing the spare costs a stat per kept file (0.16 s), the folders' stamp
-(45 ms each way) and nothing to remove. The whole build took 15.5-17.3 s of
-CPU (user+sys of the process tree) and 12.3-16.6 s wall before, and takes
-8.4-8.6 s CPU and 8.6-8.9 s wall with the spare.
+13,686 folders, one article changed, 46 outputs rendered; py-spy on 2
+shared cores): a fresh staging folder cost a stat, a link and often a
+makedirs per file, 3.8 s of a render worker, and removing the site the last
+build had set aside (unlinking it all) 8.0 s of a background process; the
+spare costs a stat per kept file (0.16 s), the folders' stamp (45 ms when
+recorded, as much when checked) and nothing to remove. The build
+(``build --no-search``, 3 runs each, user+sys of the process tree) took
+11.2-13.4 s of CPU and 9.8-11.9 s wall before, and takes 8.9-10.0 s of CPU
+and 8.2-10.2 s wall (load 3-7 from other work: wall times are noisy); the
+system time alone went from 3.5-4.3 s to 1.5-1.6 s.
 
 What makes that safe:
 
