@@ -98,4 +98,4 @@ $(BENCH_VENV)/.installed: pyproject.toml tests/bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf public .factcheck-lock-public .previous-public-* .import_linter_cache $(VENV) $(BENCH_VENV) *.egg-info
+	rm -rf public .factcheck-lock-public .previous-public-* .spare-public .import_linter_cache $(VENV) $(BENCH_VENV) *.egg-info

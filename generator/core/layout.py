@@ -27,8 +27,10 @@ site.yaml, ``--out``):
   for the moment of the swap where the OS cannot exchange two folders at once;
   ``.factcheck-lock-<name>`` (LOCK_PREFIX), held by the one build at a time
   that writes into it;
-- beside it, between builds: ``.previous-<name>-…`` (PREVIOUS_PREFIX), the
-  site the last build replaced, which the next build removes while it works;
+- beside it, between builds: ``.spare-<name>`` (SPARE_PREFIX), the site the
+  last build replaced, which the next build brings up to date and swaps in
+  (``engine/spare.py``); ``.previous-<name>-…`` (PREVIOUS_PREFIX), a replaced
+  site no build will reuse, which the next build removes while it works;
 - in it: ``.factcheck-build`` (MARKER), which says a build made the folder
   and may replace it; ``assets/`` (ASSETS_DIR); ``pagefind/`` (SEARCH_FOLDER),
   the search index; the pages, whose paths ``urls.py`` knows.
@@ -137,6 +139,7 @@ MARKER = ".factcheck-build"
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
 PREVIOUS_PREFIX = ".previous-"
+SPARE_PREFIX = ".spare-"
 LOCK_PREFIX = ".factcheck-lock-"
 ASSETS_DIR = "assets"
 SEARCH_FOLDER = "pagefind"

@@ -27,6 +27,7 @@ from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_dig
 from .coverage import CoverageTotal, report_site_coverage
 from .lastbuild import LastBuild, build_options
 from .lock import output_lock
+from .manifest import Spare, differences
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
 from .workers import collector_paused
@@ -145,6 +146,7 @@ class OutputFolder:
         self.root, self.out, self.cache, self.fingerprint = root, out, cache, fingerprint
         self.started, self.wait, self.on_wait = started, wait, on_wait
         self.out_dir: Path | None = None
+        self.last: LastBuild | None = None
         self.result: BuildResult | None = None
         self.expected_out_dir = expected_out_dir(root, out)
         self.discarding: list[Background] = [discard_previous(self.expected_out_dir)]
@@ -162,23 +164,28 @@ class OutputFolder:
         if self.out_dir != self.expected_out_dir:
             self.discarding.append(discard_previous(self.out_dir))
         with output_lock(self.out_dir, wait=self.wait, on_wait=self.on_wait):
-            last = LastBuild.load(self.cache, self.out_dir)
-            yield StagedSite(self.out_dir, last.manifest), last.state()
+            self.last = last = LastBuild.load(self.cache, self.out_dir)
+            # The site this build replaces is kept as the spare only if the
+            # cache can say what it holds: it is the one the last build recorded.
+            keep_spare = self.cache is not None and bool(last.stamp) and last.marker_intact()
+            yield StagedSite(self.out_dir, last.manifest, last.spare, keep_spare), last.state()
 
     def publish(self, staged: StagedSite, outcome: Outcome) -> None:
         if self.cache is not None:  # until the new site is in place, the old record is wrong
             self.cache.forget(LAST_BUILD)
             self.cache.forget(OUTPUTS)
         self.close()  # the sites set aside before are gone before this one's predecessor joins them
-        staged.commit()
+        staged.commit(outcome.manifest.keys())
         self.result = BuildResult(
             outcome.diagnostics, out_dir=self.out_dir, pages=outcome.html_pages, counts=dict(outcome.counts),
             planned=outcome.planned, rendered=outcome.rendered, written=outcome.written,
         )
         self.result.seconds = time.perf_counter() - self.started
         if self.cache is not None:
+            spare = (Spare(self.last.marker, self.last.stamp, differences(staged.previous, outcome.manifest))
+                     if staged.spare_kept and self.last is not None else None)
             LastBuild(str(self.out_dir), self.fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),
-                      outcome.state.search.to_json()).store(self.cache, self.result.pages, self.result.counts,
+                      outcome.state.search.to_json(), spare=spare).store(self.cache, self.result.pages, self.result.counts,
                                                             self.result.diagnostics)
 
 

@@ -24,8 +24,8 @@ from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.layout import MARKER
 from .cache import LAST_BUILD, OUTPUTS, BuildCache
 from .pipeline import RunState
+from .manifest import Spare, Written, folder_stamp
 from .search_shards import SearchState
-from .write import Written
 
 
 def build_options(out: Path | None, base_url: str | None, drafts: bool, strict: bool, search: bool) -> dict[str, Any]:
@@ -47,6 +47,8 @@ class LastBuild:
     search: dict = field(default_factory=dict)  # the search index's state (search_shards.SearchState)
     result: dict = field(default_factory=dict)
     marker: list = field(default_factory=list)  # [inode, mtime_ns] of the folder's marker file
+    stamp: str = ""  # manifest.folder_stamp of the folder's folders
+    spare: Spare | None = None  # the site this build replaced, kept for the next build to reuse
 
     def state(self) -> RunState:
         """The previous run's state, as the pipeline takes it."""
@@ -79,20 +81,24 @@ class LastBuild:
                 out_dir=str(record["out_dir"]), fingerprint=record["fingerprint"],
                 manifest={path: Written.from_json(entry) for path, entry in outputs["manifest"].items()},
                 page_keys=dict(outputs["page_keys"]), search=dict(outputs["search"]), result=record["result"],
-                marker=list(record["marker"]),
+                marker=list(record["marker"]), stamp=str(record.get("stamp", "")),
+                spare=Spare.from_json(outputs.get("spare")),
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return empty
 
     def store(self, cache: BuildCache, pages: int, counts: Mapping[str, int], diagnostics: Diagnostics) -> None:
+        """Record the build, once its folder is in place: the marker file and
+        folders are stamped as they are now (the spare's record, next time)."""
         cache.store_json(OUTPUTS, {
             "manifest": {path: entry.to_json() for path, entry in sorted(self.manifest.items())},
             "page_keys": self.page_keys, "search": self.search,
+            **({"spare": self.spare.to_json()} if self.spare is not None else {}),
         })
         stat = (Path(self.out_dir) / MARKER).stat()
         cache.store_json(LAST_BUILD, {
             "out_dir": self.out_dir, "fingerprint": self.fingerprint,
-            "marker": [stat.st_ino, stat.st_mtime_ns],
+            "marker": [stat.st_ino, stat.st_mtime_ns], "stamp": folder_stamp(self.out_dir, self.manifest),
             "result": {
                 "pages": pages, "counts": list(counts.items()),  # a list keeps the order
                 "diagnostics": [[d.path, d.line, d.message, d.severity] for d in diagnostics],

@@ -10,7 +10,7 @@ version's dict, which the server goes on serving until it is replaced.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Collection, Mapping
 
 from .cache import digest
 from .write import Written
@@ -55,7 +55,8 @@ class MemorySite:
     def read(self, rel_path: str) -> bytes:
         return self._next[rel_path]
 
-    def commit(self) -> None:
+    def commit(self, paths: Collection[str] | None = None) -> None:
+        """The new version is :attr:`outputs`: what was put and kept, which are ``paths``."""
         self.outputs = dict(sorted(self._next.items()))
 
     def abandon(self) -> None:

@@ -90,7 +90,11 @@ def render_into(
     if sink.parallel:
         # Compiled here, before the workers fork, rather than again in each of them.
         renderer.compile({page.template for page in stale})
-        in_tasks = parallel_map(do_tasks, tasks, report)  # progress in tasks
+        # Each site-wide page a chunk of its own: in chunks of ten, the five
+        # data files and /compare/'s first page went to one worker, busy for
+        # 3.4 s after one change at 10,000 articles while the other was done in 1.3 s.
+        site_wide = sum(1 for page in stale if page.sources == EVERYTHING)
+        in_tasks = parallel_map(do_tasks, tasks, report, alone=site_wide)  # progress in tasks
     else:
         in_tasks = do_tasks(tasks)
         if report:

@@ -78,12 +78,14 @@ def can_fork() -> bool:
 
 def parallel_map(
     job: Callable[[Sequence[T]], list[R]], items: Sequence[T],
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None, alone: int = 0,
 ) -> list[R]:
     """``job`` applied to consecutive chunks of ``items``; the results, in order.
 
     ``job`` takes a list of items and returns a list of results, one per
     item. It may be a closure over anything: forked workers inherit it.
+    The first ``alone`` items are chunks of one item each (slow ones, which
+    the workers then share); the rest are split evenly.
     ``on_progress(done, total)`` is called here as chunks finish. A chunk
     that raises ends the map at once, with that exception; a worker that
     dies (killed, out of memory) ends it with :class:`WorkerLost`.
@@ -94,7 +96,9 @@ def parallel_map(
         if on_progress:
             on_progress(len(items), len(items))
         return results
-    chunks = split(len(items), workers * CHUNKS_PER_WORKER)
+    alone = min(alone, len(items))
+    rest = split(len(items) - alone, workers * CHUNKS_PER_WORKER) if len(items) > alone else []
+    chunks = [(start, start + 1) for start in range(alone)] + [(alone + a, alone + b) for a, b in rest]
     # Objects that exist before the fork are never collected in the workers,
     # so the collector does not touch (and copy) every page of the parent.
     gc.freeze()

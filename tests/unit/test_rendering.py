@@ -14,6 +14,7 @@ from generator.engine import rendering
 from generator.engine.rendering import render_into
 from generator.engine.workers import MIN_PARALLEL, can_fork
 from generator.engine.write import StagedSite
+from generator.outputs.base import EVERYTHING
 from generator.outputs.render import Renderer
 from generator.stages.analyse import analyse
 from generator.stages.link import link
@@ -86,8 +87,14 @@ def test_the_stale_pages_are_spread_over_the_chunks_of_work(tmp_path, site, monk
     # one worker every stale site-wide output at 10,000 articles (24,689
     # pages in 16 chunks), and the other little to do.
     graph, renderer, pages = site
-    taken = []
-    monkeypatch.setattr(rendering, "parallel_map", lambda job, tasks, report: taken.extend(tasks) or job(tasks))
+    taken, alone = [], []
+
+    def in_this_process(job, tasks, report, alone_first=0):
+        taken.extend(tasks)
+        alone.append(alone_first)
+        return job(tasks)
+
+    monkeypatch.setattr(rendering, "parallel_map", lambda job, tasks, report, alone=0: in_this_process(job, tasks, report, alone))
     stale = {page.path for page in pages[:3]}
     staged = StagedSite(tmp_path / "public")
     try:
@@ -99,3 +106,5 @@ def test_the_stale_pages_are_spread_over_the_chunks_of_work(tmp_path, site, monk
     assert all(keep for keep, _ in taken[3:])  # the others, to keep
     assert all(len(task) <= rendering.KEEP_BATCH for _, task in taken)
     assert sorted(page.path for _, task in taken for page in task) == sorted(page.path for page in pages)
+    # The site-wide ones among them are chunks of their own (workers.parallel_map's alone).
+    assert alone == [sum(1 for page in pages[:3] if page.sources == EVERYTHING)] and alone[0] > 0

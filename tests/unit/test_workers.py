@@ -43,6 +43,21 @@ def test_results_come_back_in_order_from_more_than_one_process(two_workers):
     assert os.getpid() not in {pid for pid, _ in results}
 
 
+def chunk_sizes(chunk):
+    return [(len(chunk), n) for n in chunk]
+
+
+def test_the_slow_items_named_first_are_chunks_of_their_own(two_workers):
+    # The site-wide pages of a build after one change (the data files,
+    # /compare/'s first page) are a few slow items first: in chunks of ten
+    # they all went to one worker while the other had little to do.
+    items = list(range(200))
+    results = workers.parallel_map(chunk_sizes, items, alone=6)
+    assert [n for _, n in results] == items
+    assert [size for size, _ in results[:6]] == [1] * 6
+    assert max(size for size, _ in results[6:]) > 1  # the rest split evenly, as before
+
+
 def test_small_jobs_and_one_worker_stay_in_this_process(monkeypatch):
     monkeypatch.setenv("FACTCHECK_WORKERS", "2")
     assert {pid for pid, _ in workers.parallel_map(pids_and_squares, list(range(10)))} == {os.getpid()}

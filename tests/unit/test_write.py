@@ -155,7 +155,7 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path, monkeypatch):
     class Boom(Exception):
         pass
 
-    def fail(staging, out_dir):
+    def fail(staging, out_dir, keep_spare=False):
         raise Boom
 
     monkeypatch.setattr(write, "swap_into_place", fail)
