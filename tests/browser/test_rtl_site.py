@@ -184,7 +184,7 @@ def test_the_translation_is_shown_beside_the_original(fa_out, open_page, width):
     translation, original = shown["translation"], shown["original"]
     assert (translation["text"], translation["lang"], translation["dir"]) == (TRANSLATION, "fa-AF", "rtl")
     assert (original["text"], original["lang"], original["dir"]) == (ORIGINAL, "en", "ltr")
-    assert shown["labels"] == ["ترجمه", "اصل"]  # "Translation", "Original", from the Persian catalogue
+    assert shown["labels"] == ["ترجمه", "متن اصلی"]  # "Translation", "Original", from the Persian catalogue
     if width == 1280:  # side by side, the translation first: at the right
         assert translation["left"] >= original["right"], shown
     else:  # one above the other on a phone
