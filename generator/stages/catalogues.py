@@ -27,22 +27,26 @@ from __future__ import annotations
 import gettext
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from ..core.diagnostics import Diagnostics
-from ..core.layout import CONFIG_FILE, PACKAGE_DIR, shipped_catalogue, site_catalogue
+from ..core.layout import CATALOGUE_DOMAIN, CONFIG_FILE, LOCALE_DIR, PACKAGE_DIR, shipped_catalogue, site_catalogue
 from ..core.translations import Interface, babel_locale_name
 from .siteconfig import site_language
 from .yamlnodes import YamlMap
 
 ENGLISH = "en"
+# The messages with no translation, as a site's catalogue starts from.
+TEMPLATE_SHOWN = (LOCALE_DIR / f"{CATALOGUE_DOMAIN}.pot").relative_to(PACKAGE_DIR.parent).as_posix()
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,56 @@ def read_catalogue(path: Path, name: str, locale: str | None, diagnostics: Diagn
     except (ValueError, UnicodeDecodeError) as exc:
         diagnostics.error(name, 0, f"malformed catalogue: {exc}")
         return None
+    for message in list(catalog):
+        problem = format_problem(message) if message.id and is_translated(message) else None
+        if problem is not None:  # the page would fail when it fills it in: English instead, and an error
+            diagnostics.error(name, message.lineno or 0, f"the translation of {msgid_of(message)!r} {problem}")
+            catalog.delete(message.id, context=message.context)
     return Catalogue(name, catalog, data)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+class _Placeholders(dict):
+    """What a message is filled in with: its original's placeholders, and only those."""
+
+    def __missing__(self, name: str) -> str:
+        raise KeyError(name)
+
+
+def format_problem(message) -> str | None:
+    """Why a translation cannot be filled in as its original is (every page
+    fills its messages in with ``%``, Jinja's newstyle gettext as our Python
+    does), or None: a placeholder the original does not have (a misspelt
+    ``%(count)s``), or a lone ``%``. Babel reads both without a word, and the
+    build then failed with a traceback."""
+    originals = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    names = {name for original in originals for name in PLACEHOLDER.findall(original)}
+    if isinstance(message.id, (tuple, list)):
+        names.add("num")  # ngettext fills in the count as num too
+    for string in strings:
+        try:
+            string % _Placeholders.fromkeys(names, "")
+        except KeyError as missing:
+            return (f"uses %({missing.args[0]})s, which the original does not have; hint: use only "
+                    + (", ".join(f"%({name})s" for name in sorted(names)) or "no placeholder"))
+        except (ValueError, TypeError):
+            return "has a % that is no placeholder; hint: write a percent sign as %%"
+    return None
+
+
+def plural_problem(catalogue: Catalogue, locale: Locale) -> str | None:
+    """A site's catalogue whose Plural-Forms header is not its language's (one
+    copied from the English catalogue, say): Babel believes the header, and
+    "5 статьи" came out where Russian says "5 статей"."""
+    expected = get_plural(locale)
+    if catalogue.catalog.num_plurals == expected.num_plurals and catalogue.catalog.plural_expr == expected.plural_expr:
+        return None
+    return (f"its Plural-Forms header ({catalogue.catalog.plural_forms}) is not {locale}'s "
+            f"({expected.plural_forms}): counted messages would take the wrong form; hint: set that header, "
+            f"or start from {TEMPLATE_SHOWN} (pybabel init -i {TEMPLATE_SHOWN} -l {locale} -o {catalogue.path})")
 
 
 def shown_path(locale_name: str) -> str:
@@ -140,6 +193,10 @@ def load_interface(root: Path, tag: str, config_line: int, diagnostics: Diagnost
                if shipped_catalogue(name).is_file()]
     english = read_catalogue(shipped_catalogue(ENGLISH), shown_path(ENGLISH), ENGLISH, diagnostics)
     own = [c for c in own if c is not None]
+    for catalogue in own:
+        problem = plural_problem(catalogue, locale)
+        if problem is not None:
+            diagnostics.warning(catalogue.path, 1, problem)
     in_language = own + [c for c in shipped if c is not None]
     if warn_missing and english is not None and locale.language != ENGLISH:
         warn_about_missing(tag, in_language, english, own, config_line, diagnostics)

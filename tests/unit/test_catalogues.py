@@ -181,6 +181,36 @@ def test_a_malformed_catalogue_is_a_content_error_at_its_line(tmp_path):
     assert errors[0].startswith("translations/fr.po:5: error: malformed catalogue")
 
 
+def test_a_translation_that_cannot_be_filled_in_is_an_error_at_its_line_and_english_is_used(tmp_path):
+    """Babel reads a misspelt placeholder and a lone % without a word; filled in
+    on a page they raised KeyError and ValueError, a traceback from build."""
+    site = site_in(tmp_path, "fr", {"translations/fr.po": (
+        'msgid "Our verdict"\nmsgstr "Notre avis à 100 %"\n\n'
+        'msgid "via %(source)s"\nmsgstr "par %(origine)s"\n\n'
+        'msgid "Who says what"\nmsgstr "Qui dit quoi, à 100 %%"\n')})
+    errors = [line for line in check_lines(site) if ": error: " in line]
+    assert errors == [
+        "translations/fr.po:1: error: the translation of 'Our verdict' has a % that is no placeholder; "
+        "hint: write a percent sign as %%",
+        "translations/fr.po:4: error: the translation of 'via %(source)s' uses %(origine)s, which the original "
+        "does not have; hint: use only %(source)s",
+    ]
+    words = load_interface(site, "fr", 2, Diagnostics())
+    assert words.gettext("Who says what") == "Qui dit quoi, à 100 %%"  # a good one is the site's (filled in later)
+    assert words.gettext("via %(source)s") == "via %(source)s"  # the package's French, then English: not the broken one
+
+
+def test_a_sites_catalogue_with_another_languages_plural_rule_gets_a_warning(tmp_path):
+    """Copied from the English catalogue, as a translator might: Babel believes
+    its Plural-Forms header, and Russian counts came out in the wrong form."""
+    site = site_in(tmp_path, "ru", {"translations/ru.po": (
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "Who says what"\nmsgstr "Кто что говорит"\n')})
+    plural = [line for line in check_lines(site) if "Plural-Forms" in line]
+    assert len(plural) == 1 and plural[0].startswith("translations/ru.po:1: warning: its Plural-Forms header")
+    assert "is not ru's (nplurals=3;" in plural[0] and "pybabel init" in plural[0]
+
+
 def test_an_unknown_language_is_an_error_with_a_hint(tmp_path):
     site = site_in(tmp_path, "qq")
     errors = [line for line in check_lines(site) if ": error: " in line]
