@@ -204,9 +204,14 @@ def test_a_page_where_the_spare_has_a_folder_or_a_file_where_folders_go(tmp_path
 @pytest.mark.parametrize("damage", [
     "file added in a folder", "file removed", "file changed in place", "marker replaced", "spare missing",
     "file added to the live site", "no record of the spare", "record of an older version",
+    "a folder swapped for a link to one outside, its times set back", "the spare a link to a folder outside",
+    "a recorded path outside the site",
 ])
 def test_a_spare_not_as_the_last_build_left_it_is_not_trusted(tmp_path, damage):
     root = two_builds(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's")
     spare = spare_of(root)
     live = root / "public"
     page = next(p for p in sorted(spare.rglob("index.html")) if p.parent != spare)
@@ -235,11 +240,29 @@ def test_a_spare_not_as_the_last_build_left_it_is_not_trusted(tmp_path, damage):
             record = json.loads(last.read_text())
             del record["stamp"]
             last.write_text(json.dumps(record))
+    elif damage == "a folder swapped for a link to one outside, its times set back":
+        folder, times = spare / "claims", os.stat(spare)
+        shutil.copytree(folder, outside / "claims", copy_function=shutil.copy2)
+        shutil.copystat(folder, outside / "claims")
+        shutil.rmtree(folder)
+        os.symlink(outside / "claims", folder)
+        os.utime(spare, ns=(times.st_atime_ns, times.st_mtime_ns))
+    elif damage == "the spare a link to a folder outside":
+        os.rename(spare, outside / "moved")
+        os.symlink(outside / "moved", spare)
+    elif damage == "a recorded path outside the site":
+        record = json.loads(outputs.read_text())
+        # The spare "has" a file the live site does not: a build removes such files from it. (The
+        # folder stamp refuses this record too, its folders being others: two guards, either enough.)
+        record["spare"]["differs"]["../../outside/keep.txt"] = next(iter(record["manifest"].values()))
+        outputs.write_text(json.dumps(record))
+    before_outside = tree(outside)
     for number, body in enumerate(("Next.", "And next.", "And again.")):
         write_files(root, {ARTICLE: article("Bridge opens", body)})
         out = built(root)
         assert tree(out) == clean_tree(root, tmp_path), f"build {number} after: {damage}"
         assert not [name for name in beside(root) if name.startswith(STAGING_PREFIX)]
+        assert tree(outside) == before_outside, f"build {number} wrote outside the site after: {damage}"
     assert (out / MARKER).read_bytes() == write.MARKER_TEXT
 
 

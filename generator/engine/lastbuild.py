@@ -24,7 +24,7 @@ from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.layout import MARKER
 from .cache import LAST_BUILD, OUTPUTS, BuildCache
 from .pipeline import RunState
-from .manifest import Spare, Written, folder_stamp
+from .manifest import Spare, Written, folder_stamp, is_output_path
 from .search_shards import SearchState
 
 
@@ -77,9 +77,12 @@ class LastBuild:
         if out_dir is not None and record.get("out_dir") != str(out_dir):
             return empty
         try:
+            manifest = {path: Written.from_json(entry) for path, entry in outputs["manifest"].items()}
+            if not all(map(is_output_path, manifest)):
+                return empty  # a path outside the site: the record is not one a build wrote
             return cls(
                 out_dir=str(record["out_dir"]), fingerprint=record["fingerprint"],
-                manifest={path: Written.from_json(entry) for path, entry in outputs["manifest"].items()},
+                manifest=manifest,
                 page_keys=dict(outputs["page_keys"]), search=dict(outputs["search"]), result=record["result"],
                 marker=list(record["marker"]), stamp=str(record.get("stamp", "")),
                 spare=Spare.from_json(outputs.get("spare")),

@@ -27,6 +27,8 @@ def spare_is_as_recorded(spare: Path, record: Spare, live: Mapping[str, Written]
     marker file, and no file added or removed in any of its folders since
     it was put in place (:func:`manifest.folder_stamp`). A file of it changed
     in place is found when it is kept (its size and modification time)."""
+    if spare.is_symlink():
+        return False  # a link to a folder elsewhere, which the build would write into
     try:
         stat = (spare / MARKER).stat()
     except OSError:
@@ -56,7 +58,10 @@ def clear_files_above(folder: str, top: Path) -> None:
     top_text = str(top)
     while len(above) > len(top_text):
         if os.path.lexists(above) and not os.path.isdir(above):
-            os.unlink(above)
+            try:
+                os.unlink(above)
+            except FileNotFoundError:  # the other worker, making a page in the same new folder, was first
+                pass
             return
         above = os.path.dirname(above)
 

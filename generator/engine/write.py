@@ -76,6 +76,7 @@ import ctypes.util
 import os
 import shutil
 from pathlib import Path
+from stat import S_ISREG
 from typing import Collection, Mapping, Protocol
 
 from ..core.failures import SystemFailure, os_failure
@@ -212,10 +213,10 @@ class StagedSite:
         if not self.reused or rel_path in self._untrusted:
             return False
         try:
-            stat = os.stat(self._staging_prefix + rel_path)
+            found = os.lstat(self._staging_prefix + rel_path)
         except OSError:
             return False
-        return (stat.st_size, stat.st_mtime_ns) == (old.size, old.mtime_ns)
+        return S_ISREG(found.st_mode) and (found.st_size, found.st_mtime_ns) == (old.size, old.mtime_ns)
 
     def _link_live(self, rel_path: str, old: Written) -> bool:
         live = self._live_prefix + rel_path
