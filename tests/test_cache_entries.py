@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import pickle
 import sqlite3
+import time
 
 import pytest
 
@@ -21,6 +22,7 @@ from generator.engine.cache import CHECKED, BuildCache, checked_key
 from generator.engine.columns import document_digest
 from generator.engine.prepare import ContentFile, check_one, prepare_content
 from generator.outputs.render import Renderer
+from generator.preview.serve import DevServer
 from generator.stages.analyse import analyse
 from generator.stages.link import link
 from sitekit import broken_entries, make_site, run_cli
@@ -234,6 +236,43 @@ def test_a_document_written_whole_that_is_not_one_stops_the_build_and_the_site_s
     assert result.returncode == 3, result.stderr
     assert "holds a document that is not one" in result.stderr and "Traceback" not in result.stderr
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+
+def plant_whole_but_not_a_document(site) -> None:
+    """Under the article's key, its entry with a malformed tree named by the right digest."""
+    head, newline, form = stored_entry(site, ARTICLE).partition(b"\n")
+    form = changed_form(form, FORM_CHANGES["a tree with a tag that is markup"])
+    entry = json.loads(head)
+    entry[3][field("article", "document")][1] = document_digest(entry[3][field("article", "document")][0], form)
+    stored = json.dumps(entry, ensure_ascii=False).encode("utf-8") + newline + form
+    BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), stored)])
+
+
+def test_serve_says_what_build_says_of_such_a_document_and_rebuilds_without_the_cache(tmp_path):
+    site = make_site(tmp_path / "site")
+    prepare_content(site, BuildCache(site))
+    plant_whole_but_not_a_document(site)
+    logs: list[str] = []
+    server = DevServer(site, port=0, log=logs.append, search=False)
+    server.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any("holds a document that is not one" in line for line in logs) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        said = [line for line in logs if "holds a document that is not one" in line]
+        assert len(said) == 1 and "Traceback" not in said[0] and "no longer reads the build cache" in said[0]
+        claim = site / "content/claims/bridge-cost.md"  # a save, in case the preview waits for one
+        claim.write_text(claim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        while (server.internal_error is not None or "claims/bridge-cost/index.html" not in server.builder.outputs
+               or b"One more line." not in server.builder.outputs["claims/bridge-cost/index.html"]) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        server.wait_until_idle(timeout=60)
+        assert server.internal_error is None
+        page = server.builder.outputs["articles/bridge-opens/index.html"].decode("utf-8")
+        assert "The mayor said" in page and "onclick" not in page
+    finally:
+        server.stop()
 
 
 def test_an_entry_broken_anywhere_but_still_read_builds_without_a_crash(tmp_path):

@@ -198,8 +198,11 @@ class Document:
         return self._tree
 
     def _read_stored(self) -> None:
+        stored = self._stored  # once: another thread may have read it meanwhile (then it is None)
+        if stored is None:
+            return
         try:
-            text, tree = treejson.stored_document(self._stored, self.length)
+            text, tree = treejson.stored_document(stored, self.length)
         except treejson.MalformedTree as problem:
             raise StoredDocumentUnreadable(
                 f"the build cache ({CACHE_DIR}/) holds a document that is not one ({problem}); nothing was "

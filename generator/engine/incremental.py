@@ -101,7 +101,7 @@ class IncrementalBuilder:
         self._language = "en"  # of the pages a deferred index is for
         self._inputs = InputWatcher(root)
         self._checked: dict[str, CheckedFile] = {}  # every file checked on its own, by cache key
-        self._cache = BuildCache(root)  # a first preview starts from what earlier builds checked and wrote
+        self._cache: BuildCache | None = BuildCache(root)  # a first preview starts from what earlier builds checked and wrote
         # With defer_search, a rebuild keeps the previous index and update_search()
         # makes the new one: serve shows pages first, the index follows.
         # The options are a default build's (same drafts and search), so every
@@ -141,6 +141,13 @@ class IncrementalBuilder:
             report.rendered, report.written, report.removed = outcome.rendered, outcome.written, outcome.removed
         report.seconds = time.perf_counter() - started
         return report
+
+    def forget_cache(self) -> None:
+        """Stop using the build cache, and what was read from it: after a run
+        stopped by what it read there (``markup.StoredDocumentUnreadable``),
+        the next one checks every file again, as a build with no cache does."""
+        self._cache = None
+        self._checked = {}
 
     # --- the pipeline's target: the site in memory ----------------------------------------
 

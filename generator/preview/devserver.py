@@ -36,6 +36,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
 from ..core.diagnostics import Diagnostic
+from ..core.failures import SystemFailure
 from ..core.layout import SEARCH_FOLDER, WATCHED_FOLDERS
 from ..engine.incremental import IncrementalBuilder, RebuildReport
 from ..engine.workers import WorkerLost
@@ -280,6 +281,11 @@ class DevServer:
             if not self._stop_arrives(within=KILLED_WORKERS_GRACE_SECONDS):
                 self.log("rebuild interrupted: a worker process was killed (out of memory?); "
                          "still serving the last good site, the next save tries again")
+        except SystemFailure as problem:  # the machine's, or a build cache that is not one: a line, as build says it
+            if not self._stopping:
+                self.builder.forget_cache()  # what it read from there is not used again: the next save rebuilds
+                self.internal_error = f"{problem}\nThe preview no longer reads the build cache: save a file to rebuild.\n"
+                self.log(self.internal_error.rstrip())
         except Exception:  # a bug must not take the preview down; show it instead
             if not self._stopping:
                 self.internal_error = traceback.format_exc()
