@@ -10,7 +10,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `import sitekit`
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for `import generator`
 
-from sitekit import FA_SITE, OVERLAP_SITE, RICH_SITE, REPO, VALID_SITE, build_site, graph_of, write_files  # noqa: E402
+from sitekit import (  # noqa: E402
+    FA_SITE, OVERLAP_SITE, RICH_SITE, REPO, VALID_SITE, build_site, example_site_in, graph_of, write_files,
+)
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +31,13 @@ def overlap_out(tmp_path_factory) -> Path:
 def fa_out(tmp_path_factory) -> Path:
     """The Persian fixture site (a right-to-left interface; quotes with translations), built once."""
     return build_site(FA_SITE, tmp_path_factory.mktemp("fa") / "public")
+
+
+@pytest.fixture(scope="session")
+def ar_out(tmp_path_factory) -> Path:
+    """The example site with its interface in Arabic (right to left; its content stays English), built once."""
+    root = tmp_path_factory.mktemp("ar")
+    return build_site(example_site_in("ar", root / "site"), root / "public")
 
 
 @pytest.fixture(scope="session")

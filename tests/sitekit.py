@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -285,6 +287,16 @@ RICH_SITE = {
         "denied any delay.\n"
     ),
 }
+
+
+def example_site_in(language: str, root: Path) -> Path:
+    """A copy of the example site at ``root`` whose site.yaml sets ``language``
+    (the interface in that language, issue 15); its content stays as written."""
+    for name in ("content", "seeds"):
+        shutil.copytree(REPO / name, root / name)
+    config = (REPO / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(re.sub(r"(?m)^language:.*$", f"language: {language}", config), encoding="utf-8")
+    return root
 
 
 def build_site(root: Path, out: Path, base_url: str | None = None) -> Path:

@@ -60,11 +60,12 @@ def describe(message: dict) -> str:
     return f"{where}:{message.get('lastLine', '?')}: {message['message']} [{message.get('extract', '').strip()}]"
 
 
-def test_every_page_is_valid_html(example_out, valid_out, rtl_out, overlap_out, fa_out):
+def test_every_page_is_valid_html(example_out, valid_out, rtl_out, overlap_out, fa_out, ar_out):
     """Every page of every site, among them the overlap fixture's article, whose
     highlights split inline elements and whose markers follow a passage inside a link,
-    and the Persian fixture's, right to left, with quotes beside their translations."""
-    pages = [page for out in (example_out, valid_out, rtl_out, overlap_out, fa_out) for page in html_files(out)]
+    the Persian fixture's, right to left, with quotes beside their translations, and
+    the example site with its interface in Arabic (right to left around English content)."""
+    pages = [page for out in (example_out, valid_out, rtl_out, overlap_out, fa_out, ar_out) for page in html_files(out)]
     assert len(pages) > 100, "the sites should have been built"
     errors = vnu(*pages)
     assert errors == [], f"{len(errors)} HTML errors:\n" + "\n".join(map(describe, errors[:40]))

@@ -393,6 +393,15 @@ def test_data_feed_of_the_valid_fixture(valid_out):
     ]
 
 
+def test_data_feed_is_named_in_the_sites_language(valid_out, fa_out):
+    """The feed's name is reader-facing words, in the site's language (issue 15)."""
+    def name(out):
+        return json.loads((out / "data" / "claimreview.json").read_text(encoding="utf-8"))["name"]
+
+    assert name(valid_out) == "Fixture Checks: fact checks"
+    assert name(fa_out) == "راستی‌آزمایی شهرک دریا: راستی‌آزمایی‌ها"
+
+
 def test_drafts_get_no_review_even_when_shown(tmp_path):
     from generator.engine.build import build
 

@@ -29,6 +29,7 @@ from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.tallies import Tally
 from . import opendata_csv, urls
 from .opendata_csv import MATRIX_CSV, MENTIONS_CSV
+from .opendata_terms import DATA_TERMS
 from .base import EVERYTHING, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path
 from .opendata_format import (
     JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, text_language,
@@ -360,6 +361,11 @@ def text_quote_selector(text: str, start: int, end: int) -> dict[str, str]:
 # --- the documentation page ------------------------------------------------------------
 
 
+def described(columns: tuple[opendata_csv.Column, ...], words: Interface) -> list[tuple[str, str]]:
+    """(name, description in the site's language) of each column, for the page's tables."""
+    return [(column.name, opendata_csv.column_description(column, words)) for column in columns]
+
+
 def about_context(graph: Graph, words: Interface) -> dict[str, Any]:
     example = annotation(graph, graph.quotes[0], words) if graph.quotes else None
     return {
@@ -371,8 +377,9 @@ def about_context(graph: Graph, words: Interface) -> dict[str, Any]:
         },
         "schema_version": SCHEMA_VERSION,
         "context_chars": CONTEXT_CHARS,
-        "mention_columns": opendata_csv.MENTION_COLUMNS,
-        "matrix_columns": opendata_csv.MATRIX_COLUMNS,
+        "mention_columns": described(opendata_csv.MENTION_COLUMNS, words),
+        "matrix_columns": described(opendata_csv.MATRIX_COLUMNS, words),
+        "terms": DATA_TERMS,
         "texts": [(article, article_text_path(article)) for article in graph.articles.values()],
         "counts": {"claims": len(graph.claims), "mentions": len(graph.quotes)},
         "example": json.dumps(example, ensure_ascii=False, indent=2) if example else None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..core.model import BOTH, DISPUTES, NEUTRAL, STANCES, SUPPORTS, Graph, Quote
+from ..core.translations import N_, Interface
 from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis
 from ..stages.comparison import OriginRow
@@ -33,60 +34,84 @@ CSV_LINE_END = "\r\n"
 @dataclass(frozen=True)
 class Column:
     name: str
+    # An interface message (N_): /about/data/ shows it in the site's language.
     description: str
+    # Placeholder → a field name or value of the files, the same in every language.
+    terms: tuple[tuple[str, str], ...] = ()
+    # Placeholder → an interface message, shown translated (the stance labels pages use).
+    labels: tuple[tuple[str, str], ...] = ()
 
+
+def column_description(column: Column, words: Interface) -> str:
+    """The column's description in the site's language, its terms as they are."""
+    values = dict(column.terms) | {key: words.gettext(label) for key, label in column.labels}
+    return words.gettext(column.description) % values
+
+
+TYPES = (("actor", "actor"), ("outlet", "outlet"))
+STANCE_TERMS = ((SUPPORTS, SUPPORTS), (DISPUTES, DISPUTES), (NEUTRAL, NEUTRAL))
 
 MENTION_COLUMNS = (
-    Column("mention_id", "“article id/anchor”: the same id as in claims.json and annotations.jsonld."),
-    Column("claim_id", "The claim the quote is about."),
-    Column("stance", f"{SUPPORTS}, {DISPUTES} or {NEUTRAL} (pages say "
-                     f"{', '.join(f'“{STANCE_LABELS[stance]}”' for stance in STANCES)})."),
-    Column("actor_id", "Who said it; empty when the outlet speaks in its own voice."),
-    Column("actor_name", "The actor’s name; empty with actor_id."),
-    Column("outlet_id", "The outlet that published the article."),
-    Column("outlet_name", "The outlet’s name."),
-    Column("article_id", "The article the quote is in."),
-    Column("article_title", "The article’s title."),
-    Column("published", "The article’s date as the source gives it: YYYY-MM-DD, YYYY-MM or YYYY; empty when not stated."),
-    Column("via_type", "actor or outlet when the statement was relayed through someone; else empty."),
-    Column("via_id", "Whom the statement was relayed through."),
-    Column("via_name", "Their name."),
-    Column("origin_type", "actor or outlet: the independent origin the statement is counted under. An actor’s is "
-                          "its party (the top of its affiliation chain, or an organisation marked as a party of "
-                          "its own); the outlet’s own voice is the outlet. Never the one it was relayed through."),
-    Column("origin_id", "The origin’s id."),
-    Column("origin_name", "Its name."),
-    Column("value", "The figure the quote gives, for claims about a quantity; else empty."),
-    Column("value_attributed_to_type", "actor or outlet when the speaker gives the figure as someone else’s "
-                                       "(“the media admitted 22”); empty when it is the speaker’s own."),
-    Column("value_attributed_to_id", "Whose figure it is."),
-    Column("value_attributed_to_name", "Their name."),
-    Column("unit", "What the claim’s figures count (e.g. “fighters”); else empty."),
-    Column("quote", "The quote as the editors recorded it; “…” marks elided text."),
-    Column("quote_language", "The language the quote is in, its article’s (a BCP 47 tag such as en or fa-AF)."),
-    Column("translation", "The editors’ translation of the quote into the site’s language, when the article is "
-                          "in another; else empty."),
-    Column("translation_language", "The translation’s language (the site’s); empty without a translation."),
-    Column("note", "The editors’ note on the mention; else empty."),
-    Column("url", "The highlighted passage in this site’s copy of the article (absolute URL)."),
-    Column("original_url", "The article at its original address, when known; else empty."),
+    Column("mention_id", N_("“article id/anchor”: the same id as in %(claims_json)s and %(annotations_jsonld)s."),
+           (("claims_json", "claims.json"), ("annotations_jsonld", "annotations.jsonld"))),
+    Column("claim_id", N_("The claim the quote is about.")),
+    Column("stance", N_("%(supports)s, %(disputes)s or %(neutral)s (pages say “%(supports_label)s”, "
+                        "“%(disputes_label)s”, “%(neutral_label)s”)."),
+           STANCE_TERMS, tuple((f"{stance}_label", STANCE_LABELS[stance]) for stance in STANCES)),
+    Column("actor_id", N_("Who said it; empty when the outlet speaks in its own voice.")),
+    Column("actor_name", N_("The actor’s name; empty with %(actor_id)s."), (("actor_id", "actor_id"),)),
+    Column("outlet_id", N_("The outlet that published the article.")),
+    Column("outlet_name", N_("The outlet’s name.")),
+    Column("article_id", N_("The article the quote is in.")),
+    Column("article_title", N_("The article’s title.")),
+    Column("published", N_("The article’s date as the source gives it: YYYY-MM-DD, YYYY-MM or YYYY; "
+                           "empty when not stated.")),
+    Column("via_type", N_("%(actor)s or %(outlet)s when the statement was relayed through someone; else empty."), TYPES),
+    Column("via_id", N_("Whom the statement was relayed through.")),
+    Column("via_name", N_("Their name.")),
+    Column("origin_type", N_("%(actor)s or %(outlet)s: the independent origin the statement is counted under. "
+                             "An actor’s is its party (the top of its affiliation chain, or an organisation "
+                             "marked as a party of its own); the outlet’s own voice is the outlet. Never the one "
+                             "it was relayed through."), TYPES),
+    Column("origin_id", N_("The origin’s id.")),
+    Column("origin_name", N_("Its name.")),
+    Column("value", N_("The figure the quote gives, for claims about a quantity; else empty.")),
+    Column("value_attributed_to_type", N_("%(actor)s or %(outlet)s when the speaker gives the figure as someone "
+                                          "else’s (“the media admitted 22”); empty when it is the speaker’s own."),
+           TYPES),
+    Column("value_attributed_to_id", N_("Whose figure it is.")),
+    Column("value_attributed_to_name", N_("Their name.")),
+    Column("unit", N_("What the claim’s figures count (e.g. “fighters”); else empty.")),
+    Column("quote", N_("The quote as the editors recorded it; “…” marks elided text.")),
+    Column("quote_language", N_("The language the quote is in, its article’s (a BCP 47 tag such as %(en)s or "
+                                "%(fa_af)s)."), (("en", "en"), ("fa_af", "fa-AF"))),
+    Column("translation", N_("The editors’ translation of the quote into the site’s language, when the article is "
+                             "in another; else empty.")),
+    Column("translation_language", N_("The translation’s language (the site’s); empty without a translation.")),
+    Column("note", N_("The editors’ note on the mention; else empty.")),
+    Column("url", N_("The highlighted passage in this site’s copy of the article (absolute URL).")),
+    Column("original_url", N_("The article at its original address, when known; else empty.")),
 )
 
 MATRIX_COLUMNS = (
-    Column("claim_id", "The claim; claims are in the order of the comparison page."),
-    Column("statement", "The claim as the editors worded it."),
-    Column("verdict", "The verdict id; empty when not rated (on purpose or not yet: claims.json’s not_rated says which)."),
-    Column("contested", "true when at least two different independent origins take opposite stances."),
-    Column("figures_differ", "true when the statements give different figures."),
-    Column("origin_type", "actor or outlet: one independent origin that speaks on the claim; for each claim, "
-                          "in the order of the comparison page’s columns, then the rest by name."),
-    Column("origin_id", "The origin’s id."),
-    Column("origin_name", "Its name."),
-    Column("position", "Where the origin stands on the claim, from all its statements: "
-                       f"{SUPPORTS}, {DISPUTES}, {BOTH} (its speakers took both sides) or {NEUTRAL}."),
-    Column("speakers", "How many of its speakers (actors, or the outlet’s own voice) speak on the claim."),
-    Column("statements", "How many of its statements (quotes) are on the claim."),
-    *(Column(f"{stance}_statements", f"How many of those statements take the stance “{stance}”.") for stance in STANCES),
+    Column("claim_id", N_("The claim; claims are in the order of the comparison page.")),
+    Column("statement", N_("The claim as the editors worded it.")),
+    Column("verdict", N_("The verdict id; empty when not rated (on purpose or not yet: %(claims_json)s’s "
+                         "%(not_rated)s says which)."), (("claims_json", "claims.json"), ("not_rated", "not_rated"))),
+    Column("contested", N_("%(true)s when at least two different independent origins take opposite stances."),
+           (("true", "true"),)),
+    Column("figures_differ", N_("%(true)s when the statements give different figures."), (("true", "true"),)),
+    Column("origin_type", N_("%(actor)s or %(outlet)s: one independent origin that speaks on the claim; for each "
+                             "claim, in the order of the comparison page’s columns, then the rest by name."), TYPES),
+    Column("origin_id", N_("The origin’s id.")),
+    Column("origin_name", N_("Its name.")),
+    Column("position", N_("Where the origin stands on the claim, from all its statements: %(supports)s, "
+                          "%(disputes)s, %(both)s (its speakers took both sides) or %(neutral)s."),
+           (*STANCE_TERMS, ("both", BOTH))),
+    Column("speakers", N_("How many of its speakers (actors, or the outlet’s own voice) speak on the claim.")),
+    Column("statements", N_("How many of its statements (quotes) are on the claim.")),
+    *(Column(f"{stance}_statements", N_("How many of those statements take the stance “%(stance)s”."),
+             (("stance", stance),)) for stance in STANCES),
 )
 
 

@@ -64,7 +64,7 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
     pages += sitepages.plan(graph)  # the editors' own pages: /about/…
     # The data files' pieces have the sources of the pages that show the same claim or article.
     pages += opendata.plan(graph, analysis, pages, words)  # /data/* and /about/data/
-    pages += structured.plan(graph, analysis, pages)  # /data/claimreview.json
+    pages += structured.plan(graph, analysis, pages, words)  # /data/claimreview.json
     # The sitemap reads this list when it is written: add later pages to it in place (+=).
     pages += feeds.plan(graph, analysis, pages, words)  # Atom feeds, sitemap.xml, robots.txt
     sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from ..core.markup import is_web_url
 from ..core.model import SUPPORTS, Actor, Article, Graph, SiteConfig, Verdict
+from ..core.translations import Interface
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.link import article_order
 from . import urls
@@ -139,15 +140,16 @@ def claim_review(item: ClaimAnalysis, graph: Graph) -> dict[str, Any] | None:
     return review
 
 
-def data_feed(graph: Graph, analysis: Analysis, sources: PageSources) -> dict[str, Any]:
+def data_feed(graph: Graph, analysis: Analysis, sources: PageSources, words: Interface) -> dict[str, Any]:
     """Every review as a schema.org DataFeed of DataFeedItems, one piece per
     review (``opendata_format.JsonItems``), made only when its piece is, with
-    the sources of the claim's page (``sources``), which shows the same review."""
+    the sources of the claim's page (``sources``), which shows the same review.
+    Its name is in the site's language (``words``), as the reviews are."""
     reviewed = [item for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id) if is_reviewed(item)]
     feed: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "DataFeed",
-        "name": f"{graph.config.title}: fact checks",
+        "name": words.gettext("%(site)s: fact checks") % {"site": graph.config.title},
         "url": urls.canonical_url(graph.config.base_url, FEED_PATH),
         "publisher": publisher(graph.config),
     }
@@ -199,8 +201,8 @@ def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:
     return script_json(review) if review is not None else None
 
 
-def plan(graph: Graph, analysis: Analysis, pages: list[Output]) -> list[DataFile]:
+def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface) -> list[DataFile]:
     """``/data/claimreview.json``: it summarises every claim, so every file is
     a source; its pieces have the sources of the claims' pages (``pages``)."""
     sources = page_sources(pages)
-    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis, sources)))]
+    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis, sources, words)))]

@@ -103,12 +103,13 @@ def describe_violation(violation: dict) -> str:
 
 # Every page type of each site in both colour schemes; the small fixture sites
 # (laid out like the example) at desktop width only, to save time, but for the
-# Persian one (fa_out), whose interface is right to left: its mirrored layout at both.
+# Persian one (fa_out) and the example site in Arabic (ar_out), whose interfaces are
+# right to left: their mirrored layouts at both.
 AXE_RUNS = [
     (name, scheme, width)
-    for name in ("example", "valid", "rtl", "fa")
+    for name in ("example", "valid", "rtl", "fa", "ar")
     for scheme in SCHEMES
-    for width in (WIDTHS.values() if name in ("example", "fa") else [WIDTHS["desktop"]])
+    for width in (WIDTHS.values() if name in ("example", "fa", "ar") else [WIDTHS["desktop"]])
 ]
 
 
@@ -410,3 +411,23 @@ def test_ltr_article_text_starts_at_the_left(rtl_out, browser):
         article = page.evaluate(DIRECTIONS)
     assert article["body"] == "ltr"
     assert article["bodyRight"] - article["firstCharRight"] > 100, article
+
+
+CODE_ENDS = """() => {
+  const code = document.querySelector(".data-files dt code");
+  const node = code.firstChild, at = (i) => {
+    const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return {text: node.data, dir: document.documentElement.dir, first: at(0), last: at(node.data.length - 1)};
+}"""
+
+
+def test_code_reads_left_to_right_in_an_rtl_interface(ar_out, browser):
+    """A file path in the Arabic /about/data/ keeps its order: "/data/claims.json" starts
+    at the left with its slash (an RTL paragraph showed it as "data/claims.json/")."""
+    with serve(ar_out) as base, open_page(browser) as page:
+        page.goto(base + "about/data/index.html")
+        ends = page.evaluate(CODE_ENDS)
+    assert (ends["dir"], ends["text"]) == ("rtl", "/data/claims.json")
+    assert ends["first"] < ends["last"], ends
