@@ -215,6 +215,17 @@ def test_a_document_that_is_not_the_one_its_entry_names_is_a_miss(tmp_path, case
     assert_checked_again(site, fresh, head + newline + changed_form(form, FORM_CHANGES[case]))
 
 
+def plant_whole_but_not_a_document(site, case: str = "a tree with a tag that is markup") -> None:
+    """Under the article's key, its entry with its document changed as
+    ``FORM_CHANGES[case]`` says, named by the right digest."""
+    head, newline, form = stored_entry(site, ARTICLE).partition(b"\n")
+    form = changed_form(form, FORM_CHANGES[case])
+    entry = json.loads(head)
+    entry[3][field("article", "document")][1] = document_digest(entry[3][field("article", "document")][0], form)
+    stored = json.dumps(entry, ensure_ascii=False).encode("utf-8") + newline + form
+    BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), stored)])
+
+
 @pytest.mark.parametrize("case", [name for name in FORM_CHANGES if "tree" in name])
 def test_a_document_written_whole_that_is_not_one_stops_the_build_and_the_site_stays(tmp_path, case):
     """An entry whose record names its malformed document by the right digest
@@ -224,28 +235,13 @@ def test_a_document_written_whole_that_is_not_one_stops_the_build_and_the_site_s
     out = tmp_path / "out"
     assert run_cli("build", "--root", str(site), "--out", str(out), "--no-search").returncode == 0
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
-    head, newline, form = stored_entry(site, ARTICLE).partition(b"\n")
-    form = changed_form(form, FORM_CHANGES[case])
-    entry = json.loads(head)
-    entry[3][field("article", "document")][1] = document_digest(entry[3][field("article", "document")][0], form)
-    stored = json.dumps(entry, ensure_ascii=False).encode("utf-8") + newline + form
-    BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), stored)])
+    plant_whole_but_not_a_document(site, case)
     claim = site / "content/claims/bridge-cost.md"
     claim.write_text(claim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # a build to do
     result = run_cli("build", "--root", str(site), "--out", str(out), "--no-search")
     assert result.returncode == 3, result.stderr
     assert "holds a document that is not one" in result.stderr and "Traceback" not in result.stderr
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
-
-
-def plant_whole_but_not_a_document(site) -> None:
-    """Under the article's key, its entry with a malformed tree named by the right digest."""
-    head, newline, form = stored_entry(site, ARTICLE).partition(b"\n")
-    form = changed_form(form, FORM_CHANGES["a tree with a tag that is markup"])
-    entry = json.loads(head)
-    entry[3][field("article", "document")][1] = document_digest(entry[3][field("article", "document")][0], form)
-    stored = json.dumps(entry, ensure_ascii=False).encode("utf-8") + newline + form
-    BuildCache(site).store_checked([(checked_key(ARTICLE, (site / ARTICLE).read_bytes()), stored)])
 
 
 def test_serve_says_what_build_says_of_such_a_document_and_rebuilds_without_the_cache(tmp_path):

@@ -103,13 +103,6 @@ def read_catalogue(path: Path, name: str, locale: str | None, diagnostics: Diagn
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 
-class _Placeholders(dict):
-    """What a message is filled in with: its original's placeholders, and only those."""
-
-    def __missing__(self, name: str) -> str:
-        raise KeyError(name)
-
-
 def format_problem(message) -> str | None:
     """Why a translation cannot be filled in as its original is (every page
     fills its messages in with ``%``, Jinja's newstyle gettext as our Python
@@ -123,7 +116,7 @@ def format_problem(message) -> str | None:
         names.add("num")  # ngettext fills in the count as num too
     for string in strings:
         try:
-            string % _Placeholders.fromkeys(names, "")
+            string % dict.fromkeys(names, "")  # the original's placeholders, and only those
         except KeyError as missing:
             return (f"uses %({missing.args[0]})s, which the original does not have; hint: use only "
                     + (", ".join(f"%({name})s" for name in sorted(names)) or "no placeholder"))
