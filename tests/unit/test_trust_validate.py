@@ -173,3 +173,35 @@ def test_the_example_article_without_a_headline_says_so():
     content, _ = load_content(REPO)
     marked = sorted(a.id for a in content.articles.values() if a.title_by_editors)
     assert marked == ["un-panel-taliban-al-qaeda-close-relationship"]
+
+
+# --- the stance words of the site's language -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag, label, word", [
+    ("fr", "Contesté", "Contesté"), ("fr", "Affirmé", "Affirmé"), ("fr", "Neutre", "Neutre"),
+    ("fr", "Faux", None), ("fr", "Non vérifié", None), ("fr", "Établi", None),
+    ("es", "Refutado", "Refutado"), ("es", "Falso", None), ("es", "Sin verificar", None),
+    ("ar", "محايد", "محايد"), ("ar", "مؤكد", "مؤكد"), ("ar", "خاطئ", None),
+    # Dari: "confirmed" shares its stem with "تأیید می‌کند" (asserts); "می‌کند" (does) is no stance's own
+    ("fa-AF", "تأییدشده", "تأییدشده"), ("fa-AF", "بی‌طرف", "بی‌طرف"), ("fa-AF", "نادرست", None),
+    ("fa-AF", "ثابت نمی‌کند", None),
+    ("en", "Disputed", "Disputed"), ("en", "Supported", None),
+])
+def test_a_stance_word_of_the_sites_language_is_found_too(tag, label, word):
+    from generator.core.diagnostics import Diagnostics
+    from generator.stages.catalogues import load_interface
+    from sitekit import REPO
+
+    assert stance_word_in(label, load_interface(REPO, tag, 1, Diagnostics())) == word
+
+
+def test_a_french_verdict_label_that_uses_a_french_stance_word_is_a_warning_in_french_terms(tmp_path):
+    site_yaml = SITE_YAML.replace("title: Mini\n", "title: Mini\nlanguage: fr\n").replace("label: Wrong", "label: Contesté")
+    root = make_site(tmp_path, {"site.yaml": site_yaml})
+    line = site_yaml.splitlines().index("    label: Contesté") + 1
+    assert [entry for entry in check_lines(root) if "stance" in entry] == [
+        f"site.yaml:{line}: warning: 'label': 'Contesté' uses 'Contesté', a word pages use for what a speaker "
+        "does with a claim (“Affirme”, “Conteste”, “Neutre”); readers would take the verdict for a stance: "
+        "choose a word of its own",
+    ]
