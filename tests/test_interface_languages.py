@@ -180,3 +180,24 @@ def test_a_count_of_one_and_of_several_each_get_their_form(language, one, three,
     assert build(site, tmp_path / "public", search=False).ok
     actors = (tmp_path / "public" / "actors" / "index.html").read_text(encoding="utf-8")
     assert actors.count(one) == 1 and actors.count(three) == 1
+
+
+@pytest.mark.parametrize("language, comma, semicolon", [
+    ("fr", ", ", " ; "),  # French spaces a semicolon
+    ("ar", "، ", "؛ "),
+    ("fa-AF", "، ", "؛ "),
+])
+def test_the_separators_of_lists_are_the_languages(language, comma, semicolon, tmp_path):
+    """The punctuation between the items of a list (the speakers counted under an
+    origin, who gives a figure, a speaker's role) is the catalogue's, not spelled
+    in the templates: Arabic and Persian write "،" and "؛"."""
+    out = built_in(language, tmp_path)
+    lists, roles = [], []
+    for page in sorted((out / "claims").rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        lists += [re.sub(r"<[^>]+>", "", p) for p in re.findall(r'<p class="(?:origin-speakers|figure-single)">(.*?)</p>', html)]
+        roles += re.findall(r'<span class="role">(.{2})', html)
+    assert any(semicolon in text for text in lists) and any(comma in text for text in lists)
+    if semicolon != "; ":
+        assert not [text for text in lists if re.search(r"\w; ", text)]
+    assert roles and all(role == comma for role in roles if role.strip(" ,،") == "")
