@@ -1,16 +1,18 @@
 """Validation of what issue 12's "Trust and clarity" adds to the content model:
 the editors' own pages (content/pages/), site.yaml's ``licence``, a claim's
 ``not_rated``, an article's ``title_by_editors``, and the warning for a
-verdict label that uses a stance's word."""
+verdict label that uses a stance's word (English's, and the site's language's)."""
 
 from __future__ import annotations
 
 import pytest
 
+from generator.core.diagnostics import Diagnostics
 from generator.core.wording import STANCE_ADJECTIVES, STANCE_LABELS, STANCE_VERBS, stance_word_in
 from generator.engine.build import load_content
+from generator.stages.catalogues import load_interface
 from generator.stages.licences import KNOWN_LICENCES, parse_licence
-from sitekit import SITE_YAML, check_lines, errors_of, make_site
+from sitekit import REPO, SITE_YAML, check_lines, errors_of, make_site
 
 ABOUT = "content/pages/about.md"
 CLAIM = "content/claims/bridge-cost.md"
@@ -189,10 +191,6 @@ def test_the_example_article_without_a_headline_says_so():
     ("en", "Disputed", "Disputed"), ("en", "Supported", None),
 ])
 def test_a_stance_word_of_the_sites_language_is_found_too(tag, label, word):
-    from generator.core.diagnostics import Diagnostics
-    from generator.stages.catalogues import load_interface
-    from sitekit import REPO
-
     assert stance_word_in(label, load_interface(REPO, tag, 1, Diagnostics())) == word
 
 
