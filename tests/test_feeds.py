@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from generator.stages.catalogues import english_interface
+from generator.core.diagnostics import Diagnostics
+from generator.stages.catalogues import english_interface, load_interface
 
 from sitekit import REPO, RICH_SITE, VALID_SITE, graph_of, make_site, parse_file, resolve_internal, write_files
 
@@ -100,7 +101,7 @@ def test_site_feed_of_the_valid_fixture(valid_out):
     assert text(finished, "published") == "2024-03-02T00:00:00Z"
     assert text(cost, "title") == "The bridge cost more than planned."
     assert "Verdict: Accurate." in text(cost, "summary")
-    assert "Update of 2024-03-05: Added the Hill Gazette's figure" in text(cost, "summary")
+    assert "Update of 5 March 2024: Added the Hill Gazette's figure" in text(cost, "summary")
     assert cost.find(f"{ATOM}category").get("term") == "accurate"
 
 
@@ -144,6 +145,19 @@ def test_the_latest_of_reviewed_and_updates_dates_an_entry(tmp_path):
     [entry] = etree.fromstring(site_feed(graph, analysis, english_interface())).findall(f"{ATOM}entry")
     assert text(entry, "updated") == "2024-06-09T00:00:00Z"
     assert text(entry, "published") == "2024-05-01T00:00:00Z"
+
+
+def test_an_update_is_dated_as_the_sites_language_writes_dates(tmp_path):
+    from generator.outputs.feeds import site_feed
+
+    claim = ("---\nstatement: The bridge cost more than planned.\nverdict: accurate\n"
+             "updates:\n  - {date: 2024-03-05, note: Added a figure.}\n---\n")
+    graph, analysis = graph_of(make_site(tmp_path, {"content/claims/bridge-cost.md": claim}))
+    for tag, wanted in (("fr", "Mise à jour du 5 mars 2024 : Added a figure."),
+                        ("fa-AF", "به‌روزرسانی ۵ مارچ ۲۰۲۴: Added a figure.")):
+        words = load_interface(tmp_path, tag, 1, Diagnostics())
+        [entry] = etree.fromstring(site_feed(graph, analysis, words)).findall(f"{ATOM}entry")
+        assert wanted in text(entry, "summary")
 
 
 def test_feed_text_is_escaped(tmp_path):

@@ -26,7 +26,7 @@ import pytest
 
 import cataloguekit
 from generator.engine.build import build
-from sitekit import REPO, example_site_in, make_site
+from sitekit import REPO, dedent, example_site_in, make_site
 
 LANGUAGES = {"fr": "fr", "es": "es", "ar": "ar", "fa-AF": "fa_AF"}
 SKIPPED_ELEMENTS = {"code", "pre", "script", "style"}
@@ -150,3 +150,54 @@ def test_an_edited_site_catalogue_renders_the_pages_again(tmp_path):
     catalogue.write_text('msgid "Our verdict"\nmsgstr "Notre jugement"\n', encoding="utf-8")
     assert build(site, out, search=False).ok
     assert "Notre jugement" in claim_page.read_text(encoding="utf-8")
+
+
+RELAYING_SITE = {
+    "content/actors/press-office.md": "---\nname: Press Office\nkind: organisation\n---\n",
+    "content/articles/relayed.md": dedent("""
+        ---
+        title: Relayed
+        outlet: daily-river
+        mentions:
+          - {claim: bridge-cost, actor: ana-mayor, via: river-council, stance: supports, quote: it cost twelve}
+          - {claim: bridge-cost, actor: ana-mayor, via: press-office, stance: supports, quote: a fair price}
+          - {claim: bridge-cost, actor: ana-mayor, via: press-office, stance: supports, quote: worth every euro}
+          - {claim: bridge-cost, actor: ana-mayor, via: press-office, stance: supports, quote: money well spent}
+        ---
+        She said it cost twelve, a fair price, worth every euro, money well spent.
+        """),
+}
+
+
+@pytest.mark.parametrize("language, one, three", [
+    ("en", "; relayed 1<", "; relayed 3<"),
+    # Arabic says one statement in words, and three with the plural of 3 to 10
+    ("ar", "؛ نقل تصريحًا واحدًا<", "؛ نقل 3 تصريحات<"),
+])
+def test_a_count_of_one_and_of_several_each_get_their_form(language, one, three, tmp_path):
+    site = make_site(tmp_path / "site", RELAYING_SITE)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text().replace("title: Mini\n", f"title: Mini\nlanguage: {language}\n"))
+    assert build(site, tmp_path / "public", search=False).ok
+    actors = (tmp_path / "public" / "actors" / "index.html").read_text(encoding="utf-8")
+    assert actors.count(one) == 1 and actors.count(three) == 1
+
+
+@pytest.mark.parametrize("language, comma, semicolon", [
+    ("fr", ", ", " ; "),  # French spaces a semicolon
+    ("ar", "، ", "؛ "),
+    ("fa-AF", "، ", "؛ "),
+])
+def test_the_separators_of_lists_are_the_languages(language, comma, semicolon, tmp_path):
+    """The punctuation between the items of a list (the speakers counted under an
+    origin, who gives a figure, a speaker's role) is the catalogue's, not spelled
+    in the templates: Arabic and Persian write "،" and "؛"."""
+    out = built_in(language, tmp_path)
+    lists, roles = [], []
+    for page in sorted((out / "claims").rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        lists += [re.sub(r"<[^>]+>", "", p) for p in re.findall(r'<p class="(?:origin-speakers|figure-single)">(.*?)</p>', html)]
+        roles += re.findall(r'<span class="role">(.{2})', html)
+    assert any(semicolon in text for text in lists) and any(comma in text for text in lists)
+    if semicolon != "; ":
+        assert not [text for text in lists if re.search(r"\w; ", text)]
+    assert roles and all(role == comma for role in roles if role.strip(" ,،") == "")

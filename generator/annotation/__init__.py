@@ -14,5 +14,27 @@ Only ``serve`` uses it (``preview/``); ``build`` never writes content.
 """
 
 
-class EditError(Exception):
+from ..core.translations import Interface
+
+
+class Worded(Exception):
+    """A problem whose message is a catalogue's msgid (marked ``N_``, or a pair
+    marked ``N_plural`` with ``count``) and the values of its placeholders:
+    ``str()`` says it in English, :meth:`said_in` in the site's language (the
+    annotation form shows it, ``preview/annotating.py``)."""
+
+    def __init__(self, message: str | tuple[str, str], count: int | None = None, **values: str):
+        self.message, self.count, self.values = message, count, values
+        super().__init__(self.said_in(None))
+
+    def said_in(self, words: Interface | None) -> str:
+        if isinstance(self.message, tuple):
+            singular, plural = self.message
+            text = words.ngettext(singular, plural, self.count) if words else (singular if self.count == 1 else plural)
+            return text % {"num": words.format_number(self.count) if words else self.count, **self.values}
+        text = words.gettext(self.message) if words else self.message
+        return text % self.values if self.values else text
+
+
+class EditError(Worded):
     """An edit that cannot be made to this text; the message says why and what to do."""

@@ -27,6 +27,7 @@ from typing import Any, Mapping
 import yaml
 
 from ..core.diagnostics import Diagnostics
+from ..core.translations import N_, N_plural
 from ..stages.load import split_front_matter
 from ..stages.yamlnodes import YamlMap, compose_yaml
 from . import EditError
@@ -52,13 +53,13 @@ class Source:
         bom = "\ufeff" if text.startswith("\ufeff") else ""
         lines = text[len(bom):].split("\n")
         if lines[0].rstrip("\r").rstrip() != "---":
-            raise EditError("the file does not start with a '---' line: it has no front matter to edit")
+            raise EditError(N_("the file does not start with a '---' line: it has no front matter to edit"))
         source = cls(bom, lines)
         block = lines[1:source.close]
         if any("\r" in line.rstrip("\r") for line in block) or any(
                 mark in line for line in block for mark in _LINE_BREAKS_YAML_ALSO_READS):
-            raise EditError("the front matter has line breaks other than \\n or \\r\\n: save it with "
-                            "ordinary line ends first")
+            raise EditError(N_("the front matter has line breaks other than \\n or \\r\\n: save it with "
+                            "ordinary line ends first"))
         return source
 
     @property
@@ -67,7 +68,7 @@ class Source:
         for index in range(1, len(self.lines)):
             if self.lines[index].rstrip("\r").rstrip() in ("---", "..."):
                 return index
-        raise EditError("the front matter is not closed: add a '---' line after it")
+        raise EditError(N_("the front matter is not closed: add a '---' line after it"))
 
     @property
     def text(self) -> str:
@@ -85,9 +86,9 @@ class Source:
         try:
             node = compose_yaml(self.block())
         except yaml.YAMLError:
-            raise EditError("the front matter is not valid YAML: fix the file first (the preview shows where)") from None
+            raise EditError(N_("the front matter is not valid YAML: fix the file first (the preview shows where)")) from None
         if node is not None and not isinstance(node, yaml.MappingNode):
-            raise EditError("the front matter is not a mapping of 'key: value' lines")
+            raise EditError(N_("the front matter is not a mapping of 'key: value' lines"))
         return node
 
 
@@ -140,10 +141,10 @@ def item_places(source: Source, sequence: yaml.SequenceNode) -> list[ItemPlace]:
     places = []
     for item in sequence.value:
         if not isinstance(item, yaml.MappingNode) or item.flow_style or not item.value:
-            raise EditError("a mention is not written as 'key: value' lines: edit this one by hand")
+            raise EditError(N_("a mention is not written as 'key: value' lines: edit this one by hand"))
         dash = block.rfind("-", 0, item.start_mark.index)
         if dash < 0 or block[dash + 1:item.start_mark.index].strip():
-            raise EditError("a mention is not written as a '- key: value' item: edit this one by hand")
+            raise EditError(N_("a mention is not written as a '- key: value' item: edit this one by hand"))
         line_start = block.rfind("\n", 0, dash) + 1
         keys = {k.value: key_place(k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
         last = max(place.value_end[0] for place in keys.values())
@@ -158,10 +159,10 @@ def mentions_sequence(source: Source) -> tuple[yaml.Node, yaml.Node] | None:
         return None
     _, value = entry
     if isinstance(value, yaml.SequenceNode) and value.flow_style and value.value:
-        raise EditError("'mentions' is written as a [flow, list]: write it as '- claim: …' items to edit it here")
+        raise EditError(N_("'mentions' is written as a [flow, list]: write it as '- claim: …' items to edit it here"))
     if not isinstance(value, yaml.SequenceNode) and not (isinstance(value, yaml.ScalarNode) and value.value == ""
                                                          and value.tag.endswith(":null")):
-        raise EditError("'mentions' is not a list: fix the file first")
+        raise EditError(N_("'mentions' is not a list: fix the file first"))
     return entry
 
 
@@ -225,7 +226,7 @@ def empty_list_written_as_key(source: Source, key: yaml.Node, value: yaml.Node) 
     if isinstance(value, yaml.SequenceNode):
         start, end = _position(value.start_mark), _position(value.end_mark)
         if start[0] != line or end[0] != line:
-            raise EditError("'mentions' is an empty list written over several lines: write 'mentions:' alone")
+            raise EditError(N_("'mentions' is an empty list written over several lines: write 'mentions:' alone"))
         text = source.lines[line]
         source.lines[line] = text[:start[1]].rstrip() + text[end[1]:]
     return line
@@ -269,7 +270,7 @@ def set_top_key(text: str, key: str, value: Any) -> str:
     root = source.root()
     entry = next(((k, v) for k, v in (root.value if root is not None else ()) if getattr(k, "value", None) == key), None)
     if entry is None or not isinstance(entry[1], yaml.ScalarNode):
-        raise EditError(f"there is no '{key}: …' line to fill in")
+        raise EditError(N_("there is no '%(key)s: …' line to fill in"), key=key)
     replace_value(source, key_place(*entry), yaml_scalar(value))
     expected = dict(before)
     expected[key] = value
@@ -308,13 +309,13 @@ def replace_value(source: Source, at: KeyPlace, written: str) -> None:
 
 def remove_key(source: Source, place: ItemPlace, key: str, at: KeyPlace) -> None:
     if len(place.keys) == 1:
-        raise EditError(f"'{key}' is the mention's only key: remove the mention instead")
+        raise EditError(N_("'%(key)s' is the mention's only key: remove the mention instead"), key=key)
     last = at.value_end[0]
     if at.line == place.first:  # on the dash's line: the dash moves to the next key's line
         following = min((p for p in place.keys.values() if p.line > last), key=lambda p: p.line)
         next_line = source.lines[following.line]
         if next_line[:place.key_column].strip():
-            raise EditError(f"cannot remove '{key}' from this mention's first line: edit it by hand")
+            raise EditError(N_("cannot remove '%(key)s' from this mention's first line: edit it by hand"), key=key)
         source.lines[following.line] = source.lines[at.line][:place.key_column] + next_line[place.key_column:]
     del source.lines[at.line:last + 1]
 
@@ -322,7 +323,7 @@ def remove_key(source: Source, place: ItemPlace, key: str, at: KeyPlace) -> None
 def place_of(source: Source, index: int) -> ItemPlace:
     entry = mentions_sequence(source)
     if entry is None or not isinstance(entry[1], yaml.SequenceNode):
-        raise EditError("the article has no mentions")
+        raise EditError(N_("the article has no mentions"))
     return item_places(source, entry[1])[index]
 
 
@@ -334,8 +335,8 @@ def read_front(source: Source) -> YamlMap:
     diagnostics = Diagnostics()
     front, _, _ = split_front_matter(source.text.removeprefix("\ufeff").replace("\r\n", "\n"), "article", diagnostics)
     if front is None or diagnostics.errors:
-        raise EditError("the front matter does not read without problems: fix the file first "
-                        "(the preview shows what is wrong)")
+        raise EditError(N_("the front matter does not read without problems: fix the file first "
+                        "(the preview shows what is wrong)"))
     return front
 
 
@@ -343,14 +344,16 @@ def mention_at(front: YamlMap, index: int) -> dict:
     mentions = front.get(MENTIONS)
     if not isinstance(mentions, list) or not 0 <= index < len(mentions) or not isinstance(mentions[index], dict):
         count = len(mentions) if isinstance(mentions, list) else 0
-        raise EditError(f"there is no mention {index + 1} in this article ({count} mention(s)): reload the page")
+        raise EditError(N_plural("there is no mention %(number)s in this article (it has %(num)s): reload the page",
+                                  "there is no mention %(number)s in this article (it has %(num)s): reload the page"),
+                        count, number=str(index + 1))
     return mentions[index]
 
 
 def checked(source: Source, expected: dict) -> str:
     """The edited text, once the loader reads it as ``expected``."""
     if plain(read_front(source)) != plain(expected):
-        raise EditError("the edit would not read back as intended (an unusual form of YAML?): edit this file by hand")
+        raise EditError(N_("the edit would not read back as intended (an unusual form of YAML?): edit this file by hand"))
     return source.text
 
 

@@ -33,11 +33,12 @@ from typing import Any
 
 from ..core.layout import CONTENT_DIR, content_file
 from ..core.model import STANCES
+from ..core.translations import N_, Interface, N_plural
 from ..engine.cache import digest
 from ..scaffold.entries import verdict_ids
 from ..scaffold.filetext import entry_text
 from ..stages.fields import ID_PATTERN
-from . import EditError
+from . import EditError, Worded
 from .frontmatter import add_mention, edit_mention, remove_mention, set_top_key
 from .selection import Selected, SelectionProblem, article_document, quote_for
 
@@ -45,24 +46,36 @@ ACTIONS = ("annotate", "edit", "remove")
 EDITABLE = ("stance", "note", "claim", "actor")
 ACTOR_KINDS = ("person", "organisation")
 MAX_TEXT = 4000  # characters of any one string a request may carry
+# What a refusal says of an id that names no record of the kinds it may name, or that one has already.
+NO_SUCH = {("claim",): N_("'%(key)s': there is no claim '%(id)s'"),
+           ("actor",): N_("'%(key)s': there is no actor '%(id)s'"),
+           ("actor", "outlet"): N_("'%(key)s': there is no actor or outlet '%(id)s'")}
+TAKEN = {("claim",): N_("'%(id)s' is already the id of a claim: choose another"),
+         ("actor", "outlet"): N_("'%(id)s' is already the id of an actor or outlet: choose another")}
 
 
 @dataclass(frozen=True)
 class Reply:
     status: int
     body: dict[str, Any] = field(default_factory=dict)
+    problem: Worded | None = None  # a refusal's message, to be said in the site's language
 
     @classmethod
-    def refused(cls, status: int, code: str, message: str) -> "Reply":
-        return cls(status, {"ok": False, "error": code, "message": message})
+    def refused(cls, status: int, code: str, problem: Worded) -> "Reply":
+        return cls(status, {"ok": False, "error": code, "message": str(problem)}, problem)
+
+    def said_in(self, words: Interface) -> dict[str, Any]:
+        """The body, its message in the site's language."""
+        return {**self.body, "message": self.problem.said_in(words)} if self.problem else self.body
 
 
-class Refused(Exception):
+class Refused(Worded):
     """A request refused before anything is written: its reply says why."""
 
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.reply = Reply.refused(status, code, message)
+    def __init__(self, status: int, code: str, message: str | tuple[str, str], count: int | None = None,
+                 **values: str):
+        super().__init__(message, count, **values)
+        self.reply = Reply.refused(status, code, self)
 
 
 class Annotator:
@@ -75,22 +88,21 @@ class Annotator:
     def handle(self, action: str, payload: Any) -> Reply:
         try:
             if action not in ACTIONS:
-                raise Refused(404, "unknown-action", f"no such annotation action: {action!r}")
+                raise Refused(404, "unknown-action", N_("no such annotation action: %(action)s"), action=repr(action))
             if not isinstance(payload, dict):
-                raise Refused(400, "bad-request", "the request body must be a JSON object")
+                raise Refused(400, "bad-request", N_("the request body must be a JSON object"))
             with self._lock:
                 return getattr(self, action)(payload)
         except Refused as refused:
             return refused.reply
         except EditError as problem:
-            return Reply.refused(422, "cannot-edit", str(problem))
+            return Reply.refused(422, "cannot-edit", problem)
         except SelectionProblem as problem:
-            return Reply.refused(422, problem.code, str(problem))
+            return Reply.refused(422, problem.code, problem)
         except UnicodeDecodeError:
-            return Reply.refused(422, "cannot-edit", "the article file is not UTF-8 text: fix it first")
+            return Reply.refused(422, "cannot-edit", Worded(N_("the article file is not UTF-8 text: fix it first")))
         except OSError as problem:  # the file as it was stays (writes are atomic); a new file made may stay
-            return Reply.refused(500, "cannot-write", f"cannot write {problem.filename or 'the file'}: "
-                                                      f"{problem.strerror or problem}")
+            return Reply.refused(500, "cannot-write", cannot_write(problem))
 
     # --- the actions ------------------------------------------------------------------------
 
@@ -98,12 +110,12 @@ class Annotator:
         path, data = self.article(payload)
         selection = payload.get("selection")
         if not isinstance(selection, dict):
-            raise Refused(400, "bad-request", "'selection' must be an object: {text, before, after}")
+            raise Refused(400, "bad-request", N_("'selection' must be an object: {text, before, after}"))
         selected = Selected(*(text_field(selection, key, required=key == "text") or "" for key in
                               ("text", "before", "after")))
         for key in ("claim", "actor"):
             if f"new_{key}" in payload and payload.get(key) is not None:
-                raise Refused(400, "bad-request", f"give either '{key}' or 'new_{key}', not both")
+                raise Refused(400, "bad-request", N_("give either '%(key)s' or 'new_%(key)s', not both"), key=key)
         passage = quote_for(selected, article_document(self.rel(path), data).text)
         new_files = self.new_records(payload)
         fields = {
@@ -118,7 +130,7 @@ class Annotator:
             "note": text_field(payload, "note"),
         }
         if fields["value_attributed_to"] is not None and fields["value"] is None:
-            raise Refused(422, "no-value", "'value_attributed_to' says whose 'value' is: give the value too")
+            raise Refused(422, "no-value", N_("'value_attributed_to' says whose 'value' is: give the value too"))
         text = add_mention(data.decode("utf-8"), fields)
         for new_path, new_text in new_files:
             create(self.root, new_path, new_text)
@@ -130,7 +142,7 @@ class Annotator:
         path, data = self.article(payload)
         changes = payload.get("changes")
         if not isinstance(changes, dict) or not changes or set(changes) - set(EDITABLE):
-            raise Refused(400, "bad-request", f"'changes' must set some of {', '.join(EDITABLE)}")
+            raise Refused(400, "bad-request", N_("'changes' must set some of %(keys)s"), keys=", ".join(EDITABLE))
         checked: dict[str, Any] = {}
         for key in changes:
             if key == "stance":
@@ -155,11 +167,11 @@ class Annotator:
         """The article's path and bytes, as the page was rendered from them."""
         path = self.existing("article", id_field(payload, "article"))
         if path is None:
-            raise Refused(404, "unknown-article", f"there is no article '{payload['article']}'")
+            raise Refused(404, "unknown-article", N_("there is no article '%(id)s'"), id=payload["article"])
         data = path.read_bytes()
         rendered = payload.get("digest")
         if not isinstance(rendered, str) or rendered != digest(data):
-            raise Refused(409, "reload", (
+            raise Refused(409, "reload", N_(
                 "the article's file changed since this page was rendered: reload the page and annotate again"))
         return path, data
 
@@ -176,8 +188,7 @@ class Annotator:
             return None
         record_id = id_field(payload, key)
         if not any(self.existing(kind, record_id) for kind in kinds):
-            raise Refused(422, f"unknown-{key}".replace("_", "-"),
-                          f"'{key}': there is no {' or '.join(kinds)} '{record_id}'")
+            raise Refused(422, f"unknown-{key}".replace("_", "-"), NO_SUCH[kinds], key=key, id=record_id)
         return record_id
 
     def new_records(self, payload: dict) -> list[tuple[Path, str]]:
@@ -190,7 +201,7 @@ class Annotator:
             actor = object_field(payload, "new_actor")
             kind = text_field(actor, "kind", True)
             if kind not in ACTOR_KINDS:
-                raise Refused(422, "bad-kind", f"an actor's kind is {' or '.join(ACTOR_KINDS)}")
+                raise Refused(422, "bad-kind", N_("an actor's kind is person or organisation"))
             files.append(self.new_file("actor", id_field(actor, "id"), {"name": text_field(actor, "name", True),
                                                                          "kind": kind}))
         return files
@@ -198,7 +209,7 @@ class Annotator:
     def new_file(self, kind: str, record_id: str, values: dict[str, str]) -> tuple[Path, str]:
         clashes = ("actor", "outlet") if kind == "actor" else (kind,)
         if any(os.path.lexists(self.root / content_file(other, record_id)) for other in clashes):
-            raise Refused(409, "id-taken", f"'{record_id}' is already the id of a {' or '.join(clashes)}: choose another")
+            raise Refused(409, "id-taken", TAKEN[clashes], id=record_id)
         text = entry_text(kind, verdict_ids(self.root))
         for key, value in values.items():
             text = set_top_key(text, key, value)
@@ -208,13 +219,20 @@ class Annotator:
         return path.relative_to(self.root).as_posix()
 
 
+def cannot_write(problem: OSError) -> Worded:
+    reason = problem.strerror or str(problem)
+    if problem.filename:
+        return Worded(N_("cannot write %(file)s: %(reason)s"), file=str(problem.filename), reason=reason)
+    return Worded(N_("cannot write the file: %(reason)s"), reason=reason)
+
+
 # --- fields --------------------------------------------------------------------------------------
 
 
 def id_field(payload: dict, key: str) -> str:
     value = payload.get(key)
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise Refused(400, "bad-id", f"'{key}' must be an id: lowercase letters, digits and hyphens")
+        raise Refused(400, "bad-id", N_("'%(key)s' must be an id: lowercase letters, digits and hyphens"), key=key)
     return value
 
 
@@ -223,35 +241,37 @@ def text_field(payload: dict, key: str, required: bool = False) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > MAX_TEXT:
-        raise Refused(400, "bad-request", f"'{key}' must be a text of at most {MAX_TEXT} characters")
+        raise Refused(400, "bad-request", N_plural("'%(key)s' must be a text of at most %(num)s character",
+                                                   "'%(key)s' must be a text of at most %(num)s characters"),
+                      MAX_TEXT, key=key)
     return value
 
 
 def number_field(payload: dict, key: str) -> int | float | None:
     value = payload.get(key)
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise Refused(400, "bad-request", f"'{key}' must be a number")
+        raise Refused(400, "bad-request", N_("'%(key)s' must be a number"), key=key)
     return value
 
 
 def object_field(payload: dict, key: str) -> dict:
     value = payload.get(key)
     if not isinstance(value, dict):
-        raise Refused(400, "bad-request", f"'{key}' must be an object")
+        raise Refused(400, "bad-request", N_("'%(key)s' must be an object"), key=key)
     return value
 
 
 def stance(payload: dict) -> str:
     value = payload.get("stance")
     if value not in STANCES:
-        raise Refused(422, "bad-stance", f"'stance' must be one of {', '.join(STANCES)}")
+        raise Refused(422, "bad-stance", N_("'stance' must be one of %(stances)s"), stances=", ".join(STANCES))
     return value
 
 
 def mention_index(payload: dict) -> int:
     value = payload.get("mention")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Refused(400, "bad-request", "'mention' must be the mention's number in the file, from 0")
+        raise Refused(400, "bad-request", N_("'mention' must be the mention's number in the file, from 0"))
     return value
 
 
@@ -278,7 +298,7 @@ def create(root: Path, path: Path, text: str) -> None:
     try:
         os.link(temporary, path)
     except FileExistsError:
-        raise Refused(409, "id-taken", f"{path.name} was created meanwhile: choose another id") from None
+        raise Refused(409, "id-taken", N_("%(file)s was created meanwhile: choose another id"), file=path.name) from None
     finally:
         os.unlink(temporary)
 
@@ -302,4 +322,4 @@ def check_writable(root: Path, path: Path) -> None:
     """The last guard: only ``.md`` files in a folder under the site's ``content/``."""
     folder = path.parent.resolve()
     if path.suffix != ".md" or not folder.is_relative_to((root / CONTENT_DIR).resolve()) or path.is_symlink():
-        raise Refused(403, "forbidden-path", "annotations write only .md files under content/")
+        raise Refused(403, "forbidden-path", N_("annotations write only .md files under content/"))

@@ -36,15 +36,17 @@ from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostics
 from ..core.markup import BLOCK_SEPARATOR, Document, MarkdownConverter
+from ..core.translations import N_
 from ..stages.load import load_source
 from ..stages.quotes import ELLIPSIS, NormalisedText, find_quote, normalise
 from ..stages.validate import parse_body
+from . import Worded
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 
 
-class SelectionProblem(Exception):
+class SelectionProblem(Worded):
     """No quote can be written for this selection; ``code`` says which case, the message what to do."""
 
     def __init__(self, code: str, message: str):
@@ -76,7 +78,7 @@ def article_document(rel: str, data: bytes) -> Document:
     diagnostics = Diagnostics()
     source = load_source(rel, "article", rel.rsplit("/", 1)[-1].removesuffix(".md"), data, diagnostics)
     if source is None:
-        raise SelectionProblem("unreadable", "the article file is not UTF-8 text")
+        raise SelectionProblem("unreadable", N_("the article file is not UTF-8 text"))
     return parse_body(source, MarkdownConverter(), diagnostics)
 
 
@@ -85,11 +87,11 @@ def quote_for(selected: Selected, text: str) -> Passage:
     haystack = normalise(text)
     wanted = normalise(selected.text).text
     if not _WORD.search(wanted):
-        raise SelectionProblem("empty", "select some words of the article's text")
+        raise SelectionProblem("empty", N_("select some words of the article's text"))
     start, end = chosen_occurrence(wanted, selected, haystack)
     start, end = whole_words(text, *haystack.span(start, end))
     if BLOCK_SEPARATOR in text[start:end]:
-        raise SelectionProblem("two-paragraphs", (
+        raise SelectionProblem("two-paragraphs", N_(
             "the selection runs across two paragraphs: select within one paragraph (annotate each part as a "
             "mention of its own)"))
     return unique_passage(text, haystack, start, end)
@@ -99,7 +101,7 @@ def chosen_occurrence(wanted: str, selected: Selected, haystack: NormalisedText)
     """The occurrence of ``wanted`` whose surroundings agree best with the selection's."""
     starts = occurrences(wanted, haystack.text)
     if not starts:
-        raise SelectionProblem("not-found", (
+        raise SelectionProblem("not-found", N_(
             "the selected text is not in the article as saved: reload the page and select again "
             "(leave out the annotation markers)"))
     if len(starts) == 1:
@@ -112,7 +114,7 @@ def chosen_occurrence(wanted: str, selected: Selected, haystack: NormalisedText)
     ]
     best = max(scores)
     if scores.count(best) > 1:
-        raise SelectionProblem("select-more", (
+        raise SelectionProblem("select-more", N_(
             "the selected text occurs more than once and the page did not say which: select a longer passage"))
     start = starts[scores.index(best)]
     return start, start + len(wanted)
@@ -160,14 +162,14 @@ def unique_passage(text: str, haystack: NormalisedText, start: int, end: int) ->
     while True:
         quote = _WHITESPACE_RUN.sub(" ", text[start:end])
         if ELLIPSIS.search(quote):
-            raise SelectionProblem("ellipsis", (
+            raise SelectionProblem("ellipsis", N_(
                 "the passage holds '…' or '...', which a quote reads as an elided span: select a passage "
                 "without it, or write this quote by hand"))
         anchor = find_quote(quote, text, haystack)
         if anchor.found and anchor.spans == ((start, end),):
             return Passage(quote, start, end, extended)
         if anchor.count <= 1 or (start, end) == (first, last):
-            raise SelectionProblem("select-more", (
+            raise SelectionProblem("select-more", N_(
                 "this passage occurs more than once in the article, even as a whole paragraph: "
                 "write this quote by hand with more of its context"))
         if grow_end and end < last or start == first:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..core.diagnostics import Diagnostics
+from ..core.translations import N_
 from ..stages.yamlnodes import YamlMap, parse_yaml
 from . import EditError
 
@@ -25,7 +26,7 @@ _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r
 def yaml_scalar(value: str | int | float) -> str:
     """``value`` as YAML text for ``key: <here>`` on one line."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise EditError(f"cannot write {value!r}: only text and numbers are written")
+        raise EditError(N_("cannot write %(value)s: only text and numbers are written"), value=repr(value))
     if not isinstance(value, str):
         return checked(repr(value), value)
     if all(_escape(char) == char for char in value) and reads_back(value, value):
@@ -62,5 +63,6 @@ def reads_back(text: str, value: str | int | float) -> bool:
 
 def checked(text: str, value: str | int | float) -> str:
     if not reads_back(text, value):
-        raise EditError(f"cannot write {value!r} so that it reads back the same (a character no page can carry?)")
+        raise EditError(N_("cannot write %(value)s so that it reads back the same (a character no page can carry?)"),
+                        value=repr(value))
     return text

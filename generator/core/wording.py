@@ -10,7 +10,8 @@ model's ids (``supports``, ``disputes``, ``neutral``): only display words
 live here.
 
 ``check`` warns about a verdict label in site.yaml that shares a stem with
-these words ("Asserted", "Disputed", "Neutral"), see
+these words ("Asserted", "Disputed", "Neutral"), or, on a site in another
+language, with their translations ("Contesté" in French), see
 :func:`stance_word_in`.
 
 The words are English msgids (marked with ``N_``): pages show them in the
@@ -21,6 +22,7 @@ Jinja environment offers the translated tables to the templates).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .model import BOTH, DISPUTES, NEUTRAL, SUPPORTS
 from .translations import N_, Interface, N_plural
@@ -54,7 +56,11 @@ def translated(table: dict[str, str], words: Interface) -> dict[str, str]:
 # The stems every form of the stance words above shares: "assert" (asserts,
 # asserted, asserting), "disput" (dispute, disputes, disputed, disputing), "neutral".
 STANCE_STEMS = ("assert", "disput", "neutral")
-WORD = re.compile(r"[^\W\d_]+")
+# A word, with the combining marks \w leaves out (accents, Arabic's short vowels: "مؤكِّدة") and the
+# zero-width non-joiner inside Persian words ("بی‌طرف" is one word).
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f\u064b-\u065f\u0670\u200c])*")
+# A translated stance word shorter than this says too little to be looked for ("qui", "رد").
+SHORTEST_OWN_WORD = 4
 
 
 def stem(word: str) -> str:
@@ -66,7 +72,39 @@ def stem(word: str) -> str:
     return word
 
 
-def stance_word_in(label: str) -> str | None:
+def stance_word_in(label: str, words: Interface | None = None) -> str | None:
     """The word of ``label`` that readers would take for a stance, if any:
-    "Widely disputed" → "disputed"; "Supported" → None."""
-    return next((word for word in WORD.findall(label) if stem(word) in STANCE_STEMS), None)
+    "Widely disputed" → "disputed"; "Supported" → None. With ``words``, the
+    site's language: also a word sharing a stem with its own stance words
+    ("Contesté" beside the French "Conteste"; "تأییدشده" beside the Dari "تأیید")."""
+    found = next((word for word in WORD.findall(label) if stem(word) in STANCE_STEMS), None)
+    if found is not None or words is None:
+        return found
+    own = own_stance_words(words)
+    return next((word for word in WORD.findall(label) if any(shares_stem(folded(word), mine) for mine in own)), None)
+
+
+def own_stance_words(words: Interface) -> set[str]:
+    """The words of the stances' labels and adjectives in the site's language,
+    folded; a word two stances share ("می‌کند", "does") names neither."""
+    by_stance = [{folded(word) for table in (STANCE_LABELS, STANCE_ADJECTIVES)
+                  for word in WORD.findall(words.gettext(table[stance])) if len(folded(word)) >= SHORTEST_OWN_WORD}
+                 for stance in (SUPPORTS, DISPUTES, NEUTRAL)]
+    shared = {word for one in by_stance for other in by_stance if other is not one for word in one & other}
+    return set().union(*by_stance) - shared
+
+
+def shares_stem(word: str, stance_word: str) -> bool:
+    """Languages inflect at the end: "contestée", "conteste"; "refutado", "refuta". Without a
+    stemmer for each, two words that differ only in their last two letters or what follows share one."""
+    common = 0
+    for mine, theirs in zip(word, stance_word):
+        if mine != theirs:
+            break
+        common += 1
+    return common >= max(SHORTEST_OWN_WORD, min(len(word), len(stance_word)) - 2)
+
+
+def folded(word: str) -> str:
+    """Without case or accents (nor Arabic's short vowels): "Contesté" → "conteste"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()

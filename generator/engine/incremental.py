@@ -39,6 +39,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.failures import UsageError
 from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES
 from ..core.model import Content, SiteConfig
+from ..core.translations import Interface
 from ..stages.sitefiles import is_readable_input, walk_site
 from ..stages.validate import CheckedFile
 from .build import resolve_out_dir
@@ -231,6 +232,12 @@ class IncrementalBuilder:
     def content(self) -> Content | None:
         """The content of the last good run (None before one)."""
         return self._last_good.built.content if self._last_good and self._last_good.built else None
+
+    @property
+    def interface(self) -> Interface | None:
+        """The words, dates and numbers of the last good run's pages (None before one)."""
+        renderer = self._last_good.state.renderer if self._last_good and self._last_good.state else None
+        return renderer.interface if renderer is not None else None
 
     # --- the search index, after the pages ---------------------------------------------
 

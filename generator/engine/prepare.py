@@ -90,7 +90,7 @@ def prepare_content(
     interface = site_interface(root, config, diagnostics)
     files = list_content_files(root, diagnostics, digests or {})
     checked, converted, files = check_files(files, cache, remembered or {}, diagnostics)
-    content = validate_checked(config, [checked[f.key] for f in files], root, diagnostics)
+    content = validate_checked(config, [checked[f.key] for f in files], root, diagnostics, interface)
     return Prepared(content, diagnostics, checked, converted, interface)
 
 

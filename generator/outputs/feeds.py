@@ -142,7 +142,7 @@ def claim_summary(item: ClaimAnalysis, words: Interface) -> str:
         parts.append(item.claim.summary)
     if item.claim.updates:
         latest = item.claim.updates[-1]  # updates are kept oldest first
-        parts.append(words.gettext("Update of %(date)s: %(note)s") % {"date": latest.date.isoformat(), "note": latest.note})
+        parts.append(words.gettext("Update of %(date)s: %(note)s") % {"date": words.format_date(latest.date), "note": latest.note})
     return "\n\n".join(parts)
 
 

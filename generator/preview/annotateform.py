@@ -30,9 +30,10 @@ selects it and opens the form, and the N key selects the next one (then A).
 
 The selection is sent as text without the highlights' markers, with a
 blank line between paragraphs (so a selection across two is recognised),
-and with up to 60 characters of the text before and after it. The form is
-written in English, left to right, whatever the article's direction; the
-quote and what is typed follow their own (``dir="auto"``).
+and with up to 60 characters of the text before and after it. The form
+speaks the site's language, in its direction (its HTML and the script's
+words come with the page settings, ``formwords.py``), whatever the
+article's; the quote and what is typed follow their own (``dir="auto"``).
 """
 
 from __future__ import annotations
@@ -76,65 +77,10 @@ FORM_STYLE = r"""<style id="factcheck-annotate-style">
 .article-body mark.hl[data-fca-mentions]:focus-visible{outline:2px solid #1f5fbf;outline-offset:1px}
 </style>"""
 
-FORM_HTML = (
-    '<form method="dialog" dir="ltr"><h2 id="fca-title">Annotate the selection</h2>'
-    '<blockquote id="fca-quote" dir="auto"></blockquote>'
-    '<div class="fca-field" id="fca-which-field" hidden><label for="fca-which">Mention</label>'
-    '<select id="fca-which"></select></div>'
-    '<div class="fca-field"><label for="fca-claim">Claim</label>'
-    '<input id="fca-claim" name="claim" dir="auto" role="combobox" aria-autocomplete="list" aria-expanded="false"'
-    ' aria-controls="fca-claim-list" aria-describedby="fca-claim-hint" autocomplete="off" required>'
-    '<ul id="fca-claim-list" role="listbox" aria-label="Claims" hidden></ul>'
-    '<p class="fca-hint" id="fca-claim-hint">Words of its statement or its id; the last choice creates a new claim.</p></div>'
-    '<fieldset id="fca-new-claim" hidden><legend>New claim</legend>'
-    '<div class="fca-field"><label for="fca-claim-statement">Statement</label>'
-    '<textarea id="fca-claim-statement" dir="auto" rows="2"></textarea></div>'
-    '<div class="fca-field"><label for="fca-claim-id">Id</label><input id="fca-claim-id" autocomplete="off"'
-    ' pattern="[a-z0-9]+(-[a-z0-9]+)*" title="lowercase letters, digits and hyphens"></div></fieldset>'
-    '<div class="fca-field"><label for="fca-actor">Actor</label>'
-    '<input id="fca-actor" name="actor" dir="auto" role="combobox" aria-autocomplete="list" aria-expanded="false"'
-    ' aria-controls="fca-actor-list" aria-describedby="fca-actor-hint" autocomplete="off"'
-    ' placeholder="the outlet\u2019s own voice">'
-    '<ul id="fca-actor-list" role="listbox" aria-label="Actors" hidden></ul>'
-    '<p class="fca-hint" id="fca-actor-hint">Name, alias or id; empty: the outlet\u2019s own voice.</p></div>'
-    '<fieldset id="fca-new-actor" hidden><legend>New actor</legend>'
-    '<div class="fca-field"><label for="fca-actor-name">Name</label><input id="fca-actor-name" dir="auto"></div>'
-    '<div class="fca-field"><label for="fca-actor-id">Id</label><input id="fca-actor-id" autocomplete="off"'
-    ' pattern="[a-z0-9]+(-[a-z0-9]+)*" title="lowercase letters, digits and hyphens"></div>'
-    '<div class="fca-field"><label for="fca-actor-kind">Kind</label><select id="fca-actor-kind">'
-    '<option>person</option><option>organisation</option></select></div></fieldset>'
-    '<div class="fca-field"><label for="fca-stance">Stance</label><select id="fca-stance" name="stance">'
-    '<option>supports</option><option>disputes</option><option>neutral</option></select></div>'
-    '<div class="fca-field"><label for="fca-note">Note</label><textarea id="fca-note" name="note" dir="auto" rows="2">'
-    '</textarea></div>'
-    '<details id="fca-more"><summary>More: via, a figure</summary>'
-    '<div class="fca-field"><label for="fca-via">Via</label>'
-    '<input id="fca-via" name="via" dir="auto" role="combobox" aria-autocomplete="list" aria-expanded="false"'
-    ' aria-controls="fca-via-list" aria-describedby="fca-via-hint" autocomplete="off" placeholder="told directly">'
-    '<ul id="fca-via-list" role="listbox" aria-label="Actors and outlets" hidden></ul>'
-    '<p class="fca-hint" id="fca-via-hint">Who relayed the statement: an actor or outlet; empty: told directly.</p></div>'
-    '<div class="fca-field"><label for="fca-value">Figure</label>'
-    '<input id="fca-value" name="value" type="number" step="any" inputmode="decimal" aria-describedby="fca-value-hint">'
-    '<p class="fca-hint" id="fca-value-hint">A number, for a claim about a quantity; empty: none.</p></div>'
-    '<fieldset id="fca-whose" hidden><legend>Whose figure</legend>'
-    '<label class="fca-choice"><input type="radio" name="whose" value="own" id="fca-whose-own" checked>'
-    'The speaker\u2019s own</label>'
-    '<label class="fca-choice"><input type="radio" name="whose" value="other" id="fca-whose-other">'
-    'Attributed to another actor or outlet</label>'
-    '<div class="fca-field" id="fca-attributed-field" hidden><label for="fca-attributed">Attributed to</label>'
-    '<input id="fca-attributed" name="value_attributed_to" dir="auto" role="combobox" aria-autocomplete="list"'
-    ' aria-expanded="false" aria-controls="fca-attributed-list" aria-describedby="fca-attributed-hint"'
-    ' autocomplete="off">'
-    '<ul id="fca-attributed-list" role="listbox" aria-label="Actors and outlets" hidden></ul>'
-    '<p class="fca-hint" id="fca-attributed-hint">Whose figure the speaker cites: an actor or outlet.</p></div>'
-    '</fieldset></details>'
-    '<p role="alert" id="fca-message"></p><div class="fca-buttons"><button value="save" id="fca-save">Save</button>'
-    '<button type="button" id="fca-remove" hidden>Remove</button>'
-    '<button value="cancel" id="fca-cancel" formnovalidate>Cancel</button></div></form>'
-)
-
 FORM_SCRIPT = r"""<script id="factcheck-annotate-script">(function(){
-var cfg=JSON.parse(document.getElementById('factcheck-annotate').textContent);
+var cfg=JSON.parse(document.getElementById('factcheck-annotate').textContent),W=cfg.words;
+// A message of the site's language with its %(name)s placeholders filled in (as Python's % does).
+function fill(message,values){return message.replace(/%\((\w+)\)s|%%/g,function(m,k){return k?values[k]:'%';});}
 var body=document.querySelector('.article-body');if(!body)return;
 var BLOCKS='p,li,h1,h2,h3,h4,h5,h6,blockquote,pre,td,th,dt,dd';
 function text(range){var f=range.cloneContents();f.querySelectorAll('.hl-markers').forEach(function(m){m.remove();});
@@ -146,10 +92,10 @@ function around(range){var b=document.createRange();b.selectNodeContents(body);b
 function selected(){var s=getSelection();if(!s.rangeCount||s.isCollapsed)return null;var r=s.getRangeAt(0);
  if(!body.contains(r.commonAncestorContainer))return null;var c=around(r);return {text:text(r),before:c.before,after:c.after};}
 var button=document.createElement('button');button.type='button';button.id='factcheck-annotate-open';
-button.textContent='Annotate (A)';button.hidden=true;
+button.textContent=W.open;button.hidden=true;
 button.style.cssText='position:fixed;inset-inline-end:1rem;bottom:1rem;z-index:2147483646;padding:.5rem 1rem;font:16px system-ui,sans-serif';
 var dialog=document.createElement('dialog');dialog.id='factcheck-annotate-form';dialog.setAttribute('aria-labelledby','fca-title');
-dialog.innerHTML=__FORM_HTML__;
+dialog.innerHTML=W.form;
 document.head.insertAdjacentHTML('beforeend',__FORM_STYLE__);
 document.body.appendChild(button);document.body.appendChild(dialog);
 function $(id){return dialog.querySelector('#'+id);}
@@ -158,7 +104,7 @@ function headers(){return {'Content-Type':'application/json','X-Factcheck-Token'
 var loading=null;
 function load(){if(!loading)loading=fetch(cfg.catalogue,{headers:headers()}).then(function(r){return r.json();})
  .then(function(c){if(c.ok)catalogue=c;else message.textContent=c.message;})
- .catch(function(){message.textContent='The claims and actors could not be loaded: is factcheck serve still running?';});
+ .catch(function(){message.textContent=W.not_loaded;});
  return loading;}
 // An id proposed from a statement or a name: its first six words, as factcheck new proposes slugs.
 function slug(s){return s.normalize('NFKD').replace(/[\u0300-\u036f]/g,'').toLowerCase().replace(/[^a-z0-9]+/g,' ')
@@ -188,37 +134,34 @@ function combobox(input,list,choices,pick){var options=[],active=-1;
  return close;}
 var claim=$('fca-claim'),actor=$('fca-actor'),newClaim=$('fca-new-claim'),newActor=$('fca-new-actor');
 var via=$('fca-via'),value=$('fca-value'),attributed=$('fca-attributed'),more=$('fca-more');
-var HINTS={claim:'Words of its statement or its id; the last choice creates a new claim.',
- actor:'Name, alias or id; empty: the outlet\u2019s own voice.',
- via:'Who relayed the statement: an actor or outlet; empty: told directly.',
- attributed:'Whose figure the speaker cites: an actor or outlet.'};
+var HINTS=W.hints;
 function named(records,field){var id=field.value.trim();return (records||[]).find(function(i){return i.id===id;});}
 // Once the field holds an id of the catalogue, its hint says what that id stands for.
 function describe(){var c=named(catalogue.claims,claim),a=named(catalogue.actors,actor);
- $('fca-claim-hint').textContent=c?'\u201c'+c.statement+'\u201d':HINTS.claim;
+ $('fca-claim-hint').textContent=c?fill(W.quoted,{text:c.statement}):HINTS.claim;
  $('fca-actor-hint').textContent=a?a.name:HINTS.actor;
  [[via,'via'],[attributed,'attributed']].forEach(function(f){
   var s=named(catalogue.actors,f[0])||named(catalogue.outlets,f[0]);$('fca-'+f[1]+'-hint').textContent=s?s.name:HINTS[f[1]];});}
 function creating(fieldset,on,required){fieldset.hidden=!on;fieldset.querySelectorAll(required).forEach(function(c){c.required=on;});}
 combobox(claim,$('fca-claim-list'),function(q){
  var found=matches(catalogue.claims,q,function(c){return c.id+' '+c.statement;}).map(function(c){
-  return {id:c.id,label:c.statement+(c.draft?' (draft)':''),detail:c.id};});
- if(q&&!editing)found.push({create:q,label:'Create a new claim: \u201c'+q+'\u201d'});return found;},
+  return {id:c.id,label:c.draft?fill(W.draft,{statement:c.statement}):c.statement,detail:c.id};});
+ if(q&&!editing)found.push({create:q,label:fill(W.new_claim,{text:q})});return found;},
  function(o){if(o.create){creating(newClaim,true,'textarea,input');claim.required=false;claim.value='';
    $('fca-claim-statement').value=o.create;$('fca-claim-id').value=slug(o.create);$('fca-claim-statement').focus();}
   else{claim.value=o.id;creating(newClaim,false,'textarea,input');claim.required=true;}describe();});
 combobox(actor,$('fca-actor-list'),function(q){
- var found=[{id:'',label:'The outlet\u2019s own voice',detail:'no actor'}].concat(
+ var found=[{id:'',label:W.own_voice,detail:W.no_actor}].concat(
   matches(catalogue.actors,q,function(a){return a.id+' '+a.name+' '+a.aliases.join(' ');}).map(function(a){
    return {id:a.id,label:a.name,detail:a.id+(a.aliases.length?' \u00b7 '+a.aliases.join(', '):'')};}));
- if(q&&!editing)found.push({create:q,label:'Create a new actor: \u201c'+q+'\u201d'});return found;},
+ if(q&&!editing)found.push({create:q,label:fill(W.new_actor,{text:q})});return found;},
  function(o){if(o.create){creating(newActor,true,'input');actor.value='';
    $('fca-actor-name').value=o.create;$('fca-actor-id').value=slug(o.create);$('fca-actor-name').focus();}
   else{actor.value=o.id;creating(newActor,false,'input');}describe();});
 // via and value_attributed_to name an actor or an outlet (the server accepts both kinds); none is created here.
 function sources(q){var outlets=(catalogue.outlets||[]).map(function(o){return {id:o.id,name:o.name,aliases:[],outlet:true};});
  return matches(catalogue.actors.concat(outlets),q,function(s){return s.id+' '+s.name+' '+s.aliases.join(' ');}).map(function(s){
-  return {id:s.id,label:s.name,detail:s.id+(s.outlet?' \u00b7 outlet':s.aliases.length?' \u00b7 '+s.aliases.join(', '):'')};});}
+  return {id:s.id,label:s.name,detail:s.id+(s.outlet?' \u00b7 '+W.outlet:s.aliases.length?' \u00b7 '+s.aliases.join(', '):'')};});}
 [via,attributed].forEach(function(f){combobox(f,$(f.id+'-list'),sources,function(o){f.value=o.id;describe();});});
 // "Whose figure" is asked once a figure is typed; "attributed to another" then needs that actor or outlet.
 function whose(){var figure=value.value!==''||value.validity.badInput,other=figure&&$('fca-whose-other').checked;
@@ -236,13 +179,13 @@ function reset(title,quote){form.reset();creating(newClaim,false,'textarea,input
  claim.required=true;delete $('fca-claim-id').dataset.typed;delete $('fca-actor-id').dataset.typed;
  more.open=false;whose();describe();message.textContent='';$('fca-title').textContent=title;$('fca-quote').textContent=quote;dialog.removeAttribute('data-saved');}
 function open(){current=selected();if(!current)return;editing=null;load();
- reset('Annotate the selection',current.text);$('fca-which-field').hidden=true;$('fca-remove').hidden=true;more.hidden=false;
- $('fca-save').textContent='Save';dialog.showModal();claim.focus();}
+ reset(W.title_new,current.text);$('fca-which-field').hidden=true;$('fca-remove').hidden=true;more.hidden=false;
+ $('fca-save').textContent=W.save;dialog.showModal();claim.focus();}
 // Editing: the mentions of a highlight are those whose anchor it holds, or a previous piece of its passage holds.
 var byAnchor={};(cfg.mentions||[]).forEach(function(m){(byAnchor[m.anchor]=byAnchor[m.anchor]||[]).push(m);});
 function mentionsOf(mark){var found=[];mark.querySelectorAll('.hl-anchor').forEach(function(a){found=found.concat(byAnchor[a.id]||[]);});return found;}
 var marks=[].slice.call(body.querySelectorAll('mark.hl')),owner=[],hint=document.createElement('span');
-hint.id='fca-mark-hint';hint.hidden=true;hint.textContent='Enter: edit or remove this mention';document.body.appendChild(hint);
+hint.id='fca-mark-hint';hint.hidden=true;hint.textContent=W.mark_hint;document.body.appendChild(hint);
 marks.forEach(function(mark,k){var own=mentionsOf(mark);owner[k]=own.length||!k?own:owner[k-1];});
 marks.forEach(function(mark,k){if(!owner[k]||!owner[k].length)return;mark.tabIndex=0;mark.setAttribute('role','button');
  mark.setAttribute('data-fca-mentions',owner[k].map(function(m){return m.mention;}).join(' '));
@@ -251,26 +194,26 @@ marks.forEach(function(mark,k){if(!owner[k]||!owner[k].length)return;mark.tabInd
  mark.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();edit(owner[k]);}});});
 function fillFrom(m){editing=m;$('fca-quote').textContent=m.quote;claim.value=m.claim;actor.value=m.actor||'';
  $('fca-stance').value=m.stance;$('fca-note').value=m.note||'';load().then(describe);}
-function edit(mentions){load();reset('Edit the mention','');var which=$('fca-which');which.textContent='';
- mentions.forEach(function(m,k){var o=document.createElement('option');o.value=k;o.textContent=m.claim+' \u2014 '+m.stance+
+function edit(mentions){load();reset(W.title_edit,'');var which=$('fca-which');which.textContent='';
+ mentions.forEach(function(m,k){var o=document.createElement('option');o.value=k;o.textContent=m.claim+' \u2014 '+(W.stances[m.stance]||m.stance)+
   (m.actor?' ('+m.actor+')':'');which.appendChild(o);});
  which.onchange=function(){fillFrom(mentions[+which.value]);message.textContent='';};
  $('fca-which-field').hidden=mentions.length<2;$('fca-remove').hidden=false;more.hidden=true;
- $('fca-save').textContent='Save changes';
+ $('fca-save').textContent=W.save_changes;
  fillFrom(mentions[0]);dialog.showModal();(mentions.length>1?which:claim).focus();}
-function send(url,payload){message.textContent='Saving\u2026';
+function send(url,payload){message.textContent=W.saving;
  return fetch(url,{method:'POST',headers:headers(),body:JSON.stringify(payload)}).then(function(r){return r.json();})
  .then(function(reply){if(reply.ok)dialog.setAttribute('data-saved','');return reply;})
- .catch(function(){return {ok:false,message:'No answer from factcheck serve: is it still running?'};});}
+ .catch(function(){return {ok:false,message:W.no_answer};});}
 function changes(){var f={claim:claim.value.trim(),actor:actor.value.trim()||null,stance:$('fca-stance').value,
  note:$('fca-note').value.trim()||null},c={};Object.keys(f).forEach(function(k){if(f[k]!==(editing[k]||null))c[k]=f[k];});return c;}
 $('fca-remove').addEventListener('click',function(){
  send(cfg.remove,{article:cfg.article,digest:cfg.digest,mention:editing.mention}).then(function(reply){
-  message.textContent=reply.ok?'Removed. The page reloads after the rebuild.':reply.message;});});
+  message.textContent=reply.ok?W.removed:reply.message;});});
 form.addEventListener('submit',function(e){if(e.submitter&&e.submitter.value==='cancel')return;e.preventDefault();
- if(editing){var c=changes();if(!Object.keys(c).length){message.textContent='Nothing has changed.';return;}
+ if(editing){var c=changes();if(!Object.keys(c).length){message.textContent=W.unchanged;return;}
   send(cfg.edit,{article:cfg.article,digest:cfg.digest,mention:editing.mention,changes:c}).then(function(reply){
-   message.textContent=reply.ok?'Saved. The page reloads after the rebuild.':reply.message;});return;}
+   message.textContent=reply.ok?W.saved:reply.message;});return;}
  var payload={article:cfg.article,digest:cfg.digest,selection:current,stance:$('fca-stance').value,
   note:$('fca-note').value.trim()||null};
  if(!newClaim.hidden)payload.new_claim={id:$('fca-claim-id').value.trim(),statement:$('fca-claim-statement').value.trim()};
@@ -282,8 +225,8 @@ form.addEventListener('submit',function(e){if(e.submitter&&e.submitter.value==='
  payload.via=via.value.trim()||null;payload.value=figure;
  payload.value_attributed_to=figure!==null&&$('fca-whose-other').checked?attributed.value.trim():null;
  send(cfg.annotate,payload).then(function(reply){
-  message.textContent=reply.ok?'Saved: \u201c'+reply.quote+'\u201d'+(reply.created&&reply.created.length?
-   ' (created '+reply.created.join(', ')+')':'')+'. The page reloads after the rebuild.':reply.message;});});
+  message.textContent=!reply.ok?reply.message:reply.created&&reply.created.length?
+   fill(W.saved_quote_created,{quote:reply.quote,files:reply.created.join(', ')}):fill(W.saved_quote,{quote:reply.quote});});});
 // Passages check --coverage lists as missing: marked faintly (a CSS highlight: the page's markup is
 // untouched); a click on one selects it and opens the form, and the N key selects the next one.
 function locate(passage){var want=passage.replace(/\s+/g,' '),blocks=body.querySelectorAll(BLOCKS);
@@ -308,4 +251,4 @@ function update(){button.hidden=!selected();}
 document.addEventListener('selectionchange',update);button.addEventListener('click',open);
 document.addEventListener('keydown',function(e){if((e.key==='a'||e.key==='A')&&!e.ctrlKey&&!e.metaKey&&!e.altKey&&
  !dialog.open&&!/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)&&selected()){e.preventDefault();open();}});
-})();</script>""".replace("__FORM_HTML__", json.dumps(FORM_HTML)).replace("__FORM_STYLE__", json.dumps(FORM_STYLE))
+})();</script>""".replace("__FORM_STYLE__", json.dumps(FORM_STYLE))

@@ -29,9 +29,11 @@ from typing import Any, Callable, Mapping
 
 from ..annotation.catalogue import catalogue
 from ..annotation.pagestate import page_state
-from ..annotation.requests import Annotator, Reply
+from ..annotation.requests import Annotator, Refused, Reply
 from ..core.layout import content_file
+from ..core.translations import N_, Interface, N_plural
 from .annotateform import FORM_SCRIPT
+from .formwords import script_words
 from .responses import Response
 
 PREFIX = "/_factcheck/"
@@ -49,54 +51,56 @@ def is_annotation_path(path: str) -> bool:
     return path.startswith(PREFIX)
 
 
-def json_response(reply: Reply) -> Response:
-    body = json.dumps(reply.body, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return Response(HTTPStatus(reply.status), body, JSON)
-
-
-def refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    response = json_response(Reply.refused(status, code, message))
-    return Response(response.status, response.body, response.content_type, headers or {})
-
-
 def answer(preview, method: str, path: str, headers, read_body: Callable[[int], bytes]) -> Response:
-    """The response to an annotation request that passed the Host and Origin checks."""
+    """The response to an annotation request that passed the Host and Origin checks:
+    JSON, a refusal's message in the site's language (the form shows it)."""
+    try:
+        reply = reply_to(preview, method, path, headers, read_body)
+    except Refused as refused:
+        reply = refused.reply
+    body = json.dumps(reply.said_in(preview.words()), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    # A method refused: the one the endpoint takes.
+    allow = {"Allow": "GET" if path == CATALOGUE_PATH else "POST"} if reply.status == 405 else {}
+    return Response(HTTPStatus(reply.status), body, JSON, allow)
+
+
+def reply_to(preview, method: str, path: str, headers, read_body: Callable[[int], bytes]) -> Reply:
     if preview.annotator is None:
-        return refusal(403, "read-only", "annotation is off: this preview runs with --read-only")
+        raise Refused(403, "read-only", N_("annotation is off: this preview runs with --read-only"))
     if not hmac.compare_digest(headers.get(TOKEN_HEADER, "").encode("utf-8"), preview.token.encode("utf-8")):
-        return refusal(403, "bad-token", "missing or wrong annotation token: reload the page")
+        raise Refused(403, "bad-token", N_("missing or wrong annotation token: reload the page"))
     if path == CATALOGUE_PATH:
         if method != "GET":
-            return refusal(405, "method", "the catalogue is read with GET", {"Allow": "GET"})
-        return json_response(Reply(200, catalogue(preview.builder.content)))
+            raise Refused(405, "method", N_("the catalogue is read with GET"))
+        return Reply(200, catalogue(preview.builder.content))
     action = ACTION_PATHS.get(path)
     if action is None:
-        return refusal(404, "unknown-action", f"no annotation endpoint at {path}")
+        raise Refused(404, "unknown-action", N_("no annotation endpoint at %(path)s"), path=path)
     if method != "POST":
-        return refusal(405, "method", "annotation requests are sent with POST", {"Allow": "POST"})
-    payload = json_body(headers, read_body)
-    if isinstance(payload, Response):
-        return payload
-    return json_response(preview.annotator.handle(action, payload))
+        raise Refused(405, "method", N_("annotation requests are sent with POST"))
+    return preview.annotator.handle(action, json_body(headers, read_body))
 
 
 def json_body(headers, read_body: Callable[[int], bytes]) -> Any:
-    """The request's JSON, or the response refusing it."""
+    """The request's JSON; :class:`Refused` when it is not."""
     if headers.get_content_type() != JSON:
-        return refusal(415, "not-json", "send the request as application/json")
+        raise Refused(415, "not-json", N_("send the request as application/json"))
     length = headers.get("Content-Length")
     if length is None or not length.isascii() or not length.isdigit():
-        return refusal(411, "no-length", "the request must state its Content-Length")
+        raise Refused(411, "no-length", N_("the request must state its Content-Length"))
     if int(length) > MAX_BODY_BYTES:
-        return refusal(413, "too-large", f"the request is larger than {MAX_BODY_BYTES} bytes")
+        raise Refused(413, "too-large", N_plural("the request is larger than %(num)s byte",
+                                                 "the request is larger than %(num)s bytes"), MAX_BODY_BYTES)
     try:
         return json.loads(read_body(int(length)).decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return refusal(400, "bad-json", "the request body is not JSON")
+        raise Refused(400, "bad-json", N_("the request body is not JSON")) from None
 
 
-def page_settings(target: str | None, token: str | None, root: Path, served: Mapping[str, str]) -> str:
-    """What an article page needs to send annotation requests (``pagestate.py``):
+def page_settings(target: str | None, token: str | None, root: Path, served: Mapping[str, str],
+                  words: Interface) -> str:
+    """What an article page needs to send annotation requests (``pagestate.py``),
+    and the form's words in the site's language (``annotateform.script_words``):
     nothing on other pages, when annotation is off, or when the file is no
     longer the one the page was made from (a rebuild follows, and a reload)."""
     match = _ARTICLE_PAGE.fullmatch(target or "")
@@ -109,7 +113,7 @@ def page_settings(target: str | None, token: str | None, root: Path, served: Map
     settings = {
         "token": token, "article": article_id, **state,
         "annotate": f"{PREFIX}annotate", "edit": f"{PREFIX}mention/edit", "remove": f"{PREFIX}mention/remove",
-        "catalogue": CATALOGUE_PATH,
+        "catalogue": CATALOGUE_PATH, "words": script_words(words),
     }
     text = json.dumps(settings, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     return f'<script type="application/json" id="{SETTINGS_ID}">{text}</script>{FORM_SCRIPT}'

@@ -38,11 +38,13 @@ from watchdog.observers.polling import PollingObserverVFS
 from ..core.diagnostics import Diagnostic
 from ..core.failures import SystemFailure
 from ..core.layout import SEARCH_FOLDER, WATCHED_FOLDERS
+from ..core.translations import Interface
 from ..engine.incremental import IncrementalBuilder, RebuildReport
 from ..engine.workers import WorkerLost
 from .annotating import make_annotator, page_settings
 from .hosts import authority
 from .httpserver import bind
+from .pagewords import site_words
 from .responses import Response, SiteView, resolve
 
 DEBOUNCE_SECONDS = 0.03  # quiet time after the last event before rebuilding (an editor's save is one burst)
@@ -102,6 +104,7 @@ class DevServer:
         self._observer = make_observer(poll)
         self._watched: tuple[str, ...] = ()
         self._threads: list[threading.Thread] = []
+        self._first_words: Interface | None = None  # before a first good run (words())
 
     @property
     def stopping(self) -> bool:
@@ -372,14 +375,23 @@ class DevServer:
         with self.state:
             target, _ = resolve(path, self._fresh)
             fresh = self._fresh.get(target) if target else None
-            view = SiteView(self.builder.outputs, self.errors(), self.internal_error, self.version)
+            view = SiteView(self.builder.outputs, self.errors(), self.internal_error, self.version, self.words())
             served = self.builder.served_digests
         # Not on the quick path's page: the full rebuild follows, and the page reloads with them.
-        settings = page_settings(resolve(path, view.outputs)[0], self.token, self.root, served) if fresh is None else ""
+        settings = (page_settings(resolve(path, view.outputs)[0], self.token, self.root, served, view.words)
+                    if fresh is None else "")
         return view.answer(path, fresh, settings)
 
     def errors(self) -> list[Diagnostic]:
         return self.builder.diagnostics.errors
+
+    def words(self) -> Interface:
+        """The site's language for what serve adds to pages: the last good run's
+        (the pages' own), else as site.yaml says it when serve started (the
+        last build's pages, before the first run; or a first run that failed)."""
+        if self.builder.interface is None and self._first_words is None:
+            self._first_words = site_words(self.root)
+        return self.builder.interface or self._first_words
 
 
 class _ChangeHandler(FileSystemEventHandler):

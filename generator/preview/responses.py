@@ -11,6 +11,9 @@ from http import HTTPStatus
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic
+from ..core.translations import Interface
+from .pagewords import (AS_THE_TERMINAL_SHOWS_IT, BUILD_BROKEN, HOME, INTERNAL_ERROR, NOT_FOUND, NOTHING_BUILT_AT,
+                        language_attributes, say)
 
 LIVE_RELOAD_PATH = "/__livereload"
 HTML = "text/html; charset=utf-8"
@@ -39,12 +42,14 @@ class Response:
 @dataclass(frozen=True)
 class SiteView:
     """One consistent look at the served site: its files, the errors of the
-    last attempt, and the version the live-reload stream announces."""
+    last attempt, the version the live-reload stream announces, and the
+    site's language for what serve adds to its pages."""
 
     outputs: dict[str, bytes]
     errors: list[Diagnostic]
     internal_error: str | None
     version: int
+    words: Interface
 
     def answer(self, path: str, fresh: bytes | None = None, extra: str = "") -> Response:
         """The response for ``path``; ``fresh``: its page, already re-rendered
@@ -56,14 +61,14 @@ class SiteView:
         if redirect:
             return Response(HTTPStatus.MOVED_PERMANENTLY, b"", TEXT, {"Location": redirect})
         if target is None:
-            return Response(HTTPStatus.NOT_FOUND, self.decorate(not_found_page(path).encode("utf-8")), HTML)
+            return Response(HTTPStatus.NOT_FOUND, self.decorate(not_found_page(path, self.words).encode("utf-8")), HTML)
         body = self.outputs[target]
         if target.endswith(".html"):
             body = self.decorate(body, extra)
         return Response(HTTPStatus.OK, body, CONTENT_TYPES.get(Path(target).suffix, "application/octet-stream"))
 
     def decorate(self, body: bytes, extra: str = "") -> bytes:
-        return decorate(body, self.errors, self.internal_error, self.version, extra)
+        return decorate(body, self.errors, self.internal_error, self.version, self.words, extra)
 
 
 def resolve(path: str, outputs: dict[str, bytes]) -> tuple[str | None, str | None]:
@@ -79,35 +84,32 @@ def resolve(path: str, outputs: dict[str, bytes]) -> tuple[str | None, str | Non
     return None, None
 
 
-def not_found_page(path: str) -> str:
+def not_found_page(path: str, words: Interface) -> str:
+    where = f'<code dir="ltr">{html.escape(path)}</code>'
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>'
-        f"<body><h1>Not found</h1><p>Nothing is built at <code>{html.escape(path)}</code>.</p>"
-        '<p><a href="/">Home</a></p></body></html>'
+        f'<!doctype html><html{language_attributes(words)}><head><meta charset="utf-8">'
+        f"<title>{say(words, NOT_FOUND)}</title></head>"
+        f"<body><h1>{say(words, NOT_FOUND)}</h1><p>{say(words, NOTHING_BUILT_AT) % {'path': where}}</p>"
+        f'<p><a href="/">{say(words, HOME)}</a></p></body></html>'
     )
 
 
+# The site's words in a font that has their script (a monospace font may have no Arabic letters, and
+# Chromium then wrote Persian with its letters apart); the diagnostics as a terminal shows them.
+DIAGNOSTICS_STYLE = "white-space:pre-wrap;margin:.6rem 0 0;font:14px/1.5 ui-monospace,monospace"
 OVERLAY_STYLE = (
     "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;"
-    "background:#2b0b0b;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.2rem;"
+    "background:#2b0b0b;color:#fff;font:14px/1.5 system-ui,sans-serif;padding:1rem 1.2rem;"
     "border-top:4px solid #ff6b6b;box-shadow:0 -4px 16px rgba(0,0,0,.4)"
 )
 
 
 def decorate(body: bytes, errors: list[Diagnostic], internal_error: str | None, version: int,
-             settings: str = "") -> bytes:
+             words: Interface, settings: str = "") -> bytes:
     """Add the live-reload script, ``settings`` (HTML), and the error overlay when the last rebuild failed."""
     extra = [settings] if settings else []
     if errors or internal_error:
-        lines = [html.escape(d.format()) for d in errors]
-        if internal_error:
-            lines.append("internal error (a bug in factcheck, please report it):")
-            lines.extend(html.escape(line) for line in internal_error.splitlines())
-        extra.append(
-            f'<div id="factcheck-errors" role="alert" style="{OVERLAY_STYLE}">'
-            f"<strong>The last change broke the build: still showing the last good version.</strong>"
-            f'<pre style="white-space:pre-wrap;margin:.6rem 0 0">{chr(10).join(lines)}</pre></div>'
-        )
+        extra.append(overlay(errors, internal_error, words))
     extra.append(
         "<script>(function(){var v=" + str(version) + ';var s=new EventSource("' + LIVE_RELOAD_PATH + '");'
         "s.onmessage=function(e){if(+e.data!==v){s.close();location.reload();}};})();</script>"
@@ -115,3 +117,21 @@ def decorate(body: bytes, errors: list[Diagnostic], internal_error: str | None, 
     addition = "".join(extra).encode("utf-8")
     marker = body.rfind(b"</body>")
     return body[:marker] + addition + body[marker:] if marker >= 0 else body + addition
+
+
+def overlay(errors: list[Diagnostic], internal_error: str | None, words: Interface) -> str:
+    """The errors of the last rebuild over the page: said in the site's language
+    and direction, listed as ``check`` prints them (English, left to right)."""
+    parts = [f'<div id="factcheck-errors" role="alert"{language_attributes(words)} style="{OVERLAY_STYLE}">'
+             f"<strong>{say(words, BUILD_BROKEN)}</strong>"]
+    if errors:
+        parts.append(as_the_terminal_shows_it(d.format() for d in errors))
+    if internal_error:
+        parts.append(f'<p style="margin:.6rem 0 0">{say(words, INTERNAL_ERROR)}</p>')
+        parts.append(as_the_terminal_shows_it(internal_error.splitlines()))
+    return "".join(parts) + "</div>"
+
+
+def as_the_terminal_shows_it(lines) -> str:
+    text = "\n".join(html.escape(line) for line in lines)
+    return f'<pre{AS_THE_TERMINAL_SHOWS_IT} style="{DIAGNOSTICS_STYLE}">{text}</pre>'

@@ -12,7 +12,8 @@ from ..core.diagnostics import Diagnostics
 from ..core.language import is_language_tag
 from ..core.layout import CONFIG_FILE, DEFAULT_OUTPUT
 from ..core.model import Publisher, SiteConfig, Verdict
-from ..core.wording import STANCE_LABELS, stance_word_in
+from ..core.translations import Interface
+from ..core.wording import STANCE_LABELS, stance_word_in, translated
 from . import schema
 from .contrast import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from .fields import FieldChecker, describe
@@ -27,7 +28,8 @@ def site_language(config: YamlMap | None) -> str:
     return value.strip() if isinstance(value, str) and is_language_tag(value.strip()) else DEFAULT_LANGUAGE
 
 
-def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig | None:
+def validate_config(config: YamlMap | None, checker: FieldChecker, words: Interface | None = None) -> SiteConfig | None:
+    """``words``: the site's language, whose own stance words a verdict label should not use either."""
     if config is None:
         return None
     values = checker.check(config, schema.CONFIG, CONFIG_FILE, CONFIG_FILE)
@@ -48,7 +50,7 @@ def validate_config(config: YamlMap | None, checker: FieldChecker) -> SiteConfig
             seen[fields["id"]] = item.line_of("id")
             verdicts.append(Verdict(rank=len(verdicts), **fields))
             warn_about_low_contrast(fields["colour"], item.line_of("colour"), checker.diagnostics)
-            warn_about_stance_words(fields["label"], item.line_of("label"), checker.diagnostics)
+            warn_about_stance_words(fields["label"], item.line_of("label"), checker.diagnostics, words)
         if not items:
             checker.diagnostics.error(CONFIG_FILE, config.line_of("verdicts"), "'verdicts': the scale needs at least one verdict")
     publisher = validate_publisher(config, checker)  # checked even when the rest fails
@@ -93,12 +95,14 @@ def warn_about_low_contrast(colour: str, line: int, diagnostics: Diagnostics) ->
         )
 
 
-def warn_about_stance_words(label: str, line: int, diagnostics: Diagnostics) -> None:
+def warn_about_stance_words(label: str, line: int, diagnostics: Diagnostics, words: Interface | None = None) -> None:
     """A verdict labelled with a stance's word reads as one: "Claims they
-    disputed: Disputed 2" mixes what speakers did with what the editors found."""
-    word = stance_word_in(label)
+    disputed: Disputed 2" mixes what speakers did with what the editors found;
+    the words are the site's language's (``words``), as its pages show them."""
+    word = stance_word_in(label, words)
     if word:
-        stances = ", ".join(f"“{label}”" for label in STANCE_LABELS.values())
+        labels = translated(STANCE_LABELS, words) if words is not None else STANCE_LABELS
+        stances = ", ".join(f"“{label}”" for label in labels.values())
         diagnostics.warning(
             CONFIG_FILE, line,
             f"'label': '{label}' uses '{word}', a word pages use for what a speaker does with a claim "

@@ -26,6 +26,7 @@ from typing import Any
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.markup import Document, MarkdownConverter
 from ..core.model import Content
+from ..core.translations import Interface
 from . import schema
 from .affiliation import report_cycles
 from .crossfile import (
@@ -39,16 +40,17 @@ from .siteconfig import site_language, validate_config
 
 
 def validate_checked(
-    config_yaml: YamlMap | None, checked: list[CheckedFile], root: Path, diagnostics: Diagnostics
+    config_yaml: YamlMap | None, checked: list[CheckedFile], root: Path, diagnostics: Diagnostics,
+    words: Interface | None = None,
 ) -> Content | None:
     """The cross-file half of validation, over files already checked on their own.
 
     ``checked`` comes from :func:`check_file`, which depends on nothing but
     the file itself; that is what lets a build cache it by the file's bytes
-    and run it in several processes.
+    and run it in several processes. ``words``: the site's language (``siteconfig``).
     """
     checker = FieldChecker(diagnostics)
-    config = validate_config(config_yaml, checker)
+    config = validate_config(config_yaml, checker, words)
     records, declared, references = collect_records(checked, diagnostics)
     with_outlets_hint(diagnostics, declared["outlet"])
     check_references(references, records, declared, declared_verdicts(config_yaml), root, diagnostics)

@@ -60,6 +60,29 @@ def test_every_shipped_catalogue_translates_every_message(locale):
         assert not message.fuzzy, (locale, message.id)
 
 
+# The rule for counted phrases: a message that says how many of something
+# there are names that number %(num)s (Jinja's name for ngettext's count) or
+# %(count)s, and is a plural message (ngettext, N_plural), so that each language
+# picks its form ("1 pair", "2 pairs"; Arabic has six). A number that counts
+# nothing in its phrase ("Page 2 of %(pages)s") takes another name.
+COUNTED = re.compile(r"%\((?:num|count)\)s")
+
+
+def test_a_counted_message_is_a_plural_message():
+    singular = sorted(message.id for message in messages(cataloguekit.extracted())
+                      if not isinstance(message.id, tuple) and COUNTED.search(message.id))
+    assert singular == [], "a count given to a message with no plural forms: use ngettext / N_plural"
+
+
+def test_no_translation_puts_a_count_in_brackets_to_avoid_choosing_a_form():
+    """Arabic's catalogue once wrote "جميع الادعاءات (%(count)s)" ("all the claims (12)"): a
+    singular message left it no other way to agree with the number."""
+    for locale in cataloguekit.SHIPPED:
+        for message in messages(cataloguekit.read(cataloguekit.shipped_path(locale), locale)):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert not any(re.search(r"\(%\((?:num|count)\)s\)", string) for string in strings), (locale, message.id)
+
+
 def test_arabic_has_all_six_plural_forms():
     catalog = cataloguekit.read(cataloguekit.shipped_path("ar"), "ar")
     assert catalog.num_plurals == 6

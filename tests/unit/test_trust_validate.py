@@ -1,16 +1,18 @@
 """Validation of what issue 12's "Trust and clarity" adds to the content model:
 the editors' own pages (content/pages/), site.yaml's ``licence``, a claim's
 ``not_rated``, an article's ``title_by_editors``, and the warning for a
-verdict label that uses a stance's word."""
+verdict label that uses a stance's word (English's, and the site's language's)."""
 
 from __future__ import annotations
 
 import pytest
 
+from generator.core.diagnostics import Diagnostics
 from generator.core.wording import STANCE_ADJECTIVES, STANCE_LABELS, STANCE_VERBS, stance_word_in
 from generator.engine.build import load_content
+from generator.stages.catalogues import load_interface
 from generator.stages.licences import KNOWN_LICENCES, parse_licence
-from sitekit import SITE_YAML, check_lines, errors_of, make_site
+from sitekit import REPO, SITE_YAML, check_lines, errors_of, make_site
 
 ABOUT = "content/pages/about.md"
 CLAIM = "content/claims/bridge-cost.md"
@@ -173,3 +175,31 @@ def test_the_example_article_without_a_headline_says_so():
     content, _ = load_content(REPO)
     marked = sorted(a.id for a in content.articles.values() if a.title_by_editors)
     assert marked == ["un-panel-taliban-al-qaeda-close-relationship"]
+
+
+# --- the stance words of the site's language -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag, label, word", [
+    ("fr", "Contesté", "Contesté"), ("fr", "Affirmé", "Affirmé"), ("fr", "Neutre", "Neutre"),
+    ("fr", "Faux", None), ("fr", "Non vérifié", None), ("fr", "Établi", None),
+    ("es", "Refutado", "Refutado"), ("es", "Falso", None), ("es", "Sin verificar", None),
+    ("ar", "محايد", "محايد"), ("ar", "مؤكد", "مؤكد"), ("ar", "خاطئ", None),
+    # Dari: "confirmed" shares its stem with "تأیید می‌کند" (asserts); "می‌کند" (does) is no stance's own
+    ("fa-AF", "تأییدشده", "تأییدشده"), ("fa-AF", "بی‌طرف", "بی‌طرف"), ("fa-AF", "نادرست", None),
+    ("fa-AF", "ثابت نمی‌کند", None),
+    ("en", "Disputed", "Disputed"), ("en", "Supported", None),
+])
+def test_a_stance_word_of_the_sites_language_is_found_too(tag, label, word):
+    assert stance_word_in(label, load_interface(REPO, tag, 1, Diagnostics())) == word
+
+
+def test_a_french_verdict_label_that_uses_a_french_stance_word_is_a_warning_in_french_terms(tmp_path):
+    site_yaml = SITE_YAML.replace("title: Mini\n", "title: Mini\nlanguage: fr\n").replace("label: Wrong", "label: Contesté")
+    root = make_site(tmp_path, {"site.yaml": site_yaml})
+    line = site_yaml.splitlines().index("    label: Contesté") + 1
+    assert [entry for entry in check_lines(root) if "stance" in entry] == [
+        f"site.yaml:{line}: warning: 'label': 'Contesté' uses 'Contesté', a word pages use for what a speaker "
+        "does with a claim (“Affirme”, “Conteste”, “Neutre”); readers would take the verdict for a stance: "
+        "choose a word of its own",
+    ]
