@@ -23,7 +23,8 @@ from ..core.model import Content, SiteConfig
 from ..core.progress import Progress
 from ..stages.history import warn_about_unexplained_verdict_changes
 from ..stages.load import load_config
-from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests
+from .cache import INPUTS, LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint
+from .inputs import digests_of, from_json, scan_inputs, to_json
 from .coverage import CoverageTotal, report_site_coverage
 from .lastbuild import LastBuild, build_options
 from .lock import output_lock
@@ -112,7 +113,7 @@ def build(
     """
     started = time.perf_counter()
     cache = BuildCache(root) if use_cache else None
-    inputs = input_digests(root, DEFAULT_TEMPLATES)
+    inputs = read_inputs(root, cache)
     options = build_options(out, base_url, drafts, strict, search)
     fingerprint = build_fingerprint(inputs, options)
     if cache is not None and (unchanged := unchanged_build(cache, fingerprint)) is not None:
@@ -128,6 +129,19 @@ def build(
     if not outcome.ok:
         return BuildResult(outcome.diagnostics)
     return folder.result
+
+
+def read_inputs(root: Path, cache: BuildCache | None) -> dict[str, str]:
+    """The digest of every input file: the cache's for a file whose stat
+    is the one it had when last hashed (``inputs.py``), the others read now."""
+    if cache is None:
+        return digests_of(scan_inputs(root, DEFAULT_TEMPLATES, {}))
+    stored = cache.load_json(INPUTS)
+    scanned = scan_inputs(root, DEFAULT_TEMPLATES, from_json(stored))
+    kept = to_json(scanned)
+    if kept != stored:
+        cache.store_json(INPUTS, kept)
+    return digests_of(scanned)
 
 
 class OutputFolder:
