@@ -113,10 +113,11 @@ def build(
     """
     started = time.perf_counter()
     cache = BuildCache(root) if use_cache else None
-    inputs = read_inputs(root, cache)
+    inputs = InputsRead(root, cache)
     options = build_options(out, base_url, drafts, strict, search)
-    fingerprint = build_fingerprint(inputs, options)
+    fingerprint = build_fingerprint(inputs.digests, options)
     if cache is not None and (unchanged := unchanged_build(cache, fingerprint)) is not None:
+        inputs.keep()
         unchanged.seconds = time.perf_counter() - started
         return unchanged
     settings = Settings(base_url, drafts, strict, INDEX if search else NO_INDEX, options)
@@ -124,24 +125,30 @@ def build(
     # Failed or interrupted, the build does not wait for the removal of the
     # previous site: that process dies with this one (workers.Background), and
     # the next build removes what it left.
-    outcome = run(root, inputs, settings, folder, cache=cache, progress=progress)
+    outcome = run(root, inputs.digests, settings, folder, cache=cache, progress=progress)
     folder.close()
     if not outcome.ok:
         return BuildResult(outcome.diagnostics)
+    inputs.keep()
     return folder.result
 
 
-def read_inputs(root: Path, cache: BuildCache | None) -> dict[str, str]:
-    """The digest of every input file: the cache's for a file whose stat
-    is the one it had when last hashed (``inputs.py``), the others read now."""
-    if cache is None:
-        return digests_of(scan_inputs(root, DEFAULT_TEMPLATES, {}))
-    stored = cache.load_json(INPUTS)
-    scanned = scan_inputs(root, DEFAULT_TEMPLATES, from_json(stored))
-    kept = to_json(scanned)
-    if kept != stored:
-        cache.store_json(INPUTS, kept)
-    return digests_of(scanned)
+class InputsRead:
+    """The digest of every input file: the cache's for a file whose stat is
+    the one it had when last hashed (``inputs.py``), the others read now.
+    What was seen is kept in the cache (:meth:`keep`) only by a build that
+    succeeded: one that failed or was refused leaves the cache as it was."""
+
+    def __init__(self, root: Path, cache: BuildCache | None):
+        self.cache = cache
+        self.stored = cache.load_json(INPUTS) if cache is not None else None
+        self.scanned = scan_inputs(root, DEFAULT_TEMPLATES, from_json(self.stored))
+        self.digests = digests_of(self.scanned)
+
+    def keep(self) -> None:
+        kept = to_json(self.scanned)
+        if self.cache is not None and kept != self.stored:
+            self.cache.store_json(INPUTS, kept)
 
 
 class OutputFolder:

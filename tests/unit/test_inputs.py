@@ -9,7 +9,7 @@ import pytest
 
 from generator.core.layout import DEFAULT_TEMPLATES
 from generator.engine import inputs
-from generator.engine.build import build, read_inputs
+from generator.engine.build import InputsRead, build
 from generator.engine.cache import INPUTS, BuildCache, digest
 from generator.engine.inputs import from_json, input_digests, scan_files, scan_inputs, to_json
 
@@ -81,7 +81,7 @@ def test_a_build_keeps_the_stamps_and_the_next_reads_only_what_changed(tmp_path,
     build(site, search=False)
     quick_trust()
     cache = BuildCache(site)
-    read_inputs(site, cache)
+    InputsRead(site, cache).keep()
     kept = cache.load_json(INPUTS)
     assert set(kept) == set(input_digests(site, DEFAULT_TEMPLATES))
     article = sorted((site / "content" / "articles").glob("*.md"))[0]
@@ -90,7 +90,7 @@ def test_a_build_keeps_the_stamps_and_the_next_reads_only_what_changed(tmp_path,
     real_open = open
     monkeypatch.setattr(inputs, "open", lambda path, *a: opened.append(str(path)) or real_open(path, *a),
                         raising=False)
-    digests = read_inputs(site, cache)
+    digests = InputsRead(site, cache).digests
     monkeypatch.undo()
     assert opened == [str(article)]
     assert digests == input_digests(site, DEFAULT_TEMPLATES)
