@@ -69,8 +69,12 @@ QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before doing without the cache
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def digest(data: bytes, *more: bytes | memoryview) -> str:
+    """The digest of ``data`` and ``more`` one after the other, as if joined (but not copied)."""
+    hasher = hashlib.blake2b(data, digest_size=16)
+    for part in more:
+        hasher.update(part)
+    return hasher.hexdigest()
 
 
 # Libraries whose version changes what a build makes of the same input.
