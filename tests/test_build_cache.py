@@ -11,6 +11,7 @@ from pathlib import Path
 import generator
 from generator.core.layout import CACHE_DIR
 from generator.engine import cache as cache_module
+from generator.engine import inputs as inputs_module
 from generator.engine.build import build
 from generator.engine.cache import CHECKED, BuildCache
 from generator.engine import prepare
@@ -214,7 +215,7 @@ def test_the_code_version_is_that_of_the_whole_package():
 
 def test_files_whose_digests_are_given_are_not_read_again_unless_checked(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site", articles=10, seed=5).root
-    digests = cache_module.input_digests(site)
+    digests = inputs_module.input_digests(site)
     first = prepare_content(site, BuildCache(site), digests=digests)
     reads = []
     real = prepare.read_bytes
@@ -232,7 +233,7 @@ def test_a_file_changed_since_its_digest_is_checked_and_cached_as_it_is_now(tmp_
     site = make_site(tmp_path / "site", articles=10, seed=5).root
     article = sorted((site / "content" / "articles").glob("*.md"))[0]
     rel = article.relative_to(site).as_posix()
-    digests = cache_module.input_digests(site)
+    digests = inputs_module.input_digests(site)
     article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added since.\n", encoding="utf-8")
     prepared = prepare_content(site, BuildCache(site), digests=digests)
     now = cache_module.checked_key(rel, article.read_bytes())
@@ -245,9 +246,9 @@ def test_a_file_gone_since_its_digest_is_reported_once_it_is_to_be_checked(tmp_p
     site = make_site(tmp_path / "site", articles=10, seed=5).root
     article = sorted((site / "content" / "articles").glob("*.md"))[0]
     rel = article.relative_to(site).as_posix()
-    digests = {**cache_module.input_digests(site), rel: cache_module.digest(b"bytes it had when it was hashed")}
-    listed = prepare.content_paths(site, prepare.Diagnostics())
-    monkeypatch.setattr(prepare, "content_paths", lambda root, diagnostics: listed)  # listed, then deleted
+    digests = {**inputs_module.input_digests(site), rel: cache_module.digest(b"bytes it had when it was hashed")}
+    listed = prepare.content_files(site, prepare.Diagnostics())
+    monkeypatch.setattr(prepare, "content_files", lambda root, diagnostics: listed)  # listed, then deleted
     article.unlink()
     prepared = prepare_content(site, BuildCache(site), digests=digests)
     assert prepared.content is None

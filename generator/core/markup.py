@@ -174,7 +174,7 @@ class Document:
         self.length = len(text)  # in code points, as quotes' places count
 
     @classmethod
-    def from_stored(cls, length: int, stored: bytes) -> "Document":
+    def from_stored(cls, length: int, stored: bytes | memoryview) -> "Document":
         """A document from its :meth:`stored_form`, read when first used; its
         text is ``length`` code points long, or reading it fails."""
         document = cls.__new__(cls)

@@ -291,6 +291,10 @@ class Quote:
     # Whose figure ``value`` is, when the speaker gives it as someone else's
     # (the mention's ``value_attributed_to``); None: the speaker's own figure.
     value_attributed_to: "Actor | Outlet | None" = None
+    # The content files the quote is made of: its article, claim and outlet,
+    # the actors of the chain, the via and whose figure it is. A page that
+    # shows the quote changes when one of them does (``outputs/base.sources_of``).
+    files: frozenset[str] = frozenset()
 
     @property
     def stance(self) -> str:

@@ -194,7 +194,7 @@ def stored_document(stored: object, length: int) -> tuple[str, str]:
     unless it is that, its text ``length`` code points long and its tree
     one for that text (:func:`check`)."""
     try:
-        form = stored.decode("utf-8") if type(stored) is bytes else None
+        form = str(stored, "utf-8") if type(stored) in (bytes, memoryview) else None
     except UnicodeDecodeError:
         form = None
     if form is None or has_surrogate_escape(form):

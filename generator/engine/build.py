@@ -23,7 +23,8 @@ from ..core.model import Content, SiteConfig
 from ..core.progress import Progress
 from ..stages.history import warn_about_unexplained_verdict_changes
 from ..stages.load import load_config
-from .cache import LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint, input_digests
+from .cache import INPUTS, LAST_BUILD, OUTPUTS, BuildCache, build_fingerprint
+from .inputs import digests_of, from_json, scan_inputs, to_json
 from .coverage import CoverageTotal, report_site_coverage
 from .lastbuild import LastBuild, build_options
 from .lock import output_lock
@@ -112,10 +113,11 @@ def build(
     """
     started = time.perf_counter()
     cache = BuildCache(root) if use_cache else None
-    inputs = input_digests(root, DEFAULT_TEMPLATES)
+    inputs = InputsRead(root, cache)
     options = build_options(out, base_url, drafts, strict, search)
-    fingerprint = build_fingerprint(inputs, options)
+    fingerprint = build_fingerprint(inputs.digests, options)
     if cache is not None and (unchanged := unchanged_build(cache, fingerprint)) is not None:
+        inputs.keep()
         unchanged.seconds = time.perf_counter() - started
         return unchanged
     settings = Settings(base_url, drafts, strict, INDEX if search else NO_INDEX, options)
@@ -123,11 +125,30 @@ def build(
     # Failed or interrupted, the build does not wait for the removal of the
     # previous site: that process dies with this one (workers.Background), and
     # the next build removes what it left.
-    outcome = run(root, inputs, settings, folder, cache=cache, progress=progress)
+    outcome = run(root, inputs.digests, settings, folder, cache=cache, progress=progress)
     folder.close()
     if not outcome.ok:
         return BuildResult(outcome.diagnostics)
+    inputs.keep()
     return folder.result
+
+
+class InputsRead:
+    """The digest of every input file: the cache's for a file whose stat is
+    the one it had when last hashed (``inputs.py``), the others read now.
+    What was seen is kept in the cache (:meth:`keep`) only by a build that
+    succeeded: one that failed or was refused leaves the cache as it was."""
+
+    def __init__(self, root: Path, cache: BuildCache | None):
+        self.cache = cache
+        self.stored = cache.load_json(INPUTS) if cache is not None else None
+        self.scanned = scan_inputs(root, DEFAULT_TEMPLATES, from_json(self.stored))
+        self.digests = digests_of(self.scanned)
+
+    def keep(self) -> None:
+        kept = to_json(self.scanned)
+        if self.cache is not None and kept != self.stored:
+            self.cache.store_json(INPUTS, kept)
 
 
 class OutputFolder:

@@ -2,7 +2,7 @@
 
 It lives in ``.factcheck-cache/`` next to ``site.yaml`` (like Hugo's
 ``resources/`` or Pelican's ``cache/``), is safe to delete at any time, and
-holds four things:
+holds five things:
 
 - ``checked-json.sqlite``: every content file loaded and checked on its own
   (its record with its converted Markdown and anchored quotes, its problems
@@ -16,6 +16,9 @@ holds four things:
 - ``last-build.json``: the fingerprint of the last successful build (every
   input file, the generator's code, the options) with its summary and
   warnings, so a build with nothing changed can say so and stop.
+- ``inputs.json``: the size, times and digest of every input file when it
+  was last hashed, so the next build reads only files whose stat changed
+  (``inputs.py``).
 - ``pieces/``: the pieces the site-wide data files are made of, one
   database per file, each piece's bytes under its key (``pieces.py``).
 
@@ -53,7 +56,6 @@ from pathlib import Path
 from typing import Any
 
 from ..core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, is_content, is_translation, template_inputs
-from ..stages.sitefiles import FoundFiles, walk_site
 
 CHECKED = "checked-json.sqlite"
 # What earlier formats kept, pickled: removed, never read (see codec.py for why).
@@ -61,13 +63,18 @@ LEGACY_CHECKED_FOLDER = "checked"  # FORMAT 1: one pickle per file
 LEGACY_CHECKED_DATABASE = "checked.sqlite"  # FORMAT 2: the same pickles in one database
 OUTPUTS = "outputs.json"
 LAST_BUILD = "last-build.json"
+INPUTS = "inputs.json"  # the input files' stamps and digests (inputs.py)
 FORMAT = 6  # bump when what is stored changes shape
 QUERY_BATCH = 500  # keys per query, well below SQLite's limit on parameters
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before doing without the cache
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def digest(data: bytes, *more: bytes | memoryview) -> str:
+    """The digest of ``data`` and ``more`` one after the other, as if joined (but not copied)."""
+    hasher = hashlib.blake2b(data, digest_size=16)
+    for part in more:
+        hasher.update(part)
+    return hasher.hexdigest()
 
 
 # Libraries whose version changes what a build makes of the same input.
@@ -100,38 +107,6 @@ def dependency_version(name: str) -> str:
         return "unknown"
 
 
-def input_paths(root: Path, default_templates: Path | None = None) -> dict[str, str]:
-    """Every file a build reads, keyed by path relative to the root, sorted.
-
-    When the site has no templates/ of its own, the project's default
-    templates (``default_templates``) are read instead; they are keyed
-    "default-templates/…". The site is walked as everywhere
-    (``sitefiles.py``): no link to a folder is followed, no link to a file
-    outside the site is read.
-    """
-    return inputs_of(root, walk_site(root, default_templates))
-
-
-def inputs_of(root: Path, found: FoundFiles) -> dict[str, str]:
-    """The paths of site.yaml and of the files a walk of the site found, sorted by key."""
-    return dict(sorted({CONFIG_FILE: os.path.join(root, CONFIG_FILE), **found.files}.items()))
-
-
-def input_digests(root: Path, default_templates: Path | None = None) -> dict[str, str]:
-    """A digest of every input file (:func:`input_paths`), and a note for every
-    link the walk did not follow: adding or removing one changes what
-    ``check`` reports, so it must not look like an unchanged build."""
-    found = walk_site(root, default_templates)
-    digests = found.link_notes()
-    for rel, path in inputs_of(root, found).items():
-        try:
-            with open(path, "rb") as file:
-                digests[rel] = digest(file.read())
-        except OSError:
-            continue  # vanished or unreadable between listing and reading: the next build catches it
-    return digests
-
-
 def checked_key(rel_path: str, data: bytes) -> str:
     """The cache key of a content file checked on its own."""
     return checked_key_of(rel_path, digest(data))
@@ -139,7 +114,7 @@ def checked_key(rel_path: str, data: bytes) -> str:
 
 def checked_key_of(rel_path: str, file_digest: str) -> str:
     """:func:`checked_key` from the :func:`digest` of the file's bytes: a build
-    has that of every input already (:func:`input_digests`), and need not
+    has that of every input already (``inputs.input_digests``), and need not
     read a file again unless it is to be checked."""
     return digest(f"{code_version()}\0{rel_path}\0{file_digest}".encode())
 

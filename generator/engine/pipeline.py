@@ -125,7 +125,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
         progress: Progress | None = None) -> Outcome:
     """Build the site under ``root`` into ``target``.
 
-    ``inputs``: the digest of every input file (``cache.input_digests``);
+    ``inputs``: the digest of every input file (``inputs.input_digests``);
     ``remembered``: files checked by an earlier run of this process, by cache
     key; ``cache``: the build cache, for the files checked by earlier builds
     and the pieces of the data files they made.

@@ -31,7 +31,7 @@ from ..core.markup import MarkdownConverter
 from ..core.model import Content
 from ..core.translations import Interface
 from ..stages.catalogues import site_interface
-from ..stages.load import content_paths, kind_of, load_config, load_source, read_bytes, relpath
+from ..stages.load import content_files, file_id, kind_of_content, load_config, load_source, read_bytes
 from ..stages.validate import CheckedFile, check_file, validate_checked
 from . import codec
 from .cache import BuildCache, checked_key, checked_key_of
@@ -56,7 +56,7 @@ class ContentFile:
     id: str
     data: bytes | None
     key: str = ""  # its cache key
-    location: Path | None = None  # where it is read from, while unread
+    location: str | None = None  # where it is read from, while unread
 
 
 @dataclass
@@ -81,7 +81,7 @@ def prepare_content(
     ``remembered`` is what the previous round of a long-running process
     (``serve``) checked, by cache key; ``cache`` is the on-disk cache;
     ``digests`` are the :func:`cache.digest` of files' bytes by path, as the
-    caller read them (``cache.input_digests``): those files are keyed by
+    caller read them (``inputs.input_digests``): those files are keyed by
     them, and read again only to be checked. At 10,000 articles, reading
     and hashing all 13,043 files a second time took 0.3-0.4 s of a build.
     """
@@ -103,8 +103,8 @@ def list_content_files(root: Path, diagnostics: Diagnostics, digests: Mapping[st
     """Every content file with its cache key: from its digest in ``digests``
     (the file unread), or from its bytes, read here."""
     files = []
-    for path in content_paths(root, diagnostics):
-        file = ContentFile(relpath(root, path), kind_of(root, path), path.stem, None, location=path)
+    for rel, path in content_files(root, diagnostics):
+        file = ContentFile(rel, kind_of_content(rel), file_id(rel), None, location=path)
         if file.path in digests:
             file.key = checked_key_of(file.path, digests[file.path])
             files.append(file)
@@ -117,7 +117,7 @@ def read_now(file: ContentFile, diagnostics: Diagnostics) -> bool:
     """Read a file not read yet, and key it by the bytes read (it may have
     changed since its digest was taken); False (reported) if it cannot be."""
     if file.data is None:
-        file.data = read_bytes(file.location, file.path, diagnostics)
+        file.data = read_bytes(Path(file.location), file.path, diagnostics)
         if file.data is None:
             return False
         file.key = checked_key(file.path, file.data)

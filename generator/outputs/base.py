@@ -115,15 +115,7 @@ def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
     """The files a list of quotes shows something of, plus ``paths``: among
     them every actor on the speaker's affiliation chain, since each can
     change the origin the quote is counted under."""
-    sources = set(paths)
-    for quote in quotes:
-        sources.update((quote.article.path, quote.claim.path, quote.outlet.path))
-        sources.update(actor.path for actor in quote.chain)
-        if quote.via:
-            sources.add(quote.via.path)
-        if quote.value_attributed_to:
-            sources.add(quote.value_attributed_to.path)
-    return frozenset(sources)
+    return frozenset(paths).union(*(quote.files for quote in quotes))
 
 
 def fingerprint(value: Any) -> str:

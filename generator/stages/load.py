@@ -12,6 +12,7 @@ of the front-matter block.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,19 +50,28 @@ def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
 
 
 def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
-    """Every ``.md`` file under ``content/``, sorted so runs are deterministic.
+    """Every ``.md`` file under ``content/``, sorted so runs are deterministic."""
+    return [Path(path) for _, path in content_files(root, diagnostics)]
+
+
+def content_files(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]:
+    """(path relative to the root, path on disk) of every ``.md`` file under
+    ``content/``, in the order of their folders and names, so runs are
+    deterministic.
 
     The site is walked here as everywhere (``sitefiles.py``), and what its
     walk would not follow, under seeds/ and templates/ too, is reported
     here: every command that reads the content comes this way once, so
-    ``check``, ``build`` and ``serve`` report the same.
+    ``check``, ``build`` and ``serve`` report the same. Paths stay strings:
+    at 10,000 articles, making, relating and sorting 13,000 ``Path``
+    objects took 0.2 s of every build.
     """
     found = walk_site(root)
     found.report(diagnostics)
     if not (root / CONTENT_DIR).is_dir():
         diagnostics.error(CONTENT_DIR, 0, f"no {CONTENT_DIR}/ folder next to {CONFIG_FILE}")
         return []
-    paths = []
+    files = []
     for rel, path in found.under(CONTENT_DIR).items():
         parts = rel.split("/")[1:]
         if any(is_editor_file(part) for part in parts) or not is_content_file(rel, parts[-1], diagnostics):
@@ -70,8 +80,9 @@ def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
             folders = ", ".join(f"{CONTENT_DIR}/{name}/" for name in CONTENT_KINDS)
             diagnostics.warning(rel, 0, f"ignored: content files belong in one of {folders}")
             continue
-        paths.append(Path(path))
-    return sorted(paths)
+        files.append((rel, path))
+    # Folder by folder, as paths compare (not as strings, where "a-b.md" < "a/x.md").
+    return sorted(files, key=lambda file: file[0].split("/"))
 
 
 def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
@@ -98,6 +109,16 @@ def load_source(rel: str, kind: str, file_id: str, data: bytes, diagnostics: Dia
 def kind_of(root: Path, path: Path) -> str:
     """The kind of record a file under content/ holds, from its folder."""
     return CONTENT_KINDS[path.relative_to(root / CONTENT_DIR).parts[0]]
+
+
+def kind_of_content(rel: str) -> str:
+    """The kind of record a file holds, from its path relative to the root ("content/<folder>/…")."""
+    return CONTENT_KINDS[rel.split("/", 2)[1]]
+
+
+def file_id(rel: str) -> str:
+    """A content file's id: its name without the extension (``Path.stem``)."""
+    return os.path.splitext(rel.rpartition("/")[2])[0]
 
 
 def source_file(rel: str, kind: str, file_id: str, text: str, diagnostics: Diagnostics) -> SourceFile:

@@ -15,8 +15,11 @@ from generator.stages.load import (
     YamlList,
     YamlMap,
     compose_yaml,
+    content_files,
     content_paths,
+    file_id,
     kind_of,
+    kind_of_content,
     load_config,
     load_source,
     parse_yaml,
@@ -262,6 +265,18 @@ def test_content_files_outside_the_kind_folders_are_ignored_with_a_warning(tmp_p
         f"content/loose.md: warning: ignored: content files belong in one of {folders}",
         f"content/notes/n.md: warning: ignored: content files belong in one of {folders}",
     ]
+
+
+def test_content_files_come_folder_by_folder_with_their_kind_and_id(tmp_path):
+    # As paths compare, part by part: "a/x.md" before "a-b.md", though "/" > "-" in a string.
+    write_files(tmp_path, {f"content/articles/{name}": "---\n---\n"
+                           for name in ("a-b.md", "a/x.md", "a.b.md", "b.md", "a/c/y.md")})
+    files = content_files(tmp_path, Diagnostics())
+    assert [rel for rel, _ in files] == [p.relative_to(tmp_path).as_posix()
+                                         for p in sorted(tmp_path.glob("content/**/*.md"))]
+    assert [(kind_of_content(rel), file_id(rel)) for rel, _ in files] == [
+        ("article", "y"), ("article", "x"), ("article", "a-b"), ("article", "a.b"), ("article", "b")]
+    assert [path for _, path in files] == [str(tmp_path / rel) for rel, _ in files]
 
 
 def test_missing_content_folder(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from generator.core.diagnostics import Diagnostics
 from generator.core.layout import DEFAULT_TEMPLATES
-from generator.engine.cache import input_digests, input_paths
+from generator.engine.inputs import input_digests, input_paths
 from generator.engine.incremental import IncrementalBuilder, InputWatcher
 from generator.outputs.render import Renderer
 from generator.stages.sitefiles import is_readable_input, seed_names, walk_folder, walk_site
