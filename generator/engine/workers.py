@@ -37,6 +37,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PARALLEL = 64
+# A worker whose own memory outgrows this share of the build's (or
+# MIN_WORKER_BYTES, whichever is larger) is replaced by a fresh fork before its
+# next chunk (``Pool.outgrown``).
+WORKER_SHARE = 4
+MIN_WORKER_BYTES = 256 << 20
 CHUNKS_PER_WORKER = 8  # enough chunks that a slow one does not leave a core idle at the end
 PARENT_CHECK_SECONDS = 0.2  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -135,23 +140,55 @@ class Pool:
     """
 
     def __init__(self, size: int, job: Callable[[Sequence[T]], list[R]], items: Sequence[T]):
-        context = multiprocessing.get_context("fork")
+        self.context = multiprocessing.get_context("fork")
+        self.job, self.items = job, items
         self.connections: list[Connection] = []  # the parent's end of each worker's pipe
         self.processes: list[multiprocessing.Process] = []
+        parent = own_memory(os.getpid(), resident=True)
+        self.worker_limit = max(MIN_WORKER_BYTES, parent // WORKER_SHARE) if parent is not None else None
+        self.replaced = 0
         try:
             for _ in range(size):
-                ours, theirs = context.Pipe(duplex=True)
-                # The worker closes the parent's ends it inherits (its own
-                # and earlier workers'), so that its death is an end of file.
-                closing = [*self.connections, ours]
-                process = context.Process(target=_work, args=(job, items, theirs, closing, os.getpid()), daemon=True)
-                process.start()
-                theirs.close()
-                self.connections.append(ours)
-                self.processes.append(process)
+                self.start_worker()
         except BaseException:
             self.kill()
             raise
+
+    def start_worker(self) -> None:
+        ours, theirs = self.context.Pipe(duplex=True)
+        # The worker closes the parent's ends it inherits (its own
+        # and earlier workers'), so that its death is an end of file.
+        closing = [*self.connections, ours]
+        process = self.context.Process(target=_work, args=(self.job, self.items, theirs, closing, os.getpid()),
+                                       daemon=True)
+        process.start()
+        theirs.close()
+        self.connections.append(ours)
+        self.processes.append(process)
+
+    def outgrown(self, connection: Connection) -> bool:
+        """Whether the worker has made or copied more memory of its own than
+        it may keep. A forked worker shares the build's pages until it writes
+        to them, and rendering writes to the objects it reads (their reference
+        counts): each worker ended up copying most of the build's model, and
+        at 100,000 articles the render workers were most of the build's peak
+        memory (9.9 GB, against 5 GB for the build itself). A fresh fork starts
+        sharing everything again."""
+        if self.worker_limit is None:
+            return False
+        used = own_memory(self.processes[self.connections.index(connection)].pid)
+        return used is not None and used > self.worker_limit
+
+    def replace(self, connection: Connection) -> Connection:
+        """A fresh worker in place of the one at ``connection``, which has finished its chunk."""
+        index = self.connections.index(connection)
+        _send(connection, None)  # no more work: it returns
+        connection.close()
+        self.processes[index].join()
+        del self.connections[index], self.processes[index]
+        self.start_worker()
+        self.replaced += 1
+        return self.connections[-1]
 
     def __enter__(self) -> "Pool":
         return self
@@ -176,7 +213,6 @@ class Pool:
         """Every chunk's results, by the chunk's start."""
         pending = list(reversed(chunks))  # taken from the end: the first chunks first
         busy: dict[Connection, tuple[int, int]] = {}
-        sentinels = {process.sentinel: connection for process, connection in zip(self.processes, self.connections)}
         for connection in self.connections:
             if pending:
                 busy[connection] = pending.pop()
@@ -184,6 +220,7 @@ class Pool:
         results: dict[int, list] = {}
         total, done = sum(stop - start for start, stop in chunks), 0
         while busy:
+            sentinels = {process.sentinel: connection for process, connection in zip(self.processes, self.connections)}
             ready = wait([*busy, *sentinels])
             for connection in [c for c in ready if c in busy]:  # results first: a worker may send and die
                 start, stop = busy.pop(connection)
@@ -195,6 +232,8 @@ class Pool:
                 if on_progress:
                     on_progress(done, total)
                 if pending:
+                    if self.outgrown(connection):
+                        connection = self.replace(connection)
                     busy[connection] = pending.pop()
                     _send(connection, busy[connection])
             if any(sentinels[s] in busy for s in ready if s in sentinels):
@@ -212,6 +251,17 @@ class Pool:
             if process.exitcode == -signal.SIGINT:
                 return KeyboardInterrupt()
         return lost
+
+
+def own_memory(pid: int, resident: bool = False) -> int | None:
+    """Bytes of memory a process has of its own (private, clean or dirty),
+    or with ``resident`` all it has in memory; None where /proc cannot say."""
+    fields = ("Rss:",) if resident else ("Private_Clean:", "Private_Dirty:")
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            return sum(int(line.split()[1]) << 10 for line in rollup if line.startswith(fields))
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _send(connection: Connection, message: object) -> None:

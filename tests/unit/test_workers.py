@@ -43,6 +43,30 @@ def test_results_come_back_in_order_from_more_than_one_process(two_workers):
     assert os.getpid() not in {pid for pid, _ in results}
 
 
+KEPT = []  # what a worker keeps of each chunk: its own memory grows
+
+
+def growing_pids_and_squares(chunk):
+    KEPT.append(os.urandom(8 << 20))  # 8 MB of the worker's own, kept (random: no page is shared)
+    return slow_pids_and_squares(chunk)
+
+
+def test_a_worker_that_outgrows_its_share_of_memory_is_replaced_by_a_fresh_one(two_workers, monkeypatch):
+    if workers.own_memory(os.getpid()) is None:
+        pytest.skip("no /proc/<pid>/smaps_rollup here")
+    monkeypatch.setattr(workers, "MIN_WORKER_BYTES", 12 << 20)
+    monkeypatch.setattr(workers, "WORKER_SHARE", 1 << 20)
+    items = list(range(500))
+    results = workers.parallel_map(growing_pids_and_squares, items)
+    assert [square for _, square in results] == [n * n for n in items]
+    assert len({pid for pid, _ in results}) > 2  # more workers than the two at a time
+
+
+def test_workers_within_their_share_of_memory_are_kept(two_workers):
+    results = workers.parallel_map(slow_pids_and_squares, list(range(500)))
+    assert len({pid for pid, _ in results}) == 2
+
+
 def chunk_sizes(chunk):
     return [(len(chunk), n) for n in chunk]
 
