@@ -119,14 +119,17 @@ def test_a_stance_word_is_found_by_its_stem(label, word):
     assert stance_word_in(label) == word
 
 
-def test_a_verdict_label_that_uses_a_stance_word_is_a_warning_at_its_line(tmp_path):
-    site_yaml = SITE_YAML.replace("label: Wrong", "label: Disputed")
+@pytest.mark.parametrize("language, label, stances", [
+    ("", "Disputed", "“Asserts”, “Disputes”, “Neutral”"),
+    ("language: fr\n", "Contesté", "“Affirme”, “Conteste”, “Neutre”"),  # in the site's language's terms
+])
+def test_a_verdict_label_that_uses_a_stance_word_is_a_warning_at_its_line(tmp_path, language, label, stances):
+    site_yaml = SITE_YAML.replace("title: Mini\n", f"title: Mini\n{language}").replace("label: Wrong", f"label: {label}")
     root = make_site(tmp_path, {"site.yaml": site_yaml})
-    line = site_yaml.splitlines().index("    label: Disputed") + 1
+    line = site_yaml.splitlines().index(f"    label: {label}") + 1
     assert [entry for entry in check_lines(root) if "stance" in entry] == [
-        f"site.yaml:{line}: warning: 'label': 'Disputed' uses 'Disputed', a word pages use for what a speaker "
-        "does with a claim (“Asserts”, “Disputes”, “Neutral”); readers would take the verdict for a stance: "
-        "choose a word of its own",
+        f"site.yaml:{line}: warning: 'label': '{label}' uses '{label}', a word pages use for what a speaker "
+        f"does with a claim ({stances}); readers would take the verdict for a stance: choose a word of its own",
     ]
 
 
@@ -194,12 +197,3 @@ def test_a_stance_word_of_the_sites_language_is_found_too(tag, label, word):
     assert stance_word_in(label, load_interface(REPO, tag, 1, Diagnostics())) == word
 
 
-def test_a_french_verdict_label_that_uses_a_french_stance_word_is_a_warning_in_french_terms(tmp_path):
-    site_yaml = SITE_YAML.replace("title: Mini\n", "title: Mini\nlanguage: fr\n").replace("label: Wrong", "label: Contesté")
-    root = make_site(tmp_path, {"site.yaml": site_yaml})
-    line = site_yaml.splitlines().index("    label: Contesté") + 1
-    assert [entry for entry in check_lines(root) if "stance" in entry] == [
-        f"site.yaml:{line}: warning: 'label': 'Contesté' uses 'Contesté', a word pages use for what a speaker "
-        "does with a claim (“Affirme”, “Conteste”, “Neutre”); readers would take the verdict for a stance: "
-        "choose a word of its own",
-    ]
