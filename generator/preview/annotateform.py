@@ -1,8 +1,10 @@
 """The annotation form of article pages served by ``factcheck serve`` (never in ``build`` output).
 
-Annotating: select a passage of the article's text (mouse, or shift+arrows
-after a click into the text); an "Annotate" button appears, and the A key
-opens the form too. The claim and the actor are searched as one types, over
+Annotating: select a passage of the article's text with the mouse, or with
+the keyboard: the text is a stop of the Tab key, where the arrow keys move a
+caret drawn by the script (the browser draws none in text that cannot be
+edited) and Shift with them selects (Ctrl: by word; Home and End: to the
+line's ends). An "Annotate" button appears, and the A key opens the form too. The claim and the actor are searched as one types, over
 ``/_factcheck/catalogue`` (claims by words of their statement or their id,
 actors by name, alias or id), in a small listbox driven by the arrow keys
 and Enter; its last choice creates a new claim (statement, id proposed from
@@ -75,6 +77,8 @@ FORM_STYLE = r"""<style id="factcheck-annotate-style">
 .article-body mark.hl[data-fca-mentions]{cursor:pointer}
 ::highlight(fca-missing){background-color:rgba(230,170,0,.16);text-decoration:underline dotted rgba(160,110,0,.55)}
 .article-body mark.hl[data-fca-mentions]:focus-visible{outline:2px solid #1f5fbf;outline-offset:1px}
+.article-body:focus-visible{outline:2px dashed #1f5fbf;outline-offset:.4rem}
+#factcheck-caret{position:absolute;width:2px;background:#1f5fbf;pointer-events:none;z-index:10}
 </style>"""
 
 FORM_SCRIPT = r"""<script id="factcheck-annotate-script">(function(){
@@ -247,6 +251,28 @@ var next=0;
 document.addEventListener('keydown',function(e){if((e.key==='n'||e.key==='N')&&missing.length&&!e.ctrlKey&&!e.metaKey&&
  !e.altKey&&!dialog.open&&!/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)){e.preventDefault();
   var r=missing[next++%missing.length];choose(r);r.startContainer.parentElement.scrollIntoView({block:'center'});}});
+// The keyboard's caret in the text: Selection.modify moves and extends the selection as the arrow
+// keys would in editable text ('left' and 'right' are visual, so right-to-left text goes the way
+// the arrows point); a collapsed selection is invisible here, so the script draws it.
+body.tabIndex=0;body.setAttribute('role','region');body.setAttribute('aria-label',W.text_hint);
+var caret=document.createElement('span');caret.id='factcheck-caret';caret.hidden=true;document.body.appendChild(caret);
+function drawCaret(){var s=getSelection();caret.hidden=true;
+ if(document.activeElement!==body||!s.rangeCount||!s.isCollapsed||!body.contains(s.focusNode))return;
+ var r=s.getRangeAt(0).getClientRects()[0]||s.getRangeAt(0).getBoundingClientRect();if(!r||!r.height)return;
+ caret.style.left=(r.left+scrollX)+'px';caret.style.top=(r.top+scrollY)+'px';caret.style.height=r.height+'px';caret.hidden=false;}
+body.addEventListener('focus',function(){var s=getSelection();if(!s.rangeCount||!body.contains(s.focusNode)){
+ var w=document.createTreeWalker(body,NodeFilter.SHOW_TEXT,{acceptNode:function(n){return n.data.trim()?
+  NodeFilter.FILTER_ACCEPT:NodeFilter.FILTER_SKIP;}}),first=w.nextNode();if(first)s.collapse(first,first.data.search(/\S/));}
+ drawCaret();});
+body.addEventListener('blur',function(){caret.hidden=true;});
+var MOVES={ArrowLeft:['left','character','word'],ArrowRight:['right','character','word'],
+ ArrowUp:['backward','line','paragraph'],ArrowDown:['forward','line','paragraph'],
+ Home:['backward','lineboundary','lineboundary'],End:['forward','lineboundary','lineboundary']};
+body.addEventListener('keydown',function(e){var m=MOVES[e.key],s=getSelection();
+ if(!m||e.target!==body||e.altKey||e.metaKey||!s.rangeCount||!s.modify)return;
+ e.preventDefault();s.modify(e.shiftKey?'extend':'move',m[0],e.ctrlKey?m[2]:m[1]);drawCaret();
+ var f=s.focusNode&&(s.focusNode.nodeType===1?s.focusNode:s.focusNode.parentElement);if(f)f.scrollIntoView({block:'nearest'});});
+document.addEventListener('selectionchange',drawCaret);
 function update(){button.hidden=!selected();}
 document.addEventListener('selectionchange',update);button.addEventListener('click',open);
 document.addEventListener('keydown',function(e){if((e.key==='a'||e.key==='A')&&!e.ctrlKey&&!e.metaKey&&!e.altKey&&

@@ -28,6 +28,7 @@ SCRIPT_WORDS = {
     "no_actor": N_("no actor"),
     "outlet": N_("outlet"),
     "mark_hint": N_("Enter: edit or remove this mention"),
+    "text_hint": N_("Article text: the arrow keys move, Shift and the arrow keys select, A annotates the selection"),
     "quoted": N_("“%(text)s”"),
     "saving": N_("Saving…"),
     "no_answer": N_("No answer from factcheck serve: is it still running?"),

@@ -196,3 +196,33 @@ def test_the_n_key_selects_the_next_missing_passage(browser, tmp_path):
         page.close()
     finally:
         server.stop()
+
+
+def test_the_text_is_reached_with_tab_and_a_passage_selected_with_shift_and_the_arrows(browser, served):
+    # Keyboard alone: no click places a caret, and Chromium draws none in text that cannot be edited.
+    _, server = served
+    page = open_page(browser, server.url + "articles/taliban-deny-ties-al-qaeda/")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('article-body')"):
+            break
+    assert page.evaluate("document.activeElement.classList.contains('article-body')")
+    assert page.locator("#factcheck-caret").is_visible()
+    first = page.evaluate("""() => { const w = document.createTreeWalker(document.querySelector('.article-body'),
+        NodeFilter.SHOW_TEXT, {acceptNode: n => n.data.trim() ? 1 : 3}); const t = w.nextNode().data;
+        return t.slice(t.search(/\\S/)); }""")
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate("getSelection().toString()") == first[6:11]
+    assert not page.locator("#factcheck-caret").is_visible()  # the selection shows itself
+    page.keyboard.press("Control+Shift+ArrowRight")
+    selected = page.evaluate("getSelection().toString()")
+    assert selected.startswith(first[6:11]) and len(selected) > 5
+    page.keyboard.press("a")
+    dialog = page.locator("#factcheck-annotate-form")
+    dialog.wait_for(state="visible", timeout=15000)
+    assert dialog.locator("#fca-quote").inner_text() == selected.strip()
+    assert page.errors == []
+    page.close()
