@@ -80,14 +80,14 @@ def scan_files(paths: Mapping[str, str], known: Mapping[str, tuple[Stamp, str]])
     """(stamp, digest) of each file, by path: the digest ``known`` gives
     for its stamp, or its bytes hashed. A file that vanishes or cannot be
     read between listing and reading is left out: the next scan catches it."""
-    untrusted_after = time.time_ns() - int(RACY_SECONDS * 1e9)
+    settled_before = settling_since()
     scanned: Known = {}
     for rel, path in paths.items():
         try:
             stat = os.stat(path)
             stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             entry = known.get(rel)
-            if entry is not None and entry[0] == stamp and max(stamp[1], stamp[2]) < untrusted_after:
+            if entry is not None and entry[0] == stamp and settled(stamp, settled_before):
                 scanned[rel] = entry
                 continue
             with open(path, "rb") as file:
@@ -97,6 +97,16 @@ def scan_files(paths: Mapping[str, str], known: Mapping[str, tuple[Stamp, str]])
     return scanned
 
 
+def settling_since() -> int:
+    """The moment (ns) after which a file's times are too recent to trust (git's racy case)."""
+    return time.time_ns() - int(RACY_SECONDS * 1e9)
+
+
+def settled(stamp: Stamp, settled_before: int) -> bool:
+    """Whether neither of the file's times is too recent to trust (:func:`settling_since`)."""
+    return max(stamp[1], stamp[2]) < settled_before
+
+
 def digests_of(scanned: Mapping[str, tuple[Stamp, str]]) -> dict[str, str]:
     return {rel: entry[1] for rel, entry in scanned.items()}
 
@@ -104,9 +114,9 @@ def digests_of(scanned: Mapping[str, tuple[Stamp, str]]) -> dict[str, str]:
 def to_json(scanned: Known) -> dict[str, list]:
     """What the build cache keeps of a scan: the files hashed long enough
     ago to be trusted next time (not the notes of links, nor racy files)."""
-    untrusted_after = time.time_ns() - int(RACY_SECONDS * 1e9)
+    settled_before = settling_since()
     return {rel: [*stamp, value] for rel, (stamp, value) in scanned.items()
-            if stamp != NOTE_STAMP and max(stamp[1], stamp[2]) < untrusted_after}
+            if stamp != NOTE_STAMP and settled(stamp, settled_before)}
 
 
 def from_json(value: Any) -> Known:

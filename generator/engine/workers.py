@@ -146,7 +146,6 @@ class Pool:
         self.processes: list[multiprocessing.Process] = []
         parent = own_memory(os.getpid(), resident=True)
         self.worker_limit = max(MIN_WORKER_BYTES, parent // WORKER_SHARE) if parent is not None else None
-        self.replaced = 0
         try:
             for _ in range(size):
                 self.start_worker()
@@ -187,7 +186,6 @@ class Pool:
         self.processes[index].join()
         del self.connections[index], self.processes[index]
         self.start_worker()
-        self.replaced += 1
         return self.connections[-1]
 
     def __enter__(self) -> "Pool":

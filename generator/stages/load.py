@@ -1,6 +1,6 @@
 """Stage 1, load: files on disk → front matter (with line numbers) + body.
 
-``engine/prepare.py`` reads the files (``content_paths``, ``read_bytes``)
+``engine/prepare.py`` reads the files (``content_files``, ``read_bytes``)
 and loads each one (:func:`load_source`) where it is checked, in a worker
 process.
 
@@ -47,11 +47,6 @@ def load_config(root: Path, diagnostics: Diagnostics) -> YamlMap | None:
         diagnostics.error(CONFIG_FILE, 1, f"{CONFIG_FILE} must be a mapping of settings")
         return None
     return value
-
-
-def content_paths(root: Path, diagnostics: Diagnostics) -> list[Path]:
-    """Every ``.md`` file under ``content/``, sorted so runs are deterministic."""
-    return [Path(path) for _, path in content_files(root, diagnostics)]
 
 
 def content_files(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]:
@@ -104,11 +99,6 @@ def load_source(rel: str, kind: str, file_id: str, data: bytes, diagnostics: Dia
     """One content file's bytes, decoded and split; None (reported) when they are not UTF-8 text."""
     text = decode_text(data, rel, diagnostics)
     return None if text is None else source_file(rel, kind, file_id, text, diagnostics)
-
-
-def kind_of(root: Path, path: Path) -> str:
-    """The kind of record a file under content/ holds, from its folder."""
-    return CONTENT_KINDS[path.relative_to(root / CONTENT_DIR).parts[0]]
 
 
 def kind_of_content(rel: str) -> str:
@@ -189,10 +179,6 @@ def decode_text(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
         diagnostics.error(rel, line, "file is not valid UTF-8 text")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def relpath(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def is_date(value: Any) -> bool:

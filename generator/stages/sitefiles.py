@@ -1,7 +1,7 @@
 """The files of a site, found the same way wherever the generator looks.
 
 Every walk of the site's folders goes through here: loading the content
-(``load.content_paths``), listing the seeds, hashing the inputs (the build
+(``load.content_files``), listing the seeds, hashing the inputs (the build
 cache, ``serve``'s watcher), Jinja's template loader and the static files
 copied from ``templates/static/``. So ``check``, ``build`` and ``serve`` agree
 on what a site holds, and on two rules for links:

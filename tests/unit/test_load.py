@@ -16,9 +16,7 @@ from generator.stages.load import (
     YamlMap,
     compose_yaml,
     content_files,
-    content_paths,
     file_id,
-    kind_of,
     kind_of_content,
     load_config,
     load_source,
@@ -31,7 +29,8 @@ from sitekit import SITE_YAML, dedent, write_files
 
 def load_file(root, path, diagnostics):
     """One content file loaded as a build loads it: its bytes, decoded and split (``load_source``)."""
-    return load_source(path.relative_to(root).as_posix(), kind_of(root, path), path.stem, path.read_bytes(), diagnostics)
+    rel = path.relative_to(root).as_posix()
+    return load_source(rel, kind_of_content(rel), file_id(rel), path.read_bytes(), diagnostics)
 
 
 def split(text: str):
@@ -258,8 +257,7 @@ def test_content_files_outside_the_kind_folders_are_ignored_with_a_warning(tmp_p
         },
     )
     diagnostics = Diagnostics()
-    paths = content_paths(tmp_path, diagnostics)
-    assert [p.relative_to(tmp_path).as_posix() for p in paths] == ["content/claims/a.md", "content/claims/b.md"]
+    assert [rel for rel, _ in content_files(tmp_path, diagnostics)] == ["content/claims/a.md", "content/claims/b.md"]
     folders = "content/articles/, content/claims/, content/actors/, content/outlets/, content/pages/"
     assert [d.format() for d in diagnostics] == [
         f"content/loose.md: warning: ignored: content files belong in one of {folders}",
@@ -718,8 +716,7 @@ def test_a_content_file_ending_in_upper_case_md_is_named_in_a_warning(tmp_path):
         "content/claims/notes.txt": "not markdown",
     })
     diagnostics = Diagnostics()
-    paths = content_paths(tmp_path, diagnostics)
-    assert [p.relative_to(tmp_path).as_posix() for p in paths] == ["content/claims/a.md"]
+    assert [rel for rel, _ in content_files(tmp_path, diagnostics)] == ["content/claims/a.md"]
     assert [d.format() for d in diagnostics] == [
         "content/articles/c.Md: warning: ignored: content files end in '.md' in lower case; rename it to 'c.md'",
         "content/claims/b.MD: warning: ignored: content files end in '.md' in lower case; rename it to 'b.md'",
