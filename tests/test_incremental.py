@@ -1,8 +1,9 @@
 """Incremental rebuilds must give exactly what a clean full build gives.
 
 A long, seeded random sequence of edits (add, change, rename and delete
-articles, claims and actors; template and site.yaml edits; invalid edits and
-their fixes) is applied to a copy of a site. After every step the builder's
+articles, claims and actors; edits of an article's body that move its quotes,
+retype them or reorder them, and of actors' and outlets' bodies; template and
+site.yaml edits; invalid edits and their fixes) is applied to a copy of a site. After every step the builder's
 in-memory site is compared, byte for byte, with a fresh build of the same
 files; after an invalid step it must still hold the last good site.
 """
@@ -20,9 +21,11 @@ import yaml
 from generator.core import limits
 from generator.core.layout import CACHE_DIR, DEFAULT_TEMPLATES
 from generator.core.layout import MARKER
+from generator.core.markup import MarkdownConverter
 from generator.engine.build import build
 from generator.engine.incremental import IncrementalBuilder
 from generator.engine.pieces import PIECES_DIR
+from generator.stages.quotes import find_part, find_quote, normalise, quote_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID_SITE = ROOT / "tests" / "fixtures" / "valid-site"
@@ -60,6 +63,13 @@ def join(path: Path, front: dict, body: str) -> None:
     path.write_text(f"---\n{dumped}---\n{body}", encoding="utf-8")
 
 
+def replace_body(path: Path, body: str) -> None:
+    """Write a new body under the file's front matter, kept byte for byte: the
+    file's records then change only where the body decides them (its quotes' places)."""
+    _, front, _ = path.read_text(encoding="utf-8").split("---\n", 2)
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+
+
 def files(root: Path, kind: str) -> list[Path]:
     return sorted((root / "content" / kind).glob("*.md"))
 
@@ -68,6 +78,48 @@ def sentences(body: str) -> list[str]:
     """Plain sentences of a body that make safe, unique-enough quotes."""
     found = re.findall(r"[A-Z][^.!?\n*`\[\]<>\"“”]{15,120}[.!?]", body)
     return [s for s in found if body.count(s) == 1]
+
+
+MARKDOWN = MarkdownConverter()
+
+
+def passages(front: dict) -> list[str]:
+    """An article's quotes and skipped passages: the text the build looks for in its body."""
+    found = [m.get("quote") for m in front.get("mentions") or []] + [s.get("passage") for s in front.get("skip") or []]
+    return [p for p in found if isinstance(p, str)]
+
+
+def places(front: dict, body: str) -> tuple[str, list[tuple[tuple[int, int], ...]]] | None:
+    """The text a reader sees of ``body``, and where each of the article's
+    passages is in it, found as the build finds them; None if one is not
+    found exactly once (the build would report an error)."""
+    text = MARKDOWN.parse(body).text
+    haystack = normalise(text)
+    spans = []
+    for passage in passages(front):
+        anchor = find_quote(passage, text, haystack)
+        if not anchor.found:
+            return None
+        spans.append(anchor.spans)
+    return text, spans
+
+
+def blocks(body: str) -> tuple[str, list[str], str]:
+    """A body cut at its blank lines: leading space, [paragraph, gap, paragraph, ...], trailing space."""
+    core = body.strip()
+    lead, trail = body[: len(body) - len(body.lstrip())], body[len(body.rstrip()):]
+    return lead, re.split(r"(\n(?:[ \t]*\n)+)", core) if core else [], trail
+
+
+def holds_passage(paragraph: str, front: dict) -> bool:
+    """Whether a paragraph, read alone, holds (a part of) one of the article's passages."""
+    text = normalise(MARKDOWN.parse(paragraph).text).text
+    return any(find_part(part, text) for passage in passages(front) for part in quote_parts(passage))
+
+
+def order(spans: list[tuple[tuple[int, int], ...]]) -> list[int]:
+    """The passages' indexes in the order they occur in the text."""
+    return sorted(range(len(spans)), key=lambda index: spans[index][0])
 
 
 # --- the edits ----------------------------------------------------------------------
@@ -103,6 +155,137 @@ class Editor:
         words = self.rng.sample(["Officials", "said", "the", "report", "was", "late", "again", "today"], 5)
         join(path, front, body + f"\n{' '.join(words).capitalize()} in paragraph {self.new_id('p')}.\n")
         return f"append a paragraph to {path.name}"
+
+    def quoted_articles(self) -> list[Path]:
+        """The articles, those that quote their body first, each group in a seeded random order."""
+        paths = files(self.root, "articles")
+        self.rng.shuffle(paths)
+        return sorted(paths, key=lambda path: not passages(split(path)[0]))
+
+    # Body edits that keep the front matter's bytes: pages that show an article's
+    # text must change, pages keyed on its records (its mentions and their
+    # places in the text) only when those places move.
+
+    def open_article_body(self) -> str:
+        """A new sentence before any quoted passage: every quote's place shifts."""
+        for path in self.quoted_articles():
+            front, body = split(path)
+            sentence = f"Editors added note {self.new_id('n')} here."
+            start = len(body) - len(body.lstrip())
+            gap = self.rng.choice([" ", "\n\n"])  # the first paragraph's start, or a paragraph before it
+            edited = body[:start] + sentence + (gap if body.strip() else "\n") + body[start:]
+            if places(front, edited) is not None:
+                replace_body(path, edited)
+                return f"open {path.name} with a new {'sentence' if gap == ' ' else 'paragraph'}"
+        return self.change_article_body()
+
+    # The quote matcher forgives these: one character (or a pair of spaces) for another.
+    RETYPES = {" ": ["  ", "\u00a0", "\u2009"], "'": ["\u2019", "\u2018"], "\u2019": ["'"], '"': ["\u201c", "\u201d"],
+               "\u201c": ['"'], "\u201d": ['"'], "-": ["\u2013", "\u2011"], "\u2013": ["-", "\u2014"]}
+
+    def retype_quote(self) -> str:
+        """Change the typography inside a quoted passage so that it still matches."""
+        for path in self.quoted_articles():
+            front, body = split(path)
+            found = places(front, body)
+            if not found:
+                continue
+            text, spans = found
+            quoted = [text[start:end] for spans_of in spans for start, end in spans_of]
+            self.rng.shuffle(quoted)
+            for passage in quoted:
+                if body.count(passage) != 1:  # markup inside it, or not only once: not found in the source
+                    continue
+                at = body.index(passage)
+                # A space only between two other characters: never at a line's end (two there make a break).
+                spots = [i for i in range(at, at + len(passage)) if body[i] in self.RETYPES
+                         and (body[i] != " " or not (body[i - 1].isspace() or body[i + 1].isspace()))]
+                self.rng.shuffle(spots)
+                # A kind of character first, so that spaces, the most common, do not crowd out the rest.
+                kinds = sorted({body[spot] for spot in spots})
+                self.rng.shuffle(kinds)
+                spots.sort(key=lambda spot: kinds.index(body[spot]))
+                for spot in spots:
+                    new = self.rng.choice(self.RETYPES[body[spot]])
+                    edited = body[:spot] + new + body[spot + 1:]
+                    if places(front, edited) is not None:
+                        replace_body(path, edited)
+                        return f"retype {body[spot]!r} as {new!r} in a quote of {path.name}"
+        return self.change_article_body()
+
+    WORDS = ["so", "reworded", "plainly", "the", "notably"]
+
+    def reword_unquoted_paragraph(self) -> str:
+        """Replace a word in a paragraph that holds no quote: later quotes' places shift."""
+        for path in self.quoted_articles():
+            front, body = split(path)
+            found = places(front, body)
+            if not found:
+                continue
+            text, spans = found
+            lead, parts, trail = blocks(body)
+            indexes = list(range(0, len(parts), 2))
+            self.rng.shuffle(indexes)
+            for index in indexes:
+                words = list(re.finditer(r"\b[A-Za-z]{3,}\b", parts[index]))
+                if not words:
+                    continue
+                word = self.rng.choice(words)
+                replacement = self.rng.choice([w for w in self.WORDS if len(w) != len(word.group())])
+                paragraph = parts[index][:word.start()] + replacement + parts[index][word.end():]
+                edited = lead + "".join(parts[:index] + [paragraph] + parts[index + 1:]) + trail
+                now = places(front, edited)
+                if now is None or now[0] == text:
+                    continue
+                # The text's block (paragraph) where the two texts differ must hold no passage.
+                first = next((i for i, (a, b) in enumerate(zip(text, now[0])) if a != b), min(len(text), len(now[0])))
+                block_start = text.rfind("\n\n", 0, first)
+                block_end = text.find("\n\n", first)
+                block_end = len(text) if block_end < 0 else block_end
+                if any(start < block_end and end > block_start for spans_of in spans for start, end in spans_of):
+                    continue
+                replace_body(path, edited)
+                return f"reword {word.group()!r} as {replacement!r} in an unquoted paragraph of {path.name}"
+        return self.change_article_body()
+
+    def swap_quoted_paragraphs(self) -> str:
+        """Swap two paragraphs that each hold a quote: the quotes' order in the text changes."""
+        for path in self.quoted_articles():
+            front, body = split(path)
+            found = places(front, body)
+            if not found:
+                continue
+            lead, parts, trail = blocks(body)
+            quoting = [i for i in range(0, len(parts), 2) if holds_passage(parts[i], front)]
+            pairs = [(i, j) for i in quoting for j in quoting if i < j]
+            self.rng.shuffle(pairs)
+            for i, j in pairs[:6]:
+                swapped = list(parts)
+                swapped[i], swapped[j] = parts[j], parts[i]
+                edited = lead + "".join(swapped) + trail
+                now = places(front, edited)
+                if now is not None and order(now[1]) != order(found[1]):
+                    replace_body(path, edited)
+                    return f"swap paragraphs {i // 2 + 1} and {j // 2 + 1} of {path.name}"
+        return self.change_article_body()
+
+    def change_bio(self, kind: str) -> str:
+        """An actor's bio or an outlet's context: shown on its own page only."""
+        path = self.pick(kind)
+        if path is None:
+            return self.change_article_body()
+        _, body = split(path)
+        if body.strip() and self.rng.random() < 0.2:
+            replace_body(path, "")
+            return f"clear the body of {path.name}"
+        replace_body(path, body + f"\nMore about them {self.new_id('bio')}.\n")
+        return f"append to the body of {path.name}"
+
+    def change_actor_bio(self) -> str:
+        return self.change_bio("actors")
+
+    def change_outlet_context(self) -> str:
+        return self.change_bio("outlets")
 
     def change_stance(self) -> str:
         path = self.pick("articles")
@@ -345,6 +528,8 @@ class Editor:
         "retarget_mention", "change_claim", "change_actor", "add_article", "delete_article",
         "rename_article", "rename_claim", "rename_actor", "add_claim", "add_actor",
         "relate_claims", "add_update", "edit_template", "edit_config", "change_page",
+        "open_article_body", "retype_quote", "reword_unquoted_paragraph", "swap_quoted_paragraphs",
+        "change_actor_bio", "change_outlet_context",
     ]
 
 
