@@ -18,7 +18,8 @@ from generator.core.layout import CACHE_DIR, DEFAULT_TEMPLATES, MARKER
 from generator.engine.build import build
 from generator.engine.cache import digest
 from generator.engine.incremental import IncrementalBuilder
-from generator.engine.pieces import PIECES_DIR
+from generator.engine.pieces import PIECES_DIR, PieceStore
+from generator.outputs.base import EVERYTHING, DataFile, Piece
 from generator.outputs import opendata, opendata_csv, structured
 from synthetic import make_site
 from test_incremental import BASE_URL, Editor, join, split
@@ -117,17 +118,28 @@ def test_a_damaged_or_foreign_piece_is_made_again(site, tmp_path):
     for path in others:
         with sqlite3.connect(path) as db:
             db.execute("UPDATE pieces SET key = 'another-key'")  # right shape, written for other content
-    Editor(site, random.Random(3)).change_article_body()
+    # An edit of an article's front matter composes every data file again
+    # (one of its text alone composes only annotations.jsonld).
+    retitle(site, 3)
     assert differing(clean(site, tmp_path / "clean"), cached(site, tmp_path / "cached")) == []
     # and what was made again was stored again: a further build uses it
-    Editor(site, random.Random(4)).change_article_body()
+    retitle(site, 4)
     assert differing(clean(site, tmp_path / "clean"), cached(site, tmp_path / "cached")) == []
+
+
+def retitle(site: Path, n: int) -> None:
+    """Change the title of the ``n``th article: its record changes, and every data file shows it."""
+    article = sorted((site / "content" / "articles").glob("*.md"))[n]
+    front, body = split(article)
+    join(article, {**front, "title": front["title"] + " (updated)"}, body)
 
 
 def test_a_build_takes_the_stored_pieces_an_edit_did_not_touch(site, tmp_path):
     """Pieces are kept, not made again: a piece stored for a claim the edit
     does not touch is taken as stored (planted here, with its own digest, it
-    shows in the file), and the edited article's pieces are made again."""
+    shows in the file), and the edited article's pieces are made again. The
+    edit is one of the article's front matter: an edit of its text alone
+    changes nothing claims.json shows, and the file is kept whole."""
     cached(site, tmp_path / "cached")
     planted = b'{"planted": true}'
     database = site / CACHE_DIR / PIECES_DIR / "data--claims.json.sqlite"
@@ -136,7 +148,7 @@ def test_a_build_takes_the_stored_pieces_an_edit_did_not_touch(site, tmp_path):
         db.execute("UPDATE pieces SET value = ?, digest = ? WHERE item = ?", (planted, digest(planted), item))
     claim_id = item.rsplit("/", 1)[1]
     article = next(p for p in sorted((site / "content" / "articles").glob("*.md")) if claim_id not in p.read_text())
-    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    retitle(site, sorted((site / "content" / "articles").glob("*.md")).index(article))
     assert planted in cached(site, tmp_path / "cached")["data/claims.json"]
 
 
@@ -175,3 +187,68 @@ def test_serve_makes_again_only_the_pieces_an_edit_touched(site, monkeypatch):
     quoted = {m["claim"] for m in front["mentions"]}
     assert set(made["claims"]) <= quoted and claim in made["claims"]
     assert set(made["reviews"]) <= quoted
+
+
+def test_a_file_whose_parts_are_as_they_were_is_kept_not_composed(tmp_path, monkeypatch):
+    """A file whose signature (its fixed parts, its pieces' paths and bytes'
+    digests) is the one stored with it is not joined again, nor its stored
+    pieces read, if the previous site's file is the one composed then; if
+    that file is another (a build that composed this one failed), or a piece
+    changed, it is composed."""
+    made: list[str] = []
+
+    def piece(name: str, data: bytes) -> Piece:
+        return Piece(f"f#{name}", frozenset(), lambda: (made.append(name), data)[1])
+
+    pieces = {"a": b"A", "b": b"B"}
+    file = DataFile("f", EVERYTHING, lambda: b"", parts=lambda: [b"[", piece("a", pieces["a"]), b",",
+                                                                 piece("b", pieces["b"]), b"]"])
+    keys = {"f#a": "a1", "f#b": "b1"}
+
+    def store() -> PieceStore:
+        return PieceStore(lambda items: {item.path: keys[item.path] for item in items}, {}, tmp_path)
+
+    assert store().compose(file) == b"[A,B]" and made == ["a", "b"]
+    read = []
+    monkeypatch.setattr(PieceStore, "_read_stored", lambda self, *args: read.append(args))
+    assert store().compose(file, digest(b"[A,B]")) is None and read == []
+    monkeypatch.undo()
+    # the previous site's file is not the one composed last: composed, from the stored pieces
+    assert store().compose(file, digest(b"[A,C]")) == b"[A,B]" and made == ["a", "b"]
+    # a piece made again with the bytes it had: the file is kept
+    keys["f#b"] = "b2"
+    assert store().compose(file, digest(b"[A,B]")) is None and made == ["a", "b", "b"]
+    # with other bytes: composed
+    keys["f#b"], pieces["b"] = "b3", b"Z"
+    assert store().compose(file, digest(b"[A,B]")) == b"[A,Z]"
+    # in memory (serve): the same rule, from the previous run's pieces
+    kept = store()
+    assert kept.compose(file) == b"[A,Z]"
+    again = PieceStore(lambda items: {item.path: keys[item.path] for item in items}, kept.state([file], with_bytes=True))
+    assert again.compose(file, digest(b"[A,Z]")) is None
+    assert again.compose(file, digest(b"[A,B]")) == b"[A,Z]"
+
+
+def test_a_text_edit_that_leaves_the_annotations_as_they_were_keeps_their_file(site, tmp_path, monkeypatch):
+    """After a sentence is added at the end of an article's text, no data
+    file is composed again: the annotations' pieces of that article are made
+    again, with the bytes they had, and the file is kept (the same inode)
+    without its stored pieces being read (the render workers are forked: a
+    file records each reading)."""
+    out = tmp_path / "cached"
+    cached(site, out)
+    before = {name: (out / name).stat().st_ino for name in DATA_FILES}
+    readings = tmp_path / "readings"
+    reading = PieceStore._read_stored
+
+    def recorded(self, file_path, current):
+        with readings.open("a") as record:
+            record.write(file_path + "\n")
+        return reading(self, file_path, current)
+
+    monkeypatch.setattr(PieceStore, "_read_stored", recorded)
+    article = sorted((site / "content" / "articles").glob("*.md"))[2]
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence at the end.\n", encoding="utf-8")
+    assert differing(clean(site, tmp_path / "clean"), cached(site, out)) == []
+    assert {name: (out / name).stat().st_ino for name in DATA_FILES} == before
+    assert not readings.exists()

@@ -508,7 +508,7 @@ def test_an_array_of_pieces_is_written_exactly_as_the_same_list(depth):
     # the same records in a plain list, whatever the depth they sit at.
     records = [{"id": "a", "parts": [1, 2, {"x": None}]}, {"id": "b", "parts": []}, "plain", 3.5]
     groups = [records[:1], records[1:3], records[3:]]  # a piece may hold several records
-    items = opendata_format.JsonItems([(f"f#{n}", frozenset(), lambda group=group: group)
+    items = opendata_format.JsonItems([(f"f#{n}", frozenset(), lambda group=group: group, None)
                                        for n, group in enumerate(groups)])
     document = {"version": 1, "records": records, "empty": []}
     pieced = {"version": 1, "records": items, "empty": opendata_format.JsonItems([])}

@@ -53,7 +53,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..core.layout import CACHE_DIR, CONFIG_FILE, PACKAGE_DIR, is_content, is_translation, template_inputs
 
@@ -320,7 +320,7 @@ def page_keys(
     for page in pages:
         hasher = hashlib.blake2b(
             f"{common}\0{page.template}\0{templates_digest(page.template)}\0{page.shows}\0".encode(), digest_size=16)
-        hasher.update(source_keys.of(page.sources))
+        hasher.update(source_keys.of(page.sources, page.text_sources))
         keys[page.path] = hasher.hexdigest()
     return keys
 
@@ -339,22 +339,44 @@ class SourceKeys:
     objects): with the digests of the sets kept here, keying them again in
     ``serve`` took 0.47 s of CPU time after each save, now next to nothing.
     A source that is no input (a file since deleted) has the token of "path\0None".
+
+    A source whose text the page does not show (``base.TEXT_SOURCES``) has
+    the token of its records' digest (``records``: path → digest, from
+    ``validate.CheckedFile.records``) instead; one with no such digest, that
+    of its bytes. So the key of a list that counts an article changes when
+    the article's front matter or the places of its quotes do, not when a
+    sentence is added to its text.
     """
 
-    def __init__(self, inputs: dict[str, str], everything: frozenset[str]):
+    def __init__(self, inputs: Mapping[str, str], everything: frozenset[str], records: Mapping[str, str] | None = None):
         self.tokens = SourceTokens((path, source_token(path, value)) for path, value in inputs.items())
+        self.record_tokens = RecordTokens(self.tokens)
+        self.record_tokens.update((path, source_token(path, f"records {value}"))
+                                  for path, value in (records or {}).items() if value)
         self.everything = everything
-        self.all_content = digest(json.dumps(sorted((p, d) for p, d in inputs.items() if is_content(p))).encode())
-        self.known: dict[frozenset[str], bytes] = {}
+        content = sorted(p for p in inputs if is_content(p))
+        self.all_content = digest(json.dumps([(p, inputs[p]) for p in content]).encode())
+        self.all_records = digest(json.dumps(
+            [(p, f"records {records[p]}" if records and records.get(p) else inputs[p]) for p in content]).encode())
+        self.known: dict[tuple[frozenset[str], frozenset[str] | None], bytes] = {}
 
-    def of(self, sources: frozenset[str]) -> bytes:
-        key = self.known.get(sources)
+    def of(self, sources: frozenset[str], text_sources: frozenset[str] | None = None) -> bytes:
+        """The digest of ``sources``: the text of those in ``text_sources``
+        (None: of every one), the records of the others."""
+        key = self.known.get((sources, text_sources))
         if key is None:
             if sources == self.everything:
-                key = self.all_content.encode()
-            else:
+                key = (self.all_records if text_sources == frozenset() else self.all_content).encode()
+            elif text_sources is None:
                 key = hashlib.blake2b(b"".join(map(self.tokens.__getitem__, sorted(sources))), digest_size=16).digest()
-            self.known[sources] = key
+            elif not text_sources:
+                key = hashlib.blake2b(b"".join(map(self.record_tokens.__getitem__, sorted(sources))),
+                                      digest_size=16).digest()
+            else:
+                key = hashlib.blake2b(b"".join(
+                    self.tokens[path] if path in text_sources else self.record_tokens[path] for path in sorted(sources)
+                ), digest_size=16).digest()
+            self.known[(sources, text_sources)] = key
         return key
 
 
@@ -367,3 +389,14 @@ class SourceTokens(dict):
 
     def __missing__(self, path: str) -> bytes:
         return source_token(path, None)
+
+
+class RecordTokens(dict):
+    """path → the token of a file's records' digest; a file without one has its bytes' token."""
+
+    def __init__(self, tokens: SourceTokens):
+        super().__init__()
+        self.bytes_tokens = tokens
+
+    def __missing__(self, path: str) -> bytes:
+        return self.bytes_tokens[path]

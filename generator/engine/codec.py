@@ -20,7 +20,7 @@ Each record is a JSON array of its fields in the dataclass's order, without
 their names (the tables below, built from ``columns.py``'s field codecs; a
 test holds them to the dataclasses):
 
-    [path, kind, id, record or null, [diagnostic, …], [reference, …]]
+    [path, kind, id, record or null, [diagnostic, …], [reference, …], records digest]
 
 with the record laid out by its kind, a document as ``[length of its text,
 digest of its stored form]``, a date as "YYYY-MM-DD", a partial date as
@@ -81,6 +81,7 @@ def encode(checked: CheckedFile) -> bytes:
         checked.path, checked.kind, checked.id, record,
         [DIAGNOSTIC.encode(problem) for problem in checked.problems],
         [REFERENCE.encode(reference) for reference in checked.references],
+        checked.records,
     ]
     # Compact JSON never holds a raw newline (one in a text is written \n): the first one ends it.
     return json_bytes(value) + (b"\n" + form if form else b"")
@@ -162,8 +163,8 @@ def decode_value_or_none(value: Any) -> CheckedFile | None:
 
 def decode_files(values: list) -> list[CheckedFile]:
     """Checked files from their parsed JSON, each part checked down the column."""
-    expect(of_types(values, list) and set(map(len, values)) <= {6}, "files of six parts")
-    paths, kinds, ids, records, problems, references = map(list, zip(*values)) if values else ([],) * 6
+    expect(of_types(values, list) and set(map(len, values)) <= {7}, "files of seven parts")
+    paths, kinds, ids, records, problems, references, digests = map(list, zip(*values)) if values else ([],) * 7
     one_of(tuple(RECORDS))(kinds)
     decoded_records: list = [None] * len(values)
     for kind, layout in RECORDS.items():
@@ -174,6 +175,7 @@ def decode_files(values: list) -> list[CheckedFile]:
         CheckedFile(*parts) for parts in zip(
             texts(paths), kinds, texts(ids), decoded_records,
             lists_of(DIAGNOSTIC.decode_many)(problems), lists_of(REFERENCE.decode_many)(references),
+            texts(digests),
         )
     ]
     for checked in files:

@@ -123,7 +123,7 @@ class IncrementalBuilder:
         # preview's annotation requests, which must edit the file a page shows).
         self.served_digests: Mapping[str, str] = {}
 
-    @collector_paused()
+    @collector_paused(long_lived=True)
     def rebuild(self) -> RebuildReport:
         started = time.perf_counter()
         hashes = self._inputs.digests()
@@ -175,7 +175,7 @@ class IncrementalBuilder:
 
     # --- the start: from the last build ------------------------------------------------
 
-    @collector_paused()
+    @collector_paused(long_lived=True)
     def warm_start(self) -> bool:
         """Before the first run: when nothing the last build into the site's
         output folder depends on changed since (the fingerprint ``build``
@@ -211,7 +211,7 @@ class IncrementalBuilder:
 
     # --- the quick path: an edited article's own page first ---------------------------
 
-    @collector_paused()  # with the last build's objects alive, each collection walks them all: seconds at 10,000 articles
+    @collector_paused(long_lived=True)  # with the last build's objects alive, each collection walks them all: seconds at 10,000 articles
     def quick_update(self, reported: set[str] | None = None) -> dict[str, bytes] | None:
         """The pages of edited articles, re-rendered at once (``fastpath.py``);
         None when the change is anything else (then only :meth:`rebuild`

@@ -14,7 +14,9 @@ digest of its sources' digests, its templates, site.yaml, the options and the
 generator's code. An output whose key is the one it had in the previous run
 is kept as the previous site has it; the others are rendered. The source set
 is part of the key, so a page that stops (or starts) showing a file is
-rendered again too. The site-wide data files are made of pieces keyed by
+rendered again too. A source counts by its bytes if the output shows its
+body text, else by what its record says (``outputs/base.TEXT_SOURCES``), so
+an edit of an article's text re-renders only what shows that text. The site-wide data files are made of pieces keyed by
 the same rule, and only the pieces whose key changed are made again
 (``pieces.py``). One way to refresh the search index:
 ``search_shards.refresh_index`` re-indexes only the shards whose pages changed.
@@ -145,7 +147,9 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
-            source_keys = SourceKeys(inputs, EVERYTHING)
+            # A file's records count for the outputs that show none of its text (base.TEXT_SOURCES).
+            records = {checked.path: checked.records for checked in prepared.checked.values()}
+            source_keys = SourceKeys(inputs, EVERYTHING, records)
             keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
             # The data files' pieces are keyed by the same rule, when their files are composed.
             pieces = PieceStore(
@@ -170,7 +174,8 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             manifest = {**rendered.manifest, **index.entries}
             outcome = Outcome(
                 diagnostics, prepared.checked,
-                state=RunState(keys, index.state, templates_key, renderer, pieces.state(pages)),
+                # A sink rendered in this process is serve's, whose next run takes these pieces.
+                state=RunState(keys, index.state, templates_key, renderer, pieces.state(pages, not sink.parallel)),
                 built=Built(content, graph, {page.path: page for page in pages}),
                 manifest=manifest, language=content.config.language,
                 counts={"articles": len(graph.articles), "claims": len(graph.claims),

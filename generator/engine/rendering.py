@@ -64,14 +64,25 @@ def render_into(
                 continue
             try:
                 if pieces is not None and is_composed(page):
-                    data = pieces.compose(page)
+                    results.append(compose(page))
                 else:
-                    data = renderer.render(page, graph)
-                results.append(sink.put(page.path, data))
+                    results.append(sink.put(page.path, renderer.render(page, graph)))
             except TemplateProblem as problem:  # returned, not raised: it crosses a process boundary
                 results.append(problem.as_tuple())
                 break
         return results
+
+    def compose(page: Output) -> tuple[Written, bool]:
+        """A data file made of pieces, put into the sink; or the previous
+        site's file kept, if its pieces' signature says it is the same."""
+        previous = sink.previous.get(page.path)
+        data = pieces.compose(page, previous.digest if previous is not None else None)
+        if data is None:
+            entry = sink.keep(page.path)
+            if entry is not None:
+                return entry, False
+            data = pieces.compose(page)  # the file changed or is gone since
+        return sink.put(page.path, data)
 
     def do_tasks(tasks: list[tuple[bool, list[Output]]]) -> list:
         return [do_task(task) for task in tasks]

@@ -24,6 +24,18 @@ from . import paginate
 # The sources of a page that shows something from every content file.
 EVERYTHING = frozenset({"*"})
 
+# TEXT_SOURCES. What an output shows of a content file is either what the
+# file's record says (front matter; for an article, also where each quote sits
+# in its text) or also its body text (an article's text, a claim's analysis,
+# an actor's or outlet's introduction, an editors' page). An output's
+# ``text_sources`` name the sources whose text it shows: its key takes their
+# bytes' digests, and for its other sources their records' digests
+# (``validate.CheckedFile.records``), so an edit of an article's text alone
+# re-renders its own page and the outputs quoting its text, not every list,
+# comparison and data file it is counted in. None (the default) means every
+# source's text: an output that does not say is keyed on its sources' bytes.
+NO_TEXT: frozenset[str] = frozenset()
+
 
 @dataclass(frozen=True)
 class Page:
@@ -37,6 +49,9 @@ class Page:
     which order, the totals it prints. Both are part of the page's key
     (``engine/cache.page_keys``). The context is built only when the page is
     rendered, so planning every page is cheap.
+
+    ``text_sources``: those of its sources whose body *text* it shows (see
+    :data:`TEXT_SOURCES`); for the others only what their records say counts.
     """
 
     path: str  # output path, e.g. "claims/x/index.html"
@@ -45,6 +60,7 @@ class Page:
     sources: frozenset[str]
     make_context: Callable[[], dict[str, Any]] = field(compare=False)
     shows: str = ""
+    text_sources: frozenset[str] | None = None  # see TEXT_SOURCES
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class DataFile:
     template: str = ""  # none; templates never change a data file
     shows: str = ""  # as Page.shows
     parts: Callable[[], list["Part"]] | None = field(default=None, compare=False)
+    text_sources: frozenset[str] | None = None  # as Page.text_sources
 
 
 @dataclass(frozen=True)
@@ -80,15 +97,17 @@ class Piece:
     produce: Callable[[], bytes] = field(compare=False)
     shows: str = ""
     template: str = ""  # none, as for a DataFile
+    text_sources: frozenset[str] | None = None  # as Page.text_sources
 
 
 Part = bytes | Piece
 
 
-def composed(path: str, parts: Callable[[], list[Part]]) -> DataFile:
+def composed(path: str, parts: Callable[[], list[Part]], text_sources: frozenset[str] | None = None) -> DataFile:
     """A site-wide data file made of ``parts``; produced on its own (with no
-    pieces kept from an earlier run), every piece is made."""
-    return DataFile(path, EVERYTHING, lambda: join_parts(parts()), parts=parts)
+    pieces kept from an earlier run), every piece is made. ``text_sources``
+    as for any output (:data:`TEXT_SOURCES`)."""
+    return DataFile(path, EVERYTHING, lambda: join_parts(parts()), parts=parts, text_sources=text_sources)
 
 
 def join_parts(parts: list[Part]) -> bytes:
@@ -151,6 +170,7 @@ def list_pages(section: str, template: str, items: Sequence[Item],
             partial(lambda pagination: {**make_context(pagination), "pagination": pagination}, pagination),
             fingerprint([pagination.number, pagination.count, pagination.total,
                          [item_id(item) for item in shown], site_wide]),
+            NO_TEXT,  # a list shows what its items' records say, never a body
         ))
     return pages
 

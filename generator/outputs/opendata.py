@@ -30,7 +30,7 @@ from ..stages.tallies import Tally
 from . import opendata_csv, urls
 from .opendata_csv import MATRIX_CSV, MENTIONS_CSV
 from .opendata_terms import DATA_TERMS
-from .base import EVERYTHING, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path
+from .base import EVERYTHING, NO_TEXT, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path
 from .opendata_format import (
     JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, text_language,
     to_json_parts, translation_language, via_type, voice_ref,
@@ -67,10 +67,12 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     """
     sources = page_sources(pages)
     outputs: list[Output] = [
+        # Its example annotation quotes the text around the first quote.
         Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words)),
-        composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources)),
-        composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources)),
-        composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources)),
+        composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources), NO_TEXT),
+        composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources), NO_TEXT),
+        composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources), NO_TEXT),
+        # The text around each quote, from every article's text.
         composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources, words)),
     ]
     outputs += [
@@ -120,7 +122,7 @@ def claims_document(graph: Graph, analysis: Analysis, sources: PageSources) -> d
         # 12,000 pieces, 0.52 s from the claims' 2,000 and the articles made).
         "claims": JsonItems([
             (piece_path(CLAIMS_JSON, f"claims/{item.claim.id}"), sources[urls.claim_path(item.claim)],
-             partial(lambda item: [claim_record(graph, item)], item))
+             partial(lambda item: [claim_record(graph, item)], item), NO_TEXT)
             for item in sorted(analysis.claims.values(), key=lambda c: c.claim.id)
         ]),
         "articles": (article_record(graph, article) for article in graph.articles.values()),
@@ -254,7 +256,8 @@ def annotation_collection(graph: Graph, sources: PageSources, words: Interface) 
     collection_id = urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)
     items = JsonItems([
         (piece_path(ANNOTATIONS_JSONLD, mention_id(quotes[0])), sources[urls.article_path(quotes[0].article)],
-         partial(lambda quotes: [annotation(graph, quote, words) for quote in quotes], quotes))
+         partial(lambda quotes: [annotation(graph, quote, words) for quote in quotes], quotes),
+         frozenset({quotes[0].article.path}))  # the text around each quote
         for quotes in quotes_by_article_in_order(graph)
     ])
     collection: dict[str, Any] = {

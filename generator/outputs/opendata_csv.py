@@ -20,7 +20,7 @@ from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis
 from ..stages.comparison import OriginRow
 from . import urls
-from .base import PageSources, Part, Piece, fingerprint, piece_path
+from .base import NO_TEXT, PageSources, Part, Piece, fingerprint, piece_path
 from .opendata_format import (
     mention_id, passage_url, quotes_by_article_in_order, record_type, text_language, translation_language, via_type,
 )
@@ -164,7 +164,8 @@ def mentions_csv(graph: Graph, sources: PageSources) -> list[Part]:
     quotes, with the sources of the article's page (``sources``)."""
     return [csv_lines([[c.name for c in MENTION_COLUMNS]])] + [
         Piece(piece_path(MENTIONS_CSV, mention_id(quotes[0])), sources[urls.article_path(quotes[0].article)],
-              partial(lambda quotes: csv_rows([mention_row(graph, quote) for quote in quotes]), quotes))
+              partial(lambda quotes: csv_rows([mention_row(graph, quote) for quote in quotes]), quotes),
+              text_sources=NO_TEXT)
         for quotes in quotes_by_article_in_order(graph)
     ]
 
@@ -217,7 +218,7 @@ def matrix_csv(analysis: Analysis, sources: PageSources) -> list[Part]:
     columns = fingerprint([[column.origin.kind, column.origin.id] for column in matrix.columns])
     return [csv_lines([[c.name for c in MATRIX_COLUMNS]])] + [
         Piece(piece_path(MATRIX_CSV, row.claim.claim.id), sources[urls.claim_path(row.claim.claim)],
-              partial(lambda row: csv_rows(matrix_rows(row)), row), columns)
+              partial(lambda row: csv_rows(matrix_rows(row)), row), columns, text_sources=NO_TEXT)
         for row in matrix.rows
     ]
 

@@ -95,11 +95,11 @@ def to_json(data: Any, depth: int = 3) -> bytes:
 class JsonItems:
     """An array of a JSON file made of pieces (:func:`to_json_parts`): each
     item is one piece, (its path, its sources, a function making its
-    records), and its records are the array's elements, laid out as
+    records, the sources whose text it shows: ``base.TEXT_SOURCES``), and its records are the array's elements, laid out as
     :func:`to_json` lays out those of a list. A piece makes one record or
     more, never none."""
 
-    items: list[tuple[str, frozenset[str], Callable[[], list[Any]]]]
+    items: list[tuple[str, frozenset[str], Callable[[], list[Any]], frozenset[str] | None]]
 
 
 def to_json_parts(data: Any, depth: int = 3) -> list[Part]:
@@ -124,16 +124,16 @@ def items_pieces(items: JsonItems, depth: int, indent: str) -> Iterator[str | Pi
     ``depth``, its items as pieces; below the laid-out levels (``depth`` 0)
     the array is one line, made at once."""
     if depth == 0:
-        yield json.dumps([record for _, _, records in items.items for record in records()], ensure_ascii=False)
+        yield json.dumps([record for _, _, records, _ in items.items for record in records()], ensure_ascii=False)
         return
     if not items.items:
         yield "[]"
         return
     inner = indent + "  "
     before = "["
-    for path, sources, records in items.items:
+    for path, sources, records, text_sources in items.items:
         yield f"{before}\n{inner}"
-        yield Piece(path, sources, partial(records_text, records, depth - 1, inner))
+        yield Piece(path, sources, partial(records_text, records, depth - 1, inner), text_sources=text_sources)
         before = ","
     yield f"\n{indent}]"
 

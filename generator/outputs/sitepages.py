@@ -29,7 +29,8 @@ def plan(graph: Graph) -> list[Output]:
     """One page for each of the editors' pages. A page shows its own file,
     and site.yaml (the scale), which every page depends on already."""
     return [
-        Page(urls.site_page_path(page), "page.html", SECTION, frozenset({page.path}), partial(page_context, page))
+        Page(urls.site_page_path(page), "page.html", SECTION, frozenset({page.path}), partial(page_context, page),
+             text_sources=frozenset({page.path}))
         for page in graph.pages.values()
     ]
 

@@ -22,7 +22,7 @@ from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, OutletAnaly
 from ..stages.comparison import OriginRow, OutletRow
 from ..stages.link import article_order
 from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
-from .base import EVERYTHING, Output, Page, body_html, list_pages, sources_of
+from .base import EVERYTHING, NO_TEXT, Output, Page, body_html, list_pages, sources_of
 
 
 def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Output]:
@@ -36,7 +36,8 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
     claim_sources = {item.claim.id: sources_of(item.quotes, item.claim.path) for item in claims}
     actor_sources = {item.actor.id: actor_page_sources(item, graph) for item in analysis.actors.values()}
     outlet_sources = {item.outlet.id: outlet_page_sources(item) for item in analysis.outlets.values()}
-    pages: list[Output] = [Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis))]
+    pages: list[Output] = [Page("index.html", "home.html", "home", EVERYTHING, lambda: home_context(graph, analysis),
+                                text_sources=NO_TEXT)]
     pages += list_pages_of(graph, analysis, claims, claim_sources, actor_sources, outlet_sources)
     for item in claims:
         related = graph.related.get(item.claim.id, [])
@@ -47,11 +48,13 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
                 "item": item, "related": related, "analysis_html": body_html(item.claim.document),
                 "claim_review": claim_review_json(item, graph),  # JSON-LD, None when unrated
             }, item, related),
+            text_sources=frozenset({item.claim.path}),  # its analysis; the quotes are the articles' records
         ))
     for item in analysis.actors.values():
         pages.append(Page(
             urls.actor_path(item.actor), "actor.html", "actors", actor_sources[item.actor.id],
             partial(lambda item: {"item": item, "bio_html": body_html(item.actor.document)}, item),
+            text_sources=frozenset({item.actor.path}),
         ))
     for item in analysis.outlets.values():
         pages += outlet_pages(item, outlet_sources[item.outlet.id])
@@ -60,12 +63,13 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
             urls.article_path(article), "article.html", "articles",
             sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
             partial(article_context, graph, article, words),
+            text_sources=frozenset({article.path}),
         ))
     pages += sitepages.plan(graph)  # the editors' own pages: /about/…
     # The data files' pieces have the sources of the pages that show the same claim or article.
     pages += opendata.plan(graph, analysis, pages, words)  # /data/* and /about/data/
     pages += structured.plan(graph, analysis, pages, words)  # /data/claimreview.json
-    # The sitemap reads this list when it is written: add later pages to it in place (+=).
+    # Last: the sitemap lists every HTML page planned before it.
     pages += feeds.plan(graph, analysis, pages, words)  # Atom feeds, sitemap.xml, robots.txt
     sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages
     return pages
@@ -146,7 +150,8 @@ def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
     Each is made of everything the outlet's page is made of."""
     folder = urls.outlet_path(item.outlet).rsplit("/", 1)[0]
     return [
-        Page(pagination.path, "outlet.html", "outlets", sources, partial(outlet_context, item, pagination))
+        Page(pagination.path, "outlet.html", "outlets", sources, partial(outlet_context, item, pagination),
+             text_sources=frozenset({item.outlet.path}))
         for pagination in paginate.paginations(folder, len(item.claims), limits.OUTLET_CLAIMS)
     ]
 

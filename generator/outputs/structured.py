@@ -30,7 +30,7 @@ from ..core.translations import Interface
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.link import article_order
 from . import urls
-from .base import DataFile, Output, PageSources, composed, page_sources, piece_path
+from .base import NO_TEXT, DataFile, Output, PageSources, composed, page_sources, piece_path
 from .opendata_format import JsonItems, to_json_parts
 
 CONTEXT = "https://schema.org"
@@ -160,7 +160,7 @@ def data_feed(graph: Graph, analysis: Analysis, sources: PageSources, words: Int
         feed["dateModified"] = max(dates)
     feed["dataFeedElement"] = JsonItems([
         (piece_path(FEED_PATH, item.claim.id), sources[urls.claim_path(item.claim)],
-         partial(lambda item: [feed_element(graph, item)], item))
+         partial(lambda item: [feed_element(graph, item)], item), NO_TEXT)
         for item in reviewed
     ])
     return feed
@@ -205,4 +205,4 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     """``/data/claimreview.json``: it summarises every claim, so every file is
     a source; its pieces have the sources of the claims' pages (``pages``)."""
     sources = page_sources(pages)
-    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis, sources, words)))]
+    return [composed(FEED_PATH, lambda: to_json_parts(data_feed(graph, analysis, sources, words)), NO_TEXT)]

@@ -17,15 +17,16 @@ were no errors.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.markup import Document, MarkdownConverter
-from ..core.model import Content
+from ..core.model import Article, Content
 from ..core.translations import Interface
 from . import schema
 from .affiliation import report_cycles
@@ -34,6 +35,7 @@ from .crossfile import (
     with_outlets_hint,
 )
 from .fields import ID_PATTERN, FieldChecker, Reference
+from .link import position
 from .load import SourceFile, YamlMap
 from .records import BUILDERS
 from .siteconfig import site_language, validate_config
@@ -81,6 +83,11 @@ class CheckedFile:
     record: Any
     problems: list[Diagnostic]
     references: list[Reference]
+    # A digest of what the record says apart from its body text (see
+    # records_digest): an output that shows no body text of this file is
+    # keyed on this rather than on the file's bytes (``base.TEXT_SOURCES``),
+    # so an edit of the text alone re-renders only the outputs that show it.
+    records: str = ""
 
 
 def check_file(source: SourceFile, converter: MarkdownConverter, problems: list[Diagnostic] = ()) -> CheckedFile:
@@ -96,7 +103,28 @@ def check_file(source: SourceFile, converter: MarkdownConverter, problems: list[
         values = checker.check(source.front, schema.SCHEMAS[source.kind], source.path, "the front matter")
         document = parse_body(source, converter, diagnostics)
         record = BUILDERS[source.kind](source, values, document, checker)
-    return CheckedFile(source.path, source.kind, source.id, record, diagnostics.items, checker.references)
+    return CheckedFile(source.path, source.kind, source.id, record, diagnostics.items, checker.references,
+                       records_digest(record))
+
+
+def records_digest(record: Any) -> str:
+    """A digest of what ``record`` says apart from its body text
+    (:attr:`CheckedFile.records`): its repr, which every record dataclass
+    writes without its ``document`` (``repr=False``) and with nothing whose
+    order varies from run to run; for an article, with the order its quotes
+    are read in (which numbers their anchors, ``link.anchors_of``) rather
+    than where in the text they sit, and without the places of its skipped
+    passages: only the outputs that show its text show those (the article's
+    page, its text file and the annotations), and they are keyed on its bytes.
+    So a sentence added, or a typo mended, anywhere in an article's text
+    leaves its records as they were, unless it reorders its quotes."""
+    if record is None:
+        return ""
+    if isinstance(record, Article):
+        order = sorted(range(len(record.mentions)), key=lambda index: position(record.mentions[index]))
+        record = (replace(record, mentions=[replace(mention, spans=()) for mention in record.mentions],
+                          skips=tuple(replace(skip, spans=()) for skip in record.skips)), order)
+    return hashlib.blake2b(repr(record).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def parse_body(source: SourceFile, converter: MarkdownConverter, diagnostics: Diagnostics) -> Document:

@@ -264,7 +264,7 @@ def test_a_shipped_catalogue_is_part_of_the_code_version(tmp_path):
 
 
 def test_the_sites_catalogues_are_in_every_page_key():
-    pages = [type("P", (), {"path": "index.html", "template": "", "shows": "", "sources": frozenset()})()]
+    pages = [type("P", (), {"path": "index.html", "template": "", "shows": "", "sources": frozenset(), "text_sources": None})()]
     def key(po_digest):
         inputs = {"site.yaml": "s", "translations/fr.po": po_digest}
         return cache.page_keys(pages, lambda template: frozenset(), inputs, {}, frozenset({"x"}))["index.html"]
