@@ -14,6 +14,19 @@ from sitekit import (  # noqa: E402
     FA_SITE, OVERLAP_SITE, RICH_SITE, REPO, VALID_SITE, build_site, example_site_in, graph_of, write_files,
 )
 
+from generator.core.layout import CACHE_DIR  # noqa: E402
+
+
+def pytest_sessionstart(session) -> None:
+    """Every run starts with the fixture sites as git has them: many tests
+    build them in place with the build cache on, and a cache an earlier run
+    left there (of other code, in another checkout) made one of them fail
+    once. The example site at the root is left alone: it is the editors'."""
+    import shutil
+
+    for cache in (REPO / "tests" / "fixtures").glob(f"*/{CACHE_DIR}"):
+        shutil.rmtree(cache, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
 def valid_out(tmp_path_factory) -> Path:
