@@ -17,6 +17,17 @@ from sitekit import (  # noqa: E402
 from generator.core.layout import CACHE_DIR  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen():
+    """serve's runs freeze what they keep out of the cycle collector
+    (``engine/collector.py``): in this process, what a test's server kept is
+    given back to the collector once the test is over."""
+    yield
+    import gc
+
+    gc.unfreeze()
+
+
 def pytest_sessionstart(session) -> None:
     """Every run starts with the fixture sites as git has them: many tests
     build them in place with the build cache on, and a cache an earlier run

@@ -199,7 +199,7 @@ class Editor:
                 at = body.index(passage)
                 # A space only between two other characters: never at a line's end (two there make a break).
                 spots = [i for i in range(at, at + len(passage)) if body[i] in self.RETYPES
-                         and (body[i] != " " or not (body[i - 1].isspace() or body[i + 1].isspace()))]
+                         and (body[i] != " " or not (body[i - 1].isspace() or (body[i + 1:i + 2] or "\n").isspace()))]
                 self.rng.shuffle(spots)
                 # A kind of character first, so that spaces, the most common, do not crowd out the rest.
                 kinds = sorted({body[spot] for spot in spots})

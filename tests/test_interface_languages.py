@@ -137,7 +137,7 @@ def test_the_page_says_its_language(tmp_path):
 
 def test_an_edited_site_catalogue_renders_the_pages_again(tmp_path):
     """The build cache keeps a page whose key is unchanged: the site's own
-    catalogue is part of every key (cache.page_keys), so editing it rebuilds."""
+    catalogue is part of every key (keys.page_keys), so editing it rebuilds."""
     site = make_site(tmp_path / "site")
     (site / "site.yaml").write_text((site / "site.yaml").read_text().replace("title: Mini\n", "title: Mini\nlanguage: fr\n"))
     catalogue = site / "translations" / "fr.po"

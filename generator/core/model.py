@@ -127,6 +127,12 @@ class Mention:
     spans: tuple[tuple[int, int], ...] = ()
 
 
+def reading_position(mention: Mention) -> tuple:
+    """Where a mention's quote starts in its article's text, then its line in
+    the file: sorted by it, an article's quotes are in reading order."""
+    return (mention.spans[0][0] if mention.spans else 0, mention.line)
+
+
 @dataclass(frozen=True)
 class Skip:
     """A passage of an article the editors leave unannotated on purpose, and

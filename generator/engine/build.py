@@ -31,7 +31,7 @@ from .lock import output_lock
 from .manifest import Spare, differences
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
-from .workers import collector_paused
+from .collector import collector_paused
 from .workers import Background
 from .write import StagedSite, discard_previous
 

@@ -81,7 +81,7 @@ def encode(checked: CheckedFile) -> bytes:
         checked.path, checked.kind, checked.id, record,
         [DIAGNOSTIC.encode(problem) for problem in checked.problems],
         [REFERENCE.encode(reference) for reference in checked.references],
-        checked.records,
+        checked.records_digest,
     ]
     # Compact JSON never holds a raw newline (one in a text is written \n): the first one ends it.
     return json_bytes(value) + (b"\n" + form if form else b"")

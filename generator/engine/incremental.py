@@ -27,12 +27,13 @@ is the engine's fast path (``fastpath.py``).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from ..core.diagnostics import Diagnostics
 from ..core.failures import UsageError
@@ -49,7 +50,7 @@ from .memorysite import MemorySite
 from .pipeline import INDEX, KEEP_INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .search import SearchError
 from .search_shards import SearchState, is_search_file, refresh_index
-from .workers import collector_paused
+from .collector import LongLivedCollector
 from .write import Written
 
 
@@ -87,6 +88,19 @@ class MadeIndex:
     entries: Mapping[str, Written] = field(default_factory=dict)
 
 
+T = TypeVar("T")
+
+
+def collected_after(method: Callable[..., T]) -> Callable[..., T]:
+    """A method of :class:`IncrementalBuilder` run with the cycle collector
+    paused, its garbage collected afterwards (``collector.LongLivedCollector``)."""
+    @functools.wraps(method)
+    def run(self: "IncrementalBuilder", *args: Any, **kwargs: Any) -> T:
+        with self._collector.paused():
+            return method(self, *args, **kwargs)
+    return run
+
+
 class IncrementalBuilder:
     """Holds the last good site in memory and brings it up to date on demand.
 
@@ -97,6 +111,7 @@ class IncrementalBuilder:
     def __init__(self, root: Path, drafts: bool = False, base_url: str | None = None, search: bool = False,
                  defer_search: bool = False):
         self.root = root
+        self._collector = LongLivedCollector()
         self.search_stale = False
         self._language = "en"  # of the pages a deferred index is for
         self._inputs = InputWatcher(root)
@@ -123,7 +138,7 @@ class IncrementalBuilder:
         # preview's annotation requests, which must edit the file a page shows).
         self.served_digests: Mapping[str, str] = {}
 
-    @collector_paused(long_lived=True)
+    @collected_after
     def rebuild(self) -> RebuildReport:
         started = time.perf_counter()
         hashes = self._inputs.digests()
@@ -175,7 +190,7 @@ class IncrementalBuilder:
 
     # --- the start: from the last build ------------------------------------------------
 
-    @collector_paused(long_lived=True)
+    @collected_after
     def warm_start(self) -> bool:
         """Before the first run: when nothing the last build into the site's
         output folder depends on changed since (the fingerprint ``build``
@@ -211,7 +226,7 @@ class IncrementalBuilder:
 
     # --- the quick path: an edited article's own page first ---------------------------
 
-    @collector_paused(long_lived=True)  # with the last build's objects alive, each collection walks them all: seconds at 10,000 articles
+    @collected_after  # with the last build's objects alive, each collection walks them all: seconds at 10,000 articles
     def quick_update(self, reported: set[str] | None = None) -> dict[str, bytes] | None:
         """The pages of edited articles, re-rendered at once (``fastpath.py``);
         None when the change is anything else (then only :meth:`rebuild`

@@ -8,7 +8,7 @@ build after one article changed at 10,000 articles. So each is planned as
 parts (``outputs/base.composed``): fixed bytes made anew each time (headers,
 separators, what sums over the whole site, all cheap) and pieces, one per
 claim or per article, each keyed exactly as a page is, by
-``cache.page_keys`` (its sources' digests, what it shows, site.yaml, the
+``keys.page_keys`` (its sources' digests, what it shows, site.yaml, the
 options, the generator's code). A piece whose key is the one it had is
 taken as it was; the others are made. The file is its parts joined, the
 same bytes as made whole.
@@ -66,7 +66,7 @@ class PieceStore:
 
     def __init__(self, keys_of: Callable[[list[Piece]], dict[str, str]], previous: Pieces,
                  cache_dir: Path | None = None):
-        self.keys_of = keys_of  # cache.page_keys for pieces
+        self.keys_of = keys_of  # keys.page_keys for pieces
         self.previous = previous
         self.folder = cache_dir / PIECES_DIR if cache_dir is not None else None
         self.made: dict[str, dict[str, tuple[str, str, bytes | None]]] = {}  # in this process

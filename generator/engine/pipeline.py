@@ -9,16 +9,16 @@ run's state comes from and where the new site goes (the ``target``):
 - ``serve`` (``incremental.py``) keeps the previous state in memory and
   makes the site in memory (``memorysite.MemorySite``).
 
-One staleness rule: every planned output gets a key (``cache.page_keys``), a
+One staleness rule: every planned output gets a key (``keys.page_keys``), a
 digest of its sources' digests, its templates, site.yaml, the options and the
 generator's code. An output whose key is the one it had in the previous run
 is kept as the previous site has it; the others are rendered. The source set
 is part of the key, so a page that stops (or starts) showing a file is
 rendered again too. A source counts by its bytes if the output shows its
-body text, else by what its record says (``outputs/base.TEXT_SOURCES``), so
-an edit of an article's text re-renders only what shows that text. The site-wide data files are made of pieces keyed by
-the same rule, and only the pieces whose key changed are made again
-(``pieces.py``). One way to refresh the search index:
+body text, else by what its record says (``outputs/base.Page.text_sources``),
+so an edit of an article's text re-renders only what shows that text. The
+site-wide data files are made of pieces keyed by the same rule, and only the
+pieces whose key changed are made again (``pieces.py``). One way to refresh the search index:
 ``search_shards.refresh_index`` re-indexes only the shards whose pages changed.
 """
 
@@ -39,7 +39,8 @@ from ..outputs.render import Renderer
 from ..stages.analyse import analyse
 from ..stages.link import link
 from ..stages.validate import CheckedFile
-from .cache import BuildCache, SourceKeys, digest, page_keys
+from .cache import BuildCache, digest
+from .keys import SourceKeys, page_keys
 from .pieces import Pieces, PieceStore
 from .prepare import prepare_content
 from .rendering import Rendered, render_into
@@ -70,7 +71,7 @@ class Settings:
 class RunState:
     """What the next run needs to know of this one."""
 
-    page_keys: Mapping[str, str] = field(default_factory=dict)  # output path → key (cache.page_keys)
+    page_keys: Mapping[str, str] = field(default_factory=dict)  # output path → key (keys.page_keys)
     search: SearchState = field(default_factory=SearchState)
     # The compiled templates, with a digest of the template and static files
     # they were read from; kept in memory only (serve), never stored.
@@ -147,8 +148,8 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
-            # A file's records count for the outputs that show none of its text (base.TEXT_SOURCES).
-            records = {checked.path: checked.records for checked in prepared.checked.values()}
+            # A file's records count for the outputs that show none of its text (base.Page.text_sources).
+            records = {checked.path: checked.records_digest for checked in prepared.checked.values()}
             source_keys = SourceKeys(inputs, EVERYTHING, records)
             keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
             # The data files' pieces are keyed by the same rule, when their files are composed.

@@ -79,7 +79,7 @@ def render_into(
         data = pieces.compose(page, previous.digest if previous is not None else None)
         if data is None:
             entry = sink.keep(page.path)
-            if entry is not None:
+            if entry is not None:  # stale, made again the same: counted as rendered, not written
                 return entry, False
             data = pieces.compose(page)  # the file changed or is gone since
         return sink.put(page.path, data)

@@ -46,39 +46,6 @@ CHUNKS_PER_WORKER = 8  # enough chunks that a slow one does not leave a core idl
 PARENT_CHECK_SECONDS = 0.2  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-@contextmanager
-def collector_paused(long_lived: bool = False) -> Iterator[None]:
-    """Python's cycle collector off while a build works.
-
-    A build makes millions of small objects that live until it ends (the
-    checked files, the graph, the analysis) and little cyclic garbage. Each
-    collection of the oldest generation walks every live object, and at
-    10,000 articles those walks cost more than the work: analysis took 6.6 s
-    with the collector on and 1.9 s with it off, reading the checked files
-    from the cache 3.7 s and 1.8 s, with the same peak memory. Workers turn
-    it back on for themselves (their own garbage is theirs to collect).
-
-    ``long_lived``: for a process that keeps what the work made (``serve``,
-    between saves). Afterwards the cycles made during the work are collected,
-    walking only the objects made since the last time, and what lives on is
-    frozen (``gc.freeze``): with the site's model alive, every collection of
-    the oldest generation walks its 1.4 million objects (0.3 s at 10,000
-    articles), and one followed almost every save. A frozen object that is
-    dropped later is still freed, by its reference count: the model holds no
-    reference cycles (see ``feeds.plan``).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if long_lived:
-            gc.collect(0)
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
 def worker_count() -> int:
     configured = os.environ.get("FACTCHECK_WORKERS", "")
     if configured.isdigit() and int(configured) > 0:

@@ -24,16 +24,7 @@ from . import paginate
 # The sources of a page that shows something from every content file.
 EVERYTHING = frozenset({"*"})
 
-# TEXT_SOURCES. What an output shows of a content file is either what the
-# file's record says (front matter; for an article, also where each quote sits
-# in its text) or also its body text (an article's text, a claim's analysis,
-# an actor's or outlet's introduction, an editors' page). An output's
-# ``text_sources`` name the sources whose text it shows: its key takes their
-# bytes' digests, and for its other sources their records' digests
-# (``validate.CheckedFile.records``), so an edit of an article's text alone
-# re-renders its own page and the outputs quoting its text, not every list,
-# comparison and data file it is counted in. None (the default) means every
-# source's text: an output that does not say is keyed on its sources' bytes.
+# The text_sources of an output that shows no file's body text (Page.text_sources).
 NO_TEXT: frozenset[str] = frozenset()
 
 
@@ -47,11 +38,20 @@ class Page:
     shows that its sources alone do not decide, worked out when it is planned
     (:func:`fingerprint`): on a page of a list, which items it holds and in
     which order, the totals it prints. Both are part of the page's key
-    (``engine/cache.page_keys``). The context is built only when the page is
+    (``engine/keys.page_keys``). The context is built only when the page is
     rendered, so planning every page is cheap.
 
-    ``text_sources``: those of its sources whose body *text* it shows (see
-    :data:`TEXT_SOURCES`); for the others only what their records say counts.
+    ``text_sources``: those of its sources whose body *text* it shows. What
+    an output shows of a content file is either what the file's record says
+    (its front matter; for an article, also the order its quotes are read
+    in) or also its body text (an article's text and where its quotes sit
+    in it, a claim's analysis, an actor's or outlet's introduction, an
+    editors' page). The key takes the bytes' digests of the ``text_sources``
+    and the records' digests (``validate.CheckedFile.records_digest``) of the
+    other sources, so an edit of an article's text alone re-renders its own
+    page and the outputs quoting its text, not every list, comparison and
+    data file it is counted in. None (the default) means every source's
+    text: an output that does not say is keyed on its sources' bytes.
     """
 
     path: str  # output path, e.g. "claims/x/index.html"
@@ -60,7 +60,7 @@ class Page:
     sources: frozenset[str]
     make_context: Callable[[], dict[str, Any]] = field(compare=False)
     shows: str = ""
-    text_sources: frozenset[str] | None = None  # see TEXT_SOURCES
+    text_sources: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class DataFile:
 @dataclass(frozen=True)
 class Piece:
     """One item's part of a data file made of pieces (a claim's record, an
-    article's rows): keyed exactly as a page is (``engine/cache.page_keys``),
+    article's rows): keyed exactly as a page is (``engine/keys.page_keys``),
     by its sources and what else it shows, so its sources must list every
     content file whose change can change its bytes, as a page's do."""
 
@@ -106,7 +106,7 @@ Part = bytes | Piece
 def composed(path: str, parts: Callable[[], list[Part]], text_sources: frozenset[str] | None = None) -> DataFile:
     """A site-wide data file made of ``parts``; produced on its own (with no
     pieces kept from an earlier run), every piece is made. ``text_sources``
-    as for any output (:data:`TEXT_SOURCES`)."""
+    as for any output (:attr:`Page.text_sources`)."""
     return DataFile(path, EVERYTHING, lambda: join_parts(parts()), parts=parts, text_sources=text_sources)
 
 

@@ -95,7 +95,8 @@ def to_json(data: Any, depth: int = 3) -> bytes:
 class JsonItems:
     """An array of a JSON file made of pieces (:func:`to_json_parts`): each
     item is one piece, (its path, its sources, a function making its
-    records, the sources whose text it shows: ``base.TEXT_SOURCES``), and its records are the array's elements, laid out as
+    records, the sources whose text it shows: ``base.Page.text_sources``),
+    and its records are the array's elements, laid out as
     :func:`to_json` lays out those of a list. A piece makes one record or
     more, never none."""
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from ..core.model import Actor, Article, Claim, Content, Graph, Mention, Outlet, Quote, RelatedClaim, Voice
+from ..core.model import (
+    Actor, Article, Claim, Content, Graph, Mention, Outlet, Quote, RelatedClaim, Voice, reading_position,
+)
 from ..core.translations import N_
 from .affiliation import chain_of
 
@@ -80,7 +82,7 @@ def quotes_of(article: Article, content: Content, chains: dict[str, tuple[Actor,
     voices = {} if voices is None else voices
     outlet = content.outlets[article.outlet_id]
     quotes = []
-    in_order = sorted(article.mentions, key=position)
+    in_order = sorted(article.mentions, key=reading_position)
     for mention, anchor in zip(in_order, anchors_of(in_order)):
         actor = content.actors[mention.actor_id] if mention.actor_id else None
         chain = chains[actor.id] if actor else ()
@@ -190,10 +192,6 @@ def with_mentions_of(article: Article, claims: dict[str, Claim]) -> Article:
     return replace(article, mentions=[m for m in article.mentions if m.claim_id in claims])
 
 
-def position(mention: Mention) -> tuple:
-    return (mention.spans[0][0] if mention.spans else 0, mention.line)
-
-
 def article_order(article: Article) -> tuple:
     """Dated articles first, oldest first; then undated ones by title."""
     published = article.published
@@ -210,7 +208,7 @@ def anchors_of(mentions: list[Mention]) -> list[str]:
     """
     anchors = [""] * len(mentions)
     seen: dict[str, int] = defaultdict(int)
-    for index in sorted(range(len(mentions)), key=lambda index: position(mentions[index])):
+    for index in sorted(range(len(mentions)), key=lambda index: reading_position(mentions[index])):
         claim_id = mentions[index].claim_id
         seen[claim_id] += 1
         anchors[index] = f"q-{claim_id}" + (f"--{seen[claim_id]}" if seen[claim_id] > 1 else "")

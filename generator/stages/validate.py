@@ -26,7 +26,7 @@ from typing import Any
 
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.markup import Document, MarkdownConverter
-from ..core.model import Article, Content
+from ..core.model import Article, Content, reading_position
 from ..core.translations import Interface
 from . import schema
 from .affiliation import report_cycles
@@ -35,7 +35,6 @@ from .crossfile import (
     with_outlets_hint,
 )
 from .fields import ID_PATTERN, FieldChecker, Reference
-from .link import position
 from .load import SourceFile, YamlMap
 from .records import BUILDERS
 from .siteconfig import site_language, validate_config
@@ -85,9 +84,9 @@ class CheckedFile:
     references: list[Reference]
     # A digest of what the record says apart from its body text (see
     # records_digest): an output that shows no body text of this file is
-    # keyed on this rather than on the file's bytes (``base.TEXT_SOURCES``),
+    # keyed on this rather than on the file's bytes (``base.Page.text_sources``),
     # so an edit of the text alone re-renders only the outputs that show it.
-    records: str = ""
+    records_digest: str = ""
 
 
 def check_file(source: SourceFile, converter: MarkdownConverter, problems: list[Diagnostic] = ()) -> CheckedFile:
@@ -104,12 +103,12 @@ def check_file(source: SourceFile, converter: MarkdownConverter, problems: list[
         document = parse_body(source, converter, diagnostics)
         record = BUILDERS[source.kind](source, values, document, checker)
     return CheckedFile(source.path, source.kind, source.id, record, diagnostics.items, checker.references,
-                       records_digest(record))
+                       digest_of_records(record))
 
 
-def records_digest(record: Any) -> str:
+def digest_of_records(record: Any) -> str:
     """A digest of what ``record`` says apart from its body text
-    (:attr:`CheckedFile.records`): its repr, which every record dataclass
+    (:attr:`CheckedFile.records_digest`): its repr, which every record dataclass
     writes without its ``document`` (``repr=False``) and with nothing whose
     order varies from run to run; for an article, with the order its quotes
     are read in (which numbers their anchors, ``link.anchors_of``) rather
@@ -121,7 +120,7 @@ def records_digest(record: Any) -> str:
     if record is None:
         return ""
     if isinstance(record, Article):
-        order = sorted(range(len(record.mentions)), key=lambda index: position(record.mentions[index]))
+        order = sorted(range(len(record.mentions)), key=lambda index: reading_position(record.mentions[index]))
         record = (replace(record, mentions=[replace(mention, spans=()) for mention in record.mentions],
                           skips=tuple(replace(skip, spans=()) for skip in record.skips)), order)
     return hashlib.blake2b(repr(record).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

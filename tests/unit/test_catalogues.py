@@ -23,7 +23,7 @@ import pytest
 import cataloguekit
 from generator.core.diagnostics import Diagnostics
 from generator.core.model import PartialDate
-from generator.engine import cache
+from generator.engine import cache, keys
 from generator.stages.catalogues import english_interface, load_interface
 from sitekit import check_lines, make_site
 
@@ -267,7 +267,7 @@ def test_the_sites_catalogues_are_in_every_page_key():
     pages = [type("P", (), {"path": "index.html", "template": "", "shows": "", "sources": frozenset(), "text_sources": None})()]
     def key(po_digest):
         inputs = {"site.yaml": "s", "translations/fr.po": po_digest}
-        return cache.page_keys(pages, lambda template: frozenset(), inputs, {}, frozenset({"x"}))["index.html"]
+        return keys.page_keys(pages, lambda template: frozenset(), inputs, {}, frozenset({"x"}))["index.html"]
     assert key("one") != key("two")
 
 

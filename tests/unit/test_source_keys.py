@@ -1,9 +1,9 @@
-"""A page's sources as part of its key (``cache.SourceKeys``): a function of
+"""A page's sources as part of its key (``keys.SourceKeys``): a function of
 the set and its files' digests, worked out once per set in a run."""
 
 from __future__ import annotations
 
-from generator.engine.cache import SourceKeys
+from generator.engine.keys import SourceKeys
 
 INPUTS = {"content/articles/a.md": "1", "content/claims/c.md": "2", "content/actors/x.md": "3", "site.yaml": "4"}
 EVERYTHING = frozenset({"*"})
