@@ -162,6 +162,14 @@ class Editor:
         self.rng.shuffle(paths)
         return sorted(paths, key=lambda path: not passages(split(path)[0]))
 
+    def placed_articles(self):
+        """(path, front matter, body, (text, quotes' places)) of the articles whose quotes are all found."""
+        for path in self.quoted_articles():
+            front, body = split(path)
+            found = places(front, body)
+            if found:
+                yield path, front, body, found
+
     # Body edits that keep the front matter's bytes: pages that show an article's
     # text must change, pages keyed on its records (its mentions and their
     # places in the text) only when those places move.
@@ -185,12 +193,7 @@ class Editor:
 
     def retype_quote(self) -> str:
         """Change the typography inside a quoted passage so that it still matches."""
-        for path in self.quoted_articles():
-            front, body = split(path)
-            found = places(front, body)
-            if not found:
-                continue
-            text, spans = found
+        for path, front, body, (text, spans) in self.placed_articles():
             quoted = [text[start:end] for spans_of in spans for start, end in spans_of]
             self.rng.shuffle(quoted)
             for passage in quoted:
@@ -217,12 +220,7 @@ class Editor:
 
     def reword_unquoted_paragraph(self) -> str:
         """Replace a word in a paragraph that holds no quote: later quotes' places shift."""
-        for path in self.quoted_articles():
-            front, body = split(path)
-            found = places(front, body)
-            if not found:
-                continue
-            text, spans = found
+        for path, front, body, (text, spans) in self.placed_articles():
             lead, parts, trail = blocks(body)
             indexes = list(range(0, len(parts), 2))
             self.rng.shuffle(indexes)
@@ -250,11 +248,7 @@ class Editor:
 
     def swap_quoted_paragraphs(self) -> str:
         """Swap two paragraphs that each hold a quote: the quotes' order in the text changes."""
-        for path in self.quoted_articles():
-            front, body = split(path)
-            found = places(front, body)
-            if not found:
-                continue
+        for path, front, body, _ in self.placed_articles():
             lead, parts, trail = blocks(body)
             quoting = [i for i in range(0, len(parts), 2) if holds_passage(parts[i], front)]
             pairs = [(i, j) for i in quoting for j in quoting if i < j]
