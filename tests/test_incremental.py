@@ -248,7 +248,7 @@ class Editor:
 
     def swap_quoted_paragraphs(self) -> str:
         """Swap two paragraphs that each hold a quote: the quotes' order in the text changes."""
-        for path, front, body, _ in self.placed_articles():
+        for path, front, body, found in self.placed_articles():
             lead, parts, trail = blocks(body)
             quoting = [i for i in range(0, len(parts), 2) if holds_passage(parts[i], front)]
             pairs = [(i, j) for i in quoting for j in quoting if i < j]
