@@ -53,18 +53,15 @@ class LongLivedCollector:
     def paused(self) -> Iterator[None]:
         """The collector off during a run; afterwards the garbage the run made
         collected (and, every ``full_every`` runs, all garbage), and what
-        lives on frozen."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            yield
-        finally:
-            self.runs += 1
-            if self.runs % self.full_every == 0:
-                gc.unfreeze()
-                gc.collect()
-            else:
-                gc.collect(0)
-            gc.freeze()
-            if was_enabled:
-                gc.enable()
+        lives on frozen, before the collector is on again."""
+        with collector_paused():
+            try:
+                yield
+            finally:
+                self.runs += 1
+                if self.runs % self.full_every == 0:
+                    gc.unfreeze()
+                    gc.collect()
+                else:
+                    gc.collect(0)
+                gc.freeze()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..core.layout import CONFIG_FILE, is_content, is_translation, template_inputs
 from .cache import code_version, digest
@@ -107,17 +107,20 @@ class SourceKeys:
         if key is None:
             if sources == self.everything:
                 key = (self.all_records if text_sources == frozenset() else self.all_content).encode()
-            elif text_sources is None:
-                key = hashlib.blake2b(b"".join(map(self.tokens.__getitem__, sorted(sources))), digest_size=16).digest()
-            elif not text_sources:
-                key = hashlib.blake2b(b"".join(map(self.record_tokens.__getitem__, sorted(sources))),
-                                      digest_size=16).digest()
             else:
-                key = hashlib.blake2b(b"".join(
-                    self.tokens[path] if path in text_sources else self.record_tokens[path] for path in sorted(sources)
-                ), digest_size=16).digest()
+                key = hashlib.blake2b(b"".join(map(self.token_of(text_sources), sorted(sources))),
+                                      digest_size=16).digest()
             self.known[(sources, text_sources)] = key
         return key
+
+    def token_of(self, text_sources: frozenset[str] | None) -> Callable[[str], bytes]:
+        """A source's token for an output showing the text of ``text_sources``
+        (None: of every source): its bytes' for those, its records' for the others."""
+        if text_sources is None:
+            return self.tokens.__getitem__
+        if not text_sources:
+            return self.record_tokens.__getitem__
+        return lambda path: (self.tokens if path in text_sources else self.record_tokens)[path]
 
 
 def source_token(path: str, value: str | None) -> bytes:

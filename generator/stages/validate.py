@@ -83,7 +83,7 @@ class CheckedFile:
     problems: list[Diagnostic]
     references: list[Reference]
     # A digest of what the record says apart from its body text (see
-    # records_digest): an output that shows no body text of this file is
+    # digest_of_records): an output that shows no body text of this file is
     # keyed on this rather than on the file's bytes (``base.Page.text_sources``),
     # so an edit of the text alone re-renders only the outputs that show it.
     records_digest: str = ""
