@@ -646,6 +646,36 @@ def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):
     assert b"<p>edited</p>" in builder.outputs["outlets/daily-river/index.html"]
 
 
+def test_a_text_edit_in_serve_brings_the_last_model_up_to_date(tmp_path, monkeypatch):
+    """After a sentence is added to an article's text, serve neither links nor
+    analyses the site again (engine/textedits.py): it renders the three outputs
+    that show that text (the article's page and text file, and the annotations
+    file) from the last run's model, and they are what a clean build makes.
+    An edit of its front matter links and analyses again."""
+    from generator.engine import pipeline
+
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site, base_url=BASE_URL)
+    assert builder.rebuild().ok
+    calls = []
+    monkeypatch.setattr(pipeline, "link", lambda *args, **kwargs: calls.append("link"))
+    monkeypatch.setattr(pipeline, "analyse", lambda *args, **kwargs: calls.append("analyse"))
+    path = site / "content" / "articles" / "bridge-late.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added at the end.\n", encoding="utf-8")
+    report = builder.rebuild()
+    assert report.ok and calls == []
+    assert sorted(p for p, data in builder.outputs.items() if b"A sentence added at the end." in data) == [
+        "articles/bridge-late/index.html", "data/articles/bridge-late.txt"]
+    assert report.rendered == 3  # and the annotations file, which quotes the text around each quote
+    monkeypatch.undo()
+    assert builder.outputs == clean_build(site, tmp_path / "clean")
+    monkeypatch.setattr(pipeline, "link", lambda *args, **kwargs: calls.append("link"))
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    with pytest.raises(Exception):  # linking again, which returns no graph here
+        builder.rebuild()
+    assert calls == ["link"]
+
+
 def test_serve_and_build_re_render_the_same_outputs_after_each_kind_of_edit(tmp_path):
     """One staleness rule (pipeline.py): after an article, site.yaml, a
     template and a static file changed, serve re-renders exactly as many

@@ -106,12 +106,23 @@ class SourceKeys:
         key = self.known.get((sources, text_sources))
         if key is None:
             if sources == self.everything:
-                key = (self.all_records if text_sources == frozenset() else self.all_content).encode()
+                key = self.everything_of(text_sources)
             else:
                 key = hashlib.blake2b(b"".join(map(self.token_of(text_sources), sorted(sources))),
                                       digest_size=16).digest()
             self.known[(sources, text_sources)] = key
         return key
+
+    def everything_of(self, text_sources: frozenset[str] | None) -> bytes:
+        """The digest of every content file: the text of those in ``text_sources``
+        (None: of every one), the records of the others. /about/data/ counts
+        every record and quotes one article's text."""
+        if text_sources is None:
+            return self.all_content.encode()
+        if not text_sources:
+            return self.all_records.encode()
+        return hashlib.blake2b(self.all_records.encode() + b"".join(map(self.tokens.__getitem__, sorted(text_sources))),
+                               digest_size=16).digest()
 
     def token_of(self, text_sources: frozenset[str] | None) -> Callable[[str], bytes]:
         """A source's token for an output showing the text of ``text_sources``

@@ -36,8 +36,8 @@ from ..core.progress import Progress
 from ..core.translations import Interface
 from ..outputs.base import EVERYTHING, Output
 from ..outputs.render import Renderer
-from ..stages.analyse import analyse
-from ..stages.link import link
+from ..stages.analyse import Analysis, analyse
+from ..stages.link import link, with_texts
 from ..stages.validate import CheckedFile
 from .cache import BuildCache, digest
 from .keys import SourceKeys, page_keys
@@ -46,6 +46,7 @@ from .prepare import prepare_content
 from .rendering import Rendered, render_into
 from .search import SearchError
 from .search_shards import RefreshedIndex, SearchState, is_search_file, refresh_index
+from .textedits import keys_after_text_edits, text_edited
 from .write import Sink, Written
 
 SEARCH_DIAGNOSTIC_PATH = "search"  # where a failed search indexing is reported
@@ -80,15 +81,21 @@ class RunState:
     # The pieces of the data files made of pieces (pieces.py), kept in memory
     # only (serve); build keeps them in the build cache.
     pieces: Pieces = field(default_factory=dict)
+    # The model it made, kept in memory only (serve): a run after articles'
+    # text alone changed brings it up to date (textedits.py).
+    built: "Built | None" = None
 
 
 @dataclass(frozen=True)
 class Built:
-    """The model of the site just built (for ``serve``'s fast path)."""
+    """The model of the site just built (for ``serve``'s fast path and its next run)."""
 
     content: Content
     graph: Graph
+    analysis: Analysis
     pages: Mapping[str, Output]
+    inputs: Mapping[str, str]  # every input's digest
+    records: Mapping[str, str]  # every content file's records digest (validate.CheckedFile.records_digest)
 
 
 @dataclass(frozen=True)
@@ -140,24 +147,31 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
     if diagnostics.errors:
         return Outcome(diagnostics, prepared.checked)
     content = prepared.content.with_base_url(settings.base_url) if settings.base_url else prepared.content
-    # Link the records, analyse them, plan every output.
-    graph = link(content, include_drafts=settings.drafts)
-    analysis = analyse(graph)
+    records = {checked.path: checked.records_digest for checked in prepared.checked.values()}
     with target.open(content.config) as (sink, previous):
         try:
+            # Link the records, analyse them (or bring the last run's model up to date), plan every output.
+            edited = text_edits_of(previous.built, content, inputs, records)
+            graph = with_texts(previous.built.graph, content, edited.values(), settings.drafts) if edited else None
+            if graph is not None:
+                analysis = previous.built.analysis
+            else:
+                edited = None
+                graph = link(content, include_drafts=settings.drafts)
+                analysis = analyse(graph)
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
             # A file's records count for the outputs that show none of its text (base.Page.text_sources).
-            records = {checked.path: checked.records_digest for checked in prepared.checked.values()}
             source_keys = SourceKeys(inputs, EVERYTHING, records)
-            keys = page_keys(pages, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
+
+            def make_keys(items: list) -> dict[str, str]:
+                return page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
+
+            keys = make_keys(pages) if edited is None else keys_after_text_edits(
+                pages, frozenset(edited), previous.page_keys, make_keys)
             # The data files' pieces are keyed by the same rule, when their files are composed.
-            pieces = PieceStore(
-                lambda items: page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING,
-                                        source_keys),
-                previous.pieces, cache.dir if cache is not None else None,
-            )
+            pieces = PieceStore(make_keys, previous.pieces, cache.dir if cache is not None else None)
             # Render the stale outputs into the sink, keep the others; then the static files.
             rendered = render_into(sink, renderer, pages, graph,
                                    lambda page: previous.page_keys.get(page.path) != keys[page.path],
@@ -173,11 +187,13 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                 sink.abandon()
                 return Outcome(diagnostics, prepared.checked)
             manifest = {**rendered.manifest, **index.entries}
+            built = Built(content, graph, analysis, {page.path: page for page in pages}, inputs, records)
             outcome = Outcome(
                 diagnostics, prepared.checked,
                 # A sink rendered in this process is serve's, whose next run takes these pieces.
-                state=RunState(keys, index.state, templates_key, renderer, pieces.state(pages, not sink.parallel)),
-                built=Built(content, graph, {page.path: page for page in pages}),
+                state=RunState(keys, index.state, templates_key, renderer, pieces.state(pages, not sink.parallel),
+                               built),
+                built=built,
                 manifest=manifest, language=content.config.language,
                 counts={"articles": len(graph.articles), "claims": len(graph.claims),
                         "actors": len(graph.actors), "outlets": len(graph.outlets)},
@@ -189,6 +205,15 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             sink.abandon()
             raise
     return outcome
+
+
+def text_edits_of(previous: Built | None, content: Content, inputs: Mapping[str, str],
+                  records: Mapping[str, str]) -> dict[str, str] | None:
+    """The articles (path → id) whose text alone changed since the run that
+    made ``previous``, when that is all that changed (``textedits.py``); else None."""
+    if previous is None:
+        return None
+    return text_edited(content, inputs, records, previous.inputs, previous.records)
 
 
 def renderer_for(root: Path, inputs: Mapping[str, str], previous: RunState,

@@ -67,8 +67,10 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     """
     sources = page_sources(pages)
     outputs: list[Output] = [
-        # Its example annotation quotes the text around the first quote.
-        Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words)),
+        # Its example annotation quotes the text around the first quote: the
+        # one article's text it shows, so an edit of any other's renders it not.
+        Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words),
+             text_sources=frozenset({graph.quotes[0].article.path}) if graph.quotes else NO_TEXT),
         composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources), NO_TEXT),
         composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources), NO_TEXT),
         composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources), NO_TEXT),

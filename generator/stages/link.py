@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from typing import Collection
 
 from ..core.model import (
     Actor, Article, Claim, Content, Graph, Mention, Outlet, Quote, RelatedClaim, Voice, reading_position,
@@ -144,6 +145,55 @@ def with_article(graph: Graph, article: Article, content: Content, include_draft
         graph,
         articles={**graph.articles, article.id: article},
         quotes_by_article={**graph.quotes_by_article, article.id: quotes_of(article, content, graph.chains)},
+    )
+
+
+def with_texts(graph: Graph, content: Content, edited: Collection[str], include_drafts: bool = False) -> Graph | None:
+    """The graph :func:`link` makes of ``content``, from ``graph``, the one it
+    made before: when the ``edited`` articles (ids) are all that changed, and
+    in their text alone (their records say what they said, and their quotes
+    are read in the same order: ``validate.CheckedFile.records_digest``).
+
+    Only the edited articles and their quotes are made again (the quotes'
+    places in the text moved); every list that held the old ones holds the
+    new ones where they were, so the graph is the one a full link makes. None
+    if an article's quotes are not as many as before (then it was no text edit).
+    """
+    published = graph.claims if not include_drafts else content.claims
+    voices = {}
+    new_of: dict[int, Quote] = {}  # id of an old quote → its new one
+    articles = dict(graph.articles)
+    for article_id in sorted(edited):
+        if article_id not in graph.articles:
+            continue  # a draft this build leaves out
+        article = with_mentions_of(content.articles[article_id], published)
+        old = graph.quotes_by_article.get(article_id, [])
+        for quote in old:  # the same voices as the quotes they replace, not equal copies
+            voices.setdefault((quote.actor or quote.outlet).path, quote.speaker)
+            voices.setdefault(quote.chain[-1].path if quote.chain else quote.outlet.path, quote.origin)
+        new = quotes_of(article, content, graph.chains, voices)
+        if len(new) != len(old):
+            return None
+        new_of.update(zip(map(id, old), new))
+        articles[article_id] = article
+
+    def swapped(quotes: list[Quote]) -> list[Quote]:
+        return [new_of.get(id(quote), quote) for quote in quotes]
+
+    def each_swapped(lists: dict[str, list[Quote]]) -> dict[str, list[Quote]]:
+        return {key: swapped(quotes) if any(id(quote) in new_of for quote in quotes) else quotes
+                for key, quotes in lists.items()}
+
+    return replace(
+        graph,
+        articles=articles,
+        quotes=swapped(graph.quotes),
+        quotes_by_claim=each_swapped(graph.quotes_by_claim),
+        quotes_by_actor=each_swapped(graph.quotes_by_actor),
+        quotes_by_article=each_swapped(graph.quotes_by_article),
+        quotes_via=each_swapped(graph.quotes_via),
+        articles_by_outlet={outlet_id: [articles[article.id] for article in listed]
+                            for outlet_id, listed in graph.articles_by_outlet.items()},
     )
 
 
