@@ -333,8 +333,11 @@ class Editor:
         elif choice < 0.4:  # deliberately left unrated: its cards and actors' scorecards change
             front.pop("verdict", None)
             front["not_rated"] = f"A characterisation {self.new_id('c')}, not a checkable statement."
-        elif choice < 0.7:
+        elif choice < 0.6:
             front["statement"] = f"Statement {self.new_id('s')} about the bridge."
+        elif choice < 0.7:  # a draft's mentions leave every page: the articles' counts of quotes change
+            if front.pop("draft", None) is None:
+                front["draft"] = True
         else:
             body += f"\nMore analysis {self.new_id('a')}.\n"
         join(path, front, body)
@@ -633,6 +636,20 @@ def test_deleting_a_members_last_statement_re_renders_its_partys_page(tmp_path):
     assert b"also counts the statements of" not in builder.outputs[council]
     assert build(site, tmp_path / "clean", search=False).ok
     assert (tmp_path / "clean" / council).read_bytes() == builder.outputs[council]
+
+
+def test_a_claim_made_a_draft_changes_the_articles_list_count(tmp_path):
+    """/articles/ says how many quotes each article has on the published
+    claims: when a claim it quotes becomes a draft, that count drops, though
+    neither the article nor its outlet changed."""
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site, base_url=BASE_URL)
+    assert builder.rebuild().ok
+    claim = site / "content" / "claims" / "river-clean.md"
+    claim.write_text(claim.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    assert builder.rebuild().ok
+    expected = clean_build(site, tmp_path / "clean")
+    assert builder.outputs["articles/index.html"] == expected["articles/index.html"]
 
 
 def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):

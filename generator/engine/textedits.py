@@ -45,7 +45,8 @@ def text_edited(content: Content, inputs: Mapping[str, str], records: Mapping[st
                if inputs.get(path) != previous_inputs.get(path)]
     by_path = {article.path: article.id for article in content.articles.values()}
     folder = f"{content_folder('article')}/"
-    if not all(path.startswith(folder) and path in by_path and records.get(path) is not None
+    # A file with no records digest is keyed on its bytes everywhere (keys.RecordTokens).
+    if not all(path.startswith(folder) and path in by_path and records.get(path)
                and records.get(path) == previous_records.get(path) for path in changed):
         return None
     return {path: by_path[path] for path in sorted(changed)}

@@ -108,7 +108,8 @@ def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis],
                         item_sources=lambda item: outlet_sources[item.outlet.id], item_id=lambda item: item.outlet.id)
     pages += list_pages("articles", "articles.html", articles, lambda p: {"articles": p.slice(articles), "graph": graph},
                         item_sources=lambda article: frozenset({article.path, graph.outlets[article.outlet_id].path}),
-                        item_id=lambda article: article.id)
+                        # Its count of quotes is of those on published claims: a claim made a draft changes it.
+                        item_id=lambda article: [article.id, len(article.mentions)])
     compare = list_pages("compare", "compare.html", origins.rows, lambda p: compare_context(analysis, p),
                          item_sources=of_row, item_id=row_id,
                          site_wide=[[[c.origin.kind, c.origin.id, c.origin.name, c.claims] for c in origins.columns],
