@@ -357,6 +357,50 @@ class Editor:
         join(path, front, body)
         return f"change actor {path.name}"
 
+    def change_article_meta(self) -> str:
+        """Its title, date (the lists' order), outlet, or whether it is a draft."""
+        path = self.pick("articles")
+        front, body = split(path)
+        choice = self.rng.random()
+        if choice < 0.25:
+            front["title"] = f"Retitled {self.new_id('t')}"
+        elif choice < 0.5:
+            date = self.rng.choice(["2023-11", "2024-02-10", "2024-03", "2025-01-05", None])
+            if date is None:
+                front.pop("published", None)
+            else:
+                front["published"] = date
+        elif choice < 0.75:
+            front["outlet"] = self.rng.choice(self.ids("outlets"))
+        elif front.pop("draft", None) is None:
+            front["draft"] = True
+        join(path, front, body)
+        return f"change the title, date, outlet or draft of {path.name}"
+
+    def change_outlet(self) -> str:
+        path = self.pick("outlets")
+        front, body = split(path)
+        if self.rng.random() < 0.6:
+            front["name"] = f"Outlet {self.new_id('o')}"
+        elif front.pop("url", None) is None:
+            front["url"] = f"https://{path.stem}.example.com/"
+        join(path, front, body)
+        return f"change outlet {path.name}"
+
+    def change_affiliation(self) -> str:
+        """Who counts under whom: the origins, /compare/'s columns, the parties' pages."""
+        path = self.pick("actors")
+        front, body = split(path)
+        if front.get("affiliation") and self.rng.random() < 0.5:
+            del front["affiliation"]
+        elif front.get("kind") == "organisation":
+            if front.pop("party", None) is None:
+                front["party"] = True
+        else:
+            return self.change_actor()
+        join(path, front, body)
+        return f"change the affiliation or party of {path.name}"
+
     def change_page(self) -> str:
         """The editors' pages: every page's footer links them by title."""
         path = self.pick("pages")
@@ -526,7 +570,7 @@ class Editor:
         "rename_article", "rename_claim", "rename_actor", "add_claim", "add_actor",
         "relate_claims", "add_update", "edit_template", "edit_config", "change_page",
         "open_article_body", "retype_quote", "reword_unquoted_paragraph", "swap_quoted_paragraphs",
-        "change_actor_bio", "change_outlet_context",
+        "change_actor_bio", "change_outlet_context", "change_article_meta", "change_outlet", "change_affiliation",
     ]
 
 
