@@ -152,6 +152,13 @@ class PieceStore:
                         self._read_stored(output.path, pieces)
                 else:
                     pieces = self.previous.get(output.path)
+                if pieces is None and with_bytes and self.folder is not None:
+                    # serve's first run, from the build cache, kept the file: its
+                    # pieces are read now, or its first save would make every one
+                    # again (the runs after the first have no build cache): at
+                    # 10,000 articles that first save took 9.7 s, the next ones 3.3 s.
+                    pieces = self._index(output.path)
+                    self._read_stored(output.path, pieces)
                 if pieces is not None:
                     state[output.path] = pieces
         return state
