@@ -125,6 +125,12 @@ def order(spans: list[tuple[tuple[int, int], ...]]) -> list[int]:
 # --- the edits ----------------------------------------------------------------------
 
 
+def toggle(front: dict, key: str) -> None:
+    """A true/false field set if absent, removed if present."""
+    if front.pop(key, None) is None:
+        front[key] = True
+
+
 class Editor:
     """Random edits to a site; each returns a short description."""
 
@@ -336,8 +342,7 @@ class Editor:
         elif choice < 0.6:
             front["statement"] = f"Statement {self.new_id('s')} about the bridge."
         elif choice < 0.7:  # a draft's mentions leave every page: the articles' counts of quotes change
-            if front.pop("draft", None) is None:
-                front["draft"] = True
+            toggle(front, "draft")
         else:
             body += f"\nMore analysis {self.new_id('a')}.\n"
         join(path, front, body)
@@ -372,8 +377,8 @@ class Editor:
                 front["published"] = date
         elif choice < 0.75:
             front["outlet"] = self.rng.choice(self.ids("outlets"))
-        elif front.pop("draft", None) is None:
-            front["draft"] = True
+        else:
+            toggle(front, "draft")
         join(path, front, body)
         return f"change the title, date, outlet or draft of {path.name}"
 
@@ -394,8 +399,7 @@ class Editor:
         if front.get("affiliation") and self.rng.random() < 0.5:
             del front["affiliation"]
         elif front.get("kind") == "organisation":
-            if front.pop("party", None) is None:
-                front["party"] = True
+            toggle(front, "party")
         else:
             return self.change_actor()
         join(path, front, body)
