@@ -277,3 +277,25 @@ def test_a_text_edit_that_leaves_the_annotations_as_they_were_keeps_their_file(s
     assert differing(clean(site, tmp_path / "clean"), cached(site, out)) == []
     assert (out / "data/annotations.jsonld").read_bytes() == annotations  # the precondition
     assert not readings.exists()
+
+
+def test_a_composed_files_manifest_entry_has_the_digest_of_its_bytes(site, tmp_path):
+    """The digest a composed file is recorded with (the pieces' own, passed
+    to the sink rather than worked out again) is that of the bytes written:
+    in a build's record, and in serve's site after an edit."""
+    from generator.engine.cache import BuildCache
+    from generator.engine.lastbuild import LastBuild
+
+    out = tmp_path / "out"
+    assert build(site, out, base_url=BASE_URL, search=False).ok
+    composed = ["data/annotations.jsonld", "data/claims.json", "data/mentions.csv", "data/matrix.csv"]
+    manifest = LastBuild.load(BuildCache(site), out).manifest
+    assert {path: manifest[path].digest for path in composed} == {
+        path: digest((out / path).read_bytes()) for path in composed}
+    served = IncrementalBuilder(site, base_url=BASE_URL)
+    assert served.rebuild().ok
+    edit_outlet(site, 1)
+    assert served.rebuild().ok
+    assert {path: served._manifest[path].digest for path in composed} == {
+        path: digest(served.outputs[path]) for path in composed}
+

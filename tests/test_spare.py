@@ -272,8 +272,8 @@ from pathlib import Path
 from generator.engine import write
 from generator.engine.build import build
 real_put = write.StagedSite.put
-def put(self, path, data):
-    entry, written = real_put(self, path, data)
+def put(self, path, data, *known):
+    entry, written = real_put(self, path, data, *known)
     # Killed once it has written over a file of the spare that is the live one's too.
     if self.reused and written and path in self.previous and path not in self._untrusted:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -34,9 +34,10 @@ class MemorySite:
         self._next: dict[str, bytes] = {}
         self.outputs: dict[str, bytes] | None = None  # set by commit
 
-    def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]:
-        """Add one file; its manifest entry and whether its bytes are new."""
-        entry = Written(digest(data), len(data), 0)
+    def put(self, rel_path: str, data: bytes, data_digest: str | None = None) -> tuple[Written, bool]:
+        """Add one file; its manifest entry and whether its bytes are new.
+        ``data_digest``: the digest of ``data``, if the caller has it."""
+        entry = Written(data_digest or digest(data), len(data), 0)
         old = self.previous.get(rel_path)
         if old is not None and old.digest == entry.digest and rel_path in self.previous_outputs:
             self._next[rel_path] = self.previous_outputs[rel_path]  # the same object: cheap to compare

@@ -121,6 +121,10 @@ class PieceStore:
             self._store(file.path, made, current)
         return data
 
+    def composed_digest(self, file_path: str) -> str:
+        """The digest of the bytes :meth:`compose` last returned for the file."""
+        return self.made[file_path][SIGNATURE][1]
+
     def _bytes(self, file_path: str, piece: Piece, current: dict[str, tuple[str, str, bytes | None]],
                made: list[tuple[str, str, str, bytes]]) -> bytes:
         """A piece's bytes: as kept, as stored (read now, with every stored

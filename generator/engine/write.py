@@ -99,7 +99,7 @@ class Sink(Protocol):
     parallel: bool  # whether worker processes may put into it
 
     def keep(self, rel_path: str) -> Written | None: ...
-    def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]: ...
+    def put(self, rel_path: str, data: bytes, data_digest: str | None = None) -> tuple[Written, bool]: ...
     def read(self, rel_path: str) -> bytes: ...
     def commit(self, paths: Collection[str] | None = None) -> None: ...
     def abandon(self) -> None: ...
@@ -179,9 +179,10 @@ class StagedSite:
             problem = OSError(problem.errno, problem.strerror, str(path))
         return os_failure(problem, "cannot write", f"; the site in {self.out_dir} was left as it was")
 
-    def put(self, rel_path: str, data: bytes) -> tuple[Written, bool]:
-        """Stage one file; returns its manifest entry and whether it was (re)written."""
-        data_digest = digest(data)
+    def put(self, rel_path: str, data: bytes, data_digest: str | None = None) -> tuple[Written, bool]:
+        """Stage one file; returns its manifest entry and whether it was
+        (re)written. ``data_digest``: the digest of ``data``, if the caller has it."""
+        data_digest = data_digest or digest(data)
         old = self.previous.get(rel_path)
         if old is not None and old.digest == data_digest and (
                 self._in_place(rel_path, old) or self._link_live(rel_path, old)):
