@@ -335,6 +335,40 @@ def test_serve_re_indexes_only_the_shard_of_the_page_that_changed(indexed_folder
     assert builder.outputs == tree(clean)
 
 
+def test_serve_indexes_the_quick_pages_ahead_of_the_rebuild(indexed_folders, tmp_path):
+    """serve indexes the edited article's quick page while the rebuild runs
+    (search_job's ``ahead``), installing nothing; the job after the rebuild
+    then runs Pagefind for no shard, and installs an index equal to a clean
+    build's. A rebuild that makes other pages than those indexed ahead gets
+    their shards indexed after it."""
+    site = copy_site(tmp_path)
+    builder = IncrementalBuilder(site, base_url=BASE_URL, search=True, defer_search=True)
+    assert builder.rebuild().ok and builder.search_job()()
+    served = builder.outputs
+    edit_article_text(site)
+    quick = builder.quick_update()
+    assert list(quick) == ["articles/bridge-opens/index.html"]
+    indexed_folders.clear()
+    assert builder.search_job(ahead=quick)() is False
+    assert indexed_folders == [f"{SEARCH_FOLDER}/articles-0/"] and builder.outputs is served
+    assert builder.rebuild().ok
+    indexed_folders.clear()
+    assert builder.search_job()() and indexed_folders == []
+    clean = tmp_path / "clean"
+    assert build(site, clean, base_url=BASE_URL).ok
+    assert builder.outputs == tree(clean)
+    # indexed ahead from pages the rebuild does not make: the job after it indexes again
+    article = site / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("opened on Tuesday", "opened on Friday"),
+                       encoding="utf-8")
+    assert builder.search_job(ahead={"articles/bridge-opens/index.html": b"<html>not this</html>"})() is False
+    assert builder.rebuild().ok
+    indexed_folders.clear()
+    assert builder.search_job()() and indexed_folders == [f"{SEARCH_FOLDER}/articles-0/"]
+    assert build(site, clean, base_url=BASE_URL).ok
+    assert builder.outputs == tree(clean)
+
+
 def test_sharded_indexes_are_byte_identical_across_builds(small_shards, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     assert build(VALID_SITE, first, use_cache=False).ok

@@ -42,7 +42,7 @@ from ..core.model import Content, SiteConfig
 from ..core.translations import Interface
 from ..stages.validate import CheckedFile
 from .build import resolve_out_dir
-from .cache import BuildCache, build_fingerprint
+from .cache import BuildCache, build_fingerprint, digest
 from .fastpath import edited_article_pages
 from .inputs import Known, digests_of, scan_inputs, scan_paths
 from .lastbuild import LastBuild, LastSite, build_options, read_last_site
@@ -255,22 +255,38 @@ class IncrementalBuilder:
 
     # --- the search index, after the pages ---------------------------------------------
 
+    @property
+    def defers_search(self) -> bool:
+        """Whether a rebuild leaves the search index to :meth:`search_job` (serve's way)."""
+        return self._settings.search == KEEP_INDEX
+
     def update_search(self) -> bool:
         """Bring a deferred search index up to date; False if it could not be."""
         return self.search_job()()
 
-    def search_job(self):
+    def search_job(self, ahead: Mapping[str, bytes] | None = None):
         """A callable that indexes the pages as they are now (it may run in
         another thread) and installs the index, unless a rebuild replaced
         the pages meanwhile; it returns whether the index was installed.
 
         One job at a time: serve starts one per rebuild, and two at once
         would each run Pagefind on the same shards. A job starts from the
-        index the last one made, installed or not."""
+        index the last one made, installed or not.
+
+        ``ahead``: pages that the rebuild under way is expected to make (the
+        quick path's, ``quick_update``), over the pages as they are now. That
+        job installs nothing; it indexes ahead, while the rebuild runs on the
+        other core, and the job after the rebuild finds its shards made if
+        the rebuild made those very pages (or remakes those it did not). At
+        10,000 articles, after a sentence was added to an article, Pagefind
+        re-indexes its shard (625 pages) in ~1.5 s; the rebuild takes ~1 s."""
         base, manifest, language = self.outputs, self._manifest, self._language
+        if ahead:
+            base = {**base, **ahead}
+            manifest = {**manifest, **{path: Written(digest(data), len(data), 0) for path, data in ahead.items()}}
 
         def job() -> bool:
-            if not self.search_stale:
+            if not self.search_stale and not ahead:
                 return True
             pages = {path: entry for path, entry in manifest.items() if not is_search_file(path)}
             with self._search_lock:

@@ -245,7 +245,9 @@ class DevServer:
         with self.state:
             self._building = True
         before = (self.builder.outputs, self.builder.diagnostics.sorted(), self.internal_error)
-        self._serve_quick_pages(reported)
+        quick = self._serve_quick_pages(reported)
+        if quick and self.builder.defers_search:
+            self._index_ahead(quick)
         self._run_builder()
         if self._stopping:
             return
@@ -336,9 +338,24 @@ class DevServer:
 
         threading.Thread(target=run, name="preview-search", daemon=True).start()
 
-    def _serve_quick_pages(self, reported: set[str] | None) -> None:
+    def _index_ahead(self, pages: dict[str, bytes]) -> None:
+        """The search index of the quick path's pages, made while the rebuild
+        runs (``IncrementalBuilder.search_job``'s ``ahead``): the job after the
+        rebuild then finds those shards made. It installs nothing and shows no
+        error: that job does both."""
+        job = self.builder.search_job(ahead=pages)
+
+        def run() -> None:
+            try:
+                job()
+            except Exception:  # the job after the rebuild meets it again, and shows it
+                pass
+
+        threading.Thread(target=run, name="preview-search-ahead", daemon=True).start()
+
+    def _serve_quick_pages(self, reported: set[str] | None) -> dict[str, bytes] | None:
         """An edited article's page at once, before the full rebuild that follows
-        (``IncrementalBuilder.quick_update``); the browser reloads to it."""
+        (``IncrementalBuilder.quick_update``); the browser reloads to it. The pages, if any."""
         try:
             pages = self.builder.quick_update(reported)
         except Exception:  # the full rebuild reports whatever this tripped on
@@ -348,6 +365,7 @@ class DevServer:
                 self._fresh = pages
                 self.version += 1
                 self.state.notify_all()
+        return pages
 
     def wait_until_idle(self, timeout: float | None = REQUEST_WAIT_SECONDS, search: bool = False,
                         path: str = "") -> bool:
