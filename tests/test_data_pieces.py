@@ -299,3 +299,24 @@ def test_a_composed_files_manifest_entry_has_the_digest_of_its_bytes(site, tmp_p
     assert {path: served._manifest[path].digest for path in composed} == {
         path: digest(served.outputs[path]) for path in composed}
 
+
+def test_an_article_added_makes_its_own_run_of_claims_json_again_not_every_later_one(site, monkeypatch):
+    """claims.json's article records are pieces of a few articles each,
+    cut where an id's hash says (opendata.runs_of), so that an article added
+    or removed changes its own run and not the runs after it. Cut every so
+    many articles, an article added first in id order made every run again."""
+    monkeypatch.setattr(opendata, "ARTICLES_PER_PIECE", 4)
+    served = IncrementalBuilder(site, base_url=BASE_URL)
+    assert served.rebuild().ok
+    made: list[str] = []
+    real = opendata.article_record
+    monkeypatch.setattr(opendata, "article_record", lambda graph, article: made.append(article.id) or real(graph, article))
+    source = sorted((site / "content" / "articles").glob("*.md"))[5]
+    front, body = split(source)
+    front["title"] = "An article added first"
+    join(source.with_name("aaa-added.md"), front, body)
+    assert served.rebuild().ok
+    runs = opendata.runs_of(sorted(served.content.articles.values(), key=lambda a: a.id), 4)
+    assert len(runs) > 3 and "aaa-added" in made
+    assert sorted(made) == sorted(article.id for article in runs[0])
+

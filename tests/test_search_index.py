@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import generator.engine.build
+import generator.engine.incremental
 import generator.engine.search
 import generator.engine.search_shards
 from generator.engine.build import SEARCH_DIAGNOSTIC_PATH, build
@@ -365,6 +366,55 @@ def test_serve_indexes_the_quick_pages_ahead_of_the_rebuild(indexed_folders, tmp
     assert builder.rebuild().ok
     indexed_folders.clear()
     assert builder.search_job()() and indexed_folders == [f"{SEARCH_FOLDER}/articles-0/"]
+    assert build(site, clean, base_url=BASE_URL).ok
+    assert builder.outputs == tree(clean)
+    # a job ahead gives way to any job made after it (which would only have to undo it)
+    late = builder.search_job(ahead={"articles/bridge-opens/index.html": b"<html>late</html>"})
+    builder.search_job()
+    indexed_folders.clear()
+    assert late() is False and indexed_folders == []
+
+
+def test_a_rebuild_published_while_a_search_job_installs_its_index_is_kept(tmp_path, monkeypatch):
+    """A search job that found the pages still its own, then installed its
+    index over a rebuild published meanwhile, put the older pages back (and
+    their page keys stayed the newer run's: the site stayed stale). The
+    rebuild is made to happen there, standing for a switch of threads."""
+    site = copy_site(tmp_path)
+    builder = IncrementalBuilder(site, base_url=BASE_URL, search=True, defer_search=True)
+    assert builder.rebuild().ok and builder.search_job()()
+    article = site / ARTICLE
+
+    def edit(old: str, new: str) -> None:
+        article.write_text(article.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    edit("opened on Monday", "opened on Tuesday")
+    assert builder.rebuild().ok
+    job = builder.search_job()
+
+    class Entries(dict):
+        """The index's entries, which rebuild once when the job reads them to install them."""
+        fired = False
+
+        def __iter__(self):  # a dict of its own iteration: merging it then asks for its keys()
+            return dict.__iter__(self)
+
+        def keys(self):
+            if not Entries.fired:
+                Entries.fired = True
+                edit("opened on Tuesday", "opened on Friday")
+                assert builder.rebuild().ok
+            return dict.keys(self)
+
+    real = generator.engine.incremental.refresh_index
+    monkeypatch.setattr(generator.engine.incremental, "refresh_index",
+                        lambda *args: (lambda made: type(made)(Entries(made.entries), made.written, made.state))(
+                            real(*args)))
+    assert job() is False and Entries.fired
+    monkeypatch.undo()
+    assert b"opened on Friday" in builder.outputs["articles/bridge-opens/index.html"] and builder.search_stale
+    assert builder.search_job()()
+    clean = tmp_path / "clean"
     assert build(site, clean, base_url=BASE_URL).ok
     assert builder.outputs == tree(clean)
 

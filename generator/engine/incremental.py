@@ -127,6 +127,12 @@ class IncrementalBuilder:
             options=build_options(None, base_url, drafts, False, search),
         )
         self._search_lock = threading.Lock()
+        # The served site (outputs, _manifest, search_stale) is replaced under this
+        # lock, by a run's publish or a search job's install, and read under it as a
+        # pair: a job that checked the pages were still its own, then installed its
+        # index over a rebuild published meanwhile, put the older pages back.
+        self._site_lock = threading.Lock()
+        self._jobs = 0  # search jobs made so far: one made ahead gives way to any made after it
         self._made_index = MadeIndex()
         self.outputs: dict[str, bytes] = {}  # replaced as a whole, never mutated in place
         self._manifest: dict[str, Written] = {}  # of the outputs
@@ -174,19 +180,23 @@ class IncrementalBuilder:
             if last is not None:
                 yield MemorySite(last.files, last.manifest), last.build.state()
                 return
-        yield MemorySite(self.outputs, self._manifest), self._state or RunState()
+        with self._site_lock:
+            outputs, manifest = self.outputs, self._manifest
+        yield MemorySite(outputs, manifest), self._state or RunState()
 
     def publish(self, site: MemorySite, outcome: Outcome) -> None:
         site.commit()
-        # A run that changed no file leaves the served site as it was (the same
-        # object): nothing to reload, and a search job started for it still counts.
-        if outcome.written or outcome.removed or site.outputs.keys() != self.outputs.keys():
-            self.outputs = site.outputs
-        self._manifest = dict(outcome.manifest)
-        self._state, self._last_good = outcome.state, outcome
-        if self._settings.search == KEEP_INDEX:
-            self.search_stale = True
-            self._language = outcome.language
+        manifest = dict(outcome.manifest)
+        with self._site_lock:
+            # A run that changed no file leaves the served site as it was (the same
+            # object): nothing to reload, and a search job started for it still counts.
+            if outcome.written or outcome.removed or site.outputs.keys() != self.outputs.keys():
+                self.outputs = site.outputs
+            self._manifest = manifest
+            self._state, self._last_good = outcome.state, outcome
+            if self._settings.search == KEEP_INDEX:
+                self.search_stale = True
+                self._language = outcome.language
 
     # --- the start: from the last build ------------------------------------------------
 
@@ -279,10 +289,16 @@ class IncrementalBuilder:
         other core, and the job after the rebuild finds its shards made if
         the rebuild made those very pages (or remakes those it did not). At
         10,000 articles, after a sentence was added to an article, Pagefind
-        re-indexes its shard (625 pages) in ~1.5 s; the rebuild takes ~1 s."""
-        base, manifest, language = self.outputs, self._manifest, self._language
+        re-indexes its shard (625 pages) in ~1.5 s; the rebuild takes ~1 s.
+        It gives way (does nothing) to any job made after it, to a rebuild
+        published before it starts, and when no index was made yet (it would
+        make all of it, which the job after the rebuild does)."""
+        with self._site_lock:
+            served, manifest, language = self.outputs, self._manifest, self._language
+            self._jobs += 1
+            number = self._jobs
+        base = {**served, **ahead} if ahead else served
         if ahead:
-            base = {**base, **ahead}
             manifest = {**manifest, **{path: Written(digest(data), len(data), 0) for path, data in ahead.items()}}
 
         def job() -> bool:
@@ -290,6 +306,8 @@ class IncrementalBuilder:
                 return True
             pages = {path: entry for path, entry in manifest.items() if not is_search_file(path)}
             with self._search_lock:
+                if self.outputs is not served or (ahead and (number != self._jobs or not self._made_index.state.keys)):
+                    return False  # a newer rebuild or job will index its own pages
                 made = self._made_index
                 site = MemorySite({**base, **made.files}, {**pages, **made.entries})
                 for path in pages:
@@ -304,10 +322,12 @@ class IncrementalBuilder:
                 site.commit()
                 self._made_index = MadeIndex(index.state, {path: site.outputs[path] for path in index.entries},
                                              index.entries)
-            if self.outputs is not base:
-                return False  # a newer rebuild will index its own pages
-            self.outputs, self._manifest = site.outputs, {**pages, **index.entries}
-            self.search_stale = False
+            installed = {**pages, **index.entries}
+            with self._site_lock:
+                if self.outputs is not base:
+                    return False  # a newer rebuild will index its own pages
+                self.outputs, self._manifest = site.outputs, installed
+                self.search_stale = False
             return True
 
         return job

@@ -18,6 +18,7 @@ what the files hold.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import partial
 from typing import Any
@@ -229,9 +230,17 @@ def mention_record(graph: Graph, quote: Quote) -> dict[str, Any]:
     }
 
 
-def runs_of(items: list, size: int) -> list[list]:
-    """``items`` in consecutive runs of ``size`` (the last one shorter)."""
-    return [items[start:start + size] for start in range(0, len(items), size)]
+def runs_of(articles: list[Article], size: int) -> list[list[Article]]:
+    """``articles`` in consecutive runs of ``size`` on average, each starting
+    at an article whose id hashes to a multiple of ``size`` (or the first):
+    adding or removing an article changes its own run, not every run after
+    it, as cutting every ``size`` articles did."""
+    runs: list[list[Article]] = []
+    for article in articles:
+        if not runs or int.from_bytes(hashlib.blake2b(article.id.encode(), digest_size=8).digest(), "big") % size == 0:
+            runs.append([])
+        runs[-1].append(article)
+    return runs
 
 
 def article_record(graph: Graph, article: Article) -> dict[str, Any]:
