@@ -246,7 +246,7 @@ class DevServer:
             self._building = True
         before = (self.builder.outputs, self.builder.diagnostics.sorted(), self.internal_error)
         quick = self._serve_quick_pages(reported)
-        if quick and self.builder.defers_search:
+        if quick and self.builder.defers_search and not self._stopping:
             self._index_ahead(quick)
         self._run_builder()
         if self._stopping:
@@ -343,12 +343,15 @@ class DevServer:
         runs (``IncrementalBuilder.search_job``'s ``ahead``): the job after the
         rebuild then finds those shards made. It installs nothing and shows no
         error: that job does both."""
-        job = self.builder.search_job(ahead=pages)
+        try:  # made here, from the pages served before the rebuild publishes its own
+            job = self.builder.search_job(ahead=pages)
+        except Exception:  # the job after the rebuild meets it again, and shows it
+            return
 
         def run() -> None:
             try:
                 job()
-            except Exception:  # the job after the rebuild meets it again, and shows it
+            except Exception:  # as above
                 pass
 
         threading.Thread(target=run, name="preview-search-ahead", daemon=True).start()
