@@ -236,8 +236,10 @@ def test_a_document_written_whole_that_is_not_one_stops_the_build_and_the_site_s
     assert run_cli("build", "--root", str(site), "--out", str(out), "--no-search").returncode == 0
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     plant_whole_but_not_a_document(site, case)
-    claim = site / "content/claims/bridge-cost.md"
-    claim.write_text(claim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # a build to do
+    # A build to do that renders the article's page, which reads its document
+    # (an edit of a claim's text alone renders no page that shows the article's).
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     result = run_cli("build", "--root", str(site), "--out", str(out), "--no-search")
     assert result.returncode == 3, result.stderr
     assert "holds a document that is not one" in result.stderr and "Traceback" not in result.stderr
