@@ -73,7 +73,7 @@ def article_page(root: Path, path: str, built: Built, renderer: Renderer,
         return None  # which claims have mentions at all can change warnings elsewhere
     if not references_resolve(checked.references, built.content, root):
         return None
-    graph = with_article(built.graph, article, built.content, drafts)
+    graph = with_article(built.graph, article, built.content)
     page_path = urls.article_path(article)
     planned = built.pages.get(page_path)
     if planned is None:

@@ -152,7 +152,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
         try:
             # Link the records, analyse them (or bring the last run's model up to date), plan every output.
             edited = text_edits_of(previous.built, content, inputs, records)
-            graph = with_texts(previous.built.graph, content, edited.values(), settings.drafts) if edited else None
+            graph = with_texts(previous.built.graph, content, edited.values()) if edited else None
             if graph is not None:
                 analysis = previous.built.analysis
             else:

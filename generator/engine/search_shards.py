@@ -55,7 +55,6 @@ kept: the same pages give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import defaultdict
@@ -64,6 +63,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from ..core.layout import SEARCH_FOLDER
+from ..outputs.base import stable_hash
 from ..core.layout import SEARCH_SHARD_LIST as SHARD_LIST
 from .cache import dependency_version, digest
 from .search import index_pages, marks_search_body
@@ -119,11 +119,6 @@ def bucket_count(pages: int, size: int) -> int:
     while pages > count * SHARD_PAGES or size > count * SHARD_BYTES:
         count *= 2
     return count
-
-
-def stable_hash(path: str) -> int:
-    """The same number for the same path in every run (Python's own hash is salted)."""
-    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def shard_key(shard: Shard, digests: Mapping[str, str], language: str) -> str:

@@ -137,6 +137,13 @@ def sources_of(quotes: list[Quote], *paths: str) -> frozenset[str]:
     return frozenset(paths).union(*(quote.files for quote in quotes))
 
 
+def stable_hash(text: str) -> int:
+    """The same number for the same text in every run (Python's own hash is
+    salted): where a path goes among the search shards, where claims.json's
+    runs of article records start."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def fingerprint(value: Any) -> str:
     """A digest of ``value`` (anything JSON can write), for ``Page.shows``."""
     return hashlib.blake2b(json.dumps(value, ensure_ascii=False).encode(), digest_size=16).hexdigest()

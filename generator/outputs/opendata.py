@@ -18,7 +18,6 @@ what the files hold.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import partial
 from typing import Any
@@ -31,7 +30,9 @@ from ..stages.tallies import Tally
 from . import opendata_csv, urls
 from .opendata_csv import MATRIX_CSV, MENTIONS_CSV
 from .opendata_terms import DATA_TERMS
-from .base import EVERYTHING, NO_TEXT, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path
+from .base import (
+    EVERYTHING, NO_TEXT, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path, stable_hash,
+)
 from .opendata_format import (
     JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, text_language,
     to_json_parts, translation_language, via_type, voice_ref,
@@ -237,7 +238,7 @@ def runs_of(articles: list[Article], size: int) -> list[list[Article]]:
     it, as cutting every ``size`` articles did."""
     runs: list[list[Article]] = []
     for article in articles:
-        if not runs or int.from_bytes(hashlib.blake2b(article.id.encode(), digest_size=8).digest(), "big") % size == 0:
+        if not runs or stable_hash(article.id) % size == 0:
             runs.append([])
         runs[-1].append(article)
     return runs

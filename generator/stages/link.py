@@ -130,7 +130,7 @@ def voice_of(record: Actor | Outlet, voices: dict[str, Voice] | None = None) -> 
     return voice
 
 
-def with_article(graph: Graph, article: Article, content: Content, include_drafts: bool = False) -> Graph:
+def with_article(graph: Graph, article: Article, content: Content) -> Graph:
     """``graph`` with one article replaced, for that article's own page only.
 
     Its quotes are made exactly as :func:`link` makes them, but nothing that
@@ -138,9 +138,7 @@ def with_article(graph: Graph, article: Article, content: Content, include_draft
     date: ``serve`` renders the edited article's page from this while the
     full rebuild that follows redoes everything.
     """
-    if not include_drafts:
-        published = {cid for cid, claim in content.claims.items() if not claim.draft}
-        article = replace(article, mentions=[m for m in article.mentions if m.claim_id in published])
+    article = with_mentions_of(article, graph.claims)  # the claims this build has
     return replace(
         graph,
         articles={**graph.articles, article.id: article},
@@ -148,7 +146,7 @@ def with_article(graph: Graph, article: Article, content: Content, include_draft
     )
 
 
-def with_texts(graph: Graph, content: Content, edited: Collection[str], include_drafts: bool = False) -> Graph | None:
+def with_texts(graph: Graph, content: Content, edited: Collection[str]) -> Graph | None:
     """The graph :func:`link` makes of ``content``, from ``graph``, the one it
     made before: when the ``edited`` articles (ids) are all that changed, and
     in their text alone (their records say what they said, and their quotes
@@ -159,14 +157,13 @@ def with_texts(graph: Graph, content: Content, edited: Collection[str], include_
     new ones where they were, so the graph is the one a full link makes. None
     if an article's quotes are not as many as before (then it was no text edit).
     """
-    published = graph.claims if not include_drafts else content.claims
     voices = {}
     new_of: dict[int, Quote] = {}  # id of an old quote → its new one
     articles = dict(graph.articles)
     for article_id in sorted(edited):
         if article_id not in graph.articles:
             continue  # a draft this build leaves out
-        article = with_mentions_of(content.articles[article_id], published)
+        article = with_mentions_of(content.articles[article_id], graph.claims)  # the claims this build has
         old = graph.quotes_by_article.get(article_id, [])
         for quote in old:  # the same voices as the quotes they replace, not equal copies
             voices.setdefault((quote.actor or quote.outlet).path, quote.speaker)
