@@ -29,8 +29,10 @@ from .coverage import CoverageTotal, report_site_coverage
 from .lastbuild import LastBuild, build_options
 from .lock import output_lock
 from .manifest import Spare, differences
+from .partialrun import run_after_text_edits
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
+from .textdeps import TEXT_DEPS
 from .collector import collector_paused
 from .workers import Background
 from .write import StagedSite, discard_previous
@@ -125,7 +127,9 @@ def build(
     # Failed or interrupted, the build does not wait for the removal of the
     # previous site: that process dies with this one (workers.Background), and
     # the next build removes what it left.
-    outcome = run(root, inputs.digests, settings, folder, cache=cache, progress=progress)
+    # After an edit of articles' text alone, only what shows it is made again (partialrun.py).
+    outcome = (run_after_text_edits(root, inputs.digests, settings, folder, cache, progress) if cache is not None
+               else None) or run(root, inputs.digests, settings, folder, cache=cache, progress=progress)
     folder.close()
     if not outcome.ok:
         return BuildResult(outcome.diagnostics)
@@ -193,8 +197,8 @@ class OutputFolder:
 
     def publish(self, staged: StagedSite, outcome: Outcome) -> None:
         if self.cache is not None:  # until the new site is in place, the old record is wrong
-            self.cache.forget(LAST_BUILD)
-            self.cache.forget(OUTPUTS)
+            for record in (LAST_BUILD, OUTPUTS, TEXT_DEPS):
+                self.cache.forget(record)
         self.close()  # the sites set aside before are gone before this one's predecessor joins them
         staged.commit(outcome.manifest.keys())
         self.result = BuildResult(
@@ -208,6 +212,8 @@ class OutputFolder:
             LastBuild(str(self.out_dir), self.fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),
                       outcome.state.search.to_json(), spare=spare).store(self.cache, self.result.pages, self.result.counts,
                                                             self.result.diagnostics)
+            if outcome.text_deps is not None:
+                outcome.text_deps().store(self.cache, self.fingerprint)
 
 
 def unchanged_build(cache: BuildCache, fingerprint: str) -> BuildResult | None:

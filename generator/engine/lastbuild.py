@@ -52,7 +52,7 @@ class LastBuild:
 
     def state(self) -> RunState:
         """The previous run's state, as the pipeline takes it."""
-        return RunState(self.page_keys, SearchState.from_json(self.search))
+        return RunState(self.page_keys, SearchState.from_json(self.search), origin=self.fingerprint)
 
     def diagnostics(self) -> Diagnostics:
         """The warnings the build reported (a recorded build had no errors)."""

@@ -39,13 +39,15 @@ Where the pieces are kept between runs:
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from ..outputs.base import DataFile, Output, Piece
+from ..outputs.base import DataFile, Output, Part, Piece
 from .cache import LOCK_TIMEOUT, digest, remove_database
+from .textedits import shows_text_of
 
 PIECES_DIR = "pieces"  # in the build cache
 
@@ -53,6 +55,9 @@ PIECES_DIR = "pieces"  # in the build cache
 # file's entry under SIGNATURE is its signature (:meth:`PieceStore.compose`).
 Pieces = Mapping[str, Mapping[str, tuple[str, str, bytes | None]]]
 SIGNATURE = ""  # no piece's path
+# A file's entry under LAYOUT: its parts in order, the fixed ones' text and
+# the pieces' paths (JSON), keyed by the signature of the file it lays out.
+LAYOUT = "\0layout"  # no piece's path
 
 
 def is_composed(output: Output) -> bool:
@@ -117,8 +122,58 @@ class PieceStore:
             data = b"".join(part if isinstance(part, bytes) else self._bytes(file.path, part, current, made)
                             for part in parts)
             current[SIGNATURE] = (signed, digest(data), b"")
+        # The order of its parts, for a build that has only some of them (recompose).
+        if self.folder is not None and stored.get(LAYOUT, ("",))[0] != signed and (layout := layout_of(parts)):
+            made.append((LAYOUT, signed, digest(layout), layout))
         if self.folder is not None:
             self._store(file.path, made, current)
+        return data
+
+    def recompose(self, file: DataFile, edited: frozenset[str],
+                  keys_before: Callable[[list[Piece]], dict[str, str]]) -> bytes | None | bool:
+        """After an edit of the text of ``edited`` (paths) alone, the file as
+        the last build composed it with the pieces that show those texts made
+        again (``partialrun.py``): ``file`` is planned from a part of the site,
+        so its other parts are those stored, in the order stored (``LAYOUT``).
+
+        True when those pieces have the bytes they had (the file is as it
+        was); the file's bytes when it changed (:meth:`composed_digest` is
+        theirs); False when the store cannot tell: a piece's stored key is not
+        the one it had before the edit (``keys_before``), or the file's layout
+        or a piece is missing or not the last composed file's."""
+        parts = [part for part in file.parts() if isinstance(part, Piece) and shows_text_of(part, edited)]
+        keys, before = self.keys_of(parts), keys_before(parts)
+        stored = self._index(file.path) if self.folder is not None else {}
+        signature, layout = stored.get(SIGNATURE), stored.get(LAYOUT)
+        made = []
+        for part in parts:
+            entry = stored.get(part.path)
+            if entry is None or entry[0] != before[part.path]:
+                return False
+            data = part.produce()
+            made.append((part.path, keys[part.path], digest(data), data))
+        if signature is None or layout is None or layout[0] != signature[0]:
+            return False
+        if all(stored[item][1] == checksum for item, _, checksum, _ in made):
+            self._store_rows(file.path, made)
+            return True
+        current: dict[str, tuple[str, str, bytes | None]] = dict(stored)
+        self._read_stored(file.path, current)
+        order = parsed_layout(current[LAYOUT][2])
+        if order is None or not all(isinstance(part, bytes) or current.get(part, (0, 0, None))[2] is not None
+                                    for part in order):
+            return False
+        if signature_of(order, current) != signature[0]:
+            return False  # not the layout of the pieces stored
+        for item, key, checksum, data in made:
+            current[item] = (key, checksum, data)
+        signed = signature_of(order, current)
+        data = b"".join(part if isinstance(part, bytes) else current[part][2] for part in order)
+        current[SIGNATURE] = (signed, digest(data), b"")
+        self.made[file.path] = current
+        layout_bytes = current[LAYOUT][2]
+        self._store_rows(file.path, made + [(SIGNATURE, signed, current[SIGNATURE][1], b""),
+                                            (LAYOUT, signed, digest(layout_bytes), layout_bytes)])
         return data
 
     def composed_digest(self, file_path: str) -> str:
@@ -171,6 +226,14 @@ class PieceStore:
         return state
 
     # --- the build cache's pieces -------------------------------------------------------
+
+    def _store_rows(self, file_path: str, made: list[tuple[str, str, str, bytes]]) -> None:
+        """Store rows (item, key, digest, bytes) as they are; best effort."""
+        try:
+            with pieces_database(self._database(file_path)) as db, db:
+                db.executemany("INSERT OR REPLACE INTO pieces (item, key, digest, value) VALUES (?, ?, ?, ?)", made)
+        except (sqlite3.Error, OSError):
+            pass
 
     def _database(self, file_path: str) -> Path:
         return self.folder / (file_path.replace("/", "--") + ".sqlite")
@@ -244,3 +307,35 @@ def pieces_database(path: Path) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
+
+
+def layout_of(parts: list[Part]) -> bytes | None:
+    """The order of a file's parts: the fixed ones' text, the pieces' paths
+    (JSON); None if a fixed part is not UTF-8 text (the file is then never recomposed)."""
+    try:
+        return json.dumps([[0, part.decode("utf-8")] if isinstance(part, bytes) else [1, part.path]
+                           for part in parts], ensure_ascii=False).encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def parsed_layout(data: bytes | None) -> list[bytes | str] | None:
+    """:func:`layout_of`'s order read back: fixed bytes, and piece paths; None if it is not one."""
+    try:
+        order = json.loads(data)
+        if not all(kind in (0, 1) and isinstance(text, str) for kind, text in order):
+            return None
+        return [text.encode("utf-8") if kind == 0 else text for kind, text in order]
+    except (TypeError, ValueError):
+        return None
+
+
+def signature_of(order: list[bytes | str], pieces: Mapping[str, tuple[str, str, bytes | None]]) -> str:
+    """A file's signature (:meth:`PieceStore.compose`): of its fixed parts, and each piece's path and digest."""
+    signature = hashlib.blake2b(digest_size=16)
+    for part in order:
+        if isinstance(part, bytes):
+            signature.update(b"\0" + part)
+        else:
+            signature.update(f"\0{part}\0{pieces[part][1]}".encode())
+    return signature.hexdigest()

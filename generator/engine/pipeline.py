@@ -20,14 +20,21 @@ so an edit of an article's text re-renders only what shows that text. The
 site-wide data files are made of pieces keyed by the same rule, and only the
 pieces whose key changed are made again (``pieces.py``). One way to refresh the search index:
 ``search_shards.refresh_index`` re-indexes only the shards whose pages changed.
+
+A build after an edit of articles' text alone takes a shorter way to the
+same site (``partialrun.py``): the last build's record of which outputs
+show each article's text, and what each is made of (``textdeps.py``), says
+what to render, and only that part of the site is loaded, linked and
+planned; the rest is kept, keyed, indexed and published as here.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from ..core.diagnostics import Diagnostics
 from ..core.layout import TEMPLATES_DIR, is_static_file, template_name
@@ -46,6 +53,7 @@ from .prepare import prepare_content
 from .rendering import Rendered, render_into
 from .search import SearchError
 from .search_shards import RefreshedIndex, SearchState, is_search_file, refresh_index
+from .textdeps import TextDeps
 from .textedits import keys_after_text_edits, text_edited
 from .write import Sink, Written
 
@@ -84,6 +92,8 @@ class RunState:
     # The model it made, kept in memory only (serve): a run after articles'
     # text alone changed brings it up to date (textedits.py).
     built: "Built | None" = None
+    # The fingerprint of the build it is the state of (build only: cache.build_fingerprint).
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,8 @@ class Outcome:
     rendered: int = 0  # outputs rendered; the others were kept
     written: int = 0  # files whose bytes changed, or new
     removed: int = 0  # files of the previous site that are gone
+    # What the next build needs to know to rebuild after an edit of articles' text alone (partialrun.py).
+    text_deps: "Callable[[], TextDeps] | None" = None
 
     @property
     def ok(self) -> bool:
@@ -188,6 +200,8 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                 return Outcome(diagnostics, prepared.checked)
             manifest = {**rendered.manifest, **index.entries}
             built = Built(content, graph, analysis, {page.path: page for page in pages}, inputs, records)
+            counts = {"articles": len(graph.articles), "claims": len(graph.claims),
+                      "actors": len(graph.actors), "outlets": len(graph.outlets)}
             outcome = Outcome(
                 diagnostics, prepared.checked,
                 # A sink rendered in this process is serve's, whose next run takes these pieces.
@@ -195,10 +209,12 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                                built),
                 built=built,
                 manifest=manifest, language=content.config.language,
-                counts={"articles": len(graph.articles), "claims": len(graph.claims),
-                        "actors": len(graph.actors), "outlets": len(graph.outlets)},
+                counts=counts,
                 html_pages=len(rendered.html_pages), planned=len(pages), rendered=rendered.rendered,
                 written=rendered.written + index.written, removed=len(sink.previous.keys() - manifest.keys()),
+                text_deps=partial(TextDeps.of_run, built.pages, inputs, records,
+                                  {checked.path: checked.problems for checked in prepared.checked.values()},
+                                  diagnostics, counts, settings.options),
             )
             target.publish(sink, outcome)
         except BaseException:

@@ -23,6 +23,7 @@ from .workers import parallel_map
 from .write import Sink, Written
 
 KEPT = None  # in place of "written" in a page's result: kept as the previous site has it, not rendered
+LOST = "lost"  # in place of "written": an Unplanned output that could not be kept
 KEEP_BATCH = 200  # pages to keep in one task: a stale page is one task, as slow as a batch or far slower
 
 
@@ -34,6 +35,18 @@ class Rendered:
     rendered: int = 0  # pages rendered
     written: int = 0  # files whose bytes changed (the rest were kept as they were)
     html_pages: list[str] = field(default_factory=list)  # paths of the HTML pages, sorted
+    lost: list[str] = field(default_factory=list)  # Unplanned outputs that could not be kept
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    """An output of the previous site to keep as it is, not planned again
+    (``partialrun.py``); one that cannot be kept (its file changed or is
+    gone since) is lost, not rendered."""
+
+    path: str
+    sources: frozenset[str] = frozenset()
+    template: str = ""
 
 
 def render_into(
@@ -61,6 +74,9 @@ def render_into(
             entry = sink.keep(page.path) if keep else None
             if entry is not None:
                 results.append((entry, KEPT))
+                continue
+            if isinstance(page, Unplanned):
+                results.append((None, LOST))
                 continue
             try:
                 if pieces is not None and is_composed(page):
@@ -118,6 +134,9 @@ def render_into(
         return None
     result = Rendered({})
     for page, (entry, written) in zip(stale + kept, results):
+        if written is LOST:
+            result.lost.append(page.path)
+            continue
         result.manifest[page.path] = entry
         if written is not KEPT:
             result.rendered += 1

@@ -1,0 +1,210 @@
+"""A build after articles' text alone was edited: the outputs that show
+those texts, rendered from the part of the model they are made of.
+
+This is the build a pull request that fixes a sentence gets in CI, with the
+cache kept. ``pipeline.run`` would load, link, analyse, plan and key the
+whole site for it: at 10,000 articles, 4.2 s of which the whole model took
+3 s, for the 2 outputs that show the text (the article's page and its text
+file). Here, when the last build's record (``textdeps.py``) says which
+outputs show those texts and what each is made of (its ``sources``):
+
+- only those files are loaded (from the cache; the edited ones checked),
+  with the records they refer to, so that they validate and link;
+- each edited article must say what it said (its records digest) and have
+  the problems it had, else this is no text edit (``run`` does the build);
+- the part is linked, analysed and planned like a whole site, and its
+  outputs that show the texts are taken: each must be planned with the
+  sources it had, and is then the page a full build makes, since a page's
+  sources list every content file whose change can change it (the promise
+  the keys stand on, ``keys.py``);
+- they are keyed as ``run`` keys them, rendered, and every other output is
+  kept as the last build left it; the search index is refreshed as always.
+
+Anything not as expected (a record, a source, a file of the last site
+changed since) and this returns None before publishing: ``run`` builds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from ..core.diagnostics import Diagnostics
+from ..core.model import Content
+from ..core.translations import Interface
+from ..core.layout import CONTENT_KINDS, is_content
+from ..core.progress import Progress
+from ..outputs.base import EVERYTHING
+from ..stages.analyse import analyse
+from ..stages.catalogues import site_interface
+from ..stages.link import link
+from ..stages.load import file_id, kind_of_content, load_config
+from ..stages.validate import CheckedFile, validate_checked
+from .cache import BuildCache, checked_key_of, code_version
+from .keys import SourceKeys, page_keys
+from .pieces import PieceStore, is_composed
+from .pipeline import SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, Target, renderer_for, search_step
+from .prepare import ContentFile, check_and_store, read_cached
+from .rendering import Unplanned, render_into
+from .search import SearchError
+from .textdeps import TextDeps, TextOutput, problems_digest
+from .write import Sink
+
+# What an id written in a file names (stages/fields.Reference.target): the kinds of record it may be.
+REFERENCED_KINDS = {"claim": ("claim",), "actor": ("actor",), "outlet": ("outlet",),
+                    "source": ("actor", "outlet"), "organisation": ("actor",)}
+
+
+def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settings, target: Target,
+                         cache: BuildCache, progress: Progress | None = None) -> Outcome | None:
+    """Build after an edit of articles' text alone, as the module says; None
+    (nothing published, nothing changed) when this is not such a build."""
+    deps = TextDeps.load(cache)
+    if deps is None or deps.code != code_version() or dict(deps.options) != dict(settings.options):
+        return None
+    edited = deps.edited_texts(inputs)
+    showing = deps.showing_text_of(edited) if edited else None
+    if showing is None:
+        return None
+    diagnostics = Diagnostics()
+    config = load_config(root, diagnostics)
+    interface = site_interface(root, config, diagnostics)
+    needed = edited.union(*(output.sources for output in showing if output.sources != EVERYTHING))
+    checked = load_part(root, needed, inputs, cache)
+    if diagnostics.errors or checked is None or not says_what_it_said(deps, [checked[path] for path in edited]):
+        return None
+    content = validate_checked(config, in_site_order(checked.values()), root, Diagnostics(), interface)
+    if content is None:
+        return None
+    content = content.with_base_url(settings.base_url) if settings.base_url else content
+    with target.open(content.config) as (sink, previous):
+        try:
+            outcome = run_part(root, inputs, settings, sink, previous, deps, edited, showing, content, interface,
+                               cache, progress)
+            if outcome is None or not outcome.ok:
+                sink.abandon()
+                return outcome
+            target.publish(sink, outcome)
+        except BaseException:
+            sink.abandon()
+            raise
+    return outcome
+
+
+def run_part(root: Path, inputs: Mapping[str, str], settings: Settings, sink: Sink, previous: RunState,
+             deps: TextDeps, edited: frozenset[str], showing: list[TextOutput], content: Content,
+             interface: Interface, cache: BuildCache, progress: Progress | None) -> Outcome | None:
+    """The outputs ``showing`` the ``edited`` texts rendered into ``sink`` from
+    ``content`` (the part of the site they are made of), every other output
+    kept; the outcome to publish, or None to leave it to ``run``."""
+    if previous.origin != deps.fingerprint:
+        return None  # the record is not of the build the output folder has
+    graph = link(content, include_drafts=settings.drafts)
+    renderer, templates_key = renderer_for(root, inputs, previous, interface)
+    planned = {page.path: page for page in renderer.plan(graph, analyse(graph))}
+    pages = [planned.get(output.path) for output in showing]
+    if not all(page is not None and output.is_planned_as(page) for page, output in zip(pages, showing)):
+        return None
+
+    def keys_with(inputs: Mapping[str, str]) -> Callable[[list], dict[str, str]]:
+        source_keys = SourceKeys(inputs, EVERYTHING, deps.records)
+        return lambda items: page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
+
+    make_keys = keys_with(inputs)
+
+    # A site-wide file made of pieces (annotations.jsonld) is the last build's
+    # with the pieces that show the texts made again (pieces.PieceStore.recompose).
+    whole, own = [page for page in pages if page.sources == EVERYTHING], [p for p in pages if p.sources != EVERYTHING]
+    store = PieceStore(make_keys, {}, cache.dir)
+    recomposed = {page.path: store.recompose(page, edited, keys_with(deps.inputs)) if is_composed(page) else False
+                  for page in whole}
+    if any(value is False for value in recomposed.values()):
+        return None
+    keys = {**previous.page_keys, **make_keys(pages)}
+    stale = {page.path for page in own}
+    kept = [Unplanned(path) for path in previous.page_keys
+            if path not in stale and not isinstance(recomposed.get(path), bytes)]
+    rendered = render_into(sink, renderer, own + kept, graph, lambda page: page.path in stale, Diagnostics(), progress)
+    if rendered is None or rendered.lost:
+        return None
+    for path, data in recomposed.items():
+        if isinstance(data, bytes):
+            rendered.manifest[path], written = sink.put(path, data, store.composed_digest(path))
+            rendered.rendered += 1
+            rendered.written += written
+    reported = Diagnostics(list(deps.diagnostics))
+    try:
+        index = search_step(settings.search, sink, rendered, content.config.language, previous.search)
+    except SearchError as problem:
+        reported.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
+        return Outcome(reported, {})
+    manifest = {**rendered.manifest, **index.entries}
+    return Outcome(
+        reported, {}, state=RunState(keys, index.state, templates_key), manifest=manifest,
+        language=content.config.language, counts=dict(deps.counts), html_pages=len(rendered.html_pages),
+        planned=len(keys), rendered=rendered.rendered, written=rendered.written + index.written,
+        removed=len(sink.previous.keys() - manifest.keys()), text_deps=lambda: deps.after_edit(inputs),
+    )
+
+
+def load_part(root: Path, paths: Iterable[str], inputs: Mapping[str, str],
+              cache: BuildCache) -> dict[str, CheckedFile] | None:
+    """The content files ``paths`` checked (from the cache, else now), with
+    every file their records refer to, and those theirs: a part of the site
+    that validates on its own. None if one cannot be read or has problems of its own
+    that stop it (then the whole build says so)."""
+    by_kind_id = {(kind_of_content(path), file_id(path)): path for path in inputs if is_content(path)}
+    checked: dict[str, CheckedFile] = {}
+    wanted = set(paths)
+    while wanted:
+        files = {}
+        for path in sorted(wanted):
+            if path not in inputs:
+                return None
+            file = ContentFile(path, kind_of_content(path), file_id(path), None, key=checked_key_of(path, inputs[path]),
+                               location=str(root / path))
+            files[file.key] = file
+        found = dict(read_cached(files, cache))
+        missing = [file for key, file in files.items() if key not in found]
+        for file in missing:
+            file.data = read_file(Path(file.location))
+            if file.data is None:
+                return None
+        found.update(zip((file.key for file in missing), check_and_store(missing, cache)))
+        for item in found.values():
+            if item.record is None:
+                return None
+            checked[item.path] = item
+        wanted = {path for item in found.values() for path in referenced(item, by_kind_id)} - checked.keys()
+    return checked
+
+
+def referenced(item: CheckedFile, by_kind_id: Mapping[tuple[str, str], str]) -> Iterable[str]:
+    """The content files ``item``'s records refer to (those that exist)."""
+    for reference in item.references:
+        for kind in REFERENCED_KINDS.get(reference.target, ()):
+            path = by_kind_id.get((kind, reference.value))
+            if path is not None:
+                yield path
+
+
+def read_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def says_what_it_said(deps: TextDeps, edited: list[CheckedFile]) -> bool:
+    """Whether each edited file's records and problems are those the last build had."""
+    return all(item.records_digest and item.records_digest == deps.records.get(item.path)
+               and problems_digest(item.problems) == deps.problems.get(item.path, problems_digest([]))
+               for item in edited)
+
+
+KIND_ORDER = {kind: n for n, kind in enumerate(CONTENT_KINDS.values())}
+
+
+def in_site_order(checked: Iterable[CheckedFile]) -> list[CheckedFile]:
+    """In the order a full build reads them (``load.content_files``): by folder, then path."""
+    return sorted(checked, key=lambda item: (KIND_ORDER[item.kind], item.path))
