@@ -18,7 +18,7 @@ from generator.core.layout import CACHE_DIR, DEFAULT_TEMPLATES, MARKER
 from generator.engine.build import build
 from generator.engine.cache import digest
 from generator.engine.incremental import IncrementalBuilder
-from generator.engine.pieces import PIECES_DIR, PieceStore
+from generator.engine.pieces import LAYOUT, PIECES_DIR, SIGNATURE, PieceStore
 from generator.outputs.base import EVERYTHING, DataFile, Piece
 from generator.outputs import opendata, opendata_csv, structured
 from synthetic import make_site
@@ -320,3 +320,21 @@ def test_an_article_added_makes_its_own_run_of_claims_json_again_not_every_later
     assert len(runs) > 3 and "aaa-added" in made
     assert sorted(made) == sorted(article.id for article in runs[0])
 
+
+
+def test_a_files_layout_is_kept_when_the_pieces_of_items_gone_are_forgotten(tmp_path):
+    """The order of a file's parts is stored with its pieces, for a build
+    that has only some of them (``PieceStore.recompose``); forgetting the
+    pieces of items gone from the file (once they outnumber the others) keeps it."""
+    def file_of(names: list[str]) -> DataFile:
+        return DataFile("f", EVERYTHING, lambda: b"", parts=lambda: [
+            part for name in names for part in (b",", Piece(f"f#{name}", frozenset(), lambda name=name: name.encode()))])
+
+    def store() -> PieceStore:
+        return PieceStore(lambda items: {item.path: "k" for item in items}, {}, tmp_path)
+
+    assert store().compose(file_of([f"a{n}" for n in range(9)])) == b"," + b",".join(f"a{n}".encode() for n in range(9))
+    assert store().compose(file_of(["b"])) == b",b"  # 9 pieces gone, 1 left: those gone are forgotten
+    stored = store()._index("f")
+    assert not any(item.startswith("f#a") for item in stored)
+    assert stored[LAYOUT][0] == stored[SIGNATURE][0]

@@ -17,7 +17,7 @@ from generator.engine import build as build_module
 from generator.engine import partialrun
 from generator.engine.build import build
 from generator.engine.cache import OUTPUTS
-from generator.engine.textdeps import TEXT_DEPS
+from generator.engine.textdeps import TEXT_DEPS, TEXT_DEPS_INPUTS
 from synthetic import make_site
 
 
@@ -86,8 +86,10 @@ def assert_as_a_full_build(site: Path, tmp_path: Path, search: bool) -> None:
     mine, theirs = (json.loads((root / CACHE_DIR / OUTPUTS).read_text()) for root in (site, copy))
     assert mine["page_keys"] == theirs["page_keys"]
     assert mine["search"] == theirs["search"]
-    deps = [json.loads((root / CACHE_DIR / TEXT_DEPS).read_text()) for root in (site, copy)]
-    assert deps[0] == deps[1]
+    for record in (TEXT_DEPS, TEXT_DEPS_INPUTS):  # the same but for which full build wrote what the outputs are made of
+        mine, theirs = ({key: value for key, value in json.loads((root / CACHE_DIR / record).read_text()).items()
+                         if key != "made_by"} for root in (site, copy))
+        assert mine == theirs
 
 
 @pytest.mark.parametrize("search", [False, True])
@@ -180,20 +182,41 @@ def test_an_output_changed_by_hand_since_is_made_by_the_whole_run(tmp_path, monk
     assert_as_a_full_build(site, tmp_path, False)
 
 
-@pytest.mark.parametrize("damage", ["not JSON", "another shape", "an output's source out of range"])
+def article_page_of(article: str):
+    return lambda value: next(output for output in value["outputs"] if output[0] == f"articles/{article}/index.html")
+
+
+# name → a damage to text-deps.json's value (given the edited article's id), or its text
+DAMAGES = {
+    "not JSON": "{",
+    "nested too deep": '{"format": 1, "paths": ' + "[" * 100000 + "]" * 100000 + "}",
+    "another shape": lambda value, article: value.__setitem__("outputs", {"a": 1}),
+    "an output's source out of range": lambda value, article: article_page_of(article)(value)[1].append(10**6),
+    "a negative index": lambda value, article: article_page_of(article)(value).__setitem__(1, [-1]),
+    "site.yaml for a source": lambda value, article: (
+        value["paths"].append("site.yaml"), article_page_of(article)(value)[1].append(len(value["paths"]) - 1)),
+    "an infinite line": lambda value, article: value.__setitem__("diagnostics", [["content/x.md", float("inf"), "m", "warning"]]),
+    "an infinite count": lambda value, article: value["counts"][0].__setitem__(1, float("inf")),
+    "an error recorded": lambda value, article: value.__setitem__("diagnostics", [["content/x.md", 1, "m", "error"]]),
+    "another build's inputs": "inputs",
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
 def test_a_damaged_record_is_no_record(tmp_path, monkeypatch, damage):
     made = make_site(tmp_path / "site", articles=12, seed=1)
     site = made.root
     assert build(site, search=False).ok
     record = site / CACHE_DIR / TEXT_DEPS
     value = json.loads(record.read_text())
-    if damage == "not JSON":
-        record.write_text("{", encoding="utf-8")
-    elif damage == "another shape":
-        value["outputs"] = {"a": 1}
-        record.write_text(json.dumps(value), encoding="utf-8")
+    change = DAMAGES[damage]
+    if change == "inputs":
+        inputs = site / CACHE_DIR / TEXT_DEPS_INPUTS
+        inputs.write_text(json.dumps({**json.loads(inputs.read_text()), "made_by": "another"}), encoding="utf-8")
+    elif isinstance(change, str):
+        record.write_text(change, encoding="utf-8")
     else:
-        value["outputs"][0][1] = [10**6]
+        change(value, made.articles[2])
         record.write_text(json.dumps(value), encoding="utf-8")
     ways = Ways(monkeypatch)
     append_to_body(site / "content" / "articles" / f"{made.articles[2]}.md", "A sentence.")
@@ -214,3 +237,89 @@ def test_the_warnings_of_the_last_build_are_said_again(tmp_path, monkeypatch):
     second = build(site, search=False)
     assert second.ok and ways.partial == 1
     assert [d.format() for d in second.diagnostics] == [d.format() for d in first.diagnostics]
+
+
+def insert_at_body_start(path: Path, words: str) -> None:
+    """Words put before every quote of an article: each moves in its text."""
+    text = path.read_text(encoding="utf-8")
+    start, _ = body_span(text)
+    path.write_text(text[:start] + words + text[start:], encoding="utf-8")
+
+
+@pytest.mark.parametrize("stray", ["content/README.md", "content/.DS_Store", "content/actors/{actor}.md~"])
+def test_files_under_content_the_build_does_not_read_change_nothing(tmp_path, monkeypatch, stray):
+    made = make_site(tmp_path / "site", articles=16, seed=3)
+    site = made.root
+    path = site / stray.format(actor=made.actors[0])
+    path.write_text("notes\n", encoding="utf-8")
+    assert build(site, search=False).ok
+    ways = Ways(monkeypatch)
+    append_to_body(site / "content" / "articles" / f"{made.articles[2]}.md", "A sentence.")
+    path.write_text("more notes\n", encoding="utf-8")
+    assert build(site, search=False).ok
+    assert (ways.partial, ways.whole) == (1, 0)
+    assert_as_a_full_build(site, tmp_path, False)
+
+
+def test_pieces_of_a_build_that_failed_are_not_joined_into_the_annotations(tmp_path, monkeypatch):
+    """A build that composed annotations.jsonld and then failed left pieces
+    of a file never published; the next text edit must not join them."""
+    made = make_site(tmp_path / "site", articles=12, seed=1)
+    site = made.root
+    assert build(site, search=False).ok
+    articles = site / "content" / "articles"
+    undone, edited = articles / f"{made.articles[2]}.md", articles / f"{made.articles[5]}.md"
+    before = undone.read_bytes()
+    insert_at_body_start(undone, "Words put first. ")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "claims.html").write_text("{% if %}", encoding="utf-8")
+    assert not build(site, search=False).ok
+    shutil.rmtree(site / "templates")
+    undone.write_bytes(before)
+    insert_at_body_start(edited, "Other words put first. ")
+    assert build(site, search=False).ok
+    assert_as_a_full_build(site, tmp_path, False)
+
+
+def test_an_article_saved_again_while_it_is_read_is_not_cached_as_the_first_save(tmp_path, monkeypatch):
+    made = make_site(tmp_path / "site", articles=8, seed=2)
+    site = made.root
+    assert build(site, search=False).ok
+    article = site / "content" / "articles" / f"{made.articles[1]}.md"
+    append_to_body(article, "Sentence one.")
+    first_save = article.read_bytes()
+    real_read = partialrun.read_file
+
+    def read_after_a_save(path):
+        if path == article:
+            append_to_body(article, "Sentence two, saved while the build ran.")
+        return real_read(path)
+
+    monkeypatch.setattr(partialrun, "read_file", read_after_a_save)
+    ways = Ways(monkeypatch)
+    assert build(site, search=False).ok
+    assert (ways.partial, ways.whole) == (0, 1)  # not the bytes its digest says: the whole run
+    monkeypatch.setattr(partialrun, "read_file", real_read)
+    article.write_bytes(first_save)  # the second save undone: as the build first saw it
+    # The cache must not hold the second save's check under the first save's
+    # key: a whole run (site.yaml edited) would show it.
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8") + "\n# edited\n",
+                                    encoding="utf-8")
+    assert build(site, search=False).ok
+    assert b"Sentence two" not in (site / "public" / "articles" / made.articles[1] / "index.html").read_bytes()
+    assert_as_a_full_build(site, tmp_path, False)
+
+
+def test_without_the_last_site_in_place_nothing_is_worked_out_for_the_short_way(tmp_path, monkeypatch):
+    """CI that keeps the cache and not the output folder: the whole run, at once."""
+    made = make_site(tmp_path / "site", articles=12, seed=1)
+    site = made.root
+    assert build(site, search=False).ok
+    shutil.rmtree(site / "public")
+    planned = []
+    monkeypatch.setattr(partialrun, "plan_part", lambda *args: planned.append(args))
+    ways = Ways(monkeypatch)
+    append_to_body(site / "content" / "articles" / f"{made.articles[2]}.md", "A sentence.")
+    assert build(site, search=False).ok
+    assert (ways.partial, ways.whole, planned) == (0, 1, [])
+    assert_as_a_full_build(site, tmp_path, False)

@@ -32,7 +32,7 @@ from .manifest import Spare, differences
 from .partialrun import run_after_text_edits
 from .pipeline import INDEX, NO_INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, run
 from .prepare import prepare_content
-from .textdeps import TEXT_DEPS
+from .textdeps import TEXT_DEPS_INPUTS
 from .collector import collector_paused
 from .workers import Background
 from .write import StagedSite, discard_previous
@@ -197,7 +197,7 @@ class OutputFolder:
 
     def publish(self, staged: StagedSite, outcome: Outcome) -> None:
         if self.cache is not None:  # until the new site is in place, the old record is wrong
-            for record in (LAST_BUILD, OUTPUTS, TEXT_DEPS):
+            for record in (LAST_BUILD, OUTPUTS, TEXT_DEPS_INPUTS):  # without it, no text-deps.json holds
                 self.cache.forget(record)
         self.close()  # the sites set aside before are gone before this one's predecessor joins them
         staged.commit(outcome.manifest.keys())

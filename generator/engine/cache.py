@@ -205,7 +205,7 @@ class BuildCache:
     def load_json(self, name: str) -> Any:
         try:
             return json.loads((self.dir / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to be a record
             return None
 
     def store_json(self, name: str, value: Any) -> None:

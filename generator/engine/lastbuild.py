@@ -109,6 +109,17 @@ class LastBuild:
         })
 
 
+def last_build_in_place(cache: BuildCache) -> str | None:
+    """The fingerprint of the last build, if its output folder is still the
+    one it put in place (its marker file is); else None. Reads only the small record."""
+    record = cache.load_json(LAST_BUILD)
+    try:
+        stat = (Path(record["out_dir"]) / MARKER).stat()
+        return str(record["fingerprint"]) if [stat.st_ino, stat.st_mtime_ns] == record["marker"] else None
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class LastSite:
     """The last build's files in memory (path → bytes), with their manifest

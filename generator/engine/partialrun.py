@@ -5,44 +5,51 @@ This is the build a pull request that fixes a sentence gets in CI, with the
 cache kept. ``pipeline.run`` would load, link, analyse, plan and key the
 whole site for it: at 10,000 articles, 4.2 s of which the whole model took
 3 s, for the 2 outputs that show the text (the article's page and its text
-file). Here, when the last build's record (``textdeps.py``) says which
-outputs show those texts and what each is made of (its ``sources``):
+file) and the annotations. Here, when the last build's record
+(``textdeps.py``) says which outputs show those texts and what each is
+made of (its ``sources``), and its output folder is still as it left it:
 
 - only those files are loaded (from the cache; the edited ones checked),
   with the records they refer to, so that they validate and link;
 - each edited article must say what it said (its records digest) and have
-  the problems it had, else this is no text edit (``run`` does the build);
+  the problems it had, and every file loaded the records recorded, else
+  this is no text edit (``run`` does the build);
 - the part is linked, analysed and planned like a whole site, and its
   outputs that show the texts are taken: each must be planned with the
   sources it had, and is then the page a full build makes, since a page's
   sources list every content file whose change can change it (the promise
   the keys stand on, ``keys.py``);
-- they are keyed as ``run`` keys them, rendered, and every other output is
-  kept as the last build left it; the search index is refreshed as always.
+- annotations.jsonld, which shows every article's text, is the last build's
+  with the edited articles' pieces made again (``pieces.PieceStore.recompose``);
+- the outputs are keyed as ``run`` keys them, rendered, and every other
+  output is kept as the last build left it; the search index is refreshed
+  as always.
 
-Anything not as expected (a record, a source, a file of the last site
-changed since) and this returns None before publishing: ``run`` builds.
+All that is worked out before the output folder is opened; anything not as
+recorded and this returns None (nothing published): ``run`` builds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from ..core.diagnostics import Diagnostics
-from ..core.model import Content
-from ..core.translations import Interface
-from ..core.layout import CONTENT_KINDS, is_content
+from ..core.model import Content, Graph
 from ..core.progress import Progress
-from ..outputs.base import EVERYTHING
+from ..outputs.base import EVERYTHING, Output
+from ..outputs.render import Renderer
 from ..stages.analyse import analyse
 from ..stages.catalogues import site_interface
+from ..stages.crossfile import REFERENCED_KINDS
 from ..stages.link import link
-from ..stages.load import file_id, kind_of_content, load_config
+from ..stages.load import file_id, is_read_as_content, kind_of_content, load_config
 from ..stages.validate import CheckedFile, validate_checked
-from .cache import BuildCache, checked_key_of, code_version
+from .cache import BuildCache, checked_key_of, code_version, digest
 from .keys import SourceKeys, page_keys
-from .pieces import PieceStore, is_composed
+from .lastbuild import last_build_in_place
+from .pieces import PieceStore, Recomposed, is_composed
 from .pipeline import SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, Target, renderer_for, search_step
 from .prepare import ContentFile, check_and_store, read_cached
 from .rendering import Unplanned, render_into
@@ -50,9 +57,19 @@ from .search import SearchError
 from .textdeps import TextDeps, TextOutput, problems_digest
 from .write import Sink
 
-# What an id written in a file names (stages/fields.Reference.target): the kinds of record it may be.
-REFERENCED_KINDS = {"claim": ("claim",), "actor": ("actor",), "outlet": ("outlet",),
-                    "source": ("actor", "outlet"), "organisation": ("actor",)}
+
+@dataclass(frozen=True)
+class PartPlan:
+    """What a build after a text edit renders, worked out from the part of the site."""
+
+    content: Content
+    graph: Graph
+    renderer: Renderer
+    templates_key: str
+    pages: list[Output]  # to render: the outputs that show the texts, but the site-wide files
+    keys: Mapping[str, str]  # their keys, and the site-wide files'
+    recomposed: Mapping[str, Recomposed]  # the site-wide files made of pieces (annotations.jsonld)
+    pieces: PieceStore
 
 
 def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settings, target: Target,
@@ -62,25 +79,17 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
     deps = TextDeps.load(cache)
     if deps is None or deps.code != code_version() or dict(deps.options) != dict(settings.options):
         return None
-    edited = deps.edited_texts(inputs)
+    # Its output folder as it left it: not so in CI that keeps the cache and not the site.
+    if last_build_in_place(cache) != deps.fingerprint:
+        return None
+    edited = deps.edited_texts(inputs, is_read_as_content)
     showing = deps.showing_text_of(edited) if edited else None
-    if showing is None:
+    plan = plan_part(root, inputs, settings, deps, edited, showing, cache) if showing is not None else None
+    if plan is None:
         return None
-    diagnostics = Diagnostics()
-    config = load_config(root, diagnostics)
-    interface = site_interface(root, config, diagnostics)
-    needed = edited.union(*(output.sources for output in showing if output.sources != EVERYTHING))
-    checked = load_part(root, needed, inputs, cache)
-    if diagnostics.errors or checked is None or not says_what_it_said(deps, [checked[path] for path in edited]):
-        return None
-    content = validate_checked(config, in_site_order(checked.values()), root, Diagnostics(), interface)
-    if content is None:
-        return None
-    content = content.with_base_url(settings.base_url) if settings.base_url else content
-    with target.open(content.config) as (sink, previous):
+    with target.open(plan.content.config) as (sink, previous):
         try:
-            outcome = run_part(root, inputs, settings, sink, previous, deps, edited, showing, content, interface,
-                               cache, progress)
+            outcome = render_part(plan, sink, previous, deps, inputs, settings, progress)
             if outcome is None or not outcome.ok:
                 sink.abandon()
                 return outcome
@@ -91,16 +100,23 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
     return outcome
 
 
-def run_part(root: Path, inputs: Mapping[str, str], settings: Settings, sink: Sink, previous: RunState,
-             deps: TextDeps, edited: frozenset[str], showing: list[TextOutput], content: Content,
-             interface: Interface, cache: BuildCache, progress: Progress | None) -> Outcome | None:
-    """The outputs ``showing`` the ``edited`` texts rendered into ``sink`` from
-    ``content`` (the part of the site they are made of), every other output
-    kept; the outcome to publish, or None to leave it to ``run``."""
-    if previous.origin != deps.fingerprint:
-        return None  # the record is not of the build the output folder has
+def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: TextDeps, edited: frozenset[str],
+              showing: list[TextOutput], cache: BuildCache) -> PartPlan | None:
+    """The outputs ``showing`` the ``edited`` texts, planned and keyed from
+    the part of the site they are made of; None if that part is not as recorded."""
+    diagnostics = Diagnostics()
+    config = load_config(root, diagnostics)
+    interface = site_interface(root, config, diagnostics)
+    needed = edited.union(*(output.sources for output in showing if output.sources != EVERYTHING))
+    checked = load_part(root, needed, inputs, cache)
+    if diagnostics.errors or checked is None or not as_recorded(deps, checked.values(), edited):
+        return None
+    content = validate_checked(config, in_site_order(checked.values()), root, Diagnostics(), interface)
+    if content is None:
+        return None
+    content = content.with_base_url(settings.base_url) if settings.base_url else content
     graph = link(content, include_drafts=settings.drafts)
-    renderer, templates_key = renderer_for(root, inputs, previous, interface)
+    renderer, templates_key = renderer_for(root, inputs, RunState(), interface)
     planned = {page.path: page for page in renderer.plan(graph, analyse(graph))}
     pages = [planned.get(output.path) for output in showing]
     if not all(page is not None and output.is_planned_as(page) for page, output in zip(pages, showing)):
@@ -111,37 +127,52 @@ def run_part(root: Path, inputs: Mapping[str, str], settings: Settings, sink: Si
         return lambda items: page_keys(items, renderer.templates_used, inputs, settings.options, EVERYTHING, source_keys)
 
     make_keys = keys_with(inputs)
-
     # A site-wide file made of pieces (annotations.jsonld) is the last build's
-    # with the pieces that show the texts made again (pieces.PieceStore.recompose).
-    whole, own = [page for page in pages if page.sources == EVERYTHING], [p for p in pages if p.sources != EVERYTHING]
-    store = PieceStore(make_keys, {}, cache.dir)
-    recomposed = {page.path: store.recompose(page, edited, keys_with(deps.inputs)) if is_composed(page) else False
-                  for page in whole}
-    if any(value is False for value in recomposed.values()):
+    # with the pieces that show the texts made again.
+    whole = [page for page in pages if page.sources == EVERYTHING]
+    if not all(map(is_composed, whole)):
         return None
-    keys = {**previous.page_keys, **make_keys(pages)}
-    stale = {page.path for page in own}
+    store = PieceStore(make_keys, {}, cache.dir)
+    recomposed = {page.path: store.recompose(page, edited, keys_with(deps.inputs)) for page in whole}
+    if not all(recomposed.values()):
+        return None
+    return PartPlan(content, graph, renderer, templates_key, [page for page in pages if page.sources != EVERYTHING],
+                    make_keys(pages), recomposed, store)
+
+
+def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, inputs: Mapping[str, str],
+                settings: Settings, progress: Progress | None) -> Outcome | None:
+    """``plan``'s outputs rendered into ``sink``, every other one kept; the
+    outcome to publish, or None if the folder is not the one recorded."""
+    if previous.origin != deps.fingerprint:
+        return None  # another build came in between
+    for path, recomposed in plan.recomposed.items():
+        live = sink.previous.get(path)
+        if live is None or live.digest != recomposed.was:
+            return None  # the stored pieces are not those of the live file
+    stale = {page.path for page in plan.pages}
     kept = [Unplanned(path) for path in previous.page_keys
-            if path not in stale and not isinstance(recomposed.get(path), bytes)]
-    rendered = render_into(sink, renderer, own + kept, graph, lambda page: page.path in stale, Diagnostics(), progress)
+            if path not in stale and (path not in plan.recomposed or plan.recomposed[path].data is None)]
+    rendered = render_into(sink, plan.renderer, plan.pages + kept, plan.graph, lambda page: page.path in stale,
+                           Diagnostics(), progress, workers=False)
     if rendered is None or rendered.lost:
         return None
-    for path, data in recomposed.items():
-        if isinstance(data, bytes):
-            rendered.manifest[path], written = sink.put(path, data, store.composed_digest(path))
+    for path, recomposed in plan.recomposed.items():
+        if recomposed.data is not None:
+            rendered.manifest[path], written = sink.put(path, recomposed.data, recomposed.digest)
             rendered.rendered += 1
             rendered.written += written
     reported = Diagnostics(list(deps.diagnostics))
     try:
-        index = search_step(settings.search, sink, rendered, content.config.language, previous.search)
+        index = search_step(settings.search, sink, rendered, plan.content.config.language, previous.search)
     except SearchError as problem:
         reported.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
         return Outcome(reported, {})
     manifest = {**rendered.manifest, **index.entries}
+    keys = {**previous.page_keys, **plan.keys}
     return Outcome(
-        reported, {}, state=RunState(keys, index.state, templates_key), manifest=manifest,
-        language=content.config.language, counts=dict(deps.counts), html_pages=len(rendered.html_pages),
+        reported, {}, state=RunState(keys, index.state, plan.templates_key), manifest=manifest,
+        language=plan.content.config.language, counts=dict(deps.counts), html_pages=len(rendered.html_pages),
         planned=len(keys), rendered=rendered.rendered, written=rendered.written + index.written,
         removed=len(sink.previous.keys() - manifest.keys()), text_deps=lambda: deps.after_edit(inputs),
     )
@@ -151,15 +182,16 @@ def load_part(root: Path, paths: Iterable[str], inputs: Mapping[str, str],
               cache: BuildCache) -> dict[str, CheckedFile] | None:
     """The content files ``paths`` checked (from the cache, else now), with
     every file their records refer to, and those theirs: a part of the site
-    that validates on its own. None if one cannot be read or has problems of its own
-    that stop it (then the whole build says so)."""
-    by_kind_id = {(kind_of_content(path), file_id(path)): path for path in inputs if is_content(path)}
+    that validates on its own. None if one is not a content file, cannot be
+    read, is not the file its digest says (saved again since) or has
+    problems that stop it (then the whole build says so)."""
+    by_kind_id = {(kind_of_content(path), file_id(path)): path for path in inputs if is_read_as_content(path)}
     checked: dict[str, CheckedFile] = {}
     wanted = set(paths)
     while wanted:
         files = {}
         for path in sorted(wanted):
-            if path not in inputs:
+            if path not in inputs or not is_read_as_content(path):
                 return None
             file = ContentFile(path, kind_of_content(path), file_id(path), None, key=checked_key_of(path, inputs[path]),
                                location=str(root / path))
@@ -168,7 +200,7 @@ def load_part(root: Path, paths: Iterable[str], inputs: Mapping[str, str],
         missing = [file for key, file in files.items() if key not in found]
         for file in missing:
             file.data = read_file(Path(file.location))
-            if file.data is None:
+            if file.data is None or digest(file.data) != inputs[file.path]:
                 return None
         found.update(zip((file.key for file in missing), check_and_store(missing, cache)))
         for item in found.values():
@@ -195,16 +227,16 @@ def read_file(path: Path) -> bytes | None:
         return None
 
 
-def says_what_it_said(deps: TextDeps, edited: list[CheckedFile]) -> bool:
-    """Whether each edited file's records and problems are those the last build had."""
+def as_recorded(deps: TextDeps, checked: Iterable[CheckedFile], edited: frozenset[str]) -> bool:
+    """Whether each file loaded has the records the last build recorded, and
+    each edited one the problems it had too."""
     return all(item.records_digest and item.records_digest == deps.records.get(item.path)
-               and problems_digest(item.problems) == deps.problems.get(item.path, problems_digest([]))
-               for item in edited)
-
-
-KIND_ORDER = {kind: n for n, kind in enumerate(CONTENT_KINDS.values())}
+               and (item.path not in edited
+                    or problems_digest(item.problems) == deps.problems.get(item.path, problems_digest([])))
+               for item in checked)
 
 
 def in_site_order(checked: Iterable[CheckedFile]) -> list[CheckedFile]:
-    """In the order a full build reads them (``load.content_files``): by folder, then path."""
-    return sorted(checked, key=lambda item: (KIND_ORDER[item.kind], item.path))
+    """In the order a full build reads them (``load.content_files``): as their paths compare, folder by folder."""
+    return sorted(checked, key=lambda item: item.path.split("/"))
+

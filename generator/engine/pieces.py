@@ -42,6 +42,7 @@ import hashlib
 import json
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
@@ -58,6 +59,15 @@ SIGNATURE = ""  # no piece's path
 # A file's entry under LAYOUT: its parts in order, the fixed ones' text and
 # the pieces' paths (JSON), keyed by the signature of the file it lays out.
 LAYOUT = "\0layout"  # no piece's path
+
+
+@dataclass(frozen=True)
+class Recomposed:
+    """A file made of pieces after a text edit (:meth:`PieceStore.recompose`)."""
+
+    data: bytes | None  # its bytes; None: those it had, the pieces made again being as they were
+    digest: str  # of its bytes
+    was: str  # the digest of the file the stored pieces made: the live file's, or they are not its
 
 
 def is_composed(output: Output) -> bool:
@@ -130,17 +140,17 @@ class PieceStore:
         return data
 
     def recompose(self, file: DataFile, edited: frozenset[str],
-                  keys_before: Callable[[list[Piece]], dict[str, str]]) -> bytes | None | bool:
+                  keys_before: Callable[[list[Piece]], dict[str, str]]) -> "Recomposed | None":
         """After an edit of the text of ``edited`` (paths) alone, the file as
         the last build composed it with the pieces that show those texts made
         again (``partialrun.py``): ``file`` is planned from a part of the site,
         so its other parts are those stored, in the order stored (``LAYOUT``).
 
-        True when those pieces have the bytes they had (the file is as it
-        was); the file's bytes when it changed (:meth:`composed_digest` is
-        theirs); False when the store cannot tell: a piece's stored key is not
-        the one it had before the edit (``keys_before``), or the file's layout
-        or a piece is missing or not the last composed file's."""
+        None when the store cannot tell: a piece's stored key is not the one
+        it had before the edit (``keys_before``), or the file's layout or a
+        piece is missing or not of the last composed file. The file the
+        stored pieces make (:attr:`Recomposed.was`) must then be the live
+        one, which the caller checks."""
         parts = [part for part in file.parts() if isinstance(part, Piece) and shows_text_of(part, edited)]
         keys, before = self.keys_of(parts), keys_before(parts)
         stored = self._index(file.path) if self.folder is not None else {}
@@ -149,22 +159,22 @@ class PieceStore:
         for part in parts:
             entry = stored.get(part.path)
             if entry is None or entry[0] != before[part.path]:
-                return False
+                return None
             data = part.produce()
             made.append((part.path, keys[part.path], digest(data), data))
         if signature is None or layout is None or layout[0] != signature[0]:
-            return False
+            return None
         if all(stored[item][1] == checksum for item, _, checksum, _ in made):
             self._store_rows(file.path, made)
-            return True
+            return Recomposed(None, signature[1], signature[1])
         current: dict[str, tuple[str, str, bytes | None]] = dict(stored)
         self._read_stored(file.path, current)
         order = parsed_layout(current[LAYOUT][2])
         if order is None or not all(isinstance(part, bytes) or current.get(part, (0, 0, None))[2] is not None
                                     for part in order):
-            return False
+            return None
         if signature_of(order, current) != signature[0]:
-            return False  # not the layout of the pieces stored
+            return None  # not the layout of the pieces stored
         for item, key, checksum, data in made:
             current[item] = (key, checksum, data)
         signed = signature_of(order, current)
@@ -174,7 +184,7 @@ class PieceStore:
         layout_bytes = current[LAYOUT][2]
         self._store_rows(file.path, made + [(SIGNATURE, signed, current[SIGNATURE][1], b""),
                                             (LAYOUT, signed, digest(layout_bytes), layout_bytes)])
-        return data
+        return Recomposed(data, current[SIGNATURE][1], signature[1])
 
     def composed_digest(self, file_path: str) -> str:
         """The digest of the bytes :meth:`compose` last returned for the file."""
@@ -289,7 +299,7 @@ class PieceStore:
                 (stored,) = db.execute("SELECT COUNT(*) FROM pieces").fetchone()
                 if stored > 2 * len(current):
                     db.execute("CREATE TEMP TABLE keep (item TEXT PRIMARY KEY)")
-                    db.executemany("INSERT INTO keep (item) VALUES (?)", ((item,) for item in current))
+                    db.executemany("INSERT OR IGNORE INTO keep (item) VALUES (?)", ((item,) for item in [*current, LAYOUT]))
                     db.execute("DELETE FROM pieces WHERE item NOT IN (SELECT item FROM keep)")
         except (sqlite3.Error, OSError):
             pass  # a cache that cannot be written only makes the next build slower

@@ -29,6 +29,12 @@ def declared_verdicts(config: YamlMap | None) -> set[str] | None:
     return ids or None
 
 
+# What an id written in a file names (``fields.Reference.target``), by the
+# kinds of record it may be; the other targets (verdict, seed) name no record.
+REFERENCED_KINDS = {"claim": ("claim",), "actor": ("actor",), "outlet": ("outlet",),
+                    "source": ("actor", "outlet"), "organisation": ("actor",)}
+
+
 def check_references(
     references: list[Reference],
     records: dict[str, dict[str, Any]],
@@ -38,15 +44,8 @@ def check_references(
     diagnostics: Diagnostics,
 ) -> None:
     seeds = seed_names(root)
-    known = {
-        "claim": declared["claim"],
-        "actor": declared["actor"],
-        "outlet": declared["outlet"],
-        "source": declared["actor"] | declared["outlet"],
-        "organisation": declared["actor"],
-        "verdict": verdicts,
-        "seed": seeds,
-    }
+    known = {target: set().union(*(declared[kind] for kind in kinds)) for target, kinds in REFERENCED_KINDS.items()}
+    known.update({"verdict": verdicts, "seed": seeds})
     names = {"source": "actor or outlet", "organisation": "organisation", "seed": "seed file"}
     for ref in references:
         candidates = known[ref.target]

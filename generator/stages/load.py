@@ -80,6 +80,15 @@ def content_files(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]
     return sorted(files, key=lambda file: file[0].split("/"))
 
 
+def is_read_as_content(rel: str) -> bool:
+    """Whether :func:`content_files` reads the file at ``rel`` (relative to
+    the root), by its path alone: a ``.md`` file in a kind's folder, not an
+    editor's. Those it does not read, it reports or ignores."""
+    parts = rel.split("/")
+    return (len(parts) >= 3 and parts[0] == CONTENT_DIR and parts[1] in CONTENT_KINDS and parts[-1].endswith(".md")
+            and not any(is_editor_file(part) for part in parts[1:]))
+
+
 def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
     """Whether a file is a content file by its name.
 

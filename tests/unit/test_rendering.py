@@ -108,3 +108,23 @@ def test_the_stale_pages_are_spread_over_the_chunks_of_work(tmp_path, site, monk
     assert sorted(page.path for _, task in taken for page in task) == sorted(page.path for page in pages)
     # The site-wide ones among them are chunks of their own (workers.parallel_map's alone).
     assert alone == [sum(1 for page in pages[:3] if page.sources == EVERYTHING)] and alone[0] > 0
+
+
+@pytest.mark.parametrize("workers", [True, False])
+def test_outputs_kept_unplanned_that_cannot_be_kept_are_lost_not_rendered(tmp_path, site, monkeypatch, workers):
+    """A build after a text edit keeps every other output unplanned
+    (``partialrun.py``): one whose file is gone since is reported lost, by the
+    workers as in this process."""
+    graph, renderer, pages = site
+    out = tmp_path / "public"
+    first = StagedSite(out)
+    rendered = render_into(first, renderer, pages, graph, lambda page: True, Diagnostics())
+    first.commit(rendered.manifest.keys())
+    gone = [page.path for page in pages[::7]]
+    for path in gone:
+        (out / path).unlink()
+    monkeypatch.setattr(rendering, "KEEP_BATCH", 1)  # enough tasks for the workers, on a small site
+    again = render_into(StagedSite(out, rendered.manifest), renderer, [rendering.Unplanned(p.path) for p in pages],
+                        graph, lambda page: False, Diagnostics(), workers=workers)
+    assert sorted(again.lost) == sorted(gone)
+    assert again.manifest.keys() == {p.path for p in pages if p.path not in gone} | renderer.static_files().keys()
