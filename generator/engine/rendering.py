@@ -65,8 +65,10 @@ def render_into(
     The work is handed out as tasks, each one stale page or a batch of
     pages to keep, so that the chunks of work the workers take stay even.
     Without ``workers`` it is all done here: for a few stale pages (the
-    build after a text edit, ``partialrun.py``), keeping 24,700 files is a
-    stat each, 0.1 s, and starting the workers cost more than that.
+    build after a text edit, ``partialrun.py``). At 10,000 articles,
+    keeping the 24,700 others took 0.1 s here when the staging folder is
+    the spare (a stat each) and 0.75 s when it is new (a link each), against
+    0.2 s and 1.7 s with the workers.
     """
 
     def do_task(task: tuple[bool, list[Output]]) -> list:
