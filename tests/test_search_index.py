@@ -13,6 +13,8 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -488,3 +490,19 @@ def test_serve_indexes_one_search_job_at_a_time(tmp_path, monkeypatch):
         thread.join()
     assert len(calls) == 4 and max(most) <= 2  # 4 shards, indexed once, two at a time
     assert not builder.search_stale and any(path.startswith(f"{SEARCH_FOLDER}/claims-0/") for path in builder.outputs)
+
+
+def test_a_process_that_ends_while_shards_are_indexed_does_not_wait_for_them(tmp_path):
+    """serve stopped while it indexes (in a thread of its own) exits at once:
+    the indexing threads are daemons, and each Pagefind ends with its input."""
+    script = tmp_path / "stop.py"
+    script.write_text(
+        "import threading, time\n"
+        "import generator.engine.search_shards as shards\n"
+        "shards.index_pages = lambda pages, language, folder: time.sleep(60)\n"
+        "job = [shards.Shard(f'articles-{n}', ()) for n in range(2)]\n"
+        "threading.Thread(target=shards.index_shards, args=(job, bytes, 'en'), daemon=True).start()\n"
+        "time.sleep(0.5)\n", encoding="utf-8")
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(script)], cwd=REPO, check=True, timeout=60)
+    assert time.monotonic() - started < 20

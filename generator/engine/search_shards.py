@@ -57,8 +57,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -133,14 +133,43 @@ def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language
     """Each shard's files (shard name → path → bytes), ``INDEX_JOBS`` Pagefind processes at a time.
 
     A shard's pages are read when its turn comes, so memory holds the pages
-    and index of at most ``INDEX_JOBS`` shards. The first failure is raised
-    once the running indexes have ended.
-    """
-    def index(shard: Shard) -> dict[str, bytes]:
-        return index_pages({path: read(path) for path in shard.pages}, language, shard.folder)
+    and index of at most ``INDEX_JOBS`` shards. After a failure no shard is
+    started; the first is raised once the running indexes have ended.
 
-    with ThreadPoolExecutor(max_workers=min(INDEX_JOBS, len(shards)) or 1) as pool:
-        return dict(zip((shard.name for shard in shards), pool.map(index, shards)))
+    The threads are daemons (a ``ThreadPoolExecutor``'s are not): when
+    ``serve`` is stopped while it indexes, the process exits without
+    waiting for them, and each Pagefind exits when its input is closed
+    (``search.run_service``). At 10,000 articles a first index takes minutes.
+    """
+    waiting = list(reversed(shards))
+    made: dict[str, dict[str, bytes]] = {}
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def index() -> None:
+        while True:
+            with lock:
+                if failures or not waiting:
+                    return
+                shard = waiting.pop()
+            try:
+                files = index_pages({path: read(path) for path in shard.pages}, language, shard.folder)
+            except BaseException as failure:  # raised in the caller's thread, below
+                with lock:
+                    failures.append(failure)
+                return
+            with lock:
+                made[shard.name] = files
+
+    threads = [threading.Thread(target=index, name="search-index", daemon=True)
+               for _ in range(min(INDEX_JOBS, len(shards)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return {shard.name: made[shard.name] for shard in shards}
 
 
 def shard_list(shards: Sequence[Shard]) -> bytes:
