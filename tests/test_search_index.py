@@ -13,6 +13,7 @@ import gzip
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -506,3 +507,31 @@ def test_a_process_that_ends_while_shards_are_indexed_does_not_wait_for_them(tmp
     started = time.monotonic()
     subprocess.run([sys.executable, str(script)], cwd=REPO, check=True, timeout=60)
     assert time.monotonic() - started < 20
+
+
+def test_an_interrupted_indexing_starts_no_more_shards(monkeypatch):
+    """Ctrl+C while a build waits for its shards: the shards not started are not."""
+    started = []
+
+    def slow_index_pages(pages, language, folder):
+        started.append(folder)
+        time.sleep(0.3)
+        return {}
+
+    monkeypatch.setattr(generator.engine.search_shards, "index_pages", slow_index_pages)
+    monkeypatch.setattr(generator.engine.search_shards, "INDEX_JOBS", 2)
+    shards = [generator.engine.search_shards.Shard(f"articles-{n}", ()) for n in range(8)]
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        with pytest.raises(KeyboardInterrupt):
+            generator.engine.search_shards.index_shards(shards, lambda path: b"", "en")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    time.sleep(1.0)  # what the threads would start meanwhile
+    assert len(started) == 2

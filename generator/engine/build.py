@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..core.diagnostics import Diagnostic, Diagnostics
 from ..core.failures import UsageError
@@ -123,7 +123,7 @@ def build(
         unchanged.seconds = time.perf_counter() - started
         return unchanged
     settings = Settings(base_url, drafts, strict, INDEX if search else NO_INDEX, options)
-    folder = OutputFolder(root, out, cache, fingerprint, started, wait, on_wait)
+    folder = OutputFolder(root, out, cache, options, started, wait, on_wait)
     # Failed or interrupted, the build does not wait for the removal of the
     # previous site: that process dies with this one (workers.Background), and
     # the next build removes what it left.
@@ -166,9 +166,9 @@ class OutputFolder:
     from where site.yaml says it is, and again once it is known, should that
     differ. :meth:`close` waits for it: no process outlives the build."""
 
-    def __init__(self, root: Path, out: Path | None, cache: BuildCache | None, fingerprint: str,
+    def __init__(self, root: Path, out: Path | None, cache: BuildCache | None, options: dict[str, Any],
                  started: float, wait: bool, on_wait: Callable[[str], None] | None):
-        self.root, self.out, self.cache, self.fingerprint = root, out, cache, fingerprint
+        self.root, self.out, self.cache, self.options = root, out, cache, options
         self.started, self.wait, self.on_wait = started, wait, on_wait
         self.out_dir: Path | None = None
         self.last: LastBuild | None = None
@@ -209,11 +209,13 @@ class OutputFolder:
         if self.cache is not None:
             spare = (Spare(self.last.marker, self.last.stamp, differences(staged.previous, outcome.manifest))
                      if staged.spare_kept and self.last is not None else None)
-            LastBuild(str(self.out_dir), self.fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),
+            # Of the inputs as the run read them: a file saved again meanwhile is counted as it was built.
+            fingerprint = build_fingerprint(dict(outcome.inputs), self.options)
+            LastBuild(str(self.out_dir), fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),
                       outcome.state.search.to_json(), spare=spare).store(self.cache, self.result.pages, self.result.counts,
                                                             self.result.diagnostics)
             if outcome.text_deps is not None:
-                outcome.text_deps().store(self.cache, self.fingerprint)
+                outcome.text_deps().store(self.cache, fingerprint)
 
 
 def unchanged_build(cache: BuildCache, fingerprint: str) -> BuildResult | None:

@@ -26,7 +26,9 @@ made of (its ``sources``), and its output folder is still as it left it:
   as always.
 
 All that is worked out before the output folder is opened; anything not as
-recorded and this returns None (nothing published): ``run`` builds.
+recorded and this returns None: nothing is published, and ``run`` builds.
+(The pieces made again are stored on the way, under their keys: the next
+build that joins the file checks that the stored pieces make the live one.)
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
     # Its output folder as it left it: not so in CI that keeps the cache and not the site.
     if last_build_in_place(cache) != deps.fingerprint:
         return None
-    edited = deps.edited_texts(inputs, is_read_as_content)
+    edited = deps.edited_texts(inputs)
     showing = deps.showing_text_of(edited) if edited else None
     plan = plan_part(root, inputs, settings, deps, edited, showing, cache) if showing is not None else None
     if plan is None:
@@ -174,7 +176,7 @@ def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, 
         reported, {}, state=RunState(keys, index.state, plan.templates_key), manifest=manifest,
         language=plan.content.config.language, counts=dict(deps.counts), html_pages=len(rendered.html_pages),
         planned=len(keys), rendered=rendered.rendered, written=rendered.written + index.written,
-        removed=len(sink.previous.keys() - manifest.keys()), text_deps=lambda: deps.after_edit(inputs),
+        removed=len(sink.previous.keys() - manifest.keys()), inputs=inputs, text_deps=lambda: deps.after_edit(inputs),
     )
 
 

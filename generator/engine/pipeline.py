@@ -124,6 +124,7 @@ class Outcome:
     rendered: int = 0  # outputs rendered; the others were kept
     written: int = 0  # files whose bytes changed, or new
     removed: int = 0  # files of the previous site that are gone
+    inputs: Mapping[str, str] = field(default_factory=dict)  # the digest of every input, as the run read it
     # What the next build needs to know to rebuild after an edit of articles' text alone (partialrun.py).
     text_deps: "Callable[[], TextDeps] | None" = None
 
@@ -155,6 +156,10 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
     """
     # Prepare the content: load and validate every file (cached, in parallel).
     prepared = prepare_content(root, cache, remembered, inputs)
+    # A file saved again since its digest was taken is built as it was read,
+    # and counted so (keys, the build's fingerprint), or the next build would
+    # take the site for that of the digest taken and keep it.
+    inputs = {**inputs, **prepared.read_digests} if prepared.read_digests else inputs
     diagnostics = prepared.diagnostics.strict() if settings.strict else prepared.diagnostics
     if diagnostics.errors:
         return Outcome(diagnostics, prepared.checked)
@@ -212,7 +217,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                 counts=counts,
                 html_pages=len(rendered.html_pages), planned=len(pages), rendered=rendered.rendered,
                 written=rendered.written + index.written, removed=len(sink.previous.keys() - manifest.keys()),
-                text_deps=partial(TextDeps.of_run, built.pages, inputs, records,
+                inputs=inputs, text_deps=partial(TextDeps.of_run, built.pages, inputs, records,
                                   {checked.path: checked.problems for checked in prepared.checked.values()},
                                   diagnostics, counts, settings.options),
             )

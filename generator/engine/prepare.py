@@ -34,7 +34,7 @@ from ..stages.catalogues import site_interface
 from ..stages.load import content_files, file_id, kind_of_content, load_config, load_source, read_bytes
 from ..stages.validate import CheckedFile, check_file, validate_checked
 from . import codec
-from .cache import BuildCache, checked_key, checked_key_of
+from .cache import BuildCache, checked_key, checked_key_of, digest
 from .workers import parallel_map
 
 
@@ -67,6 +67,9 @@ class Prepared:
     diagnostics: Diagnostics
     checked: dict[str, CheckedFile] = field(default_factory=dict)  # by cache key, for the next round
     converted: int = 0  # files checked now rather than taken from a cache
+    # Files read now whose bytes are not those of the digest given for them
+    # (saved again since it was taken): path → the digest of the bytes read.
+    read_digests: dict[str, str] = field(default_factory=dict)
     interface: Interface | None = None  # the site's words, dates and numbers (stages/catalogues.py)
 
 
@@ -91,7 +94,9 @@ def prepare_content(
     files = list_content_files(root, diagnostics, digests or {})
     checked, converted, files = check_files(files, cache, remembered or {}, diagnostics)
     content = validate_checked(config, [checked[f.key] for f in files], root, diagnostics, interface)
-    return Prepared(content, diagnostics, checked, converted, interface)
+    read_digests = {f.path: digest(f.data) for f in files
+                    if f.data is not None and f.path in (digests or {}) and f.key != checked_key_of(f.path, digests[f.path])}
+    return Prepared(content, diagnostics, checked, converted, interface=interface, read_digests=read_digests)
 
 
 def read_content_files(root: Path, diagnostics: Diagnostics) -> list[ContentFile]:

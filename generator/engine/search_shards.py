@@ -165,8 +165,12 @@ def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language
                for _ in range(min(INDEX_JOBS, len(shards)))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:  # interrupted (Ctrl+C in a build): no shard is started after
+        with lock:
+            waiting.clear()
     if failures:
         raise failures[0]
     return {shard.name: made[shard.name] for shard in shards}

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from ..core.diagnostics import NOTICE, WARNING, Diagnostic, Diagnostics
-from ..core.layout import content_folder, is_content
+from ..core.layout import content_folder
+from ..stages.load import is_editors_content_file
 from ..outputs.base import EVERYTHING, Output
 from .cache import BuildCache, code_version, digest
 from .textedits import shows_text_of
@@ -75,17 +76,16 @@ class TextDeps:
                    {path: problems_digest(items) for path, items in problems.items() if items},
                    outputs, tuple(diagnostics), tuple(counts.items()))
 
-    def edited_texts(self, inputs: Mapping[str, str], is_read: Callable[[str], bool]) -> frozenset[str] | None:
+    def edited_texts(self, inputs: Mapping[str, str]) -> frozenset[str] | None:
         """The articles whose file changed since, when nothing else did (no
-        other input, none added or removed; a file under content/ that the
-        build does not read, ``is_read`` says, an editor's backup, may have);
-        None otherwise, or if nothing changed. Whether only their text
-        changed is for their records to say."""
+        other input, none added or removed; an editor's backup under content/
+        may have: ``load.is_editors_content_file``); None otherwise, or if
+        nothing changed. Whether only their text changed is for their records to say."""
         if inputs.keys() != self.inputs.keys():
             return None
         folder = f"{content_folder('article')}/"
         changed = frozenset(path for path, value in inputs.items()
-                            if self.inputs[path] != value and (is_read(path) or not is_content(path)))
+                            if self.inputs[path] != value and not is_editors_content_file(path))
         if not changed or not all(path.startswith(folder) and path in self.records for path in changed):
             return None
         return changed

@@ -32,6 +32,7 @@ from typing import Callable, Mapping, Sequence
 from ..core.layout import content_folder
 from ..core.model import Content
 from ..outputs.base import EVERYTHING, Output
+from ..stages.load import is_editors_content_file
 
 
 def text_edited(content: Content, inputs: Mapping[str, str], records: Mapping[str, str],
@@ -42,7 +43,7 @@ def text_edited(content: Content, inputs: Mapping[str, str], records: Mapping[st
     ``inputs``: every input's digest; ``records``: every content file's
     records digest; the ``previous_`` ones are the last run's."""
     changed = [path for path in inputs.keys() | previous_inputs.keys()
-               if inputs.get(path) != previous_inputs.get(path)]
+               if inputs.get(path) != previous_inputs.get(path) and not is_editors_content_file(path)]
     by_path = {article.path: article.id for article in content.articles.values()}
     folder = f"{content_folder('article')}/"
     # A file with no records digest is keyed on its bytes everywhere (keys.RecordTokens).

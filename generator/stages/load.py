@@ -89,6 +89,13 @@ def is_read_as_content(rel: str) -> bool:
             and not any(is_editor_file(part) for part in parts[1:]))
 
 
+def is_editors_content_file(rel: str) -> bool:
+    """Whether a file under content/ is an editor's (a backup, a lock, a
+    hidden file): never read and never reported, so its changes change
+    nothing a build makes or says."""
+    return rel.startswith(f"{CONTENT_DIR}/") and any(is_editor_file(part) for part in rel.split("/")[1:])
+
+
 def is_content_file(rel: str, name: str, diagnostics: Diagnostics) -> bool:
     """Whether a file is a content file by its name.
 
