@@ -95,6 +95,13 @@ def assert_as_a_full_build(site: Path, tmp_path: Path, search: bool) -> None:
         assert mine == theirs
 
 
+def builds_the_whole_way(site: Path, tmp_path: Path, ways: Ways) -> None:
+    """A build (without search) that takes the whole pipeline, and leaves what a full build of a copy does."""
+    assert build(site, search=False).ok
+    assert (ways.partial, ways.whole) == (0, 1)
+    assert_as_a_full_build(site, tmp_path, False)
+
+
 @pytest.mark.parametrize("search", [False, True])
 def test_a_text_edit_builds_from_the_part_of_the_site_that_shows_it(tmp_path, monkeypatch, search):
     made = make_site(tmp_path / "site", articles=30, seed=11)
@@ -166,9 +173,7 @@ def test_what_is_not_a_text_edit_of_articles_takes_the_whole_run(tmp_path, monke
         ways.reset()
     else:
         edit(article)
-    assert build(site, search=False).ok
-    assert (ways.partial, ways.whole) == (0, 1)
-    assert_as_a_full_build(site, tmp_path, False)
+    builds_the_whole_way(site, tmp_path, ways)
 
 
 def test_an_output_changed_by_hand_since_is_made_by_the_whole_run(tmp_path, monkeypatch):
@@ -179,10 +184,8 @@ def test_an_output_changed_by_hand_since_is_made_by_the_whole_run(tmp_path, monk
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>by hand</p></body>"))
     ways = Ways(monkeypatch)
     append_to_body(site / "content" / "articles" / f"{made.articles[2]}.md", "A sentence.")
-    assert build(site, search=False).ok
-    assert (ways.partial, ways.whole) == (0, 1)
+    builds_the_whole_way(site, tmp_path, ways)
     assert b"by hand" not in page.read_bytes()
-    assert_as_a_full_build(site, tmp_path, False)
 
 
 def article_page_of(article: str):
@@ -223,9 +226,7 @@ def test_a_damaged_record_is_no_record(tmp_path, monkeypatch, damage):
         record.write_text(json.dumps(value), encoding="utf-8")
     ways = Ways(monkeypatch)
     append_to_body(site / "content" / "articles" / f"{made.articles[2]}.md", "A sentence.")
-    assert build(site, search=False).ok
-    assert (ways.partial, ways.whole) == (0, 1)
-    assert_as_a_full_build(site, tmp_path, False)
+    builds_the_whole_way(site, tmp_path, ways)
 
 
 def test_the_warnings_of_the_last_build_are_said_again(tmp_path, monkeypatch):
@@ -337,6 +338,5 @@ def test_without_the_last_site_in_place_nothing_is_worked_out_for_the_short_way(
     monkeypatch.setattr(partialrun, "plan_part", lambda *args: planned.append(args))
     ways = Ways(monkeypatch)
     append_to_body(site / "content" / "articles" / f"{made.articles[2]}.md", "A sentence.")
-    assert build(site, search=False).ok
-    assert (ways.partial, ways.whole, planned) == (0, 1, [])
-    assert_as_a_full_build(site, tmp_path, False)
+    builds_the_whole_way(site, tmp_path, ways)
+    assert planned == []
