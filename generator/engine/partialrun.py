@@ -71,13 +71,12 @@ class PartPlan:
     pages: list[Output]  # to render: the outputs that show the texts, but the site-wide files
     keys: Mapping[str, str]  # their keys, and the site-wide files'
     recomposed: Mapping[str, Recomposed]  # the site-wide files made of pieces (annotations.jsonld)
-    pieces: PieceStore
 
 
 def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settings, target: Target,
                          cache: BuildCache, progress: Progress | None = None) -> Outcome | None:
     """Build after an edit of articles' text alone, as the module says; None
-    (nothing published, nothing changed) when this is not such a build."""
+    (nothing published) when this is not such a build."""
     deps = TextDeps.load(cache)
     if deps is None or deps.code != code_version() or dict(deps.options) != dict(settings.options):
         return None
@@ -139,7 +138,7 @@ def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: T
     if not all(recomposed.values()):
         return None
     return PartPlan(content, graph, renderer, templates_key, [page for page in pages if page.sources != EVERYTHING],
-                    make_keys(pages), recomposed, store)
+                    make_keys(pages), recomposed)
 
 
 def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, inputs: Mapping[str, str],
