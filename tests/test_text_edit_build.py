@@ -306,18 +306,18 @@ def test_an_article_saved_again_while_it_is_read_is_not_cached_as_the_first_save
     article = site / "content" / "articles" / f"{made.articles[1]}.md"
     append_to_body(article, "Sentence one.")
     first_save = article.read_bytes()
-    real_read = partialrun.read_file
+    real_read = partialrun.read_bytes
 
-    def read_after_a_save(path):
+    def read_after_a_save(path, rel, diagnostics):
         if path == article:
             append_to_body(article, "Sentence two, saved while the build ran.")
-        return real_read(path)
+        return real_read(path, rel, diagnostics)
 
-    monkeypatch.setattr(partialrun, "read_file", read_after_a_save)
+    monkeypatch.setattr(partialrun, "read_bytes", read_after_a_save)
     ways = Ways(monkeypatch)
     assert build(site, search=False).ok
     assert (ways.partial, ways.whole) == (0, 1)  # not the bytes its digest says: the whole run
-    monkeypatch.setattr(partialrun, "read_file", real_read)
+    monkeypatch.setattr(partialrun, "read_bytes", real_read)
     article.write_bytes(first_save)  # the second save undone: as the build first saw it
     # The cache must not hold the second save's check under the first save's
     # key: a whole run (site.yaml edited) would show it.

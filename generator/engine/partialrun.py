@@ -46,7 +46,7 @@ from ..stages.analyse import analyse
 from ..stages.catalogues import site_interface
 from ..stages.crossfile import REFERENCED_KINDS
 from ..stages.link import link
-from ..stages.load import file_id, is_read_as_content, kind_of_content, load_config
+from ..stages.load import file_id, is_read_as_content, kind_of_content, load_config, read_bytes
 from ..stages.validate import CheckedFile, validate_checked
 from .cache import BuildCache, checked_key_of, code_version, digest
 from .keys import SourceKeys, page_keys
@@ -200,7 +200,7 @@ def load_part(root: Path, paths: Iterable[str], inputs: Mapping[str, str],
         found = dict(read_cached(files, cache))
         missing = [file for key, file in files.items() if key not in found]
         for file in missing:
-            file.data = read_file(Path(file.location))
+            file.data = read_bytes(Path(file.location), file.path, Diagnostics())  # None: the whole run says why
             if file.data is None or digest(file.data) != inputs[file.path]:
                 return None
         found.update(zip((file.key for file in missing), check_and_store(missing, cache)))
@@ -219,13 +219,6 @@ def referenced(item: CheckedFile, by_kind_id: Mapping[tuple[str, str], str]) -> 
             path = by_kind_id.get((kind, reference.value))
             if path is not None:
                 yield path
-
-
-def read_file(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def as_recorded(deps: TextDeps, checked: Iterable[CheckedFile], edited: frozenset[str]) -> bool:

@@ -107,10 +107,8 @@ class PieceStore:
         stored = self._index(file.path) if self.folder is not None else {}
         current: dict[str, tuple[str, str, bytes | None]] = {}
         made: list[tuple[str, str, str, bytes]] = []
-        signature = hashlib.blake2b(digest_size=16)
         for part in parts:
             if isinstance(part, bytes):
-                signature.update(b"\0" + part)
                 continue
             key = keys[part.path]
             entry = kept.get(part.path)
@@ -121,8 +119,7 @@ class PieceStore:
                     entry = (key, digest(data), data)
                     made.append((part.path, *entry))
             current[part.path] = entry
-            signature.update(f"\0{part.path}\0{entry[1]}".encode())
-        signed = signature.hexdigest()
+        signed = signature_of([part if isinstance(part, bytes) else part.path for part in parts], current)
         before = kept.get(SIGNATURE) or stored.get(SIGNATURE)
         self.made[file.path] = current
         if previous_digest is not None and before is not None and before[:2] == (signed, previous_digest):

@@ -67,10 +67,10 @@ class Prepared:
     diagnostics: Diagnostics
     checked: dict[str, CheckedFile] = field(default_factory=dict)  # by cache key, for the next round
     converted: int = 0  # files checked now rather than taken from a cache
+    interface: Interface | None = None  # the site's words, dates and numbers (stages/catalogues.py)
     # Files read now whose bytes are not those of the digest given for them
     # (saved again since it was taken): path → the digest of the bytes read.
     read_digests: dict[str, str] = field(default_factory=dict)
-    interface: Interface | None = None  # the site's words, dates and numbers (stages/catalogues.py)
 
 
 def prepare_content(
@@ -96,7 +96,7 @@ def prepare_content(
     content = validate_checked(config, [checked[f.key] for f in files], root, diagnostics, interface)
     read_digests = {f.path: digest(f.data) for f in files
                     if f.data is not None and f.path in (digests or {}) and f.key != checked_key_of(f.path, digests[f.path])}
-    return Prepared(content, diagnostics, checked, converted, interface=interface, read_digests=read_digests)
+    return Prepared(content, diagnostics, checked, converted, interface, read_digests)
 
 
 def read_content_files(root: Path, diagnostics: Diagnostics) -> list[ContentFile]:

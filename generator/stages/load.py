@@ -68,14 +68,11 @@ def content_files(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]
         return []
     files = []
     for rel, path in found.under(CONTENT_DIR).items():
-        parts = rel.split("/")[1:]
-        if any(is_editor_file(part) for part in parts) or not is_content_file(rel, parts[-1], diagnostics):
-            continue
-        if len(parts) < 2 or parts[0] not in CONTENT_KINDS:
+        if is_read_as_content(rel):
+            files.append((rel, path))
+        elif not is_editors_content_file(rel) and is_content_file(rel, rel.rpartition("/")[2], diagnostics):
             folders = ", ".join(f"{CONTENT_DIR}/{name}/" for name in CONTENT_KINDS)
             diagnostics.warning(rel, 0, f"ignored: content files belong in one of {folders}")
-            continue
-        files.append((rel, path))
     # Folder by folder, as paths compare (not as strings, where "a-b.md" < "a/x.md").
     return sorted(files, key=lambda file: file[0].split("/"))
 
@@ -83,10 +80,11 @@ def content_files(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]
 def is_read_as_content(rel: str) -> bool:
     """Whether :func:`content_files` reads the file at ``rel`` (relative to
     the root), by its path alone: a ``.md`` file in a kind's folder, not an
-    editor's. Those it does not read, it reports or ignores."""
+    editor's. Those it does not read, it reports (a ".MD", a file outside
+    the kinds' folders) or ignores (an editor's)."""
     parts = rel.split("/")
     return (len(parts) >= 3 and parts[0] == CONTENT_DIR and parts[1] in CONTENT_KINDS and parts[-1].endswith(".md")
-            and not any(is_editor_file(part) for part in parts[1:]))
+            and not is_editors_content_file(rel))
 
 
 def is_editors_content_file(rel: str) -> bool:
