@@ -284,6 +284,19 @@ def test_a_year_only_date_spans_its_whole_year(tmp_path):
     assert timeline.ticks[0].position == timelines.GUTTER and timeline.ticks[-1].position == timelines.AXIS_END
 
 
+def test_the_span_in_words_is_the_dates_not_the_labelled_years(tmp_path):
+    """A long axis labels every other year, so its last label can be a year
+    before the latest date: the sentence a screen reader hears must still name
+    the years the dates cover (it said "2015–2023" for dates up to 2024)."""
+    files = rich_with({"content/articles/a3.md": RICH_SITE["content/articles/a3.md"].replace(
+        "outlet: gazette\n", "outlet: gazette\npublished: 2015\n")})
+    _, analysis = graph_of(write_files(tmp_path, files))
+    timeline = timelines.timeline(analysis.claims["c-late"], english_interface())
+    assert [label.text for label in timeline.years] == ["2015", "2017", "2019", "2021", "2023"]
+    assert timeline.span == "2015–2024"
+    assert timeline.text.startswith("Publication dates, 2015–2024, 3 articles. 1: 2015 (only the year is stated)")
+
+
 def test_undated_only_claims_have_no_line(tmp_path):
     files = rich_with({
         "content/articles/a1.md": RICH_SITE["content/articles/a1.md"].replace("published: 2024-02-28\n", ""),

@@ -185,8 +185,15 @@ class Timeline:
 
     @property
     def span(self) -> str:
-        first, last = self.years[0].text, self.years[-1].text
+        """The years the dates cover, in words. Not the axis labels: a long
+        axis labels every other year, and its last label can be a year short."""
+        first, last = (self.words.digits(str(year)) for year in self.covered_years)
         return first if first == last else f"{first}–{last}"
+
+    @property
+    def covered_years(self) -> tuple[int, int]:
+        years = [mark.appearance.published.year for mark in self.marks]
+        return min(years), max(years)
 
     @property
     def text(self) -> str:
