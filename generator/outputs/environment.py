@@ -10,9 +10,10 @@ template should compute is worked out in Python and offered here
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from typing import Any, Callable, MutableMapping
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from ..core.language import same_language, text_direction
@@ -32,6 +33,7 @@ class FoundTemplatesLoader(jinja2.BaseLoader):
 
     def __init__(self, templates: dict[str, str]):
         self.templates = templates  # name → file
+        self.references: dict[str, tuple[str, ...]] = {}  # name → the templates it names, once loaded
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.templates.get(template)
@@ -54,6 +56,19 @@ class FoundTemplatesLoader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return sorted(self.templates)
+
+    def load(self, environment: jinja2.Environment, name: str,
+             globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        """As Jinja's own (there is no bytecode cache: nothing compiled is
+        read back from disk), but each template is parsed once: the names it
+        refers to (:attr:`references`, for ``Renderer.templates_used``) are
+        read from the tree it is compiled from. Parsing them apart cost a
+        build after one change 35 ms of its 1.1 s, at every start."""
+        source, filename, uptodate = self.get_source(environment, name)
+        tree = environment.parse(source, name, filename)
+        self.references[name] = tuple(found for found in meta.find_referenced_templates(tree) if found)
+        code = environment.compile(tree, name, filename)
+        return environment.template_class.from_code(environment, code, globals or {}, uptodate)
 
 
 def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.Environment:

@@ -128,3 +128,27 @@ def test_outputs_kept_unplanned_that_cannot_be_kept_are_lost_not_rendered(tmp_pa
                         graph, lambda page: False, Diagnostics(), workers=workers)
     assert sorted(again.lost) == sorted(gone)
     assert again.manifest.keys() == {p.path for p in pages if p.path not in gone} | renderer.static_files().keys()
+
+
+def test_each_template_is_parsed_once_for_its_closure_and_its_code(monkeypatch):
+    """The templates a page uses (for its key) and their compiled code come
+    from one parse of each file, not one for each."""
+    import jinja2
+
+    from generator.core.layout import DEFAULT_TEMPLATES
+
+    parsed: list[str] = []
+    parse = jinja2.Environment._parse
+
+    def counting_parse(self, source, name, filename):
+        parsed.append(name)
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counting_parse)
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    used = renderer.templates_used("claim.html")
+    assert {"claim.html", "base.html", "_macros.html", "_charts.html"} <= used
+    renderer.compile(["claim.html"])
+    for name in used:
+        renderer.env.get_template(name)
+    assert sorted(parsed) == sorted(used)
