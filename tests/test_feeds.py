@@ -105,7 +105,9 @@ def test_site_feed_of_the_valid_fixture(valid_out):
     assert cost.find(f"{ATOM}category").get("term") == "accurate"
 
 
-def test_site_feed_entries_are_the_rated_dated_claims(site):
+def test_site_feed_entries_are_the_dated_claims_rated_or_not(site):
+    """"Claims reviewed or updated": a claim the editors reviewed and chose
+    not to rate is one of them (it was left out, under that subtitle)."""
     root, out = site
     _, analysis = graph_of(root)
     from generator.outputs.feeds import latest_date
@@ -113,12 +115,24 @@ def test_site_feed_entries_are_the_rated_dated_claims(site):
     expected = {
         f"claims/{cid}/": latest_date(item)
         for cid, item in analysis.claims.items()
-        if item.verdict and not item.claim.draft and latest_date(item)
+        if not item.claim.draft and latest_date(item)
     }
     entries = parse_atom(out / "feed.xml").findall(f"{ATOM}entry")
     base = text(parse_atom(out / "feed.xml"), "id").removesuffix("feed.xml")
     got = {text(e, "id").removeprefix(base): text(e, "updated") for e in entries}
     assert got == {path: f"{date.isoformat()}T00:00:00Z" for path, date in expected.items()}
+    for entry in entries:
+        item = analysis.claims[text(entry, "id").removeprefix(base).split("/")[1]]
+        category = entry.find(f"{ATOM}category")
+        if item.verdict:
+            assert category.get("term") == item.verdict.id
+            assert text(entry, "summary").startswith(f"Verdict: {item.verdict.label}.")
+        else:  # no verdict to name: none is made up
+            assert category is None
+            assert text(entry, "summary").startswith(
+                f"Not rated: {item.claim.not_rated}" if item.claim.not_rated else "Not yet rated.")
+    if root.name != "valid-site":
+        assert any(not analysis.claims[cid.split("/")[1]].verdict for cid in got)  # the example has one
 
 
 def test_undated_claims_are_left_out_and_an_empty_feed_says_the_epoch(tmp_path):
@@ -310,3 +324,19 @@ def test_outputs_are_the_same_bytes_on_every_build(tmp_path):
     first = produce()
     assert {"feed.xml", "sitemap.xml", "robots.txt", "data/claimreview.json", "actors/bo-critic/feed.xml"} <= set(first)
     assert produce() == first
+
+
+@pytest.mark.parametrize("taken, words", [
+    (("neutral",), "is neutral"),
+    (("supports", "neutral"), "asserts and is neutral"),
+    (("disputes", "neutral"), "disputes and is neutral"),
+    (("supports", "disputes", "neutral"), "asserts, disputes and is neutral"),
+    (("supports", "disputes"), "asserts and disputes"),
+])
+def test_an_actor_entrys_title_says_what_they_did_in_a_sentence(taken, words):
+    """"Ana asserts and is neutral: …", never "Ana asserts and neutral: …"."""
+    from generator.core.wording import POSITION_VERBS
+    from generator.outputs.feeds import stances_in_words
+
+    assert stances_in_words(list(taken), english_interface()) == words
+    assert english_interface().gettext(POSITION_VERBS["neutral"]) == "is neutral"  # "Ana asserts; Bo is neutral."

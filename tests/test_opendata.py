@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -224,6 +225,28 @@ def test_mentions_csv_has_one_row_per_quote(site):
         page, fragment = urlsplit(row["url"]).path, urlsplit(row["url"]).fragment
         target = output_path(out, base_url, row["url"].split("#")[0])
         assert fragment in parse_file(target).ids, f"{page}#{fragment}"
+
+
+def test_a_title_the_editors_wrote_is_flagged_in_the_data_and_is_no_headline(site):
+    """The source gives no headline: claims.json and mentions.csv say the
+    title is the editors', and the ClaimReview names no headline for it."""
+    root, out, graph, _ = site
+    by_editors = {a.id for a in graph.articles.values() if a.title_by_editors}
+    claims_json = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
+    assert {a["id"]: a["title_by_editors"] for a in claims_json["articles"]} == {
+        a: a in by_editors for a in graph.articles}
+    rows = read_csv(out / "data" / "mentions.csv")
+    assert {r["article_id"]: r["article_title_by_editors"] for r in rows} == {
+        r["article_id"]: "true" if r["article_id"] in by_editors else "false" for r in rows}
+    scripts = (re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+               for page in out.glob("claims/*/index.html"))
+    appearances = [appearance for found in scripts for block in found for review in [json.loads(block)]
+                   if review.get("@type") == "ClaimReview"
+                   for appearance in review["itemReviewed"].get("appearance", [])]
+    titles = {a.title for a in graph.articles.values() if a.id in by_editors}
+    assert appearances and not any(a.get("headline") in titles for a in appearances)
+    if root.name != "valid-site":  # the example site has one: the UN panel's report
+        assert by_editors and any("headline" not in a for a in appearances)
 
 
 def test_mentions_csv_is_rfc_4180(valid_out):

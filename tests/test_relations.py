@@ -121,6 +121,21 @@ def test_updates_are_listed_on_the_claim_and_collected_newest_first(tmp_path):
     assert footer_links == ["updates/index.html"]
 
 
+def test_the_log_shows_the_verdict_now_beside_a_claims_newest_update_only(tmp_path):
+    """The record keeps no verdict per update: beside an earlier update the
+    claim's verdict today read as the verdict of that day."""
+    site = site_with(tmp_path, {
+        "first": claim_file("First.", "updates:\n  - {date: 2024-03-01, note: Early note.}\n"
+                                      "  - {date: 2024-05-01, note: Late note.}\n"),
+    })
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    entries = (out / "updates/index.html").read_text().split("<li>")[1:]
+    late, early = (next(e for e in entries if note in e) for note in ("Late note.", "Early note."))
+    assert "Verdict now:" in late and 'class="verdict"' in late
+    assert "Verdict now:" not in early and 'class="verdict' not in early
+
+
 def test_a_site_without_updates_says_so(tmp_path):
     out = tmp_path / "out"
     assert build(make_site(tmp_path / "site"), out).ok

@@ -387,7 +387,9 @@ def test_data_feed_holds_every_review(built):
 def test_data_feed_of_the_valid_fixture(valid_out):
     feed = json.loads((valid_out / "data" / "claimreview.json").read_text(encoding="utf-8"))
     assert feed["url"] == "https://checks.example.org/sub/data/claimreview.json"
-    assert feed["dateModified"] == "2024-03-02"  # the only review date; never the build's
+    # The latest editorial date: the fixture's update of 5 March, after its only review
+    # (2 March); never the build's clock.
+    assert feed["dateModified"] == "2024-03-05"
     assert [e["item"]["claimReviewed"] for e in feed["dataFeedElement"]] == [
         "The bridge cost more than planned.", "The new bridge was finished on time.",
     ]

@@ -315,7 +315,10 @@ def test_a_claim_not_rated_is_in_the_data_and_not_reviewed(example_out, valid_ou
     reviewed = {e["item"]["url"] for e in json_file(example_out / "data" / "claimreview.json")["dataFeedElement"]}
     assert not any(NOT_RATED in url for url in reviewed)
     assert not SCRIPT.findall((example_out / "claims" / NOT_RATED / "index.html").read_text(encoding="utf-8"))
-    assert NOT_RATED not in (example_out / "feed.xml").read_text(encoding="utf-8")
+    # The Atom feed of "claims reviewed or updated" has it, with the reason and no verdict.
+    feed = (example_out / "feed.xml").read_text(encoding="utf-8")
+    entry = feed.split(f"claims/{NOT_RATED}/</id>", 1)[1].split("</entry>", 1)[0]
+    assert f"Not rated: {REASON}" in entry and "<category" not in entry
     # A claim that is simply not reviewed yet still says so.
     assert "Our verdict Not yet rated" in words(valid_out / "claims" / "river-clean" / "index.html")
 
@@ -409,3 +412,13 @@ def test_an_article_says_when_its_headline_is_the_editors(example_out):
     assert note in html and html.index("</h1>") < html.index(note) < html.index('<dl class="facts">')
     others = [p for p in (example_out / "articles").glob("*/index.html") if p != page]
     assert others and not any("title-note" in p.read_text(encoding="utf-8") for p in others)
+
+
+def test_a_claims_stance_counts_read_apart(example_out):
+    """The counts of a claim card are separate spans whose icons screen readers
+    skip: without a separator they read "…2 statements)Disputed by 4…"."""
+    for page in ("compare/index.html",):  # "Most contested"
+        html = (example_out / page).read_text(encoding="utf-8")
+        assert '<span class="count count-' in html, page
+        assert not re.search(r'\)</span><span class="count count-', html), page  # one count, then the next
+        assert '</span><span class="visually-hidden">; </span><span class="count count-' in html, page

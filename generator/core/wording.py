@@ -45,8 +45,8 @@ STANCE_COUNT_HEADS = {
 STANCE_ICONS = {SUPPORTS: "✓", DISPUTES: "✗", NEUTRAL: "○"}
 # An origin's position on a claim (tallies.position_of): a stance, or both sides.
 POSITION_LABELS = {**STANCE_LABELS, BOTH: N_("Asserts and disputes")}
-# An actor's position in a pair of actors compared ("both assert it"): "asserts", "said both".
-POSITION_VERBS = {SUPPORTS: N_("asserts"), DISPUTES: N_("disputes"), NEUTRAL: N_("neutral"), BOTH: N_("said both")}
+# An actor's position in a pair of actors compared ("Ana asserts; Bo is neutral."): "asserts", "said both".
+POSITION_VERBS = {SUPPORTS: N_("asserts"), DISPUTES: N_("disputes"), NEUTRAL: N_("is neutral"), BOTH: N_("said both")}
 
 
 def translated(table: dict[str, str], words: Interface) -> dict[str, str]:

@@ -26,14 +26,14 @@ import datetime
 import xml.etree.ElementTree as etree
 from typing import Callable, Sequence
 
-from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote
+from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote, Verdict
 from ..core.translations import N_, Interface
 from ..core.wording import STANCE_LABELS
 from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
 from . import urls
 from .base import EVERYTHING, NO_TEXT, DataFile, Output, Page
 from .quotemarks import display_quote
-from .structured import is_reviewed, publisher
+from .structured import latest_date, publisher
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -53,16 +53,20 @@ def template_globals() -> dict[str, object]:
     return {"site_feed_path": SITE_FEED, "actor_feed_path": actor_feed_path}
 
 
-def latest_date(item: ClaimAnalysis) -> datetime.date | None:
-    """The claim's latest editorial date: reviewed, or its newest update."""
-    dates = [update.date for update in item.claim.updates]
-    if item.claim.reviewed:
-        dates.append(item.claim.reviewed)
-    return max(dates, default=None)
-
-
 def in_feeds(item: ClaimAnalysis) -> bool:
-    return is_reviewed(item) and latest_date(item) is not None
+    """A published claim the editors dated (reviewed or updated), rated or
+    not: not rating a claim, and saying why, is a review's outcome too, and
+    the site feed is of "claims reviewed or updated"."""
+    return not item.claim.draft and latest_date(item) is not None
+
+
+def verdict_line(item: ClaimAnalysis, words: Interface, message: str = N_("Verdict: %(verdict)s.")) -> str:
+    """The claim's verdict in a sentence; or that it is not rated, and why."""
+    if item.verdict is not None:
+        return words.gettext(message) % {"verdict": item.verdict.label}
+    if item.claim.not_rated:
+        return words.gettext("Not rated: %(reason)s") % {"reason": item.claim.not_rated}
+    return words.gettext("Not yet rated.")
 
 
 def atom_time(date: datetime.date) -> str:
@@ -112,7 +116,7 @@ def licence_text(licence: Licence) -> str:
 
 
 def entry_element(*, entry_id: str, title: str, updated: datetime.date, published: datetime.date | None,
-                  links: list[tuple[str, str]], verdict_id: str, verdict_label: str, summary: str) -> etree.Element:
+                  links: list[tuple[str, str]], verdict: Verdict | None, summary: str) -> etree.Element:
     entry = etree.Element("entry")
     sub(entry, "id", entry_id)
     sub(entry, "title", title)
@@ -121,7 +125,8 @@ def entry_element(*, entry_id: str, title: str, updated: datetime.date, publishe
         sub(entry, "published", atom_time(published))
     for rel, href in links:
         sub(entry, "link", rel=rel, type="text/html", href=href)
-    sub(entry, "category", term=verdict_id, label=verdict_label)
+    if verdict is not None:
+        sub(entry, "category", term=verdict.id, label=verdict.label)
     sub(entry, "summary", summary, type="text")
     return entry
 
@@ -137,7 +142,7 @@ def xml_bytes(root: etree.Element) -> bytes:
 
 def claim_summary(item: ClaimAnalysis, words: Interface) -> str:
     """Verdict, the editors' one-line summary, and the latest update note."""
-    parts = [words.gettext("Verdict: %(verdict)s.") % {"verdict": item.verdict.label}]
+    parts = [verdict_line(item, words)]
     if item.claim.summary:
         parts.append(item.claim.summary)
     if item.claim.updates:
@@ -150,8 +155,7 @@ def claim_entry(item: ClaimAnalysis, graph: Graph, words: Interface) -> etree.El
     url = urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim))
     return entry_element(
         entry_id=url, title=item.claim.statement, updated=latest_date(item), published=item.claim.reviewed,
-        links=[("alternate", url)], verdict_id=item.verdict.id, verdict_label=item.verdict.label,
-        summary=claim_summary(item, words),
+        links=[("alternate", url)], verdict=item.verdict, summary=claim_summary(item, words),
     )
 
 
@@ -200,8 +204,8 @@ def actor_entry(actor: Actor, said: ClaimStance, graph: Graph, words: Interface)
         updated=latest_date(item), published=item.claim.reviewed,
         links=[("alternate", f"{page}#{said_claim_anchor(item)}"),
                ("related", urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim)))],
-        verdict_id=item.verdict.id, verdict_label=item.verdict.label,
-        summary="\n\n".join([words.gettext("Verdict on the claim: %(verdict)s.") % {"verdict": item.verdict.label},
+        verdict=item.verdict,
+        summary="\n\n".join([verdict_line(item, words, N_("Verdict on the claim: %(verdict)s.")),
                              *(quote_line(quote, graph.config.language, words) for quote in quotes)]),
     )
 
@@ -209,9 +213,10 @@ def actor_entry(actor: Actor, said: ClaimStance, graph: Graph, words: Interface)
 # What an actor did with a claim, in a feed entry's title: "Ana asserts: …",
 # "Ana asserts and disputes: …" (lower case, unlike the labels of pages).
 STANCES_TAKEN = {
-    (SUPPORTS,): N_("asserts"), (DISPUTES,): N_("disputes"), (NEUTRAL,): N_("neutral"),
-    (SUPPORTS, DISPUTES): N_("asserts and disputes"), (SUPPORTS, NEUTRAL): N_("asserts and neutral"),
-    (DISPUTES, NEUTRAL): N_("disputes and neutral"), (SUPPORTS, DISPUTES, NEUTRAL): N_("asserts and disputes and neutral"),
+    (SUPPORTS,): N_("asserts"), (DISPUTES,): N_("disputes"), (NEUTRAL,): N_("is neutral"),
+    (SUPPORTS, DISPUTES): N_("asserts and disputes"), (SUPPORTS, NEUTRAL): N_("asserts and is neutral"),
+    (DISPUTES, NEUTRAL): N_("disputes and is neutral"),
+    (SUPPORTS, DISPUTES, NEUTRAL): N_("asserts, disputes and is neutral"),
 }
 
 

@@ -248,6 +248,7 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
         "title": article.title,
+        "title_by_editors": article.title_by_editors,
         "outlet": article.outlet_id,
         "published": article.published.iso() if article.published else None,
         "author": article.author,

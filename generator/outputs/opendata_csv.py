@@ -64,6 +64,8 @@ MENTION_COLUMNS = (
     Column("outlet_name", N_("The outlet’s name.")),
     Column("article_id", N_("The article the quote is in.")),
     Column("article_title", N_("The article’s title.")),
+    Column("article_title_by_editors", N_("%(true)s when the editors wrote the title, the source giving none."),
+           (("true", "true"),)),
     Column("published", N_("The article’s date as the source gives it: YYYY-MM-DD, YYYY-MM or YYYY; "
                            "empty when not stated.")),
     Column("via_type", N_("%(actor)s or %(outlet)s when the statement was relayed through someone; else empty."), TYPES),
@@ -182,6 +184,7 @@ def mention_row(graph: Graph, quote: Quote) -> list[str]:
         "outlet_name": quote.outlet.name,
         "article_id": article.id,
         "article_title": article.title,
+        "article_title_by_editors": boolean_text(article.title_by_editors),
         "published": article.published.iso() if article.published else "",
         "via_type": via_type(quote) or "",
         "via_id": quote.via.id if quote.via else "",

@@ -15,7 +15,7 @@ NAMES = (
     "original_url", "origins", "outlet", "outlets", "owner", "party", "person", "prefix", "publisher", "published",
     "quote", "quote_language", "rank", "reviewed", "rights", "role", "scope", "site", "source", "speaker",
     "speakers", "spdx", "start", "stance", "stances", "statement", "statements", "suffix", "summary", "target",
-    "text", "title", "translation", "type", "translation_language", "true", "unit", "url", "value",
+    "text", "title", "title_by_editors", "translation", "type", "translation_language", "true", "unit", "url", "value",
     "value_attributed_to", "verdict", "version", "via", "via_type", "website",
     "supports", "disputes", "neutral",
 )

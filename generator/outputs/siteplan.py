@@ -122,8 +122,8 @@ def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis],
                         item_sources=of_row, item_id=row_id,
                         site_wide=[[outlet.id, outlet.name] for outlet in by_outlet.outlets], nav="compare")
     pages += list_pages("updates", "updates.html", updates, lambda p: {"updates": p.slice(updates)},
-                        item_sources=lambda pair: frozenset({pair[1].claim.path}),
-                        item_id=lambda pair: [pair[1].claim.id, pair[0].date.isoformat()])
+                        item_sources=lambda entry: frozenset({entry[1].claim.path}),
+                        item_id=lambda entry: [entry[1].claim.id, entry[0].date.isoformat(), entry[2]])
     return pages
 
 
@@ -169,11 +169,15 @@ def claim_review_json(item: ClaimAnalysis, graph: Graph) -> Markup | None:
     return structured.claim_review_script(item, graph)
 
 
-def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis]]:
-    """Every correction and update on the site, newest first."""
+def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis, bool]]:
+    """Every correction and update on the site, newest first, each with
+    whether it is its claim's newest: the log shows the claim's verdict
+    beside that one only, as the verdict now. The record keeps no verdict
+    per update, and beside an earlier one today's verdict read as that
+    day's."""
     return sorted(
-        ((update, item) for item in claims for update in item.claim.updates),
-        key=lambda pair: (pair[0].date, pair[1].claim.id),
+        ((update, item, update == max(item.claim.updates)) for item in claims for update in item.claim.updates),
+        key=lambda entry: (entry[0].date, entry[1].claim.id),
         reverse=True,
     )
 

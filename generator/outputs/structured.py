@@ -18,6 +18,7 @@ preview: a review must not be announced before it is published.
 
 from __future__ import annotations
 
+import datetime
 import json
 from functools import partial
 from typing import Any
@@ -40,6 +41,14 @@ FEED_PATH = "data/claimreview.json"
 def is_reviewed(item: ClaimAnalysis) -> bool:
     """A claim gets a ClaimReview when it is rated and published."""
     return item.verdict is not None and not item.claim.draft
+
+
+def latest_date(item: ClaimAnalysis) -> datetime.date | None:
+    """The claim's latest editorial date: reviewed, or its newest update."""
+    dates = [update.date for update in item.claim.updates]
+    if item.claim.reviewed:
+        dates.append(item.claim.reviewed)
+    return max(dates, default=None)
 
 
 # --- the parts of a review ----------------------------------------------------
@@ -78,8 +87,9 @@ def appearance(article: Article, graph: Graph) -> dict[str, Any]:
     work: dict[str, Any] = {
         "@type": "NewsArticle",
         "url": article.url or urls.canonical_url(graph.config.base_url, urls.article_path(article)),
-        "headline": article.title,
     }
+    if not article.title_by_editors:  # a title the editors wrote is no headline of the source's
+        work["headline"] = article.title
     work["inLanguage"] = article.language or graph.config.language
     if article.published:
         # ISO 8601 allows the reduced precision of a partial date (2024-03, 2024).
@@ -155,9 +165,9 @@ def data_feed(graph: Graph, analysis: Analysis, sources: PageSources, words: Int
     }
     if graph.config.licence:  # schema.org's license: a URL (a site without one states none)
         feed["license"] = graph.config.licence.url
-    dates = [item.claim.reviewed.isoformat() for item in reviewed if item.claim.reviewed]
-    if dates:  # a date from the content, never the build's clock
-        feed["dateModified"] = max(dates)
+    dates = [date for date in map(latest_date, reviewed) if date]
+    if dates:  # a date from the content, never the build's clock: reviewed, or updated since
+        feed["dateModified"] = max(dates).isoformat()
     feed["dataFeedElement"] = JsonItems([
         (piece_path(FEED_PATH, item.claim.id), sources[urls.claim_path(item.claim)],
          partial(lambda item: [feed_element(graph, item)], item), NO_TEXT)

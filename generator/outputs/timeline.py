@@ -269,11 +269,16 @@ class Axis:
         return ticks
 
     def year_labels(self) -> list[AxisLabel]:
-        """A label in the middle of each year; every n-th year on long axes, so they never crowd."""
+        """A label in the middle of each year; every n-th year on long axes, so
+        they never crowd, and always the first and the last: the step from the
+        first could end a year short of the latest date (2015 … 2023 on an axis
+        that runs to 2024), so the last label moves to the last year."""
         years = list(range(self.first_year, self.last_year + 1))
         step = -(-len(years) // MAX_YEAR_LABELS)  # ceiling division
+        labelled = years[::step]
+        labelled[-1] = self.last_year  # no closer to the one before than a step
         labels = []
-        for year in years[::step]:
+        for year in labelled:
             start, end = self.place(datetime.date(year, 1, 1)), self.place(datetime.date(year + 1, 1, 1))
             labels.append(AxisLabel(self.words.digits(str(year)), (start + end) // 2))
         return labels

@@ -239,6 +239,7 @@ def test_origin_columns_speak_on_two_claims_or_more_most_first(analysis):
         ("actor", "bo", 4), ("actor", "council", 3), ("outlet", "gazette", 2),
     ]
     assert matrix.folded == 1
+    assert matrix.folded_on_one_claim == 1 and matrix.folded_mostly_on_one_claim  # the daily's voice
 
 
 def test_origin_columns_are_limited(analysis):
@@ -246,6 +247,8 @@ def test_origin_columns_are_limited(analysis):
 
     matrix = build_origin_matrix(analysis.claims_in_order(), limit=1)
     assert [c.origin.id for c in matrix.columns] == ["bo"] and matrix.folded == 3
+    # Folded by the limit: the council (3 claims) and the gazette (2); only the daily's voice speaks on one.
+    assert matrix.folded_on_one_claim == 1 and not matrix.folded_mostly_on_one_claim
     late = next(r for r in matrix.rows if r.claim.claim.id == "c-late")
     assert [cell.origin.id for cell in late.others] == ["gazette", "council"]  # Hill Gazette, River Council
 

@@ -17,6 +17,8 @@ just big enough to cross them.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from pathlib import Path, PurePosixPath
 
@@ -183,7 +185,7 @@ def test_every_item_is_on_exactly_one_page_in_the_order_of_the_whole_list(small)
         "articles": [a.id for a in sorted_articles(graph)],
         "actors": [a.actor.id for a in sorted_actors(analysis)],
         "outlets": list(analysis.outlets),
-        "updates": [item.claim.id for _, item in all_updates(analysis.claims_in_order())],
+        "updates": [item.claim.id for _, item, _ in all_updates(analysis.claims_in_order())],
     }
     for section, ids in whole.items():
         found = []
@@ -360,6 +362,13 @@ def test_real_limits_bound_the_site_wide_pages(tmp_path):
     assert analysis.origin_matrix.folded, "the site must have more origins than columns"
     assert head.count('<th scope="col"') == 1 + len(analysis.origin_matrix.columns) + 1  # claims, origins, "Others"
     assert len(analysis.origin_matrix.columns) <= limits.ORIGIN_COLUMNS
+    # The legend says most folded origins speak on one claim only when, and only when, they do.
+    matrix = analysis.origin_matrix
+    on_one = sum(1 for n in Counter(key for item in analysis.claims.values() for key in item.by_origin).values()
+                 if n == 1)
+    assert matrix.folded_on_one_claim == on_one
+    assert ("most of them speaking on one claim only" in compare) == (2 * on_one > matrix.folded)
+    assert f"the {matrix.folded} others" in compare
     listed = len(re.findall(r'<li class="pair" id=', compare))
     assert listed <= sum(limits.PAIRS_SHOWN.values()) < len(analysis.agreement)
     home = renderer.render(planned["index.html"], graph).decode("utf-8")
