@@ -21,6 +21,7 @@ import pytest
 from sitekit import REPO, VALID_SITE, all_files, run_cli
 from synthetic import make_site
 
+from generator.core.layout import STAGING_PREFIX
 from generator.engine.workers import MIN_PARALLEL
 
 MIN_BUILD_SECONDS = 1.0
@@ -107,9 +108,10 @@ def after(seconds: float):
 
 
 def new_folder(parent: Path, before: set[str]) -> Path | None:
-    """A folder that appeared in ``parent`` since ``before`` was listed (the build's staging folder)."""
+    """The build's staging folder, once it appeared in ``parent`` (not in ``before``).
+    Not any new folder: a spare the build will not use is renamed aside first."""
     for entry in os.scandir(parent):
-        if entry.name not in before and entry.is_dir():
+        if entry.name not in before and entry.name.startswith(STAGING_PREFIX) and entry.is_dir():
             return Path(entry.path)
     return None
 

@@ -139,7 +139,8 @@ class Pool:
         closing = [*self.connections, ours]
         process = self.context.Process(target=_work, args=(self.job, self.items, theirs, closing, os.getpid()),
                                        daemon=True)
-        process.start()
+        with interrupt_after_fork():
+            process.start()
         theirs.close()
         self.connections.append(ours)
         self.processes.append(process)
@@ -309,7 +310,8 @@ class Background:
         self.connection, theirs = context.Pipe(duplex=False)
         self.process = context.Process(
             target=_in_background, args=(job, args, theirs, self.connection, os.getpid()), daemon=True)
-        self.process.start()
+        with interrupt_after_fork():
+            self.process.start()
         theirs.close()
 
     def wait(self) -> R | None:
@@ -340,6 +342,30 @@ def split(count: int, parts: int) -> list[tuple[int, int]]:
     """(start, stop) bounds of up to ``parts`` chunks of nearly equal size."""
     size = max(1, -(-count // parts))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+@contextmanager
+def interrupt_after_fork() -> Iterator[None]:
+    """Ctrl+C while a process is forked comes as a KeyboardInterrupt once the
+    fork is done, not during it. After fork() Python runs its at-fork hooks
+    in the parent, logging's release of its lock among them, and an
+    exception raised in a hook is printed as "ignored": the interrupt was
+    lost and logging's lock stayed held, so the build went on and hung at
+    the first logger asked for after (Pagefind's import; tests/test_kill.py,
+    a Ctrl+C just as a worker was forked). Only the main thread receives
+    signals in Python, and only it may set their handlers; elsewhere nothing
+    changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        if caught:
+            signal.raise_signal(signal.SIGINT)  # handled now, as it would have been
 
 
 def _quiet_on_interrupt() -> None:

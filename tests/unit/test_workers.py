@@ -233,3 +233,23 @@ def test_a_worker_ended_by_ctrl_c_is_an_interrupt_not_a_lost_worker(two_workers)
     # (the command says "interrupted"), not failed with a lost worker.
     with pytest.raises(KeyboardInterrupt):
         workers.parallel_map(interrupted_on_the_first_chunk, list(range(200)))
+
+
+def test_ctrl_c_while_a_process_is_forked_is_not_lost(two_workers):
+    """A SIGINT that arrives while the fork's hooks run in the parent (logging
+    releases its lock in one) comes as a KeyboardInterrupt once the fork is
+    done. Raised in the hook, Python printed it as "ignored", the build went
+    on, and logging's lock stayed held: it hung at its next logger."""
+    armed: list[bool] = []
+
+    def interrupted_in_the_hook() -> None:
+        if armed:
+            armed.clear()
+            os.kill(os.getpid(), signal.SIGINT)
+
+    os.register_at_fork(after_in_parent=interrupted_in_the_hook)  # for this process's life: armed once
+    for start in (lambda: workers.Background(sum, [1, 2]), lambda: workers.Pool(1, sum, [[1]])):
+        armed.append(True)
+        with pytest.raises(KeyboardInterrupt):
+            start()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
