@@ -296,8 +296,10 @@ def test_failing_build_leaves_the_previous_output(site_copy):
     assert "content/claims/bridge-cost.md:3: error: 'verdict': unknown verdict 'nope' in site.yaml" in second.stderr.splitlines()
     assert "Traceback" not in second.stderr
     assert all_files(out) == before
-    # No staging or retired folder is left behind; the build cache and the lock file are meant to stay.
-    assert sorted(p.name for p in site_copy.iterdir() if p.name.startswith(".")) == [CACHE_DIR, ".factcheck-lock-public"]
+    # No staging or retired folder is left behind; the build cache, the lock file and
+    # the first build's spare (links to its files, for the next build) are meant to stay.
+    assert sorted(p.name for p in site_copy.iterdir() if p.name.startswith(".")) == [
+        CACHE_DIR, ".factcheck-lock-public", ".spare-public"]
 
 
 def test_failing_template_leaves_the_previous_output(site_copy):

@@ -136,6 +136,47 @@ def test_a_build_after_one_change_reuses_the_spare_and_touches_only_what_changed
     assert beside(root) == [f"{SPARE_PREFIX}public"]
 
 
+def test_the_first_build_leaves_a_spare_of_links_that_the_next_one_reuses(tmp_path, monkeypatch):
+    """A build that sets no site aside (the first into a folder) links its
+    files into a spare: the next build starts from it and links nothing."""
+    root = make_site(tmp_path / "site")
+    out = built(root)
+    assert beside(root) == [f"{SPARE_PREFIX}public"]
+    spare = spare_of(root)
+    no_marker = lambda found: {path: ino for path, ino in found.items() if path != MARKER}  # noqa: E731
+    assert no_marker(inodes(spare)) == no_marker(inodes(out))  # the same files: links
+    assert (spare / MARKER).stat().st_ino != (out / MARKER).stat().st_ino  # its own marker
+    record = json.loads((root / CACHE_DIR / "outputs.json").read_text())["spare"]
+    assert record["differs"] == {} and record["stamp"]
+    before = inodes(out)
+    write_files(root, {ARTICLE: article("Bridge opens", "First change.")})
+    counted = Counted(monkeypatch)
+    spare_inode = spare.stat().st_ino
+    out = built(root)
+    assert out.stat().st_ino == spare_inode  # the spare, brought up to date and swapped in
+    assert counted.links == set()  # nothing linked: every kept file was in the spare already
+    assert counted.writes == changed_files(before, inodes(out)) | {MARKER}
+    assert tree(out) == clean_tree(root, tmp_path)
+    assert beside(root) == [f"{SPARE_PREFIX}public"]
+
+
+def test_no_spare_is_left_where_one_cannot_be_made(tmp_path, monkeypatch):
+    """Linking fails (a file system without hard links, no inodes left): the
+    build succeeds, leaves no spare and records none."""
+    root = make_site(tmp_path / "site")
+    real_link = os.link
+
+    def no_link_into_the_spare(source, target, **options):
+        if f"{SPARE_PREFIX}public" in str(target):
+            raise OSError(28, "No space left on device")
+        return real_link(source, target, **options)
+
+    monkeypatch.setattr(os, "link", no_link_into_the_spare)
+    out = built(root)
+    assert beside(root) == [] and (out / "index.html").is_file()
+    assert "spare" not in json.loads((root / CACHE_DIR / "outputs.json").read_text())
+
+
 def test_three_builds_with_different_changes_each_equal_a_clean_build(tmp_path):
     root = make_site(tmp_path / "site")
     built(root)

@@ -136,6 +136,7 @@ def is_translation(rel: str) -> bool:
 DEFAULT_OUTPUT = "public"
 # Written into every build: a folder without it is not replaced, whatever it holds.
 MARKER = ".factcheck-build"
+MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
 PREVIOUS_PREFIX = ".previous-"

@@ -35,6 +35,7 @@ from .prepare import prepare_content
 from .textdeps import TEXT_DEPS_INPUTS
 from .collector import collector_paused
 from .workers import Background
+from .spare import link_spare
 from .write import StagedSite, discard_previous
 
 __all__ = ["SEARCH_DIAGNOSTIC_PATH", "BuildResult", "build", "check", "load_content"]
@@ -208,7 +209,7 @@ class OutputFolder:
         self.result.seconds = time.perf_counter() - self.started
         if self.cache is not None:
             spare = (Spare(self.last.marker, self.last.stamp, differences(staged.previous, outcome.manifest))
-                     if staged.spare_kept and self.last is not None else None)
+                     if staged.spare_kept and self.last is not None else link_spare(self.out_dir, outcome.manifest))
             # Of the inputs as the run read them: a file saved again meanwhile is counted as it was built.
             fingerprint = build_fingerprint(dict(outcome.inputs), self.options)
             LastBuild(str(self.out_dir), fingerprint, dict(outcome.manifest), dict(outcome.state.page_keys),

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Collection, Mapping
 
-from ..core.layout import MARKER, SPARE_PREFIX
+from ..core.layout import MARKER, MARKER_TEXT, SPARE_PREFIX
 from .manifest import Spare, Written, folder_stamp
 
 
@@ -36,6 +36,38 @@ def spare_is_as_recorded(spare: Path, record: Spare, live: Mapping[str, Written]
     if [stat.st_ino, stat.st_mtime_ns] != record.marker:
         return False
     return folder_stamp(str(spare), record.paths(live)) == record.stamp
+
+
+def link_spare(out_dir: Path, paths: Collection[str]) -> Spare | None:
+    """A spare made of hard links to the files of the site just put in place
+    (``paths``), for a build that set none aside: the first into a folder, or
+    one whose replaced site the cache could not describe. The build after it
+    then starts from it as from any spare; without one, it linked every file
+    into a fresh staging folder (at 10,000 articles, 24,689 files: 0.6-0.75 s
+    of a 1.8 s build after one article's text changed), and this costs the
+    same once, here. No byte is copied, and nothing is ever written into a
+    file of a spare (see ``write.py``). None, and nothing left, if it cannot
+    be made."""
+    spare = spare_folder(out_dir)
+    try:
+        os.mkdir(spare)
+    except OSError:  # one is there (not this build's to touch), or none can be made
+        return None
+    live, made = f"{out_dir}{os.sep}", {""}
+    try:
+        for path in sorted(paths):
+            folder = path.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(os.path.join(spare, folder), exist_ok=True)
+                made.add(folder)
+            os.link(live + path, os.path.join(spare, path))
+        (spare / MARKER).write_bytes(MARKER_TEXT)  # its own, not the live site's
+        marker = (spare / MARKER).stat()
+        stamp = folder_stamp(str(spare), paths)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    return Spare([marker.st_ino, marker.st_mtime_ns], stamp, {}) if stamp else None
 
 
 def clear(path: str) -> None:

@@ -80,15 +80,13 @@ from stat import S_ISREG
 from typing import Collection, Mapping, Protocol
 
 from ..core.failures import SystemFailure, os_failure
-from ..core.layout import MARKER, PREVIOUS_PREFIX, RETIRED_PREFIX, STAGING_PREFIX
+from ..core.layout import MARKER, MARKER_TEXT, PREVIOUS_PREFIX, RETIRED_PREFIX, STAGING_PREFIX
 from .cache import digest
 from .manifest import Spare, Written
 from .spare import clear, clear_files_above, remove_files, spare_folder, spare_is_as_recorded
 from .workers import Background
 
 __all__ = ["MARKER_TEXT", "Sink", "StagedSite", "Written", "discard_previous"]
-
-MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
 
 
 class Sink(Protocol):
