@@ -162,3 +162,22 @@ def test_feeds_show_quotes_without_the_sources_marks(overlap_out):
     feed = (overlap_out / "actors" / "ivo-inspector" / "feed.xml").read_text(encoding="utf-8")
     assert "“We have sufficient evidence that the bridge was late,” (" in feed
     assert "““" not in feed
+
+
+def test_a_title_the_editors_wrote_says_so_wherever_a_page_cites_it(example_out):
+    """The UN panel's report has no headline of its own: its page says the
+    editors wrote the title, and so does every page that cites the article
+    by it (quote cards, lists, the timeline), never passing it off as the
+    source's headline."""
+    import re
+
+    article = "un-panel-taliban-al-qaeda-close-relationship"
+    citing = [page for page in example_out.rglob("*.html")
+              if f"articles/{article}/index.html\"" in page.read_text(encoding="utf-8")]
+    assert len(citing) >= 5
+    for page in citing:
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(rf'<a href="[^"]*articles/{article}/index\.html"[^>]*>([^<]*)</a>(.{{0,120}})', html, re.S)
+        for text, after in links:
+            if text.startswith("UN panel head says"):  # the title, cited
+                assert after.startswith(' <span class="title-note-inline">(title by the editors)</span>'), page

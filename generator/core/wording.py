@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .model import BOTH, DISPUTES, NEUTRAL, SUPPORTS
+from .model import BOTH, DISPUTES, NEUTRAL, SUPPORTS, Article
 from .translations import N_, Interface, N_plural
 
 # Labels: headings, badges, legends ("✓ Asserts").
@@ -47,6 +47,14 @@ STANCE_ICONS = {SUPPORTS: "✓", DISPUTES: "✗", NEUTRAL: "○"}
 POSITION_LABELS = {**STANCE_LABELS, BOTH: N_("Asserts and disputes")}
 # An actor's position in a pair of actors compared ("Ana asserts; Bo is neutral."): "asserts", "said both".
 POSITION_VERBS = {SUPPORTS: N_("asserts"), DISPUTES: N_("disputes"), NEUTRAL: N_("is neutral"), BOTH: N_("said both")}
+
+
+def cited_title(article: Article, words: Interface) -> str:
+    """An article's title where a text cites it, saying so when the editors
+    wrote it (the source gives none), as the pages do beside it."""
+    if article.title_by_editors:
+        return f"{article.title} {words.gettext('(title by the editors)')}"
+    return article.title
 
 
 def translated(table: dict[str, str], words: Interface) -> dict[str, str]:

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 
 from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote, Verdict
 from ..core.translations import N_, Interface
-from ..core.wording import STANCE_LABELS
+from ..core.wording import STANCE_LABELS, cited_title
 from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
 from . import urls
 from .base import EVERYTHING, NO_TEXT, DataFile, Output, Page
@@ -178,7 +178,7 @@ def said_claim_anchor(item: ClaimAnalysis) -> str:
 
 
 def quote_line(quote: Quote, site_language: str, words: Interface) -> str:
-    where = f"{quote.article.title}, {quote.outlet.name}"
+    where = f"{cited_title(quote.article, words)}, {quote.outlet.name}"
     if quote.article.published:
         where += f", {quote.article.published.iso()}"
     shown = display_quote(quote.text, quote.language or site_language)

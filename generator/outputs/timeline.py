@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..core.model import STANCES, Article, Outlet, PartialDate
 from ..core.translations import Interface
+from ..core.wording import cited_title
 from ..stages.analyse import ClaimAnalysis
 from .chartscale import SCALE, percent, scaled
 
@@ -202,7 +203,7 @@ class Timeline:
         placed = words.gettext("; ").join(
             words.gettext("%(number)s: %(date)s, %(title)s, %(outlet)s") % {
                 "number": words.format_number(m.number), "date": m.date_text,
-                "title": m.appearance.article.title, "outlet": m.appearance.outlet.name,
+                "title": cited_title(m.appearance.article, words), "outlet": m.appearance.outlet.name,
             } for m in self.marks
         )
         count = len(self.marks)
