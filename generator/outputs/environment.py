@@ -10,11 +10,12 @@ template should compute is worked out in Python and offered here
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Callable, MutableMapping
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..core.language import same_language, text_direction
 from ..core.model import STANCES, PartialDate
@@ -117,6 +118,11 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
     return env
 
 
+# A translation's placeholders: ``%(name)s`` (and ``%%``) are filled with
+# escaped values as they are; anything else is left to Markup's ``%``.
+NAMED_STRING = re.compile(r"%\(([^()]*)\)s|%%")
+
+
 def template_gettext(interface: Interface) -> dict[str, Callable[..., Markup]]:
     """``gettext``, ``ngettext`` and ``_`` as Jinja's newstyle gettext makes
     them, without its indirections: the translation taken as markup, its
@@ -127,6 +133,24 @@ def template_gettext(interface: Interface) -> dict[str, Callable[..., Markup]]:
     placeholders, which are the same every time and are worked out once here.
     (Autoescaping is always on: its check per call is left out too.)"""
     plain: dict[str, Markup] = {}
+    # message, or (singular, plural, count) → (translation, the names of its placeholders)
+    translations: dict[Any, tuple[Markup, tuple[str, ...] | None]] = {}
+
+    def translated(key: Any, text: str) -> tuple[Markup, tuple[str, ...] | None]:
+        names = tuple(name for name in NAMED_STRING.findall(text) if name)
+        only_named = "%" not in NAMED_STRING.sub("", text)
+        found = translations[key] = (Markup(text), names if only_named else None)
+        return found
+
+    def fill(message: Markup, names: tuple[str, ...] | None, variables: dict[str, Any]) -> Markup:
+        # Markup's own ``%`` escapes each value through a helper object per
+        # placeholder; a translation whose placeholders are all ``%(name)s``
+        # (every shipped one) takes the values it names escaped beforehand,
+        # which is what the helper writes. Any other (``%(num)d``, ``%r`` in a
+        # site's catalogue) goes through Markup's ``%`` as before.
+        if names is None:
+            return message % variables
+        return Markup(str.__mod__(message, {name: escape(variables[name]) for name in names}))
 
     def gettext(__string: str, **variables: Any) -> Markup:
         if not variables:
@@ -134,11 +158,18 @@ def template_gettext(interface: Interface) -> dict[str, Callable[..., Markup]]:
             if found is None:
                 found = plain[__string] = Markup(interface.gettext(__string)) % {}
             return found
-        return Markup(interface.gettext(__string)) % variables
+        found = translations.get(__string)
+        if found is None:
+            found = translated(__string, interface.gettext(__string))
+        return fill(*found, variables)
 
     def ngettext(__singular: str, __plural: str, __num: int, **variables: Any) -> Markup:
         variables.setdefault("num", __num)
-        return Markup(interface.ngettext(__singular, __plural, __num)) % variables
+        key = (__singular, __plural, __num)
+        found = translations.get(key)
+        if found is None:
+            found = translated(key, interface.ngettext(__singular, __plural, __num))
+        return fill(*found, variables)
 
     return {"gettext": gettext, "ngettext": ngettext, "_": gettext}
 
