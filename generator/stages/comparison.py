@@ -207,7 +207,9 @@ class OutletRow:
         by_outlet: dict[str, list[Quote]] = defaultdict(list)
         for quote in self.claim.quotes:
             by_outlet[quote.outlet.id].append(quote)
-        return tuple(outlet_report(self.claim, outlet, by_outlet.get(outlet.id, [])) for outlet in self.outlets)
+        return tuple(outlet_report(self.claim, outlet, by_outlet[outlet.id]) if outlet.id in by_outlet
+                     else OutletReport(self.claim, outlet, (), ())  # most cells: the outlet has no article on it
+                     for outlet in self.outlets)
 
 
 @dataclass(frozen=True)

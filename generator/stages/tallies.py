@@ -47,6 +47,8 @@ def tally(quotes: Iterable[Quote]) -> Tally:
     quotes = list(quotes)
     if not quotes:
         return EMPTY
+    if len(quotes) == 1:  # most cells of /compare/ and of the outlets' tables: nothing to count or sort
+        return Tally(statements=1, speakers=1, origins=(quotes[0].origin,))
     origins = {quote.origin.key: quote.origin for quote in quotes}
     return Tally(
         statements=len(quotes),
@@ -60,7 +62,7 @@ def tallies_by_stance(quotes: Iterable[Quote]) -> dict[str, Tally]:
     by_stance: dict[str, list[Quote]] = defaultdict(list)
     for quote in quotes:
         by_stance[quote.stance].append(quote)
-    return {stance: tally(by_stance.get(stance, ())) for stance in STANCES}
+    return {stance: tally(by_stance[stance]) if stance in by_stance else EMPTY for stance in STANCES}
 
 
 def voice_order(voice: Voice) -> tuple:
