@@ -18,6 +18,8 @@ from ..stages.quotes import ELLIPSIS
 
 def page_path(section: str | None = None, item_id: str | None = None) -> str:
     """Output path of a page: ``claims/<id>/index.html``, ``compare/index.html``…"""
+    if section and item_id:  # the most asked: every link to a claim, an actor, an article
+        return f"{section}/{item_id}/index.html"
     parts = [p for p in (section, item_id) if p]
     return "/".join(parts + ["index.html"])
 
@@ -158,4 +160,14 @@ def text_fragment_url(url: str, quote: str) -> str:
 def encode_fragment_text(text: str) -> str:
     # "-", "," and "&" are syntax inside a text directive, so they must be
     # percent-encoded even though URLs usually leave "-" alone.
+    if text.isascii():  # most quotes: one table lookup per character, not urllib's per byte
+        return text.translate(ASCII_FRAGMENT_ESCAPES)
     return percent_encode(text, safe="").replace("-", "%2D")
+
+
+# Each ASCII character as encode_fragment_text writes it, by its code: urllib's
+# quote with nothing safe leaves letters, digits and "_.-~" as they are; here
+# "-" is encoded too. (A list with every code: str.translate looks each up.)
+ASCII_FRAGMENT_ESCAPES = [
+    chr(code) if chr(code).isalnum() or chr(code) in "_.~" else f"%{code:02X}" for code in range(128)
+]
