@@ -170,3 +170,45 @@ def test_flags_are_explained_where_they_appear(out, path):
     assert "Contested at least two independent origins take opposite stances" in text
     if "Figures differ" in text:
         assert "Figures differ the statements give different figures" in text
+
+
+# --- a figure that counts something else than the claim's unit -----------------------------------
+
+OWN_UNIT = {**RICH_SITE, "content/articles/a2.md": RICH_SITE["content/articles/a2.md"].replace(
+    "value: 14,", "value: 14, value_attributed_to: daily, unit: million dollars,")}
+
+
+@pytest.fixture(scope="module")
+def own_unit_out(tmp_path_factory) -> Path:
+    from generator.engine.build import build
+
+    root = write_files(tmp_path_factory.mktemp("unit-site"), OWN_UNIT)
+    result = build(root, root / "public", search=False)
+    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    return root / "public"
+
+
+def test_a_figure_in_a_unit_of_its_own_is_never_shown_in_the_claims(own_unit_out):
+    """The claim counts million euros; Bo Critic's figure counts million
+    dollars (the mention's ``unit``): every display of it says dollars."""
+    page = text_of(read(own_unit_out, "claims/c-cost/index.html"))
+    assert "Figure cited: 14 million dollars, attributed to The Daily River" in page
+    assert "14 million dollars attributed by Bo Critic to The Daily River" in page  # the figures panel
+    assert "14 million euros" not in page
+    assert "Figure given: 12 million euros" in page
+    origins = text_of(cells_of(row_of(read(own_unit_out, "compare/index.html"), "c-cost"))["Bo Critic"])
+    assert "attributes 14 million dollars to The Daily River" in origins
+    outlets = text_of(cells_of(row_of(read(own_unit_out, "compare/outlets/index.html"), "c-cost"))["Hill Gazette"])
+    assert "quotes 14 million dollars, attributed by Bo Critic to The Daily River" in outlets
+
+
+def test_a_figure_in_another_unit_is_in_the_data_with_its_unit(own_unit_out):
+    import csv
+    import json
+
+    with (own_unit_out / "data" / "mentions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["claim_id"] == "c-cost" and r["value"]]
+    assert {(r["value"], r["unit"]) for r in rows} == {("12", "million euros"), ("14", "million dollars")}
+    claims = json.loads((own_unit_out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
+    figures = next(c for c in claims if c["id"] == "c-cost")["figures"]
+    assert {(f["value"], f["unit"]) for f in figures} == {(12, "million euros"), (14, "million dollars")}

@@ -297,7 +297,7 @@ def test_mentions_csv_carries_the_attribution_of_a_figure(tmp_path):
             row["value_attributed_to_name"]) == ("12", "outlet", "daily-river", "The Daily River")
     assert (row["origin_type"], row["origin_id"]) == ("actor", "river-council")  # Ana Mayor's party
     [claim] = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
-    assert claim["figures"] == [{"value": 12, "given_by": [{
+    assert claim["figures"] == [{"value": 12, "unit": None, "given_by": [{  # make_site's claim has no unit
         "mention": "bridge-opens/q-bridge-cost", "speaker": {"type": "actor", "id": "ana-mayor"},
         "stance": "disputes", "attributed_to": {"type": "outlet", "id": "daily-river"},
     }]}]

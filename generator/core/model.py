@@ -122,6 +122,9 @@ class Mention:
     # The quote in the site's language, when the article is in another one
     # (``translation:``). Anchoring, highlights and links use ``quote``, the original.
     translation: str | None = None
+    # What ``value`` counts, when it is not what the claim's figures count
+    # (``unit:``): "22 al-Qaeda members" on a claim that counts AQIS members.
+    unit: str | None = None
     # Where the quote sits in the article text: (start, end) offsets of each
     # quoted segment (several when the quote elides text with "…").
     spans: tuple[tuple[int, int], ...] = ()
@@ -313,6 +316,11 @@ class Quote:
     @property
     def value(self) -> float | None:
         return self.mention.value
+
+    @property
+    def unit(self) -> str | None:
+        """What the figure counts: the mention's own unit, else the claim's."""
+        return self.mention.unit or self.claim.unit
 
     @property
     def translation(self) -> str | None:

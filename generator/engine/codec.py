@@ -236,7 +236,7 @@ MENTION = layout(
     ("article_id", TEXT), ("claim_id", TEXT), ("stance", choice(schema.STANCE_CHOICES)), ("quote", TEXT),
     ("line", INTEGER), ("actor_id", OPTIONAL_TEXT), ("via_id", OPTIONAL_TEXT), ("value", (same, optional_numbers)),
     ("value_attributed_to", OPTIONAL_TEXT), ("note", OPTIONAL_TEXT), ("translation", OPTIONAL_TEXT),
-    ("spans", SPANS),
+    ("unit", OPTIONAL_TEXT), ("spans", SPANS),
 )
 SKIP = layout(Skip, ("passage", TEXT), ("reason", TEXT), ("line", INTEGER), ("spans", SPANS))
 RELATION = layout(Relation, ("other_id", TEXT), ("relation", choice(schema.RELATIONS)), ("line", INTEGER))

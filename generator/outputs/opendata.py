@@ -184,7 +184,7 @@ def claim_record(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
         "figures_differ": item.figures_differ,
         "stances": {stance: stance_record(tally) for stance, tally in item.tallies.items()},
         "figures": [
-            {"value": f.value, "given_by": [figure_giver(q) for q in f.quotes]} for f in item.figures
+            {"value": f.value, "unit": f.unit, "given_by": [figure_giver(q) for q in f.quotes]} for f in item.figures
         ],
         "outlets": [outlet.id for outlet in item.outlets],
         "mentions": [mention_record(graph, quote) for quote in item.quotes],
@@ -221,6 +221,7 @@ def mention_record(graph: Graph, quote: Quote) -> dict[str, Any]:
         "via_type": via_type(quote),
         "via": quote.via.id if quote.via else None,
         "value": quote.value,
+        "unit": quote.unit if quote.value is not None else None,
         "value_attributed_to": record_ref(quote.value_attributed_to),
         "quote": quote.text,
         "quote_language": text_language(graph, quote.article),

@@ -83,7 +83,8 @@ MENTION_COLUMNS = (
            TYPES),
     Column("value_attributed_to_id", N_("Whose figure it is.")),
     Column("value_attributed_to_name", N_("Their name.")),
-    Column("unit", N_("What the claim’s figures count (e.g. “fighters”); else empty.")),
+    Column("unit", N_("What the figure counts (e.g. “fighters”): the claim’s unit, or the one the editors give "
+                      "this quote’s figure when it counts something else; else empty.")),
     Column("quote", N_("The quote as the editors recorded it; “…” marks elided text.")),
     Column("quote_language", N_("The language the quote is in, its article’s (a BCP 47 tag such as %(en)s or "
                                 "%(fa_af)s)."), (("en", "en"), ("fa_af", "fa-AF"))),
@@ -196,7 +197,7 @@ def mention_row(graph: Graph, quote: Quote) -> list[str]:
         "value_attributed_to_type": record_type(attributed) or "",
         "value_attributed_to_id": attributed.id if attributed else "",
         "value_attributed_to_name": attributed.name if attributed else "",
-        "unit": quote.claim.unit or "",
+        "unit": quote.unit or "",
         "quote": quote.text,
         "quote_language": text_language(graph, article),
         "translation": quote.translation or "",

@@ -93,13 +93,20 @@ def mention(article_id: str, item: YamlMap, fields: dict[str, Any], spans: tuple
         value_attributed_to=fields.get("value_attributed_to"),
         note=fields.get("note"),
         translation=fields.get("translation"),
+        unit=fields.get("unit"),
         spans=spans,
     )
 
 
 def check_figure(path: str, item: YamlMap, fields: dict[str, Any], diagnostics: Diagnostics) -> None:
     """A mention's figure says whose it is: the speaker's own ('value'), or
-    another's that the speaker cites ('value_attributed_to')."""
+    another's that the speaker cites ('value_attributed_to'); a 'unit' says
+    what it counts."""
+    if "unit" in fields and "value" not in fields:
+        diagnostics.error(
+            path, item.line_of("unit"),
+            "'unit' says what the figure in 'value' counts, and there is no 'value': add it, or remove 'unit'",
+        )
     if "value_attributed_to" in fields and "value" not in fields:
         diagnostics.error(
             path, item.line_of("value_attributed_to"),

@@ -50,6 +50,8 @@ MENTION = {
     "value": Field("number", help="the figure the speaker gives as their own, for claims about a quantity"),
     "value_attributed_to": Field("id", ref="source",
                                  help="when the speaker gives the figure as someone else's: that actor or outlet"),
+    "unit": Field("text", help="what the figure in 'value' counts, when not what the claim's figures count "
+                               "(its 'unit'): pages and data then give it with this figure"),
     "note": Field("text", help="an editor's note on this mention"),
     "translation": Field("text", help="the quote in the site's language, when the article is in another; "
                                       "pages show it beside the original, which links and highlights still use"),

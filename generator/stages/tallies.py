@@ -106,6 +106,7 @@ class Figure:
 
     value: float
     quotes: tuple[Quote, ...]
+    unit: str | None = None  # what it counts: the claim's unit, or the mentions' own (``Mention.unit``)
 
     @property
     def own(self) -> tuple[Quote, ...]:
@@ -119,9 +120,16 @@ class Figure:
 
 
 def figures_of(quotes: Iterable[Quote]) -> list[Figure]:
-    """Each distinct value, smallest first, with its statements in graph order."""
-    by_value: dict[float, list[Quote]] = defaultdict(list)
+    """Each distinct value, smallest first, with its statements in graph order.
+    The same number in another unit is another figure (12 million dollars is
+    not 12 million euros): after the claim's own unit's, by unit."""
+    by_value: dict[tuple[float, str | None], list[Quote]] = defaultdict(list)
     for quote in quotes:
         if quote.value is not None:
-            by_value[quote.value].append(quote)
-    return [Figure(value, tuple(qs)) for value, qs in sorted(by_value.items())]
+            by_value[(quote.value, quote.unit)].append(quote)
+
+    def order(entry: tuple[tuple[float, str | None], list[Quote]]) -> tuple:
+        (value, unit), found = entry
+        return value, unit != found[0].claim.unit, unit or ""
+
+    return [Figure(value, tuple(found), unit) for (value, unit), found in sorted(by_value.items(), key=order)]

@@ -349,3 +349,12 @@ def test_site_without_mentions_has_no_contested_claims(tmp_path):
     assert [len(row.cells) for row in analysis.outlet_matrix.rows] == [1]
     assert analysis.outlet_matrix.rows[0].cells[0].empty
     assert analysis.origin_matrix.columns == () and analysis.origin_matrix.rows[0].others == ()
+
+
+def test_the_same_number_in_another_unit_is_another_figure(tmp_path):
+    """12 million dollars is not 12 million euros: two figures, which differ."""
+    files = replace_in(RICH_SITE, "content/articles/a2.md", "value: 14,", "value: 12, unit: million dollars,")
+    _, analysis = graph_of(write_files(tmp_path, files))
+    cost = analysis.claims["c-cost"]
+    assert [(f.value, f.unit) for f in cost.figures] == [(12, "million euros"), (12, "million dollars")]
+    assert cost.figures_differ

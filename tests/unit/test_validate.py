@@ -160,6 +160,14 @@ def test_a_mention_with_several_problems_reports_every_one(tmp_path):
     ]
 
 
+def test_a_unit_says_what_a_value_counts_and_needs_one(tmp_path):
+    mention = "  - claim: bridge-cost\n    stance: supports\n    quote: the bill came to 12 million\n    unit: dollars\n"
+    assert errors(tmp_path, {ARTICLE: article(mention=mention)}) == [
+        f"{ARTICLE}:8: error: 'unit' says what the figure in 'value' counts, and there is no 'value': add it, "
+        "or remove 'unit'"
+    ]
+
+
 def test_a_mention_missing_its_stance_still_has_its_quote_checked(tmp_path):
     mention = "  - claim: bridge-cost\n    quote: the bill came to 13 million\n"
     assert errors(tmp_path, {ARTICLE: article(mention=mention)}) == [
