@@ -196,8 +196,10 @@ def test_a_figure_in_a_unit_of_its_own_is_never_shown_in_the_claims(own_unit_out
     assert "14 million dollars attributed by Bo Critic to The Daily River" in page  # the figures panel
     assert "14 million euros" not in page
     assert "Figure given: 12 million euros" in page
-    origins = text_of(cells_of(row_of(read(own_unit_out, "compare/index.html"), "c-cost"))["Bo Critic"])
-    assert "attributes 14 million dollars to The Daily River" in origins
+    cell = cells_of(row_of(read(own_unit_out, "compare/index.html"), "c-cost"))["Bo Critic"]
+    assert "attributes 14 million dollars to The Daily River" in text_of(cell)
+    assert "<strong>14</strong> million dollars" in cell  # seen, not only read out: the claim counts euros
+    assert '<span class="visually-hidden"> million euros</span>' in read(own_unit_out, "compare/index.html")
     outlets = text_of(cells_of(row_of(read(own_unit_out, "compare/outlets/index.html"), "c-cost"))["Hill Gazette"])
     assert "quotes 14 million dollars, attributed by Bo Critic to The Daily River" in outlets
 
@@ -207,7 +209,7 @@ def test_a_figure_in_another_unit_is_in_the_data_with_its_unit(own_unit_out):
     import json
 
     with (own_unit_out / "data" / "mentions.csv").open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["claim_id"] == "c-cost" and r["value"]]
+        rows = [r for r in csv.DictReader(handle) if r["claim_id"] == "c-cost"]
     assert {(r["value"], r["unit"]) for r in rows} == {("12", "million euros"), ("14", "million dollars")}
     claims = json.loads((own_unit_out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
     figures = next(c for c in claims if c["id"] == "c-cost")["figures"]

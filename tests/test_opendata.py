@@ -249,6 +249,16 @@ def test_a_title_the_editors_wrote_is_flagged_in_the_data_and_is_no_headline(sit
         assert by_editors and any("headline" not in a for a in appearances)
 
 
+def test_a_mentions_unit_is_what_its_figure_counts(site):
+    """Empty for a quote that gives no figure, as claims.json's null: the
+    column is no longer the claim's unit repeated on every row."""
+    _, out, graph, _ = site
+    rows = read_csv(out / "data" / "mentions.csv")
+    assert any(q.value is None and q.claim.unit for q in graph.quotes) or "valid" in str(out)
+    for row, quote in zip(rows, graph.quotes):
+        assert row["unit"] == ((quote.unit or "") if quote.value is not None else ""), row["mention_id"]
+
+
 def test_mentions_csv_is_rfc_4180(valid_out):
     raw = (valid_out / "data" / "mentions.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")  # no byte-order mark

@@ -192,3 +192,15 @@ def test_the_comparison_follows_since(repo):
 def test_no_git_means_no_history_warnings(tmp_path):
     site = make_site(tmp_path / "site")
     assert check_lines(site) == []
+
+
+def test_two_updates_on_one_day_the_one_marked_newest_comes_first(tmp_path):
+    site = site_with(tmp_path, {
+        "first": claim_file("First.", "updates:\n  - {date: 2024-05-01, note: Added a source.}\n"
+                                      "  - {date: 2024-05-01, note: Corrected the figure.}\n"),
+    })
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    log = (out / "updates/index.html").read_text()
+    entries = log[log.index('<ol class="update-log">'):].split("<li>")[1:3]
+    assert "Verdict now:" in entries[0] and "Verdict now:" not in entries[1]

@@ -342,3 +342,13 @@ def test_a_build_killed_while_updating_the_spare_leaves_the_live_site_and_the_ne
     assert beside(root) == [f"{SPARE_PREFIX}public"]
     write_files(root, {ARTICLE: article("Bridge opens", "And after.")})
     assert tree(built(root)) == clean_tree(root, tmp_path)
+
+
+def test_no_spare_is_left_when_its_folders_cannot_be_stamped(tmp_path, monkeypatch):
+    from generator.engine import spare as spares
+
+    monkeypatch.setattr(spares, "folder_stamp", lambda top, paths: "")
+    root = make_site(tmp_path / "site")
+    built(root)
+    assert beside(root) == []
+    assert "spare" not in json.loads((root / CACHE_DIR / "outputs.json").read_text())

@@ -65,9 +65,11 @@ def link_spare(out_dir: Path, paths: Collection[str]) -> Spare | None:
         marker = (spare / MARKER).stat()
         stamp = folder_stamp(str(spare), paths)
     except OSError:
+        stamp = ""
+    if not stamp:  # not made whole, or its folders cannot be stamped
         shutil.rmtree(spare, ignore_errors=True)
         return None
-    return Spare([marker.st_ino, marker.st_mtime_ns], stamp, {}) if stamp else None
+    return Spare([marker.st_ino, marker.st_mtime_ns], stamp, {})
 
 
 def clear(path: str) -> None:

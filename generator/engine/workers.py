@@ -139,11 +139,11 @@ class Pool:
         closing = [*self.connections, ours]
         process = self.context.Process(target=_work, args=(self.job, self.items, theirs, closing, os.getpid()),
                                        daemon=True)
-        with interrupt_after_fork():
+        with interrupt_after_fork():  # a Ctrl+C held back is raised once the worker is ours to kill
             process.start()
-        theirs.close()
-        self.connections.append(ours)
-        self.processes.append(process)
+            theirs.close()
+            self.connections.append(ours)
+            self.processes.append(process)
 
     def outgrown(self, connection: Connection) -> bool:
         """Whether the worker has made or copied more memory of its own than
@@ -312,7 +312,7 @@ class Background:
             target=_in_background, args=(job, args, theirs, self.connection, os.getpid()), daemon=True)
         with interrupt_after_fork():
             self.process.start()
-        theirs.close()
+            theirs.close()
 
     def wait(self) -> R | None:
         if self.process is None:

@@ -197,7 +197,7 @@ def mention_row(graph: Graph, quote: Quote) -> list[str]:
         "value_attributed_to_type": record_type(attributed) or "",
         "value_attributed_to_id": attributed.id if attributed else "",
         "value_attributed_to_name": attributed.name if attributed else "",
-        "unit": quote.unit or "",
+        "unit": (quote.unit or "") if quote.value is not None else "",
         "quote": quote.text,
         "quote_language": text_language(graph, article),
         "translation": quote.translation or "",

@@ -113,7 +113,7 @@ def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis],
     compare = list_pages("compare", "compare.html", origins.rows, lambda p: compare_context(analysis, p),
                          item_sources=of_row, item_id=row_id,
                          site_wide=[[[c.origin.kind, c.origin.id, c.origin.name, c.claims] for c in origins.columns],
-                                    origins.folded])
+                                    origins.folded, origins.folded_mostly_on_one_claim])  # what the legend says
     # Its first page also shows "Most contested" and the actors' agreement, made of every claim and actor.
     compare[0] = replace(compare[0], sources=EVERYTHING)
     pages += compare
@@ -177,7 +177,7 @@ def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis
     day's."""
     return sorted(
         ((update, item, update == max(item.claim.updates)) for item in claims for update in item.claim.updates),
-        key=lambda entry: (entry[0].date, entry[1].claim.id),
+        key=lambda entry: (entry[0].date, entry[1].claim.id, entry[0].note),  # the newest as max() picks it
         reverse=True,
     )
 

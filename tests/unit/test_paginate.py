@@ -419,3 +419,24 @@ def test_only_the_first_compare_page_works_out_the_actor_agreement(tmp_path, mon
     first_page = next(page for page in plan_pages(graph, analysis, english_interface()) if page.path == "compare/index.html")
     first_page.make_context()
     assert "agreement" not in vars(analysis)
+
+
+def test_every_comparison_page_is_made_again_when_its_legend_would_change(tmp_path, monkeypatch):
+    """Each page of /compare/ says whether most folded origins speak on one
+    claim only: that is part of what every page shows (its key), not only
+    the first page's, whose sources are everything."""
+    from generator.outputs.siteplan import plan_pages
+    from generator.stages.comparison import OriginMatrix
+
+    root = tmp_path / "site"
+    make_site(root, limits.PAGE_SIZES["articles"] + 5, seed=5, claims=limits.PAGE_SIZES["compare"] + 3, actors=30)
+    graph, analysis = graph_of(root)
+
+    def shows() -> str:
+        planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
+        return planned[page_path("compare", 2)].shows
+
+    before = shows()
+    flipped = not analysis.origin_matrix.folded_mostly_on_one_claim
+    monkeypatch.setattr(OriginMatrix, "folded_mostly_on_one_claim", property(lambda self: flipped))
+    assert shows() != before
