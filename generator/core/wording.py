@@ -49,11 +49,15 @@ POSITION_LABELS = {**STANCE_LABELS, BOTH: N_("Asserts and disputes")}
 POSITION_VERBS = {SUPPORTS: N_("asserts"), DISPUTES: N_("disputes"), NEUTRAL: N_("is neutral"), BOTH: N_("said both")}
 
 
+# After an article's title where a page or text cites it, when the editors wrote it (the source gives none).
+TITLE_BY_EDITORS = N_("(title by the editors)")
+
+
 def cited_title(article: Article, words: Interface) -> str:
     """An article's title where a text cites it, saying so when the editors
-    wrote it (the source gives none), as the pages do beside it."""
+    wrote it, as the pages do beside it (``environment.title_note``)."""
     if article.title_by_editors:
-        return f"{article.title} {words.gettext('(title by the editors)')}"
+        return f"{article.title} {words.gettext(TITLE_BY_EDITORS)}"
     return article.title
 
 

@@ -24,7 +24,8 @@ from ..core.language import same_language, text_direction
 from ..core.model import STANCES, PartialDate
 from ..core.translations import Interface
 from ..core.wording import (  # the display words; wording.py says why
-    POSITION_LABELS, POSITION_VERBS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS, STANCE_VERBS, translated,
+    POSITION_LABELS, POSITION_VERBS, STANCE_ADJECTIVES, STANCE_ICONS, STANCE_LABELS, STANCE_VERBS, TITLE_BY_EDITORS,
+    translated,
 )
 from . import feeds, pictures, stancebars, urls
 from .quotemarks import display_quote
@@ -148,6 +149,7 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
     env.filters["direction"] = text_direction  # "fa-AF" → "rtl"; see language.py
     env.filters["display_quote"] = display_quote  # the source's own marks at a quote's ends left out
     env.globals["lang_attrs"] = lang_attrs
+    env.globals["title_note"] = title_note_of(env.globals["_"](TITLE_BY_EDITORS))
     env.globals["arrow"] = arrow
     env.globals.update(
         STANCES=STANCES,
@@ -221,6 +223,15 @@ def template_gettext(interface: Interface) -> dict[str, Callable[..., Markup]]:
         return fill(*found, variables)
 
     return {"gettext": gettext, "ngettext": ngettext, "_": gettext}
+
+
+def title_note_of(words: Markup) -> Callable[[Any], Markup]:
+    """``title_note(article)``: after an article's title where a page cites
+    it (quote cards, lists, the timeline, /about/data/), "(title by the
+    editors)" when the source gives none; nothing otherwise. The article
+    page says it in full."""
+    note = Markup(' <span class="title-note-inline">{}</span>').format(words)
+    return lambda article: note if article.title_by_editors else Markup("")
 
 
 @jinja2.pass_context

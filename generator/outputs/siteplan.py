@@ -176,8 +176,9 @@ def all_updates(claims: list[ClaimAnalysis]) -> list[tuple[Update, ClaimAnalysis
     per update, and beside an earlier one today's verdict read as that
     day's."""
     return sorted(
-        ((update, item, update == max(item.claim.updates)) for item in claims for update in item.claim.updates),
-        key=lambda entry: (entry[0].date, entry[1].claim.id, entry[0].note),  # the newest as max() picks it
+        # A claim's updates are kept oldest first (by date, then note: records.claim_updates).
+        ((update, item, update == item.claim.updates[-1]) for item in claims for update in item.claim.updates),
+        key=lambda entry: (entry[0].date, entry[1].claim.id, entry[0].note),  # same-day updates as they are kept
         reverse=True,
     )
 
@@ -205,10 +206,10 @@ def home_claims(claims: list[ClaimAnalysis], shown_above: list[ClaimAnalysis] = 
     claims = [item for item in claims if item.claim.id not in above]
     if len(claims) <= limit:
         return claims, N_("Other claims") if above else N_("All claims")  # translated by the template
-    dated = [item for item in claims if feeds.latest_date(item)]
+    dated = [item for item in claims if structured.latest_date(item)]
     if not dated:  # no editorial dates at all: the widest-reported, as /claims/ begins
         return claims[:limit], N_("Most widely reported")
-    dated.sort(key=lambda item: (-feeds.latest_date(item).toordinal(), item.claim.id))
+    dated.sort(key=lambda item: (-structured.latest_date(item).toordinal(), item.claim.id))
     return dated[:limit], N_("Recently reviewed")
 
 
