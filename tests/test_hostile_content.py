@@ -226,3 +226,22 @@ def test_a_content_file_ending_in_upper_case_md_is_named(tmp_path):
         "content/claims/shouting.MD: warning: ignored: content files end in '.md' in lower case; "
         "rename it to 'shouting.md'"
     ]
+
+
+# --- a URL Python's urlsplit cannot take apart (a broken IPv6 host) ---------------------------------
+
+
+def test_a_link_with_a_broken_host_in_a_body_is_text(tmp_path):
+    text = BASE_FILES[ARTICLE].replace("euros.\n", "euros. See [the minutes](http://[minutes).\n")
+    root = make_site(tmp_path / "site", {ARTICLE: text})
+    checked, built = check_and_build(root, tmp_path / "out")
+    assert checked.returncode == 0 and built.returncode == 0, built.stderr
+    page = (tmp_path / "out" / "articles" / "bridge-opens" / "index.html").read_text(encoding="utf-8")
+    assert "the minutes" in page and "http://[minutes" not in page
+
+
+def test_a_url_field_with_a_broken_host_is_one_error(tmp_path):
+    text = BASE_FILES[ARTICLE].replace("outlet: daily-river\n", "outlet: daily-river\nurl: http://[river\n")
+    root = make_site(tmp_path / "site", {ARTICLE: text})
+    checked, _ = check_and_build(root, tmp_path / "out")
+    assert problems(checked) == [f"{ARTICLE}:4: error: 'url': 'http://[river' is not an http(s) URL"]

@@ -292,3 +292,17 @@ def test_clients_that_leave_early_print_no_traceback(server, capfd):
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err and "Exception" not in captured.err, captured.err[:2000]
     assert not [line for line in server.logs if "internal error" in line], server.logs
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_request_target_python_cannot_split_is_a_bad_request(server, capfd, method):
+    """An absolute-form target with a broken IPv6 host ("http://[x/"): urlsplit
+    raises on it; the answer is 400, with no traceback."""
+    port = port_of(server)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(f"{method} http://[x/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n".encode())
+        status_line = client.makefile("rb").readline()  # b"" if the connection is dropped unanswered
+        assert status_line.startswith(b"HTTP/1.") and b" 400 " in status_line, status_line
+    assert get(server, PAGE)[0] == 200
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err, captured.err[:2000]

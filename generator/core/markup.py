@@ -38,7 +38,10 @@ def is_web_url(url: str | None) -> bool:
     """Only absolute http(s) URLs may become links or images."""
     if not url:
         return False
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a host it cannot take apart ("http://[x", a broken IPv6 address): no URL
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 

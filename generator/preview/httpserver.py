@@ -130,7 +130,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         """Only the annotation endpoints take POST (``annotating.py``); elsewhere 501, as before."""
-        if not annotating.is_annotation_path(unquote(urlsplit(self.path).path)):
+        path = self.target_path()
+        if path is None:
+            return self.send_error(HTTPStatus.BAD_REQUEST, "Request target not understood")
+        if not annotating.is_annotation_path(path):
             return self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
         self.respond(with_body=True)
 
@@ -145,7 +148,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if refusal is not None:
             self.close_connection = True
             return self.send(refusal, with_body)
-        path = unquote(urlsplit(self.path).path)
+        path = self.target_path()
+        if path is None:
+            self.close_connection = True
+            return self.send_error(HTTPStatus.BAD_REQUEST, "Request target not understood")
         if path == LIVE_RELOAD_PATH:
             return self.stream_reloads(with_body)
         if annotating.is_annotation_path(path):
@@ -154,6 +160,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.close_connection = True  # a refused body may be left unread
             return self.send(response, with_body)
         self.send(self.server.preview.answer(path), with_body)
+
+    def target_path(self) -> str | None:
+        """The request target's path, decoded; None for a target Python cannot
+        take apart (an absolute URL with a broken IPv6 host, "http://[x/")."""
+        try:
+            return unquote(urlsplit(self.path).path)
+        except ValueError:
+            return None
 
     def refusal(self) -> Response | None:
         """A response refusing a foreign Host or Origin; None for a request to answer."""

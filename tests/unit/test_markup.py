@@ -129,6 +129,13 @@ def test_images(converter):
     assert "bad" in page.text  # the unsafe image is replaced by its alt text
 
 
+@pytest.mark.parametrize("source", ["[a page](http://[x)", "![a page](https://[bad/b.png)", "<http://[a page>"])
+def test_a_link_python_cannot_split_becomes_text(converter, source):
+    page = parse_html(html_of(converter, source))
+    assert page.find("a") == [] and page.find("img") == []
+    assert "a page" in page.text
+
+
 @pytest.mark.parametrize(
     "url, ok",
     [
@@ -142,6 +149,8 @@ def test_images(converter):
         ("example.com", False),
         ("", False),
         (None, False),
+        ("http://[x", False),  # urlsplit raises on a broken IPv6 host: no URL, no traceback
+        ("https://[::1/x", False),
     ],
 )
 def test_is_web_url(url, ok):
