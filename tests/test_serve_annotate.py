@@ -234,6 +234,11 @@ def test_an_ambiguous_selection_is_extended_until_the_build_anchors_it_once(serv
     ({"actor": "no-such-actor"}, 422, "unknown-actor"),
     ({"stance": "agrees"}, 422, "bad-stance"),
     ({"value_attributed_to": "cnn"}, 422, "no-value"),
+    ({"unit": "al-Qaeda members killed"}, 422, "no-value"),
+    ({"value": 22, "unit": ""}, 400, "bad-request"),
+    ({"value": 22, "unit": " \t "}, 400, "bad-request"),
+    ({"value": 22, "unit": "x" * 5000}, 400, "bad-request"),
+    ({"value": 22, "unit": 7}, 400, "bad-request"),
     ({"value": "14"}, 400, "bad-request"),
     ({"note": "x" * 5000}, 400, "bad-request"),
     ({"new_claim": {"id": "no-al-qaeda-in-taliban-ranks", "statement": "taken"}}, 400, "bad-request"),
@@ -254,10 +259,64 @@ def test_the_catalogue_lists_claims_and_actors_for_the_form(server):
     status, reply = post(server, "/_factcheck/catalogue", None, token=page["token"], method="GET", body=b"")
     assert status == 200
     assert {"id": CLAIM, "statement": reply["claims"][[c["id"] for c in reply["claims"]].index(CLAIM)]["statement"],
-            "draft": False} in reply["claims"]
+            "draft": False, "unit": None} in reply["claims"]
+    # A claim's unit, for the hint of the form's unit field.
+    assert next(c for c in reply["claims"] if c["id"] == FIGURE_CLAIM)["unit"] == "AQIS members killed"
     mujahid = next(a for a in reply["actors"] if a["id"] == "zabihullah-mujahid")
     assert mujahid["kind"] == "person" and mujahid["name"]
     assert post(server, "/_factcheck/catalogue", None, method="GET", body=b"")[0] == 403
+
+
+FIGURE_CLAIM = "helmand-aqis-members-killed"  # its unit: AQIS members killed
+
+
+def test_a_figure_in_another_unit_is_written_with_it_and_reads_back_as_the_mentions_unit(server, example):
+    page = settings(server)
+    before = (example / ARTICLE_FILE).read_bytes()
+    status, reply = post(server, "/_factcheck/annotate", annotation(
+        page, claim=FIGURE_CLAIM, note=None, value=22, unit="  al-Qaeda members killed ",
+        value_attributed_to="unspecified-media"), token=page["token"])
+    assert status == 200, reply
+    # With its figure (value, unit, value_attributed_to, as the example's own mention has it), spaces dropped
+    # as the front matter's validation drops them.
+    assert added_lines(before, (example / ARTICLE_FILE).read_bytes()) == [
+        f"+  - claim: {FIGURE_CLAIM}", "+    stance: neutral", "+    value: 22", "+    unit: al-Qaeda members killed",
+        "+    value_attributed_to: unspecified-media", "+    quote: The comment comes a week"]
+    # The rebuild reads it back as the mention's own unit, with no problem, and the claim's page gives the
+    # figure with it.
+    eventually(lambda: settings(server).get("digest") == reply["digest"], timeout=60)
+    added = settings(server)["mentions"][-1]
+    assert (added["claim"], added["value"], added["unit"]) == (FIGURE_CLAIM, 22, "al-Qaeda members killed")
+    assert not server.errors(), server.errors()
+    claim_page = get(server, f"/claims/{FIGURE_CLAIM}/")[1]
+    assert claim_page.count("<strong>22</strong> al-Qaeda members killed") == 2  # the example's 22, and this one
+
+
+@pytest.mark.parametrize("more, message", [
+    ({"unit": "al-Qaeda members killed"}, "'unit' says what 'value' counts: give the value too"),
+    ({"value": 22, "unit": "  "}, "'unit' must not be empty: leave it out instead"),
+])
+def test_a_unit_is_refused_where_the_front_matter_would_refuse_it_and_says_why(server, example, more, message):
+    page = settings(server)
+    before = snapshot(example)
+    _, reply = post(server, "/_factcheck/annotate", annotation(page, claim=FIGURE_CLAIM, **more), token=page["token"])
+    assert reply["message"] == message
+    assert snapshot(example) == before
+
+
+def test_the_form_offers_a_unit_with_the_figure_and_its_hint_can_name_the_claims_unit(server):
+    words = settings(server)["words"]
+    form = words["form"]
+    field = re.search(r'<div class="fca-field" id="fca-unit-field" hidden><label for="fca-unit">Unit</label>'
+                      r'<input id="fca-unit" name="unit" [^>]*aria-describedby="fca-unit-hint"[^>]*>'
+                      r'<p class="fca-hint" id="fca-unit-hint">([^<]*)</p></div>', form)
+    assert field, form
+    assert field.group(1) == words["hints"]["unit"] == (
+        "Only when the figure counts something other than the claim’s unit; empty: the claim’s unit.")
+    # Next to the figure: after its field, before whose it is, in the folded "More".
+    assert form.index('id="fca-value"') < field.start() < form.index('id="fca-whose"') < form.index("</details>")
+    assert words["claim_unit"] == (
+        "Only when the figure counts something other than the claim’s unit, “%(unit)s”; empty: that unit.")
 
 
 def test_read_only_turns_annotation_off(example):

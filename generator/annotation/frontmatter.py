@@ -36,7 +36,9 @@ from .yamlscalar import yaml_scalar
 MENTIONS = "mentions"
 # A mention's keys in the order the README writes them: a new mention's
 # keys, and a key added to a mention, go in this order.
-MENTION_KEYS = ("claim", "actor", "via", "stance", "value", "value_attributed_to", "quote", "translation", "note")
+# ``unit`` goes with its figure, as the example site writes it (value, unit, value_attributed_to).
+MENTION_KEYS = ("claim", "actor", "via", "stance", "value", "unit", "value_attributed_to", "quote", "translation",
+                "note")
 DEFAULT_INDENT = 2  # of a first mention's dash under ``mentions:``, and of its keys after the dash
 _LINE_BREAKS_YAML_ALSO_READS = ("\x85", "\u2028", "\u2029")  # would shift the composer's line numbers
 
@@ -191,7 +193,7 @@ def item_lines(fields: Mapping[str, Any], keys: list[str], dash_column: int, key
 
 def add_mention(text: str, fields: Mapping[str, Any]) -> str:
     """``text`` with a mention of ``fields`` (claim, stance, quote, and any of
-    actor, via, value, value_attributed_to, note) after the last one; the
+    actor, via, value, unit, value_attributed_to, note) after the last one; the
     ``mentions:`` key is added at the end of the front matter if absent."""
     fields = {key: value for key, value in fields.items() if value is not None}
     source = Source.of(text)

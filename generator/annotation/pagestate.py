@@ -45,8 +45,8 @@ def page_state(root: Path, article_id: str, served_digest: str | None) -> dict[s
         return None
     return {"digest": served_digest, "mentions": [
         {"mention": index, "anchor": anchor, "claim": m.claim_id, "actor": m.actor_id, "via": m.via_id,
-         "stance": m.stance, "quote": m.quote, "value": m.value, "value_attributed_to": m.value_attributed_to,
-         "note": m.note}
+         "stance": m.stance, "quote": m.quote, "value": m.value, "unit": m.unit,
+         "value_attributed_to": m.value_attributed_to, "note": m.note}
         for index, (m, anchor) in enumerate(zip(article.mentions, anchors_of(article.mentions)))
     ], "missing": missing_passages(root, article)}
 

@@ -6,7 +6,9 @@ Three actions, each a JSON object (``ACTIONS``):
   existing claim (``claim``) or a new one (``new_claim: {id, statement}``),
   an existing actor, none (the outlet's own voice) or a new one
   (``new_actor: {id, name, kind}``), a ``stance`` and optionally ``via``,
-  ``value``, ``value_attributed_to`` and ``note``;
+  ``value``, ``unit``, ``value_attributed_to`` and ``note`` (``unit`` and
+  ``value_attributed_to`` only with a ``value``, as the front matter's
+  validation has it);
 - ``edit``: change mention ``mention`` (0-based, in file order): any of
   ``stance``, ``note``, ``claim``, ``actor`` in ``changes`` (null removes
   ``note``, or ``actor`` for the outlet's own voice);
@@ -37,7 +39,8 @@ from ..core.translations import N_, Interface, N_plural
 from ..engine.cache import digest
 from ..scaffold.entries import verdict_ids
 from ..scaffold.filetext import entry_text
-from ..stages.fields import ID_PATTERN
+from ..stages import schema
+from ..stages.fields import CONVERTERS, ID_PATTERN, Invalid
 from . import EditError, Worded
 from .frontmatter import add_mention, edit_mention, remove_mention, set_top_key
 from .selection import Selected, SelectionProblem, article_document, quote_for
@@ -125,10 +128,14 @@ class Annotator:
             "via": self.known(payload, "via", ("actor", "outlet"), optional=True),
             "stance": stance(payload),
             "value": number_field(payload, "value"),
+            "unit": mention_text(payload, "unit"),
             "value_attributed_to": self.known(payload, "value_attributed_to", ("actor", "outlet"), optional=True),
             "quote": passage.quote,
             "note": text_field(payload, "note"),
         }
+        # As the front matter's validation has it (``records.check_figure``): both speak of a 'value'.
+        if fields["unit"] is not None and fields["value"] is None:
+            raise Refused(422, "no-value", N_("'unit' says what 'value' counts: give the value too"))
         if fields["value_attributed_to"] is not None and fields["value"] is None:
             raise Refused(422, "no-value", N_("'value_attributed_to' says whose 'value' is: give the value too"))
         text = add_mention(data.decode("utf-8"), fields)
@@ -245,6 +252,19 @@ def text_field(payload: dict, key: str, required: bool = False) -> str | None:
                                                    "'%(key)s' must be a text of at most %(num)s characters"),
                       MAX_TEXT, key=key)
     return value
+
+
+def mention_text(payload: dict, key: str) -> str | None:
+    """An optional text key of a mention, checked as the front matter's is (its
+    ``schema.MENTION`` type's converter: not empty, surrounding spaces dropped),
+    so that what is written validates."""
+    value = text_field(payload, key)
+    if value is None:
+        return None
+    try:
+        return CONVERTERS[schema.MENTION[key].type](value)
+    except Invalid:  # a text's only problem left once text_field took it: empty, or spaces only
+        raise Refused(400, "bad-request", N_("'%(key)s' must not be empty: leave it out instead"), key=key) from None
 
 
 def number_field(payload: dict, key: str) -> int | float | None:

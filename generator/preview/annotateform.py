@@ -14,10 +14,13 @@ and a note, and Save sends it all with the selection to
 ``/_factcheck/annotate`` (``annotating.py``). Folded away under "More" (a
 ``<details>``, closed at first, so the usual form stays short): ``via``,
 searched like the actor over actors and outlets (empty: told directly), and
-a figure (``value``) with whose it is: the speaker's own, or attributed to
-another actor or outlet (``value_attributed_to``), asked only once a figure
-is typed. These three are written for a new mention only: an edit changes
-what ``requests.EDITABLE`` lists, so the disclosure is hidden when editing.
+a figure (``value``), what it counts (``unit``, needed only when that is
+not the claim's unit, which its hint names once the claim field names a
+claim that has one) and whose it is: the speaker's own, or attributed to
+another actor or outlet (``value_attributed_to``); the unit and whose are
+asked only once a figure is typed, and sent only with one. These are
+written for a new mention only: an edit changes what ``requests.EDITABLE``
+lists, so the disclosure is hidden when editing.
 
 Editing: a highlight is a button in the preview (click it, or Tab to it and
 press Enter): the form opens filled with its mention (a choice of mention
@@ -137,13 +140,14 @@ function combobox(input,list,choices,pick){var options=[],active=-1;
   else if(e.key==='Escape'&&!list.hidden){e.preventDefault();e.stopPropagation();close();}});
  return close;}
 var claim=$('fca-claim'),actor=$('fca-actor'),newClaim=$('fca-new-claim'),newActor=$('fca-new-actor');
-var via=$('fca-via'),value=$('fca-value'),attributed=$('fca-attributed'),more=$('fca-more');
+var via=$('fca-via'),value=$('fca-value'),unit=$('fca-unit'),attributed=$('fca-attributed'),more=$('fca-more');
 var HINTS=W.hints;
 function named(records,field){var id=field.value.trim();return (records||[]).find(function(i){return i.id===id;});}
 // Once the field holds an id of the catalogue, its hint says what that id stands for.
 function describe(){var c=named(catalogue.claims,claim),a=named(catalogue.actors,actor);
  $('fca-claim-hint').textContent=c?fill(W.quoted,{text:c.statement}):HINTS.claim;
  $('fca-actor-hint').textContent=a?a.name:HINTS.actor;
+ $('fca-unit-hint').textContent=c&&c.unit?fill(W.claim_unit,{unit:c.unit}):HINTS.unit;
  [[via,'via'],[attributed,'attributed']].forEach(function(f){
   var s=named(catalogue.actors,f[0])||named(catalogue.outlets,f[0]);$('fca-'+f[1]+'-hint').textContent=s?s.name:HINTS[f[1]];});}
 function creating(fieldset,on,required){fieldset.hidden=!on;fieldset.querySelectorAll(required).forEach(function(c){c.required=on;});}
@@ -167,9 +171,11 @@ function sources(q){var outlets=(catalogue.outlets||[]).map(function(o){return {
  return matches(catalogue.actors.concat(outlets),q,function(s){return s.id+' '+s.name+' '+s.aliases.join(' ');}).map(function(s){
   return {id:s.id,label:s.name,detail:s.id+(s.outlet?' \u00b7 '+W.outlet:s.aliases.length?' \u00b7 '+s.aliases.join(', '):'')};});}
 [via,attributed].forEach(function(f){combobox(f,$(f.id+'-list'),sources,function(o){f.value=o.id;describe();});});
-// "Whose figure" is asked once a figure is typed; "attributed to another" then needs that actor or outlet.
+// What the figure counts and whose it is are asked once a figure is typed; "attributed to another" then
+// needs that actor or outlet.
 function whose(){var figure=value.value!==''||value.validity.badInput,other=figure&&$('fca-whose-other').checked;
- $('fca-whose').hidden=!figure;$('fca-attributed-field').hidden=!other;attributed.required=other;}
+ $('fca-unit-field').hidden=!figure;$('fca-whose').hidden=!figure;$('fca-attributed-field').hidden=!other;
+ attributed.required=other;}
 value.addEventListener('input',whose);$('fca-whose').addEventListener('change',whose);
 // A field the browser finds invalid may be folded away: unfold it, so the browser can point at it.
 form.addEventListener('invalid',function(e){if(more.contains(e.target))more.open=true;},true);
@@ -227,6 +233,7 @@ form.addEventListener('submit',function(e){if(e.submitter&&e.submitter.value==='
  else payload.actor=actor.value.trim()||null;
  var figure=value.value===''?null:value.valueAsNumber;
  payload.via=via.value.trim()||null;payload.value=figure;
+ payload.unit=figure!==null?unit.value.trim()||null:null;
  payload.value_attributed_to=figure!==null&&$('fca-whose-other').checked?attributed.value.trim():null;
  send(cfg.annotate,payload).then(function(reply){
   message.textContent=!reply.ok?reply.message:reply.created&&reply.created.length?

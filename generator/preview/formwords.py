@@ -30,6 +30,9 @@ SCRIPT_WORDS = {
     "mark_hint": N_("Enter: edit or remove this mention"),
     "text_hint": N_("Article text: the arrow keys move, Shift and the arrow keys select, A annotates the selection"),
     "quoted": N_("“%(text)s”"),
+    # The unit field's hint once the claim field names a claim with a unit.
+    "claim_unit": N_("Only when the figure counts something other than the claim’s unit, “%(unit)s”; "
+                     "empty: that unit."),
     "saving": N_("Saving…"),
     "no_answer": N_("No answer from factcheck serve: is it still running?"),
     "removed": N_("Removed. The page reloads after the rebuild."),
@@ -44,6 +47,7 @@ HINTS = {
     "actor": N_("Name, alias or id; empty: the outlet’s own voice."),
     "via": N_("Who relayed the statement: an actor or outlet; empty: told directly."),
     "attributed": N_("Whose figure the speaker cites: an actor or outlet."),
+    "unit": N_("Only when the figure counts something other than the claim’s unit; empty: the claim’s unit."),
 }
 KIND_LABELS = {"person": N_("Person"), "organisation": N_("Organisation")}
 ID_RULE = N_("lowercase letters, digits and hyphens")
@@ -80,6 +84,7 @@ FORM_WORDS = {
     "sources": N_("Actors and outlets"),
     "figure": N_("Figure"),
     "hint_value": N_("A number, for a claim about a quantity; empty: none."),
+    "unit": N_("Unit"),
     "whose_figure": N_("Whose figure"),
     "speakers_own": N_("The speaker’s own"),
     "attributed_other": N_("Attributed to another actor or outlet"),
@@ -141,6 +146,9 @@ def form_html(words: Interface) -> str:
         f'<div class="fca-field"><label for="fca-value">{w["figure"]}</label>'
         '<input id="fca-value" name="value" type="number" step="any" inputmode="decimal" aria-describedby="fca-value-hint">'
         f'<p class="fca-hint" id="fca-value-hint">{w["hint_value"]}</p></div>'
+        f'<div class="fca-field" id="fca-unit-field" hidden><label for="fca-unit">{w["unit"]}</label>'
+        '<input id="fca-unit" name="unit" dir="auto" autocomplete="off" aria-describedby="fca-unit-hint">'
+        f'<p class="fca-hint" id="fca-unit-hint">{w["hint_unit"]}</p></div>'
         f'<fieldset id="fca-whose" hidden><legend>{w["whose_figure"]}</legend>'
         '<label class="fca-choice"><input type="radio" name="whose" value="own" id="fca-whose-own" checked>'
         f'{w["speakers_own"]}</label>'

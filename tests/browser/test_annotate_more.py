@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 ARTICLE_PAGE = "articles/taliban-deny-ties-al-qaeda/"
 
 
-def test_via_and_a_figure_attributed_to_another_actor_are_written_from_the_more_fields(browser, served):
+def test_via_and_a_figure_in_its_own_unit_attributed_to_another_actor_are_written_from_the_more_fields(
+        browser, served):
     site, server = served
     before = (site / ARTICLE_FILE).read_text(encoding="utf-8")
     page = open_page(browser, server.url + ARTICLE_PAGE)
@@ -49,7 +50,11 @@ def test_via_and_a_figure_attributed_to_another_actor_are_written_from_the_more_
     page.keyboard.press("Enter")
     assert via.input_value() == "sputnik"
     assert dialog.locator("#fca-whose").is_hidden()  # whose figure: asked once there is one
+    assert dialog.locator("#fca-unit").is_hidden()  # and what it counts
     dialog.locator("#fca-value").fill("20")
+    assert dialog.locator("#fca-unit-hint").inner_text() == (  # the claim's unit, named
+        "Only when the figure counts something other than the claim’s unit, “AQIS members killed”; empty: that unit.")
+    dialog.locator("#fca-unit").fill("al-Qaeda members killed")
     assert dialog.locator("#fca-whose-own").is_checked() and dialog.locator("#fca-attributed").is_hidden()
     dialog.locator("#fca-whose-own").focus()
     page.keyboard.press("ArrowDown")  # the radio group: "attributed to another actor or outlet"
@@ -64,7 +69,7 @@ def test_via_and_a_figure_attributed_to_another_actor_are_written_from_the_more_
     wait_for_new_digest(page, first)  # saved, rebuilt, reloaded
     assert (site / ARTICLE_FILE).read_text(encoding="utf-8") == before.replace("\n---\n", (
         "\n  - claim: helmand-aqis-members-killed\n    actor: taliban\n    via: sputnik\n    stance: disputes\n"
-        "    value: 20\n    value_attributed_to: afghan-ministry-of-defence\n"
+        "    value: 20\n    unit: al-Qaeda members killed\n    value_attributed_to: afghan-ministry-of-defence\n"
         "    quote: decried the ministry's claim as propaganda\n---\n"), 1)
     assert page.errors == []
     page.close()

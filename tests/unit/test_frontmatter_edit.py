@@ -17,7 +17,9 @@ import pytest
 from generator.annotation import EditError
 from generator.annotation.frontmatter import add_mention, edit_mention, remove_mention
 from generator.core.diagnostics import Diagnostics
-from generator.stages.load import decode_text, split_front_matter
+from generator.core.markup import MarkdownConverter
+from generator.stages.load import decode_text, load_source, split_front_matter
+from generator.stages.validate import check_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "frontmatter-edit"
 NEW = {"claim": "bridge-cost", "actor": "ana-mayor", "stance": "neutral", "quote": "cost 14 million euros",
@@ -104,6 +106,29 @@ def test_crlf_files_keep_crlf_on_every_line():
 def test_a_byte_order_mark_stays():
     after = add_mention("\ufeff" + read("no-mentions.md"), NEW)
     assert after.startswith("\ufeff---\n") and front(after.removeprefix("\ufeff"))["mentions"] == [NEW]
+
+
+# A figure in another unit than its claim's, the unit in a form that must be quoted to read back.
+FIGURE = {"claim": "bridge-cost", "actor": "bo-critic", "stance": "disputes", "quote": "cost 14 million euros",
+          "value": 14, "unit": 'million "euros": all costs', "value_attributed_to": "hill-gazette"}
+
+
+def test_a_unit_is_written_with_its_figure_and_reads_back_as_the_mentions_unit():
+    before = read("indented.md")
+    after = add_mention(before, FIGURE)
+    # The keys in the last mention's order; the unit with its figure, between value and value_attributed_to.
+    assert diff(before, after).splitlines()[1:] == [
+        "+  - claim: bridge-cost", "+    actor: bo-critic", "+    stance: disputes", "+    value: 14",
+        '+    unit: "million \\"euros\\": all costs"', "+    value_attributed_to: hill-gazette",
+        "+    quote: cost 14 million euros"]
+    assert front(after)["mentions"][-1] == FIGURE
+    # As the build reads and checks a file (one with no problem of its own): the mention's own unit, no problem.
+    after = add_mention("---\ntitle: Bridge\noutlet: hill-gazette\nmentions:\n  - claim: bridge-finished\n"
+                        "    stance: disputes\n    quote: It was a month late\n---\n"
+                        "It was a month late and cost 14 million euros.\n", FIGURE)
+    source = load_source("content/articles/a.md", "article", "a", after.encode("utf-8"), Diagnostics())
+    checked = check_file(source, MarkdownConverter())
+    assert checked.problems == [] and checked.record.mentions[-1].unit == 'million "euros": all costs'
 
 
 TRICKY = [
