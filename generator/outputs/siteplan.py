@@ -130,12 +130,13 @@ def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis],
 def actor_page_sources(item: ActorAnalysis, graph: Graph) -> frozenset[str]:
     """The files an actor's page shows something of."""
     related = [q for said in item.claims for q in said.quotes] + item.relayed
+    # "Statements counted under …": the others' statements it is credited with.
+    # Each quote's files hold its article (deleting an actor's last statement
+    # takes it off "Counted as" too), claim, outlet and the speaker's chain.
+    related += item.counted_quotes
     others = [a.path for a in item.members] + ([item.affiliation.path] if item.affiliation else [])
     # what "Counted as" says: its own chain, and the chain of each actor counted under it
     others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
-    # ... and the articles that make each of those actors one with statements:
-    # deleting an actor's last statement takes it off the list
-    others += [q.article.path for m in item.counted_with for q in graph.quotes_by_actor.get(m.id, [])]
     return sources_of(related, item.actor.path, *others)
 
 

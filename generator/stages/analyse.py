@@ -21,6 +21,7 @@ from .agreement import AgreementPair, actor_agreement
 from .agreement_shown import AgreementShown, agreement_shown
 from .claim_analysis import ClaimAnalysis, analyse_claim, claim_order
 from .comparison import OriginMatrix, OutletMatrix, OutletReport, build_origin_matrix, build_outlet_matrix, outlet_report
+from .counted import EMPTY_UNDER, CountedClaim, CountedUnder, by_claim, counted_under
 
 MOST_CONTESTED_LIMIT = 5
 
@@ -59,6 +60,10 @@ class ActorAnalysis:
     claims: list[ClaimStance]  # what the actor said, claim by claim
     relayed: list[Quote]  # statements by others passed on through this actor
     verdicts: tuple[Verdict, ...] = field(repr=False)  # the site's scale, for the scorecards
+    # When it is a party: the counted_with actors' statements, which /compare/
+    # counts under it (counted.py), and how its page groups them by claim.
+    counted_quotes: tuple[Quote, ...] = ()
+    counted_of: Callable[[], list[CountedClaim]] = field(default=list, repr=False)
 
     # The scorecards are worked out when the actor's page is rendered: only
     # that page shows them, and a build renders only the stale pages.
@@ -69,6 +74,11 @@ class ActorAnalysis:
     @cached_property
     def disputed_scorecard(self) -> list[ScorecardRow]:
         return scorecard(self.verdicts, [c for c in self.claims if DISPUTES in c.stances])
+
+    @cached_property
+    def counted(self) -> list[CountedClaim]:
+        """The page's "Statements counted under …": ``counted_quotes`` claim by claim (``counted.by_claim``)."""
+        return self.counted_of()
 
     @property
     def quote_count(self) -> int:
@@ -125,9 +135,9 @@ class Analysis:
 
 def analyse(graph: Graph) -> Analysis:
     claims = {claim_id: analyse_claim(graph, claim) for claim_id, claim in graph.claims.items()}
-    under = counted_under(graph)
     order = {claim_id: item.claim.statement.casefold() for claim_id, item in claims.items()}
-    actors = {actor_id: analyse_actor(graph, actor, claims, order, under.get(actor_id, []))
+    under = counted_under(graph)  # what /compare/ counts under each party, its own statements aside
+    actors = {actor_id: analyse_actor(graph, actor, claims, order, under.get(actor_id, EMPTY_UNDER))
               for actor_id, actor in graph.actors.items()}
     outlets = {outlet_id: analyse_outlet(graph, outlet, claims, order) for outlet_id, outlet in graph.outlets.items()}
     in_order = sorted(claims.values(), key=claim_order)
@@ -153,28 +163,20 @@ def group_by_claim(quotes: list[Quote], claims: dict[str, ClaimAnalysis], order:
     return [ClaimStance(claims[claim_id], grouped[claim_id]) for claim_id in sorted(grouped, key=order.__getitem__)]
 
 
-def counted_under(graph: Graph) -> dict[str, list[Actor]]:
-    """Party id → the other actors with statements whose origin it is, by name."""
-    under: dict[str, list[Actor]] = defaultdict(list)
-    for actor_id in graph.quotes_by_actor:
-        chain = graph.chains[actor_id]
-        if len(chain) > 1:
-            under[chain[-1].id].append(chain[0])
-    return {party: sorted(members, key=lambda a: (a.name.casefold(), a.id)) for party, members in under.items()}
-
-
 def analyse_actor(graph: Graph, actor: Actor, claims: dict[str, ClaimAnalysis], order: dict[str, str],
-                  counted_with: list[Actor]) -> ActorAnalysis:
+                  under: CountedUnder) -> ActorAnalysis:
     said = group_by_claim(graph.quotes_by_actor.get(actor.id, []), claims, order)
     return ActorAnalysis(
         actor=actor,
         affiliation=graph.actors.get(actor.affiliation_id) if actor.affiliation_id else None,
         members=graph.members_by_actor.get(actor.id, []),
         chain=graph.chains[actor.id],
-        counted_with=counted_with,
+        counted_with=list(under.actors),
         claims=said,
         relayed=graph.quotes_via.get(actor.path, []),
         verdicts=tuple(graph.config.verdicts),
+        counted_quotes=under.quotes,
+        counted_of=partial(by_claim, under.quotes, claims, order) if under.quotes else list,
     )
 
 
