@@ -31,9 +31,10 @@ class SpeakerStatements:
     quotes: tuple[Quote, ...]
 
     @property
-    def stances(self) -> list[str]:
-        present = {quote.stance for quote in self.quotes}
-        return [stance for stance in STANCES if stance in present]
+    def counts(self) -> list[tuple[str, int]]:
+        """(stance, how many of the statements take it), in the stances' order."""
+        taken = [quote.stance for quote in self.quotes]
+        return [(stance, taken.count(stance)) for stance in STANCES if stance in taken]
 
 
 @dataclass(frozen=True)
