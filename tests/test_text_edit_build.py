@@ -199,6 +199,8 @@ DAMAGES = {
     "another shape": lambda value, article: value.__setitem__("outputs", {"a": 1}),
     "an output's source out of range": lambda value, article: article_page_of(article)(value)[1].append(10**6),
     "a negative index": lambda value, article: article_page_of(article)(value).__setitem__(1, [-1]),
+    "a fraction for an index": lambda value, article: article_page_of(article)(value)[1].append(0.5),
+    "a text for an index": lambda value, article: article_page_of(article)(value).__setitem__(1, "0"),
     "site.yaml for a source": lambda value, article: (
         value["paths"].append("site.yaml"), article_page_of(article)(value)[1].append(len(value["paths"]) - 1)),
     "an infinite line": lambda value, article: value.__setitem__("diagnostics", [["content/x.md", float("inf"), "m", "warning"]]),

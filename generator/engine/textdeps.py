@@ -150,9 +150,11 @@ class TextDeps:
                     return None
                 if item == ALL_SOURCES:
                     return EVERYTHING
-                if not all(type(n) is int and 0 <= n < len(paths) for n in item):
+                # Indexes into paths; anything else raises (IndexError, TypeError: caught below).
+                # Checked at C speed: 40,000 sets of them at 10,000 articles.
+                if item and min(item) < 0:
                     raise ValueError("not an index of a path")
-                return frozenset(paths[n] for n in item)
+                return frozenset(map(paths.__getitem__, item))
 
             outputs = tuple(TextOutput(path, sources(of), sources(text)) for path, of, text in value["outputs"])
             if any(not isinstance(o.path, str) or o.sources is None for o in outputs):
