@@ -162,6 +162,9 @@ def refusals(page: dict):
     yield "a form", dict(payload=good, token=page["token"],
                          headers={"Content-Type": "application/x-www-form-urlencoded"}), 415
     yield "broken JSON", dict(payload=None, token=page["token"], body=b"{not json"), 400
+    yield "NaN, not JSON", dict(payload=None, token=page["token"], body=json.dumps({**good, "value": float("nan")}).encode()), 400
+    yield "nested deeper than Python recurses", dict(payload=None, token=page["token"],
+                                                     body=b"[" * 30000 + b"]" * 30000), 400
     yield "oversized", dict(payload=None, token=page["token"], body=b" " * (MAX_BODY_BYTES + 1)), 413
     yield "changed file", dict(payload={**good, "digest": "0" * 32}, token=page["token"]), 409
     for key in ("article", "claim", "actor", "via"):
@@ -241,6 +244,8 @@ def test_an_ambiguous_selection_is_extended_until_the_build_anchors_it_once(serv
     ({"value": 22, "unit": 7}, 400, "bad-request"),
     ({"value": "14"}, 400, "bad-request"),
     ({"note": "x" * 5000}, 400, "bad-request"),
+    ({"note": " "}, 400, "bad-request"),  # the front matter refuses an empty note
+    ({"value": 10 ** 400}, 400, "bad-request"),  # and a number no float can hold
     ({"new_claim": {"id": "no-al-qaeda-in-taliban-ranks", "statement": "taken"}}, 400, "bad-request"),
     ({"new_actor": {"id": "taliban", "name": "T", "kind": "organisation"}}, 409, "id-taken"),
     ({"new_actor": {"id": "urdupoint-news", "name": "U", "kind": "organisation"}}, 409, "id-taken"),
@@ -344,3 +349,13 @@ def test_listening_beyond_this_machine_with_annotation_on_warns(example, capsys)
         assert "Warning" not in capsys.readouterr().err
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_an_edit_to_an_empty_note_is_refused_as_the_front_matter_would(server, example, note):
+    page = settings(server)
+    before = snapshot(example)
+    got, reply = post(server, "/_factcheck/mention/edit", {"article": page["article"], "digest": page["digest"],
+                                                           "mention": 0, "changes": {"note": note}}, token=page["token"])
+    assert (got, reply["error"], reply["message"]) == (400, "bad-request", "'note' must not be empty: leave it out instead")
+    assert snapshot(example) == before

@@ -131,7 +131,7 @@ class Annotator:
             "unit": mention_text(payload, "unit"),
             "value_attributed_to": self.known(payload, "value_attributed_to", ("actor", "outlet"), optional=True),
             "quote": passage.quote,
-            "note": text_field(payload, "note"),
+            "note": mention_text(payload, "note"),
         }
         # As the front matter's validation has it (``records.check_figure``): both speak of a 'value'.
         if fields["unit"] is not None and fields["value"] is None:
@@ -155,7 +155,7 @@ class Annotator:
             if key == "stance":
                 checked[key] = stance(changes)
             elif key == "note":
-                checked[key] = text_field(changes, "note")
+                checked[key] = mention_text(changes, "note")  # null: no note
             elif changes[key] is None and key == "actor":
                 checked[key] = None
             else:
@@ -268,10 +268,15 @@ def mention_text(payload: dict, key: str) -> str | None:
 
 
 def number_field(payload: dict, key: str) -> int | float | None:
+    """An optional number, checked as the front matter's (finite: an integer
+    too large for a float is refused there too), so that what is written validates."""
     value = payload.get(key)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise Refused(400, "bad-request", N_("'%(key)s' must be a number"), key=key)
-    return value
+    if value is None:
+        return None
+    try:
+        return CONVERTERS["number"](value)
+    except Invalid:
+        raise Refused(400, "bad-request", N_("'%(key)s' must be a number"), key=key) from None
 
 
 def object_field(payload: dict, key: str) -> dict:

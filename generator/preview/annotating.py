@@ -92,9 +92,15 @@ def json_body(headers, read_body: Callable[[int], bytes]) -> Any:
         raise Refused(413, "too-large", N_plural("the request is larger than %(num)s byte",
                                                  "the request is larger than %(num)s bytes"), MAX_BODY_BYTES)
     try:
-        return json.loads(read_body(int(length)).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        # NaN and Infinity are not JSON, though Python reads them; nesting
+        # deeper than Python recurses is a RecursionError: both not JSON here.
+        return json.loads(read_body(int(length)).decode("utf-8"), parse_constant=not_json)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise Refused(400, "bad-json", N_("the request body is not JSON")) from None
+
+
+def not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def page_settings(target: str | None, token: str | None, root: Path, served: Mapping[str, str],
