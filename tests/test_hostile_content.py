@@ -245,3 +245,18 @@ def test_a_url_field_with_a_broken_host_is_one_error(tmp_path):
     root = make_site(tmp_path / "site", {ARTICLE: text})
     checked, _ = check_and_build(root, tmp_path / "out")
     assert problems(checked) == [f"{ARTICLE}:4: error: 'url': 'http://[river' is not an http(s) URL"]
+
+
+
+# --- an integer too large to write out -------------------------------------------------------------
+
+
+def test_a_hex_figure_too_large_to_write_out_is_one_error(tmp_path):
+    """PyYAML reads 0x… with no limit on digits; Python cannot write out an
+    integer of more than 4,300 decimal digits, so a message naming it raised."""
+    text = BASE_FILES[ARTICLE].replace("    quote: the bill came to 12 million\n",
+                                       "    quote: the bill came to 12 million\n    value: 0x" + "f" * 3700 + "\n")
+    root = make_site(tmp_path / "site", {ARTICLE: text})
+    checked, _ = check_and_build(root, tmp_path / "out")
+    (line,) = problems(checked)
+    assert line.startswith(f"{ARTICLE}:9: error: 'value':") and "expected a number" in line

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.engine.build import build
-from sitekit import check_lines, errors_of, graph_of, make_site, parse_file
+from sitekit import check_lines, errors_of, graph_of, make_site, parse_file, run_cli
 
 MENTION_OF = (
     "---\ntitle: T\noutlet: daily-river\nmentions:\n"
@@ -187,6 +187,20 @@ def test_the_comparison_follows_since(repo):
 
     lines = [d.format() for d in check(repo, since="HEAD~1").diagnostics]
     assert len(lines) == 1 and "since HEAD~1" in lines[0]
+
+
+@pytest.mark.parametrize("committed", [
+    "verdict: accurate\nreviewed: 2021-02-30\n",  # no such day: PyYAML raises ValueError, not a YAMLError
+    "verdict: wrong\nupdates: 3\n",  # updates that are no list (and a verdict changed since)
+    "verdict: [a, b]\n",  # a verdict that is no text
+])
+def test_a_committed_version_that_was_not_valid_is_read_leniently(repo, committed):
+    set_claim(repo, f"---\nstatement: The bridge cost more than planned.\n{committed}---\n")
+    git(repo, "commit", "-q", "-am", "a version that was not valid")
+    set_claim(repo, "---\nstatement: The bridge cost more than planned.\nverdict: accurate\n---\n")
+    result = run_cli("check", "--root", str(repo))
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
 
 
 def test_no_git_means_no_history_warnings(tmp_path):

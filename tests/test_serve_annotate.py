@@ -359,3 +359,17 @@ def test_an_edit_to_an_empty_note_is_refused_as_the_front_matter_would(server, e
                                                            "mention": 0, "changes": {"note": note}}, token=page["token"])
     assert (got, reply["error"], reply["message"]) == (400, "bad-request", "'note' must not be empty: leave it out instead")
     assert snapshot(example) == before
+
+
+
+def test_a_content_length_of_thousands_of_digits_is_too_large(server):
+    import socket
+    page = settings(server)
+    port = server.http.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall((f"POST /_factcheck/annotate HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                        f"Origin: http://127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+                        f"X-Factcheck-Token: {page['token']}\r\nContent-Length: {'1' * 5000}\r\n\r\n").encode())
+        status_line = client.makefile("rb").readline()
+    assert status_line.split()[1:2] == [b"413"], status_line
+    assert not server.errors(), server.errors()

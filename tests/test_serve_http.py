@@ -112,7 +112,7 @@ def test_host_headers_are_parsed_strictly():
     assert split_authority("Example.ORG:8000") == ("example.org", 8000)
     assert split_authority("[::1]:8000") == ("::1", 8000)
     assert split_authority("localhost") == ("localhost", 80)
-    for bad in ("::1:8000", "[::1", "[::1]x", "host:port", "host:8000:1", ":8000", "host:٨٠٠٠"):
+    for bad in ("::1:8000", "[::1", "[::1]x", "host:port", "host:8000:1", ":8000", "host:٨٠٠٠", "host:" + "1" * 5000):
         assert split_authority(bad) is None, bad
 
 
@@ -292,6 +292,21 @@ def test_clients_that_leave_early_print_no_traceback(server, capfd):
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err and "Exception" not in captured.err, captured.err[:2000]
     assert not [line for line in server.logs if "internal error" in line], server.logs
+
+
+@pytest.mark.parametrize("header", ["Host", "Origin"])
+def test_a_port_of_thousands_of_digits_is_refused_not_a_crash(server, capfd, header):
+    """int() refuses a numeral of more than 4,300 digits; a header line may be 64 KB."""
+    port = port_of(server)
+    value = f"127.0.0.1:{'1' * 5000}" if header == "Host" else f"http://127.0.0.1:{'1' * 5000}"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        host = value if header == "Host" else f"127.0.0.1:{port}"
+        origin = f"\r\nOrigin: {value}" if header == "Origin" else ""
+        client.sendall(f"GET {PAGE} HTTP/1.1\r\nHost: {host}{origin}\r\n\r\n".encode())
+        status_line = client.makefile("rb").readline()
+        assert status_line.startswith(b"HTTP/1.") and status_line.split()[1] in (b"400", b"403", b"421"), status_line
+    assert not [line for line in server.logs if "internal error" in line], server.logs
+    assert "Traceback" not in capfd.readouterr().err
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

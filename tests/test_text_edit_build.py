@@ -201,6 +201,7 @@ DAMAGES = {
     "a negative index": lambda value, article: article_page_of(article)(value).__setitem__(1, [-1]),
     "a fraction for an index": lambda value, article: article_page_of(article)(value)[1].append(0.5),
     "a text for an index": lambda value, article: article_page_of(article)(value).__setitem__(1, "0"),
+    "a boolean for an index": lambda value, article: article_page_of(article)(value)[1].append(True),
     "site.yaml for a source": lambda value, article: (
         value["paths"].append("site.yaml"), article_page_of(article)(value)[1].append(len(value["paths"]) - 1)),
     "an infinite line": lambda value, article: value.__setitem__("diagnostics", [["content/x.md", float("inf"), "m", "warning"]]),

@@ -28,10 +28,20 @@ def yaml_scalar(value: str | int | float) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise EditError(N_("cannot write %(value)s: only text and numbers are written"), value=repr(value))
     if not isinstance(value, str):
-        return checked(repr(value), value)
+        return checked(number_text(value), value)
     if all(_escape(char) == char for char in value) and reads_back(value, value):
         return value
     return checked(double_quoted(value), value)
+
+
+def number_text(value: int | float) -> str:
+    """A number as YAML reads it back as that number. Python writes 1e-07 and
+    1e+21 without a point, which YAML 1.1 (PyYAML) reads as text: 1.0e-07."""
+    text = repr(value)
+    if isinstance(value, float) and "e" in text and "." not in text:
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
 
 
 def double_quoted(text: str) -> str:

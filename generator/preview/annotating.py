@@ -88,7 +88,7 @@ def json_body(headers, read_body: Callable[[int], bytes]) -> Any:
     length = headers.get("Content-Length")
     if length is None or not length.isascii() or not length.isdigit():
         raise Refused(411, "no-length", N_("the request must state its Content-Length"))
-    if int(length) > MAX_BODY_BYTES:
+    if len(length) > len(str(MAX_BODY_BYTES)) or int(length) > MAX_BODY_BYTES:  # int() refuses thousands of digits
         raise Refused(413, "too-large", N_plural("the request is larger than %(num)s byte",
                                                  "the request is larger than %(num)s bytes"), MAX_BODY_BYTES)
     try:

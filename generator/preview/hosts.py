@@ -90,7 +90,9 @@ def split_authority(value: str) -> tuple[str, int] | None:
         return None
     if not port:
         return name, DEFAULT_HTTP_PORT
-    return (name, int(port)) if port.isascii() and port.isdigit() else None
+    # At most 5 digits: int() refuses a numeral of thousands of digits (ValueError),
+    # and no port has more.
+    return (name, int(port)) if port.isascii() and port.isdigit() and len(port) <= 5 else None
 
 
 def authority(name: str, port: int) -> str:

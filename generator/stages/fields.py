@@ -25,7 +25,7 @@ from .load import YamlList, YamlMap, is_date
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use with fullmatch
 COLOUR_PATTERN = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+PARTIAL_DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?$")
 
 
 class Invalid(Exception):
@@ -74,7 +74,7 @@ def as_date(value: Any) -> datetime.date:
         return value.date()
     if is_date(value):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         # A quoted date is text to YAML; accept it when it names a real day.
         try:
             return datetime.date.fromisoformat(value.strip())
@@ -85,7 +85,7 @@ def as_date(value: Any) -> datetime.date:
 
 def as_partial_date(value: Any) -> PartialDate:
     if isinstance(value, (datetime.date, datetime.datetime)) or (
-        isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip())
+        isinstance(value, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value.strip())
     ):
         date = as_date(value)
         return PartialDate(date.year, date.month, date.day)

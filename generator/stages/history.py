@@ -29,8 +29,10 @@ def warn_about_unexplained_verdict_changes(
         before = previous.get(claim.path)
         if before is None:  # new since then, or no git history to compare with
             continue
-        old_verdict = before.get("verdict")
-        old_updates = before.get("updates") or []
+        # As committed then, valid or not: only a text is a verdict and a list updates
+        # (anything else, an alias bomb among them, must not be written into a message).
+        old_verdict = before.get("verdict") if isinstance(before.get("verdict"), str) else None
+        old_updates = before.get("updates") if isinstance(before.get("updates"), list) else []
         if old_verdict != claim.verdict_id and len(claim.updates) <= len(old_updates):
             diagnostics.warning(
                 claim.path, claim.verdict_line,
@@ -95,6 +97,6 @@ def front_matter_of(blob: bytes) -> dict:
     block = text.split("\n---", 1)[0].split("\n", 1)[-1]
     try:
         value = yaml.safe_load(block)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: "2021-02-30" for a date, say
         return {}
     return value if isinstance(value, dict) else {}

@@ -18,6 +18,10 @@ import yaml
 from ..core.diagnostics import Diagnostics
 from .characters import check_text
 
+# Integers beyond this many bits have over 4,000 decimal digits, near the
+# 4,300 Python's int() and str() take by default (sys.get_int_max_str_digits).
+MAX_INT_BITS = 13_000
+
 
 class YamlMap(dict):
     """A mapping from YAML that knows the file line of itself and of each key."""
@@ -281,8 +285,12 @@ class _NodeConverter:
         if node.tag == STR_TAG or text is not node.value:
             return text  # what the constructor would return, without its bookkeeping
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except ValueError:
-            # e.g. "2021-02-30" resolves to a timestamp but is no real date:
-            # keep the text so validation can say what is wrong with it.
+            # e.g. "2021-02-30" resolves to a timestamp but is no real date, or a
+            # decimal integer of more digits than int() takes: keep the text so
+            # validation can say what is wrong with it.
             return node.value
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            return node.value  # a hex or binary one as large: Python could not write it out in a message
+        return value

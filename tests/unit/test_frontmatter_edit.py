@@ -168,3 +168,15 @@ def test_a_mention_that_is_not_there_is_refused():
         edit_mention(read("crlf.md"), 2, {"note": "x"})
     with pytest.raises(EditError, match="no mention"):
         remove_mention(read("no-mentions.md"), 0)
+
+
+@pytest.mark.parametrize("value", [1e-07, 1e+21, -2.5e-10, 1e16, 0.5, 22])
+def test_a_figure_python_writes_with_an_exponent_reads_back_as_that_number(value):
+    """repr(1e-07) is "1e-07", which YAML 1.1 reads as text."""
+    from generator.annotation.yamlscalar import yaml_scalar
+    from generator.stages.yamlnodes import parse_yaml
+    from generator.core.diagnostics import Diagnostics
+    text = yaml_scalar(value)
+    diagnostics = Diagnostics()
+    ok, parsed = parse_yaml(f"k: {text}\n", "value", 1, diagnostics)
+    assert ok and not diagnostics.errors and parsed["k"] == value and type(parsed["k"]) is type(value), text

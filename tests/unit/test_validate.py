@@ -616,3 +616,15 @@ def test_errors_mean_no_content(tmp_path):
     content, problems = run_validate(make_site(tmp_path, {CLAIM: "---\nstatement: S\nverdict: nope\n---\n"}))
     assert content is None
     assert problems == [f"{CLAIM}:3: error: 'verdict': unknown verdict 'nope' in site.yaml"]
+
+
+@pytest.mark.parametrize("text", ["٢٠٢١-٠٢-٠١", "٢٠٢١-٠٢", "٢٠٢١", "２０２１"])
+def test_dates_are_written_in_ascii_digits_whole_or_partial_alike(text):
+    """A regular expression's \\d takes every script's digits; fromisoformat only ASCII ones,
+    so "٢٠٢١-٠٢-٠١" was "no real date" while "٢٠٢١-٠٢" was taken."""
+    from generator.stages.fields import Invalid, as_date, as_partial_date
+    with pytest.raises(Invalid, match="expected a date as YYYY-MM-DD"):
+        as_partial_date(text)
+    if text.count("-") == 2:
+        with pytest.raises(Invalid, match="expected a date"):
+            as_date(text)
