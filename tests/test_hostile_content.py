@@ -260,3 +260,15 @@ def test_a_hex_figure_too_large_to_write_out_is_one_error(tmp_path):
     checked, _ = check_and_build(root, tmp_path / "out")
     (line,) = problems(checked)
     assert line.startswith(f"{ARTICLE}:9: error: 'value':") and "expected a number" in line
+
+
+@pytest.mark.parametrize("tagged", ["!!bool maybe", "!!bool", "!!timestamp x", "!!seq x", "!!map x"])
+def test_an_explicit_tag_the_text_does_not_fit_is_one_error(tmp_path, tagged):
+    """PyYAML's constructors do not check that a tagged text fits its tag: they
+    raised KeyError, AttributeError or ConstructorError (found by fuzzing)."""
+    text = BASE_FILES[ARTICLE].replace("    quote: the bill came to 12 million\n",
+                                       f"    quote: the bill came to 12 million\n    value: {tagged}\n")
+    root = make_site(tmp_path / "site", {ARTICLE: text})
+    checked, _ = check_and_build(root, tmp_path / "out")
+    (line,) = problems(checked)
+    assert line.startswith(f"{ARTICLE}:9: error: 'value':") and "expected a number" in line, line

@@ -193,6 +193,7 @@ def test_the_comparison_follows_since(repo):
     "verdict: accurate\nreviewed: 2021-02-30\n",  # no such day: PyYAML raises ValueError, not a YAMLError
     "verdict: wrong\nupdates: 3\n",  # updates that are no list (and a verdict changed since)
     "verdict: [a, b]\n",  # a verdict that is no text
+    "verdict: accurate\nreviewed: !!bool maybe\n",  # a tag PyYAML's constructor cannot fit (KeyError)
 ])
 def test_a_committed_version_that_was_not_valid_is_read_leniently(repo, committed):
     set_claim(repo, f"---\nstatement: The bridge cost more than planned.\n{committed}---\n")

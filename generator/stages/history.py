@@ -97,6 +97,6 @@ def front_matter_of(blob: bytes) -> dict:
     block = text.split("\n---", 1)[0].split("\n", 1)[-1]
     try:
         value = yaml.safe_load(block)
-    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: "2021-02-30" for a date, say
-        return {}
+    except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, RecursionError):
+        return {}  # "2021-02-30" (ValueError), "!!bool maybe" (KeyError): PyYAML checks a tagged text no further
     return value if isinstance(value, dict) else {}

@@ -286,10 +286,13 @@ class _NodeConverter:
             return text  # what the constructor would return, without its bookkeeping
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except ValueError:
+        except (ValueError, KeyError, AttributeError, TypeError, yaml.YAMLError):
             # e.g. "2021-02-30" resolves to a timestamp but is no real date, or a
-            # decimal integer of more digits than int() takes: keep the text so
-            # validation can say what is wrong with it.
+            # decimal integer of more digits than int() takes; or an explicit tag
+            # the text does not fit, which PyYAML's constructors do not check
+            # ("!!bool maybe" a KeyError, "!!timestamp x" an AttributeError,
+            # "!!seq x" a ConstructorError): keep the text so validation can
+            # say what is wrong with it.
             return node.value
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             return node.value  # a hex or binary one as large: Python could not write it out in a message
