@@ -135,8 +135,14 @@ class _InlineWhereTheyCanMatch(InlineProcessor):
         present = frozenset(string for string in self._strings if string in data)
         if not present:
             return data
-        self.inlinePatterns = self.patterns_for(present)
-        return super()._InlineProcessor__handleInline(data, 0)
+        # A call from index 0 may come from within another text's pass (the
+        # tail of an element the first of its patterns made): that pass goes
+        # on with its own list afterwards, so the list is put back.
+        outer, self.inlinePatterns = self.inlinePatterns, self.patterns_for(present)
+        try:
+            return super()._InlineProcessor__handleInline(data, 0)
+        finally:
+            self.inlinePatterns = outer
 
 
 def known_inline_patterns(md: markdown.Markdown) -> bool:

@@ -258,3 +258,24 @@ def test_the_narrowed_inline_pass_gives_python_markdowns_own_tree(monkeypatch):
     assert examples
     for body in examples + markup_bodies(3000):
         assert narrowed.parse(body).stored_form() == plain.parse(body).stored_form(), repr(body)
+
+
+def test_a_text_processed_within_another_texts_pass_leaves_that_pass_its_patterns(monkeypatch):
+    """Python-Markdown processes the tail of an element a pattern made from that
+    pattern's index; from index 0 (the first of a text's patterns) the narrowed
+    pass picks the tail's own patterns, and must give the outer text's back.
+    With the shipped order this happens only with emphasis alone, whose lists
+    agree; with emphasis first it is seen (an IndexError, without the fix)."""
+    from generator.core import markup
+
+    def emphasis_first(converter):
+        patterns = converter._md.inlinePatterns
+        patterns.register(patterns["em_strong"], "em_strong", 200)
+        return converter
+
+    narrowed = emphasis_first(MarkdownConverter())
+    assert isinstance(narrowed._md.treeprocessors["inline"], markup._InlineWhereTheyCanMatch)
+    monkeypatch.setattr(markup, "known_inline_patterns", lambda md: False)
+    plain = emphasis_first(MarkdownConverter())
+    for body in ["***a** `c`* `d`", "***a** [b](https://x.org)* and `d`", "___a__ \\_b_ <https://y.org>"] + markup_bodies(500):
+        assert narrowed.parse(body).stored_form() == plain.parse(body).stored_form(), repr(body)
