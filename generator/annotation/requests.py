@@ -274,7 +274,7 @@ def number_field(payload: dict, key: str) -> int | float | None:
     if value is None:
         return None
     try:
-        return CONVERTERS["number"](value)
+        return CONVERTERS[schema.MENTION[key].type](value)
     except Invalid:
         raise Refused(400, "bad-request", N_("'%(key)s' must be a number"), key=key) from None
 

@@ -30,9 +30,9 @@ from .textedits import shows_text_of
 # and the inputs of the last build it holds for, written by every build (a
 # build after a text edit leaves the first as it is: 0.08 s at 10,000 articles).
 TEXT_DEPS = "text-deps.json"
-INDEX_TYPES = frozenset({int})  # what a source index may be in the record
 TEXT_DEPS_INPUTS = "text-deps-inputs.json"
 FORMAT = 1
+INDEX_TYPES = frozenset({int})  # what a source index may be in the record
 ALL_SOURCES = "*"  # in the file: the sources of an output made of every content file
 
 

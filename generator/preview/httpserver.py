@@ -131,9 +131,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         """Only the annotation endpoints take POST (``annotating.py``); elsewhere 501, as before."""
         path = self.target_path()
-        if path is None:
-            return self.send_error(HTTPStatus.BAD_REQUEST, "Request target not understood")
-        if not annotating.is_annotation_path(path):
+        if path is not None and not annotating.is_annotation_path(path):  # None: respond() says 400
             return self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
         self.respond(with_body=True)
 

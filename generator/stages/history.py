@@ -15,10 +15,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from ..core.diagnostics import Diagnostics
 from ..core.model import Claim
+from .yamlnodes import parse_yaml
 
 
 def warn_about_unexplained_verdict_changes(
@@ -30,7 +29,7 @@ def warn_about_unexplained_verdict_changes(
         if before is None:  # new since then, or no git history to compare with
             continue
         # As committed then, valid or not: only a text is a verdict and a list updates
-        # (anything else, an alias bomb among them, must not be written into a message).
+        # (anything else must not be written into a message).
         old_verdict = before.get("verdict") if isinstance(before.get("verdict"), str) else None
         old_updates = before.get("updates") if isinstance(before.get("updates"), list) else []
         if old_verdict != claim.verdict_id and len(claim.updates) <= len(old_updates):
@@ -95,8 +94,8 @@ def front_matter_of(blob: bytes) -> dict:
     if not text.startswith("---"):
         return {}
     block = text.split("\n---", 1)[0].split("\n", 1)[-1]
-    try:
-        value = yaml.safe_load(block)
-    except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, RecursionError):
-        return {}  # "2021-02-30" (ValueError), "!!bool maybe" (KeyError): PyYAML checks a tagged text no further
-    return value if isinstance(value, dict) else {}
+    # Read as the content is read (yamlnodes.parse_yaml: no anchors, no tags, no
+    # text PyYAML cannot turn into a value raising), its problems not reported:
+    # they are the committed version's, not the working tree's.
+    ok, value = parse_yaml(block, "", 1, Diagnostics())
+    return value if ok and isinstance(value, dict) else {}
