@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.metadata
 import signal
 import sys
 from pathlib import Path
@@ -198,9 +197,11 @@ def make_parser() -> argparse.ArgumentParser:
 def version() -> str:
     """The installed package's version; from pyproject.toml when run from a
     source tree that is not installed (``python -m generator``)."""
+    from importlib import metadata  # only here: 20 ms to import, which every build would pay
+
     try:
-        return importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
         pass
     try:
         with open(SOURCE_TREE / "pyproject.toml", "rb") as file:

@@ -173,6 +173,34 @@ def test_a_new_library_version_is_a_new_cache(monkeypatch):
     assert cache_module.code_version.__wrapped__() != before
 
 
+def test_each_library_counts_by_what_says_its_version(tmp_path, monkeypatch):
+    import markdown
+    import sys
+
+    assert cache_module.dependency_version("markdown") == markdown.__version__
+    package = tmp_path / "libs" / "fakesafe"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("VALUE = 1\n")
+    (package / "_speedups.c").write_text("/* one */\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "libs"))
+    monkeypatch.setitem(cache_module.FILES_FOR_VERSION, "fakesafe", "fakesafe")
+    before = cache_module.dependency_version("fakesafe")
+    (package / "_speedups.c").write_text("/* two */\n")  # a new release changes a file, not the module's text
+    sys.modules.pop("fakesafe", None)
+    assert cache_module.dependency_version("fakesafe") != before
+
+
+def test_starting_a_build_does_not_read_package_metadata():
+    """importlib.metadata takes a seventh of the start of a build to import;
+    only ``--version`` and the search index's Pagefind version need it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, generator.cli, generator.engine.cache as c; c.code_version(); "
+            "print('importlib.metadata' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
 def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path):
     site = make_site(tmp_path / "site", articles=10, seed=5).root
     (site / CACHE_DIR).write_text("a file where the cache folder should be")
