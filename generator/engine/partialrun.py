@@ -52,10 +52,11 @@ from .cache import BuildCache, checked_key_of, code_version, digest
 from .keys import SourceKeys, page_keys
 from .lastbuild import last_build_in_place
 from .pieces import PieceStore, Recomposed, is_composed
-from .pipeline import SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, Target, renderer_for, search_step
+from .pipeline import INDEX, SEARCH_DIAGNOSTIC_PATH, Outcome, RunState, Settings, Target, renderer_for, search_step
 from .prepare import ContentFile, check_and_store, read_cached
 from .rendering import Unplanned, render_into
 from .search import SearchError
+from .search_ahead import IndexAhead
 from .textdeps import TextDeps, TextOutput, problems_digest
 from .write import Sink
 
@@ -85,19 +86,25 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
         return None
     edited = deps.edited_texts(inputs)
     showing = deps.showing_text_of(edited) if edited else None
-    plan = plan_part(root, inputs, settings, deps, edited, showing, cache) if showing is not None else None
-    if plan is None:
+    if showing is None:
         return None
-    with target.open(plan.content.config) as (sink, previous):
-        try:
-            outcome = render_part(plan, sink, previous, deps, inputs, settings, progress)
-            if outcome is None or not outcome.ok:
+    # The search index of the pages that show the texts is begun now, from
+    # the live pages, while the build plans and renders (search_ahead.py).
+    with (IndexAhead.start(cache, [output.path for output in showing]) if settings.search == INDEX
+          else IndexAhead()) as ahead:
+        plan = plan_part(root, inputs, settings, deps, edited, showing, cache)
+        if plan is None:
+            return None
+        with target.open(plan.content.config) as (sink, previous):
+            try:
+                outcome = render_part(plan, sink, previous, deps, inputs, settings, progress, ahead)
+                if outcome is None or not outcome.ok:
+                    sink.abandon()
+                    return outcome
+                target.publish(sink, outcome)
+            except BaseException:
                 sink.abandon()
-                return outcome
-            target.publish(sink, outcome)
-        except BaseException:
-            sink.abandon()
-            raise
+                raise
     return outcome
 
 
@@ -142,7 +149,7 @@ def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: T
 
 
 def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, inputs: Mapping[str, str],
-                settings: Settings, progress: Progress | None) -> Outcome | None:
+                settings: Settings, progress: Progress | None, ahead: IndexAhead | None = None) -> Outcome | None:
     """``plan``'s outputs rendered into ``sink``, every other one kept; the
     outcome to publish, or None if the folder is not the one recorded."""
     if previous.origin != deps.fingerprint:
@@ -165,7 +172,7 @@ def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, 
             rendered.written += written
     reported = Diagnostics(list(deps.diagnostics))
     try:
-        index = search_step(settings.search, sink, rendered, plan.content.config.language, previous.search)
+        index = search_step(settings.search, sink, rendered, plan.content.config.language, previous.search, ahead)
     except SearchError as problem:
         reported.error(SEARCH_DIAGNOSTIC_PATH, 0, str(problem))
         return Outcome(reported, {})

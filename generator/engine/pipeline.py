@@ -52,7 +52,7 @@ from .pieces import Pieces, PieceStore
 from .prepare import prepare_content
 from .rendering import Rendered, render_into
 from .search import SearchError
-from .search_shards import RefreshedIndex, SearchState, is_search_file, refresh_index
+from .search_shards import Ahead, RefreshedIndex, SearchState, is_search_file, refresh_index
 from .textdeps import TextDeps
 from .textedits import keys_after_text_edits, text_edited
 from .write import Sink, Written
@@ -250,12 +250,13 @@ def renderer_for(root: Path, inputs: Mapping[str, str], previous: RunState,
     return Renderer(root / TEMPLATES_DIR, interface), key
 
 
-def search_step(mode: str, sink: Sink, rendered: Rendered, language: str, previous: SearchState) -> RefreshedIndex:
+def search_step(mode: str, sink: Sink, rendered: Rendered, language: str, previous: SearchState,
+                ahead: Ahead | None = None) -> RefreshedIndex:
     """The search index's files in the sink: refreshed (:data:`INDEX`), kept
     as the previous site has them (:data:`KEEP_INDEX`), or none."""
     if mode == INDEX:
         pages = {path: rendered.manifest[path] for path in rendered.html_pages}
-        return refresh_index(sink, pages, language, previous)
+        return refresh_index(sink, pages, language, previous, ahead)
     if mode == KEEP_INDEX:
         kept = {path: sink.keep(path) for path in sink.previous if is_search_file(path)}
         return RefreshedIndex({path: entry for path, entry in kept.items() if entry is not None}, 0, previous)

@@ -45,6 +45,7 @@ from ..core.layout import SEARCH_FOLDER
 
 SEARCH_BODY = b"data-pagefind-body"  # the attribute that marks what a page has to be found by
 READ_SIZE = 1 << 20  # bytes asked of the pipe at a time
+PIPE_SIZE = 1 << 20  # what a pipe to Pagefind holds when widened (Linux's most without privileges)
 CLOSING_BLOCK_TAG = re.compile(r"</(?:dt|dd|li|td|th|caption|p|h[1-6]|div|section|header)>", re.IGNORECASE)
 
 
@@ -59,17 +60,27 @@ def index_pages(pages: dict[str, bytes], language: str, folder: str = f"{SEARCH_
     give and which index they go to is ``search_shards.refresh_index``'s
     choice.
     """
-    requests = [{"type": "NewIndex", "config": {"force_language": language}}]
-    requests += [
-        {"type": "AddFile", "index_id": 0, "url": f"/{path}", "file_path": None,
-         "file_contents": spaced_blocks(pages[path].decode("utf-8"))}
-        for path in sorted(pages)
-    ]
-    requests.append({"type": "GetFiles", "index_id": 0})
-    replies = run_service(requests)
+    requests = [new_index(language), *(add_file(path, pages[path]) for path in sorted(pages)), GET_FILES]
+    return index_files(run_service(requests)[-1], folder)
+
+
+def new_index(language: str) -> dict:
+    return {"type": "NewIndex", "config": {"force_language": language}}
+
+
+def add_file(path: str, page: bytes) -> dict:
+    return {"type": "AddFile", "index_id": 0, "url": f"/{path}", "file_path": None,
+            "file_contents": spaced_blocks(page.decode("utf-8"))}
+
+
+GET_FILES = {"type": "GetFiles", "index_id": 0}
+
+
+def index_files(reply: dict, folder: str) -> dict[str, bytes]:
+    """The index's files (path under ``folder`` → bytes) from Pagefind's reply to :data:`GET_FILES`."""
     return {
         f"{folder}{file['path']}": base64.b64decode(file["content"])
-        for file in sorted(replies[-1]["files"], key=lambda file: file["path"])
+        for file in sorted(reply["files"], key=lambda file: file["path"])
     }
 
 
@@ -100,12 +111,19 @@ def pagefind_binary() -> Path:
 
 
 def run_service(requests: list[dict]) -> list[dict]:
-    """Send ``requests`` to one ``pagefind --service`` process; its replies, in order.
+    """Send ``requests`` to one ``pagefind --service`` process; its replies, in order."""
+    return Service().finish(requests)
 
-    Pagefind handles messages one at a time, in the order they arrive. They
-    are written by a thread while this one reads the replies, so neither
-    pipe can fill up and block the other side. Pagefind exits as soon as its
-    input ends, so that is closed only once every reply is in.
+
+class Service:
+    """One ``pagefind --service`` process.
+
+    Pagefind handles messages one at a time, in the order they arrive.
+    Requests may be sent ahead (:meth:`send`, which blocks while Pagefind's
+    input is full) and the rest with :meth:`finish`, which writes them from a
+    thread while this one reads every reply, so neither pipe can fill up and
+    block the other side. Pagefind exits as soon as its input ends, so that
+    is closed only once every reply is in.
 
     It also means Pagefind never outlives a killed build: the kernel closes
     the build's end of the pipe, and Pagefind exits, even in the middle of
@@ -113,33 +131,80 @@ def run_service(requests: list[dict]) -> list[dict]:
     ``tests/test_kill.py``). Workers forked while it runs (``serve`` rebuilds
     as it indexes) hold that end too, and die with the build (``workers.py``).
     """
-    with tempfile.TemporaryFile() as errors:
+
+    def __init__(self) -> None:
+        binary = pagefind_binary()
+        self.errors = tempfile.TemporaryFile()
         try:
-            process = subprocess.Popen(
-                [str(pagefind_binary()), "--service"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            self.process = subprocess.Popen(
+                [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             )
         except OSError as problem:
+            self.errors.close()
             raise SearchError(f"Pagefind could not start: {problem}") from problem
-        writer = threading.Thread(target=send_all, args=(process.stdin, requests), daemon=True)
+        self.sent = 0
+
+    def widen_pipes(self) -> None:
+        """Let each pipe hold 1 MB (Linux; elsewhere, or refused, they stay as they are).
+
+        For requests sent ahead from a thread while the build works in the
+        main one: the thread needs Python's lock only when Pagefind has taken
+        most of what the pipe holds, not every 64 KB (four pages), and
+        Pagefind's replies (~300 bytes a page) wait in its output until
+        :meth:`finish` reads them."""
+        try:
+            import fcntl
+
+            for pipe in (self.process.stdin, self.process.stdout):
+                fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        except (ImportError, AttributeError, OSError):
+            pass
+
+    def send(self, requests: Iterable[dict]) -> bool:
+        """Write each request as base64-encoded JSON followed by a comma;
+        False if Pagefind has exited (the reader reports it, with what Pagefind said)."""
+        try:
+            for payload in requests:
+                self.sent += 1
+                message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
+                self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.flush()
+        except OSError:
+            return False
+        return True
+
+    def finish(self, requests: list[dict]) -> list[dict]:
+        """Send ``requests``; the replies to every request sent, in order. Raises ``SearchError``."""
+        count = self.sent + len(requests)
+        writer = threading.Thread(target=self.send, args=(requests,), daemon=True)
         writer.start()
         try:
-            replies = read_replies(process.stdout, len(requests))
+            replies = read_replies(self.process.stdout, count)
         except SearchError as problem:
-            process.kill()
-            raise SearchError(with_report(str(problem), errors)) from None
+            self.process.kill()
+            raise SearchError(with_report(str(problem), self.errors)) from None
         finally:
             writer.join()
-            for pipe in (process.stdin, process.stdout):
-                try:
-                    pipe.close()
-                except OSError:
-                    pass  # already broken: Pagefind exited
-            process.wait()
-    failures = [reply.get("message", "unknown error") for reply in replies if reply.get("type") == "Error"]
-    if failures:
-        raise SearchError(f"Pagefind failed: {failures[0]}")
-    return replies
+            self.close()
+        failures = [reply.get("message", "unknown error") for reply in replies if reply.get("type") == "Error"]
+        if failures:
+            raise SearchError(f"Pagefind failed: {failures[0]}")
+        return replies
+
+    def close(self) -> None:
+        """Close Pagefind's input and output (it exits) and wait for it."""
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass  # already broken: Pagefind exited
+        self.process.wait()
+        self.errors.close()
+
+    def stop(self) -> None:
+        """End it now, replies or not (work begun ahead and not wanted)."""
+        self.process.kill()
+        self.close()
 
 
 def with_report(message: str, errors: IO[bytes]) -> str:
@@ -147,17 +212,6 @@ def with_report(message: str, errors: IO[bytes]) -> str:
     errors.seek(0)
     report = errors.read().decode("utf-8", "replace").strip()
     return f"{message}: {report}" if report else message
-
-
-def send_all(stdin: IO[bytes], requests: Iterable[dict]) -> None:
-    """Write each request as base64-encoded JSON followed by a comma."""
-    try:
-        for message_id, payload in enumerate(requests, 1):
-            message = json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")
-            stdin.write(base64.b64encode(message) + b",")
-        stdin.flush()
-    except OSError:
-        pass  # Pagefind exited: the reader reports it, with what Pagefind said
 
 
 def read_replies(stdout: IO[bytes], count: int) -> list[dict]:

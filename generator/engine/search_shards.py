@@ -60,7 +60,7 @@ import os
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from ..core.layout import SEARCH_FOLDER
 from ..outputs.base import stable_hash
@@ -129,8 +129,18 @@ def shard_key(shard: Shard, digests: Mapping[str, str], language: str) -> str:
     ).encode())
 
 
-def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language: str) -> dict[str, dict[str, bytes]]:
+class Ahead(Protocol):
+    """Shards begun before the search step (``search_ahead.IndexAhead``)."""
+
+    def finish(self, shard: Shard, language: str, digests: Mapping[str, str],
+               read: Callable[[str], bytes]) -> dict[str, bytes] | None: ...
+
+
+def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language: str,
+                 ahead: Ahead | None = None, digests: Mapping[str, str] | None = None) -> dict[str, dict[str, bytes]]:
     """Each shard's files (shard name → path → bytes), ``INDEX_JOBS`` Pagefind processes at a time.
+    A shard begun ``ahead`` is finished there if it is this very shard with
+    these pages (``digests``, path → digest); the others are indexed here.
 
     A shard's pages are read when its turn comes, so memory holds the pages
     and index of at most ``INDEX_JOBS`` shards. After a failure no shard is
@@ -153,7 +163,9 @@ def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language
                     return
                 shard = waiting.pop()
             try:
-                files = index_pages({path: read(path) for path in shard.pages}, language, shard.folder)
+                files = ahead.finish(shard, language, digests or {}, read) if ahead is not None else None
+                if files is None:
+                    files = index_pages({path: read(path) for path in shard.pages}, language, shard.folder)
             except BaseException as failure:  # raised in the caller's thread, below
                 with lock:
                     failures.append(failure)
@@ -191,9 +203,11 @@ class SearchState:
 
     keys: Mapping[str, str] = field(default_factory=dict)
     seen: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    language: str = ""  # the one Pagefind was told the pages are in
 
     def to_json(self) -> dict:
-        return {"keys": dict(self.keys), "seen": {path: list(entry) for path, entry in self.seen.items()}}
+        return {"keys": dict(self.keys), "seen": {path: list(entry) for path, entry in self.seen.items()},
+                "language": self.language}
 
     @classmethod
     def from_json(cls, value: Any) -> "SearchState":
@@ -201,9 +215,10 @@ class SearchState:
         try:
             keys = {str(name): str(key) for name, key in value["keys"].items()}
             seen = {str(path): (str(entry[0]), bool(entry[1])) for path, entry in value["seen"].items()}
+            language = value.get("language", "")
         except (KeyError, TypeError, AttributeError, IndexError):
             return cls()
-        return cls(keys, seen)
+        return cls(keys, seen, language if isinstance(language, str) else "")
 
 
 @dataclass(frozen=True)
@@ -215,11 +230,13 @@ class RefreshedIndex:
     state: SearchState
 
 
-def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previous: SearchState) -> RefreshedIndex:
+def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previous: SearchState,
+                  ahead: Ahead | None = None) -> RefreshedIndex:
     """Put the search index of the HTML ``pages`` (path → entry, as in the
     sink) into ``sink``: a shard whose key is the one it had in ``previous``
     is kept from the previous site as it is, the others are made anew by
-    Pagefind from the pages in the sink. Raises ``SearchError``."""
+    Pagefind from the pages in the sink (or finished from what was begun
+    ``ahead``). Raises ``SearchError``."""
     seen = {path: (entry.digest, marks_body(sink, path, entry.digest, previous)) for path, entry in sorted(pages.items())}
     # Once any page marks a search body, Pagefind ignores every page without one:
     # those are left out rather than sent, parsed and dropped (at 10,000
@@ -240,7 +257,7 @@ def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previ
     # Not while Pagefind indexes: keeping in this thread then slowed the
     # threads that feed Pagefind and read its replies (1.5 s -> 1.8 s for
     # one article's shard at 10,000 articles) more than it saved.
-    made = index_shards(stale, sink.read, language)
+    made = index_shards(stale, sink.read, language, ahead, {path: entry.digest for path, entry in pages.items()})
     files = {SHARD_LIST: shard_list(shards)}
     for shard_files in made.values():
         files.update(shard_files)
@@ -248,7 +265,7 @@ def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previ
     for path, data in sorted(files.items()):
         entries[path], changed = sink.put(path, data)
         written += changed
-    return RefreshedIndex(entries, written, SearchState(keys, seen))
+    return RefreshedIndex(entries, written, SearchState(keys, seen, language))
 
 
 def marks_body(sink: Sink, path: str, page_digest: str, previous: SearchState) -> bool:

@@ -296,11 +296,12 @@ class Background:
     the pool's workers do. Where there is no fork, or ``FACTCHECK_WORKERS=1``
     says forking is unwelcome, the job is done here, at once; a process that
     ended without a result (killed, out of memory, the job raised) has its
-    job done again here, when waited for.
+    job done again here, when waited for, or with ``again=False`` (a job
+    that must not be done twice) gives None.
     """
 
-    def __init__(self, job: Callable[..., R], *args: object):
-        self.job, self.args = job, args
+    def __init__(self, job: Callable[..., R], *args: object, again: bool = True):
+        self.job, self.args, self.again = job, args, again
         self.process: multiprocessing.Process | None = None
         self.result: R | None = None
         if worker_count() < 2 or not can_fork():
@@ -320,7 +321,7 @@ class Background:
         try:
             self.result = self.connection.recv()
         except (EOFError, OSError):
-            self.result = self.job(*self.args)
+            self.result = self.job(*self.args) if self.again else None
         finally:
             self.connection.close()
             self.process.join()

@@ -1,0 +1,132 @@
+"""Indexing ahead in a build after a text edit (``engine/search_ahead.py``):
+the edited article's shard is begun from the live pages while the build
+plans and renders, finished with the new pages, and the index is the one a
+full build makes; a guess that does not hold is not used, and nothing it
+started outlives the build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.engine import search_ahead
+from generator.engine.build import build
+from generator.engine.search import Service
+from generator.engine.search_ahead import Fed, IndexAhead, planned_from_record
+from generator.engine.search_shards import Shard
+from synthetic import make_site
+
+EDITED = 15  # of 30 articles: its page sorts after many in its shard
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")  # the feeding process, even on a one-core machine
+    made = make_site(tmp_path / "site", articles=30, seed=11)
+    assert build(made.root).ok
+    return made
+
+
+@pytest.fixture
+def ahead_log(monkeypatch):
+    """What each shard's finish gave (files or None), what was fed, and every Pagefind started."""
+    log = {"begun": [], "finished": [], "fed": [], "services": []}
+    real_start, real_finish, real_init = IndexAhead.start.__func__, IndexAhead.finish, Service.__init__
+
+    def start(cls, *args, **kwargs):
+        ahead = real_start(cls, *args, **kwargs)
+        log["begun"].append(ahead.service is not None)
+        return ahead
+
+    def finish(self, *args, **kwargs):
+        files = real_finish(self, *args, **kwargs)
+        log["finished"].append(files is not None)
+        if self.fed is not None:
+            log["fed"].append(self.fed)
+        return files
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        log["services"].append(self)
+
+    monkeypatch.setattr(IndexAhead, "start", classmethod(start))
+    monkeypatch.setattr(IndexAhead, "finish", finish)
+    monkeypatch.setattr(Service, "__init__", init)
+    return log
+
+
+def edit_text(made) -> None:
+    path = made.root / "content" / "articles" / f"{sorted(made.articles)[EDITED]}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence at the end.\n", encoding="utf-8")
+
+
+def assert_as_a_clean_build(made, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(made.root, clean, ignore=shutil.ignore_patterns(".factcheck-cache", "public"))
+    assert build(clean, use_cache=False).ok
+    assert files_of(made.root / "public") == files_of(clean / "public")
+
+
+def assert_no_pagefind_left(log) -> None:
+    assert log["services"] and all(service.process.poll() is not None for service in log["services"])
+
+
+def test_the_edited_articles_shard_is_finished_from_what_was_sent_ahead(site, ahead_log, tmp_path):
+    edit_text(site)
+    result = build(site.root)
+    assert result.ok and result.rendered <= 3
+    assert ahead_log["begun"] == [True] and True in ahead_log["finished"]
+    (fed,) = ahead_log["fed"]
+    page = f"articles/{sorted(site.articles)[EDITED]}/index.html"
+    assert fed.sent and fed.shard.pages[len(fed.sent)] == page  # every page before it came from the live site
+    assert_as_a_clean_build(site, tmp_path)
+    assert_no_pagefind_left(ahead_log)
+
+
+def test_a_guess_that_does_not_hold_is_not_used(site, ahead_log, tmp_path, monkeypatch):
+    def in_another_language(*args):
+        live, recorded, _, shard = planned_from_record(*args)
+        return live, recorded, "fr", shard
+
+    monkeypatch.setattr(search_ahead, "planned_from_record", in_another_language)
+    edit_text(site)
+    assert build(site.root).ok
+    assert ahead_log["fed"] and True not in ahead_log["finished"]  # begun, then indexed from scratch
+    assert_as_a_clean_build(site, tmp_path)
+    assert_no_pagefind_left(ahead_log)
+
+
+def test_a_build_that_takes_the_whole_run_stops_what_was_begun(site, ahead_log, tmp_path):
+    page = site.root / "public" / "articles" / sorted(site.articles)[0] / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>changed by hand</p></main>"))
+    edit_text(site)
+    assert build(site.root).ok
+    assert ahead_log["begun"] == [True] and not ahead_log["finished"]  # the whole run indexes on its own
+    assert_as_a_clean_build(site, tmp_path)
+    assert_no_pagefind_left(ahead_log)
+
+
+def test_a_record_naming_a_file_outside_the_site_begins_nothing():
+    shard = Shard("articles-0", ("articles/a/index.html",))
+    outputs = {"manifest": {"../../etc/passwd": ["0" * 32, 10, 0], "articles/a/index.html": ["0" * 32, 10, 0]},
+               "search": {"keys": {}, "seen": {"../../etc/passwd": ["0" * 32, True],
+                                              "articles/a/index.html": ["0" * 32, True]}, "language": "en"}}
+    changing = frozenset({"articles/a/index.html"})
+    assert planned_from_record({"out_dir": "/tmp/x"}, outputs, changing) is None
+    del outputs["manifest"]["../../etc/passwd"], outputs["search"]["seen"]["../../etc/passwd"]
+    assert planned_from_record({"out_dir": "/tmp/x"}, outputs, changing)[3] == shard
+
+
+def test_what_was_sent_must_be_the_new_sites_pages():
+    shard = Shard("articles-0", ("a", "b", "c"))
+    fed = Fed(shard, "en", (("a", "1"), ("b", "2")), 3)
+    assert fed.matches(shard, "en", {"a": "1", "b": "2", "c": "9"})
+    assert not fed.matches(shard, "en", {"a": "1", "b": "3", "c": "9"})  # a page changed since it was sent
+    assert not fed.matches(Shard("articles-0", ("a", "b")), "en", {"a": "1", "b": "2"})  # another plan
+    assert not fed.matches(shard, "de", {"a": "1", "b": "2", "c": "9"})
