@@ -13,7 +13,7 @@ import pytest
 
 from generator.engine import search_ahead
 from generator.engine.build import build
-from generator.engine.search import Service
+from generator.engine.search import Service, index_pages, new_index
 from generator.engine.search_ahead import Fed, IndexAhead, planned_from_record
 from generator.engine.search_shards import Shard
 from synthetic import make_site
@@ -130,3 +130,32 @@ def test_what_was_sent_must_be_the_new_sites_pages():
     assert not fed.matches(shard, "en", {"a": "1", "b": "3", "c": "9"})  # a page changed since it was sent
     assert not fed.matches(Shard("articles-0", ("a", "b")), "en", {"a": "1", "b": "2"})  # another plan
     assert not fed.matches(shard, "de", {"a": "1", "b": "2", "c": "9"})
+
+
+class Waited:
+    """Stands for the feeding process: it fed nothing but the new index."""
+
+    def __init__(self, fed: Fed):
+        self.fed = fed
+
+    def wait(self) -> Fed:
+        return self.fed
+
+
+def test_a_shard_other_than_the_one_begun_leaves_it_for_its_own(tmp_path):
+    """The search step indexes two shards at a time: the one not begun asks first."""
+    page = b"<html lang='en'><body><main data-pagefind-body><h1>Bridge</h1><p>The bridge opened.</p></main></body></html>"
+    begun, other = Shard("articles-1", ("articles/a/index.html",)), Shard("articles-0", ("articles/b/index.html",))
+    service = Service()
+    service.send([new_index("en")])
+    ahead = IndexAhead(service, Waited(Fed(begun, "en", (), service.sent)))
+    with ahead:
+        assert ahead.finish(other, "en", {}, lambda path: page) is None
+        files = ahead.finish(begun, "en", {}, lambda path: page)
+    assert files == index_pages({"articles/a/index.html": page}, "en", begun.folder)
+    assert service.process.poll() is not None
+
+
+def test_a_page_that_cannot_be_sent_is_the_error_not_a_wait():
+    with pytest.raises(UnicodeDecodeError):
+        index_pages({"articles/a/index.html": b"<html>\xff</html>"}, "en")

@@ -30,6 +30,7 @@ test_search_ahead.py``). What is not taken is stopped when the build ends
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,9 @@ class IndexAhead:
             service.close()
             return None
         service.sent = self.fed.messages
-        replies = service.finish([*(add_file(path, read(path)) for path in shard.pages[len(fed.sent):]), GET_FILES])
+        rest = shard.pages[len(self.fed.sent):]
+        replies = service.finish(itertools.chain((add_file(path, read(path)) for path in rest), [GET_FILES]),
+                                 len(rest) + 1)
         return index_files(replies[-1], shard.folder)
 
     def __enter__(self) -> "IndexAhead":
