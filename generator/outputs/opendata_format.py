@@ -19,6 +19,11 @@ from ..core.model import Actor, Article, Graph, Outlet, Quote, Voice
 from . import urls
 from .base import Part, Piece
 
+# The data files' keys and values, each written on its own: json.dumps with
+# an option makes an encoder at every call, 0.67 µs a key, where one encoder
+# takes 0.08 µs (and 1.5 µs for a small record, against 2.3 µs).
+json_text = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def article_text_path(article: Article) -> str:
     return f"data/articles/{article.id}.txt"
@@ -125,7 +130,7 @@ def items_pieces(items: JsonItems, depth: int, indent: str) -> Iterator[str | Pi
     ``depth``, its items as pieces; below the laid-out levels (``depth`` 0)
     the array is one line, made at once."""
     if depth == 0:
-        yield json.dumps([record for _, _, records, _ in items.items for record in records()], ensure_ascii=False)
+        yield json_text([record for _, _, records, _ in items.items for record in records()])
         return
     if not items.items:
         yield "[]"
@@ -152,13 +157,13 @@ def json_pieces(value: Any, depth: int, indent: str) -> Iterator[str | Piece]:
         return
     streamed = isinstance(value, Iterator)  # an array whose items are made as they are written
     if not streamed and (depth == 0 or not isinstance(value, (dict, list)) or not value):
-        yield json.dumps(value, ensure_ascii=False)
+        yield json_text(value)
         return
     inner = indent + "  "
     if isinstance(value, dict):
         before = "{"
         for key, item in value.items():
-            yield f"{before}\n{inner}{json.dumps(key, ensure_ascii=False)}: "
+            yield f"{before}\n{inner}{json_text(key)}: "
             yield from json_pieces(item, depth - 1, inner)
             before = ","
         yield f"\n{indent}}}"
@@ -167,7 +172,7 @@ def json_pieces(value: Any, depth: int, indent: str) -> Iterator[str | Piece]:
         before = ""
         yield "["
         for item in value:
-            yield before + json.dumps(item, ensure_ascii=False)
+            yield before + json_text(item)
             before = ", "
         yield "]"
         return

@@ -107,8 +107,13 @@ class Factcheck(Contender):
 
     def clean_for_cold(self) -> None:
         remove(self.output, self.root / self.CACHE)
-        for leftover in [*self.root.glob(".staging-*"), *self.root.glob(".retired-*"), *self.root.glob(".previous-*")]:
-            remove(leftover)  # staging folders of an interrupted build, the site the last build replaced
+        # Staging folders of an interrupted build, the site the last build replaced,
+        # and the spare (the site before that, kept for the next build to start
+        # from: the generator's own state, as the cache is). A spare left from the
+        # run before was removed by the cold build in the background, 3 CPU-s.
+        for leftover in [*self.root.glob(".staging-*"), *self.root.glob(".retired-*"), *self.root.glob(".previous-*"),
+                         *self.root.glob(".spare-*")]:
+            remove(leftover)
 
     def serve_command(self, port: int) -> list[str] | None:
         if not self.serves:
