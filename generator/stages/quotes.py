@@ -28,7 +28,7 @@ _FOLD = {
     for char in chars
     if char != folded
 }
-_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
+_FOLDING = str.maketrans(_FOLD)  # str.translate: at C speed, where a regex called Python at each newline
 # After folding, the runs of spaces and dashes that normalising shortens.
 _RUN = re.compile("[ -][ -]+")
 _WORD = re.compile(r"\w")
@@ -71,7 +71,7 @@ def normalise(text: str) -> NormalisedText:
     collapsed run keeps the offset of its first dash, or else of its first
     whitespace character.
     """
-    folded = _FOLDABLE.sub(lambda match: _FOLD[match.group()], text)
+    folded = text.translate(_FOLDING)
     runs = [match.span() for match in _RUN.finditer(folded)]
     # A single space changes nothing unless it is at either end.
     if folded.startswith(" ") and not (runs and runs[0][0] == 0):
