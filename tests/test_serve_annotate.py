@@ -373,3 +373,25 @@ def test_a_content_length_of_thousands_of_digits_is_too_large(server):
         status_line = client.makefile("rb").readline()
     assert status_line.split()[1:2] == [b"413"], status_line
     assert not server.errors(), server.errors()
+
+
+@pytest.mark.parametrize("action", ["annotate", "edit"])
+def test_what_the_build_would_refuse_is_not_written_even_where_a_request_check_misses_it(
+        server, example, monkeypatch, action):
+    """The net under the request's own checks: were one of them to let an
+    empty note through, the article, checked as a build checks it, says no."""
+    from generator.annotation import requests
+
+    monkeypatch.setattr(requests, "mention_text", lambda payload, key: payload.get(key))
+    page = settings(server)
+    before = snapshot(example)
+    if action == "annotate":
+        got, reply = post(server, "/_factcheck/annotate", annotation(page, note="   "), token=page["token"])
+    else:
+        got, reply = post(server, "/_factcheck/mention/edit", {"article": page["article"], "digest": page["digest"],
+                                                               "mention": 0, "changes": {"note": "  "}},
+                          token=page["token"])
+    assert (got, reply["error"]) == (422, "would-not-build")
+    assert reply["message"].startswith("nothing was written: with this change the article would not build (line ")
+    assert "note" in reply["message"]
+    assert snapshot(example) == before

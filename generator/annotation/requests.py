@@ -43,7 +43,7 @@ from ..stages import schema
 from ..stages.fields import CONVERTERS, ID_PATTERN, Invalid
 from . import EditError, Worded
 from .frontmatter import add_mention, edit_mention, remove_mention, set_top_key
-from .selection import Selected, SelectionProblem, article_document, quote_for
+from .selection import Selected, SelectionProblem, article_document, problems_added, quote_for
 
 ACTIONS = ("annotate", "edit", "remove")
 EDITABLE = ("stance", "note", "claim", "actor")
@@ -139,6 +139,7 @@ class Annotator:
         if fields["value_attributed_to"] is not None and fields["value"] is None:
             raise Refused(422, "no-value", N_("'value_attributed_to' says whose 'value' is: give the value too"))
         text = add_mention(data.decode("utf-8"), fields)
+        self.builds(path, data, text)
         for new_path, new_text in new_files:
             create(self.root, new_path, new_text)
         new_digest = replace(self.root, path, text.encode("utf-8"))
@@ -161,12 +162,23 @@ class Annotator:
             else:
                 checked[key] = self.known(changes, key, (key,))
         text = edit_mention(data.decode("utf-8"), mention_index(payload), checked)
+        self.builds(path, data, text)
         return Reply(200, {"ok": True, "digest": replace(self.root, path, text.encode("utf-8"))})
 
     def remove(self, payload: dict) -> Reply:
         path, data = self.article(payload)
         text = remove_mention(data.decode("utf-8"), mention_index(payload))
+        self.builds(path, data, text)
         return Reply(200, {"ok": True, "digest": replace(self.root, path, text.encode("utf-8"))})
+
+    def builds(self, path: Path, data: bytes, text: str) -> None:
+        """Refuse ``text`` for the article at ``path`` (now ``data``) if the
+        build would refuse it where it took the file as it is."""
+        added = problems_added(self.rel(path), data, text)
+        if added:
+            raise Refused(422, "would-not-build", N_(
+                "nothing was written: with this change the article would not build (line %(line)s: %(problem)s)"),
+                line=str(added[0].line), problem=added[0].message)
 
     # --- what a request names ------------------------------------------------------------------
 

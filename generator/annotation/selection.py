@@ -32,18 +32,20 @@ mention of its own, or write an elided quote ("… …") by hand.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from ..core.diagnostics import Diagnostics
+from ..core.diagnostics import ERROR, Diagnostic, Diagnostics
 from ..core.markup import BLOCK_SEPARATOR, Document, MarkdownConverter
 from ..core.translations import N_
-from ..stages.load import load_source
+from ..stages.load import file_id, load_source
 from ..stages.quotes import ELLIPSIS, NormalisedText, find_quote, normalise
-from ..stages.validate import parse_body
+from ..stages.validate import check_file, parse_body
 from . import Worded
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
+_NUMBER = re.compile(r"\d+")
 
 
 class SelectionProblem(Worded):
@@ -80,6 +82,31 @@ def article_document(rel: str, data: bytes) -> Document:
     if source is None:
         raise SelectionProblem("unreadable", N_("the article file is not UTF-8 text"))
     return parse_body(source, MarkdownConverter(), diagnostics)
+
+
+def problems_added(rel: str, before: bytes, after: str) -> list[Diagnostic]:
+    """The errors the article ``rel`` has with the text ``after`` that it had
+    not with ``before``, each checked on its own as a build checks it (by
+    message, as lines move). A request checks what it may write with the
+    front matter's own messages, in the site's language; this is the net
+    under them, should a request and the front matter ever disagree. A
+    message's numbers do not count: one may name a line, and lines move."""
+    had = Counter(_NUMBER.sub("#", problem.message) for problem in errors_of(rel, before))
+    added = []
+    for problem in errors_of(rel, after.encode("utf-8")):
+        message = _NUMBER.sub("#", problem.message)
+        if had[message]:
+            had[message] -= 1
+        else:
+            added.append(problem)
+    return added
+
+
+def errors_of(rel: str, data: bytes) -> list[Diagnostic]:
+    diagnostics = Diagnostics()
+    source = load_source(rel, "article", file_id(rel), data, diagnostics)
+    problems = check_file(source, MarkdownConverter(), diagnostics.items).problems if source else diagnostics.items
+    return [problem for problem in problems if problem.severity == ERROR]
 
 
 def quote_for(selected: Selected, text: str) -> Passage:

@@ -80,3 +80,20 @@ def test_a_right_to_left_selection_is_quoted_as_the_file_writes_it():
     passage = quote_for(Selected('گفت: "کشتی درست\nبه وقت معین آماده شد."'), text)
     assert passage.quote == "گفت: «کشتی درست به وقت معین آماده شد.»"
     assert find_quote(passage.quote, text).found
+
+
+def test_only_problems_an_edit_adds_count_not_those_the_article_had():
+    from generator.annotation.selection import problems_added
+
+    rel = "content/articles/taliban-deny-ties-al-qaeda.md"
+    text = (Path(__file__).resolve().parents[2] / rel).read_text(encoding="utf-8")
+    # An article that already fails: a quote the text does not have (lines below it move with each edit).
+    broken = text.replace("    stance: supports\n", "    stance: supports\n    quote: words the article never says\n", 1)
+    broken = broken.replace("    quote: Taliban spokesperson", "    note: first\n    quote: Taliban spokesperson", 1)
+    assert problems_added(rel, text.encode(), broken)  # what it had, added by this edit
+    moved = broken.replace("mentions:\n", "mentions:\n  - claim: no-al-qaeda-in-taliban-ranks\n    stance: neutral\n"
+                           "    quote: Taliban spokesperson Zabihullah Mujahid told Sputnik\n", 1)
+    assert problems_added(rel, broken.encode(), moved) == []  # the old problem, on another line, is not new
+    emptied = broken.replace("    note: first\n", "    note: '  '\n", 1)
+    (added,) = problems_added(rel, broken.encode(), emptied)
+    assert "note" in added.message
