@@ -13,7 +13,7 @@ import pytest
 
 from generator.engine import search_ahead
 from generator.engine.build import build
-from generator.engine.search import Service, index_pages, new_index
+from generator.engine.search import GET_FILES, Service, add_file, index_pages, new_index
 from generator.engine.search_ahead import Fed, IndexAhead, planned_from_record
 from generator.engine.search_shards import Shard
 from synthetic import make_site
@@ -159,3 +159,39 @@ def test_a_shard_other_than_the_one_begun_leaves_it_for_its_own(tmp_path):
 def test_a_page_that_cannot_be_sent_is_the_error_not_a_wait():
     with pytest.raises(UnicodeDecodeError):
         index_pages({"articles/a/index.html": b"<html>\xff</html>"}, "en")
+
+
+def test_a_page_that_cannot_be_read_while_sending_is_the_error_not_a_wait():
+    def requests():
+        yield new_index("en")
+        raise FileNotFoundError("articles/a/index.html")
+
+    with pytest.raises(FileNotFoundError):
+        Service().finish(requests(), 3)
+
+
+def test_a_process_forked_while_pagefind_runs_does_not_hold_up_its_end(monkeypatch):
+    """It inherits Pagefind's input; Pagefind, done, is ended rather than left to see that input close."""
+    import time
+
+    from generator.engine.workers import Background
+
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    page = b"<html lang='en'><body><main data-pagefind-body><h1>Bridge</h1><p>It opened.</p></main></body></html>"
+    service = Service()
+    slow = Background(time.sleep, 5)  # as the removal of a large spare folder would
+    started = time.monotonic()
+    service.finish([new_index("en"), add_file("articles/a/index.html", page), GET_FILES], 3)
+    assert time.monotonic() - started < 3
+    slow.wait()
+
+
+def test_pagefind_is_ended_when_the_feeding_process_cannot_start(monkeypatch, tmp_path, ahead_log):
+    def cannot_fork(*args, **kwargs):
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setenv("FACTCHECK_WORKERS", "2")
+    monkeypatch.setattr(search_ahead, "Background", cannot_fork)
+    with pytest.raises(BlockingIOError):
+        IndexAhead.start(object(), ["articles/a/index.html"])
+    assert_no_pagefind_left(ahead_log)

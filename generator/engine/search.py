@@ -164,13 +164,23 @@ class Service:
 
     def send(self, requests: Iterable[dict]) -> bool:
         """Write each request as base64-encoded JSON followed by a comma;
-        False if Pagefind has exited (the reader reports it, with what Pagefind said)."""
+        False if Pagefind has exited (the reader reports it, with what Pagefind
+        said). What fails in making a request (reading a page) is raised:
+        taken for Pagefind's exit, it left the reader waiting for replies."""
+        for payload in requests:
+            self.sent += 1
+            message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
+            if not self._write(base64.b64encode(message) + b","):
+                return False
+        return self._write(None)
+
+    def _write(self, data: bytes | None) -> bool:
+        """Write ``data`` (None: flush); False if the pipe is broken."""
         try:
-            for payload in requests:
-                self.sent += 1
-                message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
-                self.process.stdin.write(base64.b64encode(message) + b",")
-            self.process.stdin.flush()
+            if data is None:
+                self.process.stdin.flush()
+            else:
+                self.process.stdin.write(data)
         except OSError:
             return False
         return True
@@ -212,12 +222,18 @@ class Service:
             self.process.kill()
 
     def close(self) -> None:
-        """Close Pagefind's input and output (it exits) and wait for it."""
+        """Close Pagefind's input and output, and end it.
+
+        Killed rather than left to see its input end: by then every reply is
+        in, or none is wanted, and a process forked since it started (the
+        removal of a spare folder, serve's workers) holds its input open too,
+        so Pagefind would wait for that process to end, and this for Pagefind."""
         for pipe in (self.process.stdin, self.process.stdout):
             try:
                 pipe.close()
             except OSError:
                 pass  # already broken: Pagefind exited
+        self.process.kill()
         self.process.wait()
         self.errors.close()
 

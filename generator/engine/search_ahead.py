@@ -80,7 +80,12 @@ class IndexAhead:
         except SearchError:
             return cls()  # the search step says so
         service.widen_pipes()
-        return cls(service, Background(feed, service, cache, frozenset(changing), again=False))
+        try:
+            feeding = Background(feed, service, cache, frozenset(changing), again=False)
+        except BaseException:  # the fork failed, or Ctrl+C held back during it: Pagefind is ours to end
+            service.stop()
+            raise
+        return cls(service, feeding)
 
     def finish(self, shard: Shard, language: str, digests: Mapping[str, str],
                read: Callable[[str], bytes]) -> dict[str, bytes] | None:
