@@ -38,9 +38,10 @@ from dataclasses import dataclass
 from ..core.diagnostics import ERROR, Diagnostic, Diagnostics
 from ..core.markup import BLOCK_SEPARATOR, Document, MarkdownConverter
 from ..core.translations import N_
+from ..engine.prepare import ContentFile, check_one
 from ..stages.load import file_id, load_source
 from ..stages.quotes import ELLIPSIS, NormalisedText, find_quote, normalise
-from ..stages.validate import check_file, parse_body
+from ..stages.validate import parse_body
 from . import Worded
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -103,10 +104,9 @@ def problems_added(rel: str, before: bytes, after: str) -> list[Diagnostic]:
 
 
 def errors_of(rel: str, data: bytes) -> list[Diagnostic]:
-    diagnostics = Diagnostics()
-    source = load_source(rel, "article", file_id(rel), data, diagnostics)
-    problems = check_file(source, MarkdownConverter(), diagnostics.items).problems if source else diagnostics.items
-    return [problem for problem in problems if problem.severity == ERROR]
+    """The errors of the article file ``rel`` holding ``data``, checked as the build checks each file."""
+    checked = check_one(ContentFile(rel, "article", file_id(rel), data), MarkdownConverter())
+    return [problem for problem in checked.problems if problem.severity == ERROR]
 
 
 def quote_for(selected: Selected, text: str) -> Passage:

@@ -112,11 +112,6 @@ def pagefind_binary() -> Path:
         raise SearchError(f"the Pagefind binary is missing: {missing}") from missing
 
 
-def run_service(requests: list[dict]) -> list[dict]:
-    """Send ``requests`` to one ``pagefind --service`` process; its replies, in order."""
-    return Service().finish(requests, len(requests))
-
-
 class Service:
     """One ``pagefind --service`` process.
 
@@ -124,8 +119,9 @@ class Service:
     Requests may be sent ahead (:meth:`send`, which blocks while Pagefind's
     input is full) and the rest with :meth:`finish`, which writes them from a
     thread while this one reads every reply, so neither pipe can fill up and
-    block the other side. Pagefind exits as soon as its input ends, so that
-    is closed only once every reply is in.
+    block the other side. Pagefind exits as soon as its input ends; it is
+    closed, and Pagefind ended, only once every reply is in (:meth:`close`),
+    or when none is wanted.
 
     It also means Pagefind never outlives a killed build: the kernel closes
     the build's end of the pipe, and Pagefind exits, even in the middle of
@@ -149,11 +145,11 @@ class Service:
     def widen_pipes(self) -> None:
         """Let each pipe hold 1 MB (Linux; elsewhere, or refused, they stay as they are).
 
-        For requests sent ahead from a thread while the build works in the
-        main one: the thread needs Python's lock only when Pagefind has taken
-        most of what the pipe holds, not every 64 KB (four pages), and
-        Pagefind's replies (~300 bytes a page) wait in its output until
-        :meth:`finish` reads them."""
+        For requests sent ahead by another process while the build goes on
+        (``search_ahead.py``): it is woken only when Pagefind has taken most
+        of what the pipe holds, not every 64 KB (four pages), and Pagefind's
+        replies (~300 bytes a page) wait in its output until :meth:`finish`
+        reads them."""
         try:
             import fcntl
 
@@ -236,11 +232,6 @@ class Service:
         self.process.kill()
         self.process.wait()
         self.errors.close()
-
-    def stop(self) -> None:
-        """End it now, replies or not (work begun ahead and not wanted)."""
-        self.process.kill()
-        self.close()
 
 
 def with_report(message: str, errors: IO[bytes]) -> str:

@@ -83,7 +83,7 @@ class IndexAhead:
         try:
             feeding = Background(feed, service, cache, frozenset(changing), again=False)
         except BaseException:  # the fork failed, or Ctrl+C held back during it: Pagefind is ours to end
-            service.stop()
+            service.close()
             raise
         return cls(service, feeding)
 
@@ -105,7 +105,6 @@ class IndexAhead:
                 return None  # begun for another shard, which may come
             service, self.service = self.service, None
         if not self.fed.matches(shard, language, digests):
-            service.process.kill()
             service.close()
             return None
         service.sent = self.fed.messages
@@ -124,10 +123,9 @@ class IndexAhead:
     def stop(self) -> None:
         """Stop Pagefind and the feeding process (which, if still writing, gets an error and ends)."""
         if self.service is not None:
-            self.service.process.kill()
+            self.service.close()
             if self.feeding is not None and self.fed is None:
                 self.feeding.wait()
-            self.service.close()
             self.service = None
 
 

@@ -149,7 +149,7 @@ def index_shards(shards: Sequence[Shard], read: Callable[[str], bytes], language
     The threads are daemons (a ``ThreadPoolExecutor``'s are not): when
     ``serve`` is stopped while it indexes, the process exits without
     waiting for them, and each Pagefind exits when its input is closed
-    (``search.run_service``). At 10,000 articles a first index takes minutes.
+    (``search.Service``). At 10,000 articles a first index takes minutes.
     """
     waiting = list(reversed(shards))
     made: dict[str, dict[str, bytes]] = {}
@@ -257,7 +257,8 @@ def refresh_index(sink: Sink, pages: Mapping[str, Written], language: str, previ
     # Not while Pagefind indexes: keeping in this thread then slowed the
     # threads that feed Pagefind and read its replies (1.5 s -> 1.8 s for
     # one article's shard at 10,000 articles) more than it saved.
-    made = index_shards(stale, sink.read, language, ahead, {path: entry.digest for path, entry in pages.items()})
+    digests = {path: entry.digest for path, entry in pages.items()} if ahead is not None else None
+    made = index_shards(stale, sink.read, language, ahead, digests)
     files = {SHARD_LIST: shard_list(shards)}
     for shard_files in made.values():
         files.update(shard_files)
