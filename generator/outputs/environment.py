@@ -139,6 +139,10 @@ def make_environment(templates: dict[str, str], interface: Interface) -> jinja2.
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        # A change to a template makes a new environment (pipeline.renderer_for
+        # compares the files' digests), so Jinja need not stat each template
+        # again every time a page asks for it (0.6 CPU-s at 10,000 articles).
+        auto_reload=False,
     )
     env.context_class = PageContext  # calls macros and plain functions the short way
     env.install_gettext_translations(interface.catalogue, newstyle=True)  # {% trans %} compiled newstyle

@@ -193,16 +193,22 @@ def feed_element(graph: Graph, item: ClaimAnalysis) -> dict[str, Any]:
 # Characters that could end a <script> element or open an HTML comment inside
 # it ("</script>", "<!--"), plus the line separators some JavaScript parsers
 # reject. JSON allows each one written as a \\u escape, so the data is unchanged.
-SCRIPT_ESCAPES = str.maketrans({
-    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
-})
+SCRIPT_ESCAPES = (
+    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+)
 
 
 def script_json(data: Any) -> Markup:
     """JSON safe to place between <script type="application/ld+json"> tags."""
     # On one line: Python's indent= would switch json to its slow pure-Python
     # encoder, for every claim page (see opendata_format.to_json).
-    return Markup(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))
+    # str.replace, not str.translate: translate looks up every character one
+    # by one in text beyond ASCII (as quotes.fold explains).
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escaped in SCRIPT_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def claim_review_script(item: ClaimAnalysis, graph: Graph) -> Markup | None:

@@ -382,3 +382,12 @@ def test_find_part_equals_the_reference_on_random_text():
         text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
         part = "".join(rng.choice(letters) for _ in range(rng.randint(1, 4)))
         assert find_part(part, text) == reference_find_part(part, text), (part, text)
+
+
+def test_fold_maps_each_character_as_the_table_does_in_ascii_and_beyond():
+    from generator.stages.quotes import _FOLDING, fold
+    every = "".join(map(chr, range(0x3100)))
+    assert fold(every) == every.translate(_FOLDING)
+    ascii_only = "".join(map(chr, range(128))) * 2
+    assert fold(ascii_only) == ascii_only.translate(_FOLDING)
+    assert fold("l’été – “ici”\n") == "l'été - \"ici\" "
