@@ -31,7 +31,8 @@ def expected_pages(root: Path) -> set[str]:
     content = root / "content"
     assert content.is_dir(), f"{root} has no content/ folder yet"
     pages = {"index.html", "compare/index.html", "compare/outlets/index.html", "assets/style.css", "assets/favicon.svg", ".factcheck-build"}
-    pages |= {"assets/search.js", "assets/search/pagefind.js"}  # the search box, and its search over the shards
+    # the search box, its search over the shards, and the worker it starts (one WebAssembly download for all)
+    pages |= {"assets/search.js", "assets/search/pagefind.js", "assets/search/worker.js"}
     pages |= {"updates/index.html", "about/data/index.html"}
     pages |= {"feed.xml", "sitemap.xml", "robots.txt"}
     pages |= {f"data/{name}" for name in ("claims.json", "mentions.csv", "matrix.csv", "annotations.jsonld", "claimreview.json")}
@@ -95,6 +96,7 @@ def test_valid_fixture_pages_are_exactly_these(valid_out):
         "assets/favicon.svg",
         "assets/search.js",
         "assets/search/pagefind.js",
+        "assets/search/worker.js",
         "assets/style.css",
         "claims/bridge-cost/index.html",
         "claims/bridge-finished/index.html",

@@ -666,8 +666,8 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     assert report.changed == ["content/actors/bo-critic.md"]
     site_wide = 5 + 2 + 2 + 5
     assert report.rendered == 2 + 1 + 2 + 2 + site_wide
-    # + 4 assets (style, favicon, search, its shard merger), + /about/, + /articles/ and /updates/
-    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 4 + 1 + 2
+    # + 5 assets (style, favicon, search, its shard merger and worker), + /about/, + /articles/ and /updates/
+    assert len(builder.outputs) - report.rendered == 2 * 2 + 1 + 1 + 2 + 1 + 5 + 1 + 2
 
 
 def test_deleting_a_members_last_statement_re_renders_its_partys_page(tmp_path):
@@ -772,7 +772,7 @@ def test_serve_and_build_re_render_the_same_outputs_after_each_kind_of_edit(tmp_
         assert builder.outputs == tree_of(out), rel
     assert all(served == built for _, served, built in rendered), rendered
     assert [served for _, served, _ in rendered][1:3] == [2, 0], rendered
-    assert rendered[-1][1] == len(builder.outputs) - 4  # site.yaml: every output but the 4 assets
+    assert rendered[-1][1] == len(builder.outputs) - 5  # site.yaml: every output but the 5 assets
 
 
 def tree_of(out: Path) -> dict[str, bytes]:

@@ -40,13 +40,13 @@ index. At 1,000 pages a shard is at most ~0.5 GB for two Pagefind processes
 at once, a one-article change re-indexes ~500-1,000 articles (2-4 s), and a
 10,000-article site of today's page weights is ~25 shards (16 of articles;
 4 of claims and 4 of actors, held to 32 MB of HTML each; 1 of outlets). On a
-reader's first search a browser fetches from each shard two small files and
-its copy of Pagefind's WebAssembly (~70 KB, which search/pagefind.js needs to
-search each shard on its own), then one chunk per searched word: measured in
-Chromium at 2,000 articles (``tests/bench/search_equivalence.py``), first
-search 0.56 s and 194 KB with one index, 0.88 s and 552 KB with 5 shards,
-1.97 s and 3.7 MB with 39; later searches 0.4 s in all three. Few large
-shards keep that down.
+reader's first search a browser fetches from each shard two small files,
+then one chunk per searched word, and Pagefind's WebAssembly (~70 KB) once
+for all shards (``search/worker.js``; each shard's Pagefind used to fetch its
+own copy): measured in Chromium at 2,000 articles, first search 0.52 s and
+277 KB with 5 shards (519 KB when each fetched the WebAssembly), 0.99-1.27 s
+and 1.06 MB with 39 (3.7 MB); later searches 0.4 s. Few large shards keep
+the time down.
 
 Determinism: pages go to Pagefind sorted by path (``search.index_pages``),
 shards are listed in a fixed order, and nothing depends on which shards were

@@ -242,6 +242,25 @@ def searched_in_both(browser, base: str, term: str, builds=("one", "many"),
     return seen
 
 
+def test_every_shard_searches_with_one_download_of_pagefinds_webassembly(browser, one_and_many_shards):
+    """Each shard's Pagefind asks for its own wasm.<language>.pagefind (the
+    same bytes in all): search/worker.js fetches it once for all of them."""
+    root, base = one_and_many_shards
+    shards = json.loads((root / "many" / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    page = open_page(browser)
+    try:
+        page.goto(f"{base}many/index.html")
+        message, results = search_results(page, "Taliban")
+        assert results and not page.problems, (message, page.problems)
+        files = [urlsplit(url).path for url in page.requests]
+        wasm = [path for path in files if path.rsplit("/", 1)[-1].startswith("wasm.")]
+        entries = [path for path in files if path.endswith("/pagefind-entry.json")]
+        assert len(shards) >= 10 and len(entries) == len(shards), entries  # every shard was searched
+        assert len(wasm) == 1, wasm
+    finally:
+        page.context.close()
+
+
 NOTHING_FOUND = {"xylophonic"}  # terms of which one index finds nothing: the same must hold in shards
 
 

@@ -69,8 +69,13 @@ function send(instanceId, method, args) {
   });
 }
 
+// Pagefind's worker of the first shard, started through search/worker.js,
+// which has every shard's Pagefind share one download of the WebAssembly.
 function startWorker(bundlePath) {
-  worker = new Worker(bundlePath + "pagefind-worker.js");
+  var pagefindWorker = new URL(bundlePath + "pagefind-worker.js", location.href);
+  var shim = new URL("worker.js", import.meta.url);
+  shim.searchParams.set("pagefind", pagefindWorker.pathname);
+  worker = new Worker(shim.href);
   worker.addEventListener("message", function (event) {
     var reply = event.data, waiting = pending.get(reply.id);
     if (!waiting) return;
