@@ -430,7 +430,9 @@ def test_sharded_indexes_are_byte_identical_across_builds(small_shards, tmp_path
     assert len(shard_folders(first)) >= 6
 
 
-def test_a_page_stays_in_its_shard_as_others_come_and_go():
+def test_a_page_stays_in_its_shard_as_others_come_and_go(monkeypatch):
+    monkeypatch.setattr(generator.engine.search_shards, "SHARD_PAGES", 1000)  # the figures below are for 1,000
+
     def plan(sizes: dict[str, int]) -> dict[str, str]:
         return {path: shard.name for shard in generator.engine.search_shards.plan_shards(sizes) for path in shard.pages}
 

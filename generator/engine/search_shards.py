@@ -36,17 +36,23 @@ proportion to the pages it indexes, on one core per index: 3.8 s and 243 MB
 for 1,000 article pages (16 MB of HTML), 7.5 s and 472 MB for 2,000; 1.8 s
 and 97 MB for 200 claim pages (12.9 MB), 3.5 s and 174 MB for 400; 0.54 s
 for 125 articles, so a shard costs ~0.1 s more than its pages in a larger
-index. At 1,000 pages a shard is at most ~0.5 GB for two Pagefind processes
-at once, a one-article change re-indexes ~500-1,000 articles (2-4 s), and a
-10,000-article site of today's page weights is ~25 shards (16 of articles;
-4 of claims and 4 of actors, held to 32 MB of HTML each; 1 of outlets). On a
-reader's first search a browser fetches from each shard two small files,
-then one chunk per searched word, and Pagefind's WebAssembly (~70 KB) once
-for all shards (``search/worker.js``; each shard's Pagefind used to fetch its
-own copy): measured in Chromium at 2,000 articles, first search 0.52 s and
-277 KB with 5 shards (519 KB when each fetched the WebAssembly), 0.99-1.27 s
-and 1.06 MB with 39 (3.7 MB); later searches 0.4 s. Few large shards keep
-the time down.
+index. At 500 pages a shard is at most ~0.25 GB for two Pagefind processes
+at once, and a one-article change re-indexes 250-500 articles. A
+10,000-article site is 41 shards: 32 of articles (316 pages each), 4 of
+claims and 4 of actors (held to 32 MB of HTML each), 1 of outlets.
+
+What the shard size trades, measured at 10,000 articles: a build after one
+article's text changed took 2.2-2.7 s with shards of 631 articles (1,000
+pages at most, 25 shards), 1.6-1.9 s with 316 (41 shards), most of it
+Pagefind remaking the edited page's shard. A reader's first search fetches
+from each shard two small files, then one chunk per searched word, and
+Pagefind's WebAssembly (~70 KB) once for all shards (``search/worker.js``;
+each shard's Pagefind used to fetch its own copy); measured in Chromium on a
+local server, six queries: 0.81-0.88 s, 85 requests and 785 KB with 25
+shards, 0.99-1.04 s, 133 requests and 1.2 MB with 41 (0.84-0.87 s, 108
+requests and 2.4 MB with 25 before the WebAssembly was shared); later
+searches 0.35 s either way. More, smaller shards make edits quicker and
+readers' first search slower.
 
 Determinism: pages go to Pagefind sorted by path (``search.index_pages``),
 shards are listed in a fixed order, and nothing depends on which shards were
@@ -69,7 +75,7 @@ from .cache import dependency_version, digest
 from .search import index_pages, marks_search_body
 from .write import Sink, Written
 
-SHARD_PAGES = 1000  # pages a shard holds on average, at most
+SHARD_PAGES = 500  # pages a shard holds on average, at most
 SHARD_BYTES = 32 << 20  # bytes of HTML a shard holds on average, at most (heavy claim and outlet pages)
 # Pagefind indexes on one core per index (CPU time ≈ wall time), so two
 # indexes at once use both cores of the machines this runs on.
