@@ -155,6 +155,41 @@ def test_the_index_does_not_depend_on_the_order_pages_come_in(valid_out):
     assert index_pages(dict(reversed(list(some.items()))), "en") == index_pages(some, "en")
 
 
+@pytest.mark.parametrize("built", ["valid_out", "example_out"])
+def test_pages_sent_without_their_ignored_parts_make_the_same_index(built, request, monkeypatch):
+    """Pagefind is sent each page without what it would leave out
+    (``search.without_ignored``, for speed): the index must be the one the
+    whole pages make, byte for byte."""
+    out = request.getfixturevalue(built)
+    pages = {path: data for path, data in tree(out).items()
+             if path.endswith(".html") and generator.engine.search.marks_search_body(data)}
+    assert sum(len(generator.engine.search.without_ignored(page)) for page in pages.values()) < 0.8 * sum(
+        map(len, pages.values()))  # (it does leave things out)
+    shortened = index_pages(pages, "en")
+    monkeypatch.setattr(generator.engine.search, "without_ignored", lambda page: page)
+    assert index_pages(pages, "en") == shortened
+
+
+IGNORED_CASES = [
+    # (page, what Pagefind is sent)
+    (b'<p>a</p><p class="x" data-pagefind-ignore>b</p><p>c</p>', b"<p>a</p><p>c</p>"),
+    (b'<div data-pagefind-ignore="all"><div>b</div><div>c</div></div>d', b"d"),  # nested, same name
+    (b'<section data-pagefind-ignore><p>b <span data-pagefind-ignore>x</span></p></section><p>e</p>', b"<p>e</p>"),
+    (b'<ul data-pagefind-ignore><li data-pagefind-meta="k:v">m</li></ul>',  # metadata is read even there
+     b'<ul data-pagefind-ignore><li data-pagefind-meta="k:v">m</li></ul>'),
+    (b'<img data-pagefind-ignore src="a.png"><p>t</p>', b'<img data-pagefind-ignore src="a.png"><p>t</p>'),  # void
+    (b'<p data-pagefind-ignore>never closed', b'<p data-pagefind-ignore>never closed'),
+    (b'<p data-pagefind-ignored>x</p><p data-pagefind-body>y</p>', b'<p data-pagefind-ignored>x</p><p data-pagefind-body>y</p>'),
+    (b'<pre data-pagefind-ignore>x</pre><p>y</p>', b"<p>y</p>"),  # <p inside <pre>'s name is not a <p> tag
+    (b"<p>data-pagefind-ignore as words</p>", b"<p>data-pagefind-ignore as words</p>"),
+]
+
+
+@pytest.mark.parametrize("page, sent", IGNORED_CASES)
+def test_what_pagefind_is_sent_leaves_out_exactly_the_ignored_elements(page, sent):
+    assert generator.engine.search.without_ignored(page) == sent
+
+
 # --- failures -------------------------------------------------------------------------------------
 
 
