@@ -190,6 +190,18 @@ def test_what_pagefind_is_sent_leaves_out_exactly_the_ignored_elements(page, sen
     assert generator.engine.search.without_ignored(page) == sent
 
 
+@pytest.mark.parametrize("page", [
+    b"<dl><dt>Role</dt><dd>Mayor</dd></dl><p>a</p><h2>b</h2><li>c</li>",
+    b"<DL><DT>Role</DT><dd>Mayor</dd></DL><P>a</p>",  # a site's own template may write tags in capitals
+    b"<p>x</p><span>y</span></pre></h7></sections>",
+])
+def test_closing_block_tags_are_followed_by_a_space_for_pagefind(page):
+    """``<dt>Role</dt><dd>Mayor</dd>`` is two words for Pagefind, not "RoleMayor"."""
+    expected = re.sub(rb"</(?:dt|dd|li|td|th|caption|p|h[1-6]|div|section|header)>", lambda m: m.group() + b" ",
+                      page, flags=re.IGNORECASE)
+    assert generator.engine.search.spaced_blocks(page) == expected != page
+
+
 # --- failures -------------------------------------------------------------------------------------
 
 

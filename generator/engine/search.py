@@ -48,9 +48,11 @@ from ..core.layout import SEARCH_FOLDER
 SEARCH_BODY = b"data-pagefind-body"  # the attribute that marks what a page has to be found by
 READ_SIZE = 1 << 20  # bytes asked of the pipe at a time
 PIPE_SIZE = 1 << 20  # what a pipe to Pagefind holds when widened (Linux's most without privileges)
-CLOSING_BLOCK_TAG = re.compile(r"</(?:dt|dd|li|td|th|caption|p|h[1-6]|div|section|header)>", re.IGNORECASE)
-# The start tag of an element Pagefind leaves out (data-pagefind-ignore, any value).
-IGNORED_START = re.compile(rb"<([a-z][a-z0-9]*)(?=[\s>])[^>]*?\sdata-pagefind-ignore(?=[\s=>])[^>]*>")
+CLOSING_BLOCK_TAG = re.compile(rb"(</(?:dt|dd|li|td|th|caption|p|h[1-6]|div|section|header)>)", re.IGNORECASE)
+IGNORE_ATTRIBUTE = b"data-pagefind-ignore"  # any value: the element is left out of the index
+# A start tag up to an attribute, and what may follow an attribute's name.
+START_TAG_TO_ATTRIBUTE = re.compile(rb"<([a-z][a-z0-9]*)\s(?:[^<>]*\s)?")
+AFTER_ATTRIBUTE_NAME = re.compile(rb"[\s=>]")
 OTHER_MARK = re.compile(rb"data-pagefind-(?!ignore[\s=>])")  # what Pagefind reads even in an ignored element
 VOID_TAGS = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
                        b"source", b"track", b"wbr"})
@@ -78,7 +80,7 @@ def new_index(language: str) -> dict:
 
 def add_file(path: str, page: bytes) -> dict:
     return {"type": "AddFile", "index_id": 0, "url": f"/{path}", "file_path": None,
-            "file_contents": spaced_blocks(without_ignored(page).decode("utf-8"))}
+            "file_contents": spaced_blocks(without_ignored(page)).decode("utf-8")}
 
 
 GET_FILES = {"type": "GetFiles", "index_id": 0}
@@ -112,12 +114,17 @@ def without_ignored(page: bytes) -> bytes:
     make: everything from content is escaped, so a "<" in them opens a tag."""
     pieces: list[bytes] = []
     copied = searched = 0
-    while (start := IGNORED_START.search(page, searched)) is not None:
-        end = element_end(page, start) if start.group(1) not in VOID_TAGS else None
-        if end is None or OTHER_MARK.search(page, start.start() + 1, end):
-            searched = start.end()
+    while (mark := page.find(IGNORE_ATTRIBUTE, searched)) >= 0:
+        searched = mark + len(IGNORE_ATTRIBUTE)
+        opening = page.rfind(b"<", copied, mark)
+        start = START_TAG_TO_ATTRIBUTE.fullmatch(page, opening, mark) if opening >= 0 else None
+        if start is None or not AFTER_ATTRIBUTE_NAME.match(page, searched):
+            continue  # words in a page, or another attribute's name
+        name = start.group(1)
+        end = element_end(page, name, page.find(b">", searched) + 1) if name not in VOID_TAGS else None
+        if end is None or OTHER_MARK.search(page, opening + 1, end):
             continue
-        pieces.append(page[copied:start.start()])
+        pieces.append(page[copied:opening])
         copied = searched = end
     if not pieces:
         return page
@@ -125,11 +132,12 @@ def without_ignored(page: bytes) -> bytes:
     return b"".join(pieces)
 
 
-def element_end(page: bytes, start: re.Match) -> int | None:
-    """Where the element that ``start`` opens ends (after its end tag), counting
-    the elements of the same name inside it; None if it does not end."""
+def element_end(page: bytes, name: bytes, inside: int) -> int | None:
+    """Where the element named ``name`` whose content starts at ``inside``
+    ends (after its end tag), counting the elements of the same name inside
+    it; None if it does not end."""
     depth = 1
-    for tag in same_name_tags(start.group(1)).finditer(page, start.end()):
+    for tag in same_name_tags(name).finditer(page, inside):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             return tag.end()
@@ -141,14 +149,18 @@ def same_name_tags(name: bytes) -> re.Pattern:
     return re.compile(rb"<(/?)" + re.escape(name) + rb"(?=[\s>/])[^>]*>")
 
 
-def spaced_blocks(html: str) -> str:
+def spaced_blocks(page: bytes) -> bytes:
     """The page with a space after each closing block tag, for Pagefind only.
 
     Pagefind joins the text of adjacent elements as it finds it, so
     ``<dt>Role</dt><dd>Mayor</dd>`` would be indexed, and excerpted, as one
     word, "RoleMayor". The published page is not changed.
-    """
-    return CLOSING_BLOCK_TAG.sub(r"\g<0> ", html)
+
+    Split at the tags, not substituted: a substitution calls Python at each
+    of a page's hundreds of tags (0.12 ms for a claim page, 0.065 split)."""
+    parts = CLOSING_BLOCK_TAG.split(page)  # text, tag, text, tag, ..., text
+    parts[1::2] = [tag + b" " for tag in parts[1::2]]
+    return b"".join(parts)
 
 
 def pagefind_binary() -> Path:
