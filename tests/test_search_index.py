@@ -182,6 +182,9 @@ IGNORED_CASES = [
     (b'<p data-pagefind-ignored>x</p><p data-pagefind-body>y</p>', b'<p data-pagefind-ignored>x</p><p data-pagefind-body>y</p>'),
     (b'<pre data-pagefind-ignore>x</pre><p>y</p>', b"<p>y</p>"),  # <p inside <pre>'s name is not a <p> tag
     (b"<p>data-pagefind-ignore as words</p>", b"<p>data-pagefind-ignore as words</p>"),
+    (b'<a title="as data-pagefind-ignore in a value" href="/x">link</a>',
+     b'<a title="as data-pagefind-ignore in a value" href="/x">link</a>'),
+    (b'<a title="x" data-pagefind-ignore href="/x">link</a><p>t</p>', b"<p>t</p>"),
 ]
 
 

@@ -111,15 +111,17 @@ def without_ignored(page: bytes) -> bytes:
     An element that holds another ``data-pagefind-`` attribute (metadata,
     which Pagefind reads even there) is kept, and so is one whose end is not
     found. Tags are found by pattern, which is safe in pages the templates
-    make: everything from content is escaped, so a "<" in them opens a tag."""
+    make: everything from content is escaped, so a "<" in them opens a tag
+    and a '"' in a tag opens or closes an attribute's value."""
     pieces: list[bytes] = []
     copied = searched = 0
     while (mark := page.find(IGNORE_ATTRIBUTE, searched)) >= 0:
         searched = mark + len(IGNORE_ATTRIBUTE)
         opening = page.rfind(b"<", copied, mark)
         start = START_TAG_TO_ATTRIBUTE.fullmatch(page, opening, mark) if opening >= 0 else None
-        if start is None or not AFTER_ATTRIBUTE_NAME.match(page, searched):
-            continue  # words in a page, or another attribute's name
+        if (start is None or not AFTER_ATTRIBUTE_NAME.match(page, searched)
+                or page.count(b'"', opening, mark) % 2):
+            continue  # words in a page or in an attribute's value, or another attribute's name
         name = start.group(1)
         end = element_end(page, name, page.find(b">", searched) + 1) if name not in VOID_TAGS else None
         if end is None or OTHER_MARK.search(page, opening + 1, end):
