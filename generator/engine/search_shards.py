@@ -72,7 +72,7 @@ from ..core.layout import SEARCH_FOLDER
 from ..outputs.base import stable_hash
 from ..core.layout import SEARCH_SHARD_LIST as SHARD_LIST
 from .cache import dependency_version, digest
-from .search import index_pages, marks_search_body
+from .search import SENT_FORM, index_pages, marks_search_body
 from .write import Sink, Written
 
 SHARD_PAGES = 500  # pages a shard holds on average, at most
@@ -129,9 +129,10 @@ def bucket_count(pages: int, size: int) -> int:
 
 def shard_key(shard: Shard, digests: Mapping[str, str], language: str) -> str:
     """What a shard's index is made from: its pages' bytes (by digest), the
-    language and Pagefind's version. Same key, same index."""
+    language, Pagefind's version and the form its pages are sent in. Same
+    key, same index."""
     return digest(json.dumps(
-        [language, dependency_version("pagefind-bin"), [(path, digests[path]) for path in shard.pages]]
+        [language, dependency_version("pagefind-bin"), SENT_FORM, [(path, digests[path]) for path in shard.pages]]
     ).encode())
 
 

@@ -82,6 +82,12 @@ function startWorker(bundlePath) {
     pending.delete(reply.id);
     if (reply.error) waiting.reject(new Error(reply.error)); else waiting.resolve(reply.result);
   });
+  // A worker that fails to load (or dies) answers nothing: what waits for it fails instead.
+  worker.addEventListener("error", function (event) {
+    var failed = new Error("search worker: " + (event.message || "failed to load"));
+    pending.forEach(function (waiting) { waiting.reject(failed); });
+    pending.clear();
+  });
 }
 
 export async function options(newOptions) {

@@ -24,7 +24,7 @@
   var wasmFiles = new Map(); // file name → promise of its bytes
 
   self.fetch = function (resource, init) {
-    var url = new URL(typeof resource === "string" ? resource : resource.url, location.href);
+    var url = new URL(resource instanceof Request ? resource.url : String(resource), location.href);
     var name = /\/(wasm\.[^\/]+\.pagefind)$/.exec(url.pathname);
     if (!name || url.origin !== location.origin) return networkFetch(resource, init);
     var bytes = wasmFiles.get(name[1]);
@@ -36,7 +36,7 @@
       wasmFiles.set(name[1], bytes);
       bytes.catch(function () { wasmFiles.delete(name[1]); }); // the next shard tries again
     }
-    return bytes.then(function (buffer) { return new Response(buffer.slice(0)); });
+    return bytes.then(function (buffer) { return new Response(buffer); }); // (a Response copies the bytes)
   };
 
   importScripts(script.href);
