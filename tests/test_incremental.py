@@ -713,11 +713,13 @@ def test_a_template_edit_re_renders_the_pages_using_it(tmp_path):
 
 def test_a_text_edit_in_serve_brings_the_last_model_up_to_date(tmp_path, monkeypatch):
     """After a sentence is added to an article's text, serve neither links nor
-    analyses the site again (engine/textedits.py): it renders the three outputs
-    that show that text (the article's page and text file, and the annotations
-    file) from the last run's model, and they are what a clean build makes.
-    An edit of its front matter links and analyses again."""
+    analyses nor plans the site again (engine/textedits.py, outputs/textplan.py):
+    it renders the three outputs that show that text (the article's page and
+    text file, and the annotations file) from the last run's model, and they
+    are what a clean build makes. An edit of its front matter links and
+    analyses again."""
     from generator.engine import pipeline
+    from generator.outputs import render
 
     site = make_site(tmp_path, VALID_SITE)
     builder = IncrementalBuilder(site, base_url=BASE_URL)
@@ -725,6 +727,7 @@ def test_a_text_edit_in_serve_brings_the_last_model_up_to_date(tmp_path, monkeyp
     calls = []
     monkeypatch.setattr(pipeline, "link", lambda *args, **kwargs: calls.append("link"))
     monkeypatch.setattr(pipeline, "analyse", lambda *args, **kwargs: calls.append("analyse"))
+    monkeypatch.setattr(render, "plan_pages", lambda *args, **kwargs: calls.append("plan"))
     path = site / "content" / "articles" / "bridge-late.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added at the end.\n", encoding="utf-8")
     report = builder.rebuild()

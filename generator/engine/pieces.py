@@ -46,9 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from ..outputs.base import DataFile, Output, Part, Piece
+from ..outputs.base import DataFile, Output, Part, Piece, shows_text_of
 from .cache import LOCK_TIMEOUT, digest, remove_database
-from .textedits import shows_text_of
 
 PIECES_DIR = "pieces"  # in the build cache
 

@@ -177,7 +177,11 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                 graph = link(content, include_drafts=settings.drafts)
                 analysis = analyse(graph)
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
-            pages = renderer.plan(graph, analysis)
+            # After a text edit, the last plan with only the outputs that show the text planned again.
+            pages = (renderer.replan_after_text_edits(list(previous.built.pages.values()), graph, edited)
+                     if edited is not None and renderer is previous.renderer else None)
+            if pages is None:
+                pages = renderer.plan(graph, analysis)
             # What is stale: an output whose key is not the one it had in the previous run.
             # A file's records count for the outputs that show none of its text (base.Page.text_sources).
             source_keys = SourceKeys(inputs, EVERYTHING, records)

@@ -22,9 +22,8 @@ from typing import Any, Mapping
 from ..core.diagnostics import NOTICE, WARNING, Diagnostic, Diagnostics
 from ..core.layout import content_folder
 from ..stages.load import is_editors_content_file
-from ..outputs.base import EVERYTHING, Output
+from ..outputs.base import EVERYTHING, Output, shows_text_of
 from .cache import BuildCache, code_version, digest
-from .textedits import shows_text_of
 
 # Two files: what the outputs are made of, written by a full build only;
 # and the inputs of the last build it holds for, written by every build (a

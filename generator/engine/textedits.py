@@ -31,7 +31,7 @@ from typing import Callable, Mapping, Sequence
 
 from ..core.layout import content_folder
 from ..core.model import Content
-from ..outputs.base import EVERYTHING, Output
+from ..outputs.base import Output, shows_text_of
 from ..stages.load import is_editors_content_file
 
 
@@ -51,14 +51,6 @@ def text_edited(content: Content, inputs: Mapping[str, str], records: Mapping[st
                and records.get(path) == previous_records.get(path) for path in changed):
         return None
     return {path: by_path[path] for path in sorted(changed)}
-
-
-def shows_text_of(output: Output, paths: frozenset[str]) -> bool:
-    """Whether ``output``'s key takes the bytes of one of ``paths`` (``keys.SourceKeys``)."""
-    text = output.text_sources
-    if text is None:
-        return output.sources == EVERYTHING or not paths.isdisjoint(output.sources)
-    return not paths.isdisjoint(text)
 
 
 def keys_after_text_edits(outputs: Sequence[Output], edited: frozenset[str], previous_keys: Mapping[str, str],

@@ -121,6 +121,15 @@ def piece_path(file_path: str, item: str) -> str:
 PageSources = dict[str, frozenset[str]]  # page path → its sources
 
 
+def shows_text_of(output: "Output | Piece", paths: frozenset[str]) -> bool:
+    """Whether ``output``'s key takes the bytes of one of ``paths`` (``keys.SourceKeys``):
+    whether it shows the body text of one of those files."""
+    text = output.text_sources
+    if text is None:
+        return output.sources == EVERYTHING or not paths.isdisjoint(output.sources)
+    return not paths.isdisjoint(text)
+
+
 def page_sources(pages: list["Output"]) -> PageSources:
     """The sources of every page planned so far, by path: a piece of a data
     file showing what a page shows takes that page's sources."""

@@ -72,21 +72,33 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     """
     sources = page_sources(pages)
     outputs: list[Output] = [
-        # Its example annotation quotes the text around the first quote: the
-        # one article's text it shows, so an edit of any other's renders it not.
-        Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words),
-             text_sources=frozenset({graph.quotes[0].article.path}) if graph.quotes else NO_TEXT),
+        about_page(graph, words),
         composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources), NO_TEXT),
         composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources), NO_TEXT),
         composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources), NO_TEXT),
-        # The text around each quote, from every article's text.
-        composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources, words)),
+        annotations_file(graph, sources, words),
     ]
-    outputs += [
-        DataFile(article_text_path(article), frozenset({article.path}), partial(article_text, article))
-        for article in graph.articles.values()
-    ]
+    outputs += [article_text_file(article) for article in graph.articles.values()]
     return outputs
+
+
+# The outputs that show articles' text (textplan.py plans them again after a text edit).
+
+
+def about_page(graph: Graph, words: Interface) -> Page:
+    # Its example annotation quotes the text around the first quote: the
+    # one article's text it shows, so an edit of any other's renders it not.
+    return Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words),
+                text_sources=frozenset({graph.quotes[0].article.path}) if graph.quotes else NO_TEXT)
+
+
+def annotations_file(graph: Graph, sources: PageSources, words: Interface) -> DataFile:
+    """The text around each quote, from every article's text."""
+    return composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources, words))
+
+
+def article_text_file(article: Article) -> DataFile:
+    return DataFile(article_text_path(article), frozenset({article.path}), partial(article_text, article))
 
 
 # --- the article text ----------------------------------------------------------

@@ -10,7 +10,7 @@ and line (:class:`TemplateProblem`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable, Sequence
 
 import jinja2
 
@@ -24,6 +24,7 @@ from . import urls
 from .base import DataFile, Output
 from .environment import make_environment
 from .siteplan import plan_pages
+from .textplan import replanned_after_text_edits
 
 STATIC_PREFIX = f"{STATIC_DIR}/"  # of a template name: a file copied as it is into assets/
 
@@ -53,6 +54,12 @@ class Renderer:
 
     def plan(self, graph: Graph, analysis: Analysis) -> list[Output]:
         return plan_pages(graph, analysis, self.interface)
+
+    def replan_after_text_edits(self, planned: Sequence[Output], graph: Graph,
+                                edited: Collection[str]) -> list[Output] | None:
+        """``planned`` (this renderer's last plan) with the outputs showing the
+        ``edited`` articles' text planned again on ``graph`` (``textplan.py``)."""
+        return replanned_after_text_edits(planned, graph, self.interface, edited)
 
     def render(self, page: Output, graph: Graph) -> bytes:
         """The page's bytes; raises TemplateProblem for a broken template."""

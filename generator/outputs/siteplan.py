@@ -58,13 +58,7 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
         ))
     for item in analysis.outlets.values():
         pages += outlet_pages(item, outlet_sources[item.outlet.id])
-    for article in graph.articles.values():
-        pages.append(Page(
-            urls.article_path(article), "article.html", "articles",
-            sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
-            partial(article_context, graph, article, words),
-            text_sources=frozenset({article.path}),
-        ))
+    pages += [article_page(graph, article, words) for article in graph.articles.values()]
     pages += sitepages.plan(graph)  # the editors' own pages: /about/…
     # The data files' pieces have the sources of the pages that show the same claim or article.
     pages += opendata.plan(graph, analysis, pages, words)  # /data/* and /about/data/
@@ -73,6 +67,15 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
     pages += feeds.plan(graph, analysis, pages, words)  # Atom feeds, sitemap.xml, robots.txt
     sitepages.linked_from_every_page(pages, graph)  # every footer links the editors' pages
     return pages
+
+
+def article_page(graph: Graph, article: Article, words: Interface) -> Page:
+    return Page(
+        urls.article_path(article), "article.html", "articles",
+        sources_of(graph.quotes_by_article.get(article.id, []), article.path, graph.outlets[article.outlet_id].path),
+        partial(article_context, graph, article, words),
+        text_sources=frozenset({article.path}),
+    )
 
 
 def list_pages_of(graph: Graph, analysis: Analysis, claims: list[ClaimAnalysis], claim_sources: dict[str, frozenset[str]],
