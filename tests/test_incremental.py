@@ -744,6 +744,32 @@ def test_a_text_edit_in_serve_brings_the_last_model_up_to_date(tmp_path, monkeyp
     assert calls == ["link"]
 
 
+def test_text_edits_in_serve_leave_no_page_planned_on_an_older_model(tmp_path):
+    """After text edits of one article, then of another (each plans again only
+    the outputs that show the edited texts, outputs/textplan.py), every page
+    is planned on the first model or the newest: one planned on each model in
+    between would keep it alive, one more model per article edited."""
+    from functools import partial
+
+    from generator.core.model import Graph
+
+    site = make_site(tmp_path, VALID_SITE)
+    builder = IncrementalBuilder(site, base_url=BASE_URL)
+    assert builder.rebuild().ok
+    first = builder._last_good.built.graph
+    for name in ("bridge-late", "bridge-opens", "bridge-late"):
+        path = site / "content" / "articles" / f"{name}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\nA sentence added to {name}.\n", encoding="utf-8")
+        assert builder.rebuild().ok
+    built = builder._last_good.built
+    assert built.replanned == {"content/articles/bridge-late.md", "content/articles/bridge-opens.md"}
+    contexts = [getattr(page, "make_context", None) for page in built.pages.values()]
+    graphs = {id(arg) for context in contexts if isinstance(context, partial)
+              for arg in context.args if isinstance(arg, Graph)}
+    assert id(built.graph) in graphs and graphs <= {id(first), id(built.graph)}
+    assert builder.outputs == clean_build(site, tmp_path / "clean")
+
+
 def test_serve_and_build_re_render_the_same_outputs_after_each_kind_of_edit(tmp_path):
     """One staleness rule (pipeline.py): after an article, site.yaml, a
     template and a static file changed, serve re-renders exactly as many

@@ -106,6 +106,11 @@ class Built:
     pages: Mapping[str, Output]
     inputs: Mapping[str, str]  # every input's digest
     records: Mapping[str, str]  # every content file's records digest (validate.CheckedFile.records_digest)
+    # The articles (paths) whose text edits had the outputs showing their text
+    # planned again since the whole site last was (textplan.py). Each text edit
+    # plans theirs again too: a page planned on an older graph would keep that
+    # graph alive, one more for every article edited in a long preview session.
+    replanned: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -178,10 +183,11 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                 analysis = analyse(graph)
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             # After a text edit, the last plan with only the outputs that show the text planned again.
-            pages = (renderer.replan_after_text_edits(list(previous.built.pages.values()), graph, edited)
+            replanned = previous.built.replanned | frozenset(edited) if edited is not None else frozenset()
+            pages = (renderer.replan_after_text_edits(list(previous.built.pages.values()), graph, replanned)
                      if edited is not None and renderer is previous.renderer else None)
             if pages is None:
-                pages = renderer.plan(graph, analysis)
+                pages, replanned = renderer.plan(graph, analysis), frozenset()
             # What is stale: an output whose key is not the one it had in the previous run.
             # A file's records count for the outputs that show none of its text (base.Page.text_sources).
             source_keys = SourceKeys(inputs, EVERYTHING, records)
@@ -208,7 +214,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
                 sink.abandon()
                 return Outcome(diagnostics, prepared.checked)
             manifest = {**rendered.manifest, **index.entries}
-            built = Built(content, graph, analysis, {page.path: page for page in pages}, inputs, records)
+            built = Built(content, graph, analysis, {page.path: page for page in pages}, inputs, records, replanned)
             counts = {"articles": len(graph.articles), "claims": len(graph.claims),
                       "actors": len(graph.actors), "outlets": len(graph.outlets)}
             outcome = Outcome(
