@@ -184,7 +184,7 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
             renderer, templates_key = renderer_for(root, inputs, previous, prepared.interface)
             # After a text edit, the last plan with only the outputs that show the text planned again.
             replanned = previous.built.replanned | frozenset(edited) if edited is not None else frozenset()
-            pages = (renderer.replan_after_text_edits(list(previous.built.pages.values()), graph, replanned)
+            pages = (renderer.replan_after_text_edits(previous.built.pages, graph, replanned)
                      if edited is not None and renderer is previous.renderer else None)
             if pages is None:
                 pages, replanned = renderer.plan(graph, analysis), frozenset()

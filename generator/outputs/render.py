@@ -10,7 +10,7 @@ and line (:class:`TemplateProblem`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Collection, Iterable, Sequence
+from typing import Collection, Iterable, Mapping
 
 import jinja2
 
@@ -55,9 +55,9 @@ class Renderer:
     def plan(self, graph: Graph, analysis: Analysis) -> list[Output]:
         return plan_pages(graph, analysis, self.interface)
 
-    def replan_after_text_edits(self, planned: Sequence[Output], graph: Graph,
+    def replan_after_text_edits(self, planned: Mapping[str, Output], graph: Graph,
                                 edited: Collection[str]) -> list[Output] | None:
-        """``planned`` (this renderer's last plan) with the outputs showing the
+        """``planned`` (this renderer's last plan, path → output) with the outputs showing the
         ``edited`` articles' text planned again on ``graph`` (``textplan.py``)."""
         return replanned_after_text_edits(planned, graph, self.interface, edited)
 

@@ -20,7 +20,7 @@ planned again.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Collection, Sequence
+from typing import Collection, Mapping
 
 from ..core.model import Graph
 from ..core.translations import Interface
@@ -28,11 +28,11 @@ from . import opendata, siteplan, urls
 from .base import EVERYTHING, Output, shows_text_of
 
 
-def replanned_after_text_edits(planned: Sequence[Output], graph: Graph, words: Interface,
+def replanned_after_text_edits(planned: Mapping[str, Output], graph: Graph, words: Interface,
                                edited: Collection[str]) -> list[Output] | None:
-    """``planned``, the last plan in its order, with each output that shows
-    the text of an ``edited`` article (content paths) planned again on
-    ``graph``; None if one is not planned as it was."""
+    """``planned``, the last plan (path → output, in its order), with each
+    output that shows the text of an ``edited`` article (content paths)
+    planned again on ``graph``; None if one is not planned as it was."""
     edited = frozenset(edited)
     by_path = {article.path: article for article in graph.articles.values()}
     if not edited <= by_path.keys():
@@ -47,15 +47,14 @@ def replanned_after_text_edits(planned: Sequence[Output], graph: Graph, words: I
             fresh[output.path] = output
     about = opendata.about_page(graph, words)
     fresh[about.path] = about
-    before = {output.path: output for output in planned}
-    article_pages = [before.get(urls.article_path(article)) for article in graph.articles.values()]
+    article_pages = [planned.get(urls.article_path(article)) for article in graph.articles.values()]
     if any(page is None for page in article_pages):
         return None
     article_sources = {page.path: page.sources - footer for page in article_pages}
     annotations = opendata.annotations_file(graph, article_sources, words)
     fresh[annotations.path] = annotations
     replanned = []
-    for output in planned:
+    for output in planned.values():
         if not shows_text_of(output, edited):
             replanned.append(output)
             continue
