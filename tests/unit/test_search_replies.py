@@ -64,25 +64,32 @@ def test_a_stream_that_ends_early_is_an_error():
         read_replies(PipeLike(encoded(1, {"type": "A"})), 2)
 
 
-def test_reading_a_200_mb_reply_takes_time_linear_in_its_size():
-    small, large = big_reply(25), big_reply(200)
+def test_reading_a_large_reply_takes_time_linear_in_its_size():
+    small, large = big_reply(8), big_reply(64)
 
-    def read_small() -> float:
-        started = time.monotonic()
-        assert len(read_replies(PipeLike(small), 1)[0]["files"][0]["content"]) == 25 << 20
-        return time.monotonic() - started
+    def seconds_to_read(reply: bytes, megabytes: int, deadline: float = float("inf")) -> float:
+        # CPU time of this process: another process busy on the machine (CI
+        # runs beside other jobs) does not count against the reader.
+        started = time.process_time()
+        replies = read_replies(PipeLike(reply, deadline=deadline), 1)
+        spent = time.process_time() - started
+        assert len(replies[0]["files"][0]["content"]) == megabytes << 20
+        return spent
 
-    before = read_small()
+    before = seconds_to_read(small, 8)
     # Linear: eight times the bytes, about eight times the time; the quadratic
-    # reader needed about 64 times as long (minutes). The stream stops a
+    # reader needed about 64 times as long at the very least (it copies all
+    # that is pending at each 64 KB read: tens of GB here). The stream stops a
     # reader that slow at a deadline well past the bound.
-    started = time.monotonic()
-    replies = read_replies(PipeLike(large, deadline=started + 64 * before + 10.0), 1)
-    large_seconds = time.monotonic() - started
-    assert len(replies[0]["files"][0]["content"]) == 200 << 20
-    # The baseline is the slower of two small reads, one before and one after
-    # the large one, so a machine that got busier meanwhile (CI runs other
-    # tests beside this one) does not pass for a quadratic reader.
-    baseline = max(before, read_small())
-    allowed = 20 * baseline + 2.0
-    assert large_seconds < allowed, f"25 MB in {baseline:.2f} s, 200 MB in {large_seconds:.2f} s"
+    deadline = time.monotonic() + 64 * before + 10.0
+    # The best of three large reads against the slower of two small ones, one
+    # before and one after: a pause of the machine's own (a CI run once took
+    # 5.6 s for what takes 1 s) fails neither, a quadratic reader fails all.
+    large_seconds = seconds_to_read(large, 64, deadline)
+    baseline = max(before, seconds_to_read(small, 8))
+    allowed = 20 * baseline + 1.0
+    for _ in range(2):
+        if large_seconds < allowed:
+            break
+        large_seconds = min(large_seconds, seconds_to_read(large, 64, time.monotonic() + 64 * before + 10.0))
+    assert large_seconds < allowed, f"8 MB in {baseline:.2f} s, 64 MB in {large_seconds:.2f} s"
