@@ -84,9 +84,51 @@ def test_the_edited_articles_shard_is_finished_from_what_was_sent_ahead(site, ah
     assert ahead_log["begun"] == [True] and True in ahead_log["finished"]
     (fed,) = ahead_log["fed"]
     page = f"articles/{sorted(site.articles)[EDITED]}/index.html"
+    # The whole shard was sent ahead: the live pages before the edited one,
+    # then, handed over once the build had planned it, the edited page, and
+    # the live pages after it.
+    assert [path for path, _ in fed.sent] == list(fed.shard.pages)
+    assert fed.shard.pages.index(page) > 0 and page != fed.shard.pages[-1]
+    assert_as_a_clean_build(site, tmp_path)
+    assert_no_pagefind_left(ahead_log)
+
+
+def test_without_the_new_pages_handed_over_the_rest_is_sent_by_the_search_step(site, ahead_log, tmp_path, monkeypatch):
+    monkeypatch.setattr(IndexAhead, "wants_pages", False)
+    edit_text(site)
+    assert build(site.root).ok
+    assert True in ahead_log["finished"]
+    (fed,) = ahead_log["fed"]
+    page = f"articles/{sorted(site.articles)[EDITED]}/index.html"
     assert fed.sent and fed.shard.pages[len(fed.sent)] == page  # every page before it came from the live site
     assert_as_a_clean_build(site, tmp_path)
     assert_no_pagefind_left(ahead_log)
+
+
+def test_a_page_handed_over_that_is_not_the_new_sites_is_not_used(site, ahead_log, tmp_path, monkeypatch):
+    real = search_ahead.IndexAhead.hand_over
+
+    def wrong(self, pages):
+        real(self, {path: page.replace(b"</main>", b"<p>not what the build renders</p></main>")
+                    for path, page in pages.items()})
+
+    monkeypatch.setattr(IndexAhead, "hand_over", wrong)
+    edit_text(site)
+    assert build(site.root).ok
+    assert ahead_log["fed"] and True not in ahead_log["finished"]  # sent, then indexed from scratch
+    assert_as_a_clean_build(site, tmp_path)
+    assert_no_pagefind_left(ahead_log)
+
+
+def test_a_handover_is_read_as_written_and_a_cut_one_as_none():
+    import io
+
+    pages = {"articles/a/index.html": b"<html>a</html>", "about/data/index.html": "<p>é</p>".encode()}
+    message = search_ahead.handover_message(pages)
+    assert search_ahead.read_handover(io.BytesIO(message)) == pages
+    for cut in (0, 3, 8, len(message) - 1):
+        assert search_ahead.read_handover(io.BytesIO(message[:cut])) == {}
+    assert search_ahead.read_handover(io.BytesIO(search_ahead.handover_message({}))) == {}
 
 
 def test_a_guess_that_does_not_hold_is_not_used(site, ahead_log, tmp_path, monkeypatch):

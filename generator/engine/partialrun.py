@@ -41,7 +41,7 @@ from ..core.diagnostics import Diagnostics
 from ..core.model import Content, Graph
 from ..core.progress import Progress
 from ..outputs.base import EVERYTHING, Output
-from ..outputs.render import Renderer
+from ..outputs.render import Renderer, TemplateProblem
 from ..stages.analyse import analyse
 from ..stages.catalogues import site_interface
 from ..stages.crossfile import REFERENCED_KINDS
@@ -92,7 +92,7 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
     # the live pages, while the build plans and renders (search_ahead.py).
     with (IndexAhead.start(cache, [output.path for output in showing]) if settings.search == INDEX
           else IndexAhead()) as ahead:
-        plan = plan_part(root, inputs, settings, deps, edited, showing, cache)
+        plan = plan_part(root, inputs, settings, deps, edited, showing, cache, ahead)
         if plan is None:
             return None
         with target.open(plan.content.config) as (sink, previous):
@@ -109,9 +109,10 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
 
 
 def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: TextDeps, edited: frozenset[str],
-              showing: list[TextOutput], cache: BuildCache) -> PartPlan | None:
+              showing: list[TextOutput], cache: BuildCache, ahead: IndexAhead | None = None) -> PartPlan | None:
     """The outputs ``showing`` the ``edited`` texts, planned and keyed from
-    the part of the site they are made of; None if that part is not as recorded."""
+    the part of the site they are made of; None if that part is not as recorded.
+    The new pages are handed to the index begun ``ahead`` as soon as they are planned."""
     diagnostics = Diagnostics()
     config = load_config(root, diagnostics)
     interface = site_interface(root, config, diagnostics)
@@ -129,6 +130,8 @@ def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: T
     pages = [planned.get(output.path) for output in showing]
     if not all(page is not None and output.is_planned_as(page) for page, output in zip(pages, showing)):
         return None
+    if ahead is not None and ahead.wants_pages:
+        ahead.hand_over(new_html_pages(renderer, graph, pages))
 
     def keys_with(inputs: Mapping[str, str]) -> Callable[[list], dict[str, str]]:
         source_keys = SourceKeys(inputs, EVERYTHING, deps.records)
@@ -146,6 +149,18 @@ def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: T
         return None
     return PartPlan(content, graph, renderer, templates_key, [page for page in pages if page.sources != EVERYTHING],
                     make_keys(pages), recomposed)
+
+
+def new_html_pages(renderer: Renderer, graph: Graph, pages: list[Output]) -> dict[str, bytes]:
+    """The HTML pages among ``pages`` rendered (path → bytes), for the index
+    begun ahead; none if a template fails (the render step reports it).
+    They are rendered again into the site: 1-2 ms a page, against a second
+    path for pages into the sink before it is open."""
+    try:
+        return {page.path: renderer.render(page, graph) for page in pages
+                if page.path.endswith(".html") and page.sources != EVERYTHING}
+    except TemplateProblem:
+        return {}
 
 
 def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, inputs: Mapping[str, str],
