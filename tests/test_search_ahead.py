@@ -93,6 +93,50 @@ def test_the_edited_articles_shard_is_finished_from_what_was_sent_ahead(site, ah
     assert_no_pagefind_left(ahead_log)
 
 
+def test_several_edited_pages_in_the_shard_are_all_handed_over(site, ahead_log, tmp_path):
+    edit_text(site)  # and a second article of its shard (not the one /about/data/ quotes, which takes the whole run)
+    second = site.root / "content" / "articles" / f"{sorted(site.articles)[EDITED + 3]}.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nAnd a sentence here.\n", encoding="utf-8")
+    result = build(site.root)
+    assert result.ok and True in ahead_log["finished"], result.summary()
+    (fed,) = ahead_log["fed"]
+    edited = {f"articles/{sorted(site.articles)[n]}/index.html" for n in (EDITED, EDITED + 3)}
+    assert edited <= set(fed.shard.pages) and [path for path, _ in fed.sent] == list(fed.shard.pages)
+    assert_as_a_clean_build(site, tmp_path)
+    assert_no_pagefind_left(ahead_log)
+
+
+def test_a_handover_that_fails_leaves_nothing_waiting_for_it(site, ahead_log, monkeypatch):
+    """The feeding process waits for the pages; the build must say there are
+    none even when it cannot make them into a message, or it would wait for
+    that process for ever."""
+    import threading
+
+    real = search_ahead.handover_message
+
+    def cannot(pages):
+        if pages:
+            raise MemoryError("no room for the pages")
+        return real(pages)
+
+    monkeypatch.setattr(search_ahead, "handover_message", cannot)
+    edit_text(site)
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            build(site.root)
+        except MemoryError as problem:
+            outcome.append(problem)
+
+    builder = threading.Thread(target=run, daemon=True)
+    builder.start()
+    builder.join(60)
+    assert not builder.is_alive(), "the build waits for the feeding process, which waits for the pages"
+    assert outcome and ahead_log["begun"] == [True]
+    assert_no_pagefind_left(ahead_log)
+
+
 def test_without_the_new_pages_handed_over_the_rest_is_sent_by_the_search_step(site, ahead_log, tmp_path, monkeypatch):
     monkeypatch.setattr(IndexAhead, "wants_pages", False)
     edit_text(site)

@@ -94,7 +94,11 @@ class IndexAhead:
         except SearchError:
             return cls()  # the search step says so
         service.widen_pipes()
-        theirs, ours = os.pipe()
+        try:
+            theirs, ours = os.pipe()
+        except BaseException:  # out of file descriptors: Pagefind is ours to end
+            service.close()
+            raise
         try:
             feeding = Background(feed, service, cache, frozenset(changing), (theirs, ours), again=False)
         except BaseException:  # the fork failed, or Ctrl+C held back during it: Pagefind is ours to end
@@ -120,9 +124,18 @@ class IndexAhead:
             handover, self.handover = self.handover, None
         if handover is None:
             return
-        message = handover_message(pages)
-        self.handing = threading.Thread(target=write_and_close, args=(handover, message), daemon=True)
-        self.handing.start()
+        try:
+            message = handover_message(pages)
+        except BaseException:
+            say_none_and_close(handover)
+            raise
+        handing = threading.Thread(target=write_and_close, args=(handover, message), daemon=True)
+        try:
+            handing.start()
+        except RuntimeError:  # no thread could be started
+            say_none_and_close(handover)
+            raise
+        self.handing = handing
 
     def finish(self, shard: Shard, language: str, digests: Mapping[str, str],
                read: Callable[[str], bytes]) -> dict[str, bytes] | None:
@@ -162,7 +175,10 @@ class IndexAhead:
             self.handing.join()  # its pipe's reader is gone: it ends, if it has not
 
     def stop(self) -> None:
-        """Stop Pagefind and the feeding process (which, if still writing, gets an error and ends)."""
+        """Stop Pagefind and the feeding process (which, if still writing, gets
+        an error and ends; if waiting for the pages handed over, has them, or
+        that there are none, by now: every path through this class writes
+        the pipe before it waits)."""
         if self.service is not None:
             self.service.close()
             if self.feeding is not None and self.fed is None:
@@ -262,6 +278,18 @@ def write_and_close(fd: int, data: bytes) -> None:
             pipe.write(data)
     except OSError:
         pass
+
+
+def say_none_and_close(fd: int) -> None:
+    """Tell the feeding process through the pipe ``fd`` that no page is handed
+    over, and close it: when no thread can write the pages, so that it does
+    not wait for them (a few bytes, into a pipe nothing was written to)."""
+    try:
+        os.write(fd, handover_message({}))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def planned_from_record(record: Any, outputs: Any, changing: frozenset[str]) -> tuple | None:
