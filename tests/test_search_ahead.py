@@ -73,6 +73,15 @@ def assert_as_a_clean_build(made, tmp_path: Path) -> None:
     assert files_of(made.root / "public") == files_of(clean / "public")
 
 
+def assert_begun_then_indexed_from_scratch(made, log, tmp_path: Path) -> None:
+    """After a text edit: the shard was fed ahead, not used, and the site is a clean build's."""
+    edit_text(made)
+    assert build(made.root).ok
+    assert log["fed"] and True not in log["finished"]
+    assert_as_a_clean_build(made, tmp_path)
+    assert_no_pagefind_left(log)
+
+
 def assert_no_pagefind_left(log) -> None:
     assert log["services"] and all(service.process.poll() is not None for service in log["services"])
 
@@ -157,11 +166,7 @@ def test_a_page_handed_over_that_is_not_the_new_sites_is_not_used(site, ahead_lo
                     for path, page in pages.items()})
 
     monkeypatch.setattr(IndexAhead, "hand_over", wrong)
-    edit_text(site)
-    assert build(site.root).ok
-    assert ahead_log["fed"] and True not in ahead_log["finished"]  # sent, then indexed from scratch
-    assert_as_a_clean_build(site, tmp_path)
-    assert_no_pagefind_left(ahead_log)
+    assert_begun_then_indexed_from_scratch(site, ahead_log, tmp_path)
 
 
 def test_a_handover_is_read_as_written_and_a_cut_one_as_none():
@@ -181,11 +186,7 @@ def test_a_guess_that_does_not_hold_is_not_used(site, ahead_log, tmp_path, monke
         return live, recorded, "fr", shard
 
     monkeypatch.setattr(search_ahead, "planned_from_record", in_another_language)
-    edit_text(site)
-    assert build(site.root).ok
-    assert ahead_log["fed"] and True not in ahead_log["finished"]  # begun, then indexed from scratch
-    assert_as_a_clean_build(site, tmp_path)
-    assert_no_pagefind_left(ahead_log)
+    assert_begun_then_indexed_from_scratch(site, ahead_log, tmp_path)
 
 
 def test_a_build_that_takes_the_whole_run_stops_what_was_begun(site, ahead_log, tmp_path):
