@@ -170,14 +170,23 @@ def test_a_page_handed_over_that_is_not_the_new_sites_is_not_used(site, ahead_lo
 
 
 def test_a_handover_is_read_as_written_and_a_cut_one_as_none():
-    import io
+    import multiprocessing
+
+    def sent(message: bytes | None) -> dict[str, bytes]:
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        if message is not None:
+            sending.send_bytes(message)
+        sending.close()
+        with receiving:
+            return search_ahead.read_handover(receiving)
 
     pages = {"articles/a/index.html": b"<html>a</html>", "about/data/index.html": "<p>é</p>".encode()}
     message = search_ahead.handover_message(pages)
-    assert search_ahead.read_handover(io.BytesIO(message)) == pages
+    assert sent(message) == pages
     for cut in (0, 3, 8, len(message) - 1):
-        assert search_ahead.read_handover(io.BytesIO(message[:cut])) == {}
-    assert search_ahead.read_handover(io.BytesIO(search_ahead.handover_message({}))) == {}
+        assert sent(message[:cut]) == {}
+    assert sent(None) == {}  # the pipe ended without a handover
+    assert sent(search_ahead.handover_message({})) == {}
 
 
 def test_a_guess_that_does_not_hold_is_not_used(site, ahead_log, tmp_path, monkeypatch):

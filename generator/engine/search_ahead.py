@@ -38,13 +38,13 @@ test_search_ahead.py``). What is not taken is stopped when the build ends
 from __future__ import annotations
 
 import itertools
-import json
-import os
-import struct
+import multiprocessing
+import pickle
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Collection, Mapping
+from multiprocessing.connection import Connection
+from typing import Any, Callable, Collection, Mapping
 
 from .cache import LAST_BUILD, OUTPUTS, BuildCache, digest
 from .manifest import is_output_path
@@ -53,7 +53,6 @@ from .search_shards import SearchState, Shard, plan_shards
 from .workers import Background, can_fork, worker_count
 
 BATCH = 16  # pages encoded before they are written to Pagefind's input
-LENGTH = struct.Struct(">Q")  # the length of a handover's list of pages, before it
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,11 @@ class IndexAhead:
     """The shard begun for a build, if any; a context manager that stops it if it was not taken."""
 
     def __init__(self, service: Service | None = None, feeding: Background | None = None,
-                 handover: int | None = None):
+                 handover: Connection | None = None):
         self.service, self.feeding = service, feeding
         self.fed: Fed | None = None
         self.lock = threading.Lock()  # the search step indexes two shards at a time, each from its thread
-        self.handover = handover  # the writing end of the pipe to the feeding process, until used
+        self.handover = handover  # the sending end of the pipe to the feeding process, until used
         self.handing: threading.Thread | None = None
 
     @classmethod
@@ -95,19 +94,19 @@ class IndexAhead:
             return cls()  # the search step says so
         service.widen_pipes()
         try:
-            theirs, ours = os.pipe()
+            receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
         except BaseException:  # out of file descriptors: Pagefind is ours to end
             service.close()
             raise
         try:
-            feeding = Background(feed, service, cache, frozenset(changing), (theirs, ours), again=False)
+            feeding = Background(feed, service, cache, frozenset(changing), receiving, sending, again=False)
         except BaseException:  # the fork failed, or Ctrl+C held back during it: Pagefind is ours to end
             service.close()
-            os.close(ours)
+            sending.close()
             raise
         finally:
-            os.close(theirs)
-        return cls(service, feeding, ours)
+            receiving.close()
+        return cls(service, feeding, sending)
 
     @property
     def wants_pages(self) -> bool:
@@ -121,19 +120,21 @@ class IndexAhead:
         before them. Once only: later, or ``{}``, the process stops at the
         first page that changes."""
         with self.lock:
-            handover, self.handover = self.handover, None
-        if handover is None:
+            sending, self.handover = self.handover, None
+        if sending is None:
             return
+        # Whatever fails before the thread runs, the process is told there
+        # are none (a few bytes, into an empty pipe), or it would wait for ever.
         try:
             message = handover_message(pages)
         except BaseException:
-            say_none_and_close(handover)
+            send_and_close(sending, handover_message({}))
             raise
-        handing = threading.Thread(target=write_and_close, args=(handover, message), daemon=True)
+        handing = threading.Thread(target=send_and_close, args=(sending, message), daemon=True)
         try:
             handing.start()
         except RuntimeError:  # no thread could be started
-            say_none_and_close(handover)
+            send_and_close(sending, handover_message({}))
             raise
         self.handing = handing
 
@@ -186,19 +187,19 @@ class IndexAhead:
             self.service = None
 
 
-def feed(service: Service, cache: BuildCache, changing: frozenset[str], handover: tuple[int, int]) -> Fed | None:
+def feed(service: Service, cache: BuildCache, changing: frozenset[str], receiving: Connection,
+         sending: Connection) -> Fed | None:
     """In the forked process: send Pagefind the live pages of the shard of
     the first page in ``changing``, up to the first that is to change; then,
-    with the new pages handed over (``handover``, the pipe's two ends), the
-    rest; stop at a page that is neither handed over nor the page recorded.
-    What was sent, or None if nothing was begun."""
-    reading, writing = handover
-    os.close(writing)  # the build's: its closing must be an end of file here
-    with os.fdopen(reading, "rb") as handed_over:
-        return feed_shard(service, cache, changing, handed_over)
+    with the new pages handed over (through the pipe's ``receiving`` end),
+    the rest; stop at a page that is neither handed over nor the page
+    recorded. What was sent, or None if nothing was begun."""
+    sending.close()  # the build's: its closing must be an end of file here
+    with receiving:
+        return feed_shard(service, cache, changing, receiving)
 
 
-def feed_shard(service: Service, cache: BuildCache, changing: frozenset[str], handed_over: IO[bytes]) -> Fed | None:
+def feed_shard(service: Service, cache: BuildCache, changing: frozenset[str], handed_over: Connection) -> Fed | None:
     try:
         planned = planned_from_record(cache.load_json(LAST_BUILD), cache.load_json(OUTPUTS), changing)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
@@ -246,50 +247,29 @@ def feed_shard(service: Service, cache: BuildCache, changing: frozenset[str], ha
 
 
 def handover_message(pages: Mapping[str, bytes]) -> bytes:
-    """``pages`` as :func:`read_handover` reads them: the length of a JSON
-    list of their paths and sizes, the list, and their bytes one after another."""
-    listing = json.dumps([[path, len(page)] for path, page in pages.items()]).encode()
-    return LENGTH.pack(len(listing)) + listing + b"".join(pages.values())
+    """``pages`` as :func:`read_handover` reads them (pickled, as a
+    ``Background`` job's result travels: between this process and one it forked)."""
+    return pickle.dumps(dict(pages))
 
 
-def read_handover(stream: IO[bytes]) -> dict[str, bytes]:
+def read_handover(connection: Connection) -> dict[str, bytes]:
     """The pages handed over (path → bytes); none if the build ended the
-    pipe without them, or what came is not a handover."""
+    pipe without them, or what came is not a whole handover."""
     try:
-        (size,) = LENGTH.unpack(read_exactly(stream, LENGTH.size))
-        listing = json.loads(read_exactly(stream, size))
-        return {str(path): read_exactly(stream, int(length)) for path, length in listing}
-    except (EOFError, struct.error, ValueError, TypeError):
+        return pickle.loads(connection.recv_bytes())
+    except (EOFError, OSError, pickle.UnpicklingError):
         return {}
 
 
-def read_exactly(stream: IO[bytes], size: int) -> bytes:
-    data = stream.read(size)
-    if len(data) != size:
-        raise EOFError("the handover ended early")
-    return data
-
-
-def write_and_close(fd: int, data: bytes) -> None:
-    """``data`` written to the pipe ``fd``, which is then closed; a reader
-    that is gone (the feeding process ended) is no error."""
+def send_and_close(connection: Connection, message: bytes) -> None:
+    """``message`` sent through ``connection``, which is then closed; a
+    reader that is gone (the feeding process ended) is no error."""
     try:
-        with os.fdopen(fd, "wb") as pipe:
-            pipe.write(data)
-    except OSError:
-        pass
-
-
-def say_none_and_close(fd: int) -> None:
-    """Tell the feeding process through the pipe ``fd`` that no page is handed
-    over, and close it: when no thread can write the pages, so that it does
-    not wait for them (a few bytes, into a pipe nothing was written to)."""
-    try:
-        os.write(fd, handover_message({}))
+        connection.send_bytes(message)
     except OSError:
         pass
     finally:
-        os.close(fd)
+        connection.close()
 
 
 def planned_from_record(record: Any, outputs: Any, changing: frozenset[str]) -> tuple | None:
