@@ -109,7 +109,7 @@ def run_after_text_edits(root: Path, inputs: Mapping[str, str], settings: Settin
 
 
 def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: TextDeps, edited: frozenset[str],
-              showing: list[TextOutput], cache: BuildCache, ahead: IndexAhead | None = None) -> PartPlan | None:
+              showing: list[TextOutput], cache: BuildCache, ahead: IndexAhead) -> PartPlan | None:
     """The outputs ``showing`` the ``edited`` texts, planned and keyed from
     the part of the site they are made of; None if that part is not as recorded.
     The new pages are handed to the index begun ``ahead`` as soon as they are planned."""
@@ -130,7 +130,7 @@ def plan_part(root: Path, inputs: Mapping[str, str], settings: Settings, deps: T
     pages = [planned.get(output.path) for output in showing]
     if not all(page is not None and output.is_planned_as(page) for page, output in zip(pages, showing)):
         return None
-    if ahead is not None and ahead.wants_pages:
+    if ahead.wants_pages:
         ahead.hand_over(new_html_pages(renderer, graph, pages))
 
     def keys_with(inputs: Mapping[str, str]) -> Callable[[list], dict[str, str]]:
