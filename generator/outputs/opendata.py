@@ -421,7 +421,6 @@ def about_context(graph: Graph, words: Interface) -> dict[str, Any]:
         "mention_columns": described(opendata_csv.MENTION_COLUMNS, words),
         "matrix_columns": described(opendata_csv.MATRIX_COLUMNS, words),
         "terms": DATA_TERMS,
-        "texts": [(article, article_text_path(article)) for article in graph.articles.values()],
         "counts": {"claims": len(graph.claims), "mentions": len(graph.quotes)},
         "example": json.dumps(example, ensure_ascii=False, indent=2) if example else None,
     }

@@ -23,6 +23,7 @@ from ..stages.comparison import OriginRow, OutletRow
 from ..stages.link import article_order
 from . import annotate, feeds, opendata, paginate, sitepages, structured, urls
 from .base import EVERYTHING, NO_TEXT, Output, Page, body_html, list_pages, sources_of
+from .opendata_format import article_text_path
 
 
 def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Output]:
@@ -268,4 +269,5 @@ def article_context(graph: Graph, article: Article, words: Interface) -> dict[st
         "numbered": [(numbers[id(q)], q) for q in quotes],
         "numbers": {q.anchor: numbers[id(q)] for q in quotes},
         "body_html": annotate.article_html(article, quotes, numbers, graph.config.language, words),
+        "text_path": article_text_path(article),  # its text file (open data), linked from its facts
     }
