@@ -296,6 +296,44 @@ def test_sitemap_dates_only_claim_pages(valid_out):
     }
 
 
+def sitemap_locs(root: etree.Element, entry: str) -> list[str]:
+    return [element.find(f"{SITEMAP}loc").text for element in root.findall(f"{SITEMAP}{entry}")]
+
+
+@pytest.mark.parametrize("limit", ["urls", "bytes"])
+def test_a_sitemap_past_the_protocols_limits_is_an_index_of_sitemaps(tmp_path, monkeypatch, limit):
+    """Past 50,000 URLs or 50 MiB a file (sitemaps.org), sitemap.xml is a
+    sitemap index naming sitemap-1.xml…, each within both limits, together
+    every page once in the order of the single file. The limits lowered here."""
+    from generator.engine.build import build
+    from generator.outputs import feeds
+
+    most = 1500  # bytes: a few entries of the fixture's addresses
+    if limit == "urls":
+        monkeypatch.setattr(feeds, "SITEMAP_URLS_MAX", 4)
+    else:
+        monkeypatch.setattr(feeds, "SITEMAP_BYTES_MAX", most)
+    out = tmp_path / "out"
+    assert build(VALID_SITE, out, use_cache=False).ok
+    index = etree.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    named = sitemap_locs(index, "sitemap")
+    assert len(named) > 2
+    assert named == [f"https://checks.example.org/sub/sitemap-{n}.xml" for n in range(1, len(named) + 1)]
+    assert not (out / f"sitemap-{len(named) + 1}.xml").exists()
+    locs = []
+    for number in range(1, len(named) + 1):
+        part = out / f"sitemap-{number}.xml"
+        urlset = etree.parse(part).getroot()
+        assert urlset.tag == f"{SITEMAP}urlset"
+        entries = sitemap_locs(urlset, "url")
+        assert entries and (len(entries) <= 4 if limit == "urls" else part.stat().st_size <= most)
+        locs += entries
+    canonicals = [parse_file(p).find("link", rel="canonical")[0]["href"] for p in html_pages(out)]
+    assert locs == sorted(canonicals)
+    assert (out / "robots.txt").read_text(encoding="utf-8").endswith("Sitemap: https://checks.example.org/sub/sitemap.xml\n")
+
+
 def test_robots_allows_all_and_names_the_sitemap(valid_out):
     assert (valid_out / "robots.txt").read_text(encoding="utf-8") == (
         "User-agent: *\nAllow: /\nSitemap: https://checks.example.org/sub/sitemap.xml\n"

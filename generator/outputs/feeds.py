@@ -15,9 +15,13 @@ Feeds
 Sitemap and robots.txt
     The sitemap lists the canonical URL of every HTML page, sorted; only claim
     pages carry a ``lastmod``, their latest editorial date, because no other
-    page has a date of its own. ``robots.txt`` allows everything and names the
-    sitemap; crawlers read it only at the root of a host, so it does its work
-    when the site is published there.
+    page has a date of its own. The protocol (sitemaps.org) takes at most
+    50,000 URLs and 50 MiB a file, which an archive of some 36,000 articles
+    passes: then ``sitemap.xml`` is a sitemap index naming ``sitemap-1.xml``,
+    ``sitemap-2.xml``…, each a run of the sorted URLs within both limits.
+    ``robots.txt`` allows everything and names ``sitemap.xml``; crawlers read
+    it only at the root of a host, so it does its work when the site is
+    published there.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as etree
 from typing import Callable, Sequence
+from xml.sax.saxutils import escape as xml_escape
 
 from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote, Verdict
 from ..core.translations import N_, Interface
@@ -39,6 +44,14 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITE_FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
+SITEMAP_PART = "sitemap-{number}.xml"  # the files a sitemap index names, from 1
+# The sitemap protocol's limits for one file: URLs, and bytes before compression.
+SITEMAP_URLS_MAX = 50_000
+SITEMAP_BYTES_MAX = 50 * 1024 * 1024
+# What a <url> entry adds to its address's length, at most: the tags, the
+# indentation and line breaks xml_bytes lays out, and a <lastmod> date.
+SITEMAP_ENTRY_BYTES = 96
+SITEMAP_HEAD = f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n</urlset>\n'  # a file's own bytes
 ROBOTS = "robots.txt"
 # The `updated` of a feed with no entries: there is no date to give.
 EPOCH = datetime.date(1970, 1, 1)
@@ -240,15 +253,50 @@ def actor_feed(actor: Actor, said: list[ClaimStance], graph: Graph, words: Inter
 # --- sitemap and robots.txt ------------------------------------------------------
 
 
-def sitemap(html_paths: Sequence[str], graph: Graph, analysis: Analysis) -> bytes:
+def sitemap_parts(html_paths: Sequence[str], base_url: str) -> list[tuple[str, ...]]:
+    """The pages' paths in runs that each fit one sitemap file
+    (:data:`SITEMAP_URLS_MAX` URLs, :data:`SITEMAP_BYTES_MAX` bytes), in the
+    order of their canonical URLs; one run for a site that surely fits one
+    file, told without making a single address (most sites; at 10,000
+    articles making and sorting them all took 25 ms of every plan)."""
+    # An address is the base URL and the path, whose characters a URL may
+    # hold or, at worst, percent-escaped (3 bytes each).
+    longest = len(xml_escape(base_url).encode("utf-8")) + 1
+    bound = len(SITEMAP_HEAD) + sum(longest + SITEMAP_ENTRY_BYTES + 3 * len(path.encode("utf-8")) for path in html_paths)
+    if len(html_paths) <= SITEMAP_URLS_MAX and bound <= SITEMAP_BYTES_MAX:
+        return [tuple(html_paths)]
+    parts: list[tuple[str, ...]] = []
+    run: list[str] = []
+    size = len(SITEMAP_HEAD)
+    for loc, path in sorted((urls.canonical_url(base_url, path), path) for path in html_paths):
+        entry = len(xml_escape(loc).encode("utf-8")) + SITEMAP_ENTRY_BYTES
+        if run and (len(run) == SITEMAP_URLS_MAX or size + entry > SITEMAP_BYTES_MAX):
+            parts.append(tuple(run))
+            run, size = [], len(SITEMAP_HEAD)
+        run.append(path)
+        size += entry
+    return [*parts, tuple(run)]
+
+
+
+def sitemap(paths: Sequence[str], graph: Graph, analysis: Analysis) -> bytes:
+    """A ``<urlset>`` of ``paths``, sorted by canonical URL."""
     claim_dates = {urls.claim_path(item.claim): latest_date(item) for item in analysis.claims.values()}
     urlset = etree.Element("urlset", {"xmlns": SITEMAP_NS})
-    for path in sorted(html_paths, key=lambda p: urls.canonical_url(graph.config.base_url, p)):
+    for path in sorted(paths, key=lambda p: urls.canonical_url(graph.config.base_url, p)):
         entry = sub(urlset, "url")
         sub(entry, "loc", urls.canonical_url(graph.config.base_url, path))
         if claim_dates.get(path):
             sub(entry, "lastmod", claim_dates[path].isoformat())
     return xml_bytes(urlset)
+
+
+def sitemap_index(count: int, graph: Graph) -> bytes:
+    """A ``<sitemapindex>`` naming the ``count`` sitemap files; none has a date of its own."""
+    index = etree.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for number in range(1, count + 1):
+        sub(sub(index, "sitemap"), "loc", urls.canonical_url(graph.config.base_url, SITEMAP_PART.format(number=number)))
+    return xml_bytes(index)
 
 
 def robots(graph: Graph) -> bytes:
@@ -276,7 +324,7 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     html_paths = tuple(p.path for p in pages if isinstance(p, Page) and p.path.endswith(".html"))
     outputs = [
         DataFile(SITE_FEED, EVERYTHING, lambda: site_feed(graph, analysis, words), text_sources=NO_TEXT),
-        DataFile(SITEMAP, EVERYTHING, lambda: sitemap(html_paths, graph, analysis), text_sources=NO_TEXT),
+        *sitemap_files(sitemap_parts(html_paths, graph.config.base_url), graph, analysis),
         # robots.txt is made from site.yaml alone, and a change there re-renders everything.
         DataFile(ROBOTS, frozenset(), lambda: robots(graph)),
     ]
@@ -286,6 +334,18 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
             bind(actor_feed, item.actor, item.claims, graph, words), text_sources=NO_TEXT,
         ))
     return outputs
+
+
+def sitemap_files(parts: list[tuple[str, ...]], graph: Graph, analysis: Analysis) -> list[DataFile]:
+    """``sitemap.xml`` for one part; else it is the index of one file per part."""
+    if len(parts) == 1:
+        return [DataFile(SITEMAP, EVERYTHING, bind(sitemap, parts[0], graph, analysis), text_sources=NO_TEXT)]
+    return [
+        DataFile(SITEMAP, EVERYTHING, bind(sitemap_index, len(parts), graph), text_sources=NO_TEXT),
+        *(DataFile(SITEMAP_PART.format(number=number), EVERYTHING, bind(sitemap, part, graph, analysis),
+                   text_sources=NO_TEXT)
+          for number, part in enumerate(parts, start=1)),
+    ]
 
 
 def bind(function: Callable[..., bytes], *args) -> Callable[[], bytes]:
