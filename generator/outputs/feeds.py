@@ -259,10 +259,10 @@ def sitemap_parts(html_paths: Sequence[str], base_url: str) -> list[tuple[str, .
     order of their canonical URLs; one run for a site that surely fits one
     file, told without making a single address (most sites; at 10,000
     articles making and sorting them all took 25 ms of every plan)."""
-    # An address is the base URL and the path, whose characters a URL may
-    # hold or, at worst, percent-escaped (3 bytes each).
-    longest = len(xml_escape(base_url).encode("utf-8")) + 1
-    bound = len(SITEMAP_HEAD) + sum(longest + SITEMAP_ENTRY_BYTES + 3 * len(path.encode("utf-8")) for path in html_paths)
+    # An address is the base URL (with a slash added) and the path, whose
+    # characters a URL may hold or, at worst, percent-escaped (3 bytes each).
+    base = len(xml_escape(base_url).encode("utf-8")) + 1
+    bound = len(SITEMAP_HEAD) + sum(base + SITEMAP_ENTRY_BYTES + 3 * len(path.encode("utf-8")) for path in html_paths)
     if len(html_paths) <= SITEMAP_URLS_MAX and bound <= SITEMAP_BYTES_MAX:
         return [tuple(html_paths)]
     parts: list[tuple[str, ...]] = []
@@ -276,7 +276,6 @@ def sitemap_parts(html_paths: Sequence[str], base_url: str) -> list[tuple[str, .
         run.append(path)
         size += entry
     return [*parts, tuple(run)]
-
 
 
 def sitemap(paths: Sequence[str], graph: Graph, analysis: Analysis) -> bytes:
