@@ -50,6 +50,16 @@ def differing(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]
     return sorted(p for p in expected.keys() | actual.keys() if expected.get(p) != actual.get(p))
 
 
+def composed(store: PieceStore, file: DataFile, previous_digest: str | None = None) -> bytes | None:
+    """What the store composes of ``file``, read to the end and joined; None: the previous file is kept."""
+    composition = store.compose(file, previous_digest)
+    if composition is None:
+        return None
+    data = b"".join(composition)
+    assert composition.digest == digest(data)
+    return data
+
+
 def databases(site: Path) -> list[Path]:
     return sorted((site / CACHE_DIR / PIECES_DIR).glob("*.sqlite"))
 
@@ -205,52 +215,52 @@ def test_a_file_whose_parts_are_as_they_were_is_kept_not_composed(tmp_path, monk
                                                                  piece("b", pieces["b"]), b"]"])
     keys = {"f#a": "a1", "f#b": "b1"}
 
-    def store() -> PieceStore:
-        return PieceStore(lambda items: {item.path: keys[item.path] for item in items}, {}, tmp_path)
+    def store(keep_bytes: bool = False) -> PieceStore:
+        return PieceStore(lambda items: {item.path: keys[item.path] for item in items}, {}, tmp_path, keep_bytes)
 
-    assert store().compose(file) == b"[A,B]" and made == ["a", "b"]
+    assert composed(store(), file) == b"[A,B]" and made == ["a", "b"]
     read = []
     monkeypatch.setattr(PieceStore, "_read_stored", lambda self, *args: read.append(args))
-    assert store().compose(file, digest(b"[A,B]")) is None and read == []
+    assert composed(store(), file, digest(b"[A,B]")) is None and read == []
     monkeypatch.undo()
     # the previous site's file is not the one composed last: composed, from the stored pieces
-    assert store().compose(file, digest(b"[A,C]")) == b"[A,B]" and made == ["a", "b"]
+    assert composed(store(), file, digest(b"[A,C]")) == b"[A,B]" and made == ["a", "b"]
     # a piece made again with the bytes it had: the file is kept
     keys["f#b"] = "b2"
-    assert store().compose(file, digest(b"[A,B]")) is None and made == ["a", "b", "b"]
+    assert composed(store(), file, digest(b"[A,B]")) is None and made == ["a", "b", "b"]
     # with other bytes: composed
     keys["f#b"], pieces["b"] = "b3", b"Z"
-    assert store().compose(file, digest(b"[A,B]")) == b"[A,Z]"
+    assert composed(store(), file, digest(b"[A,B]")) == b"[A,Z]"
     # in memory (serve): the same rule, from the previous run's pieces
-    kept = store()
-    assert kept.compose(file) == b"[A,Z]"
+    kept = store(keep_bytes=True)
+    assert composed(kept, file) == b"[A,Z]"
     again = PieceStore(lambda items: {item.path: keys[item.path] for item in items}, kept.state([file], with_bytes=True))
-    assert again.compose(file, digest(b"[A,Z]")) is None
-    assert again.compose(file, digest(b"[A,B]")) == b"[A,Z]"
+    assert composed(again, file, digest(b"[A,Z]")) is None
+    assert composed(again, file, digest(b"[A,B]")) == b"[A,Z]"
     # serve's first run keeps the file from the build cache, its pieces unread;
     # its state reads them, and a later run, with no cache, joins them
     first = store()
-    assert first.compose(file, digest(b"[A,Z]")) is None
+    assert composed(first, file, digest(b"[A,Z]")) is None
     assert all(data is None for item, (_, _, data) in first.made["f"].items() if item)
     later = PieceStore(lambda items: {item.path: keys[item.path] for item in items},
                        first.state([file], with_bytes=True))
     del made[:]
-    assert later.compose(file, digest(b"[A,B]")) == b"[A,Z]" and made == []
+    assert composed(later, file, digest(b"[A,B]")) == b"[A,Z]" and made == []
     # serve's first run did not compose the file at all (its key was as it
     # was): its state reads the stored pieces all the same
     untouched = store()
     later = PieceStore(lambda items: {item.path: keys[item.path] for item in items},
                        untouched.state([file], with_bytes=True))
     del made[:]
-    assert later.compose(file, digest(b"[A,B]")) == b"[A,Z]" and made == []
+    assert composed(later, file, digest(b"[A,B]")) == b"[A,Z]" and made == []
     # one that cannot be read (damaged since) is made again when joined
     with sqlite3.connect(next(tmp_path.glob("pieces/*.sqlite"))) as db:
         db.execute("UPDATE pieces SET value = CAST('damaged' AS BLOB) WHERE item = 'f#a'")
     first = store()
-    assert first.compose(file, digest(b"[A,Z]")) is None
+    assert composed(first, file, digest(b"[A,Z]")) is None
     later = PieceStore(lambda items: {item.path: keys[item.path] for item in items},
                        first.state([file], with_bytes=True))
-    assert later.compose(file, digest(b"[A,B]")) == b"[A,Z]" and made == ["a"]
+    assert composed(later, file, digest(b"[A,B]")) == b"[A,Z]" and made == ["a"]
 
 
 def test_a_text_edit_that_leaves_the_annotations_as_they_were_keeps_their_file(site, tmp_path, monkeypatch):
@@ -333,8 +343,86 @@ def test_a_files_layout_is_kept_when_the_pieces_of_items_gone_are_forgotten(tmp_
     def store() -> PieceStore:
         return PieceStore(lambda items: {item.path: "k" for item in items}, {}, tmp_path)
 
-    assert store().compose(file_of([f"a{n}" for n in range(9)])) == b"," + b",".join(f"a{n}".encode() for n in range(9))
-    assert store().compose(file_of(["b"])) == b",b"  # 9 pieces gone, 1 left: those gone are forgotten
+    assert composed(store(), file_of([f"a{n}" for n in range(9)])) == b"," + b",".join(f"a{n}".encode() for n in range(9))
+    assert composed(store(), file_of(["b"])) == b",b"  # 9 pieces gone, 1 left: those gone are forgotten
     stored = store()._index("f")
     assert not any(item.startswith("f#a") for item in stored)
     assert stored[LAYOUT][0] == stored[SIGNATURE][0]
+
+
+def many_pieces(count: int, size: int, made: list[str] | None = None) -> DataFile:
+    """A data file of ``count`` pieces of ``size`` bytes each, between brackets."""
+    def piece(n: int) -> Piece:
+        def produce() -> bytes:
+            if made is not None:
+                made.append(str(n))
+            return bytes([65 + n % 26]) * size
+        return Piece(f"f#{n}", frozenset(), produce)
+
+    return DataFile("data/f.json", EVERYTHING, lambda: b"",
+                    parts=lambda: [b"[", *(part for n in range(count) for part in (piece(n), b",")), b"]"])
+
+
+def test_a_composed_file_is_written_as_it_is_made_never_held_whole(tmp_path):
+    """A data file made of pieces goes to the staged site piece by piece:
+    neither it nor all its pieces are held at once. At 100,000 articles
+    annotations.jsonld is 680 MB, and joining it in memory, beside its
+    pieces, took one render worker from 2.75 to 3.6 GB."""
+    import tracemalloc
+
+    from generator.engine.write import StagedSite
+
+    file = many_pieces(200, 100_000)  # 20 MB
+    store = PieceStore(lambda items: {item.path: "k" for item in items}, {}, tmp_path / "cache")
+    staged = StagedSite(tmp_path / "public")
+    tracemalloc.start()
+    try:
+        entry, written = staged.put_stream(file.path, store.compose(file))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    staged.commit()
+    expected = b"".join(part if isinstance(part, bytes) else part.produce() for part in file.parts())
+    assert (tmp_path / "public" / file.path).read_bytes() == expected
+    assert written and entry.digest == digest(expected) and entry.size == len(expected)
+    assert peak < 10 * 100_000, f"{peak:,} bytes held at once"
+    # and the pieces were stored, for the next build: none is made again
+    made: list[str] = []
+    again = PieceStore(lambda items: {item.path: "k" for item in items}, {}, tmp_path / "cache")
+    assert composed(again, many_pieces(200, 100_000, made)) == expected and made == []
+
+
+def test_a_file_with_many_pieces_made_again_the_same_is_linked_not_written(tmp_path, monkeypatch):
+    """Past ``CHECK_BYTES`` of pieces made again (a new version of the
+    generator changes every key), the file is written as it is made rather
+    than checked first; if its bytes are the live file's, the live file is
+    linked into the staged site as for any page with the same bytes, and the
+    file written is removed."""
+    from generator.engine import pieces as pieces_module
+    from generator.engine.write import StagedSite
+
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    keys = {"version": "1"}
+
+    def store() -> PieceStore:
+        return PieceStore(lambda items: {item.path: keys["version"] + item.path for item in items}, {}, cache)
+
+    first = StagedSite(out)
+    entry, _ = first.put_stream("data/f.json", store().compose(many_pieces(50, 1_000)))
+    first.commit()
+    live = (out / "data/f.json").stat()
+    monkeypatch.setattr(pieces_module, "CHECK_BYTES", 5_000)
+    keys["version"] = "2"
+    made: list[str] = []
+    composition = store().compose(many_pieces(50, 1_000, made), entry.digest)
+    assert composition is not None and len(made) == 6  # made until past 5,000 bytes, then as the file is read
+    again = StagedSite(out, {"data/f.json": entry})
+    assert again.put_stream("data/f.json", composition) == (entry, False)
+    assert len(made) == 50
+    again.commit()
+    assert (out / "data/f.json").stat().st_ino == live.st_ino
+    assert [path.name for path in (out / "data").iterdir()] == ["f.json"]  # nothing partial left
+    # with CHECK_BYTES not reached, the same: a file made again the same is kept
+    keys["version"] = "3"
+    monkeypatch.undo()
+    assert composed(store(), many_pieces(50, 1_000), entry.digest) is None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.layout import CACHE_DIR, MARKER, PREVIOUS_PREFIX, SPARE_PREFIX, STAGING_PREFIX
+from generator.core.layout import CACHE_DIR, MARKER, PARTIAL_SUFFIX, PREVIOUS_PREFIX, SPARE_PREFIX, STAGING_PREFIX
 from generator.engine import write
 from generator.engine.build import build
 from generator.engine.manifest import Spare, differences, folder_stamp
@@ -87,8 +87,14 @@ class Counted:
             self._count(self.writes, path)
             return real_write(path, data)
 
+        def open_file(path, mode="r", *args, **options):  # a data file written as it is made (put_stream)
+            if "w" in mode:
+                self._count(self.writes, path.removesuffix(PARTIAL_SUFFIX))
+            return open(path, mode, *args, **options)
+
         monkeypatch.setattr(os, "link", link)
         monkeypatch.setattr(write.Path, "write_bytes", write_bytes)
+        monkeypatch.setattr(write, "open", open_file, raising=False)
 
     @staticmethod
     def _count(paths: set[str], path) -> None:

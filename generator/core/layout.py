@@ -26,7 +26,8 @@ site.yaml, ``--out``):
   new site being written; ``.retired-<name>-…`` (RETIRED_PREFIX), the old one
   for the moment of the swap where the OS cannot exchange two folders at once;
   ``.factcheck-lock-<name>`` (LOCK_PREFIX), held by the one build at a time
-  that writes into it;
+  that writes into it; in the staging folder, a file being written as it
+  is made, not yet whole, has its path followed by PARTIAL_SUFFIX;
 - beside it, between builds: ``.spare-<name>`` (SPARE_PREFIX), the site the
   last build replaced, which the next build brings up to date and swaps in
   (``engine/spare.py``); ``.previous-<name>-…`` (PREVIOUS_PREFIX), a replaced
@@ -139,6 +140,7 @@ MARKER = ".factcheck-build"
 MARKER_TEXT = b"Built by factcheck. The whole folder is replaced by each build.\n"
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
+PARTIAL_SUFFIX = ".factcheck-partial"  # no output's path ends so
 PREVIOUS_PREFIX = ".previous-"
 SPARE_PREFIX = ".spare-"
 LOCK_PREFIX = ".factcheck-lock-"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Collection, Mapping
 
 from .cache import digest
-from .write import Written
+from .write import Chunks, Written
 
 
 class MemorySite:
@@ -44,6 +44,11 @@ class MemorySite:
             return old, False
         self._next[rel_path] = data
         return entry, True
+
+    def put_stream(self, rel_path: str, chunks: Chunks) -> tuple[Written, bool]:
+        """Add one file from its bytes as they are made: joined, as this site holds every file whole."""
+        data = b"".join(chunks)
+        return self.put(rel_path, data, chunks.digest)
 
     def keep(self, rel_path: str) -> Written | None:
         """Keep the previous version's file; None if it had none."""

@@ -197,8 +197,10 @@ def run(root: Path, inputs: Mapping[str, str], settings: Settings, target: Targe
 
             keys = make_keys(pages) if edited is None else keys_after_text_edits(
                 pages, frozenset(edited), previous.page_keys, make_keys)
-            # The data files' pieces are keyed by the same rule, when their files are composed.
-            pieces = PieceStore(make_keys, previous.pieces, cache.dir if cache is not None else None)
+            # The data files' pieces are keyed by the same rule, when their files are
+            # composed; serve (a sink rendered in this process) keeps them for its next run.
+            pieces = PieceStore(make_keys, previous.pieces, cache.dir if cache is not None else None,
+                                keep_bytes=not sink.parallel)
             # Render the stale outputs into the sink, keep the others; then the static files.
             rendered = render_into(sink, renderer, pages, graph,
                                    lambda page: previous.page_keys.get(page.path) != keys[page.path],

@@ -205,6 +205,45 @@ def test_a_failed_swap_by_two_renames_puts_the_previous_site_back(tmp_path, monk
     assert all_files(out) == {"index.html": b"v1"}  # not missing: renamed back
 
 
+class Streamed:
+    """Bytes as a data file's composition gives them (``write.Chunks``)."""
+
+    def __init__(self, *chunks: bytes):
+        self.chunks, self.digest = chunks, ""
+
+    def __iter__(self):
+        yield from self.chunks
+        self.digest = write.digest(b"".join(self.chunks))
+
+
+def test_a_full_disk_while_a_file_is_written_as_it_is_made_is_one_line_naming_it(tmp_path, monkeypatch):
+    staged = write.StagedSite(tmp_path / "public")
+    real_open = open
+
+    class FullDisk:
+        def __init__(self, path, mode):
+            self.file = real_open(path, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")  # as a write says it: no file named
+
+    monkeypatch.setattr(write, "open", FullDisk, raising=False)
+    with pytest.raises(SystemFailure) as failure:
+        staged.put_stream("data/annotations.jsonld", Streamed(b"[", b"]"))
+    assert str(failure.value) == (
+        f"cannot write {staged.staging / 'data/annotations.jsonld'}: No space left on device; free some space on "
+        f"that disk; the site in {tmp_path / 'public'} was left as it was"
+    )
+    staged.abandon()
+    assert not (tmp_path / "public").exists()
+
+
 def test_a_full_disk_is_one_line_naming_the_file(tmp_path, monkeypatch):
     staged = write.StagedSite(tmp_path / "public")
 
