@@ -18,6 +18,7 @@ from generator.core.layout import CACHE_DIR, DEFAULT_TEMPLATES, MARKER
 from generator.engine.build import build
 from generator.engine.cache import digest
 from generator.engine.incremental import IncrementalBuilder
+from generator.engine.piecerows import StoredRows
 from generator.engine.pieces import LAYOUT, PIECES_DIR, SIGNATURE, PieceStore
 from generator.outputs.base import EVERYTHING, DataFile, Piece
 from generator.outputs import opendata, opendata_csv, structured
@@ -281,7 +282,14 @@ def test_a_text_edit_that_leaves_the_annotations_as_they_were_keeps_their_file(s
             record.write(file_path + "\n")
         return reading(self, file_path, current)
 
+    def recorded_piece(self, item, key, checksum):
+        with readings.open("a") as record:
+            record.write(item + "\n")
+        return reading_piece(self, item, key, checksum)
+
+    reading_piece = StoredRows.read
     monkeypatch.setattr(PieceStore, "_read_stored", recorded)
+    monkeypatch.setattr(StoredRows, "read", recorded_piece)
     article = sorted((site / "content" / "articles").glob("*.md"))[2]
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence at the end.\n", encoding="utf-8")
     assert differing(clean(site, tmp_path / "clean"), cached(site, out)) == []
@@ -390,6 +398,37 @@ def test_a_composed_file_is_written_as_it_is_made_never_held_whole(tmp_path):
     made: list[str] = []
     again = PieceStore(lambda items: {item.path: "k" for item in items}, {}, tmp_path / "cache")
     assert composed(again, many_pieces(200, 100_000, made)) == expected and made == []
+    # A build whose file is composed from the cache (here: one piece's key
+    # changed, and the live file is not the one the stored signature names)
+    # reads the stored pieces as the file is written, not all of them first.
+    keys = {"f#7": "k2"}
+    edited = PieceStore(lambda items: {item.path: keys.get(item.path, "k") for item in items}, {}, tmp_path / "cache")
+    staged = StagedSite(tmp_path / "public", {file.path: entry})
+    tracemalloc.start()
+    try:
+        composition = edited.compose(many_pieces(200, 100_000, made), "another file")
+        entry, written = staged.put_stream(file.path, composition)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    staged.abandon()
+    assert made == ["7"] and not written  # the same bytes: linked
+    assert peak < 10 * 100_000, f"{peak:,} bytes held at once"
+
+
+def test_the_pieces_database_can_be_read_while_a_file_is_composed(tmp_path, monkeypatch):
+    """The pieces made are committed as they are written, a few megabytes at
+    a time: another build reading the same cache (serve beside a build)
+    waits for one batch at most, not for the whole file."""
+    from generator.engine import piecerows
+
+    monkeypatch.setattr(piecerows, "COMMIT_BYTES", 1_000_000)
+    store = PieceStore(lambda items: {item.path: "k" for item in items}, {}, tmp_path / "cache")
+    database = tmp_path / "cache" / PIECES_DIR / "data--f.json.sqlite"
+    for number, _ in enumerate(store.compose(many_pieces(200, 100_000))):
+        if number and number % 40 == 0:  # every 20 pieces, 2 MB: after a commit
+            with sqlite3.connect(database, timeout=0) as reader:
+                assert reader.execute("SELECT COUNT(*) FROM pieces").fetchone()[0] >= 10
 
 
 def test_a_file_with_many_pieces_made_again_the_same_is_linked_not_written(tmp_path, monkeypatch):
@@ -399,6 +438,7 @@ def test_a_file_with_many_pieces_made_again_the_same_is_linked_not_written(tmp_p
     linked into the staged site as for any page with the same bytes, and the
     file written is removed."""
     from generator.engine import pieces as pieces_module
+    from generator.engine import streamed
     from generator.engine.write import StagedSite
 
     out, cache = tmp_path / "public", tmp_path / "cache"
@@ -417,8 +457,13 @@ def test_a_file_with_many_pieces_made_again_the_same_is_linked_not_written(tmp_p
     composition = store().compose(many_pieces(50, 1_000, made), entry.digest)
     assert composition is not None and len(made) == 6  # made until past 5,000 bytes, then as the file is read
     again = StagedSite(out, {"data/f.json": entry})
+    opened = []
+    real_open = open
+    monkeypatch.setattr(streamed, "open", lambda path, mode="r", *rest: (opened.append(mode), real_open(path, mode, *rest))[1],
+                        raising=False)
     assert again.put_stream("data/f.json", composition) == (entry, False)
     assert len(made) == 50
+    assert "wb" not in opened  # compared with the live file as made: read, not written
     again.commit()
     assert (out / "data/f.json").stat().st_ino == live.st_ino
     assert [path.name for path in (out / "data").iterdir()] == ["f.json"]  # nothing partial left

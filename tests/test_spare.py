@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.core.layout import CACHE_DIR, MARKER, PARTIAL_SUFFIX, PREVIOUS_PREFIX, SPARE_PREFIX, STAGING_PREFIX
-from generator.engine import write
+from generator.engine import streamed, write
 from generator.engine.build import build
 from generator.engine.manifest import Spare, differences, folder_stamp
 from generator.engine.pieces import PIECES_DIR
@@ -94,7 +94,7 @@ class Counted:
 
         monkeypatch.setattr(os, "link", link)
         monkeypatch.setattr(write.Path, "write_bytes", write_bytes)
-        monkeypatch.setattr(write, "open", open_file, raising=False)
+        monkeypatch.setattr(streamed, "open", open_file, raising=False)
 
     @staticmethod
     def _count(paths: set[str], path) -> None:

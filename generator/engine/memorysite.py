@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Collection, Mapping
 
 from .cache import digest
-from .write import Chunks, Written
+from .streamed import Chunks
+from .write import Written
 
 
 class MemorySite:

@@ -182,7 +182,7 @@ def render_part(plan: PartPlan, sink: Sink, previous: RunState, deps: TextDeps, 
         return None
     for path, recomposed in plan.recomposed.items():
         if recomposed.data is not None:
-            rendered.manifest[path], written = sink.put(path, recomposed.data, recomposed.digest)
+            rendered.manifest[path], written = sink.put_stream(path, recomposed.data)
             rendered.rendered += 1
             rendered.written += written
     reported = Diagnostics(list(deps.diagnostics))

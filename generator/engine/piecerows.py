@@ -1,8 +1,8 @@
 """The build cache's pieces of the data files (``pieces.py``): one SQLite
 database per data file (``.factcheck-cache/pieces/``), one row per piece:
 its key, a digest of its bytes and the bytes (read only when the file is
-joined), and one for the file's signature (SIGNATURE) and one for the order
-of its parts (LAYOUT).
+joined), one for the file's signature (SIGNATURE) and one for the order of
+its parts (LAYOUT).
 
 Data only, never code: a row is used only when its key is the piece's and
 its bytes have the digest stored with them, so a damaged, torn or foreign
@@ -28,6 +28,9 @@ SIGNATURE = ""  # no piece's path
 LAYOUT = "\0layout"  # no piece's path
 
 Row = tuple[str, str, str, bytes]  # item, key, digest, bytes
+# Bytes of rows a composition writes between two commits: the database is
+# locked for another build's reading only that long.
+COMMIT_BYTES = 8 << 20
 
 
 def database_path(folder: Path, file_path: str) -> Path:
@@ -81,26 +84,56 @@ def store_rows(path: Path, rows: list[Row]) -> None:
 
 
 class StoredRows:
-    """Rows written into one file's pieces database as they are made, in one
-    transaction: what the build cache keeps is all of a composition's rows
-    or none of them. Best effort: a database that cannot be written only
-    makes the next build slower, so its errors end the writing, not the build."""
+    """One file's pieces database, open while the file is composed: the rows
+    made are written as they come and committed every :data:`COMMIT_BYTES`,
+    so that another build reading the same cache (serve beside a build)
+    never waits long; the file's signature is written last, so it is stored
+    only with every piece it signs. A piece stored without it is a row like
+    any other, used only by the key and digest it has. Best effort: a
+    database that cannot be written only makes the next build slower, so
+    its errors end the writing, not the build."""
 
     def __init__(self, path: Path | None):
         self.path = path
         self.db: sqlite3.Connection | None = None
         self.failed = path is None
+        self.uncommitted = 0  # bytes written since the last commit
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self.db is None and not self.failed:
+            try:
+                self.db = open_pieces_database(self.path)
+            except (sqlite3.Error, OSError):
+                self._fail()
+        return self.db
 
     def add(self, rows: list[Row]) -> None:
         """Rows (item, key, digest, bytes), replacing those of the same items."""
-        if self.failed or not rows:
+        if not rows or self._open() is None:
             return
         try:
-            if self.db is None:
-                self.db = open_pieces_database(self.path)
             self.db.executemany("INSERT OR REPLACE INTO pieces (item, key, digest, value) VALUES (?, ?, ?, ?)", rows)
+            self.uncommitted += sum(len(row[3]) for row in rows)
+            if self.uncommitted >= COMMIT_BYTES:
+                self.db.commit()
+                self.uncommitted = 0
         except (sqlite3.Error, OSError):
             self._fail()
+
+    def read(self, item: str, key: str, checksum: str) -> bytes | None:
+        """The stored bytes of one piece, if stored with that key and digest
+        and whole (the file is read piece by piece as it is written, never
+        all its pieces at once); None otherwise."""
+        if self._open() is None:
+            return None
+        try:
+            row = self.db.execute("SELECT key, digest, value FROM pieces WHERE item = ?", (item,)).fetchone()
+        except (sqlite3.Error, OSError):
+            self._fail()
+            return None
+        if row is None or (row[0], row[1]) != (key, checksum) or not isinstance(row[2], bytes):
+            return None
+        return row[2] if digest(row[2]) == checksum else None
 
     def finish(self, current: Mapping[str, tuple[str, str, bytes | None]], layout: bytes | None) -> None:
         """Add the file's signature with its digest, and its layout if given;
@@ -109,7 +142,7 @@ class StoredRows:
         signed, file_digest, _ = current[SIGNATURE]
         self.add([(SIGNATURE, signed, file_digest, b"")]
                  + ([(LAYOUT, signed, digest(layout), layout)] if layout is not None else []))
-        if self.failed or self.db is None:
+        if self.db is None:
             return
         try:
             (stored,) = self.db.execute("SELECT COUNT(*) FROM pieces").fetchone()

@@ -28,9 +28,12 @@ Where the pieces are kept between runs:
 - ``build``: in the build cache, one SQLite database per data file
   (``piecerows.py``).
 
-A file is written as it is made, piece by piece (:class:`Composition`): at
-100,000 articles annotations.jsonld is 680 MB, and joined in memory beside
-its pieces it took one render worker from 2.75 to 3.6 GB.
+A file is written as it is made, piece by piece (:class:`Composition`),
+each stored piece read from the cache when its turn comes: at 100,000
+articles annotations.jsonld is 680 MB, and joined in memory beside its
+pieces it took one render worker from 2.75 to 3.6 GB. A file recomposed
+after a text edit (:meth:`PieceStore.recompose`) holds its stored pieces,
+which it must all read to know they are whole, but is not joined either.
 """
 
 from __future__ import annotations
@@ -57,10 +60,21 @@ Pieces = Mapping[str, Mapping[str, tuple[str, str, bytes | None]]]
 
 
 @dataclass(frozen=True)
+class Parts:
+    """A file's bytes as parts already made, not joined (``write.Chunks``)."""
+
+    parts: tuple[bytes, ...]
+    digest: str  # of the parts joined
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.parts)
+
+
+@dataclass(frozen=True)
 class Recomposed:
     """A file made of pieces after a text edit (:meth:`PieceStore.recompose`)."""
 
-    data: bytes | None  # its bytes; None: those it had, the pieces made again being as they were
+    data: Parts | None  # its bytes; None: those it had, the pieces made again being as they were
     digest: str  # of its bytes
     was: str  # the digest of the file the stored pieces made: the live file's, or they are not its
 
@@ -102,10 +116,8 @@ class PieceStore:
 
         To tell, the pieces whose key changed are made first, and held; past
         :data:`CHECK_BYTES` of them the file is taken as changed, and the
-        rest are made as the file is read. A file's pieces are never all
-        held at once, nor the file joined: at 100,000 articles
-        annotations.jsonld is 680 MB, and holding it and its pieces took
-        one render worker from 2.75 to 3.6 GB.
+        rest are made as the file is read, and the stored ones read from
+        the cache one by one.
         """
         parts = file.parts()
         keys = self.keys_of([part for part in parts if isinstance(part, Piece)])
@@ -187,8 +199,12 @@ class PieceStore:
         for item, key, checksum, data in made:
             current[item] = (key, checksum, data)
         signed = signature_of(order, current)
-        data = b"".join(part if isinstance(part, bytes) else current[part][2] for part in order)
-        current[SIGNATURE] = (signed, digest(data), b"")
+        chunks = tuple(part if isinstance(part, bytes) else current[part][2] for part in order)
+        whole = hashlib.blake2b(digest_size=16)
+        for chunk in chunks:
+            whole.update(chunk)
+        data = Parts(chunks, whole.hexdigest())
+        current[SIGNATURE] = (signed, data.digest, b"")
         self.made[file.path] = current
         layout_bytes = current[LAYOUT][2]
         self._store_rows(file.path, made + [(SIGNATURE, signed, current[SIGNATURE][1], b""),
@@ -243,7 +259,7 @@ class PieceStore:
         """Fill in, in ``current``, the bytes of the pieces known only by their
         digest, from the stored pieces that have that key and are whole;
         those that cannot be read stay None. Once for each file."""
-        if self.folder is None or file_path in self.read:
+        if self.folder is None or file_path in self.read or all(data is not None for _, _, data in current.values()):
             return
         self.read.add(file_path)
         read_stored(self._database(file_path), current)
@@ -282,9 +298,6 @@ class Composition:
 
     def __iter__(self) -> Iterator[bytes]:
         store, current = self.store, self.current
-        if any(data is None and item not in self.to_make for item, (_, _, data) in current.items()):
-            # Read before the rows are written: one connection at a time.
-            store._read_stored(self.file_path, current)
         whole = hashlib.blake2b(digest_size=16)
         with store.rows(self.file_path) as rows:
             rows.add(self.made)
@@ -304,6 +317,8 @@ class Composition:
         """A piece's bytes: as kept, as stored, or made again (and stored);
         then forgotten here unless the store keeps them for the next run."""
         key, checksum, data = self.current[piece.path]
+        if data is None and piece.path not in self.to_make:
+            data = rows.read(piece.path, key, checksum)
         if data is None:  # to make; or stored, but damaged or gone since
             data = piece.produce()
             checksum = digest(data)

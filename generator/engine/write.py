@@ -77,13 +77,14 @@ import os
 import shutil
 from pathlib import Path
 from stat import S_ISREG
-from typing import Collection, Iterator, Mapping, Protocol
+from typing import Collection, Mapping, Protocol
 
 from ..core.failures import SystemFailure, os_failure
 from ..core.layout import MARKER, MARKER_TEXT, PARTIAL_SUFFIX, PREVIOUS_PREFIX, RETIRED_PREFIX, STAGING_PREFIX
 from .cache import digest
 from .manifest import Spare, Written
 from .spare import clear, clear_files_above, remove_files, spare_folder, spare_is_as_recorded
+from .streamed import Chunks, copy_start, live_file, write_unless_same
 from .workers import Background
 
 __all__ = ["MARKER_TEXT", "Sink", "StagedSite", "Written", "discard_previous"]
@@ -102,15 +103,6 @@ class Sink(Protocol):
     def read(self, rel_path: str) -> bytes: ...
     def commit(self, paths: Collection[str] | None = None) -> None: ...
     def abandon(self) -> None: ...
-
-
-class Chunks(Protocol):
-    """A file's bytes as they are made (``pieces.Composition``): read once,
-    to the end; :attr:`digest` is then theirs."""
-
-    digest: str
-
-    def __iter__(self) -> Iterator[bytes]: ...
 
 
 class StagedSite:
@@ -210,23 +202,24 @@ class StagedSite:
         return Written(data_digest, stat.st_size, stat.st_mtime_ns), True
 
     def put_stream(self, rel_path: str, chunks: Chunks) -> tuple[Written, bool]:
-        """Stage one file written as its bytes are made, never held whole (a
-        data file made of pieces: 680 MB at 100,000 articles); as :meth:`put`.
-        Written under a name of its own first: a file with the live one's
-        bytes is then linked instead, as :meth:`put` links it."""
+        """Stage one file from its bytes as they are made, never held whole
+        (a data file made of pieces: 680 MB at 100,000 articles); as
+        :meth:`put`, a file with the live one's bytes is linked, not written
+        (``streamed.write_unless_same``: compared as they come, written from
+        the first that differs, under a name of their own until whole)."""
         target = self._staging_prefix + rel_path
         partial = target + PARTIAL_SUFFIX
+        old = self.previous.get(rel_path)
         try:
             self._make_parent(target)
             clear(partial)
-            with open(partial, "wb") as file:
-                for chunk in chunks:
-                    file.write(chunk)
-            old = self.previous.get(rel_path)
-            if old is not None and old.digest == chunks.digest and (
-                    self._in_place(rel_path, old) or self._link_live(rel_path, old)):
-                os.unlink(partial)
-                return old, False
+            with live_file(self._live_prefix + rel_path, old) as live:
+                same = write_unless_same(chunks, live, partial)
+                if same and old is not None and old.digest == chunks.digest and (
+                        self._in_place(rel_path, old) or self._link_live(rel_path, old)):
+                    return old, False
+                if same:  # the live file's bytes, but it cannot be linked: copied
+                    copy_start(live, partial)
             clear(target)  # as in put: never written through, it may be a link to the live file
             os.rename(partial, target)
             stat = os.stat(target)

@@ -15,7 +15,7 @@ import pytest
 
 from generator.core import layout
 from generator.core.failures import SystemFailure
-from generator.engine import workers, write
+from generator.engine import streamed, workers, write
 from generator.engine.write import StagedSite
 from sitekit import all_files as all_files_with_marker
 
@@ -230,10 +230,13 @@ def test_a_full_disk_while_a_file_is_written_as_it_is_made_is_one_line_naming_it
         def __exit__(self, *exc):
             self.file.close()
 
+        def close(self):
+            self.file.close()
+
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")  # as a write says it: no file named
 
-    monkeypatch.setattr(write, "open", FullDisk, raising=False)
+    monkeypatch.setattr(streamed, "open", FullDisk, raising=False)
     with pytest.raises(SystemFailure) as failure:
         staged.put_stream("data/annotations.jsonld", Streamed(b"[", b"]"))
     assert str(failure.value) == (
