@@ -36,6 +36,7 @@ from bench.measure import (
     snapshot,
 )
 from bench.report import floor_lines, markdown, medians, ratio_pairs, ratios
+from bench.serving import edit_session
 
 MIB = 1024 * 1024
 ARTICLES = 200
@@ -237,6 +238,22 @@ def test_server_idle_again_when_its_work_ends():
     assert 0.4 <= idle - started <= 1.2, idle - started
 
 
+def test_our_server_is_timed_to_the_last_version_it_announces(corpus, tmp_path):
+    """After each save, the moment our server last announced a new version
+    of what it serves (its live-reload stream): after the save, and no later
+    than the moment its work ended; the edited files are restored."""
+    factcheck = beside_python("factcheck")
+    contender = Factcheck("factcheck-nosearch", corpus.root, factcheck, ["--no-search"])
+    edited = [sorted(corpus.articles)[3], sorted(corpus.articles)[7]]
+    before = {a: contender.article_source(a).read_bytes() for a in edited}
+    record = edit_session(contender, 0, edited, tmp_path / "serve.log", startup_timeout=300)
+    assert len(record["consistent_seconds"]) == len(record["settle_seconds"]) == 2
+    for consistent, idle in zip(record["consistent_seconds"], record["settle_seconds"]):
+        assert consistent is not None and idle is not None
+        assert 0 < consistent <= idle + 0.15, (consistent, idle)  # idle: the end of a 0.1 s sample
+    assert {a: contender.article_source(a).read_bytes() for a in edited} == before
+
+
 def test_sampler_pauses_longer_after_a_costly_sample():
     assert pause_after(0.001) == SAMPLE_SECONDS  # a small tree: every 20 ms
     costly = 0.025  # smaps_rollup of a 1 GB process
@@ -282,9 +299,11 @@ def test_default_build_is_the_headline_against_hugo_with_pagefind():
     results = {"factcheck": runs(8.0, 600), "hugo-pagefind": runs(4.0, 300), "factcheck-nosearch": runs(3.0, 150),
                "hugo": runs(1.0, 100), "pelican": runs(6.0, 200)}
     results["factcheck"]["serve"] = {"startup_seconds": 2.0, "warm_startup_seconds": 1.0,
-                                     "latencies_seconds": [0.05, 0.04, 0.06], "settle_seconds": [1.0, None, 3.0]}
+                                     "latencies_seconds": [0.05, 0.04, 0.06], "settle_seconds": [1.0, None, 3.0],
+                                     "consistent_seconds": [0.8, 1.2, None]}
     summary = {name: medians(results[name]) for name in NAMES}
     assert summary["factcheck"]["serve"]["settle_seconds"] == 2.0  # the edit that never went idle left out
+    assert summary["factcheck"]["serve"]["consistent_seconds"] == 1.0  # and the one with no announcement
     labels = {name: name for name in NAMES} | {"factcheck-nosearch": "factcheck --no-search",
                                                "hugo-pagefind": "hugo + pagefind"}
     run = {"started": "now", "finished": "now", "settings": {"runs": 1, "edits": 3, "seed": 1},
@@ -305,3 +324,5 @@ def test_default_build_is_the_headline_against_hugo_with_pagefind():
     assert cold.endswith("| 8.00 | 4.00 | 3.00 | 1.00 | 6.00 | 2.00 | 3.00 | 0.50 |")
     settle = next(line for line in table.splitlines() if "server idle again" in line)
     assert "| 2000 |" in settle
+    consistent = next(line for line in table.splitlines() if "its last version announced" in line)
+    assert consistent.startswith("| Serve: save → whole site served rebuilt") and "| 1000 | — |" in consistent

@@ -81,6 +81,11 @@ class Contender:
     def article_url(self, port: int, article_id: str) -> str:
         return f"http://127.0.0.1:{port}/articles/{article_id}/index.html"
 
+    def versions_path(self) -> str | None:
+        """The server's stream of the versions of what it serves (Server-Sent
+        Events, one ``data:`` line each), if it has one the runner can read."""
+        return None
+
 
 @dataclass
 class Factcheck(Contender):
@@ -123,6 +128,11 @@ class Factcheck(Contender):
     @property
     def no_server_reason(self) -> str:
         return f"`factcheck serve` has no {' '.join(self.extra)}"
+
+    def versions_path(self) -> str | None:
+        # Its live-reload stream: a new version each time what it serves changes
+        # (the edited page, the rebuilt site, the search index installed).
+        return "/__livereload"
 
     @property
     def slow_server(self) -> bool:

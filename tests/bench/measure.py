@@ -282,6 +282,58 @@ def poll_until(url: str, marker: bytes | None, deadline: float) -> float | None:
     return None
 
 
+class VersionWatcher:
+    """The moments a dev server announces a new version of what it serves,
+    read from its Server-Sent Events stream by a thread of its own: one
+    ``data:`` line per version (the current one first, on connecting).
+
+    For ours that is each time what it serves changes: the edited page, the
+    rebuilt site, the search index installed. The last announcement after a
+    save is the moment the whole site it serves is the rebuilt one; later
+    work (what the server keeps for the next save) changes nothing served.
+    """
+
+    def __init__(self, port: int, path: str, timeout: float = 10.0):
+        self.moments: list[float] = []
+        self._lock = threading.Lock()
+        self._socket = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self._socket.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                             "Accept: text/event-stream\r\n\r\n".encode())
+        self._stream = self._socket.makefile("rb")
+        status = self._stream.readline()
+        if b" 200 " not in status:
+            self.close()
+            raise OSError(f"{path}: {status.decode('latin-1').strip() or 'no response'}")
+        self._socket.settimeout(None)  # quiet between saves for as long as a rebuild takes
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            while line := self._stream.readline():
+                if line.startswith(b"data:"):
+                    with self._lock:
+                        self.moments.append(time.perf_counter())
+        except (OSError, ValueError):
+            pass  # closed by close(), or by the server stopping
+
+    def last_after(self, moment: float) -> float | None:
+        """The perf_counter time of the last announcement after ``moment``; None if none came."""
+        with self._lock:
+            later = [seen for seen in self.moments if seen > moment]
+        return max(later) if later else None
+
+    def close(self) -> None:
+        try:
+            self._socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._socket.close()
+        thread = getattr(self, "_thread", None)
+        if thread is not None:
+            thread.join(timeout=5)
+
+
 def wait_until_idle(pid: int, quiet_seconds: float = 0.5, busy_fraction: float = 0.05,
                     timeout: float = 600.0) -> bool:
     """Wait until the process tree uses under ``busy_fraction`` of a core for ``quiet_seconds``.

@@ -39,6 +39,8 @@ ROWS = (
     Row("serve", "warm_startup_seconds", "Serve: start after a build (warm caches) → first page served", "s"),
     Row("serve", "latency_seconds", "Serve: save → edited page served (median)", "ms"),
     Row("serve", "settle_seconds", "Serve: save → server idle again, whole site rebuilt (median)", "ms"),
+    Row("serve", "consistent_seconds", "Serve: save → whole site served rebuilt, its last version announced (median)",
+        "ms"),
     Row("cold", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, cold build", "MiB"),
     Row("warm", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, warm build", "MiB"),
     Row("edit", "peak_rss_bytes", "Peak memory (summed PSS) of the process tree, build after one change", "MiB"),
@@ -68,9 +70,11 @@ def medians(contender_result: dict) -> dict:
     serve = contender_result.get("serve")
     if serve:
         settled = [seconds for seconds in serve.get("settle_seconds", []) if seconds is not None]
+        consistent = [seconds for seconds in serve.get("consistent_seconds", []) if seconds is not None]
         summary["serve"] = {
             "latency_seconds": median_of(serve["latencies_seconds"]),
             "settle_seconds": median_of(settled),
+            "consistent_seconds": median_of(consistent),
             "startup_seconds": serve["startup_seconds"],
             "warm_startup_seconds": serve.get("warm_startup_seconds"),
             "edits": len(serve["latencies_seconds"]),

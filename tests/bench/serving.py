@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.builds import append_marker
 from bench.contenders import BenchError, Contender, Server
-from bench.measure import free_port, last_busy_moment, poll_until, run_in_turn, wait_until_idle
+from bench.measure import VersionWatcher, free_port, last_busy_moment, poll_until, run_in_turn, wait_until_idle
 from bench.report import say
 
 EDIT_TIMEOUT = 600.0
@@ -44,10 +44,14 @@ def edit_session(contender: Contender, index: int, article_ids: list[str], log: 
     originals: dict[Path, bytes] = {}
     latencies: list[float] = []
     settled: list[float | None] = []
+    consistent: list[float | None] = []
+    versions: VersionWatcher | None = None
     try:
         startup = first_page(server, contender.article_url(port, article_ids[0]), started, startup_timeout,
                              contender, log)
         wait_until_idle(server.pid)
+        if contender.versions_path() is not None:
+            versions = VersionWatcher(port, contender.versions_path())
         for number, article in enumerate(article_ids):
             marker = f"benchserve{index}x{number:03d}"
             source = contender.article_source(article)
@@ -61,13 +65,21 @@ def edit_session(contender: Contender, index: int, article_ids: list[str], log: 
             idle = last_busy_moment(server.pid, timeout=EDIT_TIMEOUT)
             latencies.append(seen - saved)
             settled.append(idle - saved if idle is not None else None)  # idle >= seen: watched from then on
+            last = versions.last_after(saved) if versions is not None else None
+            consistent.append(last - saved if last is not None else None)
             say(f"    edit {number + 1}/{len(article_ids)}: page {(seen - saved) * 1000:.0f} ms, "
-                + (f"idle again {settled[-1] * 1000:.0f} ms" if idle is not None else "never idle"))
+                + (f"idle again {settled[-1] * 1000:.0f} ms" if idle is not None else "never idle")
+                + (f", last version served {consistent[-1] * 1000:.0f} ms" if last is not None else ""))
     finally:
+        if versions is not None:
+            versions.close()
         server.stop()
         for source, original in originals.items():
             source.write_bytes(original)
-    return {"startup_seconds": startup, "latencies_seconds": latencies, "settle_seconds": settled, "port": port}
+    record = {"startup_seconds": startup, "latencies_seconds": latencies, "settle_seconds": settled, "port": port}
+    if versions is not None:
+        record["consistent_seconds"] = consistent
+    return record
 
 
 def warm_caches(contender: Contender, log: Path) -> None:
