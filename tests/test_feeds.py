@@ -378,3 +378,13 @@ def test_an_actor_entrys_title_says_what_they_did_in_a_sentence(taken, words):
 
     assert stances_in_words(list(taken), english_interface()) == words
     assert english_interface().gettext(POSITION_VERBS["neutral"]) == "is neutral"  # "Ana asserts; Bo is neutral."
+
+
+@pytest.mark.parametrize("text", ["https://example.org/", "https://example.org/a?b=1&c=<2>", "https://exämple.org/é&ü",
+                                  "&&<<>>", ""])
+def test_the_sitemaps_size_bound_counts_each_address_as_xml_writes_it(text):
+    from xml.sax.saxutils import escape
+
+    from generator.outputs.feeds import escaped_length
+
+    assert escaped_length(text) == len(escape(text).encode("utf-8"))

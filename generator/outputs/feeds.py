@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as etree
 from typing import Callable, Sequence
-from xml.sax.saxutils import escape as xml_escape
 
 from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote, Verdict
 from ..core.translations import N_, Interface
@@ -261,7 +260,7 @@ def sitemap_parts(html_paths: Sequence[str], base_url: str) -> list[tuple[str, .
     articles making and sorting them all took 25 ms of every plan)."""
     # An address is the base URL (with a slash added) and the path, whose
     # characters a URL may hold or, at worst, percent-escaped (3 bytes each).
-    base = len(xml_escape(base_url).encode("utf-8")) + 1
+    base = escaped_length(base_url) + 1
     bound = len(SITEMAP_HEAD) + sum(base + SITEMAP_ENTRY_BYTES + 3 * len(path.encode("utf-8")) for path in html_paths)
     if len(html_paths) <= SITEMAP_URLS_MAX and bound <= SITEMAP_BYTES_MAX:
         return [tuple(html_paths)]
@@ -269,13 +268,21 @@ def sitemap_parts(html_paths: Sequence[str], base_url: str) -> list[tuple[str, .
     run: list[str] = []
     size = len(SITEMAP_HEAD)
     for loc, path in sorted((urls.canonical_url(base_url, path), path) for path in html_paths):
-        entry = len(xml_escape(loc).encode("utf-8")) + SITEMAP_ENTRY_BYTES
+        entry = escaped_length(loc) + SITEMAP_ENTRY_BYTES
         if run and (len(run) == SITEMAP_URLS_MAX or size + entry > SITEMAP_BYTES_MAX):
             parts.append(tuple(run))
             run, size = [], len(SITEMAP_HEAD)
         run.append(path)
         size += entry
     return [*parts, tuple(run)]
+
+
+def escaped_length(text: str) -> int:
+    """The bytes of ``text`` as an element's text in UTF-8 XML: ``&``, ``<``
+    and ``>`` escaped, as ElementTree writes it (``xml.sax.saxutils.escape``
+    does the same, but importing it imports urllib.request and http.client:
+    18 ms of every command)."""
+    return len(text.encode("utf-8")) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
 
 
 def sitemap(paths: Sequence[str], graph: Graph, analysis: Analysis) -> bytes:
