@@ -416,6 +416,70 @@ def test_a_composed_file_is_written_as_it_is_made_never_held_whole(tmp_path):
     assert peak < 10 * 100_000, f"{peak:,} bytes held at once"
 
 
+def test_a_file_whose_signature_changed_is_written_without_reading_the_live_one(tmp_path, monkeypatch):
+    """When the pieces made again change the file's signature, its bytes
+    are not the live file's: they are written as they come, without the live
+    file being read to compare them (680 MB at 100,000 articles). When the
+    check cannot be made (no signature stored), they are compared."""
+    from generator.engine import streamed
+    from generator.engine.write import StagedSite
+
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    size = {"f#3": 1_000}
+    keys = {"f#3": "k"}
+
+    def file() -> DataFile:
+        return DataFile("data/f.json", EVERYTHING, lambda: b"", parts=lambda: [
+            b"[", *(Piece(f"f#{n}", frozenset(), lambda n=n: b"a" * size.get(f"f#{n}", 100)) for n in range(20)), b"]"])
+
+    def store() -> PieceStore:
+        return PieceStore(lambda items: {item.path: keys.get(item.path, "k") for item in items}, {}, cache)
+
+    first = StagedSite(out)
+    entry, _ = first.put_stream("data/f.json", store().compose(file()))
+    first.commit()
+    reads = []
+    monkeypatch.setattr(streamed, "live_file", lambda path, recorded, real=streamed.live_file: (
+        reads.append(recorded), real(path, recorded))[1])
+    monkeypatch.setattr("generator.engine.write.live_file", streamed.live_file)
+    keys["f#3"], size["f#3"] = "k2", 2_000
+    composition = store().compose(file(), entry.digest)
+    assert composition.compare is False
+    again = StagedSite(out, {"data/f.json": entry})
+    written_entry, written = again.put_stream("data/f.json", composition)
+    again.abandon()
+    assert written and reads == [None]  # no live file handed over to compare with
+    # with no signature stored (a build without the cache): compared
+    no_cache = PieceStore(lambda items: {item.path: "k" for item in items}, {}, None)
+    assert no_cache.compose(file(), entry.digest).compare is True
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_pieces_it_has(tmp_path, monkeypatch):
+    """A failed write (a read-only cache, a full disk, a lock held too long)
+    ends the storing, not the reading: the other pieces are still taken from
+    the cache, not made again."""
+    from generator.engine import piecerows
+
+    keys = {}
+
+    def store() -> PieceStore:
+        return PieceStore(lambda items: {item.path: keys.get(item.path, "k") for item in items}, {}, tmp_path)
+
+    expected = composed(store(), many_pieces(20, 100))
+    real_open = piecerows.open_pieces_database
+
+    def read_only(path):
+        db = real_open(path)
+        db.execute("PRAGMA query_only = ON")  # every write fails, as in a read-only database
+        return db
+
+    monkeypatch.setattr(piecerows, "open_pieces_database", read_only)
+    keys["f#3"] = "k2"
+    made: list[str] = []
+    assert composed(store(), many_pieces(20, 100, made), "another file") == expected
+    assert made == ["3"]
+
+
 def test_the_pieces_database_can_be_read_while_a_file_is_composed(tmp_path, monkeypatch):
     """The pieces made are committed as they are written, a few megabytes at
     a time: another build reading the same cache (serve beside a build)

@@ -84,32 +84,36 @@ def store_rows(path: Path, rows: list[Row]) -> None:
 
 
 class StoredRows:
-    """One file's pieces database, open while the file is composed: the rows
-    made are written as they come and committed every :data:`COMMIT_BYTES`,
-    so that another build reading the same cache (serve beside a build)
-    never waits long; the file's signature is written last, so it is stored
-    only with every piece it signs. A piece stored without it is a row like
-    any other, used only by the key and digest it has. Best effort: a
-    database that cannot be written only makes the next build slower, so
-    its errors end the writing, not the build."""
+    """One file's pieces database, open while the file is composed: the
+    stored pieces are read from it as their turn comes, and the rows made
+    are written as they come, committed every :data:`COMMIT_BYTES`, so that
+    another build reading the same cache (serve beside a build) never waits
+    long; the file's signature is written last, so it is stored only with
+    every piece it signs. A piece stored without it is a row like any other,
+    used only by the key and digest it has. Best effort: a database that
+    cannot be written only makes the next build slower, so a failed write
+    ends the writing (what was not committed is rolled back), not the
+    reading, nor the build."""
 
     def __init__(self, path: Path | None):
         self.path = path
         self.db: sqlite3.Connection | None = None
-        self.failed = path is None
+        self.unopened = path is not None  # until opened, or found not to open
+        self.writing = path is not None  # until a write fails
         self.uncommitted = 0  # bytes written since the last commit
 
     def _open(self) -> sqlite3.Connection | None:
-        if self.db is None and not self.failed:
+        if self.unopened:
+            self.unopened = False
             try:
                 self.db = open_pieces_database(self.path)
             except (sqlite3.Error, OSError):
-                self._fail()
+                self.writing = False
         return self.db
 
     def add(self, rows: list[Row]) -> None:
         """Rows (item, key, digest, bytes), replacing those of the same items."""
-        if not rows or self._open() is None:
+        if not rows or not self.writing or self._open() is None:
             return
         try:
             self.db.executemany("INSERT OR REPLACE INTO pieces (item, key, digest, value) VALUES (?, ?, ?, ?)", rows)
@@ -118,7 +122,7 @@ class StoredRows:
                 self.db.commit()
                 self.uncommitted = 0
         except (sqlite3.Error, OSError):
-            self._fail()
+            self._stop_writing()
 
     def read(self, item: str, key: str, checksum: str) -> bytes | None:
         """The stored bytes of one piece, if stored with that key and digest
@@ -129,8 +133,7 @@ class StoredRows:
         try:
             row = self.db.execute("SELECT key, digest, value FROM pieces WHERE item = ?", (item,)).fetchone()
         except (sqlite3.Error, OSError):
-            self._fail()
-            return None
+            return None  # made again
         if row is None or (row[0], row[1]) != (key, checksum) or not isinstance(row[2], bytes):
             return None
         return row[2] if digest(row[2]) == checksum else None
@@ -142,7 +145,7 @@ class StoredRows:
         signed, file_digest, _ = current[SIGNATURE]
         self.add([(SIGNATURE, signed, file_digest, b"")]
                  + ([(LAYOUT, signed, digest(layout), layout)] if layout is not None else []))
-        if self.db is None:
+        if not self.writing or self.db is None:
             return
         try:
             (stored,) = self.db.execute("SELECT COUNT(*) FROM pieces").fetchone()
@@ -153,11 +156,14 @@ class StoredRows:
                 self.db.execute("DELETE FROM pieces WHERE item NOT IN (SELECT item FROM keep)")
             self.db.commit()
         except (sqlite3.Error, OSError):
-            self._fail()
+            self._stop_writing()
 
-    def _fail(self) -> None:
-        self.failed = True
-        self.close()
+    def _stop_writing(self) -> None:
+        self.writing = False
+        try:
+            self.db.rollback()
+        except sqlite3.Error:
+            self.close()  # closing rolls back too
 
     def close(self) -> None:
         """Close the database; what was not committed is rolled back."""

@@ -61,10 +61,11 @@ Pieces = Mapping[str, Mapping[str, tuple[str, str, bytes | None]]]
 
 @dataclass(frozen=True)
 class Parts:
-    """A file's bytes as parts already made, not joined (``write.Chunks``)."""
+    """A file's bytes as parts already made, not joined (``streamed.Chunks``)."""
 
     parts: tuple[bytes, ...]
     digest: str  # of the parts joined
+    compare: bool = False  # made only when they differ from the live file's
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.parts)
@@ -139,6 +140,7 @@ class PieceStore:
         self.made[file.path] = current
         before = kept.get(SIGNATURE) or stored.get(SIGNATURE)
         made: list[tuple[str, str, str, bytes]] = []
+        changed = False  # known to: its signature is not the live file's
         if previous_digest is not None and before is not None and before[1] == previous_digest:
             held = 0
             for path, piece in list(to_make.items()):
@@ -151,14 +153,15 @@ class PieceStore:
                 del to_make[path]
             if not to_make:
                 signed = signature_of([part if isinstance(part, bytes) else part.path for part in parts], current)
-                if before[0] == signed:
+                changed = before[0] != signed
+                if not changed:
                     current[SIGNATURE] = (signed, previous_digest, b"")
                     new_layout = self.folder is not None and stored.get(LAYOUT, ("",))[0] != signed
                     self._store(file.path, made, current, layout_of(parts) if new_layout else None)
                     if not self.keep_bytes:
                         current.update((item, (key, checksum, None)) for item, key, checksum, _ in made)
                     return None
-        return Composition(self, file.path, parts, current, to_make, made, stored)
+        return Composition(self, file.path, parts, current, to_make, made, stored, compare=not changed)
 
     def recompose(self, file: DataFile, edited: frozenset[str],
                   keys_before: Callable[[list[Piece]], dict[str, str]]) -> "Recomposed | None":
@@ -273,8 +276,9 @@ class PieceStore:
 
     @contextmanager
     def rows(self, file_path: str) -> Iterator["StoredRows"]:
-        """The file's stored pieces, written in one transaction: committed
-        by :meth:`StoredRows.finish`, rolled back if it is not reached."""
+        """The file's stored pieces, read and written while it is composed;
+        the rows written since the last commit are rolled back if
+        :meth:`StoredRows.finish` is not reached."""
         rows = StoredRows(self._database(file_path) if self.folder is not None else None)
         try:
             yield rows
@@ -286,14 +290,21 @@ class Composition:
     """A data file made of pieces, its bytes made as they are read
     (:meth:`PieceStore.compose`): read it once, to the end, and
     :attr:`digest` is then theirs. The pieces made on the way are stored as
-    they are made, and the file's signature when the last has been read; a
-    file not read to the end stores none of them."""
+    they are made, and the file's signature when the last has been read: a
+    file not read to the end stores no signature, so a build uses its
+    pieces only by their own keys and digests.
+
+    :attr:`compare`: whether its bytes may be the live file's (so the sink
+    compares them as they come): not when the pieces made again were found
+    to change its signature."""
 
     def __init__(self, store: PieceStore, file_path: str, parts: list[Part],
                  current: dict[str, tuple[str, str, bytes | None]], to_make: Mapping[str, Piece],
-                 made: list[tuple[str, str, str, bytes]], stored: Mapping[str, tuple[str, str, None]]):
+                 made: list[tuple[str, str, str, bytes]], stored: Mapping[str, tuple[str, str, None]],
+                 compare: bool = True):
         self.store, self.file_path, self.parts = store, file_path, parts
         self.current, self.to_make, self.made, self.stored = current, to_make, made, stored
+        self.compare = compare
         self.digest = ""  # set once the last bytes have been read
 
     def __iter__(self) -> Iterator[bytes]:

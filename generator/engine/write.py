@@ -213,13 +213,13 @@ class StagedSite:
         try:
             self._make_parent(target)
             clear(partial)
-            with live_file(self._live_prefix + rel_path, old) as live:
+            with live_file(self._live_prefix + rel_path, old if chunks.compare else None) as live:
                 same = write_unless_same(chunks, live, partial)
                 if same and old is not None and old.digest == chunks.digest and (
                         self._in_place(rel_path, old) or self._link_live(rel_path, old)):
                     return old, False
                 if same:  # the live file's bytes, but it cannot be linked: copied
-                    copy_start(live, partial)
+                    copy_start(live, partial, None, chunks.digest)
             clear(target)  # as in put: never written through, it may be a link to the live file
             os.rename(partial, target)
             stat = os.stat(target)

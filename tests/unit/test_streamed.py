@@ -53,3 +53,18 @@ def test_without_a_live_file_the_bytes_are_written(tmp_path):
     partial = tmp_path / "f.partial"
     assert write_unless_same(chunked(LIVE, 700), None, str(partial)) is False
     assert partial.read_bytes() == LIVE
+
+
+def test_a_live_file_changed_between_its_comparison_and_its_copy_is_an_error(tmp_path):
+    """The live bytes found the same are copied from the live file once a
+    chunk differs: a live file changed by hand in between would otherwise be
+    recorded with the digest of the bytes the build made."""
+    live = io.BytesIO(LIVE)
+
+    def chunks():
+        yield LIVE[:1000]
+        live.getbuffer()[10:20] = b"0123456789"  # changed in place, the same size
+        yield b"X" * 10
+
+    with pytest.raises(OSError, match="changed while this build read it"):
+        write_unless_same(chunks(), live, str(tmp_path / "f.partial"))
