@@ -175,7 +175,6 @@ class StoredRows:
             self.db = None
 
 
-
 @contextmanager
 def pieces_database(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection to one data file's pieces, closed after use; its errors are the caller's."""

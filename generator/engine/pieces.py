@@ -156,8 +156,7 @@ class PieceStore:
                 changed = before[0] != signed
                 if not changed:
                     current[SIGNATURE] = (signed, previous_digest, b"")
-                    new_layout = self.folder is not None and stored.get(LAYOUT, ("",))[0] != signed
-                    self._store(file.path, made, current, layout_of(parts) if new_layout else None)
+                    self._store(file.path, made, current, self.new_layout(parts, stored, signed))
                     if not self.keep_bytes:
                         current.update((item, (key, checksum, None)) for item, key, checksum, _ in made)
                     return None
@@ -203,10 +202,7 @@ class PieceStore:
             current[item] = (key, checksum, data)
         signed = signature_of(order, current)
         chunks = tuple(part if isinstance(part, bytes) else current[part][2] for part in order)
-        whole = hashlib.blake2b(digest_size=16)
-        for chunk in chunks:
-            whole.update(chunk)
-        data = Parts(chunks, whole.hexdigest())
+        data = Parts(chunks, digest(b"", *chunks))
         current[SIGNATURE] = (signed, data.digest, b"")
         self.made[file.path] = current
         layout_bytes = current[LAYOUT][2]
@@ -274,6 +270,13 @@ class PieceStore:
             rows.add(made)
             rows.finish(current, layout)
 
+    def new_layout(self, parts: list[Part], stored: Mapping[str, tuple[str, str, None]], signed: str) -> bytes | None:
+        """The order of the file's parts, to store with its signature, unless
+        the cache has it for that signature already (or keeps no pieces)."""
+        if self.folder is None or stored.get(LAYOUT, ("",))[0] == signed:
+            return None
+        return layout_of(parts)
+
     @contextmanager
     def rows(self, file_path: str) -> Iterator["StoredRows"]:
         """The file's stored pieces, read and written while it is composed;
@@ -321,8 +324,7 @@ class Composition:
             signed = signature_of(order, current)
             self.digest = whole.hexdigest()
             current[SIGNATURE] = (signed, self.digest, b"")
-            new_layout = store.folder is not None and self.stored.get(LAYOUT, ("",))[0] != signed
-            rows.finish(current, layout_of(self.parts) if new_layout else None)
+            rows.finish(current, store.new_layout(self.parts, self.stored, signed))
 
     def _piece(self, piece: Piece, rows: StoredRows) -> bytes:
         """A piece's bytes: as kept, as stored, or made again (and stored);
