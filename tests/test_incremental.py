@@ -589,7 +589,8 @@ def make_site(tmp_path: Path, source: Path) -> Path:
 @pytest.mark.parametrize("source, steps, seed, page_size", [
     (VALID_SITE, 150, 1, None), (VALID_SITE, 150, 2, None), (ROOT, 40, 3, None),
     # Every list on pages of a few items, and few comparison columns: claims
-    # cross page boundaries, totals and columns change (base.list_pages).
+    # cross page boundaries, totals and columns change (base.list_pages,
+    # siteplan.outlet_pages and actor_pages).
     (VALID_SITE, 150, 4, 1), (ROOT, 25, 5, 4),
 ], ids=["fixture-seed-1", "fixture-seed-2", "example-site", "fixture-small-pages", "example-site-small-pages"])
 def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, seed, page_size):
@@ -597,6 +598,9 @@ def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, 
         for section in limits.PAGE_SIZES:
             monkeypatch.setitem(limits.PAGE_SIZES, section, page_size)
         monkeypatch.setattr(limits, "ORIGIN_COLUMNS", page_size)
+        # an outlet's table and an actor's two lists on numbered pages too
+        monkeypatch.setattr(limits, "OUTLET_CLAIMS", page_size)
+        monkeypatch.setattr(limits, "ACTOR_CLAIMS", page_size)
     if source == ROOT:
         site = tmp_path / "site"
         site.mkdir()

@@ -30,11 +30,12 @@ import datetime
 import xml.etree.ElementTree as etree
 from typing import Callable, Sequence
 
+from ..core import limits
 from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote, Verdict
 from ..core.translations import N_, Interface
 from ..core.wording import STANCE_LABELS, cited_title
 from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
-from . import urls
+from . import paginate, urls
 from .base import EVERYTHING, NO_TEXT, DataFile, Output, Page
 from .quotemarks import display_quote
 from .structured import latest_date, publisher
@@ -203,10 +204,14 @@ def published_quotes(said: ClaimStance) -> list[Quote]:
     return [q for q in said.quotes if not q.article.draft]
 
 
-def actor_entry(actor: Actor, said: ClaimStance, graph: Graph, words: Interface) -> etree.Element:
-    """One claim the actor spoke on: the verdict, then each of their quotes on it."""
+def actor_entry(actor: Actor, said: ClaimStance, shown_on: str, graph: Graph, words: Interface) -> etree.Element:
+    """One claim the actor spoke on: the verdict, then each of their quotes on it.
+    ``shown_on``: the path of the numbered page of the actor's "What they
+    said" that shows the claim, which the entry links; its id stays the
+    actor's page's, so a claim moved to another page is not announced anew."""
     item = said.claim
     page = urls.canonical_url(graph.config.base_url, urls.actor_path(actor))
+    shown_on = urls.canonical_url(graph.config.base_url, shown_on)
     quotes = published_quotes(said)
     taken = [s for s in STANCES if any(q.stance == s for q in quotes)]
     return entry_element(
@@ -214,7 +219,7 @@ def actor_entry(actor: Actor, said: ClaimStance, graph: Graph, words: Interface)
         title=words.gettext("%(actor)s %(stances)s: %(claim)s") % {
             "actor": actor.name, "stances": stances_in_words(taken, words), "claim": item.claim.statement},
         updated=latest_date(item), published=item.claim.reviewed,
-        links=[("alternate", f"{page}#{said_claim_anchor(item)}"),
+        links=[("alternate", f"{shown_on}#{said_claim_anchor(item)}"),
                ("related", urls.canonical_url(graph.config.base_url, urls.claim_path(item.claim)))],
         verdict=item.verdict,
         summary="\n\n".join([verdict_line(item, words, N_("Verdict on the claim: %(verdict)s.")),
@@ -236,14 +241,16 @@ def stances_in_words(taken: list[str], words: Interface) -> str:
     return words.gettext(STANCES_TAKEN[tuple(taken)])
 
 
-def actor_feed(actor: Actor, said: list[ClaimStance], graph: Graph, words: Interface) -> bytes:
+def actor_feed(actor: Actor, said: list[ClaimStance], page_size: int, graph: Graph, words: Interface) -> bytes:
+    """``said``: what the actor's pages list, drafts included, ``page_size`` claims a page."""
+    shown_on = {s.claim.claim.id: paginate.actor_said_path(actor, n, page_size) for n, s in enumerate(said)}
     by_claim = {s.claim.claim.id: s for s in said if in_feeds(s.claim) and published_quotes(s)}
     items = newest_first([s.claim for s in by_claim.values()])
     feed = feed_element(
         graph, title=words.gettext("%(actor)s: statements checked on %(site)s") % {"actor": actor.name, "site": graph.config.title},
         subtitle=words.gettext("Claims %(actor)s spoke on, as they are reviewed or updated") % {"actor": actor.name},
         self_path=actor_feed_path(actor), page_path=urls.actor_path(actor),
-        entries=[actor_entry(actor, by_claim[item.claim.id], graph, words) for item in items],
+        entries=[actor_entry(actor, by_claim[item.claim.id], shown_on[item.claim.id], graph, words) for item in items],
         updated=latest_date(items[0]) if items else None,
     )
     return xml_bytes(feed)
@@ -337,7 +344,7 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     for item in analysis.actors.values():
         outputs.append(DataFile(
             actor_feed_path(item.actor), sources_by_path[urls.actor_path(item.actor)],
-            bind(actor_feed, item.actor, item.claims, graph, words), text_sources=NO_TEXT,
+            bind(actor_feed, item.actor, item.claims, limits.ACTOR_CLAIMS, graph, words), text_sources=NO_TEXT,
         ))
     return outputs
 

@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..core import limits
-from ..core.model import Article, Graph, Update
+from ..core.model import Actor, Article, Graph, Update
 from ..core.translations import N_, Interface
 from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, OutletAnalysis
 from ..stages.comparison import OriginRow, OutletRow
@@ -52,11 +52,7 @@ def plan_pages(graph: Graph, analysis: Analysis, words: Interface) -> list[Outpu
             text_sources=frozenset({item.claim.path}),  # its analysis; the quotes are the articles' records
         ))
     for item in analysis.actors.values():
-        pages.append(Page(
-            urls.actor_path(item.actor), "actor.html", "actors", actor_sources[item.actor.id],
-            partial(lambda item: {"item": item, "bio_html": body_html(item.actor.document)}, item),
-            text_sources=frozenset({item.actor.path}),
-        ))
+        pages += actor_pages(item, actor_sources[item.actor.id], analysis)
     for item in analysis.outlets.values():
         pages += outlet_pages(item, outlet_sources[item.outlet.id])
     pages += [article_page(graph, article, words) for article in graph.articles.values()]
@@ -142,6 +138,46 @@ def actor_page_sources(item: ActorAnalysis, graph: Graph) -> frozenset[str]:
     # what "Counted as" says: its own chain, and the chain of each actor counted under it
     others += [a.path for a in item.chain] + [a.path for m in item.counted_with for a in graph.chains[m.id]]
     return sources_of(related, item.actor.path, *others)
+
+
+def actor_pages(item: ActorAnalysis, sources: frozenset[str], analysis: Analysis) -> list[Page]:
+    """An actor's page, and the numbered pages its two lists continue on past
+    ``limits.ACTOR_CLAIMS`` claims each: "What they said" (``actors/<id>/page/2/``…)
+    and "Statements counted under …" (``actors/<id>/counted/page/2/``…). The
+    actor's page shows the first page of both. Each is made of everything
+    the actor's page is made of; that includes the counted speakers' own
+    lists, which say on which of their pages a claim is (``said_path``)."""
+    folder = paginate.actor_folder(item.actor)
+    said = paginate.paginations(folder, len(item.claims), limits.ACTOR_CLAIMS)
+    counted = paginate.paginations(paginate.actor_counted_section(item.actor), item.counted_claim_count,
+                                   limits.ACTOR_CLAIMS, first=said[0].path)
+    find = partial(said_path, analysis, limits.ACTOR_CLAIMS)
+    return [
+        Page(p.path, "actor.html", "actors", sources,
+             partial(actor_context, item, said_page, counted_page, find),
+             text_sources=frozenset({item.actor.path}))
+        for p, said_page, counted_page in [(said[0], said[0], counted[0]),
+                                           *((p, p, None) for p in said[1:]),
+                                           *((p, None, p) for p in counted[1:])]
+    ]
+
+
+def actor_context(item: ActorAnalysis, said_page: paginate.Pagination | None,
+                  counted_page: paginate.Pagination | None, find: Any) -> dict[str, Any]:
+    """One of an actor's pages: the first has its profile and the first page of
+    both lists; a later one a page of one list (the other's is None)."""
+    first = said_page is not None and said_page.number == 1
+    return {
+        "item": item, "first": first, "bio_html": body_html(item.actor.document) if first else Markup(""),
+        "said_page": said_page, "said_claims": said_page.slice(item.claims) if said_page else [],
+        "counted_page": counted_page, "counted_claims": counted_page.slice(item.counted) if counted_page else [],
+        "said_path": find,  # speaker, claim id → the page of the speaker's list with it
+    }
+
+
+def said_path(analysis: Analysis, size: int, actor: Actor, claim_id: str) -> str:
+    """The page of ``actor``'s "What they said" that shows ``claim_id``."""
+    return paginate.actor_said_path(actor, analysis.actors[actor.id].said_positions[claim_id], size)
 
 
 def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:

@@ -80,6 +80,18 @@ class ActorAnalysis:
         """The page's "Statements counted under …": ``counted_quotes`` claim by claim (``counted.by_claim``)."""
         return self.counted_of()
 
+    @cached_property
+    def counted_claim_count(self) -> int:
+        """How many claims ``counted`` lists, without grouping the statements
+        (every actor's pages are planned in every build, few are rendered)."""
+        return len({quote.claim.id for quote in self.counted_quotes})
+
+    @cached_property
+    def said_positions(self) -> dict[str, int]:
+        """Claim id → its place in ``claims`` (0-based): which numbered page
+        of "What they said" shows it."""
+        return {said.claim.claim.id: position for position, said in enumerate(self.claims)}
+
     @property
     def quote_count(self) -> int:
         return sum(len(c.quotes) for c in self.claims)

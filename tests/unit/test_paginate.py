@@ -36,6 +36,7 @@ SMALL_SIZES = {"claims": 7, "compare": 8, "compare/outlets": 8, "articles": 9, "
 TEMPLATES = {"compare": "compare.html", "compare/outlets": "compare_outlets.html"}  # else <section>.html
 SMALL_PAIRS = {"disagree": 3, "agree": 2, "neither": 1}
 SMALL_OUTLET_CLAIMS = 4  # rows of an outlet's "Claims it reported" per page
+SMALL_ACTOR_CLAIMS = 2  # claims of each of an actor's two lists per page
 
 
 # --- the arithmetic -----------------------------------------------------------------------------
@@ -96,6 +97,7 @@ def small(tmp_path_factory):
         patch.setattr(limits, "PAIRS_SHOWN", SMALL_PAIRS)
         patch.setattr(limits, "SHARED_CLAIMS_SHOWN", 2)
         patch.setattr(limits, "OUTLET_CLAIMS", SMALL_OUTLET_CLAIMS)
+        patch.setattr(limits, "ACTOR_CLAIMS", SMALL_ACTOR_CLAIMS)
         add_updates(root)
         graph, analysis = graph_of(root)
         planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
@@ -104,7 +106,8 @@ def small(tmp_path_factory):
             path: renderer.render(page, graph).decode("utf-8")
             for path, page in planned.items()
             if isinstance(page, Page) and (path == "index.html" or path.split("/")[0] in SECTIONS)
-            and (path.count("/") != 2 or path.startswith("compare/"))  # not the claim, actor, outlet, article pages
+            # not the claim, actor, outlet, article pages, nor the numbered pages of their lists
+            and (path.count("/") <= 1 or path.split("/")[1] == "page" or path.startswith("compare/"))
         }
     return graph, analysis, planned, html
 
@@ -330,6 +333,80 @@ def test_an_outlets_long_claims_table_continues_on_numbered_pages(small):
                 assert steps == ({("prev", paths[number - 2])} if number > 1 else set()) | (
                     {("next", paths[number])} if number < len(paths) else set()), path
         assert rows == [report.claim.claim.id for report in item.claims], folder
+
+
+def test_an_actors_long_lists_continue_on_numbered_pages(small):
+    """"What they said" and "Statements counted under …" each list every
+    claim once, in order, across the actor's page and the numbered pages of
+    their own; the profile, the scorecards and the relayed statements are on
+    the actor's page only, which alone the search index holds; each page is
+    made of the whole actor; a counted speaker's link and a feed entry's link
+    lead to the numbered page that has the claim's section."""
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+
+    graph, analysis, planned, _ = small
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    rendered: dict[str, str] = {}
+
+    def html_of(path: str) -> str:
+        if path not in rendered:
+            rendered[path] = renderer.render(planned[path], graph).decode("utf-8")
+        return rendered[path]
+
+    items = analysis.actors.values()
+    assert any(len(item.claims) > SMALL_ACTOR_CLAIMS for item in items), "cross the limit"
+    assert any(len(item.counted) > SMALL_ACTOR_CLAIMS for item in items), "cross the limit"
+    followed = 0
+    for item in items:
+        folder = f"actors/{item.actor.id}"
+        said = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_ACTOR_CLAIMS) + 1)]
+        counted = [said[0]] + [page_path(f"{folder}/counted", n)
+                               for n in range(2, page_count(len(item.counted), SMALL_ACTOR_CLAIMS) + 1)]
+        assert sorted(p for p in planned if p.startswith(f"{folder}/") and p.endswith(".html")) == sorted({*said, *counted})
+        assert len({planned[p].sources for p in {*said, *counted}}) == 1  # each page is made of the whole actor
+        for name, paths, section_id, expected in [
+                ("what they said", said, "claim-", [s.claim.claim.id for s in item.claims]),
+                ("counted under", counted, "counted-claim-", [c.claim.claim.id for c in item.counted])]:
+            listed = []
+            for number, path in enumerate(paths, start=1):
+                html = html_of(path)
+                on_page = re.findall(rf'<section class="said-claim" id="{section_id}([^"]+)">', html)
+                assert len(on_page) <= SMALL_ACTOR_CLAIMS, path
+                listed += on_page
+                if len(paths) > 1:
+                    assert f"Page {number} of {len(paths)}" in html, (name, path)
+                    page = parse_html(html)
+                    steps = {(a.get("rel"), resolve(path, a["href"]))
+                             for a in page.find("a") if a.get("rel") in ("prev", "next")}
+                    assert ({("prev", paths[number - 2])} if number > 1 else set()) | (
+                        {("next", paths[number])} if number < len(paths) else set()) <= steps, (name, path)
+            assert listed == expected, (name, folder)
+        for path in {*said, *counted}:
+            html = html_of(path)
+            first = path == said[0]
+            shows = ("data-pagefind-body" in html, '<dl class="facts">' in html, 'id="scorecard-heading"' in html)
+            assert shows == (first, first, first and bool(item.claims)), path
+            assert f"<h1>{item.actor.name}</h1>" in html
+            if path in counted[1:]:
+                assert f"<title>Statements counted under {item.actor.name}, page {counted.index(path) + 1} of" in html
+            elif not first:
+                assert f"<title>{item.actor.name}, page {said.index(path) + 1} of {len(said)} ·" in html
+            # each speaker counted under it: to the page of their own list that has the claim
+            for href in re.findall(r'<ul class="counted-speakers">(.*?)</ul>', html, re.S):
+                for target, anchor in re.findall(r'<a href="([^"#]+)#(claim-[^"]+)"', href):
+                    assert f'id="{anchor}"' in html_of(resolve(path, target)), (path, target, anchor)
+                    followed += 1
+    assert followed, "some counted speaker's link was followed"
+    feeds = [p for p in planned if p.startswith("actors/") and p.endswith("/feed.xml")]
+    moved = 0
+    for path in feeds:
+        for href in re.findall(r'<link rel="alternate" type="text/html" href="https://[^/]+/([^"#]*)#(claim-[^"]+)"',
+                               planned[path].produce().decode("utf-8")):
+            target = href[0] + "index.html" if href[0].endswith("/") else href[0]
+            assert f'id="{href[1]}"' in html_of(target), (path, href)
+            moved += "/page/" in target
+    assert moved, "some feed entry links a numbered page"
 
 
 def test_sitemap_lists_every_page_of_every_list(small):
