@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.core import limits
 from generator.core.layout import TEMPLATES_DIR
 from generator.core.markup import Document
 from generator.core.model import Mention
@@ -19,8 +20,12 @@ from generator.stages.catalogues import english_interface
 from sitekit import REPO, VALID_SITE, graph_of
 
 
-@pytest.mark.parametrize("root", [VALID_SITE, REPO], ids=["fixture", "example-site"])
-def test_every_output_reads_only_the_text_it_declares(root, monkeypatch):
+@pytest.mark.parametrize("root, small_pages", [(VALID_SITE, False), (REPO, False), (REPO, True)],
+                         ids=["fixture", "example-site", "example-site-small-pages"])
+def test_every_output_reads_only_the_text_it_declares(root, small_pages, monkeypatch):
+    if small_pages:  # an outlet's and an actor's later pages show no body of theirs
+        monkeypatch.setattr(limits, "OUTLET_CLAIMS", 1)
+        monkeypatch.setattr(limits, "ACTOR_CLAIMS", 1)
     graph, analysis = graph_of(root)
     owners = {id(record.document): record.path
               for records in (graph.articles, graph.claims, graph.actors, graph.outlets, graph.pages)

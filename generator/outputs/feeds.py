@@ -204,14 +204,14 @@ def published_quotes(said: ClaimStance) -> list[Quote]:
     return [q for q in said.quotes if not q.article.draft]
 
 
-def actor_entry(actor: Actor, said: ClaimStance, shown_on: str, graph: Graph, words: Interface) -> etree.Element:
+def actor_entry(actor: Actor, said: ClaimStance, said_path: str, graph: Graph, words: Interface) -> etree.Element:
     """One claim the actor spoke on: the verdict, then each of their quotes on it.
-    ``shown_on``: the path of the numbered page of the actor's "What they
-    said" that shows the claim, which the entry links; its id stays the
-    actor's page's, so a claim moved to another page is not announced anew."""
+    ``said_path``: the page of the actor's "What they said" that shows the
+    claim, which the entry links; its id stays the actor's page's, so a
+    claim moved to another page is not announced anew."""
     item = said.claim
     page = urls.canonical_url(graph.config.base_url, urls.actor_path(actor))
-    shown_on = urls.canonical_url(graph.config.base_url, shown_on)
+    shown_on = urls.canonical_url(graph.config.base_url, said_path)
     quotes = published_quotes(said)
     taken = [s for s in STANCES if any(q.stance == s for q in quotes)]
     return entry_element(
@@ -242,15 +242,17 @@ def stances_in_words(taken: list[str], words: Interface) -> str:
 
 
 def actor_feed(actor: Actor, said: list[ClaimStance], page_size: int, graph: Graph, words: Interface) -> bytes:
-    """``said``: what the actor's pages list, drafts included, ``page_size`` claims a page."""
-    shown_on = {s.claim.claim.id: paginate.actor_said_path(actor, n, page_size) for n, s in enumerate(said)}
+    """``said``: every claim the actor's pages list, ``page_size`` to a page,
+    those the feed leaves out included: where each claim is shown."""
+    folder = urls.actor_folder(actor)
+    said_paths = {s.claim.claim.id: paginate.page_holding(folder, n, page_size) for n, s in enumerate(said)}
     by_claim = {s.claim.claim.id: s for s in said if in_feeds(s.claim) and published_quotes(s)}
     items = newest_first([s.claim for s in by_claim.values()])
     feed = feed_element(
         graph, title=words.gettext("%(actor)s: statements checked on %(site)s") % {"actor": actor.name, "site": graph.config.title},
         subtitle=words.gettext("Claims %(actor)s spoke on, as they are reviewed or updated") % {"actor": actor.name},
         self_path=actor_feed_path(actor), page_path=urls.actor_path(actor),
-        entries=[actor_entry(actor, by_claim[item.claim.id], shown_on[item.claim.id], graph, words) for item in items],
+        entries=[actor_entry(actor, by_claim[item.claim.id], said_paths[item.claim.id], graph, words) for item in items],
         updated=latest_date(items[0]) if items else None,
     )
     return xml_bytes(feed)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core import limits
-from ..core.model import Actor
 from . import urls
 
 def page_path(section: str, number: int) -> str:
@@ -38,9 +37,10 @@ class Pagination:
     count: int  # pages in all
     total: int  # items in all
     size: int  # items per page
-    # Page 1's path when it is not the section's own index: a list that
+    # Page 1's address when it is not the section's own index: a list that
     # begins on another page (an actor's "Statements counted under …" begins
-    # on the actor's page and continues in actors/<id>/counted/page/2/…).
+    # on the actor's page, "actors/<id>/index.html#counted-heading", and
+    # continues in actors/<id>/counted/page/2/…).
     first: str = ""
 
     @property
@@ -103,7 +103,7 @@ class Pagination:
 
 def paginations(section: str, total: int, size: int | None = None, first: str = "") -> list[Pagination]:
     """Every page of a list of ``total`` items in ``section``, first page first
-    (``first``: page 1's path, when it is not ``section/index.html``)."""
+    (``first``: page 1's address, when it is not ``section/index.html``)."""
     size = size or limits.PAGE_SIZES[section]
     count = page_count(total, size)
     return [Pagination(section, number, count, total, size, first) for number in range(1, count + 1)]
@@ -113,20 +113,3 @@ def page_holding(section: str, position: int, size: int) -> str:
     """The path of the page of ``section``'s list that shows its item at
     ``position`` (0-based), pages holding ``size`` items."""
     return page_path(section, position // size + 1)
-
-
-def actor_folder(actor: Actor) -> str:
-    """``actors/<id>``: where an actor's page and its lists' numbered pages are."""
-    return urls.actor_path(actor).rpartition("/")[0]
-
-
-def actor_said_path(actor: Actor, position: int, size: int) -> str:
-    """The page of ``actor``'s "What they said" that holds its claim at
-    ``position`` (0-based, in the order of ``ActorAnalysis.claims``), pages
-    holding ``size`` claims (``limits.ACTOR_CLAIMS`` when the site was planned)."""
-    return page_holding(actor_folder(actor), position, size)
-
-
-def actor_counted_section(actor: Actor) -> str:
-    """Where an actor's "Statements counted under …" continues: ``actors/<id>/counted``."""
-    return f"{actor_folder(actor)}/counted"

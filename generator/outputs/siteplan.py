@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -146,24 +146,24 @@ def actor_pages(item: ActorAnalysis, sources: frozenset[str], analysis: Analysis
     and "Statements counted under …" (``actors/<id>/counted/page/2/``…). The
     actor's page shows the first page of both. Each is made of everything
     the actor's page is made of; that includes the counted speakers' own
-    lists, which say on which of their pages a claim is (``said_path``)."""
-    folder = paginate.actor_folder(item.actor)
-    said = paginate.paginations(folder, len(item.claims), limits.ACTOR_CLAIMS)
-    counted = paginate.paginations(paginate.actor_counted_section(item.actor), item.counted_claim_count,
-                                   limits.ACTOR_CLAIMS, first=said[0].path)
+    lists, which say on which of their pages a claim is (``said_path``).
+    Only the actor's page shows its biography (``text_sources``)."""
+    said = paginate.paginations(urls.actor_folder(item.actor), len(item.claims), limits.ACTOR_CLAIMS)
+    # Back to page 1 of the counted list: to where that list is on the actor's page.
+    counted = paginate.paginations(urls.actor_counted_folder(item.actor), item.counted_claim_count,
+                                   limits.ACTOR_CLAIMS, first=f"{said[0].path}#counted-heading")
     find = partial(said_path, analysis, limits.ACTOR_CLAIMS)
     return [
-        Page(p.path, "actor.html", "actors", sources,
-             partial(actor_context, item, said_page, counted_page, find),
-             text_sources=frozenset({item.actor.path}))
-        for p, said_page, counted_page in [(said[0], said[0], counted[0]),
-                                           *((p, p, None) for p in said[1:]),
-                                           *((p, None, p) for p in counted[1:])]
+        Page(path, "actor.html", "actors", sources, partial(actor_context, item, said_page, counted_page, find),
+             text_sources=frozenset({item.actor.path}) if path == said[0].path else NO_TEXT)
+        for path, said_page, counted_page in [(said[0].path, said[0], counted[0]),
+                                              *((p.path, p, None) for p in said[1:]),
+                                              *((p.path, None, p) for p in counted[1:])]
     ]
 
 
 def actor_context(item: ActorAnalysis, said_page: paginate.Pagination | None,
-                  counted_page: paginate.Pagination | None, find: Any) -> dict[str, Any]:
+                  counted_page: paginate.Pagination | None, said_path: Callable[[Actor, str], str]) -> dict[str, Any]:
     """One of an actor's pages: the first has its profile and the first page of
     both lists; a later one a page of one list (the other's is None)."""
     first = said_page is not None and said_page.number == 1
@@ -171,13 +171,14 @@ def actor_context(item: ActorAnalysis, said_page: paginate.Pagination | None,
         "item": item, "first": first, "bio_html": body_html(item.actor.document) if first else Markup(""),
         "said_page": said_page, "said_claims": said_page.slice(item.claims) if said_page else [],
         "counted_page": counted_page, "counted_claims": counted_page.slice(item.counted) if counted_page else [],
-        "said_path": find,  # speaker, claim id → the page of the speaker's list with it
+        "said_path": said_path,  # speaker, claim id → the page of the speaker's list with it
     }
 
 
 def said_path(analysis: Analysis, size: int, actor: Actor, claim_id: str) -> str:
-    """The page of ``actor``'s "What they said" that shows ``claim_id``."""
-    return paginate.actor_said_path(actor, analysis.actors[actor.id].said_positions[claim_id], size)
+    """The page of ``actor``'s "What they said" that shows ``claim_id``, pages of ``size`` claims."""
+    position = analysis.actors[actor.id].said_positions[claim_id]
+    return paginate.page_holding(urls.actor_folder(actor), position, size)
 
 
 def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:
@@ -189,18 +190,18 @@ def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:
 def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
     """An outlet's page, and the numbered pages its "Claims it reported" table
     continues on past ``limits.OUTLET_CLAIMS`` rows (``outlets/<id>/page/2/``…).
-    Each is made of everything the outlet's page is made of."""
-    folder = urls.outlet_path(item.outlet).rsplit("/", 1)[0]
+    Each is made of everything the outlet's page is made of; only the first
+    shows the outlet's own text (``text_sources``)."""
     return [
         Page(pagination.path, "outlet.html", "outlets", sources, partial(outlet_context, item, pagination),
-             text_sources=frozenset({item.outlet.path}))
-        for pagination in paginate.paginations(folder, len(item.claims), limits.OUTLET_CLAIMS)
+             text_sources=frozenset({item.outlet.path}) if pagination.number == 1 else NO_TEXT)
+        for pagination in paginate.paginations(urls.outlet_folder(item.outlet), len(item.claims), limits.OUTLET_CLAIMS)
     ]
 
 
 def outlet_context(item: OutletAnalysis, pagination: paginate.Pagination) -> dict[str, Any]:
     return {
-        "item": item, "context_html": body_html(item.outlet.document),
+        "item": item, "context_html": body_html(item.outlet.document) if pagination.number == 1 else Markup(""),
         "pagination": pagination, "claims": pagination.slice(item.claims),
     }
 

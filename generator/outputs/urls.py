@@ -36,6 +36,21 @@ def outlet_path(outlet: Outlet) -> str:
     return page_path("outlets", outlet.id)
 
 
+def actor_folder(actor: Actor) -> str:
+    """``actors/<id>``: the actor's page, and the numbered pages of its lists under it."""
+    return f"actors/{actor.id}"
+
+
+def actor_counted_folder(actor: Actor) -> str:
+    """``actors/<id>/counted``: where its "Statements counted under …" continues."""
+    return f"{actor_folder(actor)}/counted"
+
+
+def outlet_folder(outlet: Outlet) -> str:
+    """``outlets/<id>``: the outlet's page, and the numbered pages of its table under it."""
+    return f"outlets/{outlet.id}"
+
+
 def article_path(article: Article) -> str:
     return page_path("articles", article.id)
 

@@ -71,6 +71,9 @@ def counted_under(graph: Graph) -> dict[str, CountedUnder]:
     for party, actors in members.items():
         actors.sort(key=actor_order)
         quotes: list[Quote] = []
+        # Every statement of each: the party's page links each speaker to the
+        # numbered page of their own list that has the claim, and the
+        # statements it lists are what that page is made of (siteplan.actor_pages).
         for actor in actors:
             quotes.extend(graph.quotes_by_actor[actor.id])
         under[party] = CountedUnder(tuple(actors), tuple(quotes))
