@@ -214,3 +214,53 @@ def test_a_figure_in_another_unit_is_in_the_data_with_its_unit(own_unit_out):
     claims = json.loads((own_unit_out / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
     figures = next(c for c in claims if c["id"] == "c-cost")["figures"]
     assert {(f["value"], f["unit"]) for f in figures} == {(12, "million euros"), (14, "million dollars")}
+
+
+# --- a long "Others" cell ------------------------------------------------------------------------
+
+
+def test_a_rows_others_list_the_first_few_and_link_to_the_claims_page_for_all(tmp_path, monkeypatch):
+    """Past ``limits.OTHERS_SHOWN``, a row's "Others" lists that many origins
+    by name, still says how many there are, and links to the claim's "Who
+    says what", which lists every one of them."""
+    from synthetic import make_site
+
+    from generator.core import limits
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+    from generator.outputs.siteplan import plan_pages
+    from generator.stages.catalogues import english_interface
+    from sitekit import graph_of
+
+    make_site(tmp_path / "site", 40, seed=3, claims=12, actors=24)
+    monkeypatch.setattr(limits, "ORIGIN_COLUMNS", 2)
+    monkeypatch.setattr(limits, "OTHERS_SHOWN", 2)
+    graph, analysis = graph_of(tmp_path / "site")
+    planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    page = renderer.render(planned["compare/index.html"], graph).decode("utf-8")
+    cut = 0
+    for row in analysis.origin_matrix.rows:
+        others = cells_of(row_of(page, row.claim.claim.id)).get("Others", "")
+        count = len(row.others)
+        if not count:
+            assert not others
+            continue
+        summary = f"<summary>{count} other origin{'s' if count > 1 else ''}</summary>"
+        assert summary in others, row.claim.claim.id
+        listed = re.findall(r'<li><a href="([^"]+)">', others)
+        assert len(listed) == min(count, 2)
+        more = re.search(r'<p class="others-more"><a href="([^"]+)">(.*?)</a>', others)
+        if count > 2:
+            cut += 1
+            assert more and text_of(more.group(2)) == f"All {count} under “Who says what” on the claim’s page"
+            target, fragment = more.group(1).split("#")
+            assert target == f"../claims/{row.claim.claim.id}/index.html" and fragment == "who-heading"
+            claim_page = renderer.render(planned[f"claims/{row.claim.claim.id}/index.html"], graph).decode("utf-8")
+            assert 'id="who-heading"' in claim_page
+            for cell in row.others:  # every one of them has its group there
+                assert any(f'id="{stance}-from-{cell.origin.kind}-{cell.origin.id}"' in claim_page
+                           for stance in cell.stances), cell.origin.id
+        else:
+            assert more is None
+    assert cut, "some row has more others than are listed"

@@ -233,6 +233,7 @@ def compare_context(analysis: Analysis, pagination: paginate.Pagination) -> dict
     return {
         "matrix": analysis.origin_matrix,
         "rows": pagination.slice(analysis.origin_matrix.rows),
+        "others_shown": limits.OTHERS_SHOWN,
         "most_contested": analysis.most_contested,
         "agreement": analysis.agreement_shown if pagination.number == 1 else None,
     }
