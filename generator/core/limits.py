@@ -29,6 +29,11 @@ PAGE_SIZES = {
 # of the 2,000-article benchmark corpus reports about 125 claims (its page
 # weighed 160 KB), one of the 10,000-article corpus about 600 (395 KB).
 OUTLET_CLAIMS = 50
+# Articles listed on an outlet's page; the list continues on numbered pages
+# of its own (outlets/<id>/articles/page/2/…). An outlet of the
+# 100,000-article corpus published about 2,500, and listing them all made
+# its page 3 MB.
+OUTLET_ARTICLES = 100
 
 # Claims per page of each of an actor's two lists, "What they said" and
 # "Statements counted under …"; each continues on numbered pages of its own

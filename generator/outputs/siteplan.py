@@ -188,21 +188,34 @@ def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:
 
 
 def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
-    """An outlet's page, and the numbered pages its "Claims it reported" table
-    continues on past ``limits.OUTLET_CLAIMS`` rows (``outlets/<id>/page/2/``…).
-    Each is made of everything the outlet's page is made of; only the first
-    shows the outlet's own text (``text_sources``)."""
+    """An outlet's page, and the numbered pages its two lists continue on:
+    the "Claims it reported" table past ``limits.OUTLET_CLAIMS`` rows
+    (``outlets/<id>/page/2/``…), its articles past ``limits.OUTLET_ARTICLES``
+    (``outlets/<id>/articles/page/2/``…). The outlet's page shows the first
+    page of both. Each is made of everything the outlet's page is made of;
+    only the first shows the outlet's own text (``text_sources``)."""
+    claims = paginate.paginations(urls.outlet_folder(item.outlet), len(item.claims), limits.OUTLET_CLAIMS)
+    # Back to page 1 of the articles: to where that list is on the outlet's page.
+    articles = paginate.paginations(urls.outlet_articles_folder(item.outlet), len(item.articles),
+                                    limits.OUTLET_ARTICLES, first=f"{claims[0].path}#articles-heading")
     return [
-        Page(pagination.path, "outlet.html", "outlets", sources, partial(outlet_context, item, pagination),
-             text_sources=frozenset({item.outlet.path}) if pagination.number == 1 else NO_TEXT)
-        for pagination in paginate.paginations(urls.outlet_folder(item.outlet), len(item.claims), limits.OUTLET_CLAIMS)
+        Page(path, "outlet.html", "outlets", sources, partial(outlet_context, item, claims_page, articles_page),
+             text_sources=frozenset({item.outlet.path}) if path == claims[0].path else NO_TEXT)
+        for path, claims_page, articles_page in [(claims[0].path, claims[0], articles[0]),
+                                                 *((p.path, p, None) for p in claims[1:]),
+                                                 *((p.path, None, p) for p in articles[1:])]
     ]
 
 
-def outlet_context(item: OutletAnalysis, pagination: paginate.Pagination) -> dict[str, Any]:
+def outlet_context(item: OutletAnalysis, claims_page: paginate.Pagination | None,
+                   articles_page: paginate.Pagination | None) -> dict[str, Any]:
+    """One of an outlet's pages: the first has its facts and the first page of
+    both lists; a later one a page of one list (the other's is None)."""
+    first = claims_page is not None and claims_page.number == 1
     return {
-        "item": item, "context_html": body_html(item.outlet.document) if pagination.number == 1 else Markup(""),
-        "pagination": pagination, "claims": pagination.slice(item.claims),
+        "item": item, "first": first, "context_html": body_html(item.outlet.document) if first else Markup(""),
+        "pagination": claims_page, "claims": claims_page.slice(item.claims) if claims_page else [],
+        "articles_page": articles_page, "articles": articles_page.slice(item.articles) if articles_page else [],
     }
 
 

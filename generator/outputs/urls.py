@@ -47,8 +47,13 @@ def actor_counted_folder(actor: Actor) -> str:
 
 
 def outlet_folder(outlet: Outlet) -> str:
-    """``outlets/<id>``: the outlet's page, and the numbered pages of its table under it."""
+    """``outlets/<id>``: the outlet's page, and the numbered pages of its lists under it."""
     return f"outlets/{outlet.id}"
+
+
+def outlet_articles_folder(outlet: Outlet) -> str:
+    """``outlets/<id>/articles``: where the list of its articles continues."""
+    return f"{outlet_folder(outlet)}/articles"
 
 
 def article_path(article: Article) -> str:

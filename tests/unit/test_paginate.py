@@ -37,6 +37,7 @@ TEMPLATES = {"compare": "compare.html", "compare/outlets": "compare_outlets.html
 SMALL_PAIRS = {"disagree": 3, "agree": 2, "neither": 1}
 SMALL_OUTLET_CLAIMS = 4  # rows of an outlet's "Claims it reported" per page
 SMALL_ACTOR_CLAIMS = 2  # claims of each of an actor's two lists per page
+SMALL_OUTLET_ARTICLES = 3  # articles in an outlet's list per page
 
 
 # --- the arithmetic -----------------------------------------------------------------------------
@@ -98,6 +99,7 @@ def small(tmp_path_factory):
         patch.setattr(limits, "SHARED_CLAIMS_SHOWN", 2)
         patch.setattr(limits, "OUTLET_CLAIMS", SMALL_OUTLET_CLAIMS)
         patch.setattr(limits, "ACTOR_CLAIMS", SMALL_ACTOR_CLAIMS)
+        patch.setattr(limits, "OUTLET_ARTICLES", SMALL_OUTLET_ARTICLES)
         add_updates(root)
         graph, analysis = graph_of(root)
         planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
@@ -299,40 +301,58 @@ def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
     assert f'<a href="claims/index.html">All {len(analysis.claims)} claims <span aria-hidden="true">→</span></a>' in section
 
 
-def test_an_outlets_long_claims_table_continues_on_numbered_pages(small):
+def test_an_outlets_long_lists_continue_on_numbered_pages(small):
     """Every claim an outlet reported is in its table once, in order, across
-    its pages; the facts, the articles and the relayed statements are on the
-    first page only, which alone the search index holds."""
+    its pages, and every article in its list of articles, which begins on
+    the outlet's page and continues on numbered pages of its own; the facts
+    and the relayed statements are on the first page only, which alone the
+    search index holds; each page is made of the whole outlet."""
     from generator.core.layout import DEFAULT_TEMPLATES
     from generator.outputs.render import Renderer
 
     graph, analysis, planned, _ = small
     renderer = Renderer(DEFAULT_TEMPLATES)
-    assert any(len(item.claims) > SMALL_OUTLET_CLAIMS for item in analysis.outlets.values()), "cross the limit"
-    for item in analysis.outlets.values():
+    outlets = analysis.outlets.values()
+    assert any(len(item.claims) > SMALL_OUTLET_CLAIMS for item in outlets), "cross the limit"
+    assert any(len(item.articles) > SMALL_OUTLET_ARTICLES for item in outlets), "cross the limit"
+    for item in outlets:
         folder = f"outlets/{item.outlet.id}"
-        paths = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_OUTLET_CLAIMS) + 1)]
-        assert sorted(p for p in planned if p.startswith(f"{folder}/")) == sorted(paths)
-        assert len({planned[p].sources for p in paths}) == 1  # each page is made of the whole outlet
-        rows = []
-        for number, path in enumerate(paths, start=1):
-            html = renderer.render(planned[path], graph).decode("utf-8")
-            on_page = re.findall(r'<th scope="row"><a href="(?:\.\./)*claims/([^/"]+)/index\.html"', html)
-            assert len(on_page) <= SMALL_OUTLET_CLAIMS, path
-            rows += on_page
-            first = number == 1
-            assert ("data-pagefind-body" in html, 'id="articles-heading"' in html, '<dl class="facts">' in html) == (
-                first, first, first), path
-            assert f"<h1>{item.outlet.name}</h1>" in html
-            title = f"<title>{item.outlet.name}{f', page {number} of {len(paths)}' if not first else ''} ·"
-            assert title in html, path
-            if len(paths) > 1:
-                page = parse_html(html)
-                assert len(page.find("nav", "pagination")) == 1 and f"Page {number} of {len(paths)}" in page.text
-                steps = {(a.get("rel"), resolve(path, a["href"])) for a in page.find("a") if a.get("rel") in ("prev", "next")}
-                assert steps == ({("prev", paths[number - 2])} if number > 1 else set()) | (
-                    {("next", paths[number])} if number < len(paths) else set()), path
-        assert rows == [report.claim.claim.id for report in item.claims], folder
+        claims = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_OUTLET_CLAIMS) + 1)]
+        articles = [claims[0]] + [page_path(f"{folder}/articles", n)
+                                  for n in range(2, page_count(len(item.articles), SMALL_OUTLET_ARTICLES) + 1)]
+        assert sorted(p for p in planned if p.startswith(f"{folder}/")) == sorted({*claims, *articles})
+        assert len({planned[p].sources for p in {*claims, *articles}}) == 1  # each page is made of the whole outlet
+        html = {path: renderer.render(planned[path], graph).decode("utf-8") for path in {*claims, *articles}}
+        for name, paths, pattern, expected in [
+                ("claims", claims, r'<th scope="row"><a href="(?:\.\./)*claims/([^/"]+)/index\.html"',
+                 [report.claim.claim.id for report in item.claims]),
+                ("articles", articles, r'<li><a href="(?:\.\./)*articles/([^/"]+)/index\.html"',
+                 [article.id for article in item.articles])]:
+            listed = []
+            for number, path in enumerate(paths, start=1):
+                on_page = re.findall(pattern, html[path])
+                assert len(on_page) <= (SMALL_OUTLET_CLAIMS if name == "claims" else SMALL_OUTLET_ARTICLES), path
+                listed += on_page
+                if len(paths) > 1:
+                    page = parse_html(html[path])
+                    assert page.find("nav", "pagination") and f"Page {number} of {len(paths)}" in page.text
+                    steps = {(a.get("rel"), resolve(path, a["href"]))
+                             for a in page.find("a") if a.get("rel") in ("prev", "next")}
+                    assert ({("prev", paths[number - 2])} if number > 1 else set()) | (
+                        {("next", paths[number])} if number < len(paths) else set()) <= steps, (name, path)
+            assert listed == expected, (name, folder)
+        for path, page in html.items():
+            first = path == claims[0]
+            assert ("data-pagefind-body" in page, '<dl class="facts">' in page) == (first, first), path
+            assert ('id="articles-heading"' in page) == (path in articles), path
+            assert ('id="reported-heading"' in page) == (path in claims and bool(item.claims)), path
+            assert f"<h1>{item.outlet.name}</h1>" in page
+            if path in articles[1:]:
+                title = f"<title>Articles from {item.outlet.name}, page {articles.index(path) + 1} of {len(articles)} ·"
+            else:
+                number = claims.index(path) + 1
+                title = f"<title>{item.outlet.name}{f', page {number} of {len(claims)}' if number > 1 else ''} ·"
+            assert title in page, path
 
 
 def test_an_actors_long_lists_continue_on_numbered_pages(small):
