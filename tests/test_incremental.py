@@ -598,10 +598,11 @@ def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, 
         for section in limits.PAGE_SIZES:
             monkeypatch.setitem(limits.PAGE_SIZES, section, page_size)
         monkeypatch.setattr(limits, "ORIGIN_COLUMNS", page_size)
-        # an outlet's and an actor's two lists on numbered pages too
+        # an outlet's and an actor's lists on numbered pages too
         monkeypatch.setattr(limits, "OUTLET_CLAIMS", page_size)
         monkeypatch.setattr(limits, "ACTOR_CLAIMS", page_size)
         monkeypatch.setattr(limits, "OUTLET_ARTICLES", page_size)
+        monkeypatch.setattr(limits, "RELAYED_STATEMENTS", page_size)
     if source == ROOT:
         site = tmp_path / "site"
         site.mkdir()

@@ -27,6 +27,7 @@ def test_every_output_reads_only_the_text_it_declares(root, small_pages, monkeyp
         monkeypatch.setattr(limits, "OUTLET_CLAIMS", 1)
         monkeypatch.setattr(limits, "ACTOR_CLAIMS", 1)
         monkeypatch.setattr(limits, "OUTLET_ARTICLES", 1)
+        monkeypatch.setattr(limits, "RELAYED_STATEMENTS", 1)
     graph, analysis = graph_of(root)
     owners = {id(record.document): record.path
               for records in (graph.articles, graph.claims, graph.actors, graph.outlets, graph.pages)

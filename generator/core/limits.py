@@ -34,6 +34,10 @@ OUTLET_CLAIMS = 50
 # 100,000-article corpus published about 2,500, and listing them all made
 # its page 3 MB.
 OUTLET_ARTICLES = 100
+# Statements relayed through an actor or an outlet, on its page; the list
+# continues on numbered pages of its own (…/<id>/relayed/page/2/…). An
+# outlet of the 10,000-article corpus relayed about 200 (258 KB of its page).
+RELAYED_STATEMENTS = 50
 
 # Claims per page of each of an actor's two lists, "What they said" and
 # "Statements counted under …"; each continues on numbered pages of its own

@@ -14,6 +14,7 @@ inside every limit, so it renders as one page per list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 from ..core import limits
 from . import urls
@@ -113,3 +114,37 @@ def page_holding(section: str, position: int, size: int) -> str:
     """The path of the page of ``section``'s list that shows its item at
     ``position`` (0-based), pages holding ``size`` items."""
     return page_path(section, position // size + 1)
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """One page of an actor's or an outlet's profile: its path, and which page
+    of each of the profile's lists it shows (None: nothing of that list)."""
+
+    path: str
+    lists: Mapping[str, Pagination | None]
+    first: bool  # the profile's own page, which shows the first page of every list
+
+
+def profile_pages(folder: str, lists: Sequence[tuple[str, int, int]]) -> list[ProfilePage]:
+    """The pages of a profile whose lists each continue on numbered pages of
+    their own: the profile's page (``folder/index.html``) shows the first
+    page of every list; the first list continues on ``folder/page/2/``…,
+    each other on ``folder/<name>/page/2/``…, whose page 1 is that list's
+    place on the profile's page (``#<name>-heading``, where "Previous" and
+    "1" lead). ``lists``: (name, items, items a page), the first list first."""
+    (main_name, main_items, main_size), *others = lists
+    main = paginations(folder, main_items, main_size)
+    home = main[0].path
+    rest = {name: paginations(f"{folder}/{name}", items, size, first=f"{home}#{name}-heading")
+            for name, items, size in others}
+    names = [name for name, _, _ in lists]
+
+    def page(path: str, shown: dict[str, Pagination]) -> ProfilePage:
+        return ProfilePage(path, {name: shown.get(name) for name in names}, path == home)
+
+    pages = [page(home, {main_name: main[0], **{name: pages[0] for name, pages in rest.items()}})]
+    pages += [page(p.path, {main_name: p}) for p in main[1:]]
+    for name, continued in rest.items():
+        pages += [page(p.path, {name: p}) for p in continued[1:]]
+    return pages

@@ -141,36 +141,36 @@ def actor_page_sources(item: ActorAnalysis, graph: Graph) -> frozenset[str]:
 
 
 def actor_pages(item: ActorAnalysis, sources: frozenset[str], analysis: Analysis) -> list[Page]:
-    """An actor's page, and the numbered pages its two lists continue on past
-    ``limits.ACTOR_CLAIMS`` claims each: "What they said" (``actors/<id>/page/2/``…)
-    and "Statements counted under …" (``actors/<id>/counted/page/2/``…). The
-    actor's page shows the first page of both. Each is made of everything
-    the actor's page is made of; that includes the counted speakers' own
-    lists, which say on which of their pages a claim is (``said_path``).
-    Only the actor's page shows its biography (``text_sources``)."""
-    said = paginate.paginations(urls.actor_folder(item.actor), len(item.claims), limits.ACTOR_CLAIMS)
-    # Back to page 1 of the counted list: to where that list is on the actor's page.
-    counted = paginate.paginations(urls.actor_counted_folder(item.actor), item.counted_claim_count,
-                                   limits.ACTOR_CLAIMS, first=f"{said[0].path}#counted-heading")
+    """An actor's page, and the numbered pages its lists continue on
+    (``paginate.profile_pages``): "What they said" past ``limits.ACTOR_CLAIMS``
+    claims (``actors/<id>/page/2/``…), "Statements counted under …" past as
+    many (``actors/<id>/counted/page/2/``…), the statements relayed through it
+    past ``limits.RELAYED_STATEMENTS`` (``actors/<id>/relayed/page/2/``…).
+    Each is made of everything the actor's page is made of; that includes
+    the counted speakers' own lists, which say on which of their pages a
+    claim is (``said_path``). Only the actor's page shows its biography
+    (``text_sources``)."""
     find = partial(said_path, analysis, limits.ACTOR_CLAIMS)
     return [
-        Page(path, "actor.html", "actors", sources, partial(actor_context, item, said_page, counted_page, find),
-             text_sources=frozenset({item.actor.path}) if path == said[0].path else NO_TEXT)
-        for path, said_page, counted_page in [(said[0].path, said[0], counted[0]),
-                                              *((p.path, p, None) for p in said[1:]),
-                                              *((p.path, None, p) for p in counted[1:])]
+        Page(page.path, "actor.html", "actors", sources, partial(actor_context, item, page, find),
+             text_sources=frozenset({item.actor.path}) if page.first else NO_TEXT)
+        for page in paginate.profile_pages(urls.actor_folder(item.actor), [
+            ("said", len(item.claims), limits.ACTOR_CLAIMS),
+            ("counted", item.counted_claim_count, limits.ACTOR_CLAIMS),
+            ("relayed", len(item.relayed), limits.RELAYED_STATEMENTS)])
     ]
 
 
-def actor_context(item: ActorAnalysis, said_page: paginate.Pagination | None,
-                  counted_page: paginate.Pagination | None, said_path: Callable[[Actor, str], str]) -> dict[str, Any]:
-    """One of an actor's pages: the first has its profile and the first page of
-    both lists; a later one a page of one list (the other's is None)."""
-    first = said_page is not None and said_page.number == 1
+def actor_context(item: ActorAnalysis, page: paginate.ProfilePage,
+                  said_path: Callable[[Actor, str], str]) -> dict[str, Any]:
+    """One of an actor's pages: the first has its profile and the first page
+    of every list; a later one a page of one list (the others' are None)."""
+    said, counted, relayed = page.lists["said"], page.lists["counted"], page.lists["relayed"]
     return {
-        "item": item, "first": first, "bio_html": body_html(item.actor.document) if first else Markup(""),
-        "said_page": said_page, "said_claims": said_page.slice(item.claims) if said_page else [],
-        "counted_page": counted_page, "counted_claims": counted_page.slice(item.counted) if counted_page else [],
+        "item": item, "first": page.first, "bio_html": body_html(item.actor.document) if page.first else Markup(""),
+        "said_page": said, "said_claims": said.slice(item.claims) if said else [],
+        "counted_page": counted, "counted_claims": counted.slice(item.counted) if counted else [],
+        "relayed_page": relayed, "relayed": relayed.slice(item.relayed) if relayed else [],
         "said_path": said_path,  # speaker, claim id → the page of the speaker's list with it
     }
 
@@ -188,34 +188,33 @@ def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:
 
 
 def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
-    """An outlet's page, and the numbered pages its two lists continue on:
-    the "Claims it reported" table past ``limits.OUTLET_CLAIMS`` rows
-    (``outlets/<id>/page/2/``…), its articles past ``limits.OUTLET_ARTICLES``
-    (``outlets/<id>/articles/page/2/``…). The outlet's page shows the first
-    page of both. Each is made of everything the outlet's page is made of;
-    only the first shows the outlet's own text (``text_sources``)."""
-    claims = paginate.paginations(urls.outlet_folder(item.outlet), len(item.claims), limits.OUTLET_CLAIMS)
-    # Back to page 1 of the articles: to where that list is on the outlet's page.
-    articles = paginate.paginations(urls.outlet_articles_folder(item.outlet), len(item.articles),
-                                    limits.OUTLET_ARTICLES, first=f"{claims[0].path}#articles-heading")
+    """An outlet's page, and the numbered pages its lists continue on
+    (``paginate.profile_pages``): the "Claims it reported" table past
+    ``limits.OUTLET_CLAIMS`` rows (``outlets/<id>/page/2/``…), its articles
+    past ``limits.OUTLET_ARTICLES`` (``outlets/<id>/articles/page/2/``…), the
+    statements relayed through it past ``limits.RELAYED_STATEMENTS``
+    (``outlets/<id>/relayed/page/2/``…). Each is made of everything the
+    outlet's page is made of; only the first shows the outlet's own text
+    (``text_sources``)."""
     return [
-        Page(path, "outlet.html", "outlets", sources, partial(outlet_context, item, claims_page, articles_page),
-             text_sources=frozenset({item.outlet.path}) if path == claims[0].path else NO_TEXT)
-        for path, claims_page, articles_page in [(claims[0].path, claims[0], articles[0]),
-                                                 *((p.path, p, None) for p in claims[1:]),
-                                                 *((p.path, None, p) for p in articles[1:])]
+        Page(page.path, "outlet.html", "outlets", sources, partial(outlet_context, item, page),
+             text_sources=frozenset({item.outlet.path}) if page.first else NO_TEXT)
+        for page in paginate.profile_pages(urls.outlet_folder(item.outlet), [
+            ("claims", len(item.claims), limits.OUTLET_CLAIMS),
+            ("articles", len(item.articles), limits.OUTLET_ARTICLES),
+            ("relayed", len(item.relayed), limits.RELAYED_STATEMENTS)])
     ]
 
 
-def outlet_context(item: OutletAnalysis, claims_page: paginate.Pagination | None,
-                   articles_page: paginate.Pagination | None) -> dict[str, Any]:
-    """One of an outlet's pages: the first has its facts and the first page of
-    both lists; a later one a page of one list (the other's is None)."""
-    first = claims_page is not None and claims_page.number == 1
+def outlet_context(item: OutletAnalysis, page: paginate.ProfilePage) -> dict[str, Any]:
+    """One of an outlet's pages: the first has its facts and the first page
+    of every list; a later one a page of one list (the others' are None)."""
+    claims, articles, relayed = page.lists["claims"], page.lists["articles"], page.lists["relayed"]
     return {
-        "item": item, "first": first, "context_html": body_html(item.outlet.document) if first else Markup(""),
-        "pagination": claims_page, "claims": claims_page.slice(item.claims) if claims_page else [],
-        "articles_page": articles_page, "articles": articles_page.slice(item.articles) if articles_page else [],
+        "item": item, "first": page.first, "context_html": body_html(item.outlet.document) if page.first else Markup(""),
+        "pagination": claims, "claims": claims.slice(item.claims) if claims else [],
+        "articles_page": articles, "articles": articles.slice(item.articles) if articles else [],
+        "relayed_page": relayed, "relayed": relayed.slice(item.relayed) if relayed else [],
     }
 
 

@@ -37,23 +37,15 @@ def outlet_path(outlet: Outlet) -> str:
 
 
 def actor_folder(actor: Actor) -> str:
-    """``actors/<id>``: the actor's page, and the numbered pages of its lists under it."""
+    """``actors/<id>``: the actor's page, and the numbered pages of its lists
+    under it (``paginate.profile_pages``)."""
     return f"actors/{actor.id}"
 
 
-def actor_counted_folder(actor: Actor) -> str:
-    """``actors/<id>/counted``: where its "Statements counted under …" continues."""
-    return f"{actor_folder(actor)}/counted"
-
-
 def outlet_folder(outlet: Outlet) -> str:
-    """``outlets/<id>``: the outlet's page, and the numbered pages of its lists under it."""
+    """``outlets/<id>``: the outlet's page, and the numbered pages of its lists
+    under it (``paginate.profile_pages``)."""
     return f"outlets/{outlet.id}"
-
-
-def outlet_articles_folder(outlet: Outlet) -> str:
-    """``outlets/<id>/articles``: where the list of its articles continues."""
-    return f"{outlet_folder(outlet)}/articles"
 
 
 def article_path(article: Article) -> str:

@@ -38,6 +38,7 @@ SMALL_PAIRS = {"disagree": 3, "agree": 2, "neither": 1}
 SMALL_OUTLET_CLAIMS = 4  # rows of an outlet's "Claims it reported" per page
 SMALL_ACTOR_CLAIMS = 2  # claims of each of an actor's two lists per page
 SMALL_OUTLET_ARTICLES = 3  # articles in an outlet's list per page
+SMALL_RELAYED = 2  # statements relayed through an actor or an outlet per page
 
 
 # --- the arithmetic -----------------------------------------------------------------------------
@@ -100,6 +101,7 @@ def small(tmp_path_factory):
         patch.setattr(limits, "OUTLET_CLAIMS", SMALL_OUTLET_CLAIMS)
         patch.setattr(limits, "ACTOR_CLAIMS", SMALL_ACTOR_CLAIMS)
         patch.setattr(limits, "OUTLET_ARTICLES", SMALL_OUTLET_ARTICLES)
+        patch.setattr(limits, "RELAYED_STATEMENTS", SMALL_RELAYED)
         add_updates(root)
         graph, analysis = graph_of(root)
         planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
@@ -320,9 +322,11 @@ def test_an_outlets_long_lists_continue_on_numbered_pages(small):
         claims = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_OUTLET_CLAIMS) + 1)]
         articles = [claims[0]] + [page_path(f"{folder}/articles", n)
                                   for n in range(2, page_count(len(item.articles), SMALL_OUTLET_ARTICLES) + 1)]
-        assert sorted(p for p in planned if p.startswith(f"{folder}/")) == sorted({*claims, *articles})
-        assert len({planned[p].sources for p in {*claims, *articles}}) == 1  # each page is made of the whole outlet
-        html = {path: renderer.render(planned[path], graph).decode("utf-8") for path in {*claims, *articles}}
+        relayed = relayed_pages(folder, item.relayed)
+        assert sorted(p for p in planned if p.startswith(f"{folder}/")) == sorted({*claims, *articles, *relayed})
+        assert len({planned[p].sources for p in {*claims, *articles, *relayed}}) == 1  # made of the whole outlet
+        html = {path: renderer.render(planned[path], graph).decode("utf-8") for path in {*claims, *articles, *relayed}}
+        check_relayed(relayed, html, item.relayed, f"Statements relayed through {item.outlet.name}")
         for name, paths, pattern, expected in [
                 ("claims", claims, r'<th scope="row"><a href="(?:\.\./)*claims/([^/"]+)/index\.html"',
                  [report.claim.claim.id for report in item.claims]),
@@ -349,10 +353,40 @@ def test_an_outlets_long_lists_continue_on_numbered_pages(small):
             assert f"<h1>{item.outlet.name}</h1>" in page
             if path in articles[1:]:
                 title = f"<title>Articles from {item.outlet.name}, page {articles.index(path) + 1} of {len(articles)} ·"
+            elif path in relayed[1:]:
+                continue  # check_relayed
             else:
                 number = claims.index(path) + 1
                 title = f"<title>{item.outlet.name}{f', page {number} of {len(claims)}' if number > 1 else ''} ·"
             assert title in page, path
+
+
+def relayed_pages(folder: str, relayed: list) -> list[str]:
+    """The pages of a profile's statements relayed through it: the profile's page, then its own numbered pages."""
+    return [page_path(folder, 1)] + [page_path(f"{folder}/relayed", n)
+                                     for n in range(2, page_count(len(relayed), SMALL_RELAYED) + 1)]
+
+
+def check_relayed(paths: list[str], html: dict[str, str], relayed: list, heading: str) -> None:
+    """Every statement relayed through the profile is on one of ``paths``, in
+    order, at most SMALL_RELAYED a page; the numbered pages show that list
+    alone, with its title, and step to their neighbours."""
+    cards = []
+    for number, path in enumerate(paths, start=1):
+        page = html[path]
+        section = page[page.index('id="relayed-heading"'):] if relayed else ""
+        section = section[:section.index("</section>")] if section else ""
+        on_page = re.findall(r'<blockquote class="quote-text"[^>]*><p>(.*?)</p>', section, re.S)
+        assert len(on_page) <= SMALL_RELAYED, path
+        cards += on_page
+        if number > 1:
+            assert f"<title>{heading}, page {number} of {len(paths)} ·" in page, path
+            assert "data-pagefind-body" not in page and '<dl class="facts">' not in page, path
+        if len(paths) > 1:
+            steps = {(a.get("rel"), resolve(path, a["href"])) for a in parse_html(page).find("a") if a.get("rel")}
+            assert ({("prev", paths[number - 2])} if number > 1 else set()) | (
+                {("next", paths[number])} if number < len(paths) else set()) <= steps, path
+    assert len(cards) == len(relayed), paths[0]
 
 
 def test_an_actors_long_lists_continue_on_numbered_pages(small):
@@ -383,6 +417,7 @@ def test_an_actors_long_lists_continue_on_numbered_pages(small):
         said = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_ACTOR_CLAIMS) + 1)]
         counted = [said[0]] + [page_path(f"{folder}/counted", n)
                                for n in range(2, page_count(len(item.counted), SMALL_ACTOR_CLAIMS) + 1)]
+        assert not item.relayed  # the synthetic site relays nothing through actors: see the example site's test
         assert sorted(p for p in planned if p.startswith(f"{folder}/") and p.endswith(".html")) == sorted({*said, *counted})
         assert len({planned[p].sources for p in {*said, *counted}}) == 1  # each page is made of the whole actor
         for name, paths, section_id, expected in [
@@ -427,6 +462,25 @@ def test_an_actors_long_lists_continue_on_numbered_pages(small):
             assert f'id="{href[1]}"' in html_of(target), (path, href)
             moved += "/page/" in target
     assert moved, "some feed entry links a numbered page"
+
+
+def test_statements_relayed_through_an_actor_continue_on_numbered_pages(monkeypatch):
+    """On the example site, where statements are relayed through actors
+    (news agencies, broadcasters), with a small page size."""
+    from generator.core.layout import DEFAULT_TEMPLATES
+    from generator.outputs.render import Renderer
+    from generator.outputs.siteplan import plan_pages
+
+    monkeypatch.setattr(limits, "RELAYED_STATEMENTS", SMALL_RELAYED)
+    graph, analysis = graph_of(REPO)
+    planned = {page.path: page for page in plan_pages(graph, analysis, english_interface())}
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    items = [item for item in analysis.actors.values() if len(item.relayed) > SMALL_RELAYED]
+    assert items, "cross the limit"
+    for item in items:
+        paths = relayed_pages(f"actors/{item.actor.id}", item.relayed)
+        html = {path: renderer.render(planned[path], graph).decode("utf-8") for path in paths}
+        check_relayed(paths, html, item.relayed, f"Statements relayed through {item.actor.name}")
 
 
 def test_sitemap_lists_every_page_of_every_list(small):
