@@ -603,6 +603,7 @@ def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, 
         monkeypatch.setattr(limits, "ACTOR_CLAIMS", page_size)
         monkeypatch.setattr(limits, "OUTLET_ARTICLES", page_size)
         monkeypatch.setattr(limits, "RELAYED_STATEMENTS", page_size)
+        monkeypatch.setattr(limits, "OTHERS_SHOWN", page_size)
     if source == ROOT:
         site = tmp_path / "site"
         site.mkdir()

@@ -125,26 +125,29 @@ class ProfilePage:
     lists: Mapping[str, Pagination | None]
     first: bool  # the profile's own page, which shows the first page of every list
 
+    def slice(self, name: str, items: list) -> list:
+        """The items of list ``name`` this page shows (none, if it shows none of that list)."""
+        shown = self.lists[name]
+        return shown.slice(items) if shown is not None else []
+
 
 def profile_pages(folder: str, lists: Sequence[tuple[str, int, int]]) -> list[ProfilePage]:
     """The pages of a profile whose lists each continue on numbered pages of
     their own: the profile's page (``folder/index.html``) shows the first
     page of every list; the first list continues on ``folder/page/2/``…,
-    each other on ``folder/<name>/page/2/``…, whose page 1 is that list's
-    place on the profile's page (``#<name>-heading``, where "Previous" and
-    "1" lead). ``lists``: (name, items, items a page), the first list first."""
-    (main_name, main_items, main_size), *others = lists
-    main = paginations(folder, main_items, main_size)
-    home = main[0].path
-    rest = {name: paginations(f"{folder}/{name}", items, size, first=f"{home}#{name}-heading")
-            for name, items, size in others}
-    names = [name for name, _, _ in lists]
+    each other on ``folder/<name>/page/2/``…. "Previous" and "1" on a
+    numbered page lead back to the list's place on the profile's page,
+    ``#<name>-heading``: the id of the list's heading in the template.
+    ``lists``: (name, items, items a page), the first list first."""
+    home = page_path(folder, 1)
+    continued = {name: paginations(folder if number == 0 else f"{folder}/{name}", items, size,
+                                   first=f"{home}#{name}-heading")
+                 for number, (name, items, size) in enumerate(lists)}
 
     def page(path: str, shown: dict[str, Pagination]) -> ProfilePage:
-        return ProfilePage(path, {name: shown.get(name) for name in names}, path == home)
+        return ProfilePage(path, {name: shown.get(name) for name in continued}, path == home)
 
-    pages = [page(home, {main_name: main[0], **{name: pages[0] for name, pages in rest.items()}})]
-    pages += [page(p.path, {main_name: p}) for p in main[1:]]
-    for name, continued in rest.items():
-        pages += [page(p.path, {name: p}) for p in continued[1:]]
-    return pages
+    profile = [page(home, {name: numbered[0] for name, numbered in continued.items()})]
+    for name, numbered in continued.items():
+        profile += [page(p.path, {name: p}) for p in numbered[1:]]
+    return profile

@@ -165,12 +165,11 @@ def actor_context(item: ActorAnalysis, page: paginate.ProfilePage,
                   said_path: Callable[[Actor, str], str]) -> dict[str, Any]:
     """One of an actor's pages: the first has its profile and the first page
     of every list; a later one a page of one list (the others' are None)."""
-    said, counted, relayed = page.lists["said"], page.lists["counted"], page.lists["relayed"]
     return {
         "item": item, "first": page.first, "bio_html": body_html(item.actor.document) if page.first else Markup(""),
-        "said_page": said, "said_claims": said.slice(item.claims) if said else [],
-        "counted_page": counted, "counted_claims": counted.slice(item.counted) if counted else [],
-        "relayed_page": relayed, "relayed": relayed.slice(item.relayed) if relayed else [],
+        "said_page": page.lists["said"], "said_claims": page.slice("said", item.claims),
+        "counted_page": page.lists["counted"], "counted_claims": page.slice("counted", item.counted),
+        "relayed_page": page.lists["relayed"], "relayed": page.slice("relayed", item.relayed),
         "said_path": said_path,  # speaker, claim id → the page of the speaker's list with it
     }
 
@@ -200,7 +199,7 @@ def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
         Page(page.path, "outlet.html", "outlets", sources, partial(outlet_context, item, page),
              text_sources=frozenset({item.outlet.path}) if page.first else NO_TEXT)
         for page in paginate.profile_pages(urls.outlet_folder(item.outlet), [
-            ("claims", len(item.claims), limits.OUTLET_CLAIMS),
+            ("reported", len(item.claims), limits.OUTLET_CLAIMS),
             ("articles", len(item.articles), limits.OUTLET_ARTICLES),
             ("relayed", len(item.relayed), limits.RELAYED_STATEMENTS)])
     ]
@@ -209,12 +208,11 @@ def outlet_pages(item: OutletAnalysis, sources: frozenset[str]) -> list[Page]:
 def outlet_context(item: OutletAnalysis, page: paginate.ProfilePage) -> dict[str, Any]:
     """One of an outlet's pages: the first has its facts and the first page
     of every list; a later one a page of one list (the others' are None)."""
-    claims, articles, relayed = page.lists["claims"], page.lists["articles"], page.lists["relayed"]
     return {
         "item": item, "first": page.first, "context_html": body_html(item.outlet.document) if page.first else Markup(""),
-        "pagination": claims, "claims": claims.slice(item.claims) if claims else [],
-        "articles_page": articles, "articles": articles.slice(item.articles) if articles else [],
-        "relayed_page": relayed, "relayed": relayed.slice(item.relayed) if relayed else [],
+        "pagination": page.lists["reported"], "claims": page.slice("reported", item.claims),  # "Claims it reported"
+        "articles_page": page.lists["articles"], "articles": page.slice("articles", item.articles),
+        "relayed_page": page.lists["relayed"], "relayed": page.slice("relayed", item.relayed),
     }
 
 

@@ -305,10 +305,11 @@ def test_home_lists_the_most_recently_reviewed_claims_and_links_to_all(small):
 
 def test_an_outlets_long_lists_continue_on_numbered_pages(small):
     """Every claim an outlet reported is in its table once, in order, across
-    its pages, and every article in its list of articles, which begins on
-    the outlet's page and continues on numbered pages of its own; the facts
-    and the relayed statements are on the first page only, which alone the
-    search index holds; each page is made of the whole outlet."""
+    its pages, every article in its list of articles and every statement
+    relayed through it in that list, which each begin on the outlet's page
+    and continue on numbered pages of their own; the facts are on the first
+    page only, which alone the search index holds; each page is made of the
+    whole outlet and shows one list, or the first page of all three."""
     from generator.core.layout import DEFAULT_TEMPLATES
     from generator.outputs.render import Renderer
 
@@ -317,6 +318,7 @@ def test_an_outlets_long_lists_continue_on_numbered_pages(small):
     outlets = analysis.outlets.values()
     assert any(len(item.claims) > SMALL_OUTLET_CLAIMS for item in outlets), "cross the limit"
     assert any(len(item.articles) > SMALL_OUTLET_ARTICLES for item in outlets), "cross the limit"
+    assert any(len(item.relayed) > SMALL_RELAYED for item in outlets), "cross the limit"
     for item in outlets:
         folder = f"outlets/{item.outlet.id}"
         claims = [page_path(folder, n) for n in range(1, page_count(len(item.claims), SMALL_OUTLET_CLAIMS) + 1)]
@@ -350,6 +352,7 @@ def test_an_outlets_long_lists_continue_on_numbered_pages(small):
             assert ("data-pagefind-body" in page, '<dl class="facts">' in page) == (first, first), path
             assert ('id="articles-heading"' in page) == (path in articles), path
             assert ('id="reported-heading"' in page) == (path in claims and bool(item.claims)), path
+            assert ('id="relayed-heading"' in page) == (path in relayed and bool(item.relayed)), path
             assert f"<h1>{item.outlet.name}</h1>" in page
             if path in articles[1:]:
                 title = f"<title>Articles from {item.outlet.name}, page {articles.index(path) + 1} of {len(articles)} ·"
