@@ -6,6 +6,8 @@ pages (``claims/index.html``, ``claims/page/2/index.html``, …), each linked
 from the others by ``_macros.html``'s ``pagination`` navigation; a summary
 that shows only the top of a list (the home page, the agreement pairs on
 /compare/) says how much more there is and links to where all of it is.
+An actor's or an outlet's page holds several lists, and each continues on
+numbered pages of its own (:func:`profile_pages`).
 
 The example site (26 claims, 5 articles, 37 actors, 102 actor pairs) fits
 inside every limit, so it renders as one page per list.
