@@ -592,7 +592,11 @@ def make_site(tmp_path: Path, source: Path) -> Path:
     # cross page boundaries, totals and columns change (base.list_pages,
     # siteplan.outlet_pages and actor_pages).
     (VALID_SITE, 150, 4, 1), (ROOT, 25, 5, 4),
-], ids=["fixture-seed-1", "fixture-seed-2", "example-site", "fixture-small-pages", "example-site-small-pages"])
+    # A synthetic site whose outlets have several articles and relay
+    # statements: an outlet's lists of both continue on numbered pages.
+    ("synthetic", 25, 6, 2),
+], ids=["fixture-seed-1", "fixture-seed-2", "example-site", "fixture-small-pages", "example-site-small-pages",
+        "synthetic-small-pages"])
 def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, seed, page_size):
     if page_size:  # the clean builds' worker processes are forked: they see it too
         for section in limits.PAGE_SIZES:
@@ -604,7 +608,14 @@ def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, 
         monkeypatch.setattr(limits, "OUTLET_ARTICLES", page_size)
         monkeypatch.setattr(limits, "RELAYED_STATEMENTS", page_size)
         monkeypatch.setattr(limits, "OTHERS_SHOWN", page_size)
-    if source == ROOT:
+    if source == "synthetic":
+        from synthetic import make_site as make_synthetic_site
+
+        site = tmp_path / "site"
+        make_synthetic_site(site, 24, seed=3, claims=10, actors=12)
+        if not (site / "templates").is_dir():
+            shutil.copytree(DEFAULT_TEMPLATES, site / "templates")
+    elif source == ROOT:
         site = tmp_path / "site"
         site.mkdir()
         for name in ("site.yaml", "content", "seeds", "templates"):
