@@ -34,7 +34,7 @@ from ..core import limits
 from ..core.model import DISPUTES, NEUTRAL, STANCES, SUPPORTS, Actor, Graph, Licence, Quote, Verdict
 from ..core.translations import N_, Interface
 from ..core.wording import STANCE_LABELS, cited_title
-from ..stages.analyse import Analysis, ClaimAnalysis, ClaimStance
+from ..stages.analyse import ActorAnalysis, Analysis, ClaimAnalysis, ClaimStance
 from . import paginate, urls
 from .base import EVERYTHING, NO_TEXT, DataFile, Output, Page
 from .quotemarks import display_quote
@@ -241,19 +241,19 @@ def stances_in_words(taken: list[str], words: Interface) -> str:
     return words.gettext(STANCES_TAKEN[tuple(taken)])
 
 
-def actor_feed(actor: Actor, said: list[ClaimStance], page_size: int, graph: Graph, words: Interface) -> bytes:
-    """``said``: every claim the actor's pages list, ``page_size`` to a page,
-    those the feed leaves out included: where each claim is shown."""
-    folder = urls.actor_folder(actor)
-    said_paths = {s.claim.claim.id: paginate.page_holding(folder, n, page_size) for n, s in enumerate(said)}
-    by_claim = {s.claim.claim.id: s for s in said if in_feeds(s.claim) and published_quotes(s)}
-    items = newest_first([s.claim for s in by_claim.values()])
+def actor_feed(item: ActorAnalysis, page_size: int, graph: Graph, words: Interface) -> bytes:
+    """The actor's claims, each entry linking the page of its "What they
+    said" that shows it (``page_size`` claims a page)."""
+    actor = item.actor
+    by_claim = {s.claim.claim.id: s for s in item.claims if in_feeds(s.claim) and published_quotes(s)}
+    claims = newest_first([s.claim for s in by_claim.values()])
     feed = feed_element(
         graph, title=words.gettext("%(actor)s: statements checked on %(site)s") % {"actor": actor.name, "site": graph.config.title},
         subtitle=words.gettext("Claims %(actor)s spoke on, as they are reviewed or updated") % {"actor": actor.name},
         self_path=actor_feed_path(actor), page_path=urls.actor_path(actor),
-        entries=[actor_entry(actor, by_claim[item.claim.id], said_paths[item.claim.id], graph, words) for item in items],
-        updated=latest_date(items[0]) if items else None,
+        entries=[actor_entry(actor, by_claim[claim.claim.id], paginate.said_page(item, page_size, claim.claim.id),
+                             graph, words) for claim in claims],
+        updated=latest_date(claims[0]) if claims else None,
     )
     return xml_bytes(feed)
 
@@ -346,7 +346,7 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     for item in analysis.actors.values():
         outputs.append(DataFile(
             actor_feed_path(item.actor), sources_by_path[urls.actor_path(item.actor)],
-            bind(actor_feed, item.actor, item.claims, limits.ACTOR_CLAIMS, graph, words), text_sources=NO_TEXT,
+            bind(actor_feed, item, limits.ACTOR_CLAIMS, graph, words), text_sources=NO_TEXT,
         ))
     return outputs
 

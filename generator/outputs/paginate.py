@@ -16,10 +16,13 @@ inside every limit, so it renders as one page per list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..core import limits
 from . import urls
+
+if TYPE_CHECKING:
+    from ..stages.analyse import ActorAnalysis
 
 def page_path(section: str, number: int) -> str:
     """``claims/index.html`` for page 1, ``claims/page/<n>/index.html`` after."""
@@ -116,6 +119,13 @@ def page_holding(section: str, position: int, size: int) -> str:
     """The path of the page of ``section``'s list that shows its item at
     ``position`` (0-based), pages holding ``size`` items."""
     return page_path(section, position // size + 1)
+
+
+def said_page(item: ActorAnalysis, size: int, claim_id: str) -> str:
+    """The page of the actor's "What they said" (the first list of its
+    profile, :func:`profile_pages`) that shows ``claim_id``, pages of
+    ``size`` claims: where a party's page and the actor's feed link it."""
+    return page_holding(urls.actor_folder(item.actor), item.said_positions[claim_id], size)
 
 
 @dataclass(frozen=True)

@@ -176,8 +176,7 @@ def actor_context(item: ActorAnalysis, page: paginate.ProfilePage,
 
 def said_path(analysis: Analysis, size: int, actor: Actor, claim_id: str) -> str:
     """The page of ``actor``'s "What they said" that shows ``claim_id``, pages of ``size`` claims."""
-    position = analysis.actors[actor.id].said_positions[claim_id]
-    return paginate.page_holding(urls.actor_folder(actor), position, size)
+    return paginate.said_page(analysis.actors[actor.id], size, claim_id)
 
 
 def outlet_page_sources(item: OutletAnalysis) -> frozenset[str]:
