@@ -135,6 +135,36 @@ def test_site_feed_entries_are_the_dated_claims_rated_or_not(site):
         assert any(not analysis.claims[cid.split("/")[1]].verdict for cid in got)  # the example has one
 
 
+def test_a_feed_holds_the_newest_entries_only(monkeypatch):
+    """The site's feed and an actor's stop at ``limits.FEED_ENTRIES``
+    entries, the claims most recently reviewed or updated: at 100,000
+    articles listing every one made the site feed 10 MB."""
+    from generator.core import limits
+    from generator.outputs import feeds
+    from generator.outputs.feeds import actor_feed, in_feeds, latest_date, site_feed
+
+    graph, analysis = graph_of(REPO)
+    words = english_interface()
+    monkeypatch.setattr(limits, "FEED_ENTRIES", 3)
+    dated = sorted((item for item in analysis.claims.values() if in_feeds(item)),
+                   key=lambda item: (-latest_date(item).toordinal(), item.claim.id))
+    assert len(dated) > 3
+    feed = etree.fromstring(site_feed(graph, analysis, words))
+    base = text(feed, "id").removesuffix("feed.xml")
+    assert [text(e, "id").removeprefix(base) for e in feed.findall(f"{ATOM}entry")] == [
+        f"claims/{item.claim.id}/" for item in dated[:3]]
+    assert text(feed, "updated") == f"{latest_date(dated[0]).isoformat()}T00:00:00Z"
+
+    def claims_in_feed(item) -> list[str]:
+        return [s.claim.claim.id for s in item.claims if in_feeds(s.claim) and feeds.published_quotes(s)]
+
+    busiest = max(analysis.actors.values(), key=lambda item: (len(claims_in_feed(item)), item.actor.id))
+    spoke_on = [item for item in dated if item.claim.id in claims_in_feed(busiest)]
+    assert len(spoke_on) > 3
+    entries = etree.fromstring(actor_feed(busiest, limits.ACTOR_CLAIMS, graph, words)).findall(f"{ATOM}entry")
+    assert [text(e, "id").rpartition("#claim-")[2] for e in entries] == [item.claim.id for item in spoke_on[:3]]
+
+
 def test_undated_claims_are_left_out_and_an_empty_feed_says_the_epoch(tmp_path):
     from generator.outputs.feeds import site_feed
 

@@ -608,6 +608,7 @@ def test_random_edits_match_a_clean_build(tmp_path, monkeypatch, source, steps, 
         monkeypatch.setattr(limits, "OUTLET_ARTICLES", page_size)
         monkeypatch.setattr(limits, "RELAYED_STATEMENTS", page_size)
         monkeypatch.setattr(limits, "OTHERS_SHOWN", page_size)
+        monkeypatch.setattr(limits, "FEED_ENTRIES", page_size)  # feeds of the newest entries only
     if source == "synthetic":
         from synthetic import make_site as make_synthetic_site
 

@@ -1,10 +1,12 @@
 """Discovery: Atom feeds, ``sitemap.xml`` and ``robots.txt``.
 
 Feeds
-    ``/feed.xml`` has one entry per rated, published claim; ``/actors/<id>/feed.xml``
-    one entry per such claim the actor spoke on, with what they said. An entry's
-    ``updated`` is the claim's latest editorial date: its ``reviewed`` date or
-    the date of its latest ``updates:`` item. A claim with neither has no date
+    ``/feed.xml`` has one entry per published claim the editors dated, rated
+    or not; ``/actors/<id>/feed.xml`` one entry per such claim the actor spoke
+    on, with what they said. Each holds the ``limits.FEED_ENTRIES`` newest:
+    a feed reader wants what is new, and the site's pages keep the rest.
+    An entry's ``updated`` is the claim's latest editorial date: its
+    ``reviewed`` date or the date of its latest ``updates:`` item. A claim with neither has no date
     to give, so it is left out of the feeds rather than dated by the build's
     clock or a guess. A feed's own ``updated`` is its newest entry's; a feed
     with no entries has nothing to date and says the Unix epoch. Entry ids are
@@ -88,6 +90,7 @@ def atom_time(date: datetime.date) -> str:
 
 
 def newest_first(items: list[ClaimAnalysis]) -> list[ClaimAnalysis]:
+    """By latest editorial date, newest first; claims of the same day by id."""
     return sorted(items, key=lambda item: (-latest_date(item).toordinal(), item.claim.id))
 
 
@@ -173,7 +176,7 @@ def claim_entry(item: ClaimAnalysis, graph: Graph, words: Interface) -> etree.El
 
 
 def site_feed(graph: Graph, analysis: Analysis, words: Interface) -> bytes:
-    items = newest_first([item for item in analysis.claims.values() if in_feeds(item)])
+    items = newest_first([item for item in analysis.claims.values() if in_feeds(item)])[:limits.FEED_ENTRIES]
     feed = feed_element(
         graph, title=graph.config.title, subtitle=words.gettext("Claims reviewed or updated"), self_path=SITE_FEED,
         page_path=urls.page_path(), entries=[claim_entry(item, graph, words) for item in items],
@@ -246,7 +249,7 @@ def actor_feed(item: ActorAnalysis, page_size: int, graph: Graph, words: Interfa
     said" that shows it (``page_size`` claims a page)."""
     actor = item.actor
     by_claim = {s.claim.claim.id: s for s in item.claims if in_feeds(s.claim) and published_quotes(s)}
-    claims = newest_first([s.claim for s in by_claim.values()])
+    claims = newest_first([s.claim for s in by_claim.values()])[:limits.FEED_ENTRIES]
     feed = feed_element(
         graph, title=words.gettext("%(actor)s: statements checked on %(site)s") % {"actor": actor.name, "site": graph.config.title},
         subtitle=words.gettext("Claims %(actor)s spoke on, as they are reviewed or updated") % {"actor": actor.name},
