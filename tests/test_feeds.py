@@ -91,7 +91,7 @@ def test_site_feed_of_the_valid_fixture(valid_out):
     assert text(feed, "updated") == "2024-03-05T00:00:00Z"  # the newest entry
     entries = feed.findall(f"{ATOM}entry")
     # bridge-cost: no `reviewed`, but an update of 2024-03-05; bridge-finished: reviewed 2024-03-02;
-    # river-clean is not rated, so it is not in the feed. Newest first.
+    # river-clean has no date (neither reviewed nor updated), so it is not in the feed. Newest first.
     assert [(text(e, "id"), text(e, "updated")) for e in entries] == [
         ("https://checks.example.org/sub/claims/bridge-cost/", "2024-03-05T00:00:00Z"),
         ("https://checks.example.org/sub/claims/bridge-finished/", "2024-03-02T00:00:00Z"),

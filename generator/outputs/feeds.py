@@ -6,9 +6,9 @@ Feeds
     on, with what they said. Each holds the ``limits.FEED_ENTRIES`` newest:
     a feed reader wants what is new, and the site's pages keep the rest.
     An entry's ``updated`` is the claim's latest editorial date: its
-    ``reviewed`` date or the date of its latest ``updates:`` item. A claim with neither has no date
-    to give, so it is left out of the feeds rather than dated by the build's
-    clock or a guess. A feed's own ``updated`` is its newest entry's; a feed
+    ``reviewed`` date or the date of its latest ``updates:`` item. A claim
+    with neither has no date to give, so it is left out of the feeds rather
+    than dated by the build's clock or a guess. A feed's own ``updated`` is its newest entry's; a feed
     with no entries has nothing to date and says the Unix epoch. Entry ids are
     canonical URLs, which stay the same from build to build. A site that
     states a ``licence`` names it in each feed's ``<rights>`` (and a
