@@ -8,11 +8,12 @@ Feeds
     An entry's ``updated`` is the claim's latest editorial date: its
     ``reviewed`` date or the date of its latest ``updates:`` item. A claim
     with neither has no date to give, so it is left out of the feeds rather
-    than dated by the build's clock or a guess. A feed's own ``updated`` is its newest entry's; a feed
-    with no entries has nothing to date and says the Unix epoch. Entry ids are
-    canonical URLs, which stay the same from build to build. A site that
-    states a ``licence`` names it in each feed's ``<rights>`` (and a
-    ``rel="license"`` link); one that does not says nothing about it.
+    than dated by the build's clock or a guess. A feed's own ``updated`` is
+    its newest entry's; a feed with no entries has nothing to date and says
+    the Unix epoch. Entry ids are canonical URLs, which stay the same from
+    build to build. A site that states a ``licence`` names it in each feed's
+    ``<rights>`` (and a ``rel="license"`` link); one that does not says
+    nothing about it.
 
 Sitemap and robots.txt
     The sitemap lists the canonical URL of every HTML page, sorted; only claim

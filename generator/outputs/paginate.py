@@ -24,6 +24,7 @@ from . import urls
 if TYPE_CHECKING:
     from ..stages.analyse import ActorAnalysis
 
+
 def page_path(section: str, number: int) -> str:
     """``claims/index.html`` for page 1, ``claims/page/<n>/index.html`` after."""
     return urls.page_path(section) if number == 1 else urls.page_path(section, f"page/{number}")
