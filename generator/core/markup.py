@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import markdown
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import AtomicString
+from markdown.treeprocessors import Treeprocessor
 
 from . import treejson
 from .failures import SystemFailure
 from .layout import CACHE_DIR
+from .markdown_passes import narrow_passes
 
 # Elements whose content is a block of its own: text on either side is
 # separated by a blank line in ``Document.text``.
@@ -78,82 +78,6 @@ class _SanitiseLinks(Treeprocessor):
             element.text = alt
 
 
-# The inline patterns Python-Markdown 3 registers, less those removed below
-# (raw HTML, entities, e-mail autolinks): name, expression, and the strings
-# one of which a text must hold for the expression to match in it.
-_INLINE_PATTERNS = (
-    ("backtick", r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
-    ("escape", r"\\(.)", ("\\",)),
-    ("reference", r"(?<!\!)\[", ("[",)),
-    ("link", r"(?<!\!)\[", ("[",)),
-    ("image_link", r"\!\[", ("![",)),
-    ("image_reference", r"\!\[", ("![",)),
-    ("short_reference", r"(?<!\!)\[", ("[",)),
-    ("short_image_ref", r"\!\[", ("![",)),
-    ("autolink", r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>", ("<",)),
-    ("linebreak", r"  \n", ("  \n",)),
-    ("em_strong", r"\*|_", ("*", "_")),
-)
-
-
-class _InlineWhereTheyCanMatch(InlineProcessor):
-    """Python-Markdown's inline pass, trying on each text only the patterns
-    that can match in it.
-
-    It tries each of its eleven patterns at every text, and most of a news
-    article is prose with no markup character at all, or one or two kinds:
-    about half of Python-Markdown's time on the 10,000-article corpus went
-    to finding nothing. A pattern whose strings (``_INLINE_PATTERNS``) are
-    absent from a text cannot match in it, nor in any part of it: the text
-    of an element a pattern makes, processed with the patterns after that
-    one, is a piece of the text (with placeholders, which hold none of
-    those strings). So the patterns are those of the text in their order,
-    and every match, and so the tree, is the one the whole list gives.
-
-    It overrides the pass's private ``__handleInline``; it is used only
-    where Python-Markdown has it and the registered patterns are those
-    above (:func:`known_inline_patterns`), and
-    ``tests/unit/test_markup.py`` compares trees with and without it.
-    """
-
-    def __init__(self, md: markdown.Markdown) -> None:
-        super().__init__(md)
-        self._needs = {md.inlinePatterns[name]: strings for name, _, strings in _INLINE_PATTERNS}
-        self._strings = tuple(sorted({string for strings in self._needs.values() for string in strings}))
-        self._patterns_for: dict[frozenset[str], list] = {}  # by the strings a text holds
-
-    def patterns_for(self, present: frozenset[str]) -> list:
-        """The patterns, in their order, that can match in a text holding ``present`` of the strings."""
-        if present not in self._patterns_for:
-            self._patterns_for[present] = [pattern for pattern in self.md.inlinePatterns
-                                           if present.intersection(self._needs[pattern])]
-        return self._patterns_for[present]
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
-        if patternIndex or isinstance(data, AtomicString):  # within a text: its patterns are set
-            return super()._InlineProcessor__handleInline(data, patternIndex)
-        present = frozenset(string for string in self._strings if string in data)
-        if not present:
-            return data
-        # A call from index 0 may come from within another text's pass (the
-        # tail of an element the first of its patterns made): that pass goes
-        # on with its own list afterwards, so the list is put back.
-        outer, self.inlinePatterns = self.inlinePatterns, self.patterns_for(present)
-        try:
-            return super()._InlineProcessor__handleInline(data, 0)
-        finally:
-            self.inlinePatterns = outer
-
-
-def known_inline_patterns(md: markdown.Markdown) -> bool:
-    """Whether ``md``'s inline pass and patterns are those :class:`_InlineWhereTheyCanMatch` was written for."""
-    patterns = md.inlinePatterns
-    return hasattr(InlineProcessor, "_InlineProcessor__handleInline") and len(patterns) == len(_INLINE_PATTERNS) and all(
-        name in patterns and getattr(getattr(patterns[name], "compiled_re", None), "pattern", None) == expression
-        for name, expression, _ in _INLINE_PATTERNS
-    )
-
-
 class _CaptureTree(Treeprocessor):
     """Hand the finished tree to :class:`MarkdownConverter` (runs last).
 
@@ -198,8 +122,7 @@ class MarkdownConverter:
             md.inlinePatterns.deregister(pattern)
         md.treeprocessors.register(_SanitiseLinks(md), "sanitise_links", 5)
         md.treeprocessors.register(_CaptureTree(md), "capture_tree", -100)
-        if known_inline_patterns(md):
-            md.treeprocessors.register(_InlineWhereTheyCanMatch(md), "inline", 20)  # in place of Python-Markdown's
+        narrow_passes(md)  # the same tree, sooner (markdown_passes.py)
         # The tree is what is kept (_CaptureTree); Python-Markdown's HTML of it is not used.
         md.serializer = _no_html
         self._md = md
