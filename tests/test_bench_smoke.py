@@ -82,18 +82,28 @@ def test_reference_measurements_convert_every_body_and_write_every_file(corpus, 
     (output / "a" / "b").mkdir(parents=True)
     (output / "index.html").write_bytes(b"<p>home</p>")
     (output / "a" / "b" / "page.html").write_bytes(b"x" * 1000)
+    searched = b"<html lang='en'><body><main data-pagefind-body><h1>Bridge</h1><p>The bridge cost 5 million.</p></main>"
+    for name in ("articles/one", "claims/two"):
+        (output / name).mkdir(parents=True)
+        (output / name / "index.html").write_bytes(searched)
 
     floor = measure_floor(corpus.root, output, tmp_path / "floor.log")
 
     assert floor["markdown"]["bodies"] == ARTICLES
     assert floor["markdown"]["html_chars"] > ARTICLES * 5000  # every body converted, none skipped
-    assert floor["writing"]["files"] == 2 and floor["writing"]["bytes"] == 1011
+    assert floor["writing"]["files"] == 4 and floor["writing"]["bytes"] == 1011 + 2 * len(searched)
     assert floor["markdown"]["seconds"] > 0 and floor["writing"]["seconds"] > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["floor.log", "public"]  # the scratch copy is gone
-    summary = {"floor": [floor], "medians": {"hugo": {"cold": {"seconds": 4.0}}}}
+    if pagefind_binary() is not None:  # the pages that mark a search body, one shard per kind
+        assert (floor["search"]["pages"], floor["search"]["shards"]) == (2, 2)
+        assert floor["search"]["files"] > 2 and floor["search"]["pagefind_cpu_seconds"] > 0
+    summary = {"floor": [floor], "medians": {"hugo": {"cold": {"seconds": 4.0}}, "hugo-pagefind": {"cold": {"seconds": 8.0}}}}
     [line, _] = floor_lines(summary)
     total = floor["markdown"]["seconds"] + floor["writing"]["seconds"]
-    assert f"together {total:.2f} s = {total / 4:.2f} × Hugo's cold build (4.00 s)" in line
+    assert f"Without search, {total:.2f} s = {total / 4:.2f} × Hugo's cold build (4.00 s)" in line
+    if "search" in floor:
+        searched_total = total + floor["search"]["seconds"]
+        assert f"with search, {searched_total:.2f} s = {searched_total / 8:.2f} × Hugo + Pagefind's (8.00 s)" in line
 
 
 def test_hugo_translation(corpus, tmp_path):

@@ -191,7 +191,7 @@ def headline_lines(size_result: dict, ours: str = "factcheck", theirs: str = "hu
 
 
 def floor_lines(size_result: dict) -> list[str]:
-    """The reference measurements (floor.py) beside Hugo's cold build, as a paragraph."""
+    """The reference measurements (floor.py) beside Hugo's cold build and Hugo + Pagefind's, as a paragraph."""
     floors = size_result.get("floor") or []
     if not floors:
         return []
@@ -207,11 +207,25 @@ def floor_lines(size_result: dict) -> list[str]:
         parts.append(f"writing our output's {written['files']:,} files ({written['bytes'] / MB:.0f} MiB) "
                      f"again: {writing_alone:.2f} s")
         total += writing_alone
+    searched = None
+    if all("search" in f for f in floors):
+        search_alone = median_of([f["search"]["seconds"] for f in floors])
+        indexed = floors[0]["search"]
+        pagefind_cpu = median_of([f["search"]["pagefind_cpu_seconds"] for f in floors])
+        parts.append(f"Pagefind indexing the {indexed['pages']:,} pages our build indexes, in its "
+                     f"{indexed['shards']} shards, {indexed['jobs']} at a time (our search step, given the "
+                     f"finished pages): {search_alone:.2f} s, {pagefind_cpu:.1f} s of it Pagefind's CPU time")
+        searched = total + search_alone
     line = (f"Reference, work our cold build cannot skip, timed alone (floor.py, median of {len(floors)}): "
-            + "; ".join(parts) + f"; together {total:.2f} s")
+            + "; ".join(parts) + f". Without search, {total:.2f} s")
     hugo = size_result["medians"].get("hugo", {}).get("cold", {}).get("seconds")
     if hugo:
         line += f" = {total / hugo:.2f} × Hugo's cold build ({hugo:.2f} s)"
+    if searched is not None:
+        line += f"; with search, {searched:.2f} s"
+        both = size_result["medians"].get("hugo-pagefind", {}).get("cold", {}).get("seconds")
+        if both:
+            line += f" = {searched / both:.2f} × Hugo + Pagefind's ({both:.2f} s)"
     return [line + ".", ""]
 
 
