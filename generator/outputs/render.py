@@ -110,13 +110,13 @@ class Renderer:
         return self._closures[template]
 
     def _referenced(self, name: str) -> tuple[str, ...]:
-        """The templates one template names, read when it is loaded (compiled
-        once, and parsed once for both: ``FoundTemplatesLoader.load``)."""
+        """The templates one template names, from its tree: parsed once, for
+        its names and, if a page renders with it, its code; compiled only
+        then (``FoundTemplatesLoader.referenced``)."""
         try:
-            self.env.get_template(name)
+            return self.env.loader.referenced(self.env, name)
         except jinja2.TemplateError:
             return ()  # reported when the page is rendered
-        return self.env.loader.references.get(name, ())
 
     def compile(self, templates: Iterable[str]) -> None:
         """Compile ``templates`` and every template they use, now. Before

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import jinja2
 import pytest
 
 from generator.core.diagnostics import Diagnostics
@@ -152,3 +153,41 @@ def test_each_template_is_parsed_once_for_its_closure_and_its_code(monkeypatch):
     for name in used:
         renderer.env.get_template(name)
     assert sorted(parsed) == sorted(used)
+
+
+def test_the_templates_a_page_may_use_are_parsed_for_its_key_and_compiled_only_to_render(monkeypatch):
+    """A page's key lists every template it may use; reading their names
+    compiles none of them (after one article's text changed, its page is the
+    only one rendered, and the claim cards' charts are never drawn)."""
+    import jinja2
+
+    from generator.core.layout import DEFAULT_TEMPLATES
+
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting_compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    assert {"article.html", "base.html", "_macros.html", "_charts.html"} <= renderer.templates_used("article.html")
+    assert compiled == []
+    renderer.env.get_template("article.html")
+    assert compiled == ["article.html"]
+
+
+def test_a_template_changed_after_it_was_parsed_for_its_names_is_read_again(tmp_path):
+    from generator.outputs.environment import FoundTemplatesLoader
+
+    page = tmp_path / "page.html"
+    page.write_text('{% include "part.html" %} first', encoding="utf-8")
+    (tmp_path / "part.html").write_text("part", encoding="utf-8")
+    loader = FoundTemplatesLoader({"page.html": str(page), "part.html": str(tmp_path / "part.html")})
+    env = jinja2.Environment(loader=loader)
+    assert loader.referenced(env, "page.html") == ("part.html",)
+    page.write_text("second", encoding="utf-8")
+    os.utime(page, ns=(os.stat(page).st_mtime_ns + 10**9,) * 2)
+    assert env.get_template("page.html").render() == "second"
+    assert loader.referenced(env, "page.html") == ()
