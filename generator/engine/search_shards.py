@@ -38,8 +38,10 @@ and 97 MB for 200 claim pages (12.9 MB), 3.5 s and 174 MB for 400; 0.54 s
 for 125 articles, so a shard costs ~0.1 s more than its pages in a larger
 index. At 500 pages a shard is at most ~0.25 GB for two Pagefind processes
 at once, and a one-article change re-indexes 250-500 articles. A
-10,000-article site is 41 shards: 32 of articles (316 pages each), 4 of
-claims and 4 of actors (held to 32 MB of HTML each), 1 of outlets.
+10,000-article site (``tests/bench``'s) is 39 shards: 32 of articles (267-342
+pages each), 4 of claims and 2 of actors (held to 32 MB of HTML each), 1 of
+outlets. (41 when actor pages listed every claim, before their lists were
+put on numbered pages; the measurements below are of those 41.)
 
 What the shard size trades, measured at 10,000 articles: a build after one
 article's text changed took 2.2-2.7 s with shards of 631 articles (1,000

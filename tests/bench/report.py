@@ -214,7 +214,7 @@ def floor_lines(size_result: dict) -> list[str]:
         pagefind_cpu = median_of([f["search"]["pagefind_cpu_seconds"] for f in floors])
         parts.append(f"Pagefind indexing the {indexed['pages']:,} pages our build indexes, in its "
                      f"{indexed['shards']} shards, {indexed['jobs']} at a time (our search step, given the "
-                     f"finished pages): {search_alone:.2f} s, {pagefind_cpu:.1f} s of it Pagefind's CPU time")
+                     f"finished pages): {search_alone:.2f} s, Pagefind's own CPU time {pagefind_cpu:.1f} s over the cores")
         searched = total + search_alone
     line = (f"Reference, work our cold build cannot skip, timed alone (floor.py, median of {len(floors)}): "
             + "; ".join(parts) + f". Without search, {total:.2f} s")
