@@ -71,7 +71,7 @@ def build_round(contender: Contender, run: int, article: str, log: Path, cold_on
 
 
 def measure_floor(site: Path, output: Path | None, log: Path) -> dict:
-    """The reference measurements of floor.py (Python-Markdown alone, writing alone)."""
+    """The reference measurements of floor.py (Python-Markdown alone, writing alone, search alone)."""
     command = [sys.executable, str(HERE / "floor.py"), str(site), *([str(output)] if output else [])]
     done = subprocess.run(command, capture_output=True, text=True)
     with open(log, "a") as handle:
