@@ -230,10 +230,25 @@ MARKUP_TOKENS = [
 ]
 
 
-def markup_bodies(count: int) -> list[str]:
+def random_bodies(tokens: list[str], count: int, seed: int, longest: int) -> list[str]:
+    """``count`` bodies of 1 to ``longest`` tokens drawn at random, the same for a seed."""
     import random
-    rnd = random.Random(13)
-    return ["".join(rnd.choice(MARKUP_TOKENS) for _ in range(rnd.randint(1, 60))) for _ in range(count)]
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(tokens) for _ in range(rnd.randint(1, longest))) for _ in range(count)]
+
+
+def markup_bodies(count: int) -> list[str]:
+    return random_bodies(MARKUP_TOKENS, count, seed=13, longest=60)
+
+
+def example_bodies() -> list[str]:
+    """The bodies of the example site's articles."""
+    from pathlib import Path
+
+    articles = Path(__file__).resolve().parents[2] / "content" / "articles"
+    bodies = [path.read_text(encoding="utf-8").split("\n---", 2)[-1] for path in sorted(articles.glob("*.md"))]
+    assert bodies
+    return bodies
 
 
 def test_the_pinned_python_markdown_gets_the_narrowed_inline_pass():
@@ -246,17 +261,12 @@ def test_the_pinned_python_markdown_gets_the_narrowed_inline_pass():
 def test_the_narrowed_inline_pass_gives_python_markdowns_own_tree(monkeypatch):
     """Trees and texts equal, byte for byte, to those of Python-Markdown's own inline pass
     (the example's articles and 3,000 bodies of random markup: nesting, escapes, references)."""
-    from pathlib import Path
-
     from generator.core import markdown_passes
     narrowed = MarkdownConverter()
     monkeypatch.setattr(markdown_passes, "known_inline_patterns", lambda md: False)
     plain = MarkdownConverter()
     assert not isinstance(plain._md.treeprocessors["inline"], markdown_passes._InlineWhereTheyCanMatch)
-    examples = [path.read_text(encoding="utf-8").split("\n---", 2)[-1]
-                for path in sorted((Path(__file__).resolve().parents[2] / "content" / "articles").glob("*.md"))]
-    assert examples
-    for body in examples + markup_bodies(3000):
+    for body in example_bodies() + markup_bodies(3000):
         assert narrowed.parse(body).stored_form() == plain.parse(body).stored_form(), repr(body)
 
 
@@ -291,9 +301,7 @@ BLOCK_TOKENS = MARKUP_TOKENS + [
 
 
 def block_bodies(count: int) -> list[str]:
-    import random
-    rnd = random.Random(17)
-    return ["".join(rnd.choice(BLOCK_TOKENS) for _ in range(rnd.randint(1, 40))) for _ in range(count)]
+    return random_bodies(BLOCK_TOKENS, count, seed=17, longest=40)
 
 
 def test_the_pinned_python_markdown_gets_the_narrowed_block_tests():
@@ -308,14 +316,10 @@ def test_the_narrowed_block_tests_give_python_markdowns_own_tree(monkeypatch):
     """Trees and texts equal, byte for byte, to those of Python-Markdown's own
     block tests (the example's articles and 6,000 bodies of random block
     markup: headings, rules, quotes, references, lists, code)."""
-    from pathlib import Path
-
     from generator.core import markdown_passes
     narrowed = MarkdownConverter()
     monkeypatch.setattr(markdown_passes, "known_block_tests", lambda md: False)
     plain = MarkdownConverter()
     assert plain._md.parser.blockprocessors["hr"].test.__name__ == "test"
-    examples = [path.read_text(encoding="utf-8").split("\n---", 2)[-1]
-                for path in sorted((Path(__file__).resolve().parents[2] / "content" / "articles").glob("*.md"))]
-    for body in examples + block_bodies(6000):
+    for body in example_bodies() + block_bodies(6000):
         assert narrowed.parse(body).stored_form() == plain.parse(body).stored_form(), repr(body)
