@@ -128,12 +128,17 @@ class MarkdownConverter:
         self._md = md
 
     def parse(self, source: str) -> "Document":
+        return Document(self.tree(source))
+
+    def tree(self, source: str) -> etree.Element:
+        """The safe element tree of ``source``, as Python-Markdown's passes leave it (an empty
+        ``div`` for blank input)."""
         self._md.reset()
         # Python-Markdown skips the tree processors for blank input, so clear
         # the previous document's tree rather than hand it out again.
         self._md.captured_tree = None
         self._md.convert(source)
-        return Document(self._md.captured_tree or etree.Element("div"))
+        return self._md.captured_tree or etree.Element("div")
 
 
 @dataclass(frozen=True)

@@ -65,14 +65,8 @@ def convert_as_ours(bodies: list[str]) -> int:
     """Python-Markdown as our build runs it, to the tree: the elements of the trees."""
     from generator.core.markup import MarkdownConverter  # the installed project
 
-    md = MarkdownConverter()._md
-    elements = 0
-    for body in bodies:
-        md.reset()
-        md.captured_tree = None
-        md.convert(body)
-        elements += sum(1 for _ in md.captured_tree.iter()) if md.captured_tree is not None else 0
-    return elements
+    converter = MarkdownConverter()
+    return sum(sum(1 for _ in converter.tree(body).iter()) for body in bodies)
 
 
 def markdown_alone(bodies: list[str], workers: int, how=convert) -> dict:
@@ -137,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     bodies = article_bodies(args.site)
-    result = {"markdown": markdown_alone(bodies, workers), "markdown_ours": markdown_alone(bodies, workers, convert_as_ours)}
+    result = {"markdown": markdown_alone(bodies, workers),
+              "markdown_ours": markdown_alone(bodies, workers, convert_as_ours)}
     if args.output:
         scratch = args.scratch or args.output.parent / f".floor-{args.output.name}"
         result["writing"] = writing_alone(args.output, scratch)
