@@ -92,6 +92,8 @@ def test_reference_measurements_convert_every_body_and_write_every_file(corpus, 
     assert floor["markdown"]["bodies"] == ARTICLES
     assert floor["markdown"]["html_chars"] > ARTICLES * 5000  # every body converted, none skipped
     assert floor["markdown_ours"]["bodies"] == ARTICLES and floor["markdown_ours"]["elements"] > ARTICLES * 20
+    assert floor["front_matter"]["files"] == len(list((corpus.root / "content").rglob("*.md")))
+    assert floor["front_matter"]["top_level_keys"] > floor["front_matter"]["files"] and floor["front_matter"]["seconds"] > 0
     assert floor["writing"]["files"] == 4 and floor["writing"]["bytes"] == 1011 + 2 * len(searched)
     assert floor["markdown"]["seconds"] > 0 and floor["writing"]["seconds"] > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["floor.log", "public"]  # the scratch copy is gone
@@ -100,7 +102,8 @@ def test_reference_measurements_convert_every_body_and_write_every_file(corpus, 
         assert floor["search"]["files"] > 2 and floor["search"]["pagefind_cpu_seconds"] > 0
     summary = {"floor": [floor], "medians": {"hugo": {"cold": {"seconds": 4.0}}, "hugo-pagefind": {"cold": {"seconds": 8.0}}}}
     [line, _] = floor_lines(summary)
-    total = floor["markdown_ours"]["seconds"] + floor["writing"]["seconds"]  # ours, not plain Markdown's
+    total = (floor["markdown_ours"]["seconds"]  # ours, not plain Markdown's
+             + floor["front_matter"]["seconds"] + floor["writing"]["seconds"])
     assert f"Without search, {total:.2f} s = {total / 4:.2f} × Hugo's cold build (4.00 s)" in line
     if "search" in floor:
         searched_total = total + floor["search"]["seconds"]

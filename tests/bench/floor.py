@@ -8,6 +8,12 @@
   ``core/markdown_passes.py``; no HTML made, no ``Document`` built), which
   is the floor's Markdown part: it is less work than the plain conversion
   for the same tree;
+- **front matter alone**: the YAML front matter of every content file
+  (articles, claims, actors, outlets, pages) composed into nodes as our build
+  composes it (``stages/yamlnodes.compose_yaml``: PyYAML, a required
+  library, with its libyaml loader where that agrees with the reference
+  loader), on every core, in the same pool (no values built, nothing
+  checked);
 - **writing alone**: the files of a built output folder written again, from
   memory, into a scratch folder on the same file system;
 - **search alone**: Pagefind indexing the pages of a built output folder
@@ -15,10 +21,10 @@
   a time as the build runs (``search_shards.index_shards``, the build's own
   search step, given the finished pages); with Pagefind's own CPU time.
 
-Python-Markdown is a required library, every file of the output is a page or
+Python-Markdown and PyYAML are required libraries, every file of the output is a page or
 data file the features call for, and the pages indexed are those a reader
-searches (article texts, claims, actors, outlets), so our conversion and
-the writing together are a floor under any cold build of this site by this
+searches (article texts, claims, actors, outlets), so our conversion, the
+front matter's composition and the writing together are a floor under any cold build of this site by this
 stack without search, and with the search step one under the default build,
 however the rest is done (only a conversion quicker than ours would lower
 it). The report sets them beside Hugo's cold build and Hugo +
@@ -55,6 +61,25 @@ def article_bodies(site: Path) -> list[str]:
     return bodies
 
 
+def front_matters(site: Path) -> list[str]:
+    """The YAML between the ``---`` fences of every content file of a site in our format."""
+    from generator.core.layout import CONTENT_DIR, CONTENT_KINDS  # the installed project
+
+    blocks = []
+    for folder in CONTENT_KINDS:
+        for path in sorted((site / CONTENT_DIR / folder).rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            blocks.append(text.removeprefix("---\n").split("\n---\n", 1)[0])
+    return blocks
+
+
+def compose(blocks: list[str]) -> int:
+    """The front matters composed as our build composes them: the nodes at their top level."""
+    from generator.stages.yamlnodes import compose_yaml  # the installed project
+
+    return sum(len(node.value) for node in map(compose_yaml, blocks) if node is not None)
+
+
 def convert(bodies: list[str]) -> int:
     """Plain Python-Markdown: the characters of HTML it makes."""
     converter = markdown.Markdown()
@@ -70,14 +95,25 @@ def convert_as_ours(bodies: list[str]) -> int:
 
 
 def markdown_alone(bodies: list[str], workers: int, how=convert) -> dict:
+    seconds, made = in_pool(bodies, workers, how)
+    return {"seconds": seconds, "bodies": len(bodies),
+            "html_chars" if how is convert else "elements": made, "workers": workers}
+
+
+def front_matter_alone(blocks: list[str], workers: int) -> dict:
+    seconds, made = in_pool(blocks, workers, compose)
+    return {"seconds": seconds, "files": len(blocks), "top_level_keys": made, "workers": workers}
+
+
+def in_pool(items: list[str], workers: int, how) -> tuple[float, int]:
+    """Seconds ``how`` takes over ``items`` in a pool of ``workers`` forked processes, and what it counted."""
     parts = workers * CHUNKS_PER_WORKER
-    chunks = [bodies[start::parts] for start in range(parts)]
+    chunks = [items[start::parts] for start in range(parts)]
     os.sync()  # as before every timed build (measure.run_measured)
     started = time.perf_counter()
     with get_context("fork").Pool(workers) as pool:
         made = sum(pool.map(how, chunks))
-    return {"seconds": time.perf_counter() - started, "bodies": len(bodies),
-            "html_chars" if how is convert else "elements": made, "workers": workers}
+    return time.perf_counter() - started, made
 
 
 def writing_alone(output: Path, scratch: Path) -> dict:
@@ -132,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     bodies = article_bodies(args.site)
     result = {"markdown": markdown_alone(bodies, workers),
-              "markdown_ours": markdown_alone(bodies, workers, convert_as_ours)}
+              "markdown_ours": markdown_alone(bodies, workers, convert_as_ours),
+              "front_matter": front_matter_alone(front_matters(args.site), workers)}
     if args.output:
         scratch = args.scratch or args.output.parent / f".floor-{args.output.name}"
         result["writing"] = writing_alone(args.output, scratch)
