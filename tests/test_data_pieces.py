@@ -21,7 +21,7 @@ from generator.engine.incremental import IncrementalBuilder
 from generator.engine.piecerows import StoredRows
 from generator.engine.pieces import LAYOUT, PIECES_DIR, SIGNATURE, PieceStore
 from generator.outputs.base import EVERYTHING, DataFile, Piece
-from generator.outputs import opendata, opendata_csv, structured
+from generator.outputs import opendata, opendata_csv, structured, webannotations
 from synthetic import make_site
 from test_incremental import BASE_URL, Editor, join, split
 
@@ -178,7 +178,8 @@ def test_serve_makes_again_only_the_pieces_an_edit_touched(site, monkeypatch):
         return counted
 
     monkeypatch.setattr(opendata, "claim_record", counting("claims", opendata.claim_record, lambda i: i.claim.id))
-    monkeypatch.setattr(opendata, "annotation", counting("annotations", opendata.annotation, lambda q: q.article.id))
+    monkeypatch.setattr(webannotations, "annotation",
+                        counting("annotations", webannotations.annotation, lambda q: q.article.id))
     monkeypatch.setattr(opendata_csv, "mention_row", counting("mentions", opendata_csv.mention_row,
                                                               lambda q: q.article.id))
     monkeypatch.setattr(structured, "feed_element", counting("reviews", structured.feed_element,

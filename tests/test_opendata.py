@@ -21,7 +21,7 @@ from sitekit import VALID_SITE, all_files, make_site, parse_file, resolve_intern
 
 from generator.core.model import STANCES
 from generator.engine.build import build, load_content
-from generator.outputs import opendata, opendata_csv, opendata_format, urls
+from generator.outputs import opendata_csv, opendata_format, urls, webannotations
 from generator.outputs.base import EVERYTHING, DataFile, Piece, join_parts
 from generator.outputs.render import Renderer
 from generator.stages.analyse import analyse
@@ -80,9 +80,9 @@ def test_every_selector_re_anchors_in_the_published_text(site):
             where = f"{item['id']} [{start}:{end}]"
             if not (0 <= start < end <= len(text)) or text[start:end] != exact:
                 problems.append(f"{where}: position gives {text[start:end]!r}, exact is {exact!r}")
-            if text[max(0, start - opendata.CONTEXT_CHARS):start] != prefix:
+            if text[max(0, start - webannotations.CONTEXT_CHARS):start] != prefix:
                 problems.append(f"{where}: prefix {prefix!r} is not the text before the passage")
-            if text[end:end + opendata.CONTEXT_CHARS] != suffix:
+            if text[end:end + webannotations.CONTEXT_CHARS] != suffix:
                 problems.append(f"{where}: suffix {suffix!r} is not the text after the passage")
             if text.find(prefix + exact + suffix) != start - len(prefix):
                 problems.append(f"{where}: the quote selector first matches elsewhere")

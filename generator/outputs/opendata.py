@@ -4,7 +4,7 @@
 ``data/claims.json``        every claim: verdict, tallies, figures, mentions
 ``data/mentions.csv``       one row per mention (an annotated quote)
 ``data/matrix.csv``         the comparison index: each origin's position on each claim
-``data/annotations.jsonld`` one W3C Web Annotation per quote
+``data/annotations.jsonld`` one W3C Web Annotation per quote (``webannotations.py``)
 ``data/articles/<id>.txt``  the article text the annotations' selectors count in
 ``about/data/``             what each file holds (rendered from this module's tables)
 ==========================  ===================================================
@@ -22,19 +22,19 @@ import json
 from functools import partial
 from typing import Any
 
-from ..core.model import Article, Graph, Licence, Publisher, Quote, SiteConfig
+from ..core.model import Article, Graph, Licence, Publisher, Quote
 from ..core.translations import Interface
-from ..core.wording import STANCE_VERBS
 from ..stages.analyse import Analysis, ClaimAnalysis
 from ..stages.tallies import Tally
-from . import opendata_csv, urls
+from . import opendata_csv, urls, webannotations
 from .opendata_csv import MATRIX_CSV, MENTIONS_CSV
 from .opendata_terms import DATA_TERMS
+from .webannotations import ANNOTATIONS_JSONLD, CONTEXT_CHARS
 from .base import (
     EVERYTHING, NO_TEXT, DataFile, Output, Page, PageSources, Part, composed, page_sources, piece_path, stable_hash,
 )
 from .opendata_format import (
-    JsonItems, article_text_path, quotes_by_article_in_order, mention_id, passage_url, record_ref, text_language,
+    JsonItems, article_text_path, mention_id, passage_url, record_ref, text_language,
     to_json_parts, translation_language, via_type, voice_ref,
 )
 
@@ -45,14 +45,7 @@ from .opendata_format import (
 SCHEMA_VERSION = 2
 
 CLAIMS_JSON = "data/claims.json"
-ANNOTATIONS_JSONLD = "data/annotations.jsonld"
 ABOUT_PAGE = urls.page_path("about/data")
-
-ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-# Characters of context on each side of a quote in a TextQuoteSelector, as
-# Hypothesis records them: enough to tell repeated passages apart.
-CONTEXT_CHARS = 32
-
 
 ARTICLES_PER_PIECE = 100  # claims.json's article records to a piece
 
@@ -76,7 +69,7 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
         composed(CLAIMS_JSON, partial(claims_json, graph, analysis, sources), NO_TEXT),
         composed(MENTIONS_CSV, partial(opendata_csv.mentions_csv, graph, sources), NO_TEXT),
         composed(MATRIX_CSV, partial(opendata_csv.matrix_csv, analysis, sources), NO_TEXT),
-        annotations_file(graph, sources, words),
+        webannotations.annotations_file(graph, sources, words),
     ]
     outputs += [article_text_file(article) for article in graph.articles.values()]
     return outputs
@@ -90,11 +83,6 @@ def about_page(graph: Graph, words: Interface) -> Page:
     # one article's text it shows, so an edit of any other's renders it not.
     return Page(ABOUT_PAGE, "about_data.html", "about", EVERYTHING, partial(about_context, graph, words),
                 text_sources=frozenset({graph.quotes[0].article.path}) if graph.quotes else NO_TEXT)
-
-
-def annotations_file(graph: Graph, sources: PageSources, words: Interface) -> DataFile:
-    """The text around each quote, from every article's text."""
-    return composed(ANNOTATIONS_JSONLD, partial(annotations_jsonld, graph, sources, words))
 
 
 def article_text_file(article: Article) -> DataFile:
@@ -273,132 +261,6 @@ def article_record(graph: Graph, article: Article) -> dict[str, Any]:
     }
 
 
-# --- annotations.jsonld ------------------------------------------------------------
-#
-# W3C Web Annotation Data Model (https://www.w3.org/TR/annotation-model/).
-# Selectors count in the article's published text file, so each target's
-# ``source`` is that file; the article page (whose HTML adds navigation and
-# highlight labels, so positions in it would differ) and the original
-# article are its ``scope``: where the same passage is read in context.
-# An elided quote ("A … B") is one annotation with one target per quoted
-# part, in reading order: several selectors on one target would, by the
-# model, be alternative descriptions of the same passage.
-
-
-def annotations_jsonld(graph: Graph, sources: PageSources, words: Interface) -> list[Part]:
-    return to_json_parts(annotation_collection(graph, sources, words))
-
-
-def annotation_collection(graph: Graph, sources: PageSources, words: Interface) -> dict[str, Any]:
-    """The collection; its items are one piece per article, made only when the piece is."""
-    collection_id = urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)
-    items = JsonItems([
-        (piece_path(ANNOTATIONS_JSONLD, mention_id(quotes[0])), sources[urls.article_path(quotes[0].article)],
-         partial(lambda quotes: [annotation(graph, quote, words) for quote in quotes], quotes),
-         frozenset({quotes[0].article.path}))  # the text around each quote
-        for quotes in quotes_by_article_in_order(graph)
-    ])
-    collection: dict[str, Any] = {
-        "@context": ANNOTATION_CONTEXT,
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": words.gettext("Annotated quotes · %(site)s") % {"site": graph.config.title},
-        "total": len(graph.quotes),
-    }
-    if graph.config.licence:  # the model's word for a licence is "rights", an IRI
-        collection["rights"] = graph.config.licence.url
-    if graph.quotes:  # the model requires a first page only when there are annotations
-        collection["first"] = {
-            "id": f"{collection_id}#page-1",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        }
-    return collection
-
-
-def annotation(graph: Graph, quote: Quote, words: Interface) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "id": f"{urls.canonical_url(graph.config.base_url, ANNOTATIONS_JSONLD)}#{mention_id(quote)}",
-        "type": "Annotation",
-        "motivation": "classifying",
-        "creator": annotation_creator(graph.config),
-    }
-    if graph.config.licence:  # on each annotation too: the model defines rights there, and records travel alone
-        record["rights"] = graph.config.licence.url
-    return {
-        **record,
-        "body": [
-            {"type": "TextualBody", "purpose": "classifying", "value": quote.stance, "format": "text/plain"},
-            {"type": "SpecificResource", "purpose": "linking",
-             "source": urls.canonical_url(graph.config.base_url, urls.claim_path(quote.claim))},
-            {"type": "TextualBody", "purpose": "describing", "value": describe(quote, words), "format": "text/plain",
-             "language": graph.config.language},
-            *translation_body(graph, quote),
-        ],
-        "target": [target(graph, quote.article, start, end) for start, end in quote.mention.spans],
-    }
-
-
-def translation_body(graph: Graph, quote: Quote) -> list[dict[str, Any]]:
-    """The editors' translation of the quote, in the site's language, when it has one.
-    The model has no purpose for a translation; "describing" is the nearest
-    ("a description of the target"), and ``language`` tells it from the
-    original, which the targets' selectors hold."""
-    if quote.translation is None:
-        return []
-    return [{"type": "TextualBody", "purpose": "describing", "value": quote.translation, "format": "text/plain",
-             "language": graph.config.language}]
-
-
-def annotation_creator(config: SiteConfig) -> dict[str, Any]:
-    """Who made the annotations: site.yaml's publisher when it names one (with
-    its address, when given), else the site itself at its address."""
-    if config.publisher:
-        creator = {"type": "Organization", "name": config.publisher.name}
-        if config.publisher.url:
-            creator["homepage"] = config.publisher.url
-        return creator
-    return {"type": "Organization", "name": config.title, "homepage": urls.with_trailing_slash(config.base_url)}
-
-
-def describe(quote: Quote, words: Interface) -> str:
-    """One sentence a generic annotation viewer can show, in the site's language."""
-    values = {"speaker": quote.speaker_name, "verb": words.gettext(STANCE_VERBS[quote.stance]),
-              "claim": quote.claim.statement, "via": quote.via.name if quote.via else ""}
-    if quote.via:
-        return words.gettext("%(speaker)s (relayed through %(via)s) %(verb)s the claim: %(claim)s") % values
-    return words.gettext("%(speaker)s %(verb)s the claim: %(claim)s") % values
-
-
-def target(graph: Graph, article: Article, start: int, end: int) -> dict[str, Any]:
-    scope = [urls.canonical_url(graph.config.base_url, urls.article_path(article))]
-    if article.url:
-        scope.append(article.url)
-    return {
-        "type": "SpecificResource",
-        "source": urls.canonical_url(graph.config.base_url, article_text_path(article)),
-        "language": text_language(graph, article),
-        "scope": scope,
-        "selector": [
-            text_quote_selector(article.document.text, start, end),
-            {"type": "TextPositionSelector", "start": start, "end": end},
-        ],
-    }
-
-
-def text_quote_selector(text: str, start: int, end: int) -> dict[str, str]:
-    """exact, with up to CONTEXT_CHARS characters either side; a prefix or
-    suffix that would be empty (at the start or end of the text) is left out."""
-    selector = {"type": "TextQuoteSelector", "exact": text[start:end]}
-    prefix, suffix = text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS]
-    if prefix:
-        selector["prefix"] = prefix
-    if suffix:
-        selector["suffix"] = suffix
-    return selector
-
-
 # --- the documentation page ------------------------------------------------------------
 
 
@@ -408,7 +270,7 @@ def described(columns: tuple[opendata_csv.Column, ...], words: Interface) -> lis
 
 
 def about_context(graph: Graph, words: Interface) -> dict[str, Any]:
-    example = annotation(graph, graph.quotes[0], words) if graph.quotes else None
+    example = webannotations.annotation(graph, graph.quotes[0], words) if graph.quotes else None
     return {
         "files": {
             "claims": CLAIMS_JSON,

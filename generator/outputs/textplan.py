@@ -24,7 +24,7 @@ from typing import Collection, Mapping
 
 from ..core.model import Graph
 from ..core.translations import Interface
-from . import opendata, siteplan, urls
+from . import opendata, siteplan, urls, webannotations
 from .base import EVERYTHING, Output, shows_text_of
 
 
@@ -51,7 +51,7 @@ def replanned_after_text_edits(planned: Mapping[str, Output], graph: Graph, word
     if any(page is None for page in article_pages):
         return None
     article_sources = {page.path: page.sources - footer for page in article_pages}
-    annotations = opendata.annotations_file(graph, article_sources, words)
+    annotations = webannotations.annotations_file(graph, article_sources, words)
     fresh[annotations.path] = annotations
     replanned = []
     for output in planned.values():
