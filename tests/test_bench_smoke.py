@@ -110,6 +110,21 @@ def test_reference_measurements_convert_every_body_and_write_every_file(corpus, 
         assert f"with search, {searched_total:.2f} s = {searched_total / 8:.2f} × Hugo + Pagefind's (8.00 s)" in line
 
 
+def test_floor_line_sums_each_part_it_names():
+    """The floor's sums take our conversion (not plain Markdown's), the front
+    matter and the writing, and the search step for the sum with search."""
+    floor = {"markdown": {"seconds": 2.0, "bodies": 10, "workers": 2, "html_chars": 1},
+             "markdown_ours": {"seconds": 1.0, "bodies": 10, "workers": 2, "elements": 1},
+             "front_matter": {"seconds": 0.5, "files": 12, "workers": 2, "top_level_keys": 60},
+             "writing": {"seconds": 0.25, "files": 3, "bytes": 100},
+             "search": {"seconds": 4.0, "pages": 2, "shards": 2, "jobs": 2, "pagefind_cpu_seconds": 6.0}}
+    summary = {"floor": [floor], "medians": {"hugo": {"cold": {"seconds": 4.0}}, "hugo-pagefind": {"cold": {"seconds": 8.0}}}}
+    [line, _] = floor_lines(summary)
+    assert "PyYAML alone composing the front matter of the 12 content files as our build does: 0.50 s" in line
+    assert "Without search, 1.75 s = 0.44 × Hugo's cold build (4.00 s)" in line
+    assert "with search, 5.75 s = 0.72 × Hugo + Pagefind's (8.00 s)" in line
+
+
 def test_hugo_translation(corpus, tmp_path):
     hugo = emit_hugo(corpus.root, tmp_path / "hugo")
     config = (hugo / "hugo.toml").read_text()

@@ -195,6 +195,7 @@ def test_serve_makes_again_only_the_pieces_an_edit_touched(site, monkeypatch):
     assert served.rebuild().ok
     assert set(made["mentions"]) == {article.stem}
     # and /about/data/, which shows the first annotation as its example, made whole
+    assert article.stem in made["annotations"]  # the patch reaches the collection's pieces
     assert set(made["annotations"]) - {article.stem} <= {first_annotated_article(served.outputs)}
     quoted = {m["claim"] for m in front["mentions"]}
     assert set(made["claims"]) <= quoted and claim in made["claims"]

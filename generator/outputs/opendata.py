@@ -75,7 +75,8 @@ def plan(graph: Graph, analysis: Analysis, pages: list[Output], words: Interface
     return outputs
 
 
-# The outputs that show articles' text (textplan.py plans them again after a text edit).
+# The outputs that show articles' text (textplan.py plans them again after a text edit);
+# the annotations file is another (webannotations.annotations_file).
 
 
 def about_page(graph: Graph, words: Interface) -> Page:

@@ -21,14 +21,17 @@
   a time as the build runs (``search_shards.index_shards``, the build's own
   search step, given the finished pages); with Pagefind's own CPU time.
 
-Python-Markdown and PyYAML are required libraries, every file of the output is a page or
-data file the features call for, and the pages indexed are those a reader
-searches (article texts, claims, actors, outlets), so our conversion, the
-front matter's composition and the writing together are a floor under any cold build of this site by this
-stack without search, and with the search step one under the default build,
-however the rest is done (only a conversion quicker than ours would lower
-it). The report sets them beside Hugo's cold build and Hugo +
-Pagefind's (README.md, "Why the cold build stays above Hugo's").
+Python-Markdown and PyYAML are required libraries, every file of the output
+is a page or data file the features call for, and the pages indexed are
+those a reader searches (article texts, claims, actors, outlets), so our
+conversion, the front matter's composition and the writing together are a
+floor under any cold build of this site by this stack without search,
+however the rest is done (only a conversion or a composition quicker than
+ours would lower it). With the search step they estimate one under the
+default build: an estimate, since the search step timed alone, on a
+machine whose speed varies, has taken longer than the whole search part of
+a build in the same run. The report sets them beside Hugo's cold build and
+Hugo + Pagefind's (README.md, "Why the cold build stays above Hugo's").
 
     python tests/bench/floor.py SITE [OUTPUT] [--scratch DIR]
 
@@ -62,7 +65,9 @@ def article_bodies(site: Path) -> list[str]:
 
 
 def front_matters(site: Path) -> list[str]:
-    """The YAML between the ``---`` fences of every content file of a site in our format."""
+    """The YAML between the ``---`` fences of every content file of a site in our format.
+    (Split at the first ``---`` line, as the benchmark's corpus writes them; the build
+    also takes ``...`` or a fence with trailing spaces, which the corpus never has.)"""
     from generator.core.layout import CONTENT_DIR, CONTENT_KINDS  # the installed project
 
     blocks = []
