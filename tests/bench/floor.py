@@ -55,27 +55,30 @@ import markdown
 CHUNKS_PER_WORKER = 8  # as the generator's own pool: no core idles at the end
 
 
+def fenced(site: Path, folder: str) -> list[tuple[str, str]]:
+    """(front matter, body) of every content file in one folder of ``content/``
+    of a site in our format, split at the first ``---`` line after the opening
+    one, as the benchmark's corpus writes them (the build also takes ``...`` or
+    a fence with trailing spaces, which the corpus never has)."""
+    from generator.core.layout import CONTENT_DIR  # the installed project
+
+    parts = []
+    for path in sorted((site / CONTENT_DIR / folder).rglob("*.md")):
+        front, _, body = path.read_text(encoding="utf-8").removeprefix("---\n").partition("\n---\n")
+        parts.append((front, body))
+    return parts
+
+
 def article_bodies(site: Path) -> list[str]:
-    """The Markdown body (after the front matter) of every article of a site in our format."""
-    bodies = []
-    for path in sorted((site / "content" / "articles").rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        bodies.append(text.split("\n---\n", 1)[1])
-    return bodies
+    """The Markdown body (after the front matter) of every article."""
+    return [body for _, body in fenced(site, "articles")]
 
 
 def front_matters(site: Path) -> list[str]:
-    """The YAML between the ``---`` fences of every content file of a site in our format.
-    (Split at the first ``---`` line, as the benchmark's corpus writes them; the build
-    also takes ``...`` or a fence with trailing spaces, which the corpus never has.)"""
-    from generator.core.layout import CONTENT_DIR, CONTENT_KINDS  # the installed project
+    """The YAML front matter of every content file, of every kind."""
+    from generator.core.layout import CONTENT_KINDS  # the installed project
 
-    blocks = []
-    for folder in CONTENT_KINDS:
-        for path in sorted((site / CONTENT_DIR / folder).rglob("*.md")):
-            text = path.read_text(encoding="utf-8")
-            blocks.append(text.removeprefix("---\n").split("\n---\n", 1)[0])
-    return blocks
+    return [front for folder in CONTENT_KINDS for front, _ in fenced(site, folder)]
 
 
 def compose(blocks: list[str]) -> int:
